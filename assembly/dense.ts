@@ -1,0 +1,93 @@
+// Full-batch masked gradient descent on a dense M×N matrix, fused row by row.
+//
+// numpy's seed code materialises M⊙(X−WH) as an M×N temporary several times per epoch;
+// here one residual row (N values) is formed, used and overwritten, so each half-epoch
+// reads X once and keeps H hot in cache. Missing entries are NaN in X: the residual is
+// masked with (x == x), which needs no separate mask array.
+//
+// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual N, gradient rank×N.
+
+import { axpy, dot, zero } from "./vector";
+
+/**
+ * residual[j] = x[j] − Σ_k w[k]·h[k][j] where x[j] is observed, 0 where it is NaN.
+ * Returns Σ residual[j]², summed in the two-lane order of vector.ts.
+ */
+function residualRow(x: usize, w: usize, h: usize, residual: usize, cols: i32, rank: i32): f64 {
+  const rowBytes = <usize>cols << 3;
+  let squares = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= cols; j += 2) {
+    const offset = <usize>j << 3;
+    // Σ over k in ascending order, one lane per column.
+    let product = f64x2.splat(0);
+    let hk = h + offset;
+    for (let k = 0; k < rank; k++) {
+      product = f64x2.add(product, f64x2.mul(f64x2.splat(load<f64>(w + (<usize>k << 3))), v128.load(hk)));
+      hk += rowBytes;
+    }
+    const observed = v128.load(x + offset);
+    const r = v128.and(f64x2.sub(observed, product), f64x2.eq(observed, observed));
+    v128.store(residual + offset, r);
+    squares = f64x2.add(squares, f64x2.mul(r, r));
+  }
+  let sum = f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1);
+  if (j < cols) {
+    const offset = <usize>j << 3;
+    let product = 0.0;
+    for (let k = 0; k < rank; k++) {
+      product += load<f64>(w + (<usize>k << 3)) * load<f64>(h + <usize>k * rowBytes + offset);
+    }
+    const observed = load<f64>(x + offset);
+    const r = observed == observed ? observed - product : 0.0;
+    store<f64>(residual + offset, r);
+    sum += r * r;
+  }
+  return sum;
+}
+
+/**
+ * One epoch of the seed: W += η·R·Hᵀ with R = M⊙(X−WH), then with the new W,
+ * H += η·Wᵀ·R. Returns ½‖R‖² of the factors as they were on entry, which is the
+ * loss after the previous epoch, computed by the W half for free.
+ */
+export function denseEpoch(
+  x: usize, w: usize, h: usize, residual: usize, gradient: usize,
+  rows: i32, cols: i32, rank: i32, learningRate: f64,
+): f64 {
+  const rowBytes = <usize>cols << 3;
+  const rankBytes = <usize>rank << 3;
+  let loss = 0.0;
+  // Row i of the W gradient depends on row i of W only, so rows update in place.
+  for (let i = 0; i < rows; i++) {
+    const xi = x + <usize>i * rowBytes;
+    const wi = w + <usize>i * rankBytes;
+    loss += residualRow(xi, wi, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) {
+      const wik = wi + (<usize>k << 3);
+      store<f64>(wik, load<f64>(wik) + learningRate * dot(residual, h + <usize>k * rowBytes, cols));
+    }
+  }
+  // The H gradient needs every row's residual against the old H: accumulate, then step.
+  zero(gradient, rank * cols);
+  for (let i = 0; i < rows; i++) {
+    const wi = w + <usize>i * rankBytes;
+    residualRow(x + <usize>i * rowBytes, wi, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) {
+      axpy(gradient + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
+    }
+  }
+  axpy(h, learningRate, gradient, rank * cols);
+  return 0.5 * loss;
+}
+
+/** ½‖M⊙(X−WH)‖², summed as denseEpoch sums it. */
+export function denseLoss(x: usize, w: usize, h: usize, residual: usize, rows: i32, cols: i32, rank: i32): f64 {
+  const rowBytes = <usize>cols << 3;
+  const rankBytes = <usize>rank << 3;
+  let loss = 0.0;
+  for (let i = 0; i < rows; i++) {
+    loss += residualRow(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
+  }
+  return 0.5 * loss;
+}

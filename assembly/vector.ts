@@ -1,0 +1,50 @@
+// Vector primitives on raw f64 pointers, shared by every kernel.
+//
+// Each reduction has ONE documented summation order, which the pure-TypeScript backend
+// (src/backends/js/vector.ts) copies exactly: two lanes accumulate the even and the odd
+// positions, the lanes are added, then a trailing odd element is added. WebAssembly SIMD
+// has no fused multiply-add (relaxed SIMD is not used), so the two backends round every
+// operation identically and agree bit for bit.
+
+// @ts-ignore: decorator
+@inline export const F64 = 8;
+
+/** Σ a[t]·b[t] for t < n, in the lane order above. */
+// @ts-ignore: decorator
+@inline
+export function dot(a: usize, b: usize, n: i32): f64 {
+  let acc = f64x2.splat(0);
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    const offset = <usize>t << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(a + offset), v128.load(b + offset)));
+  }
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (t < n) {
+    const offset = <usize>t << 3;
+    sum += load<f64>(a + offset) * load<f64>(b + offset);
+  }
+  return sum;
+}
+
+/** y[t] += alpha·x[t] for t < n (element-wise, so no order question). */
+// @ts-ignore: decorator
+@inline
+export function axpy(y: usize, alpha: f64, x: usize, n: i32): void {
+  const alphas = f64x2.splat(alpha);
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    const offset = <usize>t << 3;
+    v128.store(y + offset, f64x2.add(v128.load(y + offset), f64x2.mul(alphas, v128.load(x + offset))));
+  }
+  if (t < n) {
+    const offset = <usize>t << 3;
+    store<f64>(y + offset, load<f64>(y + offset) + alpha * load<f64>(x + offset));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+export function zero(y: usize, n: i32): void {
+  memory.fill(y, 0, <usize>n << 3);
+}

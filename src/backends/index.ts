@@ -1,0 +1,7 @@
+import type { Backend, BackendName } from './backend.js';
+import { jsBackend } from './js/index.js';
+import { wasmBackend } from './wasm.js';
+
+export type { Backend, BackendName, Factors, GradientDescentRun } from './backend.js';
+
+export const backends: Readonly<Record<BackendName, Backend>> = Object.freeze({ wasm: wasmBackend, js: jsBackend });

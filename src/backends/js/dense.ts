@@ -1,0 +1,62 @@
+// Pure-TypeScript twin of assembly/dense.ts: same loops, same summation order.
+import { axpy, dot } from './vector.js';
+
+/** Fills `residual` with row i of M⊙(X−WH) and returns its Σr² (lane order of vector.ts). */
+function residualRow(
+  x: Float64Array, xAt: number, w: Float64Array, wAt: number, h: Float64Array,
+  residual: Float64Array, cols: number, rank: number,
+): number {
+  let even = 0;
+  let odd = 0;
+  let j = 0;
+  for (; j + 2 <= cols; j += 2) {
+    const r0 = residualEntry(x[xAt + j], w, wAt, h, j, cols, rank);
+    const r1 = residualEntry(x[xAt + j + 1], w, wAt, h, j + 1, cols, rank);
+    residual[j] = r0;
+    residual[j + 1] = r1;
+    even += r0 * r0;
+    odd += r1 * r1;
+  }
+  let sum = even + odd;
+  if (j < cols) {
+    const r = residualEntry(x[xAt + j], w, wAt, h, j, cols, rank);
+    residual[j] = r;
+    sum += r * r;
+  }
+  return sum;
+}
+
+/** x − Σ_k w[k]·h[k][j] (k ascending), or 0 when x is NaN (not observed). */
+function residualEntry(observed: number, w: Float64Array, wAt: number, h: Float64Array, j: number, cols: number, rank: number): number {
+  if (observed !== observed) return 0;
+  let product = 0;
+  for (let k = 0; k < rank; k++) product += w[wAt + k] * h[k * cols + j];
+  return observed - product;
+}
+
+export function denseEpoch(
+  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradient: Float64Array,
+  rows: number, cols: number, rank: number, learningRate: number,
+): number {
+  let loss = 0;
+  for (let i = 0; i < rows; i++) {
+    loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) w[i * rank + k] += learningRate * dot(residual, 0, h, k * cols, cols);
+  }
+  gradient.fill(0, 0, rank * cols);
+  for (let i = 0; i < rows; i++) {
+    residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) axpy(gradient, k * cols, w[i * rank + k], residual, 0, cols);
+  }
+  axpy(h, 0, learningRate, gradient, 0, rank * cols);
+  return 0.5 * loss;
+}
+
+export function denseLoss(
+  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array,
+  rows: number, cols: number, rank: number,
+): number {
+  let loss = 0;
+  for (let i = 0; i < rows; i++) loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
+  return 0.5 * loss;
+}

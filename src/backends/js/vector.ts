@@ -1,0 +1,22 @@
+// The pure-TypeScript twin of assembly/vector.ts. Each reduction follows the same summation
+// order as the f64x2 kernel (even positions in one lane, odd in the other, lanes added, then a
+// trailing odd element), so both backends give bit-identical results.
+
+/** Σ a[aAt + t]·b[bAt + t] for t < n. */
+export function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
+  let even = 0;
+  let odd = 0;
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    even += a[aAt + t] * b[bAt + t];
+    odd += a[aAt + t + 1] * b[bAt + t + 1];
+  }
+  let sum = even + odd;
+  if (t < n) sum += a[aAt + t] * b[bAt + t];
+  return sum;
+}
+
+/** y[yAt + t] += alpha·x[xAt + t] for t < n. */
+export function axpy(y: Float64Array, yAt: number, alpha: number, x: Float64Array, xAt: number, n: number): void {
+  for (let t = 0; t < n; t++) y[yAt + t] += alpha * x[xAt + t];
+}

@@ -1,0 +1,18 @@
+// mfwasm: matrix factorization with missing entries, X ≈ W·H on the observed entries,
+// in WebAssembly (AssemblyScript) and pure TypeScript behind one API.
+export { factorize } from './factorize.js';
+export { Factorization } from './model.js';
+export { DivergenceError } from './errors.js';
+export { DEFAULTS } from './options.js';
+export type { FactorizeOptions } from './options.js';
+export type {
+  DenseMatrixInput,
+  KernelChoice,
+  MaskInput,
+  MatrixInput,
+  ObservationsInput,
+  SparseMatrixInput,
+} from './input.js';
+export type { Matrix } from './matrix.js';
+export type { BackendName } from './backends/index.js';
+export type { Layout } from './problem.js';

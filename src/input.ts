@@ -1,0 +1,311 @@
+// Every accepted input form → one canonical Problem (src/problem.ts), validated before any work.
+// Every error names the argument, what was expected and what was given.
+import { describe } from './describe.js';
+import type { Matrix } from './matrix.js';
+import type { DenseProblem, Layout, Problem, SparseProblem } from './problem.js';
+
+/** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
+export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
+
+export interface DenseMatrixInput {
+  rows: number;
+  cols: number;
+  /** rows×cols entries, row-major. */
+  data: Float64Array | ArrayLike<number>;
+}
+
+/** Which entries of a dense X are observed: 1/true observed, 0/false missing. */
+export type MaskInput =
+  | readonly (readonly (number | boolean)[])[]
+  | { rows: number; cols: number; data: Uint8Array | ArrayLike<number | boolean> };
+
+/** The observed entries as coordinate lists (the seed's `[i, j, x]` list): entry p is X[rowIndices[p]][colIndices[p]] = values[p]. */
+export interface SparseMatrixInput {
+  rows: number;
+  cols: number;
+  rowIndices: Int32Array | ArrayLike<number>;
+  colIndices: Int32Array | ArrayLike<number>;
+  values: Float64Array | ArrayLike<number>;
+}
+
+export type ObservationsInput = MatrixInput | SparseMatrixInput;
+
+export type KernelChoice = Layout | 'auto';
+
+/**
+ * Below this fraction of observed entries the sparse kernel is faster than the dense one.
+ * Measured with `npm run bench -- --density` (README, "Choosing a kernel").
+ */
+export const SPARSE_BELOW_DENSITY = 0.3;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isSparseInput(value: unknown): value is SparseMatrixInput {
+  return isObject(value) && !Array.isArray(value) && ('rowIndices' in value || 'colIndices' in value || 'values' in value);
+}
+
+function dimension(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
+    throw new RangeError(`${name}: expected an integer from 1 to 2147483647, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function arrayLike(name: string, value: unknown): ArrayLike<unknown> {
+  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return value as ArrayLike<unknown>;
+  throw new TypeError(`${name}: expected an array or a typed array, got ${describe(value)}`);
+}
+
+/**
+ * Reads a dense matrix (entries must be numbers; NaN is kept, callers decide what it means).
+ * Always returns a fresh copy: inputs are never mutated.
+ */
+export function readMatrix(name: string, value: unknown): Matrix {
+  if (Array.isArray(value)) {
+    const rows = value.length;
+    if (rows === 0) throw new RangeError(`${name}: expected a non-empty matrix, got an empty array`);
+    const first = value[0];
+    if (!Array.isArray(first) && !ArrayBuffer.isView(first)) {
+      throw new TypeError(`${name}: expected an array of rows (number[][]), but ${name}[0] is ${describe(first)}`);
+    }
+    const cols = (first as ArrayLike<unknown>).length;
+    if (cols === 0) throw new RangeError(`${name}: expected non-empty rows, got ${name}[0] of length 0`);
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const row = value[i] as unknown;
+      if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+        throw new TypeError(`${name}: expected an array of rows (number[][]), but ${name}[${i}] is ${describe(row)}`);
+      }
+      const entries = row as ArrayLike<unknown>;
+      if (entries.length !== cols) {
+        throw new RangeError(
+          `${name}: expected every row to have ${cols} entries like ${name}[0], but ${name}[${i}] has ${entries.length}`,
+        );
+      }
+      for (let j = 0; j < cols; j++) {
+        const entry = entries[j];
+        if (typeof entry !== 'number') throw new TypeError(`${name}[${i}][${j}]: expected a number, got ${describe(entry)}`);
+        data[i * cols + j] = entry;
+      }
+    }
+    return { rows, cols, data };
+  }
+  if (isObject(value) && 'data' in value) {
+    const rows = dimension(`${name}.rows`, value.rows);
+    const cols = dimension(`${name}.cols`, value.cols);
+    const entries = arrayLike(`${name}.data`, value.data);
+    if (entries.length !== rows * cols) {
+      throw new RangeError(
+        `${name}.data: expected rows×cols = ${rows}×${cols} = ${rows * cols} entries, got ${entries.length}`,
+      );
+    }
+    if (entries instanceof Float64Array) return { rows, cols, data: entries.slice() };
+    const data = new Float64Array(entries.length);
+    for (let p = 0; p < entries.length; p++) {
+      const entry = entries[p];
+      if (typeof entry !== 'number') {
+        throw new TypeError(
+          `${name}.data[${p}] (row ${Math.floor(p / cols)}, column ${p % cols}): expected a number, got ${describe(entry)}`,
+        );
+      }
+      data[p] = entry;
+    }
+    return { rows, cols, data };
+  }
+  throw new TypeError(`${name}: expected number[][] or { rows, cols, data }, got ${describe(value)}`);
+}
+
+/** Where an entry of a dense input is, as the user wrote it. */
+function position(name: string, value: unknown, p: number, cols: number): string {
+  const i = Math.floor(p / cols);
+  const j = p % cols;
+  return Array.isArray(value) ? `${name}[${i}][${j}]` : `${name}.data[${p}] (row ${i}, column ${j})`;
+}
+
+function readMask(value: unknown, rows: number, cols: number): Uint8Array {
+  let shape: [number, number];
+  let entry: (p: number) => unknown;
+  if (Array.isArray(value)) {
+    if (value.length !== rows) throw new RangeError(`mask: expected ${rows} rows like X, got ${value.length}`);
+    for (let i = 0; i < rows; i++) {
+      const row = value[i] as unknown;
+      if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+        throw new TypeError(`mask: expected an array of rows, but mask[${i}] is ${describe(row)}`);
+      }
+      if ((row as ArrayLike<unknown>).length !== cols) {
+        throw new RangeError(`mask: expected ${cols} columns like X, but mask[${i}] has ${(row as ArrayLike<unknown>).length}`);
+      }
+    }
+    shape = [rows, cols];
+    entry = (p) => (value[Math.floor(p / cols)] as ArrayLike<unknown>)[p % cols];
+  } else if (isObject(value) && 'data' in value) {
+    shape = [dimension('mask.rows', value.rows), dimension('mask.cols', value.cols)];
+    if (shape[0] !== rows || shape[1] !== cols) {
+      throw new RangeError(`mask: expected the shape of X, ${rows}×${cols}, got ${shape[0]}×${shape[1]}`);
+    }
+    const data = arrayLike('mask.data', value.data);
+    if (data.length !== rows * cols) {
+      throw new RangeError(`mask.data: expected ${rows * cols} entries (${rows}×${cols}), got ${data.length}`);
+    }
+    entry = (p) => data[p];
+  } else {
+    throw new TypeError(`mask: expected (number | boolean)[][] or { rows, cols, data }, got ${describe(value)}`);
+  }
+  const mask = new Uint8Array(rows * cols);
+  for (let p = 0; p < mask.length; p++) {
+    const m = entry(p);
+    if (m === 1 || m === true) mask[p] = 1;
+    else if (m !== 0 && m !== false) {
+      throw new TypeError(`${position('mask', value, p, cols)}: expected 0, 1, true or false, got ${describe(m)}`);
+    }
+  }
+  return mask;
+}
+
+function denseProblem(X: unknown, mask: unknown): DenseProblem {
+  const { rows, cols, data: values } = readMatrix('X', X);
+  const observed = mask === undefined ? undefined : readMask(mask, rows, cols);
+  let observedCount = 0;
+  for (let p = 0; p < values.length; p++) {
+    if (observed && observed[p] === 0) {
+      values[p] = NaN;
+      continue;
+    }
+    const x = values[p];
+    if (x !== x) {
+      if (observed) {
+        throw new RangeError(`${position('X', X, p, cols)}: is NaN but the mask marks it observed; observed entries must be finite`);
+      }
+      continue;
+    }
+    if (x === Infinity || x === -Infinity) {
+      throw new RangeError(
+        `${position('X', X, p, cols)}: expected a finite number for an observed entry, got ${x}` +
+          (observed ? '' : ' (use NaN for a missing entry)'),
+      );
+    }
+    observedCount++;
+  }
+  return { layout: 'dense', rows, cols, values, observedCount };
+}
+
+function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string): Int32Array {
+  const list = arrayLike(name, value);
+  if (length !== undefined && list.length !== length) {
+    throw new RangeError(`${name}: expected ${length} entries, one per value, got ${list.length}`);
+  }
+  const indices = new Int32Array(list.length);
+  for (let p = 0; p < list.length; p++) {
+    const index = list[p];
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= bound) {
+      throw new RangeError(`${name}[${p}]: expected an integer from 0 to ${boundName} − 1 = ${bound - 1}, got ${describe(index)}`);
+    }
+    indices[p] = index;
+  }
+  return indices;
+}
+
+function sparseProblem(X: SparseMatrixInput): SparseProblem {
+  const rows = dimension('X.rows', X.rows);
+  const cols = dimension('X.cols', X.cols);
+  const given = arrayLike('X.values', X.values);
+  const count = given.length;
+  const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows');
+  const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols');
+  for (let p = 0; p < count; p++) {
+    const x = given[p];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new RangeError(`X.values[${p}]: expected a finite number, got ${describe(x)}`);
+    }
+  }
+  // Two stable counting sorts (by column, then by row) put the entries in CSR order in O(nnz + rows + cols),
+  // so the result does not depend on the order the user listed them in.
+  const byColumn = new Int32Array(count);
+  const colCursor = new Int32Array(cols + 1);
+  for (let p = 0; p < count; p++) colCursor[colOf[p] + 1]++;
+  for (let j = 0; j < cols; j++) colCursor[j + 1] += colCursor[j];
+  for (let p = 0; p < count; p++) byColumn[colCursor[colOf[p]]++] = p;
+  const rowStart = new Int32Array(rows + 1);
+  for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
+  for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+  const rowCursor = rowStart.slice(0, rows);
+  const order = new Int32Array(count);
+  for (let q = 0; q < count; q++) {
+    const p = byColumn[q];
+    order[rowCursor[rowOf[p]]++] = p;
+  }
+  const colIndex = new Int32Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0; i < rows; i++) {
+    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
+      const p = order[t];
+      colIndex[t] = colOf[p];
+      values[t] = given[p] as number;
+      if (t > rowStart[i] && colIndex[t] === colIndex[t - 1]) {
+        throw new RangeError(
+          `X: expected each (row, column) at most once, got (${i}, ${colIndex[t]}) twice, at entries ${order[t - 1]} and ${p}`,
+        );
+      }
+    }
+  }
+  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+}
+
+function toSparse(problem: DenseProblem): SparseProblem {
+  const { rows, cols, values: dense, observedCount } = problem;
+  const rowStart = new Int32Array(rows + 1);
+  const colIndex = new Int32Array(observedCount);
+  const values = new Float64Array(observedCount);
+  let t = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const x = dense[i * cols + j];
+      if (x === x) {
+        colIndex[t] = j;
+        values[t++] = x;
+      }
+    }
+    rowStart[i + 1] = t;
+  }
+  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount };
+}
+
+function toDense(problem: SparseProblem): DenseProblem {
+  const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
+  const dense = new Float64Array(rows * cols).fill(NaN);
+  for (let i = 0; i < rows; i++) {
+    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) dense[i * cols + colIndex[t]] = values[t];
+  }
+  return { layout: 'dense', rows, cols, values: dense, observedCount };
+}
+
+/** The layout `auto` picks: the one whose kernel is faster at this density. */
+export function chooseLayout(rows: number, cols: number, observedCount: number): Layout {
+  return observedCount < SPARSE_BELOW_DENSITY * rows * cols ? 'sparse' : 'dense';
+}
+
+/**
+ * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
+ * the canonical problem in the layout whose kernel will run.
+ */
+export function readProblem(X: unknown, mask: unknown, kernel: KernelChoice): Problem {
+  let problem: Problem;
+  if (isSparseInput(X)) {
+    if (mask !== undefined) {
+      throw new TypeError('mask: expected no mask with sparse X ({ rowIndices, colIndices, values } lists only observed entries)');
+    }
+    problem = sparseProblem(X);
+  } else {
+    problem = denseProblem(X, mask);
+  }
+  if (problem.observedCount === 0) {
+    throw new RangeError(
+      `X: expected at least one observed entry, got none (${problem.rows}×${problem.cols}, every entry ${mask === undefined ? 'NaN' : 'masked out'})`,
+    );
+  }
+  const layout = kernel === 'auto' ? chooseLayout(problem.rows, problem.cols, problem.observedCount) : kernel;
+  if (layout === problem.layout) return problem;
+  return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
+}

@@ -1,0 +1,17 @@
+/** A dense row-major matrix: entry (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+/**
+ * Writes the transpose of a row-major `rows`×`cols` matrix into `target` (`cols`×`rows`).
+ * The sparse kernels keep H as N×rank so that a column's factor is contiguous.
+ */
+export function transposeInto(source: ArrayLike<number>, rows: number, cols: number, target: Float64Array): Float64Array {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) target[j * rows + i] = source[i * cols + j];
+  }
+  return target;
+}

@@ -1,0 +1,120 @@
+// The seeded generator behind every random choice in the package, identical on both backends
+// and in every JavaScript engine: xoshiro128** on 32-bit integers, and normal draws by
+// Marsaglia's polar method using only +, −, ×, ÷, √ (correctly rounded everywhere) and the
+// logarithm below. Math.log is not specified to the last bit and differs between engines.
+
+/** splitmix32: spreads a seed over the generator's state so that nearby seeds give unrelated streams. */
+function splitmix32(state: number): [number, number] {
+  state = (state + 0x9e3779b9) | 0;
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [state, (z ^ (z >>> 16)) >>> 0];
+}
+
+export class Random {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  /** `seed` is any safe integer; its low and high 32 bits both count. */
+  constructor(seed: number) {
+    let state = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x27d4eb2d);
+    const next = () => {
+      const [nextState, value] = splitmix32(state);
+      state = nextState;
+      return value;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** A uniform integer in [0, 2³²). */
+  uint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A uniform double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    return ((this.uint32() >>> 5) * 67108864 + (this.uint32() >>> 6)) / 9007199254740992;
+  }
+
+  /** A standard normal draw. */
+  normal(): number {
+    for (;;) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) return u * Math.sqrt((-2 * log(s)) / s);
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+// fdlibm's __ieee754_log (the algorithm V8 and SpiderMonkey use), for finite x > 0.
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const TWO54 = 1.8014398509481984e16;
+const LG1 = 6.666666666666735130e-1;
+const LG2 = 3.999999999940941908e-1;
+const LG3 = 2.857142874366239149e-1;
+const LG4 = 2.222219843214978396e-1;
+const LG5 = 1.818357216161805012e-1;
+const LG6 = 1.531383769920937332e-1;
+const LG7 = 1.479819860511658591e-1;
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** Natural logarithm of a finite x > 0, bit-reproducible in every engine. */
+export function log(x: number): number {
+  bits.setFloat64(0, x);
+  let hx = bits.getInt32(0);
+  let k = 0;
+  if (hx < 0x00100000) {
+    // Subnormal: scale into the normal range.
+    k -= 54;
+    x *= TWO54;
+    bits.setFloat64(0, x);
+    hx = bits.getInt32(0);
+  }
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  // Normalise x into [sqrt(2)/2, sqrt(2)).
+  bits.setInt32(0, hx | (i ^ 0x3ff00000));
+  x = bits.getFloat64(0);
+  k += i >> 20;
+  const f = x - 1.0;
+  const dk = k;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f === 0) return k === 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    return k === 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const R = t2 + t1;
+  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+    const hfsq = 0.5 * f * f;
+    return k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+  }
+  return k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+}
