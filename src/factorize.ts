@@ -1,6 +1,6 @@
 import { backends } from './backends/index.js';
 import { initialFactors } from './init.js';
-import { readProblem, type ObservationsInput } from './input.js';
+import { chooseLayout, readObservations, toLayout, type ObservationsInput } from './input.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
 import { runEpochs } from './train.js';
@@ -14,9 +14,19 @@ import { runEpochs } from './train.js';
  */
 export async function factorize(X: ObservationsInput, options: FactorizeOptions): Promise<Factorization> {
   const settings = readOptions(options);
-  const problem = readProblem(X, settings.mask, settings.kernel);
-  const initial = initialFactors(problem, settings.rank, settings.seed, settings.init);
+  const given = readObservations(X, settings.mask);
+  const { rows, cols, observedCount } = given;
+  const layout = settings.kernel === 'auto' ? chooseLayout(rows, cols, observedCount) : settings.kernel;
   const backend = backends[settings.backend];
+  const tooLarge = backend.tooLarge({ layout, rows, cols, observedCount, rank: settings.rank });
+  if (tooLarge) {
+    throw new RangeError(
+      `factorize: with backend '${backend.name}' and the ${layout} kernel, ${tooLarge}` +
+        (layout === 'dense' ? "; try kernel: 'sparse'" : ''),
+    );
+  }
+  const initial = initialFactors(given, settings.rank, settings.seed, settings.init);
+  const problem = toLayout(given, layout);
   await backend.ready();
   const run = backend.startGradientDescent(problem, initial, settings.rank);
   try {

@@ -288,9 +288,9 @@ export function chooseLayout(rows: number, cols: number, observedCount: number):
 
 /**
  * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
- * the canonical problem in the layout whose kernel will run.
+ * the canonical problem in the layout it came in.
  */
-export function readProblem(X: unknown, mask: unknown, kernel: KernelChoice): Problem {
+export function readObservations(X: unknown, mask: unknown): Problem {
   let problem: Problem;
   if (isSparseInput(X)) {
     if (mask !== undefined) {
@@ -305,7 +305,11 @@ export function readProblem(X: unknown, mask: unknown, kernel: KernelChoice): Pr
       `X: expected at least one observed entry, got none (${problem.rows}×${problem.cols}, every entry ${mask === undefined ? 'NaN' : 'masked out'})`,
     );
   }
-  const layout = kernel === 'auto' ? chooseLayout(problem.rows, problem.cols, problem.observedCount) : kernel;
+  return problem;
+}
+
+/** The same problem in the given layout. */
+export function toLayout(problem: Problem, layout: Layout): Problem {
   if (layout === problem.layout) return problem;
   return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
 }

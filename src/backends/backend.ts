@@ -1,4 +1,13 @@
-import type { Problem } from '../problem.js';
+import type { Layout, Problem } from '../problem.js';
+
+/** The size of a problem, which is all a backend needs to know whether it can hold it. */
+export interface Shape {
+  layout: Layout;
+  rows: number;
+  cols: number;
+  observedCount: number;
+  rank: number;
+}
 
 export type BackendName = 'wasm' | 'js';
 
@@ -28,5 +37,7 @@ export interface Backend {
   readonly name: BackendName;
   /** Resolves once the backend can start runs (the WASM backend compiles its module once). */
   ready(): Promise<void>;
+  /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */
+  tooLarge(shape: Shape): string | undefined;
   startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun;
 }

@@ -2,26 +2,44 @@
 // kernel call per epoch and copies the factors out once.
 import { transposeInto } from '../matrix.js';
 import type { Problem } from '../problem.js';
-import { loadKernels, release, reserve, type Kernels } from '../wasm/module.js';
-import type { Backend, Factors, GradientDescentRun } from './backend.js';
+import { loadKernels, release, reserve, tooLarge, type Kernels } from '../wasm/module.js';
+import type { Backend, Factors, GradientDescentRun, Shape } from './backend.js';
 
 const F64 = 8;
 const I32 = 4;
 
-let kernels: Kernels | undefined;
+// Byte sizes of a run's buffers, in the order they are laid out.
+const denseBuffers = (rows: number, cols: number, rank: number) => ({
+  x: rows * cols * F64,
+  w: rows * rank * F64,
+  h: rank * cols * F64,
+  residual: cols * F64,
+  gradient: rank * cols * F64,
+});
 
-function loaded(): Kernels {
-  if (!kernels) throw new Error('mfwasm: the WASM backend was used before ready() resolved');
-  return kernels;
-}
+const sparseBuffers = (rows: number, cols: number, observedCount: number, rank: number) => ({
+  rowStart: (rows + 1) * I32,
+  colIndex: observedCount * I32,
+  values: observedCount * F64,
+  w: rows * rank * F64,
+  ht: cols * rank * F64,
+  rowGradient: rank * F64,
+  gradient: cols * rank * F64,
+});
+
+const buffers = ({ layout, rows, cols, observedCount, rank }: Shape) =>
+  layout === 'dense' ? denseBuffers(rows, cols, rank) : sparseBuffers(rows, cols, observedCount, rank);
+
+let kernels: Kernels | undefined;
 
 function f64(k: Kernels, at: number, length: number): Float64Array {
   return new Float64Array(k.memory.buffer, at, length);
 }
 
 function startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun {
-  const k = loaded();
-  const { rows, cols } = problem;
+  if (!kernels) throw new Error('mfwasm: the WASM backend was used before ready() resolved');
+  const k = kernels;
+  const { rows, cols, observedCount } = problem;
   let closed = false;
   const close = () => {
     if (!closed) release();
@@ -29,38 +47,22 @@ function startGradientDescent(problem: Problem, initial: Factors, rank: number):
   };
 
   if (problem.layout === 'dense') {
-    const at = reserve(k, {
-      x: rows * cols * F64,
-      w: rows * rank * F64,
-      h: rank * cols * F64,
-      residual: cols * F64,
-      gradient: rank * cols * F64,
-    });
+    const at = reserve(k, denseBuffers(rows, cols, rank));
     f64(k, at.x, rows * cols).set(problem.values);
     f64(k, at.w, rows * rank).set(initial.W);
     f64(k, at.h, rank * cols).set(initial.H);
     return {
-      epoch: (learningRate) =>
-        k.denseEpoch(at.x, at.w, at.h, at.residual, at.gradient, rows, cols, rank, learningRate),
+      epoch: (learningRate) => k.denseEpoch(at.x, at.w, at.h, at.residual, at.gradient, rows, cols, rank, learningRate),
       loss: () => k.denseLoss(at.x, at.w, at.h, at.residual, rows, cols, rank),
       factors: () => ({ W: f64(k, at.w, rows * rank).slice(), H: f64(k, at.h, rank * cols).slice() }),
       close,
     };
   }
 
-  const count = problem.observedCount;
-  const at = reserve(k, {
-    rowStart: (rows + 1) * I32,
-    colIndex: count * I32,
-    values: count * F64,
-    w: rows * rank * F64,
-    ht: cols * rank * F64,
-    rowGradient: rank * F64,
-    gradient: cols * rank * F64,
-  });
+  const at = reserve(k, sparseBuffers(rows, cols, observedCount, rank));
   new Int32Array(k.memory.buffer, at.rowStart, rows + 1).set(problem.rowStart);
-  new Int32Array(k.memory.buffer, at.colIndex, count).set(problem.colIndex);
-  f64(k, at.values, count).set(problem.values);
+  new Int32Array(k.memory.buffer, at.colIndex, observedCount).set(problem.colIndex);
+  f64(k, at.values, observedCount).set(problem.values);
   f64(k, at.w, rows * rank).set(initial.W);
   transposeInto(initial.H, rank, cols, f64(k, at.ht, cols * rank));
   return {
@@ -80,5 +82,6 @@ export const wasmBackend: Backend = {
   async ready() {
     kernels ??= await loadKernels();
   },
+  tooLarge: (shape) => tooLarge(buffers(shape)),
   startGradientDescent,
 };

@@ -49,6 +49,29 @@ export type Placement<Name extends string> = Record<Name, number>;
 
 let inUse = false;
 
+/** Places buffers of the given byte sizes one after another from `start`, each 16-byte aligned. */
+function place<Name extends string>(start: number, sizes: Record<Name, number>): { placement: Placement<Name>; end: number } {
+  const placement = {} as Placement<Name>;
+  let end = start;
+  for (const name of Object.keys(sizes) as Name[]) {
+    end = Math.ceil(end / ALIGN) * ALIGN;
+    placement[name] = end;
+    end += sizes[name];
+  }
+  return { placement, end };
+}
+
+/**
+ * Why buffers of these sizes cannot be laid out in a 32-bit module, or undefined if they can.
+ * Checked before any work, so that a problem too large fails up front rather than mid-run.
+ */
+export function tooLarge(sizes: Record<string, number>): string | undefined {
+  // The heap base is a few KiB; 64 KiB is a safe bound before the module is loaded.
+  const { end } = place(PAGE_BYTES, sizes);
+  if (end <= MAX_MEMORY_BYTES) return undefined;
+  return `this problem needs ${formatBytes(end)} of WebAssembly memory, more than the 4 GiB a 32-bit module can address`;
+}
+
 /**
  * Lays out buffers of the given byte sizes from the heap base, growing memory if needed.
  * Views made before this call may be detached by the growth: take views afterwards.
@@ -56,19 +79,9 @@ let inUse = false;
  */
 export function reserve<Name extends string>(kernels: Kernels, sizes: Record<Name, number>): Placement<Name> {
   if (inUse) throw new Error('mfwasm: the WASM backend is already running a fit in this realm; wait for it to finish');
-  const placement = {} as Placement<Name>;
-  let end = kernels.heapBase();
-  for (const name of Object.keys(sizes) as Name[]) {
-    end = Math.ceil(end / ALIGN) * ALIGN;
-    placement[name] = end;
-    end += sizes[name];
-  }
-  if (end > MAX_MEMORY_BYTES) {
-    throw new RangeError(
-      `mfwasm: this problem needs ${formatBytes(end)} of WebAssembly memory, more than the 4 GiB a 32-bit ` +
-        `module can address; use backend: 'js', or pass the observed entries in sparse form`,
-    );
-  }
+  const reason = tooLarge(sizes);
+  if (reason) throw new RangeError(`mfwasm: ${reason}`);
+  const { placement, end } = place(kernels.heapBase(), sizes);
   const missingPages = Math.ceil(end / PAGE_BYTES) - kernels.memory.buffer.byteLength / PAGE_BYTES;
   if (missingPages > 0) {
     try {

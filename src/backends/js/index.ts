@@ -33,8 +33,17 @@ function startGradientDescent(problem: Problem, initial: Factors, rank: number):
   };
 }
 
+/** The longest typed array V8 and the other engines allocate. */
+const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
+
 export const jsBackend: Backend = {
   name: 'js',
   ready: () => Promise.resolve(),
+  tooLarge: ({ layout, rows, cols, rank }) => {
+    const longest = Math.max(layout === 'dense' ? rows * cols : 0, rows * rank, cols * rank);
+    return longest > MAX_TYPED_ARRAY_LENGTH
+      ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
+      : undefined;
+  },
   startGradientDescent,
 };

@@ -1,0 +1,135 @@
+// Bad input: a clear error naming the argument, what was expected and what was given, thrown
+// before any work, on each backend; inputs never mutated.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DivergenceError, factorize } from 'mfwasm';
+import { BACKENDS } from './helpers.mjs';
+
+const X = [
+  [1, 2, NaN],
+  [2, NaN, 6],
+  [3, 6, 9],
+];
+const coo = (extra = {}) => ({ rows: 3, cols: 3, rowIndices: [0, 1, 2], colIndices: [0, 1, 2], values: [1, 2, 3], ...extra });
+
+// [description, X, options, error class, message pattern]
+const cases = [
+  ['rank missing', X, {}, TypeError, /options\.rank: required/],
+  ['rank 0', X, { rank: 0 }, RangeError, /options\.rank: expected an integer ≥ 1, got 0/],
+  ['rank negative', X, { rank: -2 }, RangeError, /options\.rank: .*got -2/],
+  ['rank fractional', X, { rank: 1.5 }, RangeError, /options\.rank: .*got 1\.5/],
+  ['rank a string', X, { rank: '2' }, RangeError, /options\.rank: .*got the string "2"/],
+  ['options not an object', X, 2, TypeError, /options: expected an object/],
+  ['unknown option (typo)', X, { rank: 1, learningrate: 0.1 }, TypeError, /unknown option 'learningrate' \(did you mean 'learningRate'\?\)/],
+  ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, mask/],
+  ['unknown init key', X, { rank: 1, init: { w: [[1], [1], [1]] } }, TypeError, /options\.init: unknown option 'w' \(did you mean 'W'\?\)/],
+  ['unknown backend', X, { rank: 1, backend: 'gpu' }, RangeError, /options\.backend: expected one of 'wasm', 'js', got the string "gpu"/],
+  ['unknown kernel', X, { rank: 1, kernel: 'csr' }, RangeError, /options\.kernel: expected one of 'auto', 'dense', 'sparse'/],
+  ['learningRate 0', X, { rank: 1, learningRate: 0 }, RangeError, /options\.learningRate: expected a finite number > 0, got 0/],
+  ['learningRate negative', X, { rank: 1, learningRate: -0.1 }, RangeError, /options\.learningRate: .*got -0\.1/],
+  ['learningRate Infinity', X, { rank: 1, learningRate: Infinity }, RangeError, /options\.learningRate: .*got Infinity/],
+  ['learningRate NaN', X, { rank: 1, learningRate: NaN }, RangeError, /options\.learningRate: .*got NaN/],
+  ['epochs negative', X, { rank: 1, epochs: -1 }, RangeError, /options\.epochs: expected an integer ≥ 0, got -1/],
+  ['epochs fractional', X, { rank: 1, epochs: 2.5 }, RangeError, /options\.epochs: .*got 2\.5/],
+  ['seed fractional', X, { rank: 1, seed: 0.5 }, RangeError, /options\.seed: expected a safe integer, got 0\.5/],
+  ['X empty', [], { rank: 1 }, RangeError, /X: expected a non-empty matrix, got an empty array/],
+  ['X empty rows', [[], []], { rank: 1 }, RangeError, /X: expected non-empty rows/],
+  ['X ragged', [[1, 2], [3]], { rank: 1 }, RangeError, /X: expected every row to have 2 entries like X\[0\], but X\[1\] has 1/],
+  ['X not a matrix', 'hello', { rank: 1 }, TypeError, /X: expected number\[\]\[\] or \{ rows, cols, data \}, got the string "hello"/],
+  ['X a flat array', [1, 2, 3], { rank: 1 }, TypeError, /X: expected an array of rows \(number\[\]\[\]\), but X\[0\] is 1/],
+  ['X non-numeric entry', [[1, '2'], [3, 4]], { rank: 1 }, TypeError, /X\[0\]\[1\]: expected a number, got the string "2"/],
+  ['X null entry', [[1, 2], [null, 4]], { rank: 1 }, TypeError, /X\[1\]\[0\]: expected a number, got null/],
+  ['X data wrong length', { rows: 2, cols: 2, data: [1, 2, 3] }, { rank: 1 }, RangeError, /X\.data: expected rows×cols = 2×2 = 4 entries, got 3/],
+  ['X data non-numeric', { rows: 1, cols: 2, data: [1, 'x'] }, { rank: 1 }, TypeError, /X\.data\[1\] \(row 0, column 1\): expected a number/],
+  ['X rows not an integer', { rows: 1.5, cols: 2, data: [1, 2] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1/],
+  ['X observed Infinity', [[1, Infinity], [3, 4]], { rank: 1 }, RangeError, /X\[0\]\[1\]: expected a finite number for an observed entry, got Infinity \(use NaN for a missing entry\)/],
+  ['X observed -Infinity in data', { rows: 1, cols: 2, data: new Float64Array([1, -Infinity]) }, { rank: 1 }, RangeError, /X\.data\[1\] \(row 0, column 1\): expected a finite number .*got -Infinity/],
+  ['nothing observed', [[NaN, NaN], [NaN, NaN]], { rank: 1 }, RangeError, /X: expected at least one observed entry, got none \(2×2, every entry NaN\)/],
+  ['mask all zero', [[1, 2], [3, 4]], { rank: 1, mask: [[0, 0], [0, false]] }, RangeError, /every entry masked out/],
+  ['mask wrong rows', [[1, 2], [3, 4]], { rank: 1, mask: [[1, 1]] }, RangeError, /mask: expected 2 rows like X, got 1/],
+  ['mask wrong cols', [[1, 2], [3, 4]], { rank: 1, mask: [[1, 1], [1]] }, RangeError, /mask: expected 2 columns like X, but mask\[1\] has 1/],
+  ['mask object wrong shape', [[1, 2], [3, 4]], { rank: 1, mask: { rows: 1, cols: 4, data: new Uint8Array(4) } }, RangeError, /mask: expected the shape of X, 2×2, got 1×4/],
+  ['mask bad value', [[1, 2], [3, 4]], { rank: 1, mask: [[1, 0.5], [1, 1]] }, TypeError, /mask\[0\]\[1\]: expected 0, 1, true or false, got 0\.5/],
+  ['mask marks NaN observed', [[1, NaN], [3, 4]], { rank: 1, mask: [[1, 1], [1, 1]] }, RangeError, /X\[0\]\[1\]: is NaN but the mask marks it observed/],
+  ['mask with sparse X', coo(), { rank: 1, mask: [[1]] }, TypeError, /mask: expected no mask with sparse X/],
+  ['init W wrong shape', X, { rank: 2, init: { W: [[1, 2], [3, 4]] } }, RangeError, /options\.init\.W: expected X\.rows×rank = 3×2, got 2×2/],
+  ['init H wrong shape', X, { rank: 2, init: { H: [[1, 2, 3]] } }, RangeError, /options\.init\.H: expected rank×X\.cols = 2×3, got 1×3/],
+  ['init W non-finite', X, { rank: 1, init: { W: [[1], [NaN], [1]] } }, RangeError, /options\.init\.W: expected finite entries, got NaN at row 1, column 0/],
+  ['init not an object', X, { rank: 1, init: [1] }, TypeError, /options\.init: expected \{ W\?, H\? \}/],
+  ['COO index out of range', coo({ colIndices: [0, 1, 3] }), { rank: 1 }, RangeError, /X\.colIndices\[2\]: expected an integer from 0 to X\.cols − 1 = 2, got 3/],
+  ['COO negative index', coo({ rowIndices: [0, -1, 2] }), { rank: 1 }, RangeError, /X\.rowIndices\[1\]: .*got -1/],
+  ['COO fractional index', coo({ rowIndices: [0, 1.5, 2] }), { rank: 1 }, RangeError, /X\.rowIndices\[1\]: .*got 1\.5/],
+  ['COO lengths differ', coo({ colIndices: [0, 1] }), { rank: 1 }, RangeError, /X\.colIndices: expected 3 entries, one per value, got 2/],
+  ['COO duplicate', coo({ rowIndices: [0, 2, 0], colIndices: [1, 2, 1] }), { rank: 1 }, RangeError, /X: expected each \(row, column\) at most once, got \(0, 1\) twice, at entries 0 and 2/],
+  ['COO non-finite value', coo({ values: [1, NaN, 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
+  ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
+  ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
+  ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 2147483647, got undefined/],
+];
+
+for (const backend of BACKENDS) {
+  const test = suite(`bad input [${backend}]`);
+
+  for (const [description, input, options, type, pattern] of cases) {
+    test(`${description} → ${type.name} ${pattern}`, async () => {
+      const opts = typeof options === 'object' ? { backend, ...options } : options;
+      try {
+        await factorize(input, opts);
+      } catch (error) {
+        assert.instance(error, type, `${error}`);
+        assert.match(error.message, pattern);
+        return;
+      }
+      assert.unreachable('factorize resolved');
+    });
+  }
+
+  test('a learning rate that blows up stops with a DivergenceError, not NaN factors', async () => {
+    try {
+      await factorize(X, { rank: 2, learningRate: 5, epochs: 2000, backend });
+    } catch (error) {
+      assert.instance(error, DivergenceError);
+      assert.match(error.message, /diverged\. Try a smaller learningRate, e\.g\. 0\.5/);
+      assert.ok(error.epoch >= 0 && error.epoch < 2000, `epoch ${error.epoch}`);
+      assert.is(error.learningRate, 5);
+      return;
+    }
+    assert.unreachable('factorize resolved');
+  });
+
+  test('a problem beyond what the backend can address fails up front, naming the fix', async () => {
+    const huge = { rows: 70000, cols: 70000, rowIndices: [0, 69999], colIndices: [5, 7], values: [1, 2] };
+    const started = Date.now();
+    try {
+      await factorize(huge, { rank: 2, kernel: 'dense', backend });
+    } catch (error) {
+      assert.instance(error, RangeError);
+      assert.match(error.message, backend === 'wasm' ? /4 GiB a 32-bit module can address; try kernel: 'sparse'/ : /more than the 4294967295 a typed array holds/);
+      assert.ok(Date.now() - started < 1000, 'checked before allocating');
+      return;
+    }
+    assert.unreachable('factorize resolved');
+  });
+
+  test('the same problem in sparse form runs', async () => {
+    const huge = { rows: 70000, cols: 70000, rowIndices: [0, 69999], colIndices: [5, 7], values: [1, 2] };
+    const fit = await factorize(huge, { rank: 2, epochs: 3, learningRate: 0.1, backend });
+    assert.is(fit.kernel, 'sparse');
+    assert.is(fit.W.data.length, 140000);
+  });
+
+  test('inputs are never mutated', async () => {
+    const dense = [[1, 2, NaN], [2, 9, 6], [3, 6, 9]];
+    const mask = [[1, 1, 0], [1, 0, 1], [1, 1, 1]];
+    const W = [[0.1], [0.2], [0.3]];
+    const H = { rows: 1, cols: 3, data: new Float64Array([1, 2, 3]) };
+    const sparse = { rows: 3, cols: 3, rowIndices: new Int32Array([2, 0, 1]), colIndices: [1, 0, 2], values: new Float64Array([6, 1, 6]) };
+    const snapshot = JSON.stringify([dense, mask, W, [...H.data], [...sparse.rowIndices], sparse.colIndices, [...sparse.values]]);
+    await factorize(dense, { rank: 1, mask, init: { W, H }, epochs: 50, learningRate: 0.01, backend });
+    await factorize(sparse, { rank: 1, init: { W, H }, epochs: 50, learningRate: 0.01, backend });
+    await factorize(dense, { rank: 1, epochs: 50, learningRate: 0.01, kernel: 'sparse', backend });
+    assert.is(JSON.stringify([dense, mask, W, [...H.data], [...sparse.rowIndices], sparse.colIndices, [...sparse.values]]), snapshot);
+  });
+
+  test.run();
+}
