@@ -1,0 +1,30 @@
+// WASM memory is reused between calls: it grows to the largest problem seen, never with the call count.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { factorize } from 'mfwasm';
+import { loadKernels, memoryBytes } from '../dist/wasm/module.js';
+import { lowRankWithMissing } from './helpers.mjs';
+
+test('1000 successive factorize calls do not grow WASM memory', async () => {
+  const dense = lowRankWithMissing(60, 50, 3, 0.8, 1);
+  const sparse = lowRankWithMissing(60, 50, 3, 0.1, 2);
+  sparse[0][0] = 1;
+  await factorize(dense, { rank: 5, epochs: 1, learningRate: 0.01 });
+  await factorize(sparse, { rank: 5, epochs: 1, learningRate: 0.01 });
+  const kernels = await loadKernels();
+  const before = memoryBytes(kernels);
+  for (let call = 0; call < 1000; call++) {
+    const fit = await factorize(call % 2 ? dense : sparse, { rank: 1 + (call % 5), epochs: 2, learningRate: 0.01, seed: call });
+    assert.ok(Number.isFinite(fit.loss));
+  }
+  assert.is(memoryBytes(kernels), before);
+});
+
+test('a failed call (bad input, divergence) leaves the backend usable', async () => {
+  await factorize([[1, 2], [3, 4]], { rank: 1, learningRate: 100, epochs: 500 }).catch(() => {});
+  await factorize([[1, 'x']], { rank: 1 }).catch(() => {});
+  const fit = await factorize([[1, 2], [3, 4]], { rank: 1, epochs: 10, learningRate: 0.01 });
+  assert.ok(Number.isFinite(fit.loss));
+});
+
+test.run();
