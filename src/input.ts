@@ -36,7 +36,7 @@ export type KernelChoice = Layout | 'auto';
  * Below this fraction of observed entries the sparse kernel is faster than the dense one.
  * Measured with `npm run bench -- --density` (README, "Choosing a kernel").
  */
-export const SPARSE_BELOW_DENSITY = 0.3;
+export const SPARSE_BELOW_DENSITY = 0.5;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

@@ -31,7 +31,7 @@ export interface FactorizeOptions {
   backend?: BackendName;
   /**
    * 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
-   * (observed·rank); 'auto' picks sparse when under 30% of entries are observed. Default 'auto'.
+   * (observed·rank); 'auto' picks sparse when under half of the entries are observed. Default 'auto'.
    */
   kernel?: KernelChoice;
 }

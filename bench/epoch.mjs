@@ -1,0 +1,46 @@
+// Times one epoch of one backend and kernel on one problem with benchmark.js, in its own process
+// (V8's pure-JS timings depend on what the process ran before). Prints one JSON line.
+//   node bench/epoch.mjs <case> <wasm|js> [dense|sparse|auto] [observed fraction]
+import Benchmark from 'benchmark';
+import { backends } from '../dist/backends/index.js';
+import { initialFactors } from '../dist/init.js';
+import { chooseLayout, readObservations, toLayout } from '../dist/input.js';
+import { CASES, makeProblem } from './problems.mjs';
+
+const [name, backendName, kernel = 'auto', observed] = process.argv.slice(2);
+const shape = { ...CASES[name] };
+if (!shape.rows || !backends[backendName]) {
+  console.error(`usage: node bench/epoch.mjs <${Object.keys(CASES).join('|')}> <wasm|js> [dense|sparse|auto] [observed]`);
+  process.exit(2);
+}
+if (observed) shape.observed = Number(observed);
+
+const given = readObservations(makeProblem(shape), undefined);
+const layout = kernel === 'auto' ? chooseLayout(given.rows, given.cols, given.observedCount) : kernel;
+const problem = toLayout(given, layout);
+const initial = initialFactors(given, shape.rank, 42, {});
+const backend = backends[backendName];
+await backend.ready();
+
+// A step small enough to stay stable however many epochs benchmark.js runs.
+const learningRate = 1e-4;
+const check = backend.startGradientDescent(problem, initial, shape.rank);
+for (let e = 0; e < 3; e++) check.epoch(learningRate);
+const lossAfter3 = check.loss();
+check.close();
+
+const run = backend.startGradientDescent(problem, initial, shape.rank);
+const bench = new Benchmark(`${name} ${backendName} ${layout}`, () => run.epoch(learningRate), {
+  minSamples: 5,
+  maxTime: Number(process.env.BENCH_SECONDS ?? 2),
+});
+bench.run();
+const finalLoss = run.loss();
+run.close();
+console.log(
+  JSON.stringify({
+    case: name, backend: backendName, kernel: layout, observed: shape.observed,
+    secondsPerEpoch: bench.stats.mean, rme: bench.stats.rme, samples: bench.stats.sample.length,
+    lossAfter3, finite: Number.isFinite(finalLoss),
+  }),
+);
