@@ -16,10 +16,10 @@ if (!shape.rows || !backends[backendName]) {
 if (observed) shape.observed = Number(observed);
 
 const given = readObservations(makeProblem(shape), undefined);
-const layout = kernel === 'auto' ? chooseLayout(given.rows, given.cols, given.observedCount) : kernel;
+const backend = backends[backendName];
+const layout = kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : kernel;
 const problem = toLayout(given, layout);
 const initial = initialFactors(given, shape.rank, 42, {});
-const backend = backends[backendName];
 await backend.ready();
 
 // A step small enough to stay stable however many epochs benchmark.js runs.

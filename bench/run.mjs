@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SPARSE_BELOW_DENSITY } from '../dist/input.js';
+import { backends } from '../dist/backends/index.js';
 import { CASES } from './problems.mjs';
 
 const epochScript = fileURLToPath(new URL('./epoch.mjs', import.meta.url));
@@ -33,7 +33,8 @@ console.log(`mfwasm bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().len
 console.log('One epoch of the seed\'s full-batch gradient descent (W step, then H step), benchmark.js mean ± rme.\n');
 
 if (process.argv.includes('--density')) {
-  console.log(`'auto' picks sparse below ${SPARSE_BELOW_DENSITY * 100}% observed.\n`);
+  const thresholds = Object.values(backends).map((b) => `${b.sparseBelowDensity * 100}% on ${b.name}`);
+  console.log(`'auto' picks sparse below ${thresholds.join(', ')} observed.\n`);
   console.log('| problem | backend | observed | dense kernel | sparse kernel | faster | auto / faster |');
   console.log('|---|---|---|---|---|---|---|');
   const densities = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0];
@@ -42,7 +43,7 @@ if (process.argv.includes('--density')) {
       const dense = measure(name, backend, 'dense', observed);
       const sparse = measure(name, backend, 'sparse', observed);
       agree(dense, sparse);
-      const auto = observed < SPARSE_BELOW_DENSITY ? sparse : dense;
+      const auto = observed < backends[backend].sparseBelowDensity ? sparse : dense;
       const fastest = dense.secondsPerEpoch <= sparse.secondsPerEpoch ? dense : sparse;
       console.log(
         `| ${CASES[name].rows}×${CASES[name].cols} rank ${CASES[name].rank} | ${backend} | ${observed * 100}% | ` +

@@ -16,8 +16,8 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
   const settings = readOptions(options);
   const given = readObservations(X, settings.mask);
   const { rows, cols, observedCount } = given;
-  const layout = settings.kernel === 'auto' ? chooseLayout(rows, cols, observedCount) : settings.kernel;
   const backend = backends[settings.backend];
+  const layout = settings.kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : settings.kernel;
   const tooLarge = backend.tooLarge({ layout, rows, cols, observedCount, rank: settings.rank });
   if (tooLarge) {
     throw new RangeError(

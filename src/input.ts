@@ -32,12 +32,6 @@ export type ObservationsInput = MatrixInput | SparseMatrixInput;
 
 export type KernelChoice = Layout | 'auto';
 
-/**
- * Below this fraction of observed entries the sparse kernel is faster than the dense one.
- * Measured with `npm run bench -- --density` (README, "Choosing a kernel").
- */
-export const SPARSE_BELOW_DENSITY = 0.5;
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
@@ -281,9 +275,9 @@ function toDense(problem: SparseProblem): DenseProblem {
   return { layout: 'dense', rows, cols, values: dense, observedCount };
 }
 
-/** The layout `auto` picks: the one whose kernel is faster at this density. */
-export function chooseLayout(rows: number, cols: number, observedCount: number): Layout {
-  return observedCount < SPARSE_BELOW_DENSITY * rows * cols ? 'sparse' : 'dense';
+/** The layout 'auto' picks: sparse below the given fraction of observed entries, where its kernel is faster. */
+export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layout {
+  return problem.observedCount < sparseBelowDensity * problem.rows * problem.cols ? 'sparse' : 'dense';
 }
 
 /**

@@ -3,6 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
+import { backends } from '../dist/backends/index.js';
 import { BACKENDS, inputForms, maxRelativeError, reference } from './helpers.mjs';
 
 const TOLERANCE = 1e-9;
@@ -29,12 +30,12 @@ for (const backend of BACKENDS) {
     }
   }
 
-  test('auto picks sparse below 50% observed (the 20% case) and dense for the others', async () => {
+  test(`auto picks sparse below ${backends[backend].sparseBelowDensity * 100}% observed, dense above`, async () => {
     for (const c of reference.cases) {
       const [X, extra] = inputForms(c).nan;
       const fit = await factorize(X, { rank: c.rank, epochs: 1, learningRate: c.eta, backend, ...extra });
       const density = c.mask.flat().filter(Boolean).length / (c.rows * c.cols);
-      assert.is(fit.kernel, density < 0.5 ? 'sparse' : 'dense', `${c.name}: density ${density}`);
+      assert.is(fit.kernel, density < backends[backend].sparseBelowDensity ? 'sparse' : 'dense', `${c.name}: density ${density}`);
     }
   });
 

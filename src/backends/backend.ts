@@ -35,6 +35,11 @@ export interface GradientDescentRun {
 /** What each backend implements; the test suite runs the same bodies against every one. */
 export interface Backend {
   readonly name: BackendName;
+  /**
+   * Below this fraction of observed entries this backend's sparse kernel beats its dense one,
+   * as measured by `npm run bench -- --density`: 'auto' uses it.
+   */
+  readonly sparseBelowDensity: number;
   /** Resolves once the backend can start runs (the WASM backend compiles its module once). */
   ready(): Promise<void>;
   /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */

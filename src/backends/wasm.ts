@@ -79,6 +79,7 @@ function startGradientDescent(problem: Problem, initial: Factors, rank: number):
 
 export const wasmBackend: Backend = {
   name: 'wasm',
+  sparseBelowDensity: 0.5,
   async ready() {
     kernels ??= await loadKernels();
   },

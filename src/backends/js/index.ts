@@ -38,6 +38,7 @@ const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
 
 export const jsBackend: Backend = {
   name: 'js',
+  sparseBelowDensity: 0.85,
   ready: () => Promise.resolve(),
   tooLarge: ({ layout, rows, cols, rank }) => {
     const longest = Math.max(layout === 'dense' ? rows * cols : 0, rows * rank, cols * rank);
