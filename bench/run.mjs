@@ -53,15 +53,15 @@ if (process.argv.includes('--density')) {
     }
   }
 } else {
-  console.log('| problem | kernel | pure JS | WASM | WASM speed-up |');
-  console.log('|---|---|---|---|---|');
+  console.log("| problem | pure JS ('auto' kernel) | WASM ('auto' kernel) | WASM speed-up |");
+  console.log('|---|---|---|---|');
   for (const [name, shape] of Object.entries(CASES)) {
     const js = measure(name, 'js');
     const wasm = measure(name, 'wasm');
     agree(wasm, js);
     console.log(
-      `| ${shape.label} | ${wasm.kernel} | ${time(js.secondsPerEpoch)} ±${js.rme.toFixed(1)}% | ` +
-        `${time(wasm.secondsPerEpoch)} ±${wasm.rme.toFixed(1)}% | ${(js.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(1)}× |`,
+      `| ${shape.label} | ${time(js.secondsPerEpoch)} ±${js.rme.toFixed(1)}% (${js.kernel}) | ` +
+        `${time(wasm.secondsPerEpoch)} ±${wasm.rme.toFixed(1)}% (${wasm.kernel}) | ${(js.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(1)}× |`,
     );
   }
 }
