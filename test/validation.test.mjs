@@ -97,6 +97,17 @@ for (const backend of BACKENDS) {
     assert.unreachable('factorize resolved');
   });
 
+  test('a blow-up is caught while the loss is still finite, even in a short run', async () => {
+    try {
+      await factorize(X, { rank: 2, learningRate: 5, epochs: 2, backend });
+    } catch (error) {
+      assert.instance(error, DivergenceError);
+      assert.match(error.message, /the loss grew from [0-9.e+]+ to [0-9.e+]+ after epoch [01] with learningRate 5/);
+      return;
+    }
+    assert.unreachable('factorize resolved');
+  });
+
   test('a problem beyond what the backend can address fails up front, naming the fix', async () => {
     const huge = { rows: 70000, cols: 70000, rowIndices: [0, 69999], colIndices: [5, 7], values: [1, 2] };
     const started = Date.now();

@@ -1,8 +1,8 @@
 // The WebAssembly backend: lays the problem out in linear memory, copies it in once, runs one
 // kernel call per epoch and copies the factors out once.
 import { transposeInto } from '../matrix.js';
-import type { Problem } from '../problem.js';
-import { loadKernels, release, reserve, tooLarge, type Kernels } from '../wasm/module.js';
+import type { DenseProblem, Problem, SparseProblem } from '../problem.js';
+import { loadKernels, release, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
 import type { Backend, Factors, GradientDescentRun, Shape } from './backend.js';
 
 const F64 = 8;
@@ -27,7 +27,7 @@ const sparseBuffers = (rows: number, cols: number, observedCount: number, rank: 
   gradient: cols * rank * F64,
 });
 
-const buffers = ({ layout, rows, cols, observedCount, rank }: Shape) =>
+const buffers = ({ layout, rows, cols, observedCount, rank }: Shape): Record<string, number> =>
   layout === 'dense' ? denseBuffers(rows, cols, rank) : sparseBuffers(rows, cols, observedCount, rank);
 
 let kernels: Kernels | undefined;
@@ -39,27 +39,39 @@ function f64(k: Kernels, at: number, length: number): Float64Array {
 function startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun {
   if (!kernels) throw new Error('mfwasm: the WASM backend was used before ready() resolved');
   const k = kernels;
-  const { rows, cols, observedCount } = problem;
-  let closed = false;
+  const at: Placement<string> = reserve(k, buffers({ ...problem, rank }));
+  let open = true;
   const close = () => {
-    if (!closed) release();
-    closed = true;
+    if (open) release();
+    open = false;
   };
-
-  if (problem.layout === 'dense') {
-    const at = reserve(k, denseBuffers(rows, cols, rank));
-    f64(k, at.x, rows * cols).set(problem.values);
-    f64(k, at.w, rows * rank).set(initial.W);
-    f64(k, at.h, rank * cols).set(initial.H);
-    return {
-      epoch: (learningRate) => k.denseEpoch(at.x, at.w, at.h, at.residual, at.gradient, rows, cols, rank, learningRate),
-      loss: () => k.denseLoss(at.x, at.w, at.h, at.residual, rows, cols, rank),
-      factors: () => ({ W: f64(k, at.w, rows * rank).slice(), H: f64(k, at.h, rank * cols).slice() }),
-      close,
-    };
+  try {
+    return problem.layout === 'dense' ? denseRun(k, at, problem, initial, rank, close) : sparseRun(k, at, problem, initial, rank, close);
+  } catch (error) {
+    close();
+    throw error;
   }
+}
 
-  const at = reserve(k, sparseBuffers(rows, cols, observedCount, rank));
+function denseRun(
+  k: Kernels, at: Placement<string>, problem: DenseProblem, initial: Factors, rank: number, close: () => void,
+): GradientDescentRun {
+  const { rows, cols } = problem;
+  f64(k, at.x, rows * cols).set(problem.values);
+  f64(k, at.w, rows * rank).set(initial.W);
+  f64(k, at.h, rank * cols).set(initial.H);
+  return {
+    epoch: (learningRate) => k.denseEpoch(at.x, at.w, at.h, at.residual, at.gradient, rows, cols, rank, learningRate),
+    loss: () => k.denseLoss(at.x, at.w, at.h, at.residual, rows, cols, rank),
+    factors: () => ({ W: f64(k, at.w, rows * rank).slice(), H: f64(k, at.h, rank * cols).slice() }),
+    close,
+  };
+}
+
+function sparseRun(
+  k: Kernels, at: Placement<string>, problem: SparseProblem, initial: Factors, rank: number, close: () => void,
+): GradientDescentRun {
+  const { rows, cols, observedCount } = problem;
   new Int32Array(k.memory.buffer, at.rowStart, rows + 1).set(problem.rowStart);
   new Int32Array(k.memory.buffer, at.colIndex, observedCount).set(problem.colIndex);
   f64(k, at.values, observedCount).set(problem.values);
