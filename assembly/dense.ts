@@ -5,9 +5,14 @@
 // reads X once and keeps H hot in cache. Missing entries are NaN in X: the residual is
 // masked with (x == x), which needs no separate mask array.
 //
-// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual N, gradient rank×N.
+// One epoch is split in two calls so that the loss after epoch e costs no extra pass: denseGradientW
+// computes the residual of the current factors (hence their loss) and W's gradient; the next epoch
+// applies that gradient (update.ts stepRows) and then denseStepH.
+//
+// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual N, gradientW M×rank, gradientH rank×N.
 
-import { axpy, dot, zero } from "./vector";
+import { stepColumns } from "./update";
+import { axpy, dot, dot2, zero } from "./vector";
 
 /** Masks a residual pair: x − product where x is observed, 0 where x is NaN. */
 // @ts-ignore: decorator
@@ -83,81 +88,41 @@ function residualRow(x: usize, w: usize, h: usize, residual: usize, cols: i32, r
   return sum;
 }
 
-/**
- * target[0] += η·(r·a), target[1] += η·(r·b): two dot products of length n sharing the loads of r,
- * each summed exactly as dot() sums it.
- */
-function dot2(r: usize, a: usize, b: usize, n: i32, target: usize, learningRate: f64): void {
-  let accA = f64x2.splat(0);
-  let accB = f64x2.splat(0);
-  let t = 0;
-  for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    const rt = v128.load(r + offset);
-    accA = f64x2.add(accA, f64x2.mul(rt, v128.load(a + offset)));
-    accB = f64x2.add(accB, f64x2.mul(rt, v128.load(b + offset)));
-  }
-  let sumA = f64x2.extract_lane(accA, 0) + f64x2.extract_lane(accA, 1);
-  let sumB = f64x2.extract_lane(accB, 0) + f64x2.extract_lane(accB, 1);
-  if (t < n) {
-    const offset = <usize>t << 3;
-    const rt = load<f64>(r + offset);
-    sumA += rt * load<f64>(a + offset);
-    sumB += rt * load<f64>(b + offset);
-  }
-  store<f64>(target, load<f64>(target) + learningRate * sumA);
-  store<f64>(target, load<f64>(target, 8) + learningRate * sumB, 8);
-}
-
-/**
- * One epoch of the seed: W += η·R·Hᵀ with R = M⊙(X−WH), then with the new W,
- * H += η·Wᵀ·R. Returns ½‖R‖² of the factors as they were on entry, which is the
- * loss after the previous epoch, computed by the W half for free.
- */
-export function denseEpoch(
-  x: usize, w: usize, h: usize, residual: usize, gradient: usize,
-  rows: i32, cols: i32, rank: i32, learningRate: f64,
+/** Fills gradientW with M⊙(X−WH)·Hᵀ and returns ½‖M⊙(X−WH)‖². */
+export function denseGradientW(
+  x: usize, w: usize, h: usize, residual: usize, gradientW: usize, rows: i32, cols: i32, rank: i32,
 ): f64 {
-  const rowBytes = <usize>cols << 3;
-  const rankBytes = <usize>rank << 3;
-  let loss = 0.0;
-  // Row i of the W gradient depends on row i of W only, so rows update in place.
-  for (let i = 0; i < rows; i++) {
-    const xi = x + <usize>i * rowBytes;
-    const wi = w + <usize>i * rankBytes;
-    loss += residualRow(xi, wi, h, residual, cols, rank);
-    let k = 0;
-    for (; k + 2 <= rank; k += 2) {
-      // Two dot products at once: independent chains, each in the order of vector.ts's dot.
-      const hk = h + <usize>k * rowBytes;
-      const wik = wi + (<usize>k << 3);
-      dot2(residual, hk, hk + rowBytes, cols, wik, learningRate);
-    }
-    if (k < rank) {
-      const wik = wi + (<usize>k << 3);
-      store<f64>(wik, load<f64>(wik) + learningRate * dot(residual, h + <usize>k * rowBytes, cols));
-    }
-  }
-  // The H gradient needs every row's residual against the old H: accumulate, then step.
-  zero(gradient, rank * cols);
-  for (let i = 0; i < rows; i++) {
-    const wi = w + <usize>i * rankBytes;
-    residualRow(x + <usize>i * rowBytes, wi, h, residual, cols, rank);
-    for (let k = 0; k < rank; k++) {
-      axpy(gradient + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
-    }
-  }
-  axpy(h, learningRate, gradient, rank * cols);
-  return 0.5 * loss;
-}
-
-/** ½‖M⊙(X−WH)‖², summed as denseEpoch sums it. */
-export function denseLoss(x: usize, w: usize, h: usize, residual: usize, rows: i32, cols: i32, rank: i32): f64 {
   const rowBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
   let loss = 0.0;
   for (let i = 0; i < rows; i++) {
     loss += residualRow(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
+    const gi = gradientW + <usize>i * rankBytes;
+    let k = 0;
+    for (; k + 2 <= rank; k += 2) {
+      const hk = h + <usize>k * rowBytes;
+      dot2(residual, hk, hk + rowBytes, cols, gi + (<usize>k << 3));
+    }
+    if (k < rank) store<f64>(gi + (<usize>k << 3), dot(residual, h + <usize>k * rowBytes, cols));
   }
   return 0.5 * loss;
+}
+
+/** H's half-epoch: with the current (new) W, gradientH = Wᵀ·(M⊙(X−WH)), then H steps. */
+export function denseStepH(
+  x: usize, w: usize, h: usize, residual: usize, gradientH: usize, colCounts: usize, hParams: usize,
+  rows: i32, cols: i32, rank: i32, learningRate: f64,
+): void {
+  const rowBytes = <usize>cols << 3;
+  const rankBytes = <usize>rank << 3;
+  // Every row's residual is taken against the old H: accumulate all of them, then step.
+  zero(gradientH, rank * cols);
+  for (let i = 0; i < rows; i++) {
+    const wi = w + <usize>i * rankBytes;
+    residualRow(x + <usize>i * rowBytes, wi, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) {
+      axpy(gradientH + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
+    }
+  }
+  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate);
 }

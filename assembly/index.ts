@@ -1,8 +1,11 @@
 // The module's exports: the kernels and where free memory starts. Kernels never allocate;
-// src/wasm/memory.ts lays out every buffer from heapBase() and grows memory itself.
+// src/wasm/module.ts lays out every buffer from heapBase() and grows memory itself.
 
-export { denseEpoch, denseLoss } from "./dense";
-export { sparseEpoch, sparseLoss } from "./sparse";
+export { denseGradientW, denseStepH } from "./dense";
+export { sparseGradientW, sparseStepH } from "./sparse";
+export { sgdEpoch, observedLoss } from "./sgd";
+export { alsHalf } from "./als";
+export { stepRows, penalty } from "./update";
 
 export function heapBase(): usize {
   return __heap_base;

@@ -6,9 +6,6 @@
 // has no fused multiply-add (relaxed SIMD is not used), so the two backends round every
 // operation identically and agree bit for bit.
 
-// @ts-ignore: decorator
-@inline export const F64 = 8;
-
 /** Σ a[t]·b[t] for t < n, in the lane order above. */
 // @ts-ignore: decorator
 @inline
@@ -25,6 +22,32 @@ export function dot(a: usize, b: usize, n: i32): f64 {
     sum += load<f64>(a + offset) * load<f64>(b + offset);
   }
   return sum;
+}
+
+/**
+ * target[0] = r·a, target[1] = r·b: two dot products of length n sharing the loads of r
+ * (two independent chains), each summed exactly as dot() sums it.
+ */
+export function dot2(r: usize, a: usize, b: usize, n: i32, target: usize): void {
+  let accA = f64x2.splat(0);
+  let accB = f64x2.splat(0);
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    const offset = <usize>t << 3;
+    const rt = v128.load(r + offset);
+    accA = f64x2.add(accA, f64x2.mul(rt, v128.load(a + offset)));
+    accB = f64x2.add(accB, f64x2.mul(rt, v128.load(b + offset)));
+  }
+  let sumA = f64x2.extract_lane(accA, 0) + f64x2.extract_lane(accA, 1);
+  let sumB = f64x2.extract_lane(accB, 0) + f64x2.extract_lane(accB, 1);
+  if (t < n) {
+    const offset = <usize>t << 3;
+    const rt = load<f64>(r + offset);
+    sumA += rt * load<f64>(a + offset);
+    sumB += rt * load<f64>(b + offset);
+  }
+  store<f64>(target, sumA);
+  store<f64>(target, sumB, 8);
 }
 
 /** y[t] += alpha·x[t] for t < n (element-wise, so no order question). */

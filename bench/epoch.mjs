@@ -4,7 +4,11 @@
 import Benchmark from 'benchmark';
 import { backends } from '../dist/backends/index.js';
 import { initialFactors } from '../dist/init.js';
-import { chooseLayout, readObservations, toLayout } from '../dist/input.js';
+import { readObservations } from '../dist/input.js';
+import { chooseLayout, toLayout } from '../dist/layout.js';
+import { readOptions } from '../dist/options.js';
+import { Random } from '../dist/rng.js';
+import { runSpec } from '../dist/solve.js';
 import { CASES, makeProblem } from './problems.mjs';
 
 const [name, backendName, kernel = 'auto', observed] = process.argv.slice(2);
@@ -15,22 +19,21 @@ if (!shape.rows || !backends[backendName]) {
 }
 if (observed) shape.observed = Number(observed);
 
+// A step small enough to stay stable however many epochs benchmark.js runs.
+const settings = readOptions({ rank: shape.rank, learningRate: 1e-4, backend: backendName, kernel });
 const given = readObservations(makeProblem(shape), undefined);
 const backend = backends[backendName];
 const layout = kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : kernel;
 const problem = toLayout(given, layout);
-const initial = initialFactors(given, shape.rank, 42, {});
-await backend.ready();
+const spec = runSpec(settings, problem, initialFactors(given, shape.rank, 0, new Random(42), {}), 0);
 
-// A step small enough to stay stable however many epochs benchmark.js runs.
-const learningRate = 1e-4;
-const check = backend.startGradientDescent(problem, initial, shape.rank);
-for (let e = 0; e < 3; e++) check.epoch(learningRate);
+const check = await backend.start(spec);
+for (let e = 0; e < 3; e++) check.epoch();
 const lossAfter3 = check.loss();
 check.close();
 
-const run = backend.startGradientDescent(problem, initial, shape.rank);
-const bench = new Benchmark(`${name} ${backendName} ${layout}`, () => run.epoch(learningRate), {
+const run = await backend.start(spec);
+const bench = new Benchmark(`${name} ${backendName} ${layout}`, () => run.epoch(), {
   minSamples: 5,
   maxTime: Number(process.env.BENCH_SECONDS ?? 2),
 });

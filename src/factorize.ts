@@ -1,13 +1,20 @@
-import { backends } from './backends/index.js';
+import { backends, type FactorView } from './backends/index.js';
 import { initialFactors } from './init.js';
-import { chooseLayout, readObservations, toLayout, type ObservationsInput } from './input.js';
+import { readObservations, readValidation, type ObservationsInput } from './input.js';
+import { chooseLayout, toLayout, valueStats } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
-import { runEpochs } from './train.js';
+import type { Parameters } from './predict.js';
+import { Random } from './rng.js';
+import { runSpec } from './solve.js';
+import { train } from './train.js';
 
 /**
- * Fits X ≈ W·H on the observed entries of X by the seed's full-batch gradient descent:
- * each epoch W += η·(M⊙(X−WH))Hᵀ, then with the new W, H += η·Wᵀ(M⊙(X−WH)).
+ * Fits X ≈ W·H (with biases, μ + b_i + c_j + w_i·h_j) on the observed entries of X.
+ *
+ * Solvers: 'gd', the seed's full-batch gradient descent (each epoch W += η·(M⊙(X−WH))Hᵀ, then with
+ * the new W, H += η·Wᵀ(M⊙(X−WH))); 'sgd', one update per observation in a seeded random order;
+ * 'als', alternating exact least-squares solves. All minimise the same objective.
  *
  * Every input is validated before any work; errors name the argument, what was expected and what
  * was given. Inputs are never mutated.
@@ -17,26 +24,40 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
   const given = readObservations(X, settings.mask);
   const { rows, cols, observedCount } = given;
   const backend = backends[settings.backend];
-  const layout = settings.kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : settings.kernel;
-  const tooLarge = backend.tooLarge({ layout, rows, cols, observedCount, rank: settings.rank });
+  const layout =
+    settings.solver !== 'gd' ? 'sparse' : settings.kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : settings.kernel;
+  const width = settings.rank + (settings.biases ? 2 : 0);
+  const tooLarge = backend.tooLarge({ solver: settings.solver, layout, rows, cols, observedCount, rank: width });
   if (tooLarge) {
     throw new RangeError(
       `factorize: with backend '${backend.name}' and the ${layout} kernel, ${tooLarge}` +
         (layout === 'dense' ? "; try kernel: 'sparse'" : ''),
     );
   }
-  const initial = initialFactors(given, settings.rank, settings.seed, settings.init);
+  const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
+  const stats = valueStats(given);
+  const offset = settings.biases ? stats.mean : 0;
+  const random = new Random(settings.seed);
+  const latent = initialFactors(given, settings.rank, offset, random, settings.init);
   const problem = toLayout(given, layout);
-  await backend.ready();
-  const run = backend.startGradientDescent(problem, initial, settings.rank);
+  const spec = runSpec(settings, problem, latent, offset);
+  const { rowCounts, colCounts } = spec;
+  const parameters = (view: FactorView): Parameters => ({
+    rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
+    rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
+  });
+
+  const run = await backend.start(spec);
   try {
-    const { initialLoss, lossHistory } = runEpochs(run, settings.epochs, settings.learningRate);
-    const { W, H } = run.factors();
+    const outcome = await train(run, settings, observedCount, random, validation, parameters);
     return new Factorization({
-      W: { rows: problem.rows, cols: settings.rank, data: W },
-      H: { rows: settings.rank, cols: problem.cols, data: H },
-      initialLoss,
-      lossHistory,
+      parameters: parameters(outcome.factors),
+      initialLoss: outcome.initialLoss,
+      lossHistory: outcome.lossHistory,
+      validationHistory: outcome.validationHistory,
+      bestEpoch: outcome.bestEpoch,
+      stoppedBy: outcome.stoppedBy,
+      solver: settings.solver,
       backend: backend.name,
       kernel: problem.layout,
     });

@@ -4,7 +4,7 @@ export { factorize } from './factorize.js';
 export { Factorization } from './model.js';
 export { DivergenceError } from './errors.js';
 export { DEFAULTS } from './options.js';
-export type { FactorizeOptions } from './options.js';
+export type { EpochReport, FactorizeOptions, ValidationInput } from './options.js';
 export type {
   DenseMatrixInput,
   KernelChoice,
@@ -14,5 +14,6 @@ export type {
   SparseMatrixInput,
 } from './input.js';
 export type { Matrix } from './matrix.js';
-export type { BackendName } from './backends/index.js';
+export type { BackendName, Solver } from './backends/index.js';
 export type { Layout } from './problem.js';
+export type { StopReason } from './train.js';

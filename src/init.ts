@@ -1,7 +1,7 @@
 import type { Factors } from './backends/index.js';
 import { readMatrix } from './input.js';
 import type { Problem } from './problem.js';
-import { Random } from './rng.js';
+import type { Random } from './rng.js';
 
 function givenFactor(name: string, value: unknown, rows: number, cols: number, rowsName: string, colsName: string): Float64Array {
   const matrix = readMatrix(name, value);
@@ -20,24 +20,26 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
   return matrix.data;
 }
 
-/** Root mean square of the observed values: the scale the random factors are drawn at. */
-function observedRms(problem: Problem): number {
+/** Root mean square of the observed values less `offset`: the scale the random factors are drawn at. */
+function observedRms(problem: Problem, offset: number): number {
   const values = problem.values;
   let sum = 0;
-  for (let p = 0; p < values.length; p++) if (values[p] === values[p]) sum += values[p] * values[p];
+  for (let p = 0; p < values.length; p++) if (values[p] === values[p]) sum += (values[p] - offset) ** 2;
   return Math.sqrt(sum / problem.observedCount);
 }
 
 /**
  * The starting factors: the user's where given, otherwise normal draws from the seeded generator
  * (W's rows×rank entries row by row, then H's rank×cols). Each entry has standard deviation
- * √(rms/√rank), so that an entry of W·H, a sum of rank products, starts at about the RMS of the data.
+ * √(rms/√rank), so that an entry of W·H, a sum of rank products, starts at about the RMS of what
+ * the factors must explain: the observed values less `offset` (their mean, when biases take it).
  */
-export function initialFactors(problem: Problem, rank: number, seed: number, init: { W?: unknown; H?: unknown }): Factors {
+export function initialFactors(
+  problem: Problem, rank: number, offset: number, random: Random, init: { W?: unknown; H?: unknown },
+): Factors {
   const { rows, cols } = problem;
-  const rms = observedRms(problem);
+  const rms = observedRms(problem, offset);
   const scale = rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1;
-  const random = new Random(seed);
   const draw = (length: number) => {
     const data = new Float64Array(length);
     for (let p = 0; p < length; p++) data[p] = scale * random.normal();

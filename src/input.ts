@@ -201,19 +201,24 @@ function indexList(name: string, value: unknown, length: number | undefined, bou
   return indices;
 }
 
+function finiteValues(name: string, value: unknown): Float64Array {
+  const list = arrayLike(name, value);
+  const values = new Float64Array(list.length);
+  for (let p = 0; p < list.length; p++) {
+    const x = list[p];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${name}[${p}]: expected a finite number, got ${describe(x)}`);
+    values[p] = x;
+  }
+  return values;
+}
+
 function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
-  const given = arrayLike('X.values', X.values);
+  const given = finiteValues('X.values', X.values);
   const count = given.length;
   const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows');
   const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols');
-  for (let p = 0; p < count; p++) {
-    const x = given[p];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new RangeError(`X.values[${p}]: expected a finite number, got ${describe(x)}`);
-    }
-  }
   // Two stable counting sorts (by column, then by row) put the entries in CSR order in O(nnz + rows + cols),
   // so the result does not depend on the order the user listed them in.
   const byColumn = new Int32Array(count);
@@ -236,7 +241,7 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
       const p = order[t];
       colIndex[t] = colOf[p];
-      values[t] = given[p] as number;
+      values[t] = given[p];
       if (t > rowStart[i] && colIndex[t] === colIndex[t - 1]) {
         throw new RangeError(
           `X: expected each (row, column) at most once, got (${i}, ${colIndex[t]}) twice, at entries ${order[t - 1]} and ${p}`,
@@ -245,39 +250,6 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     }
   }
   return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
-}
-
-function toSparse(problem: DenseProblem): SparseProblem {
-  const { rows, cols, values: dense, observedCount } = problem;
-  const rowStart = new Int32Array(rows + 1);
-  const colIndex = new Int32Array(observedCount);
-  const values = new Float64Array(observedCount);
-  let t = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const x = dense[i * cols + j];
-      if (x === x) {
-        colIndex[t] = j;
-        values[t++] = x;
-      }
-    }
-    rowStart[i + 1] = t;
-  }
-  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount };
-}
-
-function toDense(problem: SparseProblem): DenseProblem {
-  const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
-  const dense = new Float64Array(rows * cols).fill(NaN);
-  for (let i = 0; i < rows; i++) {
-    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) dense[i * cols + colIndex[t]] = values[t];
-  }
-  return { layout: 'dense', rows, cols, values: dense, observedCount };
-}
-
-/** The layout 'auto' picks: sparse below the given fraction of observed entries, where its kernel is faster. */
-export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layout {
-  return problem.observedCount < sparseBelowDensity * problem.rows * problem.cols ? 'sparse' : 'dense';
 }
 
 /**
@@ -302,8 +274,32 @@ export function readObservations(X: unknown, mask: unknown): Problem {
   return problem;
 }
 
-/** The same problem in the given layout. */
-export function toLayout(problem: Problem, layout: Layout): Problem {
-  if (layout === problem.layout) return problem;
-  return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
+/** Validates held-out observations against X's shape. */
+export function readValidation(value: unknown, rows: number, cols: number): Observations {
+  const given = value as Partial<SparseMatrixInput>;
+  if (given.rows !== undefined && given.rows !== rows) {
+    throw new RangeError(`options.validation.rows: expected X's ${rows}, got ${describe(given.rows)}`);
+  }
+  if (given.cols !== undefined && given.cols !== cols) {
+    throw new RangeError(`options.validation.cols: expected X's ${cols}, got ${describe(given.cols)}`);
+  }
+  for (const key of Object.keys(given)) {
+    if (!['rows', 'cols', 'rowIndices', 'colIndices', 'values'].includes(key)) {
+      throw new TypeError(`options.validation: unknown key '${key}'; expected rowIndices, colIndices, values (and optionally rows, cols)`);
+    }
+  }
+  const values = finiteValues('options.validation.values', given.values);
+  if (values.length === 0) throw new RangeError('options.validation: expected at least one observation, got none');
+  return {
+    rowIndex: indexList('options.validation.rowIndices', given.rowIndices, values.length, rows, 'X.rows'),
+    colIndex: indexList('options.validation.colIndices', given.colIndices, values.length, cols, 'X.cols'),
+    values,
+  };
+}
+
+/** Observations as parallel lists. */
+export interface Observations {
+  rowIndex: Int32Array;
+  colIndex: Int32Array;
+  values: Float64Array;
 }

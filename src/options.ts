@@ -1,37 +1,83 @@
 // Option names, defaults and validation. Anything not listed here is rejected, so that a typo
 // such as `learningrate` is an error rather than a silently ignored setting.
-import type { BackendName } from './backends/index.js';
+import type { BackendName, Solver } from './backends/index.js';
 import { describe } from './describe.js';
-import type { KernelChoice, MaskInput, MatrixInput } from './input.js';
+import type { KernelChoice, MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
+
+/** Observations held out to score every epoch: coordinates into X, as the sparse form of X. */
+export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number };
+
+export interface EpochReport {
+  /** 0-based epoch just finished. */
+  epoch: number;
+  /** The objective after it (lossHistory[epoch]). */
+  loss: number;
+  /** RMSE on `validation` after it, or undefined without a validation set. */
+  validationRmse: number | undefined;
+}
 
 export interface FactorizeOptions {
   /** Number of latent factors: W is rows×rank, H is rank×cols. Required; an integer ≥ 1. */
   rank: number;
+  /** 'gd' (the seed's full-batch gradient descent), 'sgd' or 'als'. Default 'gd'. */
+  solver?: Solver;
   /**
    * Which entries of a dense X are observed (1/true) or missing (0/false); same shape as X.
    * Default: every entry of X that is not NaN is observed. Not allowed with a sparse X.
    */
   mask?: MaskInput;
-  /** Full passes of gradient descent; an integer ≥ 0. Default 2000. */
+  /** Most passes over the data; an integer ≥ 0. Default: gd 2000, sgd 20, als 15. */
   epochs?: number;
   /**
-   * Step size η of each gradient step; finite and > 0. Default 0.05 (the seed's). The loss is a sum
-   * over observed entries, so a stable step shrinks as rows and columns gain observations; a step that
-   * is too large stops with a DivergenceError.
+   * Step size of gd and sgd; finite and > 0 (als has none). Default: gd 0.05 (the seed's), sgd 0.05.
+   * With gd the loss is a sum over observed entries, so a stable step shrinks as rows and columns gain
+   * observations; a step that is too large stops with a DivergenceError.
    */
   learningRate?: number;
+  /** sgd only: per-row and per-column AdaGrad steps (learningRate/√G), as LIBMF. Default true. */
+  adaptive?: boolean;
+  /**
+   * L2 penalty λ per observation: each observed entry adds ½λ(‖w_i‖² + ‖h_j‖²), so a row observed n
+   * times carries ½λn‖w_i‖² (LIBMF's and Spark ALS's weighting). A number, or { W, H }.
+   * Default: gd 0, sgd 0.05, als 0.1. als needs it > 0.
+   */
+  regularization?: number | { W?: number; H?: number };
+  /** L2 penalty of the biases, per observation likewise. Default: regularization's W value. */
+  biasRegularization?: number;
+  /** L1 penalty per observation: each observed entry adds l1·(|w_i|₁ + |h_j|₁). A number, or { W, H }. Default 0. */
+  l1?: number | { W?: number; H?: number };
+  /** Model x ≈ μ + b_i + c_j + w_i·h_j, with μ the mean of the training values. Default false. */
+  biases?: boolean;
+  /** Keep W and H ≥ 0 (biases stay free). Default false. */
+  nonnegative?: boolean;
+  /** Stop when the objective's relative change over an epoch is at most this; 0 turns it off. Default 0. */
+  tolerance?: number;
+  /** Observations held out from X, scored (RMSE) after every epoch; coordinates into X. */
+  validation?: ValidationInput;
+  /** With validation: stop after this many epochs without a better validation RMSE. Default: no early stop. */
+  patience?: number;
+  /** With validation: return the factors of the epoch with the best validation RMSE. Default true. */
+  restoreBest?: boolean;
+  /** Called after every epoch; returning false (or a promise of false) stops training there. */
+  onEpoch?: (report: EpochReport) => unknown;
+  /** Aborts training: factorize rejects with the signal's reason. Training yields to the event loop so that it can. */
+  signal?: AbortSignal;
+  /** Clip predictions to the range of the training values, as Surprise does. Default: true for sgd, als and biases; false for plain gd. */
+  clip?: boolean;
   /**
    * Initial factors, either or both: W rows×rank, H rank×cols (number[][] or { rows, cols, data }).
-   * Default: seeded normal draws scaled so that W·H starts at the RMS of the observed values.
+   * Default: seeded normal draws scaled so that W·H starts at the RMS of the observed values (of their
+   * deviations from μ with biases).
    */
   init?: { W?: MatrixInput; H?: MatrixInput };
-  /** Seed of the random initial factors; any safe integer. Same seed ⇒ same result on both backends. Default 42. */
+  /** Seed of the random initial factors and of sgd's visiting order; any safe integer. Default 42. */
   seed?: number;
   /** 'wasm' (WebAssembly SIMD kernels) or 'js' (pure TypeScript). Default 'wasm'. */
   backend?: BackendName;
   /**
-   * 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
-   * (observed·rank); 'auto' picks sparse below 50% observed on 'wasm', 85% on 'js', where it is faster. Default 'auto'.
+   * gd only: 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
+   * (observed·rank); 'auto' picks sparse below 50% observed on 'wasm', 85% on 'js', where it is faster.
+   * sgd and als always run sparse. Default 'auto'.
    */
   kernel?: KernelChoice;
 }
@@ -39,24 +85,44 @@ export interface FactorizeOptions {
 /** Options after validation, with every default filled in. */
 export interface Settings {
   rank: number;
+  solver: Solver;
   epochs: number;
   learningRate: number;
+  adaptive: boolean;
+  regularization: { W: number; H: number; bias: number };
+  l1: { W: number; H: number };
+  biases: boolean;
+  nonnegative: boolean;
+  tolerance: number;
+  patience: number;
+  restoreBest: boolean;
+  clip: boolean;
   seed: number;
   backend: BackendName;
   kernel: KernelChoice;
   mask: unknown;
+  validation: unknown;
+  onEpoch: FactorizeOptions['onEpoch'];
+  signal: AbortSignal | undefined;
   init: { W?: unknown; H?: unknown };
 }
 
+/** Per-solver defaults. */
 export const DEFAULTS = Object.freeze({
-  epochs: 2000,
-  learningRate: 0.05,
+  gd: Object.freeze({ epochs: 2000, learningRate: 0.05, regularization: 0 }),
+  sgd: Object.freeze({ epochs: 20, learningRate: 0.05, regularization: 0.05 }),
+  als: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 0.1 }),
   seed: 42,
   backend: 'wasm' as BackendName,
   kernel: 'auto' as KernelChoice,
 });
 
-const OPTION_NAMES = ['rank', 'mask', 'epochs', 'learningRate', 'init', 'seed', 'backend', 'kernel'] as const;
+const OPTION_NAMES = [
+  'rank', 'solver', 'mask', 'epochs', 'learningRate', 'adaptive', 'regularization', 'biasRegularization', 'l1',
+  'biases', 'nonnegative', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal', 'clip',
+  'init', 'seed', 'backend', 'kernel',
+] as const;
+const SOLVERS: readonly Solver[] = ['gd', 'sgd', 'als'];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
 
@@ -95,10 +161,26 @@ function rejectUnknown(where: string, value: object, known: readonly string[]): 
   }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function integer(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || !Number.isSafeInteger(value)) {
     throw new RangeError(`${name}: expected an integer ≥ ${min}, got ${describe(value)}`);
   }
+  return value;
+}
+
+function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name}: expected a finite number ≥ 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name}: expected true or false, got ${describe(value)}`);
   return value;
 }
 
@@ -109,22 +191,78 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   return value as T;
 }
 
+/** A penalty given as one number or as { W, H }; a side left out takes `fallback`. */
+function perFactor(name: string, value: unknown, fallback: number): { W: number; H: number } {
+  if (value === undefined) return { W: fallback, H: fallback };
+  if (isPlainObject(value)) {
+    rejectUnknown(name, value, ['W', 'H']);
+    return {
+      W: value.W === undefined ? fallback : nonNegative(`${name}.W`, value.W),
+      H: value.H === undefined ? fallback : nonNegative(`${name}.H`, value.H),
+    };
+  }
+  if (typeof value !== 'number') throw new TypeError(`${name}: expected a number or { W, H }, got ${describe(value)}`);
+  const both = nonNegative(name, value);
+  return { W: both, H: both };
+}
+
 export function readOptions(options: unknown): Settings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`);
   }
   rejectUnknown('options', options, OPTION_NAMES);
   const given = options as Partial<Record<(typeof OPTION_NAMES)[number], unknown>>;
   if (given.rank === undefined) throw new TypeError('options.rank: required, an integer ≥ 1 (the number of latent factors)');
   const rank = integer('options.rank', given.rank, 1);
-  const epochs = given.epochs === undefined ? DEFAULTS.epochs : integer('options.epochs', given.epochs, 0);
-  let learningRate: number = DEFAULTS.learningRate;
+  const solver = given.solver === undefined ? 'gd' : oneOf('options.solver', given.solver, SOLVERS);
+  const defaults = DEFAULTS[solver];
+  const epochs = given.epochs === undefined ? defaults.epochs : integer('options.epochs', given.epochs, 0);
+
+  let learningRate = defaults.learningRate;
   if (given.learningRate !== undefined) {
+    if (solver === 'als') throw new TypeError("options.learningRate: solver 'als' takes no learning rate; leave it out");
     learningRate = given.learningRate as number;
     if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
       throw new RangeError(`options.learningRate: expected a finite number > 0, got ${describe(given.learningRate)}`);
     }
   }
+  if (given.adaptive !== undefined && solver !== 'sgd') {
+    throw new TypeError(`options.adaptive: only for solver 'sgd', got solver '${solver}'`);
+  }
+  const adaptive = given.adaptive === undefined ? true : boolean('options.adaptive', given.adaptive);
+
+  const l2 = perFactor('options.regularization', given.regularization, defaults.regularization);
+  if (solver === 'als' && (l2.W === 0 || l2.H === 0)) {
+    throw new RangeError(
+      "options.regularization: solver 'als' needs a value > 0 for W and H, so that every least-squares solve is well posed; got " +
+        `${l2.W === l2.H ? l2.W : `{ W: ${l2.W}, H: ${l2.H} }`}`,
+    );
+  }
+  const bias = given.biasRegularization === undefined ? l2.W : nonNegative('options.biasRegularization', given.biasRegularization);
+  const l1 = perFactor('options.l1', given.l1, 0);
+  const biases = given.biases === undefined ? false : boolean('options.biases', given.biases);
+  const nonnegative = given.nonnegative === undefined ? false : boolean('options.nonnegative', given.nonnegative);
+  const tolerance = given.tolerance === undefined ? 0 : nonNegative('options.tolerance', given.tolerance);
+
+  if (given.validation !== undefined && !isPlainObject(given.validation)) {
+    throw new TypeError(`options.validation: expected { rowIndices, colIndices, values }, got ${describe(given.validation)}`);
+  }
+  for (const name of ['patience', 'restoreBest'] as const) {
+    if (given[name] !== undefined && given.validation === undefined) {
+      throw new TypeError(`options.${name}: needs options.validation, the held-out observations it is judged on`);
+    }
+  }
+  const patience = given.patience === undefined ? Infinity : integer('options.patience', given.patience, 1);
+  const restoreBest = given.restoreBest === undefined ? true : boolean('options.restoreBest', given.restoreBest);
+  if (given.onEpoch !== undefined && typeof given.onEpoch !== 'function') {
+    throw new TypeError(`options.onEpoch: expected a function, got ${describe(given.onEpoch)}`);
+  }
+  const signal = given.signal as AbortSignal | undefined;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
+    throw new TypeError(`options.signal: expected an AbortSignal, got ${describe(given.signal)}`);
+  }
+  const clip = given.clip === undefined ? solver !== 'gd' || biases : boolean('options.clip', given.clip);
+
   let seed: number = DEFAULTS.seed;
   if (given.seed !== undefined) {
     seed = given.seed as number;
@@ -134,13 +272,18 @@ export function readOptions(options: unknown): Settings {
   }
   const backend = given.backend === undefined ? DEFAULTS.backend : oneOf('options.backend', given.backend, BACKENDS);
   const kernel = given.kernel === undefined ? DEFAULTS.kernel : oneOf('options.kernel', given.kernel, KERNELS);
+  if (solver !== 'gd' && kernel === 'dense') {
+    throw new RangeError(`options.kernel: 'dense' is for solver 'gd'; solver '${solver}' always works on the observed entries`);
+  }
   let init: Settings['init'] = {};
   if (given.init !== undefined) {
-    if (typeof given.init !== 'object' || given.init === null || Array.isArray(given.init)) {
-      throw new TypeError(`options.init: expected { W?, H? }, got ${describe(given.init)}`);
-    }
+    if (!isPlainObject(given.init)) throw new TypeError(`options.init: expected { W?, H? }, got ${describe(given.init)}`);
     rejectUnknown('options.init', given.init, ['W', 'H']);
     init = given.init as Settings['init'];
   }
-  return { rank, epochs, learningRate, seed, backend, kernel, mask: given.mask, init };
+  return {
+    rank, solver, epochs, learningRate, adaptive, regularization: { ...l2, bias }, l1, biases, nonnegative,
+    tolerance, patience, restoreBest, clip, seed, backend, kernel, mask: given.mask,
+    validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
+  };
 }

@@ -1,41 +1,126 @@
-import type { GradientDescentRun } from './backends/index.js';
+// The epoch loop every solver shares: loss history, divergence check, validation scoring with early
+// stopping, tolerance, the onEpoch callback and AbortSignal.
+import type { FactorView, Run, Solver } from './backends/index.js';
 import { DivergenceError } from './errors.js';
+import type { Observations } from './input.js';
+import type { Settings } from './options.js';
+import { rmse, type Parameters } from './predict.js';
+import type { Random } from './rng.js';
 
-export interface Trajectory {
-  /** Loss of the initial factors. */
+export type StopReason = 'epochs' | 'tolerance' | 'patience' | 'callback';
+
+export interface Outcome {
   initialLoss: number;
-  /** Entry e: loss after epoch e. */
+  /** Entry e: the objective after epoch e. */
   lossHistory: Float64Array;
+  /** Entry e: validation RMSE after epoch e; empty without a validation set. */
+  validationHistory: Float64Array;
+  /** The epoch whose factors are returned (the best on validation, or the last). −1: the initial factors. */
+  bestEpoch: number;
+  stoppedBy: StopReason;
+  /** Copies of the factors returned. */
+  factors: FactorView;
 }
 
-/**
- * Runs `epochs` epochs. Each epoch returns the loss of the factors it started from, which is the loss
- * after the previous epoch, so the history costs one extra loss pass in all (after the last epoch).
- */
-export function runEpochs(run: GradientDescentRun, epochs: number, learningRate: number): Trajectory {
-  const lossHistory = new Float64Array(epochs);
-  let initialLoss = NaN;
-  // A stable step never multiplies the loss by 1e10; an unstable one does so within a few dozen
-  // epochs, long before it overflows, so stop there rather than run on to Infinity.
-  let limit = Infinity;
-  const check = (epoch: number, loss: number) => {
-    if (!(loss <= limit)) throw new DivergenceError(epoch, loss, initialLoss, learningRate);
-  };
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const before = run.epoch(learningRate);
-    if (epoch === 0) {
-      initialLoss = before;
-      if (before > 0) limit = before * BLOW_UP;
-    } else {
-      lossHistory[epoch - 1] = before;
-    }
-    check(epoch - 1, before);
-  }
-  const last = run.loss();
-  if (epochs === 0) initialLoss = last;
-  else lossHistory[epochs - 1] = last;
-  check(epochs - 1, last);
-  return { initialLoss, lossHistory };
-}
-
+/** A stable run never multiplies its objective by 1e10; an unstable one does within a few dozen epochs. */
 const BLOW_UP = 1e10;
+/** How long training may hold the event loop when a signal could abort it. */
+const YIELD_EVERY_MS = 20;
+
+const copy = (view: FactorView): FactorView => ({ W: view.W.slice(), H: view.H.slice(), hTransposed: view.hTransposed });
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** A seeded permutation of 0…n−1, reshuffled (Fisher–Yates) on every call. */
+function shuffler(n: number, random: Random): () => Int32Array {
+  const order = Int32Array.from({ length: n }, (_, p) => p);
+  return () => {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random.uniform() * (i + 1));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  };
+}
+
+export async function train(
+  run: Run,
+  settings: Settings,
+  observedCount: number,
+  random: Random,
+  validation: Observations | undefined,
+  parameters: (view: FactorView) => Parameters,
+): Promise<Outcome> {
+  const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
+  if (signal?.aborted) throw abortReason(signal);
+  const nextOrder = solver === 'sgd' ? shuffler(observedCount, random) : undefined;
+  const lossHistory = new Float64Array(epochs);
+  const validationHistory = new Float64Array(validation ? epochs : 0);
+  const initialLoss = run.loss();
+  const limit = initialLoss > 0 ? initialLoss * BLOW_UP : Infinity;
+  const check = (epoch: number, loss: number) => {
+    if (!(loss <= limit)) throw new DivergenceError(solver as Solver, epoch, loss, initialLoss, settings.learningRate);
+  };
+  check(-1, initialLoss);
+  let bestRmse = Infinity;
+  let bestEpoch = -1;
+  let best: FactorView | undefined;
+  let stoppedBy: StopReason = 'epochs';
+  let ran = 0;
+  let lastYield = performance.now();
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    run.epoch(nextOrder?.());
+    const loss = run.loss();
+    check(epoch, loss);
+    lossHistory[epoch] = loss;
+    ran = epoch + 1;
+    let validationRmse: number | undefined;
+    if (validation) {
+      const view = run.view();
+      validationRmse = rmse(parameters(view), validation);
+      validationHistory[epoch] = validationRmse;
+      if (validationRmse < bestRmse) {
+        bestRmse = validationRmse;
+        bestEpoch = epoch;
+        if (restoreBest) best = copy(view);
+      }
+    }
+    if (onEpoch) {
+      let verdict = onEpoch({ epoch, loss, validationRmse });
+      if (verdict instanceof Promise) verdict = await verdict;
+      if (verdict === false) {
+        stoppedBy = 'callback';
+        break;
+      }
+    }
+    const previous = epoch === 0 ? initialLoss : lossHistory[epoch - 1];
+    if (tolerance > 0 && Math.abs(previous - loss) <= tolerance * Math.abs(previous)) {
+      stoppedBy = 'tolerance';
+      break;
+    }
+    if (validation && epoch - bestEpoch >= patience) {
+      stoppedBy = 'patience';
+      break;
+    }
+    if (signal) {
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      if (signal.aborted) throw abortReason(signal);
+    }
+  }
+  const useBest = validation && restoreBest && best !== undefined;
+  return {
+    initialLoss,
+    lossHistory: lossHistory.slice(0, ran),
+    validationHistory: validationHistory.slice(0, validation ? ran : 0),
+    bestEpoch: useBest ? bestEpoch : ran - 1,
+    stoppedBy,
+    factors: useBest ? best! : copy(run.view()),
+  };
+}

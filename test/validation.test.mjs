@@ -21,7 +21,7 @@ const cases = [
   ['rank a string', X, { rank: '2' }, RangeError, /options\.rank: .*got the string "2"/],
   ['options not an object', X, 2, TypeError, /options: expected an object/],
   ['unknown option (typo)', X, { rank: 1, learningrate: 0.1 }, TypeError, /unknown option 'learningrate' \(did you mean 'learningRate'\?\)/],
-  ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, mask/],
+  ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, solver, mask/],
   ['unknown init key', X, { rank: 1, init: { w: [[1], [1], [1]] } }, TypeError, /options\.init: unknown option 'w' \(did you mean 'W'\?\)/],
   ['unknown backend', X, { rank: 1, backend: 'gpu' }, RangeError, /options\.backend: expected one of 'wasm', 'js', got the string "gpu"/],
   ['unknown kernel', X, { rank: 1, kernel: 'csr' }, RangeError, /options\.kernel: expected one of 'auto', 'dense', 'sparse'/],

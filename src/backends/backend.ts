@@ -1,7 +1,11 @@
 import type { Layout, Problem } from '../problem.js';
 
+export type BackendName = 'wasm' | 'js';
+export type Solver = 'gd' | 'sgd' | 'als';
+
 /** The size of a problem, which is all a backend needs to know whether it can hold it. */
 export interface Shape {
+  solver: Solver;
   layout: Layout;
   rows: number;
   cols: number;
@@ -9,25 +13,62 @@ export interface Shape {
   rank: number;
 }
 
-export type BackendName = 'wasm' | 'js';
-
 /** Factors as the backends exchange them: W is rows×rank, H is rank×cols, both row-major. */
 export interface Factors {
   W: Float64Array;
   H: Float64Array;
 }
 
-/** A gradient-descent fit in progress; it owns copies of the factors, never the caller's arrays. */
-export interface GradientDescentRun {
-  /**
-   * One epoch of the seed's algorithm (W step, then H step with the new W).
-   * Returns ½‖M⊙(X−WH)‖² of the factors as they were before this epoch.
-   */
-  epoch(learningRate: number): number;
-  /** ½‖M⊙(X−WH)‖² of the current factors. */
+/** The observations in column order (CSC), which ALS's H half walks. */
+export interface ColumnOrder {
+  colStart: Int32Array;
+  rowIndex: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * Everything a run needs. `rank` counts every coordinate of a factor row: the latent factors and,
+ * with biases, a bias and a constant 1 (see src/solve.ts).
+ */
+export interface RunSpec {
+  solver: Solver;
+  /** GD: dense or sparse; SGD and ALS: sparse. */
+  problem: Problem;
+  rank: number;
+  initial: Factors;
+  /** Parameter blocks of 4·rank: step, l2, l1, low (assembly/update.ts). */
+  wParams: Float64Array;
+  hParams: Float64Array;
+  /** Observations per row and per column, as f64. */
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  learningRate: number;
+  /** SGD: AdaGrad-style per-row and per-column steps. */
+  adaptive: boolean;
+  /** SGD: the row of each observation, in CSR order. */
+  rowOf?: Int32Array;
+  /** ALS: the observations by column. */
+  columns?: ColumnOrder;
+  /** ALS: coordinate descent (needed for L1 and bounds) instead of a Cholesky solve. */
+  coordinateDescent: boolean;
+}
+
+/** The factors where a run keeps them; views into WASM memory stay valid until the run's next call. */
+export interface FactorView {
+  /** rows×rank. */
+  W: Float64Array;
+  /** rank×cols, or cols×rank when `hTransposed`. */
+  H: Float64Array;
+  hTransposed: boolean;
+}
+
+/** A fit in progress; it owns copies of the factors, never the caller's arrays. */
+export interface Run {
+  /** The objective of the current factors: ½ Σ (x − w·h)² + the penalty. */
   loss(): number;
-  /** Copies of the current factors. */
-  factors(): Factors;
+  /** One epoch. SGD takes the order to visit the observations in (a permutation of 0…nnz−1). */
+  epoch(order?: Int32Array): void;
+  view(): FactorView;
   /** Frees what the run holds; the run cannot be used afterwards. */
   close(): void;
 }
@@ -36,13 +77,11 @@ export interface GradientDescentRun {
 export interface Backend {
   readonly name: BackendName;
   /**
-   * Below this fraction of observed entries this backend's sparse kernel beats its dense one,
-   * as measured by `npm run bench -- --density`: 'auto' uses it.
+   * Below this fraction of observed entries this backend's sparse GD kernel beats its dense one,
+   * as measured by `npm run bench -- --density`: kernel 'auto' uses it.
    */
   readonly sparseBelowDensity: number;
-  /** Resolves once the backend can start runs (the WASM backend compiles its module once). */
-  ready(): Promise<void>;
   /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */
   tooLarge(shape: Shape): string | undefined;
-  startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun;
+  start(spec: RunSpec): Promise<Run>;
 }

@@ -1,90 +1,132 @@
-// The WebAssembly backend: lays the problem out in linear memory, copies it in once, runs one
-// kernel call per epoch and copies the factors out once.
+// The WebAssembly backend: lays a run out in the linear memory of an instance it borrows, copies the
+// inputs in once, calls one kernel per epoch, and reads factors where they live.
 import { transposeInto } from '../matrix.js';
-import type { DenseProblem, Problem, SparseProblem } from '../problem.js';
-import { loadKernels, release, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
-import type { Backend, Factors, GradientDescentRun, Shape } from './backend.js';
+import { borrowInstance, giveBack, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
+import type { Backend, FactorView, Run, RunSpec, Shape } from './backend.js';
 
 const F64 = 8;
 const I32 = 4;
 
 // Byte sizes of a run's buffers, in the order they are laid out.
-const denseBuffers = (rows: number, cols: number, rank: number) => ({
-  x: rows * cols * F64,
-  w: rows * rank * F64,
-  h: rank * cols * F64,
-  residual: cols * F64,
-  gradient: rank * cols * F64,
-});
-
-const sparseBuffers = (rows: number, cols: number, observedCount: number, rank: number) => ({
-  rowStart: (rows + 1) * I32,
-  colIndex: observedCount * I32,
-  values: observedCount * F64,
-  w: rows * rank * F64,
-  ht: cols * rank * F64,
-  rowGradient: rank * F64,
-  gradient: cols * rank * F64,
-});
-
-const buffers = ({ layout, rows, cols, observedCount, rank }: Shape): Record<string, number> =>
-  layout === 'dense' ? denseBuffers(rows, cols, rank) : sparseBuffers(rows, cols, observedCount, rank);
-
-let kernels: Kernels | undefined;
-
-function f64(k: Kernels, at: number, length: number): Float64Array {
-  return new Float64Array(k.memory.buffer, at, length);
-}
-
-function startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun {
-  if (!kernels) throw new Error('mfwasm: the WASM backend was used before ready() resolved');
-  const k = kernels;
-  const at: Placement<string> = reserve(k, buffers({ ...problem, rank }));
-  let open = true;
-  const close = () => {
-    if (open) release();
-    open = false;
+function buffers({ solver, layout, rows, cols, observedCount: count, rank }: Shape): Record<string, number> {
+  const common = {
+    w: rows * rank * F64,
+    wParams: 4 * rank * F64,
+    hParams: 4 * rank * F64,
+    rowCounts: rows * F64,
+    colCounts: cols * F64,
   };
-  try {
-    return problem.layout === 'dense' ? denseRun(k, at, problem, initial, rank, close) : sparseRun(k, at, problem, initial, rank, close);
-  } catch (error) {
-    close();
-    throw error;
+  if (solver === 'gd' && layout === 'dense') {
+    return { ...common, x: rows * cols * F64, h: rank * cols * F64, residual: cols * F64, gradientW: rows * rank * F64, gradientH: rank * cols * F64 };
   }
-}
-
-function denseRun(
-  k: Kernels, at: Placement<string>, problem: DenseProblem, initial: Factors, rank: number, close: () => void,
-): GradientDescentRun {
-  const { rows, cols } = problem;
-  f64(k, at.x, rows * cols).set(problem.values);
-  f64(k, at.w, rows * rank).set(initial.W);
-  f64(k, at.h, rank * cols).set(initial.H);
+  const observations = { rowStart: (rows + 1) * I32, colIndex: count * I32, values: count * F64, ht: cols * rank * F64 };
+  if (solver === 'gd') return { ...common, ...observations, gradientW: rows * rank * F64, gradientH: cols * rank * F64 };
+  if (solver === 'sgd') {
+    return { ...common, ...observations, rowOf: count * I32, order: count * I32, rowScale: rows * F64, colScale: cols * F64 };
+  }
   return {
-    epoch: (learningRate) => k.denseEpoch(at.x, at.w, at.h, at.residual, at.gradient, rows, cols, rank, learningRate),
-    loss: () => k.denseLoss(at.x, at.w, at.h, at.residual, rows, cols, rank),
-    factors: () => ({ W: f64(k, at.w, rows * rank).slice(), H: f64(k, at.h, rank * cols).slice() }),
-    close,
+    ...common, ...observations, rowOf: count * I32,
+    colStart: (cols + 1) * I32, rowIndex: count * I32, byColumn: count * F64,
+    gram: rank * rank * F64, rhs: rank * F64,
   };
 }
 
-function sparseRun(
-  k: Kernels, at: Placement<string>, problem: SparseProblem, initial: Factors, rank: number, close: () => void,
-): GradientDescentRun {
-  const { rows, cols, observedCount } = problem;
-  new Int32Array(k.memory.buffer, at.rowStart, rows + 1).set(problem.rowStart);
-  new Int32Array(k.memory.buffer, at.colIndex, observedCount).set(problem.colIndex);
-  f64(k, at.values, observedCount).set(problem.values);
-  f64(k, at.w, rows * rank).set(initial.W);
-  transposeInto(initial.H, rank, cols, f64(k, at.ht, cols * rank));
+const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memory.buffer, at, length);
+const i32 = (k: Kernels, at: number, length: number) => new Int32Array(k.memory.buffer, at, length);
+
+function layOut(k: Kernels, spec: RunSpec): Run {
+  const { problem, rank, rowCounts, colCounts, learningRate } = spec;
+  const { rows, cols, observedCount: count } = problem;
+  const at: Placement<string> = reserve(k, buffers({ ...spec, ...problem, rank }));
+  f64(k, at.w, rows * rank).set(spec.initial.W);
+  f64(k, at.wParams, 4 * rank).set(spec.wParams);
+  f64(k, at.hParams, 4 * rank).set(spec.hParams);
+  f64(k, at.rowCounts, rows).set(rowCounts);
+  f64(k, at.colCounts, cols).set(colCounts);
+  const penalties = (h: number, hTransposed: boolean) =>
+    k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0);
+
+  if (spec.solver === 'gd') {
+    // loss() computes the W gradient of the current factors as a by-product; epoch() uses it.
+    let gradientReady = false;
+    if (problem.layout === 'dense') {
+      f64(k, at.x, rows * cols).set(problem.values);
+      f64(k, at.h, rank * cols).set(spec.initial.H);
+      const loss = () => {
+        gradientReady = true;
+        return k.denseGradientW(at.x, at.w, at.h, at.residual, at.gradientW, rows, cols, rank) + penalties(at.h, true);
+      };
+      return {
+        loss,
+        epoch() {
+          if (!gradientReady) loss();
+          gradientReady = false;
+          k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
+          k.denseStepH(at.x, at.w, at.h, at.residual, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
+        },
+        view: (): FactorView => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.h, rank * cols), hTransposed: false }),
+        close: () => giveBack(k),
+      };
+    }
+  }
+  if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
+  i32(k, at.rowStart, rows + 1).set(problem.rowStart);
+  i32(k, at.colIndex, count).set(problem.colIndex);
+  f64(k, at.values, count).set(problem.values);
+  transposeInto(spec.initial.H, rank, cols, f64(k, at.ht, cols * rank));
+  const view = (): FactorView => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.ht, cols * rank), hTransposed: true });
+  const close = () => giveBack(k);
+
+  if (spec.solver === 'gd') {
+    let gradientReady = false;
+    const loss = () => {
+      gradientReady = true;
+      return k.sparseGradientW(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientW, rows, rank) + penalties(at.ht, false);
+    };
+    return {
+      loss,
+      epoch() {
+        if (!gradientReady) loss();
+        gradientReady = false;
+        k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
+        k.sparseStepH(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
+      },
+      view,
+      close,
+    };
+  }
+
+  i32(k, at.rowOf, count).set(spec.rowOf!);
+  const loss = () => k.observedLoss(at.rowOf, at.colIndex, at.values, count, at.w, at.ht, rank) + penalties(at.ht, false);
+  if (spec.solver === 'sgd') {
+    f64(k, at.rowScale, rows).fill(1);
+    f64(k, at.colScale, cols).fill(1);
+    return {
+      loss,
+      epoch(order) {
+        i32(k, at.order, count).set(order!);
+        k.sgdEpoch(
+          at.order, at.rowOf, at.colIndex, at.values, count, at.w, at.ht, at.wParams, at.hParams,
+          at.rowScale, at.colScale, rank, learningRate, spec.adaptive ? 1 : 0,
+        );
+      },
+      view,
+      close,
+    };
+  }
+
+  const columns = spec.columns!;
+  i32(k, at.colStart, cols + 1).set(columns.colStart);
+  i32(k, at.rowIndex, count).set(columns.rowIndex);
+  f64(k, at.byColumn, count).set(columns.values);
+  const descend = spec.coordinateDescent ? 1 : 0;
   return {
-    epoch: (learningRate) =>
-      k.sparseEpoch(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.rowGradient, at.gradient, rows, cols, rank, learningRate),
-    loss: () => k.sparseLoss(at.rowStart, at.colIndex, at.values, at.w, at.ht, rows, rank),
-    factors: () => ({
-      W: f64(k, at.w, rows * rank).slice(),
-      H: transposeInto(f64(k, at.ht, cols * rank), cols, rank, new Float64Array(rank * cols)),
-    }),
+    loss,
+    epoch() {
+      k.alsHalf(at.rowStart, at.colIndex, at.values, at.rowCounts, at.ht, at.w, at.wParams, rows, rank, at.gram, at.rhs, descend);
+      k.alsHalf(at.colStart, at.rowIndex, at.byColumn, at.colCounts, at.w, at.ht, at.hParams, cols, rank, at.gram, at.rhs, descend);
+    },
+    view,
     close,
   };
 }
@@ -92,9 +134,14 @@ function sparseRun(
 export const wasmBackend: Backend = {
   name: 'wasm',
   sparseBelowDensity: 0.5,
-  async ready() {
-    kernels ??= await loadKernels();
-  },
   tooLarge: (shape) => tooLarge(buffers(shape)),
-  startGradientDescent,
+  async start(spec) {
+    const kernels = await borrowInstance();
+    try {
+      return layOut(kernels, spec);
+    } catch (error) {
+      giveBack(kernels);
+      throw error;
+    }
+  },
 };

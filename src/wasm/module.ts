@@ -1,26 +1,39 @@
 // The only file that loads the WebAssembly module and the only owner of its linear memory.
 //
-// A run lays all of its buffers out from the module's heap base (the kernels never allocate),
-// copies its inputs in once, calls a kernel once per epoch and copies results out once. The
-// next run reuses the same bytes, so memory grows only to the largest problem seen and never
-// with the number of calls.
+// The module is compiled once per realm. Each run borrows an instance (a new one only when every
+// instance is busy, so concurrent fits never share memory), lays all of its buffers out from the heap
+// base (the kernels never allocate), copies its inputs in once, calls a kernel once per epoch and
+// copies results out once. The next run on that instance reuses the same bytes, so memory grows to
+// the largest problem seen and never with the number of calls.
 import { instantiate } from '@assemblyscript/loader';
 import { wasmBase64 } from './binary.js';
 
 export type Kernels = {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  denseEpoch(
-    x: number, w: number, h: number, residual: number, gradient: number,
+  denseGradientW(x: number, w: number, h: number, residual: number, gradientW: number, rows: number, cols: number, rank: number): number;
+  denseStepH(
+    x: number, w: number, h: number, residual: number, gradientH: number, colCounts: number, hParams: number,
     rows: number, cols: number, rank: number, learningRate: number,
+  ): void;
+  sparseGradientW(
+    rowStart: number, colIndex: number, values: number, w: number, ht: number, gradientW: number, rows: number, rank: number,
   ): number;
-  denseLoss(x: number, w: number, h: number, residual: number, rows: number, cols: number, rank: number): number;
-  sparseEpoch(
-    rowStart: number, colIndex: number, values: number, w: number, ht: number,
-    rowGradient: number, gradient: number,
-    rows: number, cols: number, rank: number, learningRate: number,
-  ): number;
-  sparseLoss(rowStart: number, colIndex: number, values: number, w: number, ht: number, rows: number, rank: number): number;
+  sparseStepH(
+    rowStart: number, colIndex: number, values: number, w: number, ht: number, gradientH: number,
+    colCounts: number, hParams: number, rows: number, cols: number, rank: number, learningRate: number,
+  ): void;
+  sgdEpoch(
+    order: number, rowOf: number, colOf: number, values: number, count: number, w: number, ht: number,
+    wParams: number, hParams: number, rowScale: number, colScale: number, rank: number, learningRate: number, adaptive: number,
+  ): void;
+  observedLoss(rowOf: number, colOf: number, values: number, count: number, w: number, ht: number, rank: number): number;
+  alsHalf(
+    start: number, index: number, values: number, counts: number, fixed: number, solved: number, params: number,
+    n: number, rank: number, gram: number, rhs: number, coordinateDescent: number,
+  ): void;
+  stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number): void;
+  penalty(factor: number, counts: number, params: number, n: number, rank: number, transposed: number): number;
 };
 
 const PAGE_BYTES = 65536;
@@ -29,7 +42,11 @@ export const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
 /** f64x2 loads are fastest on 16-byte boundaries. */
 const ALIGN = 16;
 
-let loading: Promise<Kernels> | undefined;
+/** Byte offsets of the buffers of one run, by name. */
+export type Placement<Name extends string> = Record<Name, number>;
+
+let compiling: Promise<WebAssembly.Module> | undefined;
+const idle: Kernels[] = [];
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -38,16 +55,23 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** Compiles and instantiates the module once per JavaScript realm. */
-export function loadKernels(): Promise<Kernels> {
-  loading ??= instantiate<Kernels>(decodeBase64(wasmBase64), {}).then(({ exports }) => exports);
-  return loading;
+/** Compiles the module once per realm. */
+export function compileModule(): Promise<WebAssembly.Module> {
+  compiling ??= WebAssembly.compile(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+  return compiling;
 }
 
-/** Byte offsets of the buffers of one run, by name. */
-export type Placement<Name extends string> = Record<Name, number>;
+/** An instance no other run is using: an idle one, or a new one. Give it back with `giveBack`. */
+export async function borrowInstance(): Promise<Kernels> {
+  const reused = idle.pop();
+  if (reused) return reused;
+  const { exports } = await instantiate<Kernels>(await compileModule(), {});
+  return exports;
+}
 
-let inUse = false;
+export function giveBack(kernels: Kernels): void {
+  idle.push(kernels);
+}
 
 /** Places buffers of the given byte sizes one after another from `start`, each 16-byte aligned. */
 function place<Name extends string>(start: number, sizes: Record<Name, number>): { placement: Placement<Name>; end: number } {
@@ -73,12 +97,10 @@ export function tooLarge(sizes: Record<string, number>): string | undefined {
 }
 
 /**
- * Lays out buffers of the given byte sizes from the heap base, growing memory if needed.
- * Views made before this call may be detached by the growth: take views afterwards.
- * One run at a time: the caller must call `release()` when done.
+ * Lays out buffers of the given byte sizes from the instance's heap base, growing its memory if
+ * needed. Views made before this call may be detached by the growth: take views afterwards.
  */
 export function reserve<Name extends string>(kernels: Kernels, sizes: Record<Name, number>): Placement<Name> {
-  if (inUse) throw new Error('mfwasm: the WASM backend is already running a fit in this realm; wait for it to finish');
   const reason = tooLarge(sizes);
   if (reason) throw new RangeError(`mfwasm: ${reason}`);
   const { placement, end } = place(kernels.heapBase(), sizes);
@@ -93,16 +115,12 @@ export function reserve<Name extends string>(kernels: Kernels, sizes: Record<Nam
       );
     }
   }
-  inUse = true;
   return placement;
 }
 
-export function release(): void {
-  inUse = false;
-}
-
-export function memoryBytes(kernels: Kernels): number {
-  return kernels.memory.buffer.byteLength;
+/** Bytes of linear memory held by all instances, busy or idle. */
+export function memoryBytes(instances: readonly Kernels[] = idle): number {
+  return instances.reduce((sum, kernels) => sum + kernels.memory.buffer.byteLength, 0);
 }
 
 function formatBytes(bytes: number): string {

@@ -1,4 +1,5 @@
 // Pure-TypeScript twin of assembly/dense.ts: same loops, same summation order.
+import { stepColumns } from './update.js';
 import { axpy, dot } from './vector.js';
 
 /** Fills `residual` with row i of M⊙(X−WH) and returns its Σr² (lane order of vector.ts). */
@@ -34,29 +35,26 @@ function residualEntry(observed: number, w: Float64Array, wAt: number, h: Float6
   return observed - product;
 }
 
-export function denseEpoch(
-  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradient: Float64Array,
-  rows: number, cols: number, rank: number, learningRate: number,
+export function denseGradientW(
+  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientW: Float64Array,
+  rows: number, cols: number, rank: number,
 ): number {
   let loss = 0;
   for (let i = 0; i < rows; i++) {
     loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
-    for (let k = 0; k < rank; k++) w[i * rank + k] += learningRate * dot(residual, 0, h, k * cols, cols);
+    for (let k = 0; k < rank; k++) gradientW[i * rank + k] = dot(residual, 0, h, k * cols, cols);
   }
-  gradient.fill(0, 0, rank * cols);
-  for (let i = 0; i < rows; i++) {
-    residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
-    for (let k = 0; k < rank; k++) axpy(gradient, k * cols, w[i * rank + k], residual, 0, cols);
-  }
-  axpy(h, 0, learningRate, gradient, 0, rank * cols);
   return 0.5 * loss;
 }
 
-export function denseLoss(
-  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array,
-  rows: number, cols: number, rank: number,
-): number {
-  let loss = 0;
-  for (let i = 0; i < rows; i++) loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
-  return 0.5 * loss;
+export function denseStepH(
+  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientH: Float64Array,
+  colCounts: Float64Array, hParams: Float64Array, rows: number, cols: number, rank: number, learningRate: number,
+): void {
+  gradientH.fill(0, 0, rank * cols);
+  for (let i = 0; i < rows; i++) {
+    residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
+    for (let k = 0; k < rank; k++) axpy(gradientH, k * cols, w[i * rank + k], residual, 0, cols);
+  }
+  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate);
 }

@@ -1,34 +1,94 @@
 // The pure-TypeScript backend: the reference twin of the WASM kernels, and the fallback
 // where WebAssembly is unavailable.
 import { transposeInto } from '../../matrix.js';
-import type { Problem } from '../../problem.js';
-import type { Backend, Factors, GradientDescentRun } from '../backend.js';
-import { denseEpoch, denseLoss } from './dense.js';
-import { sparseEpoch, sparseLoss } from './sparse.js';
+import type { Backend, Run, RunSpec } from '../backend.js';
+import { alsHalf } from './als.js';
+import { denseGradientW, denseStepH } from './dense.js';
+import { sgdEpoch, observedLoss } from './sgd.js';
+import { sparseGradientW, sparseStepH } from './sparse.js';
+import { penalty, stepRows } from './update.js';
 
-function startGradientDescent(problem: Problem, initial: Factors, rank: number): GradientDescentRun {
+function start(spec: RunSpec): Run {
+  const { problem, rank, wParams, hParams, rowCounts, colCounts, learningRate } = spec;
   const { rows, cols } = problem;
-  const w = Float64Array.from(initial.W);
-  if (problem.layout === 'dense') {
-    const h = Float64Array.from(initial.H);
-    const residual = new Float64Array(cols);
-    const gradient = new Float64Array(rank * cols);
+  const w = Float64Array.from(spec.initial.W);
+  const penalties = (h: Float64Array, hTransposed: boolean) =>
+    penalty(w, rowCounts, wParams, rows, rank, false) + penalty(h, colCounts, hParams, cols, rank, hTransposed);
+
+  if (spec.solver === 'gd') {
+    // loss() computes the W gradient of the current factors as a by-product; epoch() uses it.
+    const gradientW = new Float64Array(rows * rank);
+    let gradientReady = false;
+    if (problem.layout === 'dense') {
+      const h = Float64Array.from(spec.initial.H);
+      const residual = new Float64Array(cols);
+      const gradientH = new Float64Array(rank * cols);
+      const loss = () => {
+        gradientReady = true;
+        return denseGradientW(problem.values, w, h, residual, gradientW, rows, cols, rank) + penalties(h, true);
+      };
+      return {
+        loss,
+        epoch() {
+          if (!gradientReady) loss();
+          gradientReady = false;
+          stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
+          denseStepH(problem.values, w, h, residual, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
+        },
+        view: () => ({ W: w, H: h, hTransposed: false }),
+        close() {},
+      };
+    }
+    const { rowStart, colIndex, values } = problem;
+    const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
+    const gradientH = new Float64Array(cols * rank);
+    const loss = () => {
+      gradientReady = true;
+      return sparseGradientW(rowStart, colIndex, values, w, ht, gradientW, rows, rank) + penalties(ht, false);
+    };
     return {
-      epoch: (learningRate) => denseEpoch(problem.values, w, h, residual, gradient, rows, cols, rank, learningRate),
-      loss: () => denseLoss(problem.values, w, h, residual, rows, cols, rank),
-      factors: () => ({ W: w.slice(), H: h.slice() }),
+      loss,
+      epoch() {
+        if (!gradientReady) loss();
+        gradientReady = false;
+        stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
+        sparseStepH(rowStart, colIndex, values, w, ht, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
+      },
+      view: () => ({ W: w, H: ht, hTransposed: true }),
       close() {},
     };
   }
-  const { rowStart, colIndex, values } = problem;
-  const ht = transposeInto(initial.H, rank, cols, new Float64Array(cols * rank));
-  const rowGradient = new Float64Array(rank);
-  const gradient = new Float64Array(cols * rank);
+
+  if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
+  const { rowStart, colIndex, values, observedCount } = problem;
+  const rowOf = spec.rowOf!;
+  const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
+  const loss = () => observedLoss(rowOf, colIndex, values, observedCount, w, ht, rank) + penalties(ht, false);
+  const view = () => ({ W: w, H: ht, hTransposed: true });
+
+  if (spec.solver === 'sgd') {
+    const rowScale = new Float64Array(rows).fill(1);
+    const colScale = new Float64Array(cols).fill(1);
+    return {
+      loss,
+      epoch(order) {
+        sgdEpoch(order!, rowOf, colIndex, values, observedCount, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, spec.adaptive);
+      },
+      view,
+      close() {},
+    };
+  }
+
+  const { colStart, rowIndex, values: byColumn } = spec.columns!;
+  const gram = new Float64Array(rank * rank);
+  const rhs = new Float64Array(rank);
   return {
-    epoch: (learningRate) =>
-      sparseEpoch(rowStart, colIndex, values, w, ht, rowGradient, gradient, rows, cols, rank, learningRate),
-    loss: () => sparseLoss(rowStart, colIndex, values, w, ht, rows, rank),
-    factors: () => ({ W: w.slice(), H: transposeInto(ht, cols, rank, new Float64Array(rank * cols)) }),
+    loss,
+    epoch() {
+      alsHalf(rowStart, colIndex, values, rowCounts, ht, w, wParams, rows, rank, gram, rhs, spec.coordinateDescent);
+      alsHalf(colStart, rowIndex, byColumn, colCounts, w, ht, hParams, cols, rank, gram, rhs, spec.coordinateDescent);
+    },
+    view,
     close() {},
   };
 }
@@ -39,12 +99,11 @@ const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
 export const jsBackend: Backend = {
   name: 'js',
   sparseBelowDensity: 0.85,
-  ready: () => Promise.resolve(),
   tooLarge: ({ layout, rows, cols, rank }) => {
     const longest = Math.max(layout === 'dense' ? rows * cols : 0, rows * rank, cols * rank);
     return longest > MAX_TYPED_ARRAY_LENGTH
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;
   },
-  startGradientDescent,
+  start: (spec) => Promise.resolve(start(spec)),
 };

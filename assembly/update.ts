@@ -1,0 +1,68 @@
+// The parameter update every solver shares, and the penalty it descends.
+//
+// A factor matrix has `rank` coordinates per row (the latent factors, then, with biases, a bias
+// and a constant 1). Its settings are one block of 4·rank f64: step[rank] (0 freezes a coordinate),
+// l2[rank], l1[rank], low[rank] (0 for non-negative factors, -Infinity otherwise). The penalty of a
+// row observed `count` times is count·Σ_k (½·l2[k]·v² + l1[k]·|v|): regularization per observation,
+// as LIBMF and Spark's ALS weight it, so one λ means the same in every solver.
+
+/**
+ * value + η·step·(gradient − l2·count·value), then the L1 proximal step and the lower bound.
+ * `gradient` is the descent direction of the data term (R·Hᵀ for W). With step 1 and no
+ * penalty this is exactly value + η·gradient, the seed's update.
+ */
+// @ts-ignore: decorator
+@inline
+export function updated(value: f64, gradient: f64, count: f64, eta: f64, params: usize, k: i32, rank: i32): f64 {
+  const at = params + (<usize>k << 3);
+  const block = <usize>rank << 3;
+  const rate = eta * load<f64>(at);
+  let next = value + rate * (gradient - load<f64>(at + block) * count * value);
+  const l1 = load<f64>(at + 2 * block);
+  if (l1 > 0) {
+    const threshold = rate * l1 * count;
+    next = next > threshold ? next - threshold : next < -threshold ? next + threshold : 0.0;
+  }
+  const low = load<f64>(at + 3 * block);
+  return next < low ? low : next;
+}
+
+/** Updates an n×rank row-major factor from its n×rank gradient; row i counts counts[i] observations. */
+export function stepRows(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64): void {
+  for (let i = 0; i < n; i++) {
+    const count = load<f64>(counts + (<usize>i << 3));
+    const row = <usize>i * rank;
+    for (let k = 0; k < rank; k++) {
+      const at = (row + k) << 3;
+      store<f64>(factor + at, updated(load<f64>(factor + at), load<f64>(gradient + at), count, eta, params, k, rank));
+    }
+  }
+}
+
+/** The same for a factor stored transposed, rank×n (the dense kernel's H). */
+export function stepColumns(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64): void {
+  for (let k = 0; k < rank; k++) {
+    const row = <usize>k * n;
+    for (let j = 0; j < n; j++) {
+      const at = (row + j) << 3;
+      const count = load<f64>(counts + (<usize>j << 3));
+      store<f64>(factor + at, updated(load<f64>(factor + at), load<f64>(gradient + at), count, eta, params, k, rank));
+    }
+  }
+}
+
+/** Σ_i counts[i]·Σ_k (½·l2[k]·v² + l1[k]·|v|), for an n×rank factor, or rank×n when `transposed`. */
+export function penalty(factor: usize, counts: usize, params: usize, n: i32, rank: i32, transposed: bool): f64 {
+  const block = <usize>rank << 3;
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) {
+    let row = 0.0;
+    for (let k = 0; k < rank; k++) {
+      const v = load<f64>(factor + ((transposed ? <usize>k * n + i : <usize>i * rank + k) << 3));
+      const at = params + (<usize>k << 3);
+      row += 0.5 * load<f64>(at + block) * v * v + load<f64>(at + 2 * block) * Math.abs(v);
+    }
+    sum += load<f64>(counts + (<usize>i << 3)) * row;
+  }
+  return sum;
+}

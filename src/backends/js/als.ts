@@ -1,0 +1,91 @@
+// Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations.
+
+const MAX_SWEEPS = 200;
+
+const at = (rank: number, a: number, b: number) => (a >= b ? a * rank + b : b * rank + a);
+
+export function alsHalf(
+  start: Int32Array, index: Int32Array, values: Float64Array, counts: Float64Array, fixed: Float64Array,
+  solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
+  coordinateDescent: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const first = start[i];
+    const end = start[i + 1];
+    if (first === end) continue;
+    gram.fill(0, 0, rank * rank);
+    rhs.fill(0, 0, rank);
+    for (let p = first; p < end; p++) {
+      const f = index[p] * rank;
+      const x = values[p];
+      for (let a = 0; a < rank; a++) {
+        const fa = fixed[f + a];
+        rhs[a] += x * fa;
+        for (let b = 0; b <= a; b++) gram[a * rank + b] += fa * fixed[f + b];
+      }
+    }
+    const count = counts[i];
+    const w = i * rank;
+    for (let a = 0; a < rank; a++) gram[a * rank + a] += params[rank + a] * count;
+    for (let a = 0; a < rank; a++) {
+      if (params[a] !== 0) continue;
+      const value = solved[w + a];
+      for (let b = 0; b < rank; b++) {
+        if (b === a) continue;
+        rhs[b] -= gram[at(rank, a, b)] * value;
+        gram[at(rank, a, b)] = 0;
+      }
+      gram[a * rank + a] = 1;
+      rhs[a] = value;
+    }
+    if (coordinateDescent) descend(gram, rhs, solved, w, params, count, rank);
+    else choleskySolve(gram, rhs, solved, w, rank);
+  }
+}
+
+function choleskySolve(gram: Float64Array, rhs: Float64Array, x: Float64Array, xAt: number, rank: number): void {
+  for (let j = 0; j < rank; j++) {
+    let d = gram[j * rank + j];
+    for (let k = 0; k < j; k++) d -= gram[j * rank + k] * gram[j * rank + k];
+    const pivot = Math.sqrt(d);
+    gram[j * rank + j] = pivot;
+    for (let i = j + 1; i < rank; i++) {
+      let v = gram[i * rank + j];
+      for (let k = 0; k < j; k++) v -= gram[i * rank + k] * gram[j * rank + k];
+      gram[i * rank + j] = v / pivot;
+    }
+  }
+  for (let i = 0; i < rank; i++) {
+    let v = rhs[i];
+    for (let k = 0; k < i; k++) v -= gram[i * rank + k] * rhs[k];
+    rhs[i] = v / gram[i * rank + i];
+  }
+  for (let i = rank - 1; i >= 0; i--) {
+    let v = rhs[i];
+    for (let k = i + 1; k < rank; k++) v -= gram[k * rank + i] * x[xAt + k];
+    x[xAt + i] = v / gram[i * rank + i];
+  }
+}
+
+function descend(
+  gram: Float64Array, rhs: Float64Array, x: Float64Array, xAt: number, params: Float64Array, count: number, rank: number,
+): void {
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let change = 0;
+    let size = 0;
+    for (let a = 0; a < rank; a++) {
+      if (params[a] === 0) continue;
+      let z = rhs[a];
+      for (let b = 0; b < rank; b++) if (b !== a) z -= gram[at(rank, a, b)] * x[xAt + b];
+      const threshold = params[2 * rank + a] * count;
+      if (threshold > 0) z = z > threshold ? z - threshold : z < -threshold ? z + threshold : 0;
+      let next = z / gram[a * rank + a];
+      const low = params[3 * rank + a];
+      if (next < low) next = low;
+      change = Math.max(change, Math.abs(next - x[xAt + a]));
+      size = Math.max(size, Math.abs(next));
+      x[xAt + a] = next;
+    }
+    if (change <= 1e-12 * size) break;
+  }
+}

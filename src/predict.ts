@@ -1,0 +1,67 @@
+// Predictions from trained factors: one function, used on the factors while training (to score a
+// validation set) and by the model users keep.
+import type { Observations } from './input.js';
+
+/**
+ * Factors as a solver holds them: each row of W has `width` coordinates — the `rank` latent factors,
+ * then, with biases, the row's bias and a constant 1; H's columns have the latent factors, then a
+ * constant 1 and the column's bias. So w_i·h_j is the latent product plus both biases.
+ */
+export interface Parameters {
+  rows: number;
+  cols: number;
+  rank: number;
+  width: number;
+  biases: boolean;
+  /** rows×width. */
+  W: Float64Array;
+  /** width×cols, or cols×width when `hTransposed`. */
+  H: Float64Array;
+  hTransposed: boolean;
+  /** μ: subtracted from the values before training (the training mean with biases, else 0). */
+  offset: number;
+  /** The mean of the training values: the prediction for a row or column never observed. */
+  mean: number;
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  /** [min, max] of the training values to clip predictions to, or null. */
+  clip: readonly [number, number] | null;
+}
+
+/** Entry (i, j) of H, whichever way it is stored. */
+export function hEntry(p: Parameters, k: number, j: number): number {
+  return p.hTransposed ? p.H[j * p.width + k] : p.H[k * p.cols + j];
+}
+
+/**
+ * μ + w_i·h_j (summed over k ascending, as the dense kernel forms W·H). A row or column with no
+ * training observations has no meaningful factors: it gets the training mean plus whatever bias is
+ * known, never NaN.
+ */
+export function predictEntry(p: Parameters, i: number, j: number): number {
+  let value: number;
+  const rowSeen = p.rowCounts[i] > 0;
+  const colSeen = p.colCounts[j] > 0;
+  if (rowSeen && colSeen) {
+    let sum = 0;
+    for (let k = 0; k < p.width; k++) sum += p.W[i * p.width + k] * hEntry(p, k, j);
+    value = p.offset + sum;
+  } else {
+    value = p.mean;
+    if (p.biases && rowSeen) value += p.W[i * p.width + p.rank];
+    if (p.biases && colSeen) value += hEntry(p, p.rank + 1, j);
+  }
+  if (p.clip) value = value < p.clip[0] ? p.clip[0] : value > p.clip[1] ? p.clip[1] : value;
+  return value;
+}
+
+/** Root mean squared error of the predictions on the given observations. */
+export function rmse(p: Parameters, observations: Observations): number {
+  const { rowIndex, colIndex, values } = observations;
+  let sum = 0;
+  for (let t = 0; t < values.length; t++) {
+    const error = predictEntry(p, rowIndex[t], colIndex[t]) - values[t];
+    sum += error * error;
+  }
+  return Math.sqrt(sum / values.length);
+}

@@ -1,0 +1,60 @@
+// Turns validated settings and a problem into what a backend runs: every solver works on one
+// objective, Σ over observations of ½(x − μ − w_i·h_j)² + the penalties, with biases folded into
+// the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
+// kernel is written once, for any width.
+import type { Factors, RunSpec } from './backends/index.js';
+import { columnOrder, counts, rowOfEach, shifted } from './layout.js';
+import type { Settings } from './options.js';
+import type { Problem } from './problem.js';
+
+/** The parameter block of one factor: step, l2, l1, low, each `width` long (assembly/update.ts). */
+function parameterBlock(width: number, rank: number, l2: number, l1: number, nonnegative: boolean, extra: [number, number][]): Float64Array {
+  const block = new Float64Array(4 * width);
+  for (let k = 0; k < width; k++) {
+    const [step, penalty] = k < rank ? [1, l2] : extra[k - rank];
+    block[k] = step;
+    block[width + k] = penalty;
+    block[2 * width + k] = k < rank ? l1 : 0;
+    block[3 * width + k] = k < rank && nonnegative ? 0 : -Infinity;
+  }
+  return block;
+}
+
+/**
+ * The run of `settings.solver` on `problem` (already in the layout the solver needs) from the given
+ * latent factors, with `offset` (μ) subtracted from the values.
+ */
+export function runSpec(settings: Settings, problem: Problem, latent: Factors, offset: number): RunSpec {
+  const { rank, biases, regularization, l1, nonnegative } = settings;
+  const { rows, cols } = problem;
+  const width = rank + (biases ? 2 : 0);
+  const W = new Float64Array(rows * width);
+  const H = new Float64Array(width * cols);
+  for (let i = 0; i < rows; i++) {
+    W.set(latent.W.subarray(i * rank, (i + 1) * rank), i * width);
+    if (biases) W[i * width + rank + 1] = 1; // b_i starts at 0
+  }
+  H.set(latent.H);
+  if (biases) H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
+  // W's extra coordinates: the row bias (trained), the constant 1 (frozen); H's: the 1, then the column bias.
+  const wParams = parameterBlock(width, rank, regularization.W, l1.W, nonnegative, [[1, regularization.bias], [0, 0]]);
+  const hParams = parameterBlock(width, rank, regularization.H, l1.H, nonnegative, [[0, 0], [1, regularization.bias]]);
+  const centered = shifted(problem, offset);
+  const spec: RunSpec = {
+    solver: settings.solver,
+    problem: centered,
+    rank: width,
+    initial: { W, H },
+    wParams,
+    hParams,
+    ...counts(problem),
+    learningRate: settings.learningRate,
+    adaptive: settings.adaptive,
+    coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
+  };
+  if (settings.solver !== 'gd' && centered.layout === 'sparse') {
+    spec.rowOf = rowOfEach(centered);
+    if (settings.solver === 'als') spec.columns = columnOrder(centered, spec.rowOf);
+  }
+  return spec;
+}
