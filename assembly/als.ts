@@ -9,13 +9,15 @@
 //
 // Scratch: gram rank×rank (lower triangle used), rhs rank. Nothing is allocated.
 
+import { axpy, dot } from "./vector";
+
 // @ts-ignore: decorator
 @inline
 function at(matrix: usize, rank: i32, a: i32, b: i32): usize {
   return matrix + ((a >= b ? <usize>a * rank + b : <usize>b * rank + a) << 3);
 }
 
-const MAX_SWEEPS = 200;
+const MAX_SWEEPS = 2000;
 
 export function alsHalf(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
@@ -33,14 +35,9 @@ export function alsHalf(
     for (let p = first; p < end; p++) {
       const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
       const x = load<f64>(values + (<usize>p << 3));
-      for (let a = 0; a < rank; a++) {
-        const fa = load<f64>(f + (<usize>a << 3));
-        store<f64>(rhs + (<usize>a << 3), load<f64>(rhs + (<usize>a << 3)) + x * fa);
-        const row = gram + <usize>a * rankBytes;
-        for (let b = 0; b <= a; b++) {
-          store<f64>(row + (<usize>b << 3), load<f64>(row + (<usize>b << 3)) + fa * load<f64>(f + (<usize>b << 3)));
-        }
-      }
+      axpy(rhs, x, f, rank);
+      // Lower triangle of the rank-one update f·fᵀ, a row at a time.
+      for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, load<f64>(f + (<usize>a << 3)), f, a + 1);
     }
     const count = load<f64>(counts + (<usize>i << 3));
     const w = solved + <usize>i * rankBytes;
@@ -69,24 +66,20 @@ export function alsHalf(
 
 /** Solves G·x = rhs for symmetric positive definite G (lower triangle; overwritten by its factor). */
 function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): void {
+  const rankBytes = <usize>rank << 3;
   for (let j = 0; j < rank; j++) {
-    let d = load<f64>(at(gram, rank, j, j));
-    for (let k = 0; k < j; k++) {
-      const l = load<f64>(at(gram, rank, j, k));
-      d -= l * l;
-    }
-    const pivot = Math.sqrt(d);
-    store<f64>(at(gram, rank, j, j), pivot);
+    const rowJ = gram + <usize>j * rankBytes;
+    const pivot = Math.sqrt(load<f64>(rowJ + (<usize>j << 3)) - dot(rowJ, rowJ, j));
+    store<f64>(rowJ + (<usize>j << 3), pivot);
     for (let i = j + 1; i < rank; i++) {
-      let v = load<f64>(at(gram, rank, i, j));
-      for (let k = 0; k < j; k++) v -= load<f64>(at(gram, rank, i, k)) * load<f64>(at(gram, rank, j, k));
-      store<f64>(at(gram, rank, i, j), v / pivot);
+      const rowI = gram + <usize>i * rankBytes;
+      store<f64>(rowI + (<usize>j << 3), (load<f64>(rowI + (<usize>j << 3)) - dot(rowI, rowJ, j)) / pivot);
     }
   }
   for (let i = 0; i < rank; i++) {
-    let v = load<f64>(rhs + (<usize>i << 3));
-    for (let k = 0; k < i; k++) v -= load<f64>(at(gram, rank, i, k)) * load<f64>(rhs + (<usize>k << 3));
-    store<f64>(rhs + (<usize>i << 3), v / load<f64>(at(gram, rank, i, i)));
+    const rowI = gram + <usize>i * rankBytes;
+    const v = load<f64>(rhs + (<usize>i << 3)) - dot(rowI, rhs, i);
+    store<f64>(rhs + (<usize>i << 3), v / load<f64>(rowI + (<usize>i << 3)));
   }
   for (let i = rank - 1; i >= 0; i--) {
     let v = load<f64>(rhs + (<usize>i << 3));

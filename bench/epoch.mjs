@@ -25,7 +25,7 @@ const given = readObservations(makeProblem(shape), undefined);
 const backend = backends[backendName];
 const layout = kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : kernel;
 const problem = toLayout(given, layout);
-const spec = runSpec(settings, problem, initialFactors(given, shape.rank, 0, new Random(42), {}), 0);
+const spec = runSpec(settings, problem, initialFactors(given, shape.rank, 0, new Random(42), {}, 'normal'), 0);
 
 const check = await backend.start(spec);
 for (let e = 0; e < 3; e++) check.epoch();

@@ -38,7 +38,7 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
   const stats = valueStats(given);
   const offset = settings.biases ? stats.mean : 0;
   const random = new Random(settings.seed);
-  const latent = initialFactors(given, settings.rank, offset, random, settings.init);
+  const latent = initialFactors(given, settings.rank, offset, random, settings.init, settings.solver === 'gd' ? 'normal' : 'uniform');
   const problem = toLayout(given, layout);
   const spec = runSpec(settings, problem, latent, offset);
   const { rowCounts, colCounts } = spec;

@@ -29,7 +29,7 @@ export interface FactorizeOptions {
   /** Most passes over the data; an integer ≥ 0. Default: gd 2000, sgd 20, als 15. */
   epochs?: number;
   /**
-   * Step size of gd and sgd; finite and > 0 (als has none). Default: gd 0.05 (the seed's), sgd 0.05.
+   * Step size of gd and sgd; finite and > 0 (als has none). Default: gd 0.05 (the seed's), sgd 0.1.
    * With gd the loss is a sum over observed entries, so a stable step shrinks as rows and columns gain
    * observations; a step that is too large stops with a DivergenceError.
    */
@@ -39,7 +39,7 @@ export interface FactorizeOptions {
   /**
    * L2 penalty λ per observation: each observed entry adds ½λ(‖w_i‖² + ‖h_j‖²), so a row observed n
    * times carries ½λn‖w_i‖² (LIBMF's and Spark ALS's weighting). A number, or { W, H }.
-   * Default: gd 0, sgd 0.05, als 0.1. als needs it > 0.
+   * Default: gd 0, sgd 0.08, als 0.1. als needs it > 0.
    */
   regularization?: number | { W?: number; H?: number };
   /** L2 penalty of the biases, per observation likewise. Default: regularization's W value. */
@@ -110,7 +110,7 @@ export interface Settings {
 /** Per-solver defaults. */
 export const DEFAULTS = Object.freeze({
   gd: Object.freeze({ epochs: 2000, learningRate: 0.05, regularization: 0 }),
-  sgd: Object.freeze({ epochs: 20, learningRate: 0.05, regularization: 0.05 }),
+  sgd: Object.freeze({ epochs: 20, learningRate: 0.1, regularization: 0.08 }),
   als: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 0.1 }),
   seed: 42,
   backend: 'wasm' as BackendName,

@@ -1,6 +1,7 @@
 // Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations.
+import { axpy, dot } from './vector.js';
 
-const MAX_SWEEPS = 200;
+const MAX_SWEEPS = 2000;
 
 const at = (rank: number, a: number, b: number) => (a >= b ? a * rank + b : b * rank + a);
 
@@ -17,12 +18,8 @@ export function alsHalf(
     rhs.fill(0, 0, rank);
     for (let p = first; p < end; p++) {
       const f = index[p] * rank;
-      const x = values[p];
-      for (let a = 0; a < rank; a++) {
-        const fa = fixed[f + a];
-        rhs[a] += x * fa;
-        for (let b = 0; b <= a; b++) gram[a * rank + b] += fa * fixed[f + b];
-      }
+      axpy(rhs, 0, values[p], fixed, f, rank);
+      for (let a = 0; a < rank; a++) axpy(gram, a * rank, fixed[f + a], fixed, f, a + 1);
     }
     const count = counts[i];
     const w = i * rank;
@@ -45,21 +42,13 @@ export function alsHalf(
 
 function choleskySolve(gram: Float64Array, rhs: Float64Array, x: Float64Array, xAt: number, rank: number): void {
   for (let j = 0; j < rank; j++) {
-    let d = gram[j * rank + j];
-    for (let k = 0; k < j; k++) d -= gram[j * rank + k] * gram[j * rank + k];
-    const pivot = Math.sqrt(d);
+    const pivot = Math.sqrt(gram[j * rank + j] - dot(gram, j * rank, gram, j * rank, j));
     gram[j * rank + j] = pivot;
     for (let i = j + 1; i < rank; i++) {
-      let v = gram[i * rank + j];
-      for (let k = 0; k < j; k++) v -= gram[i * rank + k] * gram[j * rank + k];
-      gram[i * rank + j] = v / pivot;
+      gram[i * rank + j] = (gram[i * rank + j] - dot(gram, i * rank, gram, j * rank, j)) / pivot;
     }
   }
-  for (let i = 0; i < rank; i++) {
-    let v = rhs[i];
-    for (let k = 0; k < i; k++) v -= gram[i * rank + k] * rhs[k];
-    rhs[i] = v / gram[i * rank + i];
-  }
+  for (let i = 0; i < rank; i++) rhs[i] = (rhs[i] - dot(gram, i * rank, rhs, 0, i)) / gram[i * rank + i];
   for (let i = rank - 1; i >= 0; i--) {
     let v = rhs[i];
     for (let k = i + 1; k < rank; k++) v -= gram[k * rank + i] * x[xAt + k];
