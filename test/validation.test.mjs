@@ -64,6 +64,32 @@ const cases = [
   ['COO non-finite value', coo({ values: [1, NaN, 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
   ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
   ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
+  ['unknown solver', X, { rank: 1, solver: 'adam' }, RangeError, /options\.solver: expected one of 'gd', 'sgd', 'als', got the string "adam"/],
+  ['learningRate with als', X, { rank: 1, solver: 'als', learningRate: 0.1 }, TypeError, /options\.learningRate: solver 'als' takes no learning rate/],
+  ['adaptive with gd', X, { rank: 1, adaptive: true }, TypeError, /options\.adaptive: only for solver 'sgd', got solver 'gd'/],
+  ['adaptive not a boolean', X, { rank: 1, solver: 'sgd', adaptive: 1 }, TypeError, /options\.adaptive: expected true or false, got 1/],
+  ['regularization negative', X, { rank: 1, regularization: -1 }, RangeError, /options\.regularization: expected a finite number ≥ 0, got -1/],
+  ['regularization.W negative', X, { rank: 1, regularization: { W: -0.5 } }, RangeError, /options\.regularization\.W: expected a finite number ≥ 0, got -0\.5/],
+  ['regularization unknown key', X, { rank: 1, regularization: { w: 1 } }, TypeError, /options\.regularization: unknown option 'w' \(did you mean 'W'\?\)/],
+  ['regularization a string', X, { rank: 1, regularization: 'high' }, TypeError, /options\.regularization: expected a number or \{ W, H \}, got the string "high"/],
+  ['als without regularization', X, { rank: 1, solver: 'als', regularization: 0 }, RangeError, /options\.regularization: solver 'als' needs a value > 0 for W and H.*got 0/],
+  ['biasRegularization NaN', X, { rank: 1, biasRegularization: NaN }, RangeError, /options\.biasRegularization: expected a finite number ≥ 0, got NaN/],
+  ['l1 Infinity', X, { rank: 1, l1: Infinity }, RangeError, /options\.l1: expected a finite number ≥ 0, got Infinity/],
+  ['biases not a boolean', X, { rank: 1, biases: 'yes' }, TypeError, /options\.biases: expected true or false, got the string "yes"/],
+  ['nonnegative not a boolean', X, { rank: 1, nonnegative: 1 }, TypeError, /options\.nonnegative: expected true or false, got 1/],
+  ['clip not a boolean', X, { rank: 1, clip: null }, TypeError, /options\.clip: expected true or false, got null/],
+  ['tolerance negative', X, { rank: 1, tolerance: -1e-6 }, RangeError, /options\.tolerance: expected a finite number ≥ 0/],
+  ['patience without validation', X, { rank: 1, patience: 3 }, TypeError, /options\.patience: needs options\.validation/],
+  ['restoreBest without validation', X, { rank: 1, restoreBest: false }, TypeError, /options\.restoreBest: needs options\.validation/],
+  ['patience 0', X, { rank: 1, patience: 0, validation: { rowIndices: [0], colIndices: [2], values: [3] } }, RangeError, /options\.patience: expected an integer ≥ 1, got 0/],
+  ['validation not an object', X, { rank: 1, validation: [[0, 2, 3]] }, TypeError, /options\.validation: expected \{ rowIndices, colIndices, values \}, got an array/],
+  ['validation of another shape', X, { rank: 1, validation: { rows: 4, cols: 3, rowIndices: [0], colIndices: [2], values: [3] } }, RangeError, /options\.validation\.rows: expected X's 3, got 4/],
+  ['validation index out of range', X, { rank: 1, validation: { rowIndices: [0], colIndices: [3], values: [3] } }, RangeError, /options\.validation\.colIndices\[0\]: expected an integer from 0 to X\.cols − 1 = 2, got 3/],
+  ['validation non-finite value', X, { rank: 1, validation: { rowIndices: [0], colIndices: [2], values: [NaN] } }, RangeError, /options\.validation\.values\[0\]: expected a finite number, got NaN/],
+  ['validation unknown key', X, { rank: 1, validation: { rowIndices: [0], colIndices: [2], ratings: [3] } }, TypeError, /options\.validation: unknown key 'ratings'/],
+  ['onEpoch not a function', X, { rank: 1, onEpoch: 'log' }, TypeError, /options\.onEpoch: expected a function, got the string "log"/],
+  ['signal not an AbortSignal', X, { rank: 1, signal: true }, TypeError, /options\.signal: expected an AbortSignal, got boolean true/],
+  ["kernel 'dense' with sgd", X, { rank: 1, solver: 'sgd', kernel: 'dense' }, RangeError, /options\.kernel: 'dense' is for solver 'gd'/],
   ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 2147483647, got undefined/],
 ];
 
@@ -89,7 +115,7 @@ for (const backend of BACKENDS) {
       await factorize(X, { rank: 2, learningRate: 5, epochs: 2000, backend });
     } catch (error) {
       assert.instance(error, DivergenceError);
-      assert.match(error.message, /diverged\. Try a smaller learningRate, e\.g\. 0\.5/);
+      assert.match(error.message, /gd diverged\. Try a smaller learningRate, e\.g\. 0\.5/);
       assert.ok(error.epoch >= 0 && error.epoch < 2000, `epoch ${error.epoch}`);
       assert.is(error.learningRate, 5);
       return;
