@@ -43,13 +43,16 @@ const mean = train.values.reduce((a, b) => a + b, 0) / train.values.length;
 const meanRmse = Math.sqrt(test.values.reduce((s, x) => s + (x - mean) ** 2, 0) / test.values.length);
 
 const configurations = [
-  ['bias only (ALS, rank 1, λ=10 on the factor)', { solver: 'als', rank: 1, biases: true, regularization: { W: 10, H: 10 }, biasRegularization: 0.1 }],
-  ['ALS, rank 10, biases, defaults', { solver: 'als', rank: 10, biases: true }],
-  ['ALS, rank 50, biases, defaults', { solver: 'als', rank: 50, biases: true }],
-  ['ALS, rank 100, biases, defaults', { solver: 'als', rank: 100, biases: true }],
-  ['SGD, rank 40, defaults (LIBMF settings)', { solver: 'sgd', rank: 40 }],
-  ['SGD, rank 40, biases', { solver: 'sgd', rank: 40, biases: true }],
-  ['GD, rank 40, biases, λ 0.1, 200 epochs', { solver: 'gd', rank: 40, biases: true, regularization: 0.1, learningRate: 0.002, epochs: 200 }],
+  ['biases only: μ + b_i + c_j (als, rank 1, factor λ 1000)', { solver: 'als', rank: 1, biases: true, regularization: 1000, biasRegularization: 0.1 }],
+  ['als, rank 10, biases, defaults', { solver: 'als', rank: 10, biases: true }],
+  ['als, rank 50, biases, defaults', { solver: 'als', rank: 50, biases: true }],
+  ['als, rank 100, biases, defaults', { solver: 'als', rank: 100, biases: true }],
+  ['als, rank 100, biases, regularization { W: 0.12, H: 0.08 }, 20 epochs', { solver: 'als', rank: 100, biases: true, regularization: { W: 0.12, H: 0.08 }, biasRegularization: 0.1, epochs: 20 }],
+  ["sgd, rank 40, LIBMF's own λ 0.05", { solver: 'sgd', rank: 40, regularization: 0.05 }],
+  ['sgd, rank 40, defaults', { solver: 'sgd', rank: 40 }],
+  ['sgd, rank 40, biases, defaults', { solver: 'sgd', rank: 40, biases: true }],
+  ['sgd, rank 300, biases, learningRate 0.05', { solver: 'sgd', rank: 300, biases: true, learningRate: 0.05 }],
+  ['gd, rank 40, biases, λ 0.1, learningRate 3e-4, 2000 epochs', { solver: 'gd', rank: 40, biases: true, regularization: 0.1, learningRate: 3e-4, epochs: 2000 }],
 ];
 
 console.log(`MovieLens latest-small, fixed split: ${train.values.length} train / ${test.values.length} test ratings, ${rows}×${cols}\n`);
