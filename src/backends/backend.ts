@@ -85,3 +85,27 @@ export interface Backend {
   tooLarge(shape: Shape): string | undefined;
   start(spec: RunSpec): Promise<Run>;
 }
+
+/**
+ * A gradient-descent run: loss() computes the W gradient of the current factors as a by-product
+ * (the residual it needs is the loss's), and the next epoch() applies it instead of computing it again.
+ */
+export function gradientDescentRun(
+  lossAndGradientW: () => number, applyGradientWThenStepH: () => void, view: () => FactorView, close: () => void,
+): Run {
+  let gradientReady = false;
+  const loss = () => {
+    gradientReady = true;
+    return lossAndGradientW();
+  };
+  return {
+    loss,
+    epoch() {
+      if (!gradientReady) loss();
+      gradientReady = false;
+      applyGradientWThenStepH();
+    },
+    view,
+    close,
+  };
+}

@@ -2,7 +2,7 @@
 // inputs in once, calls one kernel per epoch, and reads factors where they live.
 import { transposeInto } from '../matrix.js';
 import { borrowInstance, giveBack, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
-import type { Backend, FactorView, Run, RunSpec, Shape } from './backend.js';
+import { gradientDescentRun, type Backend, type FactorView, type Run, type RunSpec, type Shape } from './backend.js';
 
 const F64 = 8;
 const I32 = 4;
@@ -46,28 +46,19 @@ function layOut(k: Kernels, spec: RunSpec): Run {
   const penalties = (h: number, hTransposed: boolean) =>
     k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0);
 
-  if (spec.solver === 'gd') {
-    // loss() computes the W gradient of the current factors as a by-product; epoch() uses it.
-    let gradientReady = false;
-    if (problem.layout === 'dense') {
-      f64(k, at.x, rows * cols).set(problem.values);
-      f64(k, at.h, rank * cols).set(spec.initial.H);
-      const loss = () => {
-        gradientReady = true;
-        return k.denseGradientW(at.x, at.w, at.h, at.residual, at.gradientW, rows, cols, rank) + penalties(at.h, true);
-      };
-      return {
-        loss,
-        epoch() {
-          if (!gradientReady) loss();
-          gradientReady = false;
-          k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
-          k.denseStepH(at.x, at.w, at.h, at.residual, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
-        },
-        view: (): FactorView => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.h, rank * cols), hTransposed: false }),
-        close: () => giveBack(k),
-      };
-    }
+  const stepW = () => k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
+  if (spec.solver === 'gd' && problem.layout === 'dense') {
+    f64(k, at.x, rows * cols).set(problem.values);
+    f64(k, at.h, rank * cols).set(spec.initial.H);
+    return gradientDescentRun(
+      () => k.denseGradientW(at.x, at.w, at.h, at.residual, at.gradientW, rows, cols, rank) + penalties(at.h, true),
+      () => {
+        stepW();
+        k.denseStepH(at.x, at.w, at.h, at.residual, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
+      },
+      () => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.h, rank * cols), hTransposed: false }),
+      () => giveBack(k),
+    );
   }
   if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
   i32(k, at.rowStart, rows + 1).set(problem.rowStart);
@@ -78,22 +69,15 @@ function layOut(k: Kernels, spec: RunSpec): Run {
   const close = () => giveBack(k);
 
   if (spec.solver === 'gd') {
-    let gradientReady = false;
-    const loss = () => {
-      gradientReady = true;
-      return k.sparseGradientW(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientW, rows, rank) + penalties(at.ht, false);
-    };
-    return {
-      loss,
-      epoch() {
-        if (!gradientReady) loss();
-        gradientReady = false;
-        k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
+    return gradientDescentRun(
+      () => k.sparseGradientW(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientW, rows, rank) + penalties(at.ht, false),
+      () => {
+        stepW();
         k.sparseStepH(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
       },
       view,
       close,
-    };
+    );
   }
 
   i32(k, at.rowOf, count).set(spec.rowOf!);

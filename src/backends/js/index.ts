@@ -1,7 +1,7 @@
 // The pure-TypeScript backend: the reference twin of the WASM kernels, and the fallback
 // where WebAssembly is unavailable.
 import { transposeInto } from '../../matrix.js';
-import type { Backend, Run, RunSpec } from '../backend.js';
+import { gradientDescentRun, type Backend, type Run, type RunSpec } from '../backend.js';
 import { alsHalf } from './als.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { sgdEpoch, observedLoss } from './sgd.js';
@@ -16,47 +16,34 @@ function start(spec: RunSpec): Run {
     penalty(w, rowCounts, wParams, rows, rank, false) + penalty(h, colCounts, hParams, cols, rank, hTransposed);
 
   if (spec.solver === 'gd') {
-    // loss() computes the W gradient of the current factors as a by-product; epoch() uses it.
     const gradientW = new Float64Array(rows * rank);
-    let gradientReady = false;
+    const stepW = () => stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
     if (problem.layout === 'dense') {
       const h = Float64Array.from(spec.initial.H);
       const residual = new Float64Array(cols);
       const gradientH = new Float64Array(rank * cols);
-      const loss = () => {
-        gradientReady = true;
-        return denseGradientW(problem.values, w, h, residual, gradientW, rows, cols, rank) + penalties(h, true);
-      };
-      return {
-        loss,
-        epoch() {
-          if (!gradientReady) loss();
-          gradientReady = false;
-          stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
+      return gradientDescentRun(
+        () => denseGradientW(problem.values, w, h, residual, gradientW, rows, cols, rank) + penalties(h, true),
+        () => {
+          stepW();
           denseStepH(problem.values, w, h, residual, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
         },
-        view: () => ({ W: w, H: h, hTransposed: false }),
-        close() {},
-      };
+        () => ({ W: w, H: h, hTransposed: false }),
+        () => {},
+      );
     }
     const { rowStart, colIndex, values } = problem;
     const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
     const gradientH = new Float64Array(cols * rank);
-    const loss = () => {
-      gradientReady = true;
-      return sparseGradientW(rowStart, colIndex, values, w, ht, gradientW, rows, rank) + penalties(ht, false);
-    };
-    return {
-      loss,
-      epoch() {
-        if (!gradientReady) loss();
-        gradientReady = false;
-        stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
+    return gradientDescentRun(
+      () => sparseGradientW(rowStart, colIndex, values, w, ht, gradientW, rows, rank) + penalties(ht, false),
+      () => {
+        stepW();
         sparseStepH(rowStart, colIndex, values, w, ht, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
       },
-      view: () => ({ W: w, H: ht, hTransposed: true }),
-      close() {},
-    };
+      () => ({ W: w, H: ht, hTransposed: true }),
+      () => {},
+    );
   }
 
   if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
