@@ -39,6 +39,8 @@ export interface RunSpec {
   /** Parameter blocks of 4·rank: step, l2, l1, low (assembly/update.ts). */
   wParams: Float64Array;
   hParams: Float64Array;
+  /** Whether any L2 or L1 penalty is set; without one the penalty pass is skipped (it would add 0). */
+  penalized: boolean;
   /** Observations per row and per column, as f64. */
   rowCounts: Float64Array;
   colCounts: Float64Array;

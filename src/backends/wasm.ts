@@ -44,7 +44,9 @@ function layOut(k: Kernels, spec: RunSpec): Run {
   f64(k, at.rowCounts, rows).set(rowCounts);
   f64(k, at.colCounts, cols).set(colCounts);
   const penalties = (h: number, hTransposed: boolean) =>
-    k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0);
+    spec.penalized
+      ? k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0)
+      : 0;
 
   const stepW = () => k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
   if (spec.solver === 'gd' && problem.layout === 'dense') {

@@ -13,7 +13,7 @@ function start(spec: RunSpec): Run {
   const { rows, cols } = problem;
   const w = Float64Array.from(spec.initial.W);
   const penalties = (h: Float64Array, hTransposed: boolean) =>
-    penalty(w, rowCounts, wParams, rows, rank, false) + penalty(h, colCounts, hParams, cols, rank, hTransposed);
+    spec.penalized ? penalty(w, rowCounts, wParams, rows, rank, false) + penalty(h, colCounts, hParams, cols, rank, hTransposed) : 0;
 
   if (spec.solver === 'gd') {
     const gradientW = new Float64Array(rows * rank);
