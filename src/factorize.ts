@@ -1,7 +1,7 @@
 import { backends, type FactorView } from './backends/index.js';
 import { initialFactors } from './init.js';
-import { readObservations, readValidation, type ObservationsInput } from './input.js';
-import { chooseLayout, toLayout, valueStats } from './layout.js';
+import { readIds, readObservations, readValidation, type ObservationsInput } from './input.js';
+import { chooseLayout, observedColumns, toLayout, valueStats } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
 import type { Parameters } from './predict.js';
@@ -34,6 +34,7 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
         (layout === 'dense' ? "; try kernel: 'sparse'" : ''),
     );
   }
+  const ids = readIds(X, rows, cols);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
   const stats = valueStats(given);
   const offset = settings.biases ? stats.mean : 0;
@@ -52,14 +53,19 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
     const outcome = await train(run, settings, observedCount, random, validation, parameters);
     return new Factorization({
       parameters: parameters(outcome.factors),
-      initialLoss: outcome.initialLoss,
-      lossHistory: outcome.lossHistory,
-      validationHistory: outcome.validationHistory,
-      bestEpoch: outcome.bestEpoch,
-      stoppedBy: outcome.stoppedBy,
-      solver: settings.solver,
-      backend: backend.name,
-      kernel: problem.layout,
+      penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },
+      training: {
+        initialLoss: outcome.initialLoss,
+        lossHistory: outcome.lossHistory,
+        validationHistory: outcome.validationHistory,
+        bestEpoch: outcome.bestEpoch,
+        stoppedBy: outcome.stoppedBy,
+        solver: settings.solver,
+        backend: backend.name,
+        kernel: problem.layout,
+      },
+      observed: observedColumns(problem),
+      ...ids,
     });
   } finally {
     run.close();

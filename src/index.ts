@@ -4,15 +4,24 @@ export { factorize } from './factorize.js';
 export { Factorization } from './model.js';
 export { DivergenceError } from './errors.js';
 export { DEFAULTS } from './options.js';
+export { parseRatings, ratingsFromRecords } from './ids.js';
+export { crossValidate, mae, rmse, trainTestSplit } from './evaluate.js';
+export { factorRowsFromCsv, factorRowsToCsv } from './interop.js';
+export { FORMAT_VERSION } from './persist.js';
 export type { EpochReport, FactorizeOptions, ValidationInput } from './options.js';
 export type {
   DenseMatrixInput,
+  Ids,
   KernelChoice,
   MaskInput,
   MatrixInput,
   ObservationsInput,
   SparseMatrixInput,
 } from './input.js';
+export type { Folded, Key, RecommendOptions } from './model.js';
+export type { Ratings, RecordFields, TextOptions } from './ids.js';
+export type { FoldScore, Scored, SplitOptions } from './evaluate.js';
+export type { FactorRow } from './interop.js';
 export type { Matrix } from './matrix.js';
 export type { BackendName, Solver } from './backends/index.js';
 export type { Layout } from './problem.js';

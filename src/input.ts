@@ -28,7 +28,13 @@ export interface SparseMatrixInput {
   values: Float64Array | ArrayLike<number>;
 }
 
-export type ObservationsInput = MatrixInput | SparseMatrixInput;
+/** Ids of the rows and columns, which the model then takes and returns in place of indices. */
+export interface Ids {
+  rowIds?: readonly (string | number)[];
+  colIds?: readonly (string | number)[];
+}
+
+export type ObservationsInput = MatrixInput | SparseMatrixInput | (DenseMatrixInput & Ids) | (SparseMatrixInput & Ids);
 
 export type KernelChoice = Layout | 'auto';
 
@@ -302,4 +308,24 @@ export interface Observations {
   rowIndex: Int32Array;
   colIndex: Int32Array;
   values: Float64Array;
+}
+
+function idList(name: string, value: unknown, count: number, countName: string): readonly (string | number)[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of ${count} strings or numbers, got ${describe(value)}`);
+  if (value.length !== count) throw new RangeError(`${name}: expected ${countName} = ${count} ids, got ${value.length}`);
+  const seen = new Map<string, number>();
+  value.forEach((id: unknown, index) => {
+    if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError(`${name}[${index}]: expected a string or a number, got ${describe(id)}`);
+    const first = seen.get(String(id));
+    if (first !== undefined) throw new RangeError(`${name}: expected distinct ids, got ${describe(id)} at ${first} and ${index}`);
+    seen.set(String(id), index);
+  });
+  return value.slice();
+}
+
+/** The ids given with X, if any. */
+export function readIds(X: unknown, rows: number, cols: number): { rowIds: readonly (string | number)[] | null; colIds: readonly (string | number)[] | null } {
+  if (!isObject(X) || Array.isArray(X)) return { rowIds: null, colIds: null };
+  return { rowIds: idList('X.rowIds', X.rowIds, rows, 'X.rows'), colIds: idList('X.colIds', X.colIds, cols, 'X.cols') };
 }

@@ -106,3 +106,10 @@ export function valueStats(problem: Problem): { mean: number; min: number; max: 
   }
   return { mean: sum / problem.observedCount, min, max };
 }
+
+/** Each row's observed columns (CSR), without the values. */
+export function observedColumns(problem: Problem): { rowStart: Int32Array; colIndex: Int32Array } {
+  if (problem.layout === 'sparse') return { rowStart: problem.rowStart, colIndex: problem.colIndex };
+  const { rowStart, colIndex } = toSparse(problem);
+  return { rowStart, colIndex };
+}

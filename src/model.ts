@@ -1,22 +1,65 @@
+// The model users keep: predictions, imputation, recommendations, similar columns, fold-in of new rows
+// and columns, ids, and (through persist.ts and interop.ts) files.
 import type { BackendName, Solver } from './backends/index.js';
+import { alsHalf } from './backends/js/als.js';
+import { describe } from './describe.js';
+import { readMatrix } from './input.js';
 import type { Matrix } from './matrix.js';
-import { hEntry, predictEntry, type Parameters } from './predict.js';
+import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorRow } from './interop.js';
+import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
+import { predictEntry, type Parameters } from './predict.js';
 import type { Layout } from './problem.js';
+import { topN } from './select.js';
+import { parameterBlocks, type PenaltySettings } from './solve.js';
 import type { StopReason } from './train.js';
 
-export interface FactorizationInfo {
-  parameters: Parameters;
+/** A row or column as the user names it: an id when the model has ids, otherwise an index. */
+export type Key = string | number;
+
+export interface TrainingRecord {
   initialLoss: number;
   lossHistory: Float64Array;
   validationHistory: Float64Array;
   bestEpoch: number;
   stoppedBy: StopReason;
-  solver: Solver;
-  backend: BackendName;
-  kernel: Layout;
+  /** 'imported' for a model read from LIBMF's format or from factor rows. */
+  solver: Solver | 'imported';
+  backend: BackendName | 'imported';
+  kernel: Layout | 'imported';
 }
 
-/** The result of `factorize`: the factors, how training went, and predictions. */
+/** Everything a model is made of; what persist.ts writes and reads. */
+export interface FactorizationInfo {
+  /** With H stored cols×width (hTransposed), which is how the model keeps it. */
+  parameters: Parameters;
+  penalties: PenaltySettings;
+  training: TrainingRecord;
+  /** Each row's training columns (CSR): what recommend() leaves out. */
+  observed: { rowStart: Int32Array; colIndex: Int32Array };
+  rowIds: readonly Key[] | null;
+  colIds: readonly Key[] | null;
+}
+
+/** Factors for a row (or column) that was not in the training data, from foldIn(). */
+export interface Folded {
+  /** The rank latent factors. */
+  factors: Float64Array;
+  /** Its bias (0 without biases). */
+  bias: number;
+}
+
+export interface RecommendOptions {
+  /** Leave out the row's training observations. Default true. */
+  excludeObserved?: boolean;
+  /** Further columns to leave out. */
+  exclude?: readonly Key[];
+}
+
+function idIndex(ids: readonly Key[] | null): Map<string, number> | null {
+  return ids && new Map(ids.map((id, index) => [String(id), index]));
+}
+
+/** The result of `factorize`: the factors, how training went, and what can be done with them. */
 export class Factorization {
   /** rows×rank, row-major. */
   readonly W: Matrix;
@@ -29,6 +72,9 @@ export class Factorization {
   readonly colBias: Float64Array | null;
   /** μ of x ≈ μ + b_i + c_j + w_i·h_j: the training mean with biases, 0 without. */
   readonly globalMean: number;
+  /** The user's ids of the rows and columns (from the training data), or null: then keys are indices. */
+  readonly rowIds: readonly Key[] | null;
+  readonly colIds: readonly Key[] | null;
   /** The objective of the initial factors. */
   readonly initialLoss: number;
   /**
@@ -48,61 +94,300 @@ export class Factorization {
   readonly converged: boolean;
   /** The objective of the returned factors. */
   readonly loss: number;
-  readonly solver: Solver;
-  /** The backend that ran: 'wasm' or 'js'. */
-  readonly backend: BackendName;
-  /** The kernel layout that ran: 'dense' or 'sparse'. */
-  readonly kernel: Layout;
-  readonly #parameters: Parameters;
+  /** The solver that trained it, or 'imported'. */
+  readonly solver: Solver | 'imported';
+  /** The backend that ran: 'wasm' or 'js' (or 'imported'). */
+  readonly backend: BackendName | 'imported';
+  /** The kernel layout that ran: 'dense' or 'sparse' (or 'imported'). */
+  readonly kernel: Layout | 'imported';
+  readonly #info: FactorizationInfo;
+  readonly #p: Parameters;
+  readonly #rowIndex: Map<string, number> | null;
+  readonly #colIndex: Map<string, number> | null;
 
   constructor(info: FactorizationInfo) {
-    const p = info.parameters;
-    this.#parameters = p;
+    let p = info.parameters;
     const { rows, cols, rank, width } = p;
+    if (!p.hTransposed) {
+      const H = new Float64Array(cols * width);
+      for (let k = 0; k < width; k++) for (let j = 0; j < cols; j++) H[j * width + k] = p.H[k * cols + j];
+      p = { ...p, H, hTransposed: true };
+    }
+    this.#info = { ...info, parameters: p };
+    this.#p = p;
+    this.#rowIndex = idIndex(info.rowIds);
+    this.#colIndex = idIndex(info.colIds);
     const W = new Float64Array(rows * rank);
     for (let i = 0; i < rows; i++) W.set(p.W.subarray(i * width, i * width + rank), i * rank);
     const H = new Float64Array(rank * cols);
-    for (let k = 0; k < rank; k++) for (let j = 0; j < cols; j++) H[k * cols + j] = hEntry(p, k, j);
+    for (let k = 0; k < rank; k++) for (let j = 0; j < cols; j++) H[k * cols + j] = p.H[j * width + k];
     this.W = { rows, cols: rank, data: W };
     this.H = { rows: rank, cols, data: H };
     this.rank = rank;
     this.rowBias = p.biases ? Float64Array.from({ length: rows }, (_, i) => p.W[i * width + rank]) : null;
-    this.colBias = p.biases ? Float64Array.from({ length: cols }, (_, j) => hEntry(p, rank + 1, j)) : null;
+    this.colBias = p.biases ? Float64Array.from({ length: cols }, (_, j) => p.H[j * width + rank + 1]) : null;
     this.globalMean = p.offset;
-    this.initialLoss = info.initialLoss;
-    this.lossHistory = info.lossHistory;
-    this.validationHistory = info.validationHistory;
-    this.epochs = info.lossHistory.length;
-    this.bestEpoch = info.bestEpoch;
-    this.stoppedBy = info.stoppedBy;
-    this.converged = info.stoppedBy === 'tolerance';
-    this.loss = info.bestEpoch >= 0 ? info.lossHistory[info.bestEpoch] : info.initialLoss;
-    this.solver = info.solver;
-    this.backend = info.backend;
-    this.kernel = info.kernel;
+    this.rowIds = info.rowIds;
+    this.colIds = info.colIds;
+    const t = info.training;
+    this.initialLoss = t.initialLoss;
+    this.lossHistory = t.lossHistory;
+    this.validationHistory = t.validationHistory;
+    this.epochs = t.lossHistory.length;
+    this.bestEpoch = t.bestEpoch;
+    this.stoppedBy = t.stoppedBy;
+    this.converged = t.stoppedBy === 'tolerance';
+    this.loss = t.bestEpoch >= 0 ? t.lossHistory[t.bestEpoch] : t.initialLoss;
+    this.solver = t.solver;
+    this.backend = t.backend;
+    this.kernel = t.kernel;
+  }
+
+  /** Everything the model is made of (for persist.ts and interop.ts). */
+  get info(): FactorizationInfo {
+    return this.#info;
+  }
+
+  /** The index of a row given as the user names it (an id when the model has ids). */
+  rowIndexOf(row: Key, where = 'row'): number {
+    return this.#resolve(row, this.#rowIndex, this.#p.rows, where);
+  }
+
+  colIndexOf(col: Key, where = 'col'): number {
+    return this.#resolve(col, this.#colIndex, this.#p.cols, where);
+  }
+
+  #resolve(key: Key, ids: Map<string, number> | null, count: number, where: string): number {
+    if (ids) {
+      const index = ids.get(String(key));
+      if (index === undefined) throw new RangeError(`${where}: no such id ${describe(key)} in the training data`);
+      return index;
+    }
+    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= count) {
+      throw new RangeError(`${where}: expected an integer from 0 to ${count - 1}, got ${describe(key)}`);
+    }
+    return key;
+  }
+
+  #colKey(index: number): Key {
+    return this.colIds ? this.colIds[index] : index;
   }
 
   /**
-   * The prediction for entry (i, j): μ + b_i + c_j + w_i·h_j (just W·H for plain gd), clipped to the
-   * training range when options.clip is on. A row or column with no training observations gets the
+   * The prediction for (row, col): μ + b_i + c_j + w_i·h_j (just W·H for plain gd), clipped to the
+   * training range when options.clip was on. A row or column with no training observations gets the
    * training mean plus the bias that is known.
    */
-  predict(i: number, j: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.W.rows) {
-      throw new RangeError(`predict: i: expected an integer from 0 to ${this.W.rows - 1}, got ${i}`);
+  predict(row: Key, col: Key): number {
+    return predictEntry(this.#p, this.rowIndexOf(row, 'predict: row'), this.colIndexOf(col, 'predict: col'));
+  }
+
+  /** Predictions for the pairs (rows[t], cols[t]). */
+  predictMany(rows: ArrayLike<Key>, cols: ArrayLike<Key>): Float64Array {
+    if (rows.length !== cols.length) {
+      throw new RangeError(`predictMany: expected as many cols as rows (${rows.length}), got ${cols.length}`);
     }
-    if (!Number.isInteger(j) || j < 0 || j >= this.H.cols) {
-      throw new RangeError(`predict: j: expected an integer from 0 to ${this.H.cols - 1}, got ${j}`);
+    const out = new Float64Array(rows.length);
+    for (let t = 0; t < rows.length; t++) {
+      out[t] = predictEntry(this.#p, this.rowIndexOf(rows[t], `predictMany: rows[${t}]`), this.colIndexOf(cols[t], `predictMany: cols[${t}]`));
     }
-    return predictEntry(this.#parameters, i, j);
+    return out;
   }
 
   /** Every prediction, rows×cols. */
   reconstruct(): Matrix {
-    const rows = this.W.rows;
-    const cols = this.H.cols;
+    const { rows, cols } = this.#p;
     const data = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = predictEntry(this.#parameters, i, j);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = predictEntry(this.#p, i, j);
     return { rows, cols, data };
+  }
+
+  /** X with its missing (NaN) entries filled by predictions; observed entries are kept exactly. */
+  impute(X: unknown): Matrix {
+    const matrix = readMatrix('impute: X', X);
+    if (matrix.rows !== this.#p.rows || matrix.cols !== this.#p.cols) {
+      throw new RangeError(`impute: X: expected the model's ${this.#p.rows}×${this.#p.cols}, got ${matrix.rows}×${matrix.cols}`);
+    }
+    const { data, cols } = matrix;
+    for (let p = 0; p < data.length; p++) if (data[p] !== data[p]) data[p] = predictEntry(this.#p, Math.floor(p / cols), p % cols);
+    return matrix;
+  }
+
+  /**
+   * The n columns with the highest predicted score for a row (or for folded-in factors), best first, as
+   * [{ col, score }]. Scores are unclipped predictions; columns never observed in training are left out,
+   * and so by default are the row's own training observations.
+   */
+  recommend(row: Key | Folded, n = 10, options: RecommendOptions = {}): { col: Key; score: number }[] {
+    const p = this.#p;
+    const { width } = p;
+    let w: Float64Array;
+    let rowIndex = -1;
+    if (typeof row === 'object' && row !== null && 'factors' in row) {
+      w = this.#foldedRow(row, 'recommend');
+    } else {
+      rowIndex = this.rowIndexOf(row as Key, 'recommend: row');
+      w = p.W.subarray(rowIndex * width, (rowIndex + 1) * width);
+    }
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
+    const excluded = new Uint8Array(p.cols);
+    const { excludeObserved = true, exclude = [] } = options;
+    if (excludeObserved && rowIndex >= 0) {
+      const { rowStart, colIndex } = this.#info.observed;
+      for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) excluded[colIndex[t]] = 1;
+    }
+    exclude.forEach((col, t) => (excluded[this.colIndexOf(col, `recommend: exclude[${t}]`)] = 1));
+    const H = p.H;
+    const colCounts = p.colCounts;
+    const score = (j: number) => {
+      let sum = 0;
+      for (let k = 0, at = j * width; k < width; k++, at++) sum += w[k] * H[at];
+      return p.offset + sum;
+    };
+    return topN(p.cols, n, score, (j) => excluded[j] === 1 || colCounts[j] === 0).map(({ index, score }) => ({
+      col: this.#colKey(index),
+      score,
+    }));
+  }
+
+  /** The n columns whose latent factors point most nearly the same way (cosine), as [{ col, similarity }]. */
+  similar(col: Key, n = 10): { col: Key; similarity: number }[] {
+    const p = this.#p;
+    const { width, rank } = p;
+    const j0 = this.colIndexOf(col, 'similar: col');
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
+    const H = p.H;
+    const norm = (j: number) => {
+      let sum = 0;
+      for (let k = 0; k < rank; k++) sum += H[j * width + k] ** 2;
+      return Math.sqrt(sum);
+    };
+    const norm0 = norm(j0);
+    if (norm0 === 0) return [];
+    const similarity = (j: number) => {
+      let sum = 0;
+      for (let k = 0; k < rank; k++) sum += H[j0 * width + k] * H[j * width + k];
+      const nj = norm(j);
+      return nj === 0 ? NaN : sum / (norm0 * nj);
+    };
+    return topN(p.cols, n, similarity, (j) => j === j0 || p.colCounts[j] === 0).map(({ index, score }) => ({
+      col: this.#colKey(index),
+      similarity: score,
+    }));
+  }
+
+  /**
+   * Factors (and bias) for a new row from its observations { colIndices, values }, without retraining: the
+   * regularized least-squares solve ALS makes for a row, against the trained H, with the model's penalties
+   * (or `regularization` when given; needed when the model was trained without one).
+   */
+  foldIn(observations: { colIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
+    return this.#fold('foldIn', observations.colIndices, observations.values, options.regularization, 'row');
+  }
+
+  /** The same for a new column from its observations { rowIndices, values }, against the trained W. */
+  foldInColumn(observations: { rowIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
+    return this.#fold('foldInColumn', observations.rowIndices, observations.values, options.regularization, 'col');
+  }
+
+  /** The prediction for a folded-in row and a trained column (clipped like predict). */
+  predictFolded(folded: Folded, col: Key): number {
+    const p = this.#p;
+    const w = this.#foldedRow(folded, 'predictFolded');
+    const j = this.colIndexOf(col, 'predictFolded: col');
+    const single: Parameters = { ...p, rows: 1, W: w, rowCounts: new Float64Array([1]) };
+    return predictEntry(single, 0, j);
+  }
+
+  /** A plain object that JSON.stringify writes and fromJSON reads back exactly. */
+  toJSON(): object {
+    return modelToJson(this.#info);
+  }
+
+  static fromJSON(json: unknown): Factorization {
+    return new Factorization(modelFromJson(json));
+  }
+
+  /** A compact binary form with a format version and a checksum; 'float32' halves the factors' size. */
+  toBytes({ precision = 'float64' }: { precision?: 'float64' | 'float32' } = {}): Uint8Array {
+    return modelToBytes(this.#info, precision);
+  }
+
+  static fromBytes(bytes: Uint8Array | ArrayBuffer): Factorization {
+    return new Factorization(modelFromBytes(bytes));
+  }
+
+  /** LIBMF's text model format (biases folded into extra factors), for LIBMF, recosystem or ML.NET. */
+  toLibmf(): string {
+    return toLibmf(this.#info);
+  }
+
+  static fromLibmf(text: string): Factorization {
+    return new Factorization(fromLibmf(text));
+  }
+
+  /** W's rows, keyed by row id (or index): [{ id, features, bias? }]. */
+  rowFactors(): FactorRow[] {
+    return factorRows(this.#info, 'rows');
+  }
+
+  /** H's columns, keyed by column id (or index). */
+  colFactors(): FactorRow[] {
+    return factorRows(this.#info, 'cols');
+  }
+
+  /** A model from factor rows keyed by id, such as Spark ALS's userFactors and itemFactors. */
+  static fromFactors(factors: { rows: readonly FactorRow[]; cols: readonly FactorRow[]; mean?: number }): Factorization {
+    return new Factorization(fromFactorRows(factors));
+  }
+
+  /** A folded row as a full-width factor row: [factors, bias, 1]. */
+  #foldedRow(folded: Folded, where: string): Float64Array {
+    const { rank, width, biases } = this.#p;
+    if (!(folded.factors instanceof Float64Array) || folded.factors.length !== rank) {
+      throw new TypeError(`${where}: expected folded factors of length ${rank} (from foldIn), got ${describe(folded.factors)}`);
+    }
+    const w = new Float64Array(width);
+    w.set(folded.factors);
+    if (biases) [w[rank], w[rank + 1]] = [folded.bias, 1];
+    return w;
+  }
+
+  #fold(where: string, keys: ArrayLike<Key>, given: ArrayLike<number>, regularization: number | undefined, side: 'row' | 'col'): Folded {
+    const p = this.#p;
+    const { rank, width, biases } = p;
+    if (!keys || !given || keys.length !== given.length) {
+      throw new RangeError(`${where}: expected as many values as indices, got ${keys?.length} indices and ${given?.length} values`);
+    }
+    if (keys.length === 0) throw new RangeError(`${where}: expected at least one observation, got none`);
+    const penalties = { ...this.#info.penalties };
+    if (regularization !== undefined) {
+      if (typeof regularization !== 'number' || !(regularization > 0) || !Number.isFinite(regularization)) {
+        throw new RangeError(`${where}: options.regularization: expected a finite number > 0, got ${describe(regularization)}`);
+      }
+      penalties.regularization = { W: regularization, H: regularization, bias: regularization };
+    }
+    const lambda = side === 'row' ? penalties.regularization.W : penalties.regularization.H;
+    if (!(lambda > 0)) {
+      throw new RangeError(`${where}: the model was trained without regularization, so the solve may be singular; pass { regularization } (e.g. 0.1)`);
+    }
+    const { wParams, hParams } = parameterBlocks(penalties);
+    const other = side === 'row' ? p.H : p.W;
+    const index = new Int32Array(keys.length);
+    const values = new Float64Array(keys.length);
+    for (let t = 0; t < keys.length; t++) {
+      index[t] = side === 'row' ? this.colIndexOf(keys[t], `${where}: colIndices[${t}]`) : this.rowIndexOf(keys[t], `${where}: rowIndices[${t}]`);
+      const x = given[t];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
+      values[t] = x - p.offset;
+    }
+    const solved = new Float64Array(width);
+    if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
+    alsHalf(
+      Int32Array.of(0, keys.length), index, values, Float64Array.of(keys.length), other, solved,
+      side === 'row' ? wParams : hParams, 1, width, new Float64Array(width * width), new Float64Array(width),
+      penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
+    );
+    return { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
   }
 }

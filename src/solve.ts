@@ -20,6 +20,25 @@ function parameterBlock(width: number, rank: number, l2: number, l1: number, non
   return block;
 }
 
+export interface PenaltySettings {
+  rank: number;
+  biases: boolean;
+  regularization: { W: number; H: number; bias: number };
+  l1: { W: number; H: number };
+  nonnegative: boolean;
+}
+
+/** The parameter blocks of W and H for these settings, and their width. */
+export function parameterBlocks({ rank, biases, regularization, l1, nonnegative }: PenaltySettings) {
+  const width = rank + (biases ? 2 : 0);
+  return {
+    width,
+    // W's extra coordinates: the row bias (trained), the constant 1 (frozen); H's: the 1, then the column bias.
+    wParams: parameterBlock(width, rank, regularization.W, l1.W, nonnegative, [[1, regularization.bias], [0, 0]]),
+    hParams: parameterBlock(width, rank, regularization.H, l1.H, nonnegative, [[0, 0], [1, regularization.bias]]),
+  };
+}
+
 /**
  * The run of `settings.solver` on `problem` (already in the layout the solver needs) from the given
  * latent factors, with `offset` (μ) subtracted from the values.
@@ -27,7 +46,7 @@ function parameterBlock(width: number, rank: number, l2: number, l1: number, non
 export function runSpec(settings: Settings, problem: Problem, latent: Factors, offset: number): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
-  const width = rank + (biases ? 2 : 0);
+  const { width, wParams, hParams } = parameterBlocks(settings);
   const W = new Float64Array(rows * width);
   const H = new Float64Array(width * cols);
   for (let i = 0; i < rows; i++) {
@@ -36,9 +55,6 @@ export function runSpec(settings: Settings, problem: Problem, latent: Factors, o
   }
   H.set(latent.H);
   if (biases) H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
-  // W's extra coordinates: the row bias (trained), the constant 1 (frozen); H's: the 1, then the column bias.
-  const wParams = parameterBlock(width, rank, regularization.W, l1.W, nonnegative, [[1, regularization.bias], [0, 0]]);
-  const hParams = parameterBlock(width, rank, regularization.H, l1.H, nonnegative, [[0, 0], [1, regularization.bias]]);
   const centered = shifted(problem, offset);
   const spec: RunSpec = {
     solver: settings.solver,

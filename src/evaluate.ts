@@ -1,0 +1,142 @@
+// Scoring a model on held-out observations, seeded splits, and cross-validation — so that settings can
+// be compared as in Surprise.
+import { describe } from './describe.js';
+import { factorize } from './factorize.js';
+import type { Ids, SparseMatrixInput } from './input.js';
+import type { Factorization, Key } from './model.js';
+import type { FactorizeOptions } from './options.js';
+import { Random } from './rng.js';
+
+/**
+ * Observations to score: rows and columns as the model names them (ids or indices), or indices with the
+ * `rowIds`/`colIds` they refer to (as trainTestSplit returns them).
+ */
+export interface Scored {
+  rowIndices: ArrayLike<Key>;
+  colIndices: ArrayLike<Key>;
+  values: ArrayLike<number>;
+  rowIds?: readonly Key[];
+  colIds?: readonly Key[];
+}
+
+function keys(indices: ArrayLike<Key>, ids: readonly Key[] | undefined, modelIds: readonly Key[] | null): ArrayLike<Key> {
+  return ids && modelIds ? Array.from(indices, (index) => ids[index as number]) : indices;
+}
+
+function errors(model: Factorization, data: Scored): Float64Array {
+  const predictions = model.predictMany(keys(data.rowIndices, data.rowIds, model.rowIds), keys(data.colIndices, data.colIds, model.colIds));
+  if (data.values.length !== predictions.length) {
+    throw new RangeError(`expected one value per pair (${predictions.length}), got ${data.values.length}`);
+  }
+  if (predictions.length === 0) throw new RangeError('expected at least one observation to score, got none');
+  return predictions.map((p, t) => p - data.values[t]);
+}
+
+/** Root mean squared error of the model's predictions. */
+export function rmse(model: Factorization, data: Scored): number {
+  const e = errors(model, data);
+  return Math.sqrt(e.reduce((sum, x) => sum + x * x, 0) / e.length);
+}
+
+/** Mean absolute error of the model's predictions. */
+export function mae(model: Factorization, data: Scored): number {
+  const e = errors(model, data);
+  return e.reduce((sum, x) => sum + Math.abs(x), 0) / e.length;
+}
+
+type SparseData = SparseMatrixInput & Ids;
+
+function pick(data: SparseData, positions: readonly number[]): SparseData {
+  const part: SparseData = {
+    rows: data.rows,
+    cols: data.cols,
+    rowIndices: Int32Array.from(positions, (p) => data.rowIndices[p]),
+    colIndices: Int32Array.from(positions, (p) => data.colIndices[p]),
+    values: Float64Array.from(positions, (p) => data.values[p]),
+  };
+  if (data.rowIds) part.rowIds = data.rowIds;
+  if (data.colIds) part.colIds = data.colIds;
+  return part;
+}
+
+/** The observations' positions in a seeded random order. */
+function shuffled(count: number, seed: number): number[] {
+  const random = new Random(seed);
+  const order = Array.from({ length: count }, (_, p) => p);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random.uniform() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+export interface SplitOptions {
+  /** Fraction of the observations held out, in (0, 1). Default 0.2. */
+  testFraction?: number;
+  /** Default 42. */
+  seed?: number;
+  /** Keep at least one observation of every row in train. Default false. */
+  keepEveryRow?: boolean;
+}
+
+/**
+ * A seeded random split of sparse observations into { train, test }, both with the data's shape and ids,
+ * so that `rmse(await factorize(train, options), test)` works directly.
+ */
+export function trainTestSplit(data: SparseData, options: SplitOptions = {}): { train: SparseData; test: SparseData } {
+  const { testFraction = 0.2, seed = 42, keepEveryRow = false } = options;
+  if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
+    throw new RangeError(`trainTestSplit: testFraction: expected a number between 0 and 1, got ${describe(testFraction)}`);
+  }
+  const order = shuffled(data.values.length, seed);
+  const testCount = Math.round(testFraction * order.length);
+  const train: number[] = [];
+  const test: number[] = [];
+  const kept = new Uint8Array(data.rows);
+  if (keepEveryRow) {
+    // The first occurrence of each row in the shuffled order stays in train.
+    for (const p of order) {
+      const row = data.rowIndices[p];
+      if (!kept[row]) {
+        kept[row] = 1;
+        train.push(p);
+      }
+    }
+  }
+  const inTrain = new Set(train);
+  for (const p of order) {
+    if (inTrain.has(p)) continue;
+    (test.length < testCount ? test : train).push(p);
+  }
+  return { train: pick(data, train.sort((a, b) => a - b)), test: pick(data, test.sort((a, b) => a - b)) };
+}
+
+export interface FoldScore {
+  rmse: number;
+  mae: number;
+}
+
+/**
+ * k-fold cross-validation: each fold of a seeded random partition is held out once while the rest trains
+ * with `options`. Returns each fold's RMSE and MAE and their means.
+ */
+export async function crossValidate(
+  data: SparseData,
+  options: FactorizeOptions,
+  { folds = 5, seed = 42 }: { folds?: number; seed?: number } = {},
+): Promise<{ folds: FoldScore[]; mean: FoldScore }> {
+  if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
+    throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
+  }
+  const order = shuffled(data.values.length, seed);
+  const scores: FoldScore[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const held = order.filter((_, t) => t % folds === fold).sort((a, b) => a - b);
+    const kept = order.filter((_, t) => t % folds !== fold).sort((a, b) => a - b);
+    const model = await factorize(pick(data, kept), options);
+    const test = pick(data, held);
+    scores.push({ rmse: rmse(model, test), mae: mae(model, test) });
+  }
+  const mean = (key: keyof FoldScore) => scores.reduce((sum, s) => sum + s[key], 0) / scores.length;
+  return { folds: scores, mean: { rmse: mean('rmse'), mae: mean('mae') } };
+}

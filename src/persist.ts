@@ -1,0 +1,199 @@
+// Saving and loading models: JSON, and a compact binary form with a format version and a checksum.
+// Both round-trip exactly (the binary form in float32 rounds the factors, by request).
+import { describe } from './describe.js';
+import type { FactorizationInfo, Key } from './model.js';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = 0x4d46574d; // "MFWM"
+
+// The arrays of a model, in the order the binary form stores them; factors may be float32.
+const ARRAYS = [
+  ['W', 'factor'], ['H', 'factor'], ['rowCounts', 'u32'], ['colCounts', 'u32'],
+  ['lossHistory', 'f64'], ['validationHistory', 'f64'], ['rowStart', 'u32'], ['colIndex', 'u32'],
+] as const;
+type ArrayName = (typeof ARRAYS)[number][0];
+
+function arraysOf(info: FactorizationInfo): Record<ArrayName, ArrayLike<number>> {
+  const p = info.parameters;
+  return {
+    W: p.W, H: p.H, rowCounts: p.rowCounts, colCounts: p.colCounts,
+    lossHistory: info.training.lossHistory, validationHistory: info.training.validationHistory,
+    rowStart: info.observed.rowStart, colIndex: info.observed.colIndex,
+  };
+}
+
+/** Everything but the arrays. */
+function header(info: FactorizationInfo) {
+  const p = info.parameters;
+  const t = info.training;
+  return {
+    rows: p.rows, cols: p.cols, rank: p.rank, width: p.width, biases: p.biases, offset: p.offset, mean: p.mean, clip: p.clip,
+    penalties: info.penalties,
+    training: { initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.kernel },
+    rowIds: info.rowIds, colIds: info.colIds,
+  };
+}
+
+type Header = ReturnType<typeof header>;
+
+function expectedLength(name: ArrayName, h: Header, lengths: Partial<Record<ArrayName, number>>): number | undefined {
+  switch (name) {
+    case 'W': return h.rows * h.width;
+    case 'H': return h.cols * h.width;
+    case 'rowCounts': return h.rows;
+    case 'colCounts': return h.cols;
+    case 'rowStart': return h.rows + 1;
+    default: return lengths[name];
+  }
+}
+
+function assemble(h: Header, arrays: Record<ArrayName, ArrayLike<number>>, where: string): FactorizationInfo {
+  for (const [name] of ARRAYS) {
+    const expected = expectedLength(name, h, {});
+    if (expected !== undefined && arrays[name].length !== expected) {
+      throw new RangeError(`${where}: ${name} has ${arrays[name].length} entries, expected ${expected} for a ${h.rows}×${h.cols} model of width ${h.width}`);
+    }
+  }
+  const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+  return {
+    parameters: {
+      rows: h.rows, cols: h.cols, rank: h.rank, width: h.width, biases: h.biases, W: f64(arrays.W), H: f64(arrays.H), hTransposed: true,
+      offset: h.offset, mean: h.mean, rowCounts: f64(arrays.rowCounts), colCounts: f64(arrays.colCounts), clip: h.clip,
+    },
+    penalties: h.penalties,
+    training: { ...h.training, initialLoss: h.training.initialLoss ?? NaN, lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory) },
+    observed: { rowStart: Int32Array.from(arrays.rowStart), colIndex: Int32Array.from(arrays.colIndex) },
+    rowIds: h.rowIds as Key[] | null,
+    colIds: h.colIds as Key[] | null,
+  };
+}
+
+/** A plain, JSON-serialisable object. */
+export function modelToJson(info: FactorizationInfo): object {
+  const arrays = arraysOf(info);
+  return {
+    format: 'mfwasm-model',
+    version: FORMAT_VERSION,
+    ...header(info),
+    ...Object.fromEntries(ARRAYS.map(([name]) => [name, Array.from(arrays[name])])),
+  };
+}
+
+function checkVersion(version: unknown, where: string): void {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new RangeError(`${where}: not an mfwasm model (format version ${describe(version)})`);
+  }
+  if (version > FORMAT_VERSION) {
+    throw new RangeError(`${where}: written by a newer mfwasm (format version ${version}); this version reads up to ${FORMAT_VERSION}`);
+  }
+}
+
+export function modelFromJson(value: unknown): FactorizationInfo {
+  const where = 'fromJSON';
+  const json = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  if (typeof json !== 'object' || json === null || json.format !== 'mfwasm-model') {
+    throw new TypeError(`${where}: not an mfwasm model (expected format 'mfwasm-model', got ${describe((json as { format?: unknown })?.format)})`);
+  }
+  checkVersion(json.version, where);
+  const arrays = {} as Record<ArrayName, number[]>;
+  for (const [name] of ARRAYS) {
+    if (!Array.isArray(json[name])) throw new TypeError(`${where}: ${name}: expected an array, got ${describe(json[name])}`);
+    arrays[name] = json[name] as number[];
+  }
+  return assemble(json as unknown as Header, arrays, where);
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE), to tell a corrupt file from a valid one. */
+function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Layout (little-endian): magic "MFWM" u32, version u16, flags u16 (bit 0: factors in float32), header
+ * length u32, the header as UTF-8 JSON, then for each array its length u32 and its entries (factors f64
+ * or f32, counts and indices u32, histories f64), each array starting on an 8-byte boundary; last, the
+ * CRC-32 of everything before it, u32.
+ */
+export function modelToBytes(info: FactorizationInfo, precision: 'float64' | 'float32' = 'float64'): Uint8Array {
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new RangeError(`toBytes: precision: expected 'float64' or 'float32', got ${describe(precision)}`);
+  }
+  const text = new TextEncoder().encode(JSON.stringify(header(info)));
+  const arrays = arraysOf(info);
+  const align = (n: number) => Math.ceil(n / 8) * 8;
+  const sizeOf = (kind: string) => (kind === 'f64' || (kind === 'factor' && precision === 'float64') ? 8 : 4);
+  let size = align(12 + text.length);
+  for (const [name, kind] of ARRAYS) size = align(size + 4) + arrays[name].length * sizeOf(kind);
+  size = align(size) + 4;
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint16(4, FORMAT_VERSION, true);
+  view.setUint16(6, precision === 'float32' ? 1 : 0, true);
+  view.setUint32(8, text.length, true);
+  bytes.set(text, 12);
+  let at = align(12 + text.length);
+  for (const [name, kind] of ARRAYS) {
+    const array = arrays[name];
+    view.setUint32(at, array.length, true);
+    at = align(at + 4);
+    const Type = sizeOf(kind) === 8 ? Float64Array : kind === 'u32' ? Uint32Array : Float32Array;
+    new Type(bytes.buffer, at, array.length).set(array);
+    at += array.length * Type.BYTES_PER_ELEMENT;
+  }
+  at = align(at);
+  view.setUint32(at, crc32(bytes.subarray(0, at)), true);
+  return bytes;
+}
+
+export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationInfo {
+  const where = 'fromBytes';
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    throw new TypeError(`${where}: expected a Uint8Array or an ArrayBuffer, got ${describe(input)}`);
+  }
+  // Copy, so that typed-array views are aligned whatever offset the caller's bytes sit at.
+  const bytes = new Uint8Array(input instanceof Uint8Array ? input : new Uint8Array(input)).slice();
+  const view = new DataView(bytes.buffer);
+  if (bytes.length < 16 || view.getUint32(0, true) !== MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "MFWM" signature)`);
+  checkVersion(view.getUint16(4, true), where);
+  const float32 = (view.getUint16(6, true) & 1) === 1;
+  const align = (n: number) => Math.ceil(n / 8) * 8;
+  const need = (end: number) => {
+    if (end > bytes.length) throw new RangeError(`${where}: truncated: needs at least ${end} bytes, got ${bytes.length}`);
+  };
+  const textLength = view.getUint32(8, true);
+  need(12 + textLength);
+  let h: Header;
+  try {
+    h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + textLength)));
+  } catch {
+    throw new RangeError(`${where}: corrupt: the header is not valid JSON`);
+  }
+  let at = align(12 + textLength);
+  const arrays = {} as Record<ArrayName, ArrayLike<number>>;
+  for (const [name, kind] of ARRAYS) {
+    need(at + 4);
+    const length = view.getUint32(at, true);
+    at = align(at + 4);
+    const Type = kind === 'f64' || (kind === 'factor' && !float32) ? Float64Array : kind === 'u32' ? Uint32Array : Float32Array;
+    need(at + length * Type.BYTES_PER_ELEMENT);
+    arrays[name] = new Type(bytes.buffer, at, length);
+    at += length * Type.BYTES_PER_ELEMENT;
+  }
+  at = align(at);
+  need(at + 4);
+  if (view.getUint32(at, true) !== crc32(bytes.subarray(0, at))) throw new RangeError(`${where}: corrupt: checksum mismatch`);
+  return assemble(h, arrays, where);
+}

@@ -1,0 +1,56 @@
+// Top-n by partial selection: a size-n min-heap over one pass, O(N log n) instead of a full sort.
+
+export interface Scored {
+  index: number;
+  score: number;
+}
+
+/**
+ * The n largest scores among indices 0…count−1, best first (ties: the lower index first).
+ * `skip(index)` leaves an index out; NaN scores are left out.
+ */
+export function topN(count: number, n: number, score: (index: number) => number, skip?: (index: number) => boolean): Scored[] {
+  const size = Math.min(n, count);
+  const heapIndex = new Int32Array(size);
+  const heapScore = new Float64Array(size);
+  let filled = 0;
+  // "a below b" in heap order: lower score, or equal score and higher index (so lower indices win ties).
+  const below = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
+  const siftDown = (at: number) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= filled) return;
+      let least = left;
+      const right = left + 1;
+      if (right < filled && below(heapScore[right], heapIndex[right], heapScore[left], heapIndex[left])) least = right;
+      if (!below(heapScore[least], heapIndex[least], heapScore[at], heapIndex[at])) return;
+      [heapScore[at], heapScore[least]] = [heapScore[least], heapScore[at]];
+      [heapIndex[at], heapIndex[least]] = [heapIndex[least], heapIndex[at]];
+      at = least;
+    }
+  };
+  for (let index = 0; index < count && size > 0; index++) {
+    if (skip?.(index)) continue;
+    const s = score(index);
+    if (s !== s) continue;
+    if (filled < size) {
+      let at = filled++;
+      heapScore[at] = s;
+      heapIndex[at] = index;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!below(heapScore[at], heapIndex[at], heapScore[parent], heapIndex[parent])) break;
+        [heapScore[at], heapScore[parent]] = [heapScore[parent], heapScore[at]];
+        [heapIndex[at], heapIndex[parent]] = [heapIndex[parent], heapIndex[at]];
+        at = parent;
+      }
+    } else if (below(heapScore[0], heapIndex[0], s, index)) {
+      heapScore[0] = s;
+      heapIndex[0] = index;
+      siftDown(0);
+    }
+  }
+  const result: Scored[] = [];
+  for (let t = 0; t < filled; t++) result.push({ index: heapIndex[t], score: heapScore[t] });
+  return result.sort((a, b) => b.score - a.score || a.index - b.index);
+}
