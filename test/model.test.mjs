@@ -57,8 +57,8 @@ for (const backend of BACKENDS) {
         assert.is(full.data[i * 3 + j], fit.predict(i, j));
       }
     }
-    assert.throws(() => fit.predict(2, 0), /predict: i: expected an integer from 0 to 1, got 2/);
-    assert.throws(() => fit.predict(0, -1), /predict: j: expected an integer from 0 to 2, got -1/);
+    assert.throws(() => fit.predict(2, 0), /predict: row: expected an integer from 0 to 1, got 2/);
+    assert.throws(() => fit.predict(0, -1), /predict: col: expected an integer from 0 to 2, got -1/);
     assert.throws(() => fit.predict(0.5, 0), RangeError);
   });
 

@@ -1,0 +1,223 @@
+// The model users keep: fold-in, recommend, similar, ids, evaluation, persistence and interop,
+// against independent expectations (numpy for fold-in, brute force for recommend and similar).
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  crossValidate, factorize, Factorization, factorRowsFromCsv, factorRowsToCsv, mae, parseRatings, ratingsFromRecords, rmse, trainTestSplit,
+} from 'mfwasm';
+import { BACKENDS, lowRankWithMissing, maxRelativeError } from './helpers.mjs';
+
+const reference = JSON.parse(readFileSync(new URL('./fixtures/model.json', import.meta.url), 'utf8'));
+
+/** Dense test data → sparse coordinates with ids u0… and i0…. */
+function asRatings(X) {
+  const data = { rows: X.length, cols: X[0].length, rowIndices: [], colIndices: [], values: [] };
+  X.forEach((row, i) => row.forEach((x, j) => {
+    if (!Number.isNaN(x)) {
+      data.rowIndices.push(i);
+      data.colIndices.push(j);
+      data.values.push(3 + x);
+    }
+  }));
+  return { ...data, rowIds: X.map((_, i) => `u${i}`), colIds: X[0].map((_, j) => `i${j}`) };
+}
+
+const ratings = asRatings(lowRankWithMissing(30, 40, 3, 0.3, 21));
+
+for (const backend of BACKENDS) {
+  const test = suite(`model API [${backend}]`);
+  const trained = factorize(ratings, { solver: 'als', rank: 4, biases: true, epochs: 40, backend });
+
+  test('predict and predictMany speak the ids; unknown ids are errors', async () => {
+    const model = await trained;
+    const many = model.predictMany(['u0', 'u3', 'u29'], ['i1', 'i0', 'i39']);
+    assert.equal([...many], [model.predict('u0', 'i1'), model.predict('u3', 'i0'), model.predict('u29', 'i39')]);
+    assert.throws(() => model.predict('u99', 'i1'), /predict: row: no such id the string "u99" in the training data/);
+    assert.throws(() => model.predict(0, 'i1'), /no such id 0/);
+    assert.is(model.rowIndexOf('u7'), 7);
+  });
+
+  test('recommend: the top n of a brute-force sort, without the row\'s training observations', async () => {
+    const model = await trained;
+    const row = 5;
+    const seen = new Set(ratings.colIndices.filter((_, t) => ratings.rowIndices[t] === row));
+    const { W, H, rowBias, colBias, globalMean } = model;
+    const scores = [];
+    for (let j = 0; j < ratings.cols; j++) {
+      if (seen.has(j)) continue;
+      let s = globalMean + rowBias[row] + colBias[j];
+      for (let k = 0; k < model.rank; k++) s += W.data[row * model.rank + k] * H.data[k * ratings.cols + j];
+      scores.push({ col: `i${j}`, score: s });
+    }
+    scores.sort((a, b) => b.score - a.score);
+    const top = model.recommend('u5', 7);
+    assert.equal(top.map((r) => r.col), scores.slice(0, 7).map((r) => r.col));
+    assert.ok(maxRelativeError(top.map((r) => r.score), scores.slice(0, 7).map((r) => r.score)) < 1e-12);
+    const all = model.recommend('u5', 7, { excludeObserved: false, exclude: ['i0'] });
+    assert.ok(all.every((r) => r.col !== 'i0'));
+    assert.ok(all.some((r) => seen.has(Number(r.col.slice(1)))), 'training columns may come back when not excluded');
+  });
+
+  test('similar: cosine of the column factors, brute force', async () => {
+    const model = await trained;
+    const { H, rank } = model;
+    const column = (j) => Array.from({ length: rank }, (_, k) => H.data[k * ratings.cols + j]);
+    const cosine = (a, b) => a.reduce((s, x, k) => s + x * b[k], 0) / Math.hypot(...a) / Math.hypot(...b);
+    const expected = Array.from({ length: ratings.cols }, (_, j) => ({ col: `i${j}`, similarity: cosine(column(3), column(j)) }))
+      .filter((r) => r.col !== 'i3')
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, 5);
+    const got = model.similar('i3', 5);
+    assert.equal(got.map((r) => r.col), expected.map((r) => r.col));
+    assert.ok(maxRelativeError(got.map((r) => r.similarity), expected.map((r) => r.similarity)) < 1e-12);
+  });
+
+  test('foldIn: a training row folded back in gets (nearly) its trained factors and bias', async () => {
+    const model = await trained;
+    const row = 4;
+    const positions = ratings.rowIndices.map((i, t) => (i === row ? t : -1)).filter((t) => t >= 0);
+    const folded = model.foldIn({ colIndices: positions.map((t) => `i${ratings.colIndices[t]}`), values: positions.map((t) => ratings.values[t]) });
+    const trainedRow = model.W.data.slice(row * model.rank, (row + 1) * model.rank);
+    // ALS's last W half solved against the H before the last H half: close, not identical.
+    assert.ok(folded.factors.every((v, k) => Math.abs(v - trainedRow[k]) < 1e-3), `${folded.factors} vs ${trainedRow}`);
+    assert.ok(Math.abs(folded.bias - model.rowBias[row]) < 1e-3 * (1 + Math.abs(model.rowBias[row])));
+    assert.ok(Math.abs(model.predictFolded(folded, 'i9') - model.predict('u4', 'i9')) < 1e-3);
+    const recs = model.recommend(folded, 3);
+    assert.is(recs.length, 3);
+  });
+
+  test.run();
+}
+
+const test = suite('model API');
+
+test('foldIn matches numpy\'s least-squares ridge solve, for a row and for a column', () => {
+  const r = reference;
+  const rows = r.W.map((features, i) => ({ id: r.rowIds[i], features }));
+  const cols = r.H[0].map((_, j) => ({ id: r.colIds[j], features: r.H.map((hk) => hk[j]) }));
+  const model = Factorization.fromFactors({ rows, cols, mean: 3 });
+  assert.is(model.solver, 'imported');
+  const row = model.foldIn({ colIndices: r.newRow.cols.map((j) => r.colIds[j]), values: r.newRow.values }, { regularization: r.regularization });
+  assert.ok(maxRelativeError(row.factors, r.newRow.factors) < 1e-10, `${row.factors} vs ${r.newRow.factors}`);
+  const col = model.foldInColumn({ rowIndices: r.newCol.rows.map((i) => r.rowIds[i]), values: r.newCol.values }, { regularization: r.regularization });
+  assert.ok(maxRelativeError(col.factors, r.newCol.factors) < 1e-10);
+  // Without regularization in the model or the call, fold-in refuses rather than risk a singular solve.
+  const plain = Factorization.fromJSON({ ...model.toJSON(), penalties: { ...model.toJSON().penalties, regularization: { W: 0, H: 0, bias: 0 } } });
+  assert.throws(() => plain.foldIn({ colIndices: ['i0'], values: [1] }), /trained without regularization.*pass \{ regularization \}/);
+});
+
+test('impute keeps observed entries exactly and fills the missing ones with predictions', async () => {
+  const X = lowRankWithMissing(12, 9, 2, 0.6, 4);
+  const model = await factorize(X, { rank: 2, epochs: 500, learningRate: 0.02 });
+  const filled = model.impute(X);
+  X.forEach((row, i) => row.forEach((x, j) => assert.is(filled.data[i * 9 + j], Number.isNaN(x) ? model.predict(i, j) : x)));
+  assert.throws(() => model.impute([[1, 2]]), /impute: X: expected the model's 12×9, got 1×2/);
+});
+
+test('JSON and binary forms round-trip exactly; float32 halves the factors to within float precision', async () => {
+  const model = await factorize(ratings, { solver: 'sgd', rank: 3, biases: true, validation: { rowIndices: [0], colIndices: [1], values: [3] } });
+  const pairs = [['u0', 'i0'], ['u12', 'i33'], ['u29', 'i2']];
+  for (const copy of [Factorization.fromJSON(JSON.parse(JSON.stringify(model))), Factorization.fromBytes(model.toBytes())]) {
+    assert.equal([...copy.W.data], [...model.W.data]);
+    assert.equal([...copy.colBias], [...model.colBias]);
+    assert.equal([...copy.lossHistory], [...model.lossHistory]);
+    assert.equal([...copy.validationHistory], [...model.validationHistory]);
+    assert.equal(pairs.map(([u, i]) => copy.predict(u, i)), pairs.map(([u, i]) => model.predict(u, i)));
+    assert.equal(copy.recommend('u3', 5), model.recommend('u3', 5));
+    assert.is(copy.solver, 'sgd');
+  }
+  const small = model.toBytes({ precision: 'float32' });
+  const factorEntries = (ratings.rows + ratings.cols) * (3 + 2);
+  assert.ok(Math.abs(model.toBytes().length - small.length - 4 * factorEntries) <= 16, `${small.length} vs ${model.toBytes().length}`);
+  assert.ok(maxRelativeError(Factorization.fromBytes(small).W.data, model.W.data) < 1e-6);
+});
+
+test('loading a truncated, corrupt, foreign or newer file says so', async () => {
+  const model = await factorize(ratings, { solver: 'als', rank: 2 });
+  const bytes = model.toBytes();
+  assert.throws(() => Factorization.fromBytes(bytes.subarray(0, bytes.length - 100)), /fromBytes: truncated: needs at least \d+ bytes, got \d+/);
+  const corrupt = bytes.slice();
+  corrupt[bytes.length - 50] ^= 0x10;
+  assert.throws(() => Factorization.fromBytes(corrupt), /fromBytes: corrupt: checksum mismatch/);
+  assert.throws(() => Factorization.fromBytes(new TextEncoder().encode('hello, this is not a model')), /fromBytes: not an mfwasm model/);
+  const newer = bytes.slice();
+  new DataView(newer.buffer).setUint16(4, 99, true);
+  assert.throws(() => Factorization.fromBytes(newer), /written by a newer mfwasm \(format version 99\); this version reads up to 1/);
+  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), version: 2 }), /fromJSON: written by a newer mfwasm \(format version 2\)/);
+  assert.throws(() => Factorization.fromJSON({ format: 'other' }), /fromJSON: not an mfwasm model/);
+  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), W: [1, 2] }), /fromJSON: W has 2 entries, expected 60/);
+});
+
+test('LIBMF text models: a hand-written one predicts p·q (b where a row is F); ours round-trip with biases folded in', async () => {
+  const text = 'f 0\nm 2\nn 3\nk 2\nb 3.5\np0 T 1 2\np1 F 0 0\nq0 T 0.5 1\nq1 T 1 0\nq2 T 0 0.25\n';
+  const imported = Factorization.fromLibmf(text);
+  assert.is(imported.predict(0, 0), 2.5);
+  assert.is(imported.predict(0, 2), 0.5);
+  assert.is(imported.predict(1, 1), 3.5);
+  const model = await factorize(ratings, { solver: 'als', rank: 3, biases: true, clip: false });
+  const back = Factorization.fromLibmf(model.toLibmf());
+  for (const [u, i] of [[0, 0], [7, 12], [29, 39]]) {
+    assert.ok(Math.abs(back.predict(u, i) - model.predict(`u${u}`, `i${i}`)) < 1e-12);
+  }
+  assert.throws(() => Factorization.fromLibmf('m 2\nn 2\nk 2\np0 T 1\n'), /fromLibmf: line 4: expected 'p<i>' or 'q<j>', an optional T\/F and 2 numbers/);
+  assert.throws(() => Factorization.fromLibmf('hello'), /fromLibmf: not a LIBMF model/);
+});
+
+test('factor rows keyed by id (Spark ALS\'s shape) round-trip through CSV into a model', async () => {
+  const model = await factorize(ratings, { solver: 'als', rank: 3, clip: false });
+  const rows = factorRowsFromCsv(factorRowsToCsv(model.rowFactors()));
+  const cols = factorRowsFromCsv(factorRowsToCsv(model.colFactors()));
+  assert.is(rows[4].id, 'u4');
+  const served = Factorization.fromFactors({ rows, cols });
+  assert.ok(Math.abs(served.predict('u4', 'i7') - model.predict('u4', 'i7')) < 1e-12);
+  let dot = 0;
+  for (let k = 0; k < 3; k++) dot += rows[4].features[k] * cols[7].features[k];
+  assert.ok(Math.abs(served.predict('u4', 'i7') - dot) < 1e-15);
+  assert.throws(() => Factorization.fromFactors({ rows, cols: [{ id: 'x', features: [1] }] }), /fromFactors: cols\[0\]\.features: expected 3 finite numbers/);
+});
+
+test('ratings from records and from text in the common layouts, with the line of a bad one', () => {
+  const records = ratingsFromRecords([{ who: 'ann', what: 'tea', stars: 5 }, { who: 'bob', what: 'tea', stars: '3' }, { who: 'ann', what: 7, stars: 1 }], { row: 'who', col: 'what', value: 'stars' });
+  assert.equal(records.rowIds, ['ann', 'bob']);
+  assert.equal(records.colIds, ['tea', 7]);
+  assert.equal([...records.rowIndices], [0, 1, 0]);
+  assert.equal([...records.values], [5, 3, 1]);
+  const layouts = {
+    'MovieLens ratings.csv': 'userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n1,1029,3.0,1260759179\n2,31,4,1\n',
+    'u.data': '1\t31\t2.5\t881250949\n1\t1029\t3\t881250949\n2\t31\t4\t1\n',
+    'space separated': '1 31 2.5\n1 1029 3.0\n2 31 4\n',
+    'ml-1m ::': '1::31::2.5::978300760\n1::1029::3::978300760\n2::31::4::1\n',
+  };
+  for (const [name, text] of Object.entries(layouts)) {
+    const r = parseRatings(text);
+    assert.equal(r.rowIds, ['1', '2'], name);
+    assert.equal(r.colIds, ['31', '1029'], name);
+    assert.equal([...r.values], [2.5, 3, 4], name);
+  }
+  const byName = parseRatings('rating,item,user\n5,a,x\n', { columns: ['user', 'item', 'rating'] });
+  assert.equal([byName.rowIds, byName.colIds, [...byName.values]], [['x'], ['a'], [5]]);
+  assert.throws(() => parseRatings('1,2,3\n1,2\n'), /parseRatings: line 2: expected a row id, a column id and a number, got "1,2"/);
+  assert.throws(() => ratingsFromRecords([{ user: 1, item: 2, rating: 'x' }]), /records\[0\]\.rating: expected a finite number/);
+});
+
+test('rmse and mae by hand; a seeded split; cross-validation folds cover the data', async () => {
+  const model = Factorization.fromFactors({ rows: [{ id: 'a', features: [1] }], cols: [{ id: 'x', features: [2] }, { id: 'y', features: [3] }] });
+  const data = { rowIndices: ['a', 'a'], colIndices: ['x', 'y'], values: [1, 4] };
+  assert.is(rmse(model, data), Math.sqrt((1 + 1) / 2));
+  assert.is(mae(model, data), 1);
+  const split = trainTestSplit(ratings, { testFraction: 0.25, seed: 3, keepEveryRow: true });
+  const total = ratings.values.length;
+  assert.is(split.train.values.length + split.test.values.length, total);
+  assert.is(split.test.values.length, Math.round(0.25 * total));
+  assert.equal(new Set(split.train.rowIndices).size, new Set(ratings.rowIndices).size);
+  assert.equal(trainTestSplit(ratings, { testFraction: 0.25, seed: 3, keepEveryRow: true }).test, split.test);
+  const fitted = await factorize(split.train, { solver: 'als', rank: 3, biases: true });
+  assert.ok(rmse(fitted, split.test) < 1.5);
+  const cv = await crossValidate(ratings, { solver: 'als', rank: 2, biases: true, epochs: 5 }, { folds: 3 });
+  assert.is(cv.folds.length, 3);
+  assert.ok(Math.abs(cv.mean.rmse - cv.folds.reduce((s, f) => s + f.rmse, 0) / 3) < 1e-15);
+  assert.throws(() => trainTestSplit(ratings, { testFraction: 1 }), /testFraction: expected a number between 0 and 1/);
+});
+
+test.run();
