@@ -230,24 +230,44 @@ export class Factorization {
       w = p.W.subarray(rowIndex * width, (rowIndex + 1) * width);
     }
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
-    const excluded = new Uint8Array(p.cols);
     const { excludeObserved = true, exclude = [] } = options;
+    const excluded = exclude.map((col, t) => this.colIndexOf(col, `recommend: exclude[${t}]`));
+    // All scores in one tight pass (H is cols×width, so each column's factors are contiguous), then the
+    // excluded columns marked NaN, then a partial selection.
+    const { H, colCounts, cols, offset } = p;
+    const scores = new Float64Array(cols);
+    let j = 0;
+    // Four columns at a time: four independent sums keep the multiply-adds from waiting on each other.
+    for (; j + 4 <= cols; j += 4) {
+      const a = j * width;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < width; k++) {
+        const wk = w[k];
+        s0 += wk * H[a + k];
+        s1 += wk * H[a + width + k];
+        s2 += wk * H[a + 2 * width + k];
+        s3 += wk * H[a + 3 * width + k];
+      }
+      scores[j] = offset + s0;
+      scores[j + 1] = offset + s1;
+      scores[j + 2] = offset + s2;
+      scores[j + 3] = offset + s3;
+    }
+    for (; j < cols; j++) {
+      let sum = 0;
+      for (let k = 0; k < width; k++) sum += w[k] * H[j * width + k];
+      scores[j] = offset + sum;
+    }
+    for (let c = 0; c < cols; c++) if (colCounts[c] === 0) scores[c] = NaN;
     if (excludeObserved && rowIndex >= 0) {
       const { rowStart, colIndex } = this.#info.observed;
-      for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) excluded[colIndex[t]] = 1;
+      for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) scores[colIndex[t]] = NaN;
     }
-    exclude.forEach((col, t) => (excluded[this.colIndexOf(col, `recommend: exclude[${t}]`)] = 1));
-    const H = p.H;
-    const colCounts = p.colCounts;
-    const score = (j: number) => {
-      let sum = 0;
-      for (let k = 0, at = j * width; k < width; k++, at++) sum += w[k] * H[at];
-      return p.offset + sum;
-    };
-    return topN(p.cols, n, score, (j) => excluded[j] === 1 || colCounts[j] === 0).map(({ index, score }) => ({
-      col: this.#colKey(index),
-      score,
-    }));
+    for (const j of excluded) scores[j] = NaN;
+    return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
   }
 
   /** The n columns whose latent factors point most nearly the same way (cosine), as [{ col, similarity }]. */
@@ -257,23 +277,21 @@ export class Factorization {
     const j0 = this.colIndexOf(col, 'similar: col');
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
     const H = p.H;
-    const norm = (j: number) => {
-      let sum = 0;
-      for (let k = 0; k < rank; k++) sum += H[j * width + k] ** 2;
-      return Math.sqrt(sum);
-    };
-    const norm0 = norm(j0);
+    const similarity = new Float64Array(p.cols);
+    let norm0 = 0;
+    for (let k = 0; k < rank; k++) norm0 += H[j0 * width + k] ** 2;
+    norm0 = Math.sqrt(norm0);
     if (norm0 === 0) return [];
-    const similarity = (j: number) => {
-      let sum = 0;
-      for (let k = 0; k < rank; k++) sum += H[j0 * width + k] * H[j * width + k];
-      const nj = norm(j);
-      return nj === 0 ? NaN : sum / (norm0 * nj);
-    };
-    return topN(p.cols, n, similarity, (j) => j === j0 || p.colCounts[j] === 0).map(({ index, score }) => ({
-      col: this.#colKey(index),
-      similarity: score,
-    }));
+    for (let j = 0, at = 0; j < p.cols; j++, at += width) {
+      let dot = 0;
+      let norm = 0;
+      for (let k = 0; k < rank; k++) {
+        dot += H[j0 * width + k] * H[at + k];
+        norm += H[at + k] * H[at + k];
+      }
+      similarity[j] = j === j0 || p.colCounts[j] === 0 || norm === 0 ? NaN : dot / (norm0 * Math.sqrt(norm));
+    }
+    return topN(similarity, n).map(({ index, score }) => ({ col: this.#colKey(index), similarity: score }));
   }
 
   /**

@@ -5,11 +5,9 @@ export interface Scored {
   score: number;
 }
 
-/**
- * The n largest scores among indices 0…count−1, best first (ties: the lower index first).
- * `skip(index)` leaves an index out; NaN scores are left out.
- */
-export function topN(count: number, n: number, score: (index: number) => number, skip?: (index: number) => boolean): Scored[] {
+/** The n largest of `scores`, best first (ties: the lower index first); NaN entries are left out. */
+export function topN(scores: Float64Array, n: number): Scored[] {
+  const count = scores.length;
   const size = Math.min(n, count);
   const heapIndex = new Int32Array(size);
   const heapScore = new Float64Array(size);
@@ -30,8 +28,7 @@ export function topN(count: number, n: number, score: (index: number) => number,
     }
   };
   for (let index = 0; index < count && size > 0; index++) {
-    if (skip?.(index)) continue;
-    const s = score(index);
+    const s = scores[index];
     if (s !== s) continue;
     if (filled < size) {
       let at = filled++;
