@@ -1,6 +1,6 @@
 // The model users keep: predictions, imputation, recommendations, similar columns, fold-in of new rows
 // and columns, ids, and (through persist.ts and interop.ts) files.
-import type { BackendName, Solver } from './backends/index.js';
+import { backends, jsScorer, type BackendName, type Scorer, type Solver } from './backends/index.js';
 import { alsHalf } from './backends/js/als.js';
 import { describe } from './describe.js';
 import { readMatrix } from './input.js';
@@ -103,6 +103,7 @@ export class Factorization {
   readonly #info: FactorizationInfo;
   readonly #p: Parameters;
   readonly #rowIndex: Map<string, number> | null;
+  #scorer: Scorer | undefined;
   readonly #colIndex: Map<string, number> | null;
 
   constructor(info: FactorizationInfo) {
@@ -232,35 +233,10 @@ export class Factorization {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
     const { excludeObserved = true, exclude = [] } = options;
     const excluded = exclude.map((col, t) => this.colIndexOf(col, `recommend: exclude[${t}]`));
-    // All scores in one tight pass (H is cols×width, so each column's factors are contiguous), then the
-    // excluded columns marked NaN, then a partial selection.
     const { H, colCounts, cols, offset } = p;
-    const scores = new Float64Array(cols);
-    let j = 0;
-    // Four columns at a time: four independent sums keep the multiply-adds from waiting on each other.
-    for (; j + 4 <= cols; j += 4) {
-      const a = j * width;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < width; k++) {
-        const wk = w[k];
-        s0 += wk * H[a + k];
-        s1 += wk * H[a + width + k];
-        s2 += wk * H[a + 2 * width + k];
-        s3 += wk * H[a + 3 * width + k];
-      }
-      scores[j] = offset + s0;
-      scores[j + 1] = offset + s1;
-      scores[j + 2] = offset + s2;
-      scores[j + 3] = offset + s3;
-    }
-    for (; j < cols; j++) {
-      let sum = 0;
-      for (let k = 0; k < width; k++) sum += w[k] * H[j * width + k];
-      scores[j] = offset + sum;
-    }
+    this.#scorer ??= jsScorer(H, cols, width);
+    // A view the next call overwrites: marking excluded columns NaN in it is safe.
+    const scores = this.#scorer.scores(w, offset);
     for (let c = 0; c < cols; c++) if (colCounts[c] === 0) scores[c] = NaN;
     if (excludeObserved && rowIndex >= 0) {
       const { rowStart, colIndex } = this.#info.observed;
@@ -268,6 +244,26 @@ export class Factorization {
     }
     for (const j of excluded) scores[j] = NaN;
     return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
+  }
+
+  /**
+   * Keeps the column factors resident in a WebAssembly instance of the model's own, so that recommend()
+   * scores every column with SIMD kernels (otherwise it uses the pure-JS scorer). The instance holds
+   * 8·cols·(rank + 2) bytes until release().
+   */
+  async prepareServing({ backend = 'wasm' }: { backend?: BackendName } = {}): Promise<this> {
+    const chosen = backends[backend];
+    if (!chosen) throw new RangeError(`prepareServing: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
+    const scorer = await chosen.scorer(this.#p.H, this.#p.cols, this.#p.width);
+    this.#scorer?.close();
+    this.#scorer = scorer;
+    return this;
+  }
+
+  /** Gives back what prepareServing() took; recommend() goes on with the pure-JS scorer. */
+  release(): void {
+    this.#scorer?.close();
+    this.#scorer = undefined;
   }
 
   /** The n columns whose latent factors point most nearly the same way (cosine), as [{ col, similarity }]. */

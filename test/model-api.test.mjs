@@ -59,6 +59,18 @@ for (const backend of BACKENDS) {
     assert.ok(all.some((r) => seen.has(Number(r.col.slice(1)))), 'training columns may come back when not excluded');
   });
 
+  test('prepareServing: the WASM scorer recommends what the JS one does', async () => {
+    const model = await factorize(ratings, { solver: 'als', rank: 4, biases: true, epochs: 40, backend });
+    const plain = ['u0', 'u5', 'u17'].map((u) => model.recommend(u, 8));
+    await model.prepareServing({ backend });
+    const served = ['u0', 'u5', 'u17'].map((u) => model.recommend(u, 8));
+    model.release();
+    served.forEach((list, u) => {
+      assert.equal(list.map((r) => r.col), plain[u].map((r) => r.col));
+      assert.ok(maxRelativeError(list.map((r) => r.score), plain[u].map((r) => r.score)) < 1e-12);
+    });
+  });
+
   test('similar: cosine of the column factors, brute force', async () => {
     const model = await trained;
     const { H, rank } = model;

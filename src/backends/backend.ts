@@ -75,6 +75,14 @@ export interface Run {
   close(): void;
 }
 
+/** Scores every column for a row: out[j] = offset + w·h_j, over factors it holds (cols×width). */
+export interface Scorer {
+  /** The scores; a view the next call may overwrite. */
+  scores(w: Float64Array, offset: number): Float64Array;
+  /** Frees what the scorer holds. */
+  close(): void;
+}
+
 /** What each backend implements; the test suite runs the same bodies against every one. */
 export interface Backend {
   readonly name: BackendName;
@@ -86,6 +94,8 @@ export interface Backend {
   /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */
   tooLarge(shape: Shape): string | undefined;
   start(spec: RunSpec): Promise<Run>;
+  /** A scorer over Hᵀ (cols×width, row-major). */
+  scorer(ht: Float64Array, cols: number, width: number): Promise<Scorer>;
 }
 
 /**

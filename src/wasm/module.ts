@@ -34,6 +34,7 @@ export type Kernels = {
   ): void;
   stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number): void;
   penalty(factor: number, counts: number, params: number, n: number, rank: number, transposed: number): number;
+  scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
 };
 
 const PAGE_BYTES = 65536;

@@ -3,6 +3,7 @@
 import { transposeInto } from '../../matrix.js';
 import { gradientDescentRun, type Backend, type Run, type RunSpec } from '../backend.js';
 import { alsHalf } from './als.js';
+import { jsScorer } from './score.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { sgdEpoch, observedLoss } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
@@ -93,4 +94,5 @@ export const jsBackend: Backend = {
       : undefined;
   },
   start: (spec) => Promise.resolve(start(spec)),
+  scorer: (ht, cols, width) => Promise.resolve(jsScorer(ht, cols, width)),
 };

@@ -1,0 +1,36 @@
+import type { Scorer } from '../backend.js';
+
+/** The pure-TypeScript scorer: four columns at a time, so the multiply-adds do not wait on each other. */
+export function jsScorer(ht: Float64Array, cols: number, width: number): Scorer {
+  const out = new Float64Array(cols);
+  return {
+    scores(w, offset) {
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const a = j * width;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0; k < width; k++) {
+          const wk = w[k];
+          s0 += wk * ht[a + k];
+          s1 += wk * ht[a + width + k];
+          s2 += wk * ht[a + 2 * width + k];
+          s3 += wk * ht[a + 3 * width + k];
+        }
+        out[j] = offset + s0;
+        out[j + 1] = offset + s1;
+        out[j + 2] = offset + s2;
+        out[j + 3] = offset + s3;
+      }
+      for (; j < cols; j++) {
+        let sum = 0;
+        for (let k = 0; k < width; k++) sum += w[k] * ht[j * width + k];
+        out[j] = offset + sum;
+      }
+      return out;
+    },
+    close() {},
+  };
+}
