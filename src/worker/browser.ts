@@ -1,0 +1,24 @@
+// mfwasm/worker in browsers: factorize() in a module Web Worker, so the page never blocks.
+import type { ObservationsInput } from '../input.js';
+import type { Factorization } from '../model.js';
+import { fitInWorker, type WorkerFitOptions } from './protocol.js';
+
+export type { WorkerFitOptions } from './protocol.js';
+
+/**
+ * factorize() in a Web Worker: same options and the same model back; onEpoch receives every epoch's
+ * report (returning false stops training), `signal` aborts it.
+ */
+export function factorizeInWorker(X: ObservationsInput, options: WorkerFitOptions): Promise<Factorization> {
+  // The literal new Worker(new URL(…, import.meta.url)) form is what Vite and webpack recognise and bundle.
+  const worker = new Worker(new URL('./entry-browser.js', import.meta.url), { type: 'module' });
+  return fitInWorker(
+    {
+      postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
+      listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+      close: () => worker.terminate(),
+    },
+    X,
+    options,
+  );
+}
