@@ -1,0 +1,172 @@
+// In a real browser: the demo page trains in a Web Worker and draws, its result equals Node's for the
+// same seed, a run can be cancelled, and the package bundles with Vite, webpack (no config) and esbuild.
+// Headless Debian Chromium driven by playwright-core; .ci/run installs it. Without it the suite fails in
+// CI and is skipped, saying so, elsewhere.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { factorize } from 'mfwasm';
+import { staticServer } from '../web/serve.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const test = suite('browser (headless Chromium)');
+const available = existsSync(CHROMIUM);
+
+if (!available && process.env.CI) {
+  test('Chromium is installed', () => assert.unreachable(`no Chromium at ${CHROMIUM}: .ci/run must apt-get install chromium`));
+} else if (!available) {
+  console.log(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+} else {
+  const { chromium } = await import('playwright-core');
+  let browser;
+  let server;
+  let origin;
+  const listen = (root, allowed) =>
+    new Promise((resolve) => {
+      const s = staticServer(root, allowed).listen(0, '127.0.0.1', () => resolve(s));
+    });
+
+  test.before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    server = await listen(ROOT, ['web', 'dist']);
+    origin = `http://127.0.0.1:${server.address().port}`;
+  });
+  test.after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function openDemo() {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.mfwasmDemo?.problem);
+    return { page, errors };
+  }
+
+  const settings = { rows: 24, cols: 18, 'true-rank': 3, observed: 0.6, noise: 0.05, seed: 5 };
+
+  test('the demo trains in a worker, the loss falls, and the result equals Node\'s for the same seed', async () => {
+    const { page, errors } = await openDemo();
+    for (const [id, value] of Object.entries(settings)) await page.fill(`#${id}`, String(value));
+    await page.selectOption('#solver', 'gd');
+    await page.fill('#rank', '3');
+    await page.fill('#epochs', '300');
+    await page.fill('#learning-rate', '0.01');
+    await page.fill('#regularization', '0.01');
+    await page.click('#generate');
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status').dataset.state), null, { timeout: 30000 });
+    const fit = await page.evaluate(() => window.mfwasmDemo.lastFit);
+    assert.ok(fit, await page.textContent('#status'));
+    assert.is(fit.lossHistory.length, 300);
+    assert.ok(fit.lossHistory[299] < 0.05 * fit.initialLoss, `${fit.initialLoss} → ${fit.lossHistory[299]}`);
+    // The page's own matrix (its Math.cos and Math.log may differ from Node's in the last bit), same options.
+    const observed = await page.evaluate(() => window.mfwasmDemo.problem.observed);
+    assert.is(observed.length, 24);
+    assert.ok(observed.flat().some(Number.isNaN), 'NaN (missing) entries survive the trip');
+    const node = await factorize(observed, fit.options);
+    assert.equal(fit.lossHistory, [...node.lossHistory], 'bit for bit the same as in Node');
+    // Every picture is drawn: count the non-white pixels of each canvas.
+    const inked = await page.evaluate(() =>
+      Object.fromEntries(['loss', 'mask', 'observed-map', 'approximation', 'truth', 'legend'].map((id) => {
+        const canvas = document.getElementById(id);
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let count = 0;
+        for (let p = 0; p < data.length; p += 4) if (data[p + 3] > 0 && (data[p] < 250 || data[p + 1] < 250 || data[p + 2] < 250)) count++;
+        return [id, count];
+      })),
+    );
+    for (const [id, count] of Object.entries(inked)) assert.ok(count > 100, `${id}: ${count} inked pixels`);
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`  demo screenshot: ${screenshot}`);
+    assert.equal(errors, []);
+    await page.close();
+  });
+
+  test('a long run can be cancelled, and the page answers while it trains', async () => {
+    const { page } = await openDemo();
+    await page.selectOption('#solver', 'gd');
+    await page.fill('#epochs', '100000000');
+    await page.click('#train');
+    await page.waitForFunction(() => window.mfwasmDemo.losses.length > 10);
+    // The main thread is free: a frame comes within 100 ms while the worker trains.
+    const frameMs = await page.evaluate(() => new Promise((resolve) => {
+      const start = performance.now();
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    }));
+    assert.ok(frameMs < 100, `${frameMs} ms to the next frame`);
+    await page.click('#cancel');
+    await page.waitForFunction(() => document.getElementById('status').dataset.state === 'cancelled', null, { timeout: 10000 });
+    await page.close();
+  });
+
+  test('ratings pasted into the page train and give a test RMSE and recommendations', async () => {
+    const { page } = await openDemo();
+    await page.click('#csv-train');
+    await page.waitForSelector('#csv-rmse', { timeout: 30000 });
+    const value = Number(await page.textContent('#csv-rmse'));
+    assert.ok(value > 0 && value < 1.5, `${value}`);
+    assert.is(await page.locator('#csv-result tr').count(), 11);
+    await page.close();
+  });
+
+  // A tiny app that imports the package the way users do, bundled three ways.
+  const APP = `import { factorize } from 'mfwasm';
+factorize([[1, 2, 3], [2, 4, NaN], [3, NaN, 9]], { rank: 1, epochs: 500, learningRate: 0.02 })
+  .then((fit) => { window.result = fit.loss; document.title = 'done'; }, (error) => { window.result = String(error); document.title = 'done'; });
+`;
+  const bundlers = {
+    vite: async (dir) => {
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./src/index.js"></script>');
+      const { build } = await import('vite');
+      // base './': the app is served from /dist/, not from the site root.
+      await build({ root: dir, base: './', logLevel: 'silent', build: { outDir: 'dist' } });
+    },
+    'webpack (no config)': async (dir) => {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], { cwd: dir, stdio: 'pipe' });
+      writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><script src="./main.js"></script>');
+    },
+    'esbuild --platform=browser': async (dir) => {
+      execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['src/index.js', '--bundle', '--platform=browser', '--format=esm', '--outfile=dist/main.js', '--log-level=warning'], { cwd: dir, stdio: 'pipe' });
+      writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+    },
+  };
+  for (const [name, bundle] of Object.entries(bundlers)) {
+    test(`a bundled app (${name}) imports mfwasm and gets Node's result`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mfwasm-app-'));
+      try {
+        mkdirSync(join(dir, 'src'));
+        mkdirSync(join(dir, 'node_modules'));
+        symlinkSync(ROOT, join(dir, 'node_modules', 'mfwasm'), 'dir');
+        writeFileSync(join(dir, 'package.json'), '{ "name": "app", "private": true, "type": "module" }');
+        writeFileSync(join(dir, 'src/index.js'), APP);
+        await bundle(dir);
+        const appServer = await listen(dir, ['dist']);
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${appServer.address().port}/dist/index.html`);
+        await page.waitForFunction(() => document.title === 'done', null, { timeout: 15000 });
+        const result = await page.evaluate(() => window.result);
+        await page.close();
+        appServer.close();
+        const node = await factorize([[1, 2, 3], [2, 4, NaN], [3, NaN, 9]], { rank: 1, epochs: 500, learningRate: 0.02 });
+        assert.is(result, node.loss);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+}
+
+test.run();
