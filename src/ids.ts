@@ -14,21 +14,60 @@ export interface Ratings {
   colIds: Key[];
 }
 
-/** Assigns dense indices to ids in order of first appearance. */
+/** The number an id is, when its text is a plain non-negative integer as written ("42", not "042"). */
+function canonicalInteger(id: Key): number {
+  if (typeof id === 'number') return Number.isInteger(id) && id >= 0 && id < 2 ** 31 ? id : -1;
+  const length = id.length;
+  if (length === 0 || length > 10 || (length > 1 && id.charCodeAt(0) === 48)) return -1;
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value < 2 ** 31 ? value : -1;
+}
+
+/** Ids below this that are plain integers are looked up in a table rather than a Map. */
+const TABLE_LIMIT = 1 << 24;
+
+/**
+ * Assigns dense indices to ids in order of first appearance. Ids that are plain integers (most rating
+ * files) below 2²⁴ are looked up in a growing Int32Array indexed by the id — a Map lookup costs several
+ * times more, and reading millions of lines is mostly lookups; "42" and 42 are one id.
+ */
 class IdIndex {
   readonly ids: Key[] = [];
-  readonly #index = new Map<string, number>();
+  #table = new Int32Array(1024).fill(-1);
+  readonly #others = new Map<string, number>();
 
   constructor(known: readonly Key[] = []) {
     known.forEach((id) => this.of(id));
   }
 
   of(id: Key): number {
+    const number = canonicalInteger(id);
+    if (number >= 0 && number < TABLE_LIMIT) {
+      if (number >= this.#table.length) {
+        let size = this.#table.length;
+        while (size <= number) size *= 2;
+        const grown = new Int32Array(size).fill(-1);
+        grown.set(this.#table);
+        this.#table = grown;
+      }
+      let index = this.#table[number];
+      if (index < 0) {
+        index = this.ids.length;
+        this.#table[number] = index;
+        this.ids.push(id);
+      }
+      return index;
+    }
     const key = String(id);
-    let index = this.#index.get(key);
+    let index = this.#others.get(key);
     if (index === undefined) {
       index = this.ids.length;
-      this.#index.set(key, index);
+      this.#others.set(key, index);
       this.ids.push(id);
     }
     return index;
@@ -70,12 +109,14 @@ export function ratingsFromRecords(records: readonly Record<string, unknown>[], 
 }
 
 export interface TextOptions {
-  /** Column separator; default: detected (tab, comma, '::', ';' or runs of spaces). */
+  /** Column separator; default: detected (tab, '::', comma, ';' or runs of spaces). */
   delimiter?: string;
   /** Whether the first line names the columns; default: detected (a non-numeric third field). */
   header?: boolean;
   /** Columns of the row id, column id and value, by 0-based position or header name. Default 0, 1, 2. */
   columns?: [number | string, number | string, number | string];
+  /** Count malformed lines and go on, instead of stopping at the first. Default false. */
+  skipBadLines?: boolean;
 }
 
 function detectDelimiter(line: string): string | RegExp {
@@ -86,37 +127,142 @@ function detectDelimiter(line: string): string | RegExp {
   return / +/;
 }
 
+/** A growable typed array. */
+class Growing<T extends Int32Array | Float64Array> {
+  length = 0;
+  constructor(public data: T) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  done(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/**
+ * Reads ratings a line at a time — the one parser behind parseRatings() and the command line's streaming
+ * reader — into growing typed arrays, assigning indices to ids as they first appear.
+ */
+export class RatingsReader {
+  readonly #options: TextOptions;
+  #delimiter: string | RegExp | undefined;
+  #positions: [number, number, number] | undefined;
+  readonly #rows = new IdIndex();
+  readonly #cols = new IdIndex();
+  readonly #rowIndices = new Growing(new Int32Array(1024));
+  readonly #colIndices = new Growing(new Int32Array(1024));
+  readonly #values = new Growing(new Float64Array(1024));
+  /** Malformed lines passed over (with skipBadLines). */
+  skipped = 0;
+  /** The first one passed over, for the report. */
+  firstSkipped: { line: number; text: string } | undefined;
+
+  constructor(options: TextOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Takes line number `n` (1-based, for messages). */
+  line(text: string, n: number): void {
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+    if (!this.#positions) {
+      this.#delimiter = this.#options.delimiter ?? detectDelimiter(trimmed);
+      const fields = trimmed.split(this.#delimiter);
+      const header = this.#options.header ?? (fields.length >= 3 && !Number.isFinite(Number(fields[2])));
+      const names = header ? fields.map((f) => f.trim()) : [];
+      const position = (column: number | string | undefined, fallback: number) => {
+        if (column === undefined) return fallback;
+        if (typeof column === 'number') return column;
+        const at = names.indexOf(column);
+        if (at < 0) throw new RangeError(`options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
+        return at;
+      };
+      const columns = this.#options.columns ?? [];
+      this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
+      if (header) return;
+    }
+    const [rowAt, colAt, valueAt] = this.#positions;
+    const fields = this.#split(trimmed, Math.max(rowAt, colAt, valueAt) + 1);
+    const row = fields[rowAt];
+    const col = fields[colAt];
+    const raw = fields[valueAt];
+    const value = Number(raw);
+    if (!row || !col || !raw || !Number.isFinite(value)) {
+      if (this.#options.skipBadLines) {
+        this.skipped++;
+        this.firstSkipped ??= { line: n, text };
+        return;
+      }
+      throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    this.#rowIndices.push(this.#rows.of(row));
+    this.#colIndices.push(this.#cols.of(col));
+    this.#values.push(value);
+  }
+
+  readonly #fields: string[] = [];
+
+  /**
+   * The first `count` fields of a line, trimmed. A hand-written scan rather than String.split: this is
+   * the hot loop of reading millions of lines (a space delimiter means runs of blanks).
+   */
+  #split(text: string, count: number): string[] {
+    const fields = this.#fields;
+    fields.length = 0;
+    const delimiter = this.#delimiter!;
+    if (typeof delimiter !== 'string') {
+      let start = 0;
+      while (fields.length < count && start < text.length) {
+        let end = text.indexOf(' ', start);
+        if (end < 0) end = text.length;
+        fields.push(text.slice(start, end));
+        start = end + 1;
+        while (text.charCodeAt(start) === 32) start++;
+      }
+      return fields;
+    }
+    let start = 0;
+    while (fields.length < count) {
+      const end = text.indexOf(delimiter, start);
+      fields.push((end < 0 ? text.slice(start) : text.slice(start, end)).trim());
+      if (end < 0) break;
+      start = end + delimiter.length;
+    }
+    return fields;
+  }
+
+  /** The ratings read so far. */
+  ratings(): Ratings {
+    if (this.#values.length === 0) throw new RangeError('expected at least one rating, got none');
+    return {
+      rows: this.#rows.ids.length,
+      cols: this.#cols.ids.length,
+      rowIndices: this.#rowIndices.done(),
+      colIndices: this.#colIndices.done(),
+      values: this.#values.done(),
+      rowIds: this.#rows.ids,
+      colIds: this.#cols.ids,
+    };
+  }
+}
+
 /**
  * Delimited text (CSV, TSV, MovieLens `ratings.csv` and `u.data`, `user item rating` lines) → Ratings.
  * Ids stay strings, as written. A malformed line is an error naming its number and content.
  */
 export function parseRatings(text: string, options: TextOptions = {}): Ratings {
   if (typeof text !== 'string') throw new TypeError(`parseRatings: expected text, got ${describe(text)}`);
-  const lines = text.split(/\r?\n/);
-  const first = lines.findIndex((line) => line.trim() !== '');
-  if (first < 0) throw new RangeError('parseRatings: expected at least one line of ratings, got none');
-  const delimiter = options.delimiter ?? detectDelimiter(lines[first].trim());
-  const split = (line: string) => line.trim().split(delimiter).map((field) => field.trim());
-  const firstFields = split(lines[first]);
-  const header = options.header ?? (firstFields.length >= 3 && !Number.isFinite(Number(firstFields[2])));
-  const names = header ? firstFields : [];
-  const position = (column: number | string, fallback: number) => {
-    if (column === undefined) return fallback;
-    if (typeof column === 'number') return column;
-    const at = names.indexOf(column);
-    if (at < 0) throw new RangeError(`parseRatings: options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
-    return at;
-  };
-  const [rowAt, colAt, valueAt] = [0, 1, 2].map((d) => position(options.columns?.[d] as number | string, d));
-  const records: Record<string, unknown>[] = [];
-  for (let n = first + (header ? 1 : 0); n < lines.length; n++) {
-    if (lines[n].trim() === '') continue;
-    const fields = split(lines[n]);
-    const value = Number(fields[valueAt]);
-    if (fields.length <= Math.max(rowAt, colAt, valueAt) || fields[rowAt] === '' || fields[colAt] === '' || !Number.isFinite(value) || fields[valueAt] === '') {
-      throw new RangeError(`parseRatings: line ${n + 1}: expected a row id, a column id and a number, got ${JSON.stringify(lines[n].slice(0, 80))}`);
-    }
-    records.push({ user: fields[rowAt], item: fields[colAt], rating: value });
+  const reader = new RatingsReader(options);
+  try {
+    text.split(/\r?\n/).forEach((line, n) => reader.line(line, n + 1));
+    return reader.ratings();
+  } catch (error) {
+    (error as Error).message = `parseRatings: ${(error as Error).message}`;
+    throw error;
   }
-  return ratingsFromRecords(records);
 }

@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// mfwasm fit | predict | recommend | eval | impute — on top of the public API only.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { crossValidate, Factorization, factorize, mae, rmse, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
+import { help, parseArgs, UsageError, type OptionSpec, type Parsed } from './args.js';
+import { readDenseCsv, readRatingsFile, writeAtomically } from './files.js';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+const READING: OptionSpec[] = [
+  { name: 'delimiter', type: 'string', help: 'column separator (default: detected: tab, "::", comma, ";" or spaces)' },
+  { name: 'header', type: 'boolean', help: 'the first line names the columns (default: detected)' },
+  { name: 'columns', type: 'string', help: 'user,item,rating columns, by name or 0-based position', default: '0,1,2' },
+  { name: 'skip-bad-lines', type: 'boolean', help: 'count and report malformed lines instead of stopping', default: false },
+];
+const TRAINING: OptionSpec[] = [
+  { name: 'rank', short: 'k', type: 'integer', help: 'latent factors', default: 40 },
+  { name: 'solver', type: 'string', help: 'gd, sgd or als', default: 'als' },
+  { name: 'epochs', type: 'integer', help: 'passes over the data (default: the solver\'s: gd 2000, sgd 20, als 15)' },
+  { name: 'learning-rate', type: 'number', help: 'gd and sgd step (default: the solver\'s)' },
+  { name: 'regularization', type: 'number', help: 'L2 penalty per observation (default: the solver\'s)' },
+  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases', default: true },
+  { name: 'nonnegative', type: 'boolean', help: 'keep the factors ≥ 0', default: false },
+  { name: 'backend', type: 'string', help: 'wasm or js', default: 'wasm' },
+  { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: 1 },
+];
+const OUTPUT: OptionSpec[] = [
+  { name: 'quiet', short: 'q', type: 'boolean', help: 'print nothing but errors', default: false },
+  { name: 'help', short: 'h', type: 'boolean', help: 'show this help', default: false },
+];
+
+function readingOptions(o: Parsed['options']) {
+  const columns = String(o.columns).split(',').map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+  if (columns.length !== 3) throw new UsageError(`--columns: expected three columns (user,item,rating), got ${JSON.stringify(o.columns)}`);
+  return {
+    delimiter: o.delimiter as string | undefined,
+    header: o.header as boolean | undefined,
+    columns: columns as [number | string, number | string, number | string],
+    skipBadLines: o['skip-bad-lines'] as boolean,
+  };
+}
+
+function trainingOptions(o: Parsed['options']): FactorizeOptions {
+  const options: FactorizeOptions = {
+    rank: o.rank as number, solver: o.solver as Solver, biases: o.biases as boolean, nonnegative: o.nonnegative as boolean,
+    backend: o.backend as 'wasm' | 'js', seed: o.seed as number,
+  };
+  if (o.epochs !== undefined) options.epochs = o.epochs as number;
+  if (o['learning-rate'] !== undefined) options.learningRate = o['learning-rate'] as number;
+  if (o.regularization !== undefined) options.regularization = o.regularization as number;
+  return options;
+}
+
+/** Epoch, loss, validation RMSE and ETA: redrawn in place on a terminal, a line a second otherwise. */
+function progress(total: number, quiet: boolean) {
+  const started = performance.now();
+  let lastLine = 0;
+  const tty = Boolean(process.stderr.isTTY);
+  return {
+    report({ epoch, loss, validationRmse }: { epoch: number; loss: number; validationRmse: number | undefined }) {
+      if (quiet) return;
+      const done = epoch + 1;
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = (elapsed / done) * (total - done);
+      const text = `epoch ${done}/${total}  loss ${loss.toPrecision(5)}` +
+        (validationRmse === undefined ? '' : `  test RMSE ${validationRmse.toFixed(4)}`) + `  ETA ${eta.toFixed(1)} s`;
+      if (tty) {
+        const width = 20;
+        const filled = Math.round((done / total) * width);
+        process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${text}\x1b[K`);
+        if (done === total) process.stderr.write('\n');
+      } else if (performance.now() - lastLine >= 1000 || done === total) {
+        lastLine = performance.now();
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    end() {
+      if (tty && !quiet) process.stderr.write('\n');
+    },
+  };
+}
+
+const say = (quiet: unknown, text: string) => quiet || process.stdout.write(text + '\n');
+
+const COMMANDS: Record<string, { usage: string; description: string; specs: OptionSpec[]; run(p: Parsed): Promise<void> }> = {
+  fit: {
+    usage: 'mfwasm fit <ratings> [options]',
+    description: 'Trains a model on a ratings file (CSV, TSV, space-separated, MovieLens ratings.csv/u.data, MatrixMarket .mtx),\nholding out --test-fraction of it to report test RMSE, and writes the model file.',
+    specs: [
+      ...TRAINING,
+      { name: 'test-fraction', type: 'number', help: 'fraction held out for test RMSE; 0 to train on everything', default: 0.1 },
+      { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+      { name: 'float32', type: 'boolean', help: 'store the factors in float32 (half the size)', default: false },
+      ...READING, ...OUTPUT,
+    ],
+    async run({ positional: [file], options: o }) {
+      if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
+      const { ratings, skipped, firstSkipped } = await readRatingsFile(file, readingOptions(o));
+      if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
+      const fraction = o['test-fraction'] as number;
+      const { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+      const options = trainingOptions(o);
+      const epochs = options.epochs ?? { gd: 2000, sgd: 20, als: 15 }[options.solver ?? 'als'];
+      const bar = progress(epochs, o.quiet as boolean);
+      const started = performance.now();
+      const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
+      const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), onEpoch: (r) => bar.report(r) });
+      const seconds = (performance.now() - started) / 1000;
+      await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
+      say(o.quiet, `${ratings.values.length} ratings, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
+      say(o.quiet, `train RMSE ${rmse(model, train).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      say(o.quiet, `wrote ${o.out}`);
+    },
+  },
+  predict: {
+    usage: 'mfwasm predict <model> <pairs>',
+    description: 'Prints user,item,prediction for every user,item pair of a file (ids as in the training file).',
+    specs: [...OUTPUT],
+    async run({ positional: [modelFile, pairsFile] }) {
+      if (!modelFile || !pairsFile) throw new UsageError('predict: expected a model file and a pairs file');
+      const model = await loadModel(modelFile);
+      const lines = (await readFile(pairsFile, 'utf8')).split(/\r?\n/);
+      const out: string[] = [];
+      lines.forEach((line, n) => {
+        const fields = line.trim().split(/[,\t;]|\s+/);
+        const known = (field: string) => (model.rowIds ? model.rowIds.some((id) => String(id) === field) : /^\d+$/.test(field));
+        if (line.trim() === '' || (n === 0 && !known(fields[0]))) return; // blank, or a header line
+        if (fields.length < 2) throw new RangeError(`${pairsFile}: line ${n + 1}: expected a user and an item, got ${JSON.stringify(line.slice(0, 80))}`);
+        try {
+          out.push(`${fields[0]},${fields[1]},${model.predict(key(model, fields[0], 'row'), key(model, fields[1], 'col'))}`);
+        } catch (error) {
+          throw new RangeError(`${pairsFile}: line ${n + 1}: ${(error as Error).message}`);
+        }
+      });
+      process.stdout.write(out.join('\n') + '\n');
+    },
+  },
+  recommend: {
+    usage: 'mfwasm recommend <model> --user <id> [-n 10]',
+    description: 'Prints the top items for a user that the user did not rate in training: item,score.',
+    specs: [
+      { name: 'user', short: 'u', type: 'string', help: 'the user\'s id, as in the training file' },
+      { name: 'n', short: 'n', type: 'integer', help: 'how many', default: 10 },
+      ...OUTPUT,
+    ],
+    async run({ positional: [modelFile], options: o }) {
+      if (!modelFile) throw new UsageError('recommend: which model file?');
+      if (o.user === undefined) throw new UsageError('recommend: --user is required');
+      const model = await loadModel(modelFile);
+      const top = model.recommend(key(model, o.user as string, 'row'), o.n as number);
+      process.stdout.write(top.map((r) => `${r.col},${r.score.toFixed(4)}`).join('\n') + '\n');
+    },
+  },
+  eval: {
+    usage: 'mfwasm eval <ratings> [--folds 5] [options]',
+    description: 'Cross-validates the training options on a ratings file: RMSE and MAE per fold and their mean.',
+    specs: [...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 }, ...READING, ...OUTPUT],
+    async run({ positional: [file], options: o }) {
+      if (!file) throw new UsageError('eval: which ratings file?');
+      const { ratings } = await readRatingsFile(file, readingOptions(o));
+      const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number });
+      const lines = ['fold  RMSE    MAE', ...result.folds.map((f, i) => `${String(i + 1).padStart(4)}  ${f.rmse.toFixed(4)}  ${f.mae.toFixed(4)}`), `mean  ${result.mean.rmse.toFixed(4)}  ${result.mean.mae.toFixed(4)}`];
+      process.stdout.write(lines.join('\n') + '\n');
+    },
+  },
+  impute: {
+    usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
+    description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
+    specs: [
+      { ...TRAINING[0], default: 3 }, { name: 'solver', type: 'string', help: 'gd, sgd or als', default: 'als' }, ...TRAINING.slice(2),
+      { name: 'out', short: 'o', type: 'string', help: 'file to write (default: standard output)' }, ...OUTPUT,
+    ],
+    async run({ positional: [file], options: o }) {
+      if (!file) throw new UsageError('impute: which matrix file?');
+      const X = await readDenseCsv(file);
+      const model = await factorize(X, { ...trainingOptions({ ...o, biases: o.biases }), clip: false });
+      const { rows, cols, data } = model.impute(X);
+      const text = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)).join(',')).join('\n') + '\n';
+      if (o.out) await writeAtomically(o.out as string, text);
+      else process.stdout.write(text);
+    },
+  },
+};
+
+/** A row or column as the model names it: ids as written in the file, or 0-based indices. */
+function key(model: Factorization, text: string, side: 'row' | 'col') {
+  const ids = side === 'row' ? model.rowIds : model.colIds;
+  return ids ? text : Number(text);
+}
+
+async function loadModel(path: string): Promise<Factorization> {
+  const bytes = await readFile(path);
+  try {
+    return Factorization.fromBytes(bytes);
+  } catch (error) {
+    throw new RangeError(`${path}: ${(error as Error).message.replace(/^fromBytes: /, '')}`);
+  }
+}
+
+const TOP = `mfwasm ${VERSION} — matrix factorization for ratings and missing data
+
+usage: mfwasm <command> [options]    (mfwasm <command> --help for its options)
+
+commands:
+  fit        train on a ratings file and write a model file
+  predict    predictions for user,item pairs
+  recommend  top items for a user
+  eval       cross-validated RMSE and MAE
+  impute     fill the missing cells of a dense CSV matrix
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(TOP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+  const parsed = parseArgs(rest, command.specs);
+  if (parsed.options.help) {
+    process.stdout.write(help(command.usage, command.description, command.specs));
+    return 0;
+  }
+  await command.run(parsed);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error & { code?: string; path?: string }) => {
+    // User errors get one line; a stack trace only with MFWASM_DEBUG set.
+    const message = error.code === 'ENOENT' ? `no such file: ${error.path}` : error.code === 'EACCES' ? `permission denied: ${error.path}` : error.message;
+    process.stderr.write(`mfwasm: ${message}${error instanceof UsageError ? '\n(mfwasm --help for usage)' : ''}\n`);
+    if (process.env.MFWASM_DEBUG) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

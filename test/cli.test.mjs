@@ -1,0 +1,110 @@
+// The command line as a user runs it: a spawned process, real files in a temporary folder.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Factorization } from 'mfwasm';
+import { lowRankWithMissing } from './helpers.mjs';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'mfwasm-cli-'));
+const file = (name) => join(folder, name);
+const run = (...args) => {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: folder, encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+};
+
+// Ratings with string ids, a header and an extra column, as MovieLens' ratings.csv has.
+const X = lowRankWithMissing(40, 30, 3, 0.5, 17);
+const lines = ['userId,movieId,rating,timestamp'];
+X.forEach((row, i) => row.forEach((x, j) => Number.isNaN(x) || lines.push(`user${i},movie${j},${(3 + x).toFixed(2)},0`)));
+writeFileSync(file('ratings.csv'), lines.join('\n') + '\n');
+
+test('fit → predict → recommend with the file\'s own ids', () => {
+  const fit = run('fit', 'ratings.csv', '--rank', '3', '--out', 'model.mfm', '--seed', '2');
+  assert.is(fit.code, 0, fit.err);
+  assert.match(fit.out, /\d+ ratings, 40 rows × 30 columns; 15 epochs of als in [\d.]+ s/);
+  assert.match(fit.out, /train RMSE [\d.]+, test RMSE [\d.]+ \(MAE [\d.]+\) on \d+ held out/);
+  assert.match(fit.err, /epoch 15\/15  loss [\d.e+]+  test RMSE [\d.]+/, 'plain progress lines when not a TTY');
+  const model = Factorization.fromBytes(readFileSync(file('model.mfm')));
+  assert.is(model.rank, 3);
+  writeFileSync(file('pairs.csv'), 'user,item\nuser1,movie2\nuser7,movie0\n');
+  const predict = run('predict', 'model.mfm', 'pairs.csv');
+  assert.is(predict.code, 0, predict.err);
+  assert.is(predict.out, `user1,movie2,${model.predict('user1', 'movie2')}\nuser7,movie0,${model.predict('user7', 'movie0')}\n`);
+  const recommend = run('recommend', 'model.mfm', '--user', 'user3', '-n', '4');
+  assert.is(recommend.code, 0, recommend.err);
+  assert.is(recommend.out, model.recommend('user3', 4).map((r) => `${r.col},${r.score.toFixed(4)}`).join('\n') + '\n');
+});
+
+test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV', () => {
+  const quiet = run('fit', 'ratings.csv', '--rank', '2', '--out', 'quiet.mfm', '--quiet');
+  assert.is(quiet.code, 0, quiet.err);
+  assert.is(quiet.out + quiet.err, '');
+  const evaluation = run('eval', 'ratings.csv', '--rank', '2', '--folds', '3', '--epochs', '5');
+  assert.is(evaluation.code, 0, evaluation.err);
+  assert.match(evaluation.out, /^fold  RMSE    MAE\n   1  [\d.]+  [\d.]+\n   2  [\d.]+  [\d.]+\n   3  [\d.]+  [\d.]+\nmean  [\d.]+  [\d.]+\n$/);
+  writeFileSync(file('matrix.csv'), '1,2,\n2,,6\n,6,9\n');
+  const impute = run('impute', 'matrix.csv', '--rank', '1', '--out', 'filled.csv');
+  assert.is(impute.code, 0, impute.err);
+  const filled = readFileSync(file('filled.csv'), 'utf8').trim().split('\n').map((row) => row.split(',').map(Number));
+  assert.equal([filled[0][0], filled[0][1], filled[1][0], filled[1][2], filled[2][1], filled[2][2]], [1, 2, 2, 6, 6, 9], 'observed cells kept');
+  assert.ok([filled[0][2], filled[1][1], filled[2][0]].every(Number.isFinite));
+});
+
+test('MatrixMarket and u.data files read too', () => {
+  const coordinates = lines.slice(1).map((line) => line.split(',')).map(([u, m, r]) => `${Number(u.slice(4)) + 1} ${Number(m.slice(5)) + 1} ${r}`);
+  writeFileSync(file('ratings.mtx'), `%%MatrixMarket matrix coordinate real general\n% a comment\n40 30 ${coordinates.length}\n${coordinates.join('\n')}\n`);
+  const mtx = run('fit', 'ratings.mtx', '--rank', '2', '--out', 'mtx.mfm');
+  assert.is(mtx.code, 0, mtx.err);
+  assert.match(mtx.out, /, 40 rows × 30 columns;/);
+  writeFileSync(file('u.data'), coordinates.map((line) => line.replace(/ /g, '\t') + '\t881250949').join('\n') + '\n');
+  const udata = run('fit', 'u.data', '--rank', '2', '--out', 'u.mfm');
+  assert.is(udata.code, 0, udata.err);
+  assert.match(udata.out, /, 40 rows × 30 columns;/);
+});
+
+test('--help on every command lists every option with its default; --version', () => {
+  for (const command of ['fit', 'predict', 'recommend', 'eval', 'impute']) {
+    const result = run(command, '--help');
+    assert.is(result.code, 0);
+    assert.match(result.out, new RegExp(`^usage: mfwasm ${command}`));
+  }
+  assert.match(run('fit', '--help').out, /--rank <integer>\s+latent factors \(default: 40\)/);
+  assert.is(run('--version').out.trim(), JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+});
+
+test('user errors: one line, no stack trace, non-zero exit, no partial model file', () => {
+  const cases = [
+    [['fit', 'missing.csv'], 1, /^mfwasm: no such file: missing\.csv\n$/],
+    [['fit', 'ratings.csv', '--rank', 'x'], 2, /^mfwasm: --rank: expected an integer, got "x"\n\(mfwasm --help for usage\)\n$/],
+    [['frobnicate'], 2, /^mfwasm: unknown command "frobnicate"/],
+    [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MFWM" signature\)\n$/],
+    [['recommend', 'model.mfm', '--user', 'nobody'], 1, /^mfwasm: recommend: row: no such id the string "nobody" in the training data\n$/],
+    [['fit', 'ratings.csv', '--out', join(folder, 'no-such-dir', 'model.mfm')], 1, /^mfwasm: no such file: /],
+  ];
+  for (const [args, code, pattern] of cases) {
+    const result = run(...args);
+    assert.is(result.code, code, `${args.join(' ')}: ${result.err}`);
+    assert.match(result.err.replace(/^epoch.*\n/gm, ''), pattern, args.join(' '));
+    assert.not.match(result.err, /    at /, 'no stack trace');
+  }
+  assert.ok(!readdirSync(folder).some((name) => name.includes('.tmp-')), 'no temporary file left behind');
+});
+
+test('a malformed line stops the run with its number and content, or is counted with --skip-bad-lines', () => {
+  writeFileSync(file('bad.csv'), 'user,item,rating\nu1,i1,4\nu2,i2,four\nu3,i3,5\nu1,i3,2\n');
+  const stopped = run('fit', 'bad.csv', '--rank', '1', '--out', 'bad.mfm');
+  assert.is(stopped.code, 1);
+  assert.match(stopped.err, /^mfwasm: bad\.csv: line 3: expected a row id, a column id and a number, got "u2,i2,four"\n$/);
+  assert.not.ok(existsSync(file('bad.mfm')));
+  const skipped = run('fit', 'bad.csv', '--rank', '1', '--out', 'bad.mfm', '--skip-bad-lines', '--test-fraction', '0', '--quiet');
+  assert.is(skipped.code, 0, skipped.err);
+  assert.match(skipped.err, /^mfwasm: skipped 1 malformed line \(first: line 3: "u2,i2,four"\)\n$/);
+});
+
+test.after(() => rmSync(folder, { recursive: true, force: true }));
+test.run();
