@@ -47,22 +47,32 @@ class IdIndex {
 
   of(id: Key): number {
     const number = canonicalInteger(id);
-    if (number >= 0 && number < TABLE_LIMIT) {
-      if (number >= this.#table.length) {
-        let size = this.#table.length;
-        while (size <= number) size *= 2;
-        const grown = new Int32Array(size).fill(-1);
-        grown.set(this.#table);
-        this.#table = grown;
-      }
-      let index = this.#table[number];
-      if (index < 0) {
-        index = this.ids.length;
-        this.#table[number] = index;
-        this.ids.push(id);
-      }
-      return index;
+    if (number < 0 || number >= TABLE_LIMIT) return this.#ofText(id);
+    const index = this.indexOfInteger(number);
+    return index >= 0 ? index : this.addInteger(number, id);
+  }
+
+  /** The index of a plain-integer id below TABLE_LIMIT, or −1 if it has not been seen. */
+  indexOfInteger(number: number): number {
+    return number < this.#table.length ? this.#table[number] : -1;
+  }
+
+  /** Adds a plain-integer id below TABLE_LIMIT (`id` as written); returns its index. */
+  addInteger(number: number, id: Key): number {
+    if (number >= this.#table.length) {
+      let size = this.#table.length;
+      while (size <= number) size *= 2;
+      const grown = new Int32Array(size).fill(-1);
+      grown.set(this.#table);
+      this.#table = grown;
     }
+    const index = this.ids.length;
+    this.#table[number] = index;
+    this.ids.push(id);
+    return index;
+  }
+
+  #ofText(id: Key): number {
     const key = String(id);
     let index = this.#others.get(key);
     if (index === undefined) {
@@ -144,14 +154,34 @@ class Growing<T extends Int32Array | Float64Array> {
   }
 }
 
+const decoder = new TextDecoder();
+const SPACE = 32;
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const COLON = 58;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /**
- * Reads ratings a line at a time — the one parser behind parseRatings() and the command line's streaming
- * reader — into growing typed arrays, assigning indices to ids as they first appear.
+ * Reads ratings from bytes, a chunk at a time — the one parser behind parseRatings() and the command
+ * line's streaming reader. Lines are split and fields found on the bytes themselves, plain-integer ids
+ * and plain decimals are read without making strings (Number() and the id maps only see the rest), and
+ * values land in growing typed arrays: millions of lines are mostly this loop.
  */
 export class RatingsReader {
   readonly #options: TextOptions;
-  #delimiter: string | RegExp | undefined;
+  /** -1: runs of blanks; otherwise the delimiter's first byte (with #double for '::'). */
+  #delimiter = -2;
+  #double = false;
   #positions: [number, number, number] | undefined;
+  #rowAt = 0;
+  #colAt = 1;
+  #valueAt = 2;
+  #fieldCount = 0;
+  readonly #starts = new Int32Array(64);
+  readonly #ends = new Int32Array(64);
+  #pending: Uint8Array | undefined;
+  #lineNumber = 0;
   readonly #rows = new IdIndex();
   readonly #cols = new IdIndex();
   readonly #rowIndices = new Growing(new Int32Array(1024));
@@ -161,83 +191,41 @@ export class RatingsReader {
   skipped = 0;
   /** The first one passed over, for the report. */
   firstSkipped: { line: number; text: string } | undefined;
+  /** Lines beginning with this are comments (MatrixMarket's '%'). */
+  readonly #comment: number;
+  /** Non-comment lines to pass over before the data (MatrixMarket's size line). */
+  #preamble: number;
 
-  constructor(options: TextOptions = {}) {
+  constructor(options: TextOptions & { comment?: string; preamble?: number } = {}) {
     this.#options = options;
+    this.#comment = options.comment ? options.comment.charCodeAt(0) : -1;
+    this.#preamble = options.preamble ?? 0;
   }
 
-  /** Takes line number `n` (1-based, for messages). */
-  line(text: string, n: number): void {
-    const trimmed = text.trim();
-    if (trimmed === '') return;
-    if (!this.#positions) {
-      this.#delimiter = this.#options.delimiter ?? detectDelimiter(trimmed);
-      const fields = trimmed.split(this.#delimiter);
-      const header = this.#options.header ?? (fields.length >= 3 && !Number.isFinite(Number(fields[2])));
-      const names = header ? fields.map((f) => f.trim()) : [];
-      const position = (column: number | string | undefined, fallback: number) => {
-        if (column === undefined) return fallback;
-        if (typeof column === 'number') return column;
-        const at = names.indexOf(column);
-        if (at < 0) throw new RangeError(`options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
-        return at;
-      };
-      const columns = this.#options.columns ?? [];
-      this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
-      if (header) return;
-    }
-    const [rowAt, colAt, valueAt] = this.#positions;
-    const fields = this.#split(trimmed, Math.max(rowAt, colAt, valueAt) + 1);
-    const row = fields[rowAt];
-    const col = fields[colAt];
-    const raw = fields[valueAt];
-    const value = Number(raw);
-    if (!row || !col || !raw || !Number.isFinite(value)) {
-      if (this.#options.skipBadLines) {
-        this.skipped++;
-        this.firstSkipped ??= { line: n, text };
-        return;
-      }
-      throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
-    }
-    this.#rowIndices.push(this.#rows.of(row));
-    this.#colIndices.push(this.#cols.of(col));
-    this.#values.push(value);
-  }
-
-  readonly #fields: string[] = [];
-
-  /**
-   * The first `count` fields of a line, trimmed. A hand-written scan rather than String.split: this is
-   * the hot loop of reading millions of lines (a space delimiter means runs of blanks).
-   */
-  #split(text: string, count: number): string[] {
-    const fields = this.#fields;
-    fields.length = 0;
-    const delimiter = this.#delimiter!;
-    if (typeof delimiter !== 'string') {
-      let start = 0;
-      while (fields.length < count && start < text.length) {
-        let end = text.indexOf(' ', start);
-        if (end < 0) end = text.length;
-        fields.push(text.slice(start, end));
-        start = end + 1;
-        while (text.charCodeAt(start) === 32) start++;
-      }
-      return fields;
+  /** Takes the next bytes of the file; a line may span chunks. */
+  feed(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.#pending) {
+      bytes = new Uint8Array(this.#pending.length + chunk.length);
+      bytes.set(this.#pending);
+      bytes.set(chunk, this.#pending.length);
+      this.#pending = undefined;
     }
     let start = 0;
-    while (fields.length < count) {
-      const end = text.indexOf(delimiter, start);
-      fields.push((end < 0 ? text.slice(start) : text.slice(start, end)).trim());
-      if (end < 0) break;
-      start = end + delimiter.length;
+    for (let end = bytes.indexOf(NEWLINE, start); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+      this.#line(bytes, start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
+      start = end + 1;
     }
-    return fields;
+    if (start < bytes.length) this.#pending = bytes.slice(start);
   }
 
-  /** The ratings read so far. */
+  /** The ratings read; call after the last chunk. */
   ratings(): Ratings {
+    if (this.#pending) {
+      const last = this.#pending;
+      this.#pending = undefined;
+      this.#line(last, 0, last.length);
+    }
     if (this.#values.length === 0) throw new RangeError('expected at least one rating, got none');
     return {
       rows: this.#rows.ids.length,
@@ -249,6 +237,137 @@ export class RatingsReader {
       colIds: this.#cols.ids,
     };
   }
+
+  #line(bytes: Uint8Array, start: number, end: number): void {
+    const n = ++this.#lineNumber;
+    while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
+    while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+    if (start === end || bytes[start] === this.#comment) return;
+    if (this.#preamble > 0) {
+      this.#preamble--;
+      return;
+    }
+    if (!this.#positions && this.#firstLine(decoder.decode(bytes.subarray(start, end)))) return;
+    const rowAt = this.#rowAt;
+    const colAt = this.#colAt;
+    const valueAt = this.#valueAt;
+    const found = this.#split(bytes, start, end);
+    const value = found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : NaN;
+    if (found < this.#fieldCount || this.#starts[rowAt] === this.#ends[rowAt] || this.#starts[colAt] === this.#ends[colAt] || value !== value || value === Infinity || value === -Infinity) {
+      const text = decoder.decode(bytes.subarray(start, end));
+      if (this.#options.skipBadLines) {
+        this.skipped++;
+        this.firstSkipped ??= { line: n, text };
+        return;
+      }
+      throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    this.#rowIndices.push(this.#id(this.#rows, bytes, this.#starts[rowAt], this.#ends[rowAt]));
+    this.#colIndices.push(this.#id(this.#cols, bytes, this.#starts[colAt], this.#ends[colAt]));
+    this.#values.push(value);
+  }
+
+  /** Settles the delimiter, the header and the columns; true when the line was the header. */
+  #firstLine(text: string): boolean {
+    const delimiter = this.#options.delimiter ?? detectDelimiter(text);
+    if (typeof delimiter === 'string' && (delimiter.length === 0 || delimiter.length > 2 || delimiter.charCodeAt(0) > 127 || (delimiter.length === 2 && delimiter !== '::'))) {
+      throw new RangeError(`options.delimiter: expected one ASCII character or '::', got ${describe(delimiter)}`);
+    }
+    this.#delimiter = typeof delimiter === 'string' && delimiter !== ' ' ? delimiter.charCodeAt(0) : -1;
+    this.#double = delimiter === '::';
+    const fields = text.split(delimiter).map((field) => field.trim());
+    const header = this.#options.header ?? (fields.length >= 3 && !Number.isFinite(Number(fields[2])));
+    const names = header ? fields : [];
+    const position = (column: number | string | undefined, fallback: number) => {
+      if (column === undefined) return fallback;
+      if (typeof column === 'number') return column;
+      const at = names.indexOf(column);
+      if (at < 0) throw new RangeError(`options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
+      return at;
+    };
+    const columns = this.#options.columns ?? [];
+    this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
+    [this.#rowAt, this.#colAt, this.#valueAt] = this.#positions;
+    this.#fieldCount = Math.max(...this.#positions) + 1;
+    if (this.#fieldCount > this.#starts.length) throw new RangeError(`options.columns: expected positions below ${this.#starts.length}`);
+    return header;
+  }
+
+  /** Finds the first fields' [start, end) on the line, blanks trimmed; returns how many it found. */
+  #split(bytes: Uint8Array, start: number, end: number): number {
+    const starts = this.#starts;
+    const ends = this.#ends;
+    const wanted = this.#fieldCount;
+    const delimiter = this.#delimiter;
+    let found = 0;
+    let at = start;
+    while (found < wanted) {
+      let stop = at;
+      if (delimiter < 0) {
+        while (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) stop++;
+      } else {
+        while (stop < end && !(bytes[stop] === delimiter && (!this.#double || bytes[stop + 1] === COLON))) stop++;
+      }
+      let s = at;
+      let e = stop;
+      while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
+      while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
+      starts[found] = s;
+      ends[found] = e;
+      found++;
+      if (stop >= end) break;
+      at = stop + (this.#double ? 2 : 1);
+      if (delimiter < 0) while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+    }
+    return found;
+  }
+
+  /** A plain decimal (-?digits[.digits], at most 15 digits) exactly as Number() reads it; otherwise Number(). */
+  #number(bytes: Uint8Array, start: number, end: number): number {
+    let i = start;
+    const negative = bytes[i] === 45;
+    if (negative || bytes[i] === 43) i++;
+    let mantissa = 0;
+    let digits = 0;
+    let scale = 0;
+    let point = false;
+    for (; i < end; i++) {
+      const c = bytes[i];
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        if (point) scale++;
+      } else if (c === 46 && !point) point = true;
+      else break;
+    }
+    // Both exact below 2^53 and 10^22, so one correctly rounded division gives Number()'s answer.
+    if (i === end && digits > 0 && digits <= 15 && scale <= 22) {
+      const value = scale ? mantissa / POWERS_OF_TEN[scale] : mantissa;
+      return negative ? -value : value;
+    }
+    const text = decoder.decode(bytes.subarray(start, end));
+    return text === '' ? NaN : Number(text);
+  }
+
+  /** The index of the id at [start, end): integers without making a string, text through the id map. */
+  #id(index: IdIndex, bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    // Up to 7 digits: below TABLE_LIMIT (2^24), so the table holds it.
+    if (length <= 7 && (length === 1 || bytes[start] !== 48)) {
+      let number = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const digit = bytes[i] - 48;
+        if (digit < 0 || digit > 9) break;
+        number = number * 10 + digit;
+      }
+      if (i === end) {
+        const known = index.indexOfInteger(number);
+        return known >= 0 ? known : index.addInteger(number, decoder.decode(bytes.subarray(start, end)));
+      }
+    }
+    return index.of(decoder.decode(bytes.subarray(start, end)));
+  }
 }
 
 /**
@@ -259,7 +378,7 @@ export function parseRatings(text: string, options: TextOptions = {}): Ratings {
   if (typeof text !== 'string') throw new TypeError(`parseRatings: expected text, got ${describe(text)}`);
   const reader = new RatingsReader(options);
   try {
-    text.split(/\r?\n/).forEach((line, n) => reader.line(line, n + 1));
+    reader.feed(new TextEncoder().encode(text));
     return reader.ratings();
   } catch (error) {
     (error as Error).message = `parseRatings: ${(error as Error).message}`;

@@ -1,53 +1,43 @@
 // Files for the command line: ratings read as a stream (never the whole text in memory), MatrixMarket
 // coordinate files, dense CSV matrices, and writes that never leave a partial file behind.
 import { createReadStream } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { RatingsReader, type Ratings, type TextOptions } from '../ids.js';
 
-/** Calls `onLine(text, lineNumber)` for every line of a file, reading it in chunks. */
-async function eachLine(path: string, onLine: (text: string, n: number) => void): Promise<void> {
-  let rest = '';
-  let n = 0;
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      onLine(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end), ++n);
-      start = end + 1;
-    }
-    rest = text.slice(start);
-  }
-  if (rest !== '') onLine(rest, ++n);
+/** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
+async function feed(path: string, reader: RatingsReader): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) reader.feed(chunk as Uint8Array);
 }
 
-/** A MatrixMarket coordinate file (1-based indices; ids are the indices as written). */
-async function readMatrixMarket(path: string, reader: RatingsReader): Promise<void> {
-  let size: number[] | undefined;
-  await eachLine(path, (text, n) => {
-    if (n === 1) {
-      if (!/^%%MatrixMarket\s+matrix\s+coordinate\s+(real|integer)/i.test(text)) {
-        throw new RangeError(`line 1: expected a MatrixMarket coordinate header of a real or integer matrix, got ${JSON.stringify(text.slice(0, 80))}`);
-      }
-      return;
-    }
-    if (text.startsWith('%') || text.trim() === '') return;
-    if (!size) {
-      size = text.trim().split(/\s+/).map(Number);
-      return;
-    }
-    reader.line(text, n);
-  });
-}
-
-/** Ratings from a delimited or MatrixMarket file, with the line of any malformed entry. */
-export async function readRatingsFile(path: string, options: TextOptions): Promise<{ ratings: Ratings; skipped: number; firstSkipped?: { line: number; text: string } }> {
-  const reader = new RatingsReader(path.endsWith('.mtx') ? { ...options, delimiter: ' ', header: false } : options);
+/** The first line of a file (to recognise MatrixMarket's header). */
+async function firstLine(path: string): Promise<string> {
+  const handle = await open(path);
   try {
-    if (path.endsWith('.mtx')) await readMatrixMarket(path, reader);
-    else await eachLine(path, (text, n) => reader.line(text, n));
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0];
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Ratings from a delimited or MatrixMarket (.mtx: 1-based indices, kept as ids) file. */
+export async function readRatingsFile(path: string, options: TextOptions): Promise<{ ratings: Ratings; skipped: number; firstSkipped?: { line: number; text: string } }> {
+  try {
+    let reader: RatingsReader;
+    if (path.endsWith('.mtx')) {
+      const header = await firstLine(path);
+      if (!/^%%MatrixMarket\s+matrix\s+coordinate\s+(real|integer)/i.test(header)) {
+        throw new RangeError(`line 1: expected a MatrixMarket coordinate header of a real or integer matrix, got ${JSON.stringify(header.slice(0, 80))}`);
+      }
+      // '%' lines are comments; the first other line is the size.
+      reader = new RatingsReader({ ...options, delimiter: ' ', header: false, comment: '%', preamble: 1 });
+    } else {
+      reader = new RatingsReader(options);
+    }
+    await feed(path, reader);
     return { ratings: reader.ratings(), skipped: reader.skipped, firstSkipped: reader.firstSkipped };
   } catch (error) {
-    (error as Error).message = `${path}: ${(error as Error).message}`;
+    if ((error as { code?: string }).code === undefined) (error as Error).message = `${path}: ${(error as Error).message}`;
     throw error;
   }
 }
