@@ -9,7 +9,7 @@
 // computes the residual of the current factors (hence their loss) and W's gradient; the next epoch
 // applies that gradient (update.ts stepRows) and then denseStepH.
 //
-// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual N, gradientW M×rank, gradientH rank×N.
+// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N, gradientW M×rank, gradientH rank×N.
 
 import { stepColumns } from "./update";
 import { axpy, dot, dot2, zero } from "./vector";
@@ -115,9 +115,26 @@ export function denseStepH(
 ): void {
   const rowBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
-  // Every row's residual is taken against the old H: accumulate all of them, then step.
+  // Every row's residual is taken against the old H: accumulate all of them, then step. Four rows at a
+  // time: each gradient entry is loaded and stored once per four rows instead of once per row, and still
+  // receives w_ik·r_ij in row order, as the one-row-at-a-time twin adds them.
   zero(gradientH, rank * cols);
-  for (let i = 0; i < rows; i++) {
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const w0 = w + <usize>i * rankBytes;
+    for (let b = 0; b < 4; b++) {
+      residualRow(x + <usize>(i + b) * rowBytes, w0 + <usize>b * rankBytes, h, residual + <usize>b * rowBytes, cols, rank);
+    }
+    for (let k = 0; k < rank; k++) {
+      const offsetK = <usize>k << 3;
+      accumulate4(
+        gradientH + <usize>k * rowBytes, residual, rowBytes, cols,
+        load<f64>(w0 + offsetK), load<f64>(w0 + rankBytes + offsetK),
+        load<f64>(w0 + 2 * rankBytes + offsetK), load<f64>(w0 + 3 * rankBytes + offsetK),
+      );
+    }
+  }
+  for (; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
     residualRow(x + <usize>i * rowBytes, wi, h, residual, cols, rank);
     for (let k = 0; k < rank; k++) {
@@ -125,4 +142,33 @@ export function denseStepH(
     }
   }
   stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate);
+}
+
+/** g[j] = (((g[j] + a0·r0[j]) + a1·r1[j]) + a2·r2[j]) + a3·r3[j], for four residual rows `stride` apart. */
+function accumulate4(g: usize, r: usize, stride: usize, n: i32, a0: f64, a1: f64, a2: f64, a3: f64): void {
+  const v0 = f64x2.splat(a0);
+  const v1 = f64x2.splat(a1);
+  const v2 = f64x2.splat(a2);
+  const v3 = f64x2.splat(a3);
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const offset = <usize>j << 3;
+    const rj = r + offset;
+    let acc = v128.load(g + offset);
+    acc = f64x2.add(acc, f64x2.mul(v0, v128.load(rj)));
+    acc = f64x2.add(acc, f64x2.mul(v1, v128.load(rj + stride)));
+    acc = f64x2.add(acc, f64x2.mul(v2, v128.load(rj + 2 * stride)));
+    acc = f64x2.add(acc, f64x2.mul(v3, v128.load(rj + 3 * stride)));
+    v128.store(g + offset, acc);
+  }
+  if (j < n) {
+    const offset = <usize>j << 3;
+    const rj = r + offset;
+    let acc = load<f64>(g + offset);
+    acc += a0 * load<f64>(rj);
+    acc += a1 * load<f64>(rj + stride);
+    acc += a2 * load<f64>(rj + 2 * stride);
+    acc += a3 * load<f64>(rj + 3 * stride);
+    store<f64>(g + offset, acc);
+  }
 }
