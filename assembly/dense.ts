@@ -111,7 +111,7 @@ export function denseGradientW(
 /** H's half-epoch: with the current (new) W, gradientH = Wᵀ·(M⊙(X−WH)), then H steps. */
 export function denseStepH(
   x: usize, w: usize, h: usize, residual: usize, gradientH: usize, colCounts: usize, hParams: usize,
-  rows: i32, cols: i32, rank: i32, learningRate: f64,
+  rows: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
   const rowBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
@@ -141,7 +141,7 @@ export function denseStepH(
       axpy(gradientH + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
     }
   }
-  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate);
+  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
 }
 
 /** g[j] = (((g[j] + a0·r0[j]) + a1·r1[j]) + a2·r2[j]) + a3·r3[j], for four residual rows `stride` apart. */

@@ -36,7 +36,7 @@ export function sparseGradientW(
 /** H's half-epoch against the current (new) W. */
 export function sparseStepH(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientH: usize,
-  colCounts: usize, hParams: usize, rows: i32, cols: i32, rank: i32, learningRate: f64,
+  colCounts: usize, hParams: usize, rows: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
   const rankBytes = <usize>rank << 3;
   zero(gradientH, cols * rank);
@@ -49,5 +49,5 @@ export function sparseStepH(
       axpy(gradientH + j * rankBytes, r, wi, rank);
     }
   }
-  stepRows(ht, gradientH, colCounts, hParams, cols, rank, learningRate);
+  stepRows(ht, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
 }

@@ -6,6 +6,8 @@
 // row observed `count` times is count·Σ_k (½·l2[k]·v² + l1[k]·|v|): regularization per observation,
 // as LIBMF and Spark's ALS weight it, so one λ means the same in every solver.
 
+import { axpy } from "./vector";
+
 /**
  * value + η·step·(gradient − l2·count·value), then the L1 proximal step and the lower bound.
  * `gradient` is the descent direction of the data term (R·Hᵀ for W). With step 1 and no
@@ -27,8 +29,16 @@ export function updated(value: f64, gradient: f64, count: f64, eta: f64, params:
   return next < low ? low : next;
 }
 
-/** Updates an n×rank row-major factor from its n×rank gradient; row i counts counts[i] observations. */
-export function stepRows(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64): void {
+/**
+ * Updates an n×rank row-major factor from its n×rank gradient; row i counts counts[i] observations.
+ * `plain` (every step 1, no penalty, no bound: the seed's case) is one SIMD axpy, which gives exactly what
+ * updated() gives then: value + η·(gradient − 0) = value + η·gradient.
+ */
+export function stepRows(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64, plain: bool): void {
+  if (plain) {
+    axpy(factor, eta, gradient, n * rank);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const count = load<f64>(counts + (<usize>i << 3));
     const row = <usize>i * rank;
@@ -40,7 +50,11 @@ export function stepRows(factor: usize, gradient: usize, counts: usize, params: 
 }
 
 /** The same for a factor stored transposed, rank×n (the dense kernel's H). */
-export function stepColumns(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64): void {
+export function stepColumns(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64, plain: bool): void {
+  if (plain) {
+    axpy(factor, eta, gradient, n * rank);
+    return;
+  }
   for (let k = 0; k < rank; k++) {
     const row = <usize>k * n;
     for (let j = 0; j < n; j++) {

@@ -64,6 +64,7 @@ export function runSpec(settings: Settings, problem: Problem, latent: Factors, o
     wParams,
     hParams,
     penalized: [regularization.W, regularization.H, biases ? regularization.bias : 0, l1.W, l1.H].some((v) => v > 0),
+    plain: !biases && !nonnegative && [regularization.W, regularization.H, l1.W, l1.H].every((v) => v === 0),
     ...counts(problem),
     learningRate: settings.learningRate,
     adaptive: settings.adaptive,

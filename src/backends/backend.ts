@@ -41,6 +41,8 @@ export interface RunSpec {
   hParams: Float64Array;
   /** Whether any L2 or L1 penalty is set; without one the penalty pass is skipped (it would add 0). */
   penalized: boolean;
+  /** gd: every step 1, no penalty, no bound (the seed's case): the update is a plain axpy. */
+  plain: boolean;
   /** Observations per row and per column, as f64. */
   rowCounts: Float64Array;
   colCounts: Float64Array;

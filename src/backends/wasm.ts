@@ -48,7 +48,8 @@ function layOut(k: Kernels, spec: RunSpec): Run {
       ? k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0)
       : 0;
 
-  const stepW = () => k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate);
+  const plain = spec.plain ? 1 : 0;
+  const stepW = () => k.stepRows(at.w, at.gradientW, at.rowCounts, at.wParams, rows, rank, learningRate, plain);
   if (spec.solver === 'gd' && problem.layout === 'dense') {
     f64(k, at.x, rows * cols).set(problem.values);
     f64(k, at.h, rank * cols).set(spec.initial.H);
@@ -56,7 +57,7 @@ function layOut(k: Kernels, spec: RunSpec): Run {
       () => k.denseGradientW(at.x, at.w, at.h, at.residual, at.gradientW, rows, cols, rank) + penalties(at.h, true),
       () => {
         stepW();
-        k.denseStepH(at.x, at.w, at.h, at.residual, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
+        k.denseStepH(at.x, at.w, at.h, at.residual, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate, plain);
       },
       () => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.h, rank * cols), hTransposed: false }),
       () => giveBack(k),
@@ -75,7 +76,7 @@ function layOut(k: Kernels, spec: RunSpec): Run {
       () => k.sparseGradientW(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientW, rows, rank) + penalties(at.ht, false),
       () => {
         stepW();
-        k.sparseStepH(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate);
+        k.sparseStepH(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientH, at.colCounts, at.hParams, rows, cols, rank, learningRate, plain);
       },
       view,
       close,

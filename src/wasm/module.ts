@@ -14,14 +14,14 @@ export type Kernels = {
   denseGradientW(x: number, w: number, h: number, residual: number, gradientW: number, rows: number, cols: number, rank: number): number;
   denseStepH(
     x: number, w: number, h: number, residual: number, gradientH: number, colCounts: number, hParams: number,
-    rows: number, cols: number, rank: number, learningRate: number,
+    rows: number, cols: number, rank: number, learningRate: number, plain: number,
   ): void;
   sparseGradientW(
     rowStart: number, colIndex: number, values: number, w: number, ht: number, gradientW: number, rows: number, rank: number,
   ): number;
   sparseStepH(
     rowStart: number, colIndex: number, values: number, w: number, ht: number, gradientH: number,
-    colCounts: number, hParams: number, rows: number, cols: number, rank: number, learningRate: number,
+    colCounts: number, hParams: number, rows: number, cols: number, rank: number, learningRate: number, plain: number,
   ): void;
   sgdEpoch(
     order: number, rowOf: number, colOf: number, values: number, count: number, w: number, ht: number,
@@ -32,7 +32,7 @@ export type Kernels = {
     start: number, index: number, values: number, counts: number, fixed: number, solved: number, params: number,
     n: number, rank: number, gram: number, rhs: number, coordinateDescent: number,
   ): void;
-  stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number): void;
+  stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number, plain: number): void;
   penalty(factor: number, counts: number, params: number, n: number, rank: number, transposed: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
 };

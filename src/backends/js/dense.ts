@@ -50,11 +50,12 @@ export function denseGradientW(
 export function denseStepH(
   x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientH: Float64Array,
   colCounts: Float64Array, hParams: Float64Array, rows: number, cols: number, rank: number, learningRate: number,
+  plain: boolean,
 ): void {
   gradientH.fill(0, 0, rank * cols);
   for (let i = 0; i < rows; i++) {
     residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
     for (let k = 0; k < rank; k++) axpy(gradientH, k * cols, w[i * rank + k], residual, 0, cols);
   }
-  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate);
+  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
 }

@@ -18,7 +18,7 @@ function start(spec: RunSpec): Run {
 
   if (spec.solver === 'gd') {
     const gradientW = new Float64Array(rows * rank);
-    const stepW = () => stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate);
+    const stepW = () => stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate, spec.plain);
     if (problem.layout === 'dense') {
       const h = Float64Array.from(spec.initial.H);
       const residual = new Float64Array(cols);
@@ -27,7 +27,7 @@ function start(spec: RunSpec): Run {
         () => denseGradientW(problem.values, w, h, residual, gradientW, rows, cols, rank) + penalties(h, true),
         () => {
           stepW();
-          denseStepH(problem.values, w, h, residual, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
+          denseStepH(problem.values, w, h, residual, gradientH, colCounts, hParams, rows, cols, rank, learningRate, spec.plain);
         },
         () => ({ W: w, H: h, hTransposed: false }),
         () => {},
@@ -40,7 +40,7 @@ function start(spec: RunSpec): Run {
       () => sparseGradientW(rowStart, colIndex, values, w, ht, gradientW, rows, rank) + penalties(ht, false),
       () => {
         stepW();
-        sparseStepH(rowStart, colIndex, values, w, ht, gradientH, colCounts, hParams, rows, cols, rank, learningRate);
+        sparseStepH(rowStart, colIndex, values, w, ht, gradientH, colCounts, hParams, rows, cols, rank, learningRate, spec.plain);
       },
       () => ({ W: w, H: ht, hTransposed: true }),
       () => {},

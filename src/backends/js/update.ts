@@ -1,5 +1,6 @@
 // Pure-TypeScript twin of assembly/update.ts: same formulas, same order of operations.
 // A parameter block is step[rank], l2[rank], l1[rank], low[rank].
+import { axpy } from './vector.js';
 
 export function updated(
   value: number, gradient: number, count: number, eta: number, params: Float64Array, k: number, rank: number,
@@ -17,7 +18,9 @@ export function updated(
 
 export function stepRows(
   factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, eta: number,
+  plain: boolean,
 ): void {
+  if (plain) return axpy(factor, 0, eta, gradient, 0, n * rank);
   for (let i = 0; i < n; i++) {
     const count = counts[i];
     for (let k = 0, at = i * rank; k < rank; k++, at++) {
@@ -28,7 +31,9 @@ export function stepRows(
 
 export function stepColumns(
   factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, eta: number,
+  plain: boolean,
 ): void {
+  if (plain) return axpy(factor, 0, eta, gradient, 0, n * rank);
   for (let k = 0; k < rank; k++) {
     for (let j = 0, at = k * n; j < n; j++, at++) {
       factor[at] = updated(factor[at], gradient[at], counts[j], eta, params, k, rank);
