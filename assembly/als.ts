@@ -25,11 +25,23 @@ export function alsHalf(
 ): void {
   const rankBytes = <usize>rank << 3;
   const block = <usize>rank << 3;
+  // The observation-space solve needs every trainable coordinate penalised (its D must be invertible).
+  let trainable = 0;
+  let invertible = true;
+  for (let a = 0; a < rank; a++) {
+    if (load<f64>(params + (<usize>a << 3)) == 0) continue;
+    trainable++;
+    if (!(load<f64>(params + block + (<usize>a << 3)) > 0)) invertible = false;
+  }
   for (let i = 0; i < n; i++) {
     const first = load<i32>(start + (<usize>i << 2));
     const end = load<i32>(start + (<usize>(i + 1) << 2));
     // A row with no observations keeps its factors: predictions fall back to the mean and biases.
     if (first == end) continue;
+    if (!coordinateDescent && invertible && end - first < trainable) {
+      solveFewObserved(first, end, index, values, fixed, solved + <usize>i * rankBytes, params, load<f64>(counts + (<usize>i << 3)), rank, gram, rhs);
+      continue;
+    }
     memory.fill(gram, 0, <usize>rank * rankBytes);
     memory.fill(rhs, 0, rankBytes);
     for (let p = first; p < end; p++) {
@@ -61,6 +73,50 @@ export function alsHalf(
     }
     if (coordinateDescent) descend(gram, rhs, w, params, count, rank);
     else choleskySolve(gram, rhs, w, rank);
+  }
+}
+
+/**
+ * The same solve for a row with fewer observations (m) than trainable coordinates, in observation space
+ * (Woodbury): with D = count·diag(l2) over the trainable coordinates and F their m×T features,
+ * w = D⁻¹Fᵀz where (I + F·D⁻¹·Fᵀ)·z = y − (the frozen coordinates' part). An m×m solve instead of T×T:
+ * on rating data most columns have a handful of observations.
+ */
+function solveFewObserved(
+  first: i32, end: i32, index: usize, values: usize, fixed: usize, w: usize, params: usize, count: f64,
+  rank: i32, system: usize, z: usize,
+): void {
+  const rankBytes = <usize>rank << 3;
+  const block = <usize>rank << 3;
+  const m = end - first;
+  const mBytes = <usize>m << 3;
+  for (let p = 0; p < m; p++) {
+    const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes;
+    let y = load<f64>(values + (<usize>(first + p) << 3));
+    for (let a = 0; a < rank; a++) {
+      if (load<f64>(params + (<usize>a << 3)) == 0) y -= load<f64>(f + (<usize>a << 3)) * load<f64>(w + (<usize>a << 3));
+    }
+    store<f64>(z + (<usize>p << 3), y);
+    for (let q = 0; q <= p; q++) {
+      const g = fixed + <usize>load<i32>(index + (<usize>(first + q) << 2)) * rankBytes;
+      let sum = p == q ? 1.0 : 0.0;
+      for (let a = 0; a < rank; a++) {
+        const offset = <usize>a << 3;
+        if (load<f64>(params + offset) == 0) continue;
+        sum += load<f64>(f + offset) * (load<f64>(g + offset) / (load<f64>(params + block + offset) * count));
+      }
+      store<f64>(system + <usize>p * mBytes + (<usize>q << 3), sum);
+    }
+  }
+  choleskySolve(system, z, z, m);
+  for (let a = 0; a < rank; a++) {
+    const offset = <usize>a << 3;
+    if (load<f64>(params + offset) == 0) continue;
+    let sum = 0.0;
+    for (let p = 0; p < m; p++) {
+      sum += load<f64>(fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes + offset) * load<f64>(z + (<usize>p << 3));
+    }
+    store<f64>(w + offset, sum / (load<f64>(params + block + offset) * count));
   }
 }
 

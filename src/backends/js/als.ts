@@ -10,10 +10,21 @@ export function alsHalf(
   solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
   coordinateDescent: boolean,
 ): void {
+  let trainable = 0;
+  let invertible = true;
+  for (let a = 0; a < rank; a++) {
+    if (params[a] === 0) continue;
+    trainable++;
+    if (!(params[rank + a] > 0)) invertible = false;
+  }
   for (let i = 0; i < n; i++) {
     const first = start[i];
     const end = start[i + 1];
     if (first === end) continue;
+    if (!coordinateDescent && invertible && end - first < trainable) {
+      solveFewObserved(first, end, index, values, fixed, solved, i * rank, params, counts[i], rank, gram, rhs);
+      continue;
+    }
     gram.fill(0, 0, rank * rank);
     rhs.fill(0, 0, rank);
     for (let p = first; p < end; p++) {
@@ -37,6 +48,35 @@ export function alsHalf(
     }
     if (coordinateDescent) descend(gram, rhs, solved, w, params, count, rank);
     else choleskySolve(gram, rhs, solved, w, rank);
+  }
+}
+
+function solveFewObserved(
+  first: number, end: number, index: Int32Array, values: Float64Array, fixed: Float64Array, w: Float64Array, wAt: number,
+  params: Float64Array, count: number, rank: number, system: Float64Array, z: Float64Array,
+): void {
+  const m = end - first;
+  for (let p = 0; p < m; p++) {
+    const f = index[first + p] * rank;
+    let y = values[first + p];
+    for (let a = 0; a < rank; a++) if (params[a] === 0) y -= fixed[f + a] * w[wAt + a];
+    z[p] = y;
+    for (let q = 0; q <= p; q++) {
+      const g = index[first + q] * rank;
+      let sum = p === q ? 1 : 0;
+      for (let a = 0; a < rank; a++) {
+        if (params[a] === 0) continue;
+        sum += fixed[f + a] * (fixed[g + a] / (params[rank + a] * count));
+      }
+      system[p * m + q] = sum;
+    }
+  }
+  choleskySolve(system, z, z, 0, m);
+  for (let a = 0; a < rank; a++) {
+    if (params[a] === 0) continue;
+    let sum = 0;
+    for (let p = 0; p < m; p++) sum += fixed[index[first + p] * rank + a] * z[p];
+    w[wAt + a] = sum / (params[rank + a] * count);
   }
 }
 
