@@ -249,12 +249,16 @@ export class Factorization {
   /**
    * Keeps the column factors resident in a WebAssembly instance of the model's own, so that recommend()
    * scores every column with SIMD kernels (otherwise it uses the pure-JS scorer). The instance holds
-   * 8·cols·(rank + 2) bytes until release().
+   * 8·cols·width bytes (4 with precision 'float32', which halves what each call streams; scores then
+   * carry the factors' float32 rounding, about 1e-7 relative) until release().
    */
-  async prepareServing({ backend = 'wasm' }: { backend?: BackendName } = {}): Promise<this> {
+  async prepareServing({ backend = 'wasm', precision = 'float64' }: { backend?: BackendName; precision?: 'float64' | 'float32' } = {}): Promise<this> {
     const chosen = backends[backend];
     if (!chosen) throw new RangeError(`prepareServing: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
-    const scorer = await chosen.scorer(this.#p.H, this.#p.cols, this.#p.width);
+    if (precision !== 'float64' && precision !== 'float32') {
+      throw new RangeError(`prepareServing: precision: expected 'float64' or 'float32', got ${describe(precision)}`);
+    }
+    const scorer = await chosen.scorer(this.#p.H, this.#p.cols, this.#p.width, precision);
     this.#scorer?.close();
     this.#scorer = scorer;
     return this;

@@ -69,6 +69,14 @@ for (const backend of BACKENDS) {
       assert.equal(list.map((r) => r.col), plain[u].map((r) => r.col));
       assert.ok(maxRelativeError(list.map((r) => r.score), plain[u].map((r) => r.score)) < 1e-12);
     });
+    // float32 factors: every score within float32's rounding of the float64 one.
+    await model.prepareServing({ backend, precision: 'float32' });
+    const single = model.recommend('u5', 40, { excludeObserved: false });
+    model.release();
+    for (const { col, score } of single) {
+      const exact = model.recommend('u5', 40, { excludeObserved: false }).find((r) => r.col === col).score;
+      assert.ok(Math.abs(score - exact) <= 1e-6 * (1 + Math.abs(exact)), `${col}: ${score} vs ${exact}`);
+    }
   });
 
   test('similar: cosine of the column factors, brute force', async () => {

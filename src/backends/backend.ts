@@ -96,8 +96,8 @@ export interface Backend {
   /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */
   tooLarge(shape: Shape): string | undefined;
   start(spec: RunSpec): Promise<Run>;
-  /** A scorer over Hᵀ (cols×width, row-major). */
-  scorer(ht: Float64Array, cols: number, width: number): Promise<Scorer>;
+  /** A scorer over Hᵀ (cols×width, row-major), kept in float64 or, to halve its size, float32. */
+  scorer(ht: Float64Array, cols: number, width: number, precision: 'float64' | 'float32'): Promise<Scorer>;
 }
 
 /**

@@ -122,15 +122,17 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   sparseBelowDensity: 0.5,
   tooLarge: (shape) => tooLarge(buffers(shape)),
-  async scorer(ht, cols, width) {
+  async scorer(ht, cols, width, precision) {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await borrowInstance();
-    const at = reserve(k, { w: width * F64, ht: cols * width * F64, out: cols * F64 });
-    f64(k, at.ht, cols * width).set(ht);
+    const single = precision === 'float32';
+    const at = reserve(k, { w: width * F64, ht: cols * width * (single ? 4 : F64), out: cols * F64 });
+    (single ? new Float32Array(k.memory.buffer, at.ht, cols * width) : f64(k, at.ht, cols * width)).set(ht);
+    const score = single ? k.scoreColumnsF32 : k.scoreColumns;
     return {
       scores(w, offset) {
         f64(k, at.w, width).set(w);
-        k.scoreColumns(at.w, at.ht, cols, width, offset, at.out);
+        score(at.w, at.ht, cols, width, offset, at.out);
         return f64(k, at.out, cols);
       },
       close: () => giveBack(k),

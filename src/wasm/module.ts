@@ -35,6 +35,7 @@ export type Kernels = {
   stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number, plain: number): void;
   penalty(factor: number, counts: number, params: number, n: number, rank: number, transposed: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
+  scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
 };
 
 const PAGE_BYTES = 65536;

@@ -94,5 +94,5 @@ export const jsBackend: Backend = {
       : undefined;
   },
   start: (spec) => Promise.resolve(start(spec)),
-  scorer: (ht, cols, width) => Promise.resolve(jsScorer(ht, cols, width)),
+  scorer: (ht, cols, width, precision) => Promise.resolve(jsScorer(ht, cols, width, precision)),
 };

@@ -1,7 +1,11 @@
 import type { Scorer } from '../backend.js';
 
-/** The pure-TypeScript scorer: four columns at a time, so the multiply-adds do not wait on each other. */
-export function jsScorer(ht: Float64Array, cols: number, width: number): Scorer {
+/**
+ * The pure-TypeScript scorer: four columns at a time, so the multiply-adds do not wait on each other.
+ * With 'float32' it keeps a float32 copy of the factors (half the memory) and sums in float64.
+ */
+export function jsScorer(factors: Float64Array, cols: number, width: number, precision: 'float64' | 'float32' = 'float64'): Scorer {
+  const ht = precision === 'float32' ? Float32Array.from(factors) : factors;
   const out = new Float64Array(cols);
   return {
     scores(w, offset) {
