@@ -95,10 +95,12 @@ export function shifted(problem: Problem, shift: number): Problem {
 
 /** Mean, minimum and maximum of the observed values. */
 export function valueStats(problem: Problem): { mean: number; min: number; max: number } {
+  const values = problem.values;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const x of problem.values) {
+  for (let p = 0; p < values.length; p++) {
+    const x = values[p];
     if (x !== x) continue;
     sum += x;
     if (x < min) min = x;
