@@ -88,6 +88,180 @@ function residualRow(x: usize, w: usize, h: usize, residual: usize, cols: i32, r
   return sum;
 }
 
+/** Row i+1's Σr² from the last residualPair call (a function returns one value). */
+let secondSquares: f64 = 0;
+
+/**
+ * residualRow for two adjacent rows at once: every load of H serves both rows (eight independent
+ * f64x2 chains per eight columns). Each row's residuals and Σr² are summed exactly as residualRow
+ * sums them; row i's Σr² is returned, row i+1's left in secondSquares.
+ */
+function residualPair(x: usize, w: usize, h: usize, residual: usize, cols: i32, rank: i32): f64 {
+  const rowBytes = <usize>cols << 3;
+  const rankBytes = <usize>rank << 3;
+  const x1 = x + rowBytes;
+  const w1 = w + rankBytes;
+  const residual1 = residual + rowBytes;
+  let squares0 = f64x2.splat(0);
+  let squares1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    const offset = <usize>j << 3;
+    let p0 = f64x2.splat(0);
+    let p1 = f64x2.splat(0);
+    let p2 = f64x2.splat(0);
+    let p3 = f64x2.splat(0);
+    let q0 = f64x2.splat(0);
+    let q1 = f64x2.splat(0);
+    let q2 = f64x2.splat(0);
+    let q3 = f64x2.splat(0);
+    let hk = h + offset;
+    for (let k = 0; k < rank; k++) {
+      const kOffset = <usize>k << 3;
+      const a = v128.load64_splat(w + kOffset);
+      const b = v128.load64_splat(w1 + kOffset);
+      const h0 = v128.load(hk);
+      const h1 = v128.load(hk, 16);
+      const h2 = v128.load(hk, 32);
+      const h3 = v128.load(hk, 48);
+      p0 = f64x2.add(p0, f64x2.mul(a, h0));
+      q0 = f64x2.add(q0, f64x2.mul(b, h0));
+      p1 = f64x2.add(p1, f64x2.mul(a, h1));
+      q1 = f64x2.add(q1, f64x2.mul(b, h1));
+      p2 = f64x2.add(p2, f64x2.mul(a, h2));
+      q2 = f64x2.add(q2, f64x2.mul(b, h2));
+      p3 = f64x2.add(p3, f64x2.mul(a, h3));
+      q3 = f64x2.add(q3, f64x2.mul(b, h3));
+      hk += rowBytes;
+    }
+    squares0 = storeResiduals(x + offset, residual + offset, p0, p1, p2, p3, squares0);
+    squares1 = storeResiduals(x1 + offset, residual1 + offset, q0, q1, q2, q3, squares1);
+  }
+  for (; j + 2 <= cols; j += 2) {
+    const offset = <usize>j << 3;
+    let p = f64x2.splat(0);
+    let q = f64x2.splat(0);
+    let hk = h + offset;
+    for (let k = 0; k < rank; k++) {
+      const kOffset = <usize>k << 3;
+      const hv = v128.load(hk);
+      p = f64x2.add(p, f64x2.mul(v128.load64_splat(w + kOffset), hv));
+      q = f64x2.add(q, f64x2.mul(v128.load64_splat(w1 + kOffset), hv));
+      hk += rowBytes;
+    }
+    const r = maskedResidual(v128.load(x + offset), p);
+    const s = maskedResidual(v128.load(x1 + offset), q);
+    v128.store(residual + offset, r);
+    v128.store(residual1 + offset, s);
+    squares0 = f64x2.add(squares0, f64x2.mul(r, r));
+    squares1 = f64x2.add(squares1, f64x2.mul(s, s));
+  }
+  let sum0 = f64x2.extract_lane(squares0, 0) + f64x2.extract_lane(squares0, 1);
+  let sum1 = f64x2.extract_lane(squares1, 0) + f64x2.extract_lane(squares1, 1);
+  if (j < cols) {
+    const offset = <usize>j << 3;
+    let p = 0.0;
+    let q = 0.0;
+    for (let k = 0; k < rank; k++) {
+      const hv = load<f64>(h + <usize>k * rowBytes + offset);
+      p += load<f64>(w + (<usize>k << 3)) * hv;
+      q += load<f64>(w1 + (<usize>k << 3)) * hv;
+    }
+    const observed0 = load<f64>(x + offset);
+    const observed1 = load<f64>(x1 + offset);
+    const r = observed0 == observed0 ? observed0 - p : 0.0;
+    const s = observed1 == observed1 ? observed1 - q : 0.0;
+    store<f64>(residual + offset, r);
+    store<f64>(residual1 + offset, s);
+    sum0 += r * r;
+    sum1 += s * s;
+  }
+  secondSquares = sum1;
+  return sum0;
+}
+
+/** Masks and stores eight residuals of one row; returns `squares` with their squares added in order. */
+// @ts-ignore: decorator
+@inline
+function storeResiduals(x: usize, residual: usize, p0: v128, p1: v128, p2: v128, p3: v128, squares: v128): v128 {
+  const r0 = maskedResidual(v128.load(x), p0);
+  const r1 = maskedResidual(v128.load(x, 16), p1);
+  const r2 = maskedResidual(v128.load(x, 32), p2);
+  const r3 = maskedResidual(v128.load(x, 48), p3);
+  v128.store(residual, r0);
+  v128.store(residual, r1, 16);
+  v128.store(residual, r2, 32);
+  v128.store(residual, r3, 48);
+  squares = f64x2.add(squares, f64x2.mul(r0, r0));
+  squares = f64x2.add(squares, f64x2.mul(r1, r1));
+  squares = f64x2.add(squares, f64x2.mul(r2, r2));
+  return f64x2.add(squares, f64x2.mul(r3, r3));
+}
+
+/**
+ * g0[k] = r0·h_k and g1[k] = r1·h_k for every k, where r1 = r0 + one row and g1 = g0 + one gradient
+ * row: four k at a time, so each load of a residual pair serves four products and each load of H two.
+ * Every product is summed in dot()'s order.
+ */
+function gradientPair(r0: usize, h: usize, g0: usize, cols: i32, rank: i32): void {
+  const rowBytes = <usize>cols << 3;
+  const r1 = r0 + rowBytes;
+  const g1 = g0 + (<usize>rank << 3);
+  let k = 0;
+  for (; k + 4 <= rank; k += 4) {
+    const h0 = h + <usize>k * rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    let b0 = f64x2.splat(0);
+    let b1 = f64x2.splat(0);
+    let b2 = f64x2.splat(0);
+    let b3 = f64x2.splat(0);
+    let t = 0;
+    for (; t + 2 <= cols; t += 2) {
+      const offset = <usize>t << 3;
+      const u = v128.load(r0 + offset);
+      const v = v128.load(r1 + offset);
+      const hv0 = v128.load(h0 + offset);
+      const hv1 = v128.load(h0 + rowBytes + offset);
+      const hv2 = v128.load(h0 + 2 * rowBytes + offset);
+      const hv3 = v128.load(h0 + 3 * rowBytes + offset);
+      a0 = f64x2.add(a0, f64x2.mul(u, hv0));
+      b0 = f64x2.add(b0, f64x2.mul(v, hv0));
+      a1 = f64x2.add(a1, f64x2.mul(u, hv1));
+      b1 = f64x2.add(b1, f64x2.mul(v, hv1));
+      a2 = f64x2.add(a2, f64x2.mul(u, hv2));
+      b2 = f64x2.add(b2, f64x2.mul(v, hv2));
+      a3 = f64x2.add(a3, f64x2.mul(u, hv3));
+      b3 = f64x2.add(b3, f64x2.mul(v, hv3));
+    }
+    const kOffset = <usize>k << 3;
+    finishDot(a0, r0, h0, t, cols, g0 + kOffset);
+    finishDot(a1, r0, h0 + rowBytes, t, cols, g0 + kOffset + 8);
+    finishDot(a2, r0, h0 + 2 * rowBytes, t, cols, g0 + kOffset + 16);
+    finishDot(a3, r0, h0 + 3 * rowBytes, t, cols, g0 + kOffset + 24);
+    finishDot(b0, r1, h0, t, cols, g1 + kOffset);
+    finishDot(b1, r1, h0 + rowBytes, t, cols, g1 + kOffset + 8);
+    finishDot(b2, r1, h0 + 2 * rowBytes, t, cols, g1 + kOffset + 16);
+    finishDot(b3, r1, h0 + 3 * rowBytes, t, cols, g1 + kOffset + 24);
+  }
+  for (; k < rank; k++) {
+    const hk = h + <usize>k * rowBytes;
+    store<f64>(g0 + (<usize>k << 3), dot(r0, hk, cols));
+    store<f64>(g1 + (<usize>k << 3), dot(r1, hk, cols));
+  }
+}
+
+/** Stores dot()'s result from its lane accumulator: lanes added, then the odd trailing element. */
+// @ts-ignore: decorator
+@inline
+function finishDot(lanes: v128, a: usize, b: usize, t: i32, n: i32, target: usize): void {
+  let sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+  if (t < n) sum += load<f64>(a + (<usize>t << 3)) * load<f64>(b + (<usize>t << 3));
+  store<f64>(target, sum);
+}
+
 /** Fills gradientW with M⊙(X−WH)·Hᵀ and returns ½‖M⊙(X−WH)‖². */
 export function denseGradientW(
   x: usize, w: usize, h: usize, residual: usize, gradientW: usize, rows: i32, cols: i32, rank: i32,
@@ -95,7 +269,13 @@ export function denseGradientW(
   const rowBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
   let loss = 0.0;
-  for (let i = 0; i < rows; i++) {
+  let i = 0;
+  for (; i + 2 <= rows; i += 2) {
+    loss += residualPair(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
+    loss += secondSquares;
+    gradientPair(residual, h, gradientW + <usize>i * rankBytes, cols, rank);
+  }
+  if (i < rows) {
     loss += residualRow(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
     const gi = gradientW + <usize>i * rankBytes;
     let k = 0;
@@ -122,10 +302,13 @@ export function denseStepH(
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
     const w0 = w + <usize>i * rankBytes;
-    for (let b = 0; b < 4; b++) {
-      residualRow(x + <usize>(i + b) * rowBytes, w0 + <usize>b * rankBytes, h, residual + <usize>b * rowBytes, cols, rank);
+    residualPair(x + <usize>i * rowBytes, w0, h, residual, cols, rank);
+    residualPair(x + <usize>(i + 2) * rowBytes, w0 + 2 * rankBytes, h, residual + 2 * rowBytes, cols, rank);
+    let k = 0;
+    for (; k + 2 <= rank; k += 2) {
+      accumulate4Pair(gradientH + <usize>k * rowBytes, residual, rowBytes, cols, w0 + (<usize>k << 3), rankBytes);
     }
-    for (let k = 0; k < rank; k++) {
+    for (; k < rank; k++) {
       const offsetK = <usize>k << 3;
       accumulate4(
         gradientH + <usize>k * rowBytes, residual, rowBytes, cols,
@@ -170,5 +353,47 @@ function accumulate4(g: usize, r: usize, stride: usize, n: i32, a0: f64, a1: f64
     acc += a2 * load<f64>(rj + 2 * stride);
     acc += a3 * load<f64>(rj + 3 * stride);
     store<f64>(g + offset, acc);
+  }
+}
+
+/**
+ * accumulate4 for two adjacent gradient rows g and g + one row (k and k + 1) at once, so each load of
+ * the four residual rows serves both. w points at w[i][k] for the first of the four rows i.
+ */
+function accumulate4Pair(g: usize, r: usize, stride: usize, n: i32, w: usize, rankBytes: usize): void {
+  const g1 = g + stride;
+  const u0 = v128.load64_splat(w);
+  const u1 = v128.load64_splat(w + rankBytes);
+  const u2 = v128.load64_splat(w + 2 * rankBytes);
+  const u3 = v128.load64_splat(w + 3 * rankBytes);
+  const v0 = v128.load64_splat(w, 8);
+  const v1 = v128.load64_splat(w + rankBytes, 8);
+  const v2 = v128.load64_splat(w + 2 * rankBytes, 8);
+  const v3 = v128.load64_splat(w + 3 * rankBytes, 8);
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const offset = <usize>j << 3;
+    const rj = r + offset;
+    const r0 = v128.load(rj);
+    const r1 = v128.load(rj + stride);
+    const r2 = v128.load(rj + 2 * stride);
+    const r3 = v128.load(rj + 3 * stride);
+    let acc = v128.load(g + offset);
+    let acc1 = v128.load(g1 + offset);
+    acc = f64x2.add(acc, f64x2.mul(u0, r0));
+    acc1 = f64x2.add(acc1, f64x2.mul(v0, r0));
+    acc = f64x2.add(acc, f64x2.mul(u1, r1));
+    acc1 = f64x2.add(acc1, f64x2.mul(v1, r1));
+    acc = f64x2.add(acc, f64x2.mul(u2, r2));
+    acc1 = f64x2.add(acc1, f64x2.mul(v2, r2));
+    acc = f64x2.add(acc, f64x2.mul(u3, r3));
+    acc1 = f64x2.add(acc1, f64x2.mul(v3, r3));
+    v128.store(g + offset, acc);
+    v128.store(g1 + offset, acc1);
+  }
+  if (j < n) {
+    const offset = <usize>j << 3;
+    accumulate4(g + offset, r + offset, stride, 1, f64x2.extract_lane(u0, 0), f64x2.extract_lane(u1, 0), f64x2.extract_lane(u2, 0), f64x2.extract_lane(u3, 0));
+    accumulate4(g1 + offset, r + offset, stride, 1, f64x2.extract_lane(v0, 0), f64x2.extract_lane(v1, 0), f64x2.extract_lane(v2, 0), f64x2.extract_lane(v3, 0));
   }
 }

@@ -13,6 +13,7 @@ const shapes = [
   [25, 31, 6, 0.25],
   [40, 16, 9, 0.9],
   [3, 50, 2, 0.1],
+  [19, 37, 11, 0.6],
 ];
 
 for (const [rows, cols, rank, observed] of shapes) {
