@@ -11,6 +11,54 @@
 import { stepRows } from "./update";
 import { axpy, dot, zero } from "./vector";
 
+// The four dot products of the last dots4 call.
+let dot0: f64 = 0;
+let dot1: f64 = 0;
+let dot2: f64 = 0;
+let dot3: f64 = 0;
+
+/**
+ * w·a, w·b, w·c, w·d, each summed exactly as dot() sums it, as four independent chains: one dot
+ * product is one long dependent chain of adds, four fill the pipeline. Within a row the observations'
+ * products are independent (neither pass writes w or ht while it reads them), so they can be taken four at a time.
+ */
+// @ts-ignore: decorator
+@inline
+function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i32): void {
+  let sa = f64x2.splat(0);
+  let sb = f64x2.splat(0);
+  let sc = f64x2.splat(0);
+  let sd = f64x2.splat(0);
+  let t = 0;
+  for (; t + 2 <= rank; t += 2) {
+    const offset = <usize>t << 3;
+    const wt = v128.load(w + offset);
+    sa = f64x2.add(sa, f64x2.mul(wt, v128.load(a + offset)));
+    sb = f64x2.add(sb, f64x2.mul(wt, v128.load(b + offset)));
+    sc = f64x2.add(sc, f64x2.mul(wt, v128.load(c + offset)));
+    sd = f64x2.add(sd, f64x2.mul(wt, v128.load(d + offset)));
+  }
+  dot0 = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
+  dot1 = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
+  dot2 = f64x2.extract_lane(sc, 0) + f64x2.extract_lane(sc, 1);
+  dot3 = f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
+  if (t < rank) {
+    const offset = <usize>t << 3;
+    const wt = load<f64>(w + offset);
+    dot0 += wt * load<f64>(a + offset);
+    dot1 += wt * load<f64>(b + offset);
+    dot2 += wt * load<f64>(c + offset);
+    dot3 += wt * load<f64>(d + offset);
+  }
+}
+
+/** The factor row of the column of observation p. */
+// @ts-ignore: decorator
+@inline
+function factorOf(ht: usize, colIndex: usize, p: i32, rankBytes: usize): usize {
+  return ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes;
+}
+
 /** Fills gradientW with the data term's descent direction and returns ½ Σ (x − w·h)² over observations. */
 export function sparseGradientW(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientW: usize,
@@ -23,14 +71,59 @@ export function sparseGradientW(
     const gi = gradientW + <usize>i * rankBytes;
     zero(gi, rank);
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
-    for (let p = load<i32>(rowStart + (<usize>i << 2)); p < end; p++) {
-      const hj = ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes;
+    let p = load<i32>(rowStart + (<usize>i << 2));
+    for (; p + 4 <= end; p += 4) {
+      const h0 = factorOf(ht, colIndex, p, rankBytes);
+      const h1 = factorOf(ht, colIndex, p + 1, rankBytes);
+      const h2 = factorOf(ht, colIndex, p + 2, rankBytes);
+      const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
+      dots4(wi, h0, h1, h2, h3, rank);
+      const at = values + (<usize>p << 3);
+      const r0 = load<f64>(at) - dot0;
+      const r1 = load<f64>(at, 8) - dot1;
+      const r2 = load<f64>(at, 16) - dot2;
+      const r3 = load<f64>(at, 24) - dot3;
+      loss += r0 * r0;
+      loss += r1 * r1;
+      loss += r2 * r2;
+      loss += r3 * r3;
+      axpy4(gi, r0, h0, r1, h1, r2, h2, r3, h3, rank);
+    }
+    for (; p < end; p++) {
+      const hj = factorOf(ht, colIndex, p, rankBytes);
       const r = load<f64>(values + (<usize>p << 3)) - dot(wi, hj, rank);
       loss += r * r;
       axpy(gi, r, hj, rank);
     }
   }
   return 0.5 * loss;
+}
+
+/** y += a·ha, then += b·hb, += c·hc, += d·hd, element by element in that order (four axpy calls in one pass). */
+function axpy4(y: usize, a: f64, ha: usize, b: f64, hb: usize, c: f64, hc: usize, d: f64, hd: usize, n: i32): void {
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(b);
+  const vc = f64x2.splat(c);
+  const vd = f64x2.splat(d);
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    const offset = <usize>t << 3;
+    let acc = v128.load(y + offset);
+    acc = f64x2.add(acc, f64x2.mul(va, v128.load(ha + offset)));
+    acc = f64x2.add(acc, f64x2.mul(vb, v128.load(hb + offset)));
+    acc = f64x2.add(acc, f64x2.mul(vc, v128.load(hc + offset)));
+    acc = f64x2.add(acc, f64x2.mul(vd, v128.load(hd + offset)));
+    v128.store(y + offset, acc);
+  }
+  if (t < n) {
+    const offset = <usize>t << 3;
+    let acc = load<f64>(y + offset);
+    acc += a * load<f64>(ha + offset);
+    acc += b * load<f64>(hb + offset);
+    acc += c * load<f64>(hc + offset);
+    acc += d * load<f64>(hd + offset);
+    store<f64>(y + offset, acc);
+  }
 }
 
 /** H's half-epoch against the current (new) W. */
@@ -40,13 +133,26 @@ export function sparseStepH(
 ): void {
   const rankBytes = <usize>rank << 3;
   zero(gradientH, cols * rank);
+  const shift = gradientH - ht; // column j's gradient row sits this far from its factor row
   for (let i = 0; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
-    for (let p = load<i32>(rowStart + (<usize>i << 2)); p < end; p++) {
-      const j = <usize>load<i32>(colIndex + (<usize>p << 2));
-      const r = load<f64>(values + (<usize>p << 3)) - dot(wi, ht + j * rankBytes, rank);
-      axpy(gradientH + j * rankBytes, r, wi, rank);
+    let p = load<i32>(rowStart + (<usize>i << 2));
+    for (; p + 4 <= end; p += 4) {
+      const h0 = factorOf(ht, colIndex, p, rankBytes);
+      const h1 = factorOf(ht, colIndex, p + 1, rankBytes);
+      const h2 = factorOf(ht, colIndex, p + 2, rankBytes);
+      const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
+      dots4(wi, h0, h1, h2, h3, rank);
+      const at = values + (<usize>p << 3);
+      axpy(h0 + shift, load<f64>(at) - dot0, wi, rank);
+      axpy(h1 + shift, load<f64>(at, 8) - dot1, wi, rank);
+      axpy(h2 + shift, load<f64>(at, 16) - dot2, wi, rank);
+      axpy(h3 + shift, load<f64>(at, 24) - dot3, wi, rank);
+    }
+    for (; p < end; p++) {
+      const hj = factorOf(ht, colIndex, p, rankBytes);
+      axpy(hj + shift, load<f64>(values + (<usize>p << 3)) - dot(wi, hj, rank), wi, rank);
     }
   }
   stepRows(ht, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
