@@ -21,11 +21,11 @@ if (observed) shape.observed = Number(observed);
 
 // A step small enough to stay stable however many epochs benchmark.js runs.
 const settings = readOptions({ rank: shape.rank, learningRate: 1e-4, backend: backendName, kernel });
-const given = readObservations(makeProblem(shape), undefined);
 const backend = backends[backendName];
-const layout = kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : kernel;
-const problem = toLayout(given, layout);
-const spec = runSpec(settings, problem, initialFactors(given, shape.rank, 0, new Random(42), {}, 'normal'), 0);
+const given = await readObservations(makeProblem(shape), undefined, backend.summarize);
+const layout = kernel === 'auto' ? chooseLayout(given.problem, backend.sparseBelowDensity) : kernel;
+const problem = toLayout(given.problem, layout);
+const spec = runSpec(settings, problem, initialFactors(given, shape.rank, false, new Random(42), {}, 'normal'), 0, given);
 
 const check = await backend.start(spec);
 for (let e = 0; e < 3; e++) check.epoch();

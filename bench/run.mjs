@@ -30,14 +30,14 @@ const python = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: '
  * in a python3 process with glibc's trim and mmap thresholds raised, so that numpy's temporaries are not
  * returned to the OS and faulted back in every epoch.
  */
-function measureReference(name, implementation) {
+async function measureReference(name, implementation) {
   const shape = CASES[name];
   const folder = mkdtempSync(join(tmpdir(), 'mfwasm-bench-'));
   try {
-    const given = readObservations(makeProblem(shape), undefined);
-    const { W, H } = initialFactors(given, shape.rank, 0, new Random(42), {}, 'normal');
+    const given = await readObservations(makeProblem(shape), undefined, backends.js.summarize);
+    const { W, H } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal');
     writeFileSync(join(folder, 'meta.json'), JSON.stringify({ rows: shape.rows, cols: shape.cols, rank: shape.rank, learningRate: 1e-4 }));
-    writeFileSync(join(folder, 'X.f64'), given.values);
+    writeFileSync(join(folder, 'X.f64'), given.problem.values);
     writeFileSync(join(folder, 'W.f64'), W);
     writeFileSync(join(folder, 'H.f64'), H);
     const env = { ...process.env, MALLOC_TRIM_THRESHOLD_: String(2 ** 30), MALLOC_MMAP_THRESHOLD_: String(2 ** 30) };
@@ -99,8 +99,8 @@ if (process.argv.includes('--density')) {
       `${(js.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(1)}×`,
     ];
     if (python) {
-      const numpy = measureReference(name, 'numpy');
-      const scipy = measureReference(name, 'scipy');
+      const numpy = await measureReference(name, 'numpy');
+      const scipy = await measureReference(name, 'scipy');
       // BLAS sums in its own order: agreement to rounding, not to the bit.
       agree(numpy, wasm, 1e-9);
       agree(scipy, wasm, 1e-9);

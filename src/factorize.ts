@@ -1,7 +1,7 @@
 import { backends, type FactorView } from './backends/index.js';
 import { initialFactors } from './init.js';
 import { readIds, readObservations, readValidation, type ObservationsInput } from './input.js';
-import { chooseLayout, observedColumns, toLayout, valueStats } from './layout.js';
+import { chooseLayout, toLayout } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
 import type { Parameters } from './predict.js';
@@ -21,11 +21,11 @@ import { train } from './train.js';
  */
 export async function factorize(X: ObservationsInput, options: FactorizeOptions): Promise<Factorization> {
   const settings = readOptions(options);
-  const given = readObservations(X, settings.mask);
-  const { rows, cols, observedCount } = given;
   const backend = backends[settings.backend];
+  const given = await readObservations(X, settings.mask, backend.summarize);
+  const { rows, cols, observedCount } = given.problem;
   const layout =
-    settings.solver !== 'gd' ? 'sparse' : settings.kernel === 'auto' ? chooseLayout(given, backend.sparseBelowDensity) : settings.kernel;
+    settings.solver !== 'gd' ? 'sparse' : settings.kernel === 'auto' ? chooseLayout(given.problem, backend.sparseBelowDensity) : settings.kernel;
   const width = settings.rank + (settings.biases ? 2 : 0);
   const tooLarge = backend.tooLarge({ solver: settings.solver, layout, rows, cols, observedCount, rank: width });
   if (tooLarge) {
@@ -36,12 +36,12 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
   }
   const ids = readIds(X, rows, cols);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
-  const stats = valueStats(given);
+  const { stats } = given;
   const offset = settings.biases ? stats.mean : 0;
   const random = new Random(settings.seed);
-  const latent = initialFactors(given, settings.rank, offset, random, settings.init, settings.solver === 'gd' ? 'normal' : 'uniform');
-  const problem = toLayout(given, layout);
-  const spec = runSpec(settings, problem, latent, offset);
+  const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, settings.solver === 'gd' ? 'normal' : 'uniform');
+  const problem = toLayout(given.problem, layout);
+  const spec = runSpec(settings, problem, latent, offset, given);
   const { rowCounts, colCounts } = spec;
   const parameters = (view: FactorView): Parameters => ({
     rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
@@ -64,7 +64,7 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
         backend: backend.name,
         kernel: problem.layout,
       },
-      observed: observedColumns(problem),
+      observed: given.observed,
       ...ids,
     });
   } finally {

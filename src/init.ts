@@ -1,7 +1,5 @@
 import type { Factors } from './backends/index.js';
-import { readMatrix } from './input.js';
-import { valueStats } from './layout.js';
-import type { Problem } from './problem.js';
+import { readMatrix, type Given } from './input.js';
 import type { Random } from './rng.js';
 
 function givenFactor(name: string, value: unknown, rows: number, cols: number, rowsName: string, colsName: string): Float64Array {
@@ -21,39 +19,30 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
   return matrix.data;
 }
 
-/** Root mean square of the observed values less `offset`. */
-function observedRms(problem: Problem, offset: number): number {
-  const values = problem.values;
-  let sum = 0;
-  for (let p = 0; p < values.length; p++) if (values[p] === values[p]) sum += (values[p] - offset) ** 2;
-  return Math.sqrt(sum / problem.observedCount);
-}
-
 /**
  * The starting factors: the user's where given, otherwise draws from the seeded generator (W's
  * rows×rank entries row by row, then H's rank×cols).
  * - 'normal' (gd, like the seed's randn): standard deviation √(rms/√rank), with rms the RMS of the
- *   observed values less `offset`, so that an entry of W·H starts at about the scale of what the
- *   factors must explain.
+ *   observed values (less their mean when `centered`, as with biases), so that an entry of W·H starts
+ *   at about the scale of what the factors must explain.
  * - 'uniform' (sgd, als): uniform on [0, √(s/rank)) with s the standard deviation of the observed
  *   values — LIBMF's initialisation on data it normalises by that deviation. Measured on MovieLens
  *   (bench/accuracy.mjs), this small positive start is what lets SGD reach LIBMF's accuracy in 20 epochs.
  */
 export function initialFactors(
-  problem: Problem, rank: number, offset: number, random: Random, init: { W?: unknown; H?: unknown },
+  { problem, stats }: Given, rank: number, centered: boolean, random: Random, init: { W?: unknown; H?: unknown },
   distribution: 'normal' | 'uniform',
 ): Factors {
-  const { rows, cols } = problem;
-  const rms = observedRms(problem, offset);
-  let draw: (length: number) => Float64Array;
-  if (distribution === 'normal') {
-    const scale = rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1;
-    draw = (length) => Float64Array.from({ length }, () => scale * random.normal());
-  } else {
-    const deviation = observedRms(problem, valueStats(problem).mean);
-    const scale = Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
-    draw = (length) => Float64Array.from({ length }, () => scale * random.uniform());
-  }
+  const { rows, cols, observedCount } = problem;
+  const deviation = Math.sqrt(stats.deviation / observedCount);
+  const rms = centered ? deviation : Math.sqrt(stats.squares / observedCount);
+  const normal = distribution === 'normal';
+  const scale = normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
+  const draw = (length: number) => {
+    const values = new Float64Array(length);
+    for (let t = 0; t < length; t++) values[t] = scale * (normal ? random.normal() : random.uniform());
+    return values;
+  };
   const W = init.W === undefined ? draw(rows * rank) : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
   const H = init.H === undefined ? draw(rank * cols) : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
   return { W, H };

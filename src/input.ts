@@ -2,7 +2,9 @@
 // Every error names the argument, what was expected and what was given.
 import { describe } from './describe.js';
 import type { Matrix } from './matrix.js';
-import type { DenseProblem, Layout, Problem, SparseProblem } from './problem.js';
+import type { DenseSummary } from './backends/index.js';
+import { columnsOfBits, counts, sparseStats } from './layout.js';
+import type { Layout, Problem, SparseProblem } from './problem.js';
 
 /** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
 export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
@@ -164,31 +166,37 @@ function readMask(value: unknown, rows: number, cols: number): Uint8Array {
   return mask;
 }
 
-function denseProblem(X: unknown, mask: unknown): DenseProblem {
+/**
+ * A dense X: its values copied once (masked entries set to NaN), then one pass of the backend's
+ * (assembly/scan.ts) checks them and finds their counts and statistics.
+ */
+async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Promise<Given> {
   const { rows, cols, data: values } = readMatrix('X', X);
-  const observed = mask === undefined ? undefined : readMask(mask, rows, cols);
-  let observedCount = 0;
-  for (let p = 0; p < values.length; p++) {
-    if (observed && observed[p] === 0) {
-      values[p] = NaN;
-      continue;
-    }
-    const x = values[p];
-    if (x !== x) {
-      if (observed) {
+  if (mask !== undefined) {
+    const observed = readMask(mask, rows, cols);
+    for (let p = 0; p < values.length; p++) {
+      if (observed[p] === 0) values[p] = NaN;
+      else if (values[p] !== values[p]) {
         throw new RangeError(`${position('X', X, p, cols)}: is NaN but the mask marks it observed; observed entries must be finite`);
       }
-      continue;
     }
-    if (x === Infinity || x === -Infinity) {
-      throw new RangeError(
-        `${position('X', X, p, cols)}: expected a finite number for an observed entry, got ${x}` +
-          (observed ? '' : ' (use NaN for a missing entry)'),
-      );
-    }
-    observedCount++;
   }
-  return { layout: 'dense', rows, cols, values, observedCount };
+  const summary = await summarize(values, rows, cols);
+  if (summary.firstInfinite >= 0) {
+    const p = summary.firstInfinite;
+    throw new RangeError(
+      `${position('X', X, p, cols)}: expected a finite number for an observed entry, got ${values[p]}` +
+        (mask === undefined ? ' (use NaN for a missing entry)' : ''),
+    );
+  }
+  const { observedCount, sum, squares, min, max, deviation, rowCounts, colCounts, bits } = summary;
+  return {
+    problem: { layout: 'dense', rows, cols, values, observedCount },
+    stats: { mean: sum / observedCount, min, max, squares, deviation },
+    rowCounts,
+    colCounts,
+    observed: columnsOfBits(bits, rows, cols),
+  };
 }
 
 function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string): Int32Array {
@@ -258,26 +266,48 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
 }
 
+/** A backend's one pass over a dense X (Backend.summarize). */
+export type Summarize = (values: Float64Array, rows: number, cols: number) => Promise<DenseSummary>;
+
+/** X validated, in the layout it came in, with what the rest of a fit needs to know about its values. */
+export interface Given {
+  problem: Problem;
+  /** Over the observed values: mean, min, max, Σx² and Σ(x − mean)². */
+  stats: { mean: number; min: number; max: number; squares: number; deviation: number };
+  /** Observations per row and per column (as f64: the kernels scale penalties by them). */
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  /** Each row's observed columns (CSR); for a dense X made on first use. */
+  observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array };
+}
+
+function sparseInput(X: SparseMatrixInput): Given {
+  const problem = sparseProblem(X);
+  const stats = sparseStats(problem);
+  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex: problem.colIndex } };
+}
+
 /**
  * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
- * the canonical problem in the layout it came in.
+ * the canonical problem in the layout it came in; a dense X is checked by `summarize`.
  */
-export function readObservations(X: unknown, mask: unknown): Problem {
-  let problem: Problem;
+export async function readObservations(X: unknown, mask: unknown, summarize: Summarize): Promise<Given> {
+  let given: Given;
   if (isSparseInput(X)) {
     if (mask !== undefined) {
       throw new TypeError('mask: expected no mask with sparse X ({ rowIndices, colIndices, values } lists only observed entries)');
     }
-    problem = sparseProblem(X);
+    given = sparseInput(X);
   } else {
-    problem = denseProblem(X, mask);
+    given = await denseInput(X, mask, summarize);
   }
+  const { problem } = given;
   if (problem.observedCount === 0) {
     throw new RangeError(
       `X: expected at least one observed entry, got none (${problem.rows}×${problem.cols}, every entry ${mask === undefined ? 'NaN' : 'masked out'})`,
     );
   }
-  return problem;
+  return given;
 }
 
 /** Validates held-out observations against X's shape. */

@@ -65,25 +65,13 @@ export function columnOrder(problem: SparseProblem, rowOf: Int32Array): ColumnOr
   return { colStart, rowIndex, values: byColumn };
 }
 
-/** Observations per row and per column (as f64: the kernels scale penalties by them). */
-export function counts(problem: Problem): { rowCounts: Float64Array; colCounts: Float64Array } {
-  const { rows, cols } = problem;
+/** Observations per row and per column of a sparse problem (a dense one's come from its summary). */
+export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCounts: Float64Array } {
+  const { rows, cols, rowStart, colIndex, observedCount } = problem;
   const rowCounts = new Float64Array(rows);
   const colCounts = new Float64Array(cols);
-  if (problem.layout === 'sparse') {
-    for (let i = 0; i < rows; i++) rowCounts[i] = problem.rowStart[i + 1] - problem.rowStart[i];
-    for (let p = 0; p < problem.observedCount; p++) colCounts[problem.colIndex[p]]++;
-    return { rowCounts, colCounts };
-  }
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const x = problem.values[i * cols + j];
-      if (x === x) {
-        rowCounts[i]++;
-        colCounts[j]++;
-      }
-    }
-  }
+  for (let i = 0; i < rows; i++) rowCounts[i] = rowStart[i + 1] - rowStart[i];
+  for (let p = 0; p < observedCount; p++) colCounts[colIndex[p]]++;
   return { rowCounts, colCounts };
 }
 
@@ -93,25 +81,76 @@ export function shifted(problem: Problem, shift: number): Problem {
   return { ...problem, values: problem.values.map((x) => x - shift) };
 }
 
-/** Mean, minimum and maximum of the observed values. */
-export function valueStats(problem: Problem): { mean: number; min: number; max: number } {
-  const values = problem.values;
-  let sum = 0;
+/**
+ * Mean, min, max, Σx² and Σ(x − mean)² of a sparse problem's values, summed in the order of the dense
+ * pass (assembly/scan.ts): within a row, even and odd columns in two sums, a trailing odd column last.
+ */
+export function sparseStats(problem: SparseProblem) {
+  const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
+  const rowSums = (f: (x: number) => number) => {
+    let total = 0;
+    for (let i = 0; i < rows; i++) {
+      const lanes = [0, 0];
+      let trailing = 0;
+      for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
+        const j = colIndex[t];
+        if ((cols & 1) === 1 && j === cols - 1) trailing = f(values[t]);
+        else lanes[j & 1] += f(values[t]);
+      }
+      total += lanes[0] + lanes[1] + trailing;
+    }
+    return total;
+  };
   let min = Infinity;
   let max = -Infinity;
-  for (let p = 0; p < values.length; p++) {
-    const x = values[p];
-    if (x !== x) continue;
-    sum += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
+  for (let p = 0; p < observedCount; p++) {
+    if (values[p] < min) min = values[p];
+    if (values[p] > max) max = values[p];
   }
-  return { mean: sum / problem.observedCount, min, max };
+  const mean = rowSums((x) => x) / observedCount;
+  return { mean, min, max, squares: rowSums((x) => x * x), deviation: rowSums((x) => (x - mean) * (x - mean)) };
 }
 
-/** Each row's observed columns (CSR), without the values. */
-export function observedColumns(problem: Problem): { rowStart: Int32Array; colIndex: Int32Array } {
-  if (problem.layout === 'sparse') return { rowStart: problem.rowStart, colIndex: problem.colIndex };
-  const { rowStart, colIndex } = toSparse(problem);
-  return { rowStart, colIndex };
+/**
+ * Each row's observed columns (CSR) from the observed bits of a dense X (DenseSummary.bits), made on
+ * first use: only recommend() and saving a model need them.
+ */
+export function columnsOfBits(bits: Uint32Array, rows: number, cols: number): { readonly rowStart: Int32Array; readonly colIndex: Int32Array } {
+  let columns: { rowStart: Int32Array; colIndex: Int32Array } | undefined;
+  const make = () => {
+    const words = (cols + 31) >>> 5;
+    const rowStart = new Int32Array(rows + 1);
+    for (let i = 0; i < rows; i++) {
+      let count = 0;
+      for (let w = i * words; w < (i + 1) * words; w++) count += popcount(bits[w]);
+      rowStart[i + 1] = rowStart[i] + count;
+    }
+    const colIndex = new Int32Array(rowStart[rows]);
+    let t = 0;
+    for (let i = 0; i < rows; i++) {
+      for (let w = 0; w < words; w++) {
+        let word = bits[i * words + w];
+        while (word !== 0) {
+          const low = word & -word;
+          colIndex[t++] = w * 32 + 31 - Math.clz32(low);
+          word ^= low;
+        }
+      }
+    }
+    return { rowStart, colIndex };
+  };
+  return {
+    get rowStart() {
+      return (columns ??= make()).rowStart;
+    },
+    get colIndex() {
+      return (columns ??= make()).colIndex;
+    },
+  };
+}
+
+function popcount(word: number): number {
+  word -= (word >>> 1) & 0x55555555;
+  word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
+  return (((word + (word >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

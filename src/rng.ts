@@ -13,36 +13,32 @@ function splitmix32(state: number): [number, number] {
 }
 
 export class Random {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  // In an Int32Array, not four number fields: V8 boxes a field that leaves the small-integer range,
+  // which made every draw allocate.
+  private readonly s = new Int32Array(4);
 
   /** `seed` is any safe integer; its low and high 32 bits both count. */
   constructor(seed: number) {
     let state = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x27d4eb2d);
-    const next = () => {
+    for (let t = 0; t < 4; t++) {
       const [nextState, value] = splitmix32(state);
       state = nextState;
-      return value;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+      this.s[t] = value;
+    }
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
   /** A uniform integer in [0, 2³²). */
   uint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
     return result;
   }
 
@@ -78,26 +74,29 @@ const LG5 = 1.818357216161805012e-1;
 const LG6 = 1.531383769920937332e-1;
 const LG7 = 1.479819860511658591e-1;
 
-const bits = new DataView(new ArrayBuffer(8));
+// One f64 seen as two 32-bit words; HIGH is the index of the word with the sign and exponent.
+const float = new Float64Array(1);
+const words = new Int32Array(float.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** Natural logarithm of a finite x > 0, bit-reproducible in every engine. */
 export function log(x: number): number {
-  bits.setFloat64(0, x);
-  let hx = bits.getInt32(0);
+  float[0] = x;
+  let hx = words[HIGH];
   let k = 0;
   if (hx < 0x00100000) {
     // Subnormal: scale into the normal range.
     k -= 54;
     x *= TWO54;
-    bits.setFloat64(0, x);
-    hx = bits.getInt32(0);
+    float[0] = x;
+    hx = words[HIGH];
   }
   k += (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i = (hx + 0x95f64) & 0x100000;
   // Normalise x into [sqrt(2)/2, sqrt(2)).
-  bits.setInt32(0, hx | (i ^ 0x3ff00000));
-  x = bits.getFloat64(0);
+  words[HIGH] = hx | (i ^ 0x3ff00000);
+  x = float[0];
   k += i >> 20;
   const f = x - 1.0;
   const dk = k;

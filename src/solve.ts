@@ -3,7 +3,7 @@
 // the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
 // kernel is written once, for any width.
 import type { Factors, RunSpec } from './backends/index.js';
-import { columnOrder, counts, rowOfEach, shifted } from './layout.js';
+import { columnOrder, rowOfEach, shifted } from './layout.js';
 import type { Settings } from './options.js';
 import type { Problem } from './problem.js';
 
@@ -41,9 +41,12 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 
 /**
  * The run of `settings.solver` on `problem` (already in the layout the solver needs) from the given
- * latent factors, with `offset` (μ) subtracted from the values.
+ * latent factors, with `offset` (μ) subtracted from the values; `counts` are its observations per row and column.
  */
-export function runSpec(settings: Settings, problem: Problem, latent: Factors, offset: number): RunSpec {
+export function runSpec(
+  settings: Settings, problem: Problem, latent: Factors, offset: number,
+  counts: { rowCounts: Float64Array; colCounts: Float64Array },
+): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
   const { width, wParams, hParams } = parameterBlocks(settings);
@@ -65,7 +68,8 @@ export function runSpec(settings: Settings, problem: Problem, latent: Factors, o
     hParams,
     penalized: [regularization.W, regularization.H, biases ? regularization.bias : 0, l1.W, l1.H].some((v) => v > 0),
     plain: !biases && !nonnegative && [regularization.W, regularization.H, l1.W, l1.H].every((v) => v === 0),
-    ...counts(problem),
+    rowCounts: counts.rowCounts,
+    colCounts: counts.colCounts,
     learningRate: settings.learningRate,
     adaptive: settings.adaptive,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,

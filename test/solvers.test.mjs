@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { backends } from '../dist/backends/index.js';
 import { readObservations } from '../dist/input.js';
-import { toLayout, valueStats } from '../dist/layout.js';
+import { toLayout } from '../dist/layout.js';
 import { readOptions } from '../dist/options.js';
 import { runSpec } from '../dist/solve.js';
 import { BACKENDS, maxRelativeError } from './helpers.mjs';
@@ -45,9 +45,9 @@ for (const backend of BACKENDS) {
   for (const c of reference.cases.filter((c) => c.solver === 'sgd')) {
     test(`${c.name}: objective after every epoch and final factors match numpy`, async () => {
       const settings = readOptions({ ...c.options, solver: 'sgd', rank: c.rank, backend });
-      const given = readObservations(nanX(c), undefined);
-      const offset = c.options.biases ? valueStats(given).mean : 0;
-      const spec = runSpec(settings, toLayout(given, 'sparse'), { W: Float64Array.from(c.W0.flat()), H: Float64Array.from(c.H0.flat()) }, offset);
+      const given = await readObservations(nanX(c), undefined, backends[backend].summarize);
+      const offset = c.options.biases ? given.stats.mean : 0;
+      const spec = runSpec(settings, toLayout(given.problem, 'sparse'), { W: Float64Array.from(c.W0.flat()), H: Float64Array.from(c.H0.flat()) }, offset, given);
       const run = await backends[backend].start(spec);
       try {
         const losses = c.orders.map((order) => {

@@ -85,6 +85,24 @@ export interface Scorer {
   close(): void;
 }
 
+/** What one pass over a dense X (NaN = missing) finds: assembly/scan.ts. */
+export interface DenseSummary {
+  /** Flat index of the first observed ±Infinity, or −1; when ≥ 0 nothing else is filled in. */
+  firstInfinite: number;
+  observedCount: number;
+  /** Σx and Σx² over the observed entries. */
+  sum: number;
+  squares: number;
+  min: number;
+  max: number;
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  /** The observed pattern: row i's bits are words i·⌈cols/32⌉ onwards, column j is bit j % 32 of word j / 32. */
+  bits: Uint32Array;
+  /** Σ(x − mean)² over the observed entries. */
+  deviation: number;
+}
+
 /** What each backend implements; the test suite runs the same bodies against every one. */
 export interface Backend {
   readonly name: BackendName;
@@ -95,6 +113,8 @@ export interface Backend {
   readonly sparseBelowDensity: number;
   /** Why this backend cannot hold a problem of this shape, or undefined if it can. Checked before any work. */
   tooLarge(shape: Shape): string | undefined;
+  /** One pass over a dense X: its observed pattern, counts and value statistics, and the first infinite entry. */
+  summarize(values: Float64Array, rows: number, cols: number): Promise<DenseSummary>;
   start(spec: RunSpec): Promise<Run>;
   /** A scorer over Hᵀ (cols×width, row-major), kept in float64 or, to halve its size, float32. */
   scorer(ht: Float64Array, cols: number, width: number, precision: 'float64' | 'float32'): Promise<Scorer>;

@@ -2,7 +2,7 @@
 // inputs in once, calls one kernel per epoch, and reads factors where they live.
 import { transposeInto } from '../matrix.js';
 import { borrowInstance, giveBack, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
-import { gradientDescentRun, type Backend, type FactorView, type Run, type RunSpec, type Shape } from './backend.js';
+import { gradientDescentRun, type Backend, type DenseSummary, type FactorView, type Run, type RunSpec, type Shape } from './backend.js';
 
 const F64 = 8;
 const I32 = 4;
@@ -122,6 +122,27 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   sparseBelowDensity: 0.5,
   tooLarge: (shape) => tooLarge(buffers(shape)),
+  async summarize(values, rows, cols) {
+    const k = await borrowInstance();
+    try {
+      const words = (cols + 31) >>> 5;
+      const at = reserve(k, { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64 });
+      f64(k, at.x, rows * cols).set(values);
+      f64(k, at.colCounts, cols).fill(0);
+      const firstInfinite = k.summarize(at.x, rows, cols, at.rowCounts, at.colCounts, at.bits, at.out);
+      if (firstInfinite >= 0) return { firstInfinite } as DenseSummary;
+      const [observedCount, sum, squares, min, max] = f64(k, at.out, 5);
+      return {
+        firstInfinite, observedCount, sum, squares, min, max,
+        rowCounts: f64(k, at.rowCounts, rows).slice(),
+        colCounts: f64(k, at.colCounts, cols).slice(),
+        bits: new Uint32Array(k.memory.buffer, at.bits, rows * words).slice(),
+        deviation: k.squaredDeviation(at.x, rows, cols, sum / observedCount),
+      };
+    } finally {
+      giveBack(k);
+    }
+  },
   async scorer(ht, cols, width, precision) {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await borrowInstance();

@@ -34,6 +34,8 @@ export type Kernels = {
   ): void;
   stepRows(factor: number, gradient: number, counts: number, params: number, n: number, rank: number, eta: number, plain: number): void;
   penalty(factor: number, counts: number, params: number, n: number, rank: number, transposed: number): number;
+  summarize(x: number, rows: number, cols: number, rowCounts: number, colCounts: number, bits: number, out: number): number;
+  squaredDeviation(x: number, rows: number, cols: number, center: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
 };

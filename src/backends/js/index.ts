@@ -5,6 +5,7 @@ import { gradientDescentRun, type Backend, type Run, type RunSpec } from '../bac
 import { alsHalf } from './als.js';
 import { jsScorer } from './score.js';
 import { denseGradientW, denseStepH } from './dense.js';
+import { summarize } from './scan.js';
 import { sgdEpoch, observedLoss } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
@@ -93,6 +94,7 @@ export const jsBackend: Backend = {
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;
   },
+  summarize: (values, rows, cols) => Promise.resolve(summarize(values, rows, cols)),
   start: (spec) => Promise.resolve(start(spec)),
   scorer: (ht, cols, width, precision) => Promise.resolve(jsScorer(ht, cols, width, precision)),
 };
