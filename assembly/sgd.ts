@@ -11,6 +11,34 @@
 import { updated } from "./update";
 import { dot } from "./vector";
 
+/**
+ * How many leading coordinates of both factors update plainly: step 1, no L1, no lower bound and one
+ * L2 weight per factor (the latent coordinates, unless non-negative or L1 is set). Those are updated
+ * two at a time in f64x2, the rest (biases, the frozen 1s) one at a time through updated(), which
+ * gives the same value: with step 1 and count 1 it is value + η·(gradient − l2·value).
+ */
+export function plainCoordinates(wParams: usize, hParams: usize, rank: i32): i32 {
+  const block = <usize>rank << 3;
+  const l2W = load<f64>(wParams + block);
+  const l2H = load<f64>(hParams + block);
+  let k = 0;
+  for (; k < rank; k++) {
+    const offset = <usize>k << 3;
+    if (!plainAt(wParams + offset, block, l2W) || !plainAt(hParams + offset, block, l2H)) break;
+  }
+  return k;
+}
+
+// @ts-ignore: decorator
+@inline
+function plainAt(at: usize, block: usize, l2: f64): bool {
+  return load<f64>(at) == 1 && load<f64>(at + block) == l2 && load<f64>(at + 2 * block) == 0 && load<f64>(at + 3 * block) == -Infinity;
+}
+
+/**
+ * One epoch. The adaptive scales add each coordinate's squared step: for the plain pairs in two lanes
+ * (even and odd k), lanes added, then the remaining coordinates in order (src/backends/js/sgd.ts copies this).
+ */
 export function sgdEpoch(
   order: usize, rowOf: usize, colOf: usize, values: usize, count: i32,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
@@ -18,6 +46,9 @@ export function sgdEpoch(
 ): void {
   const rankBytes = <usize>rank << 3;
   const block = <usize>rank << 3;
+  const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
+  const l2W = f64x2.splat(load<f64>(wParams + block));
+  const l2H = f64x2.splat(load<f64>(hParams + block));
   for (let t = 0; t < count; t++) {
     const p = <usize>load<i32>(order + (<usize>t << 2));
     const i = <usize>load<i32>(rowOf + (p << 2));
@@ -29,9 +60,25 @@ export function sgdEpoch(
     const colAt = colScale + (j << 3);
     const etaW = adaptive ? learningRate / Math.sqrt(load<f64>(rowAt)) : learningRate;
     const etaH = adaptive ? learningRate / Math.sqrt(load<f64>(colAt)) : learningRate;
-    let squaresW = 0.0;
-    let squaresH = 0.0;
-    for (let k = 0; k < rank; k++) {
+    const errors = f64x2.splat(error);
+    const stepW = f64x2.splat(etaW);
+    const stepH = f64x2.splat(etaH);
+    let lanesW = f64x2.splat(0);
+    let lanesH = f64x2.splat(0);
+    for (let k = 0; k < pairs; k += 2) {
+      const offset = <usize>k << 3;
+      const wk = v128.load(wi + offset);
+      const hk = v128.load(hj + offset);
+      const gw = f64x2.sub(f64x2.mul(errors, hk), f64x2.mul(l2W, wk));
+      const gh = f64x2.sub(f64x2.mul(errors, wk), f64x2.mul(l2H, hk));
+      v128.store(wi + offset, f64x2.add(wk, f64x2.mul(stepW, gw)));
+      v128.store(hj + offset, f64x2.add(hk, f64x2.mul(stepH, gh)));
+      lanesW = f64x2.add(lanesW, f64x2.mul(gw, gw));
+      lanesH = f64x2.add(lanesH, f64x2.mul(gh, gh));
+    }
+    let squaresW = f64x2.extract_lane(lanesW, 0) + f64x2.extract_lane(lanesW, 1);
+    let squaresH = f64x2.extract_lane(lanesH, 0) + f64x2.extract_lane(lanesH, 1);
+    for (let k = pairs; k < rank; k++) {
       const offset = <usize>k << 3;
       const wk = load<f64>(wi + offset);
       const hk = load<f64>(hj + offset);

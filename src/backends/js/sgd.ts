@@ -1,4 +1,4 @@
-// Pure-TypeScript twin of assembly/sgd.ts.
+// Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
 import { updated } from './update.js';
 import { dot } from './vector.js';
 
@@ -7,6 +7,9 @@ export function sgdEpoch(
   w: Float64Array, ht: Float64Array, wParams: Float64Array, hParams: Float64Array,
   rowScale: Float64Array, colScale: Float64Array, rank: number, learningRate: number, adaptive: boolean,
 ): void {
+  const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
+  const l2W = wParams[rank];
+  const l2H = hParams[rank];
   for (let t = 0; t < count; t++) {
     const p = order[t];
     const i = rowOf[p];
@@ -16,9 +19,21 @@ export function sgdEpoch(
     const error = values[p] - dot(w, wAt, ht, hAt, rank);
     const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
     const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
-    let squaresW = 0;
-    let squaresH = 0;
-    for (let k = 0; k < rank; k++) {
+    const lanesW = [0, 0];
+    const lanesH = [0, 0];
+    for (let k = 0; k < pairs; k++) {
+      const wk = w[wAt + k];
+      const hk = ht[hAt + k];
+      const gw = error * hk - l2W * wk;
+      const gh = error * wk - l2H * hk;
+      w[wAt + k] = wk + etaW * gw;
+      ht[hAt + k] = hk + etaH * gh;
+      lanesW[k & 1] += gw * gw;
+      lanesH[k & 1] += gh * gh;
+    }
+    let squaresW = lanesW[0] + lanesW[1];
+    let squaresH = lanesH[0] + lanesH[1];
+    for (let k = pairs; k < rank; k++) {
       const wk = w[wAt + k];
       const hk = ht[hAt + k];
       w[wAt + k] = updated(wk, error * hk, 1, etaW, wParams, k, rank);
@@ -35,6 +50,15 @@ export function sgdEpoch(
       colScale[j] += squaresH / rank;
     }
   }
+}
+
+/** See assembly/sgd.ts. */
+export function plainCoordinates(wParams: Float64Array, hParams: Float64Array, rank: number): number {
+  const plainAt = (params: Float64Array, k: number) =>
+    params[k] === 1 && params[rank + k] === params[rank] && params[2 * rank + k] === 0 && params[3 * rank + k] === -Infinity;
+  let k = 0;
+  while (k < rank && plainAt(wParams, k) && plainAt(hParams, k)) k++;
+  return k;
 }
 
 export function observedLoss(
