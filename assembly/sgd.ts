@@ -58,8 +58,12 @@ export function sgdEpoch(
     const error = load<f64>(values + (p << 3)) - dot(wi, hj, rank);
     const rowAt = rowScale + (i << 3);
     const colAt = colScale + (j << 3);
-    const etaW = adaptive ? learningRate / Math.sqrt(load<f64>(rowAt)) : learningRate;
-    const etaH = adaptive ? learningRate / Math.sqrt(load<f64>(colAt)) : learningRate;
+    // Both adaptive steps in one f64x2 sqrt and divide (each lane rounds as the scalar would).
+    const etas = adaptive
+      ? f64x2.div(f64x2.splat(learningRate), f64x2.sqrt(f64x2.replace_lane(v128.load64_splat(rowAt), 1, load<f64>(colAt))))
+      : f64x2.splat(learningRate);
+    const etaW = f64x2.extract_lane(etas, 0);
+    const etaH = f64x2.extract_lane(etas, 1);
     const errors = f64x2.splat(error);
     const stepW = f64x2.splat(etaW);
     const stepH = f64x2.splat(etaH);

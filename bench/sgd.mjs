@@ -13,6 +13,7 @@ import { backends } from '../dist/backends/index.js';
 import { initialFactors } from '../dist/init.js';
 import { readObservations } from '../dist/input.js';
 import { readOptions } from '../dist/options.js';
+import { sgdOrders } from '../dist/order.js';
 import { Random } from '../dist/rng.js';
 import { runSpec } from '../dist/solve.js';
 
@@ -64,7 +65,7 @@ function readSplit(folder) {
   return { rows: Math.max(...rowIndices) + 1, cols: Math.max(...colIndices) + 1, rowIndices, colIndices, values };
 }
 
-/** Updates per second of the epoch kernel alone: seeded permutations drawn beforehand, no loss. */
+/** Updates per second of the epoch kernel alone: one epoch order (src/order.ts) drawn beforehand, no loss pass. */
 async function kernelRate(X, backendName) {
   const backend = backends[backendName];
   const settings = readOptions({ solver: 'sgd', rank: RANK, backend: backendName });
@@ -72,12 +73,7 @@ async function kernelRate(X, backendName) {
   const spec = runSpec(settings, given.problem, initialFactors(given, RANK, false, new Random(1), {}, 'uniform'), 0, given);
   const run = await backend.start(spec);
   const count = given.problem.observedCount;
-  const random = new Random(2);
-  const order = Int32Array.from({ length: count }, (_, p) => p);
-  for (let t = count - 1; t > 0; t--) {
-    const s = Math.floor(random.uniform() * (t + 1));
-    [order[t], order[s]] = [order[s], order[t]];
-  }
+  const order = sgdOrders(given.problem, new Random(2))();
   run.epoch(order); // warm-up
   const epochs = count > 1e6 ? 3 : 10;
   const started = performance.now();

@@ -5,6 +5,7 @@ import { chooseLayout, toLayout } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
 import type { Parameters } from './predict.js';
+import { sgdOrders } from './order.js';
 import { Random } from './rng.js';
 import { runSpec } from './solve.js';
 import { train } from './train.js';
@@ -50,7 +51,8 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
 
   const run = await backend.start(spec);
   try {
-    const outcome = await train(run, settings, observedCount, random, validation, parameters);
+    const nextOrder = settings.solver === 'sgd' && problem.layout === 'sparse' ? sgdOrders(problem, random) : undefined;
+    const outcome = await train(run, settings, nextOrder, validation, parameters);
     return new Factorization({
       parameters: parameters(outcome.factors),
       penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },

@@ -5,7 +5,6 @@ import { DivergenceError } from './errors.js';
 import type { Observations } from './input.js';
 import type { Settings } from './options.js';
 import { rmse, type Parameters } from './predict.js';
-import type { Random } from './rng.js';
 
 export type StopReason = 'epochs' | 'tolerance' | 'patience' | 'callback';
 
@@ -33,31 +32,16 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** A seeded permutation of 0…n−1, reshuffled (Fisher–Yates) on every call. */
-function shuffler(n: number, random: Random): () => Int32Array {
-  const order = Int32Array.from({ length: n }, (_, p) => p);
-  return () => {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random.uniform() * (i + 1));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
-  };
-}
-
 export async function train(
   run: Run,
   settings: Settings,
-  observedCount: number,
-  random: Random,
+  /** sgd: each epoch's order (src/order.ts). */
+  nextOrder: (() => Int32Array) | undefined,
   validation: Observations | undefined,
   parameters: (view: FactorView) => Parameters,
 ): Promise<Outcome> {
   const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
   if (signal?.aborted) throw abortReason(signal);
-  const nextOrder = solver === 'sgd' ? shuffler(observedCount, random) : undefined;
   const lossHistory = new Float64Array(epochs);
   const validationHistory = new Float64Array(validation ? epochs : 0);
   const initialLoss = run.loss();
