@@ -9,48 +9,7 @@
 // gradientW M×rank, gradientH N×rank.
 
 import { stepRows } from "./update";
-import { axpy, dot, zero } from "./vector";
-
-// The four dot products of the last dots4 call.
-let dot0: f64 = 0;
-let dot1: f64 = 0;
-let dot2: f64 = 0;
-let dot3: f64 = 0;
-
-/**
- * w·a, w·b, w·c, w·d, each summed exactly as dot() sums it, as four independent chains: one dot
- * product is one long dependent chain of adds, four fill the pipeline. Within a row the observations'
- * products are independent (neither pass writes w or ht while it reads them), so they can be taken four at a time.
- */
-// @ts-ignore: decorator
-@inline
-function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i32): void {
-  let sa = f64x2.splat(0);
-  let sb = f64x2.splat(0);
-  let sc = f64x2.splat(0);
-  let sd = f64x2.splat(0);
-  let t = 0;
-  for (; t + 2 <= rank; t += 2) {
-    const offset = <usize>t << 3;
-    const wt = v128.load(w + offset);
-    sa = f64x2.add(sa, f64x2.mul(wt, v128.load(a + offset)));
-    sb = f64x2.add(sb, f64x2.mul(wt, v128.load(b + offset)));
-    sc = f64x2.add(sc, f64x2.mul(wt, v128.load(c + offset)));
-    sd = f64x2.add(sd, f64x2.mul(wt, v128.load(d + offset)));
-  }
-  dot0 = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
-  dot1 = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
-  dot2 = f64x2.extract_lane(sc, 0) + f64x2.extract_lane(sc, 1);
-  dot3 = f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
-  if (t < rank) {
-    const offset = <usize>t << 3;
-    const wt = load<f64>(w + offset);
-    dot0 += wt * load<f64>(a + offset);
-    dot1 += wt * load<f64>(b + offset);
-    dot2 += wt * load<f64>(c + offset);
-    dot3 += wt * load<f64>(d + offset);
-  }
-}
+import { axpy, dot, dots4, dotA, dotB, dotC, dotD, zero } from "./vector";
 
 /** The factor row of the column of observation p. */
 // @ts-ignore: decorator
@@ -79,10 +38,10 @@ export function sparseGradientW(
       const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
       dots4(wi, h0, h1, h2, h3, rank);
       const at = values + (<usize>p << 3);
-      const r0 = load<f64>(at) - dot0;
-      const r1 = load<f64>(at, 8) - dot1;
-      const r2 = load<f64>(at, 16) - dot2;
-      const r3 = load<f64>(at, 24) - dot3;
+      const r0 = load<f64>(at) - dotA;
+      const r1 = load<f64>(at, 8) - dotB;
+      const r2 = load<f64>(at, 16) - dotC;
+      const r3 = load<f64>(at, 24) - dotD;
       loss += r0 * r0;
       loss += r1 * r1;
       loss += r2 * r2;
@@ -145,10 +104,10 @@ export function sparseStepH(
       const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
       dots4(wi, h0, h1, h2, h3, rank);
       const at = values + (<usize>p << 3);
-      axpy(h0 + shift, load<f64>(at) - dot0, wi, rank);
-      axpy(h1 + shift, load<f64>(at, 8) - dot1, wi, rank);
-      axpy(h2 + shift, load<f64>(at, 16) - dot2, wi, rank);
-      axpy(h3 + shift, load<f64>(at, 24) - dot3, wi, rank);
+      axpy(h0 + shift, load<f64>(at) - dotA, wi, rank);
+      axpy(h1 + shift, load<f64>(at, 8) - dotB, wi, rank);
+      axpy(h2 + shift, load<f64>(at, 16) - dotC, wi, rank);
+      axpy(h3 + shift, load<f64>(at, 24) - dotD, wi, rank);
     }
     for (; p < end; p++) {
       const hj = factorOf(ht, colIndex, p, rankBytes);

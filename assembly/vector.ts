@@ -50,6 +50,46 @@ export function dot2(r: usize, a: usize, b: usize, n: i32, target: usize): void 
   store<f64>(target, sumB, 8);
 }
 
+// The four dot products of the last dots4 call.
+export let dotA: f64 = 0;
+export let dotB: f64 = 0;
+export let dotC: f64 = 0;
+export let dotD: f64 = 0;
+
+/**
+ * w·a, w·b, w·c, w·d, each summed exactly as dot() sums it, as four independent chains: one dot
+ * product is one long dependent chain of adds, four fill the pipeline. Results in dotA…dotD.
+ */
+// @ts-ignore: decorator
+@inline
+export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i32): void {
+  let sa = f64x2.splat(0);
+  let sb = f64x2.splat(0);
+  let sc = f64x2.splat(0);
+  let sd = f64x2.splat(0);
+  let t = 0;
+  for (; t + 2 <= rank; t += 2) {
+    const offset = <usize>t << 3;
+    const wt = v128.load(w + offset);
+    sa = f64x2.add(sa, f64x2.mul(wt, v128.load(a + offset)));
+    sb = f64x2.add(sb, f64x2.mul(wt, v128.load(b + offset)));
+    sc = f64x2.add(sc, f64x2.mul(wt, v128.load(c + offset)));
+    sd = f64x2.add(sd, f64x2.mul(wt, v128.load(d + offset)));
+  }
+  dotA = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
+  dotB = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
+  dotC = f64x2.extract_lane(sc, 0) + f64x2.extract_lane(sc, 1);
+  dotD = f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
+  if (t < rank) {
+    const offset = <usize>t << 3;
+    const wt = load<f64>(w + offset);
+    dotA += wt * load<f64>(a + offset);
+    dotB += wt * load<f64>(b + offset);
+    dotC += wt * load<f64>(c + offset);
+    dotD += wt * load<f64>(d + offset);
+  }
+}
+
 /** y[t] += alpha·x[t] for t < n (element-wise, so no order question). */
 // @ts-ignore: decorator
 @inline

@@ -25,7 +25,7 @@ function buffers({ solver, layout, rows, cols, observedCount: count, rank }: Sha
     return { ...common, ...observations, rowOf: count * I32, order: count * I32, rowScale: rows * F64, colScale: cols * F64 };
   }
   return {
-    ...common, ...observations, rowOf: count * I32,
+    ...common, ...observations,
     colStart: (cols + 1) * I32, rowIndex: count * I32, byColumn: count * F64,
     gram: rank * rank * F64, rhs: rank * F64,
   };
@@ -83,9 +83,9 @@ function layOut(k: Kernels, spec: RunSpec): Run {
     );
   }
 
-  i32(k, at.rowOf, count).set(spec.rowOf!);
-  const loss = () => k.observedLoss(at.rowOf, at.colIndex, at.values, count, at.w, at.ht, rank) + penalties(at.ht, false);
+  const loss = () => k.observedLoss(at.rowStart, at.colIndex, at.values, rows, at.w, at.ht, rank) + penalties(at.ht, false);
   if (spec.solver === 'sgd') {
+    i32(k, at.rowOf, count).set(spec.rowOf!);
     f64(k, at.rowScale, rows).fill(1);
     f64(k, at.colScale, cols).fill(1);
     return {

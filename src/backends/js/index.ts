@@ -52,7 +52,7 @@ function start(spec: RunSpec): Run {
   const { rowStart, colIndex, values, observedCount } = problem;
   const rowOf = spec.rowOf!;
   const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
-  const loss = () => observedLoss(rowOf, colIndex, values, observedCount, w, ht, rank) + penalties(ht, false);
+  const loss = () => observedLoss(rowStart, colIndex, values, rows, w, ht, rank) + penalties(ht, false);
   const view = () => ({ W: w, H: ht, hTransposed: true });
 
   if (spec.solver === 'sgd') {

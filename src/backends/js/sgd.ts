@@ -61,13 +61,16 @@ export function plainCoordinates(wParams: Float64Array, hParams: Float64Array, r
   return k;
 }
 
+/** ½ Σ (x − w·h)² over the observations, in CSR order. */
 export function observedLoss(
-  rowOf: Int32Array, colOf: Int32Array, values: Float64Array, count: number, w: Float64Array, ht: Float64Array, rank: number,
+  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array, rows: number, w: Float64Array, ht: Float64Array, rank: number,
 ): number {
   let loss = 0;
-  for (let p = 0; p < count; p++) {
-    const r = values[p] - dot(w, rowOf[p] * rank, ht, colOf[p] * rank, rank);
-    loss += r * r;
+  for (let i = 0; i < rows; i++) {
+    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
+      const r = values[p] - dot(w, i * rank, ht, colIndex[p] * rank, rank);
+      loss += r * r;
+    }
   }
   return 0.5 * loss;
 }
