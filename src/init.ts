@@ -38,11 +38,7 @@ export function initialFactors(
   const rms = centered ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
   const scale = normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
-  const draw = (length: number) => {
-    const values = new Float64Array(length);
-    for (let t = 0; t < length; t++) values[t] = scale * (normal ? random.normal() : random.uniform());
-    return values;
-  };
+  const draw = (length: number) => random.fill(new Float64Array(length), scale, normal ? 'normal' : 'uniform');
   const W = init.W === undefined ? draw(rows * rank) : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
   const H = init.H === undefined ? draw(rank * cols) : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
   return { W, H };

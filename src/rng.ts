@@ -28,23 +28,79 @@ export class Random {
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
+  private readonly word = new Uint32Array(1);
+  private readonly chunk = new Uint32Array(4096);
+
+  /** Fills `target` with the next target.length uniform integers in [0, 2³²). */
+  words(target: Uint32Array): Uint32Array {
+    // The state lives in locals for the loop: V8 then keeps it in registers.
+    const state = this.s;
+    let s0 = state[0];
+    let s1 = state[1];
+    let s2 = state[2];
+    let s3 = state[3];
+    for (let p = 0; p < target.length; p++) {
+      target[p] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+    return target;
+  }
+
   /** A uniform integer in [0, 2³²). */
   uint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    return this.words(this.word)[0];
   }
 
   /** A uniform double in [0, 1) with 53 random bits. */
   uniform(): number {
-    return ((this.uint32() >>> 5) * 67108864 + (this.uint32() >>> 6)) / 9007199254740992;
+    return toUniform(this.uint32(), this.uint32());
+  }
+
+  /**
+   * target[t] = scale · (the next uniform() or normal() draw), for t in order: the same stream as that
+   * many calls, with the words drawn in chunks (several times faster for long fills). A chunk never
+   * holds more words than the remaining draws need at least (2 per uniform, 4 per normal attempt),
+   * so none is drawn ahead and the generator ends where the calls would leave it.
+   */
+  fill(target: Float64Array, scale: number, distribution: 'uniform' | 'normal'): Float64Array {
+    const perDraw = distribution === 'uniform' ? 2 : 4;
+    const chunk = this.chunk;
+    let at = 0;
+    let end = 0;
+    for (let t = 0; t < target.length; t++) {
+      for (;;) {
+        if (at === end) {
+          end = Math.min(chunk.length, perDraw * (target.length - t));
+          this.words(chunk.subarray(0, end));
+          at = 0;
+        }
+        const first = toUniform(chunk[at], chunk[at + 1]);
+        if (perDraw === 2) {
+          at += 2;
+          target[t] = scale * first;
+          break;
+        }
+        const u = 2 * first - 1;
+        const v = 2 * toUniform(chunk[at + 2], chunk[at + 3]) - 1;
+        at += 4;
+        const r = u * u + v * v;
+        if (r > 0 && r < 1) {
+          target[t] = scale * polar(u, r);
+          break;
+        }
+      }
+    }
+    return target;
   }
 
   /** A standard normal draw. */
@@ -53,9 +109,19 @@ export class Random {
       const u = 2 * this.uniform() - 1;
       const v = 2 * this.uniform() - 1;
       const s = u * u + v * v;
-      if (s > 0 && s < 1) return u * Math.sqrt((-2 * log(s)) / s);
+      if (s > 0 && s < 1) return polar(u, s);
     }
   }
+}
+
+/** 53 random bits from two words: 27 of the first, 26 of the second. */
+function toUniform(first: number, second: number): number {
+  return ((first >>> 5) * 67108864 + (second >>> 6)) / 9007199254740992;
+}
+
+/** Marsaglia's polar method: a normal draw from u and s = u² + v² in (0, 1). */
+function polar(u: number, s: number): number {
+  return u * Math.sqrt((-2 * log(s)) / s);
 }
 
 function rotl(x: number, k: number): number {

@@ -19,6 +19,16 @@ test('same seed, same stream; different seeds, different streams (high bits coun
   assert.is(new Set(streams).size, streams.length);
 });
 
+test('fill() draws the same stream as one call per entry, and leaves the generator where those calls would', () => {
+  for (const distribution of ['uniform', 'normal']) {
+    const one = new Random(9);
+    const many = new Random(9);
+    const expected = Array.from({ length: 1001 }, () => 0.5 * one[distribution]());
+    assert.equal(Array.from(many.fill(new Float64Array(1001), 0.5, distribution)), expected);
+    assert.is(many.uint32(), one.uint32());
+  }
+});
+
 test('uniform draws lie in [0, 1); normal draws have mean 0 and variance 1', () => {
   const random = new Random(123);
   const n = 200000;
