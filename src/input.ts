@@ -199,29 +199,34 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Prom
   };
 }
 
-function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string): Int32Array {
+/**
+ * The entries of an index list, checked. `copy` false: an Int32Array is checked and returned as it is,
+ * for callers that read it before they return (sparse X, 40 MB spared per 10M observations).
+ */
+function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string, copy = true): Int32Array {
   const list = arrayLike(name, value);
   if (length !== undefined && list.length !== length) {
     throw new RangeError(`${name}: expected ${length} entries, one per value, got ${list.length}`);
   }
-  const indices = new Int32Array(list.length);
+  const indices = !copy && list instanceof Int32Array ? list : new Int32Array(list.length);
   for (let p = 0; p < list.length; p++) {
     const index = list[p];
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= bound) {
       throw new RangeError(`${name}[${p}]: expected an integer from 0 to ${boundName} − 1 = ${bound - 1}, got ${describe(index)}`);
     }
-    indices[p] = index;
+    if (indices !== list) indices[p] = index;
   }
   return indices;
 }
 
-function finiteValues(name: string, value: unknown): Float64Array {
+/** The entries of a value list, checked finite; `copy` as in indexList. */
+function finiteValues(name: string, value: unknown, copy = true): Float64Array {
   const list = arrayLike(name, value);
-  const values = new Float64Array(list.length);
+  const values = !copy && list instanceof Float64Array ? list : new Float64Array(list.length);
   for (let p = 0; p < list.length; p++) {
     const x = list[p];
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${name}[${p}]: expected a finite number, got ${describe(x)}`);
-    values[p] = x;
+    if (values !== list) values[p] = x;
   }
   return values;
 }
@@ -229,10 +234,11 @@ function finiteValues(name: string, value: unknown): Float64Array {
 function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
-  const given = finiteValues('X.values', X.values);
+  // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own.
+  const given = finiteValues('X.values', X.values, false);
   const count = given.length;
-  const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows');
-  const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols');
+  const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows', false);
+  const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols', false);
   // Two stable counting sorts (by column, then by row) put the entries in CSR order in O(nnz + rows + cols),
   // so the result does not depend on the order the user listed them in.
   const byColumn = new Int32Array(count);
