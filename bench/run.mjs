@@ -22,6 +22,13 @@ function measure(name, backend, kernel = 'auto', observed = '') {
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop());
 }
 
+const tfjsScript = fileURLToPath(new URL('./tfjs_epoch.mjs', import.meta.url));
+
+/** TF.js (WASM backend, float32) on the same problem. */
+function measureTfjs(name) {
+  return JSON.parse(execFileSync(process.execPath, [tfjsScript, name], { encoding: 'utf8' }).trim().split('\n').pop());
+}
+
 const referenceScript = fileURLToPath(new URL('./reference_epoch.py', import.meta.url));
 const python = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' }).status === 0;
 
@@ -84,8 +91,10 @@ if (process.argv.includes('--density')) {
     }
   }
 } else {
+  const tfjs = await import('@tensorflow/tfjs-backend-wasm').then(() => true, () => false);
   const header = ["problem", "pure JS ('auto' kernel)", "WASM ('auto' kernel)", 'WASM vs JS'];
   if (python) header.push('numpy (seed code)', 'scipy.sparse', 'WASM vs numpy', 'WASM vs scipy');
+  if (tfjs) header.push('TF.js WASM (f32)', 'WASM vs TF.js');
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const [name, shape] of Object.entries(CASES)) {
@@ -107,8 +116,15 @@ if (process.argv.includes('--density')) {
       cells.push(time(numpy.secondsPerEpoch), time(scipy.secondsPerEpoch),
         `${(numpy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`, `${(scipy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`);
     }
+    if (tfjs) {
+      const tf = measureTfjs(name);
+      // float32 against float64: agreement to float32's rounding over three epochs.
+      agree(tf, wasm, 1e-4);
+      cells.push(`${time(tf.secondsPerEpoch)} ±${tf.rme.toFixed(1)}%`, `${(tf.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(1)}×`);
+    }
     console.log(`| ${cells.join(' | ')} |`);
   }
+  if (tfjs) console.log('\nTF.js: @tensorflow/tfjs-backend-wasm 4.22 (SIMD, no threads in Node), float32 — it has no float64 — the notebook\'s ops (bench/tfjs_epoch.mjs).');
   console.log(python
     ? '\nnumpy and scipy: python3 bench/reference_epoch.py, same problem and initial factors, MALLOC_TRIM_THRESHOLD_ and MALLOC_MMAP_THRESHOLD_ raised to 1 GiB; numpy uses its OpenBLAS with its default threads.'
     : '\nnumpy/scipy columns skipped: python3 with numpy and scipy not found.');
