@@ -19,6 +19,15 @@ test('1000 successive factorize calls do not grow WASM memory', async () => {
   assert.is(memoryBytes(), before);
 });
 
+test('an instance grown past 64 MiB is let go instead of kept idle', async () => {
+  const before = memoryBytes();
+  const data = new Float64Array(3000 * 3000).fill(1); // 72 MB of X
+  const fit = await factorize({ rows: 3000, cols: 3000, data }, { rank: 1, epochs: 1, learningRate: 1e-6 });
+  assert.ok(Number.isFinite(fit.loss));
+  // The idle instance it borrowed grew past the limit and is gone too.
+  assert.ok(memoryBytes() <= before, `idle WASM memory went from ${before} to ${memoryBytes()} bytes`);
+});
+
 test('a failed call (bad input, divergence) leaves the backend usable', async () => {
   await factorize([[1, 2], [3, 4]], { rank: 1, learningRate: 100, epochs: 500 }).catch(() => {});
   await factorize([[1, 'x']], { rank: 1 }).catch(() => {});

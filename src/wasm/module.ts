@@ -73,8 +73,15 @@ export async function borrowInstance(): Promise<Kernels> {
   return exports;
 }
 
+/**
+ * Instances whose memory grew past this are not kept idle: linear memory never shrinks, and a server
+ * that once fitted 10M ratings should not hold that memory for ever. Re-creating one costs about a
+ * millisecond, small beside a problem of that size.
+ */
+const KEEP_IDLE_BYTES = 64 * 2 ** 20;
+
 export function giveBack(kernels: Kernels): void {
-  idle.push(kernels);
+  if (kernels.memory.buffer.byteLength <= KEEP_IDLE_BYTES) idle.push(kernels);
 }
 
 /** Places buffers of the given byte sizes one after another from `start`, each 16-byte aligned. */
