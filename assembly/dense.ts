@@ -9,10 +9,10 @@
 // computes the residual of the current factors (hence their loss) and W's gradient; the next epoch
 // applies that gradient (update.ts stepRows) and then denseStepH.
 //
-// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N, gradientW M×rank, gradientH rank×N.
+// Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N + rank, gradientW M×rank, gradientH rank×N.
 
 import { stepColumns } from "./update";
-import { axpy, dot, dot2, zero } from "./vector";
+import { axpy, dot, zero } from "./vector";
 
 /** Masks a residual pair: x − product where x is observed, 0 where x is NaN. */
 // @ts-ignore: decorator
@@ -21,87 +21,18 @@ function maskedResidual(observed: v128, product: v128): v128 {
   return v128.and(f64x2.sub(observed, product), f64x2.eq(observed, observed));
 }
 
-/**
- * residual[j] = x[j] − Σ_k w[k]·h[k][j] where x[j] is observed, 0 where it is NaN.
- * Returns Σ residual[j]², summed in the two-lane order of vector.ts.
- * Each column's product is summed over k in ascending order; eight columns are formed at once
- * (four independent f64x2 chains) so the adds do not wait on each other.
- */
-function residualRow(x: usize, w: usize, h: usize, residual: usize, cols: i32, rank: i32): f64 {
-  const rowBytes = <usize>cols << 3;
-  let squares = f64x2.splat(0);
-  let j = 0;
-  for (; j + 8 <= cols; j += 8) {
-    const offset = <usize>j << 3;
-    let p0 = f64x2.splat(0);
-    let p1 = f64x2.splat(0);
-    let p2 = f64x2.splat(0);
-    let p3 = f64x2.splat(0);
-    let hk = h + offset;
-    for (let k = 0; k < rank; k++) {
-      const wk = f64x2.splat(load<f64>(w + (<usize>k << 3)));
-      p0 = f64x2.add(p0, f64x2.mul(wk, v128.load(hk)));
-      p1 = f64x2.add(p1, f64x2.mul(wk, v128.load(hk, 16)));
-      p2 = f64x2.add(p2, f64x2.mul(wk, v128.load(hk, 32)));
-      p3 = f64x2.add(p3, f64x2.mul(wk, v128.load(hk, 48)));
-      hk += rowBytes;
-    }
-    const xj = x + offset;
-    const rj = residual + offset;
-    const r0 = maskedResidual(v128.load(xj), p0);
-    const r1 = maskedResidual(v128.load(xj, 16), p1);
-    const r2 = maskedResidual(v128.load(xj, 32), p2);
-    const r3 = maskedResidual(v128.load(xj, 48), p3);
-    v128.store(rj, r0);
-    v128.store(rj, r1, 16);
-    v128.store(rj, r2, 32);
-    v128.store(rj, r3, 48);
-    squares = f64x2.add(squares, f64x2.mul(r0, r0));
-    squares = f64x2.add(squares, f64x2.mul(r1, r1));
-    squares = f64x2.add(squares, f64x2.mul(r2, r2));
-    squares = f64x2.add(squares, f64x2.mul(r3, r3));
-  }
-  for (; j + 2 <= cols; j += 2) {
-    const offset = <usize>j << 3;
-    let product = f64x2.splat(0);
-    let hk = h + offset;
-    for (let k = 0; k < rank; k++) {
-      product = f64x2.add(product, f64x2.mul(f64x2.splat(load<f64>(w + (<usize>k << 3))), v128.load(hk)));
-      hk += rowBytes;
-    }
-    const r = maskedResidual(v128.load(x + offset), product);
-    v128.store(residual + offset, r);
-    squares = f64x2.add(squares, f64x2.mul(r, r));
-  }
-  let sum = f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1);
-  if (j < cols) {
-    const offset = <usize>j << 3;
-    let product = 0.0;
-    for (let k = 0; k < rank; k++) {
-      product += load<f64>(w + (<usize>k << 3)) * load<f64>(h + <usize>k * rowBytes + offset);
-    }
-    const observed = load<f64>(x + offset);
-    const r = observed == observed ? observed - product : 0.0;
-    store<f64>(residual + offset, r);
-    sum += r * r;
-  }
-  return sum;
-}
-
-/** Row i+1's Σr² from the last residualPair call (a function returns one value). */
+/** The second row's Σr² from the last residualPair call (a function returns one value). */
 let secondSquares: f64 = 0;
 
 /**
- * residualRow for two adjacent rows at once: every load of H serves both rows (eight independent
- * f64x2 chains per eight columns). Each row's residuals and Σr² are summed exactly as residualRow
- * sums them; row i's Σr² is returned, row i+1's left in secondSquares.
+ * residual[j] = x[j] − Σ_k w[k]·h[k][j] where x[j] is observed, 0 where it is NaN, for two rows
+ * (x, w → residual and x1, w1 → residual1) at once: every load of H serves both, in eight independent
+ * f64x2 chains per eight columns. Each product is summed over k in ascending order; each row's Σr² in
+ * the two-lane order of vector.ts. Returns the first row's Σr², leaves the second's in secondSquares.
+ * A lone row is passed as both rows (its twin written to a scratch row).
  */
-function residualPair(x: usize, w: usize, h: usize, residual: usize, cols: i32, rank: i32): f64 {
+function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residual: usize, residual1: usize, cols: i32, rank: i32): f64 {
   const rowBytes = <usize>cols << 3;
-  const rankBytes = <usize>rank << 3;
-  const x1 = x + rowBytes;
-  const w1 = w + rankBytes;
-  const residual1 = residual + rowBytes;
   let squares0 = f64x2.splat(0);
   let squares1 = f64x2.splat(0);
   let j = 0;
@@ -199,14 +130,11 @@ function storeResiduals(x: usize, residual: usize, p0: v128, p1: v128, p2: v128,
 }
 
 /**
- * g0[k] = r0·h_k and g1[k] = r1·h_k for every k, where r1 = r0 + one row and g1 = g0 + one gradient
- * row: four k at a time, so each load of a residual pair serves four products and each load of H two.
- * Every product is summed in dot()'s order.
+ * g0[k] = r0·h_k and g1[k] = r1·h_k for every k: four k at a time, so each load of a residual pair
+ * serves four products and each load of H two. Every product is summed in dot()'s order.
  */
-function gradientPair(r0: usize, h: usize, g0: usize, cols: i32, rank: i32): void {
+function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols: i32, rank: i32): void {
   const rowBytes = <usize>cols << 3;
-  const r1 = r0 + rowBytes;
-  const g1 = g0 + (<usize>rank << 3);
   let k = 0;
   for (; k + 4 <= rank; k += 4) {
     const h0 = h + <usize>k * rowBytes;
@@ -262,28 +190,30 @@ function finishDot(lanes: v128, a: usize, b: usize, t: i32, n: i32, target: usiz
   store<f64>(target, sum);
 }
 
-/** Fills gradientW with M⊙(X−WH)·Hᵀ and returns ½‖M⊙(X−WH)‖². */
+/**
+ * Fills gradientW with M⊙(X−WH)·Hᵀ and returns ½‖M⊙(X−WH)‖². `residual` holds 4 rows of cols plus
+ * `rank` entries of scratch (a lone last row's twin gradient).
+ */
 export function denseGradientW(
   x: usize, w: usize, h: usize, residual: usize, gradientW: usize, rows: i32, cols: i32, rank: i32,
 ): f64 {
   const rowBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
+  const residual1 = residual + rowBytes;
+  const scratch = residual + 4 * rowBytes;
   let loss = 0.0;
-  let i = 0;
-  for (; i + 2 <= rows; i += 2) {
-    loss += residualPair(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
-    loss += secondSquares;
-    gradientPair(residual, h, gradientW + <usize>i * rankBytes, cols, rank);
-  }
-  if (i < rows) {
-    loss += residualRow(x + <usize>i * rowBytes, w + <usize>i * rankBytes, h, residual, cols, rank);
-    const gi = gradientW + <usize>i * rankBytes;
-    let k = 0;
-    for (; k + 2 <= rank; k += 2) {
-      const hk = h + <usize>k * rowBytes;
-      dot2(residual, hk, hk + rowBytes, cols, gi + (<usize>k << 3));
+  for (let i = 0; i < rows; i += 2) {
+    const x0 = x + <usize>i * rowBytes;
+    const w0 = w + <usize>i * rankBytes;
+    const g0 = gradientW + <usize>i * rankBytes;
+    if (i + 1 < rows) {
+      loss += residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual1, cols, rank);
+      loss += secondSquares;
+      gradientPair(residual, residual1, h, g0, g0 + rankBytes, cols, rank);
+    } else {
+      loss += residualPair(x0, x0, w0, w0, h, residual, residual1, cols, rank);
+      gradientPair(residual, residual1, h, g0, scratch, cols, rank);
     }
-    if (k < rank) store<f64>(gi + (<usize>k << 3), dot(residual, h + <usize>k * rowBytes, cols));
   }
   return 0.5 * loss;
 }
@@ -302,8 +232,12 @@ export function denseStepH(
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
     const w0 = w + <usize>i * rankBytes;
-    residualPair(x + <usize>i * rowBytes, w0, h, residual, cols, rank);
-    residualPair(x + <usize>(i + 2) * rowBytes, w0 + 2 * rankBytes, h, residual + 2 * rowBytes, cols, rank);
+    const x0 = x + <usize>i * rowBytes;
+    residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual + rowBytes, cols, rank);
+    residualPair(
+      x0 + 2 * rowBytes, x0 + 3 * rowBytes, w0 + 2 * rankBytes, w0 + 3 * rankBytes, h,
+      residual + 2 * rowBytes, residual + 3 * rowBytes, cols, rank,
+    );
     let k = 0;
     for (; k + 2 <= rank; k += 2) {
       accumulate4Pair(gradientH + <usize>k * rowBytes, residual, rowBytes, cols, w0 + (<usize>k << 3), rankBytes);
@@ -319,7 +253,8 @@ export function denseStepH(
   }
   for (; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
-    residualRow(x + <usize>i * rowBytes, wi, h, residual, cols, rank);
+    const xi = x + <usize>i * rowBytes;
+    residualPair(xi, xi, wi, wi, h, residual, residual + rowBytes, cols, rank);
     for (let k = 0; k < rank; k++) {
       axpy(gradientH + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
     }

@@ -9,7 +9,8 @@
 // rowScale f64[M], colScale f64[N] (the G's), parameter blocks as in update.ts.
 
 import { updated } from "./update";
-import { dot, dots4, dotA, dotB, dotC, dotD } from "./vector";
+import { addSquares4, residuals4 } from "./sparse";
+import { dot } from "./vector";
 
 /**
  * How many leading coordinates of both factors update plainly: step 1, no L1, no lower bound and one
@@ -104,8 +105,7 @@ export function sgdEpoch(
 }
 
 /**
- * ½ Σ (x − w·h)² over the observations, in CSR order. Four observations of a row at a time share
- * the loads of w and run four independent dot chains (vector.ts dots4).
+ * ½ Σ (x − w·h)² over the observations, in CSR order, four observations of a row at a time (sparse.ts residuals4).
  */
 export function observedLoss(rowStart: usize, colIndex: usize, values: usize, rows: i32, w: usize, ht: usize, rank: i32): f64 {
   const rankBytes = <usize>rank << 3;
@@ -115,20 +115,8 @@ export function observedLoss(rowStart: usize, colIndex: usize, values: usize, ro
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
     let p = load<i32>(rowStart + (<usize>i << 2));
     for (; p + 4 <= end; p += 4) {
-      const columns = colIndex + (<usize>p << 2);
-      dots4(
-        wi, ht + <usize>load<i32>(columns) * rankBytes, ht + <usize>load<i32>(columns, 4) * rankBytes,
-        ht + <usize>load<i32>(columns, 8) * rankBytes, ht + <usize>load<i32>(columns, 12) * rankBytes, rank,
-      );
-      const at = values + (<usize>p << 3);
-      const r0 = load<f64>(at) - dotA;
-      const r1 = load<f64>(at, 8) - dotB;
-      const r2 = load<f64>(at, 16) - dotC;
-      const r3 = load<f64>(at, 24) - dotD;
-      loss += r0 * r0;
-      loss += r1 * r1;
-      loss += r2 * r2;
-      loss += r3 * r3;
+      residuals4(wi, ht, colIndex, values, p, rank);
+      loss = addSquares4(loss);
     }
     for (; p < end; p++) {
       const r = load<f64>(values + (<usize>p << 3)) - dot(wi, ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes, rank);

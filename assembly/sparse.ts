@@ -18,6 +18,36 @@ function factorOf(ht: usize, colIndex: usize, p: i32, rankBytes: usize): usize {
   return ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes;
 }
 
+// What the last residuals4 call found: the four observations' column factor rows and residuals.
+export let factorA: usize = 0;
+export let factorB: usize = 0;
+export let factorC: usize = 0;
+export let factorD: usize = 0;
+export let residualA: f64 = 0;
+export let residualB: f64 = 0;
+export let residualC: f64 = 0;
+export let residualD: f64 = 0;
+
+/**
+ * x − w·h for observations p…p+3 of row w (vector.ts dots4: four independent dot chains). Within a
+ * row these products are independent: no pass writes w or ht while it reads them.
+ */
+// @ts-ignore: decorator
+@inline
+export function residuals4(w: usize, ht: usize, colIndex: usize, values: usize, p: i32, rank: i32): void {
+  const rankBytes = <usize>rank << 3;
+  factorA = factorOf(ht, colIndex, p, rankBytes);
+  factorB = factorOf(ht, colIndex, p + 1, rankBytes);
+  factorC = factorOf(ht, colIndex, p + 2, rankBytes);
+  factorD = factorOf(ht, colIndex, p + 3, rankBytes);
+  dots4(w, factorA, factorB, factorC, factorD, rank);
+  const at = values + (<usize>p << 3);
+  residualA = load<f64>(at) - dotA;
+  residualB = load<f64>(at, 8) - dotB;
+  residualC = load<f64>(at, 16) - dotC;
+  residualD = load<f64>(at, 24) - dotD;
+}
+
 /** Fills gradientW with the data term's descent direction and returns ½ Σ (x − w·h)² over observations. */
 export function sparseGradientW(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientW: usize,
@@ -32,21 +62,9 @@ export function sparseGradientW(
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
     let p = load<i32>(rowStart + (<usize>i << 2));
     for (; p + 4 <= end; p += 4) {
-      const h0 = factorOf(ht, colIndex, p, rankBytes);
-      const h1 = factorOf(ht, colIndex, p + 1, rankBytes);
-      const h2 = factorOf(ht, colIndex, p + 2, rankBytes);
-      const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
-      dots4(wi, h0, h1, h2, h3, rank);
-      const at = values + (<usize>p << 3);
-      const r0 = load<f64>(at) - dotA;
-      const r1 = load<f64>(at, 8) - dotB;
-      const r2 = load<f64>(at, 16) - dotC;
-      const r3 = load<f64>(at, 24) - dotD;
-      loss += r0 * r0;
-      loss += r1 * r1;
-      loss += r2 * r2;
-      loss += r3 * r3;
-      axpy4(gi, r0, h0, r1, h1, r2, h2, r3, h3, rank);
+      residuals4(wi, ht, colIndex, values, p, rank);
+      loss = addSquares4(loss);
+      axpy4(gi, residualA, factorA, residualB, factorB, residualC, factorC, residualD, factorD, rank);
     }
     for (; p < end; p++) {
       const hj = factorOf(ht, colIndex, p, rankBytes);
@@ -56,6 +74,16 @@ export function sparseGradientW(
     }
   }
   return 0.5 * loss;
+}
+
+/** loss + r_A² + r_B² + r_C² + r_D², added in that order. */
+// @ts-ignore: decorator
+@inline
+export function addSquares4(loss: f64): f64 {
+  loss += residualA * residualA;
+  loss += residualB * residualB;
+  loss += residualC * residualC;
+  return loss + residualD * residualD;
 }
 
 /** y += a·ha, then += b·hb, += c·hc, += d·hd, element by element in that order (four axpy calls in one pass). */
@@ -98,16 +126,11 @@ export function sparseStepH(
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
     let p = load<i32>(rowStart + (<usize>i << 2));
     for (; p + 4 <= end; p += 4) {
-      const h0 = factorOf(ht, colIndex, p, rankBytes);
-      const h1 = factorOf(ht, colIndex, p + 1, rankBytes);
-      const h2 = factorOf(ht, colIndex, p + 2, rankBytes);
-      const h3 = factorOf(ht, colIndex, p + 3, rankBytes);
-      dots4(wi, h0, h1, h2, h3, rank);
-      const at = values + (<usize>p << 3);
-      axpy(h0 + shift, load<f64>(at) - dotA, wi, rank);
-      axpy(h1 + shift, load<f64>(at, 8) - dotB, wi, rank);
-      axpy(h2 + shift, load<f64>(at, 16) - dotC, wi, rank);
-      axpy(h3 + shift, load<f64>(at, 24) - dotD, wi, rank);
+      residuals4(wi, ht, colIndex, values, p, rank);
+      axpy(factorA + shift, residualA, wi, rank);
+      axpy(factorB + shift, residualB, wi, rank);
+      axpy(factorC + shift, residualC, wi, rank);
+      axpy(factorD + shift, residualD, wi, rank);
     }
     for (; p < end; p++) {
       const hj = factorOf(ht, colIndex, p, rankBytes);

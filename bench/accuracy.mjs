@@ -2,9 +2,10 @@
 // and bias-only baselines and LIBMF's published figures.
 //   npm run bench:accuracy -- [data folder]    (default: ../shared/data/ml-latest-small)
 // Skips cleanly when the data is absent: the ratings are never copied into this repository.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { factorize } from 'mfwasm';
+import { readSplit } from './movielens.mjs';
 
 const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
 const only = process.argv[3];
@@ -13,22 +14,8 @@ if (!existsSync(join(folder, 'train.txt')) || !existsSync(join(folder, 'test.txt
   process.exit(0);
 }
 
-function read(file) {
-  const lines = readFileSync(join(folder, file), 'utf8').trim().split('\n');
-  const rowIndices = new Int32Array(lines.length);
-  const colIndices = new Int32Array(lines.length);
-  const values = new Float64Array(lines.length);
-  lines.forEach((line, p) => {
-    const [u, i, r] = line.split(/\s+/);
-    rowIndices[p] = Number(u);
-    colIndices[p] = Number(i);
-    values[p] = Number(r);
-  });
-  return { rowIndices, colIndices, values };
-}
-
-const train = read('train.txt');
-const test = read('test.txt');
+const train = readSplit(folder, 'train.txt');
+const test = readSplit(folder, 'test.txt');
 const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
 const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
 const X = { rows, cols, ...train };

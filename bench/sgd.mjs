@@ -5,7 +5,7 @@
 // LIBMF counts) and factorize() end to end (input checks, shuffles, a loss per epoch) over 20 epochs.
 // The 10M fit runs in a child process of its own so that its peak RSS is its own.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { factorize } from 'mfwasm';
@@ -16,6 +16,7 @@ import { readOptions } from '../dist/options.js';
 import { sgdOrders } from '../dist/order.js';
 import { Random } from '../dist/rng.js';
 import { runSpec } from '../dist/solve.js';
+import { readSplit } from './movielens.mjs';
 
 const RANK = 40;
 const EPOCHS = 20;
@@ -49,20 +50,6 @@ function generated(count, seed = 5) {
     }
   }
   return { rows, cols, rowIndices, colIndices, values };
-}
-
-function readSplit(folder) {
-  const lines = readFileSync(join(folder, 'train.txt'), 'utf8').trim().split('\n');
-  const rowIndices = new Int32Array(lines.length);
-  const colIndices = new Int32Array(lines.length);
-  const values = new Float64Array(lines.length);
-  lines.forEach((line, p) => {
-    const [u, i, r] = line.split(/\s+/);
-    rowIndices[p] = Number(u);
-    colIndices[p] = Number(i);
-    values[p] = Number(r);
-  });
-  return { rows: Math.max(...rowIndices) + 1, cols: Math.max(...colIndices) + 1, rowIndices, colIndices, values };
 }
 
 /** Updates per second of the epoch kernel alone: one epoch order (src/order.ts) drawn beforehand, no loss pass. */
@@ -115,7 +102,8 @@ console.log(`SGD, rank ${RANK}, ${EPOCHS} epochs (defaults otherwise: AdaGrad st
 console.log('| data | backend | kernel updates/s | factorize() updates/s (20 epochs, end to end) |');
 console.log('|---|---|---|---|');
 if (existsSync(join(folder, 'train.txt'))) {
-  const X = readSplit(folder);
+  const train = readSplit(folder, 'train.txt');
+  const X = { rows: Math.max(...train.rowIndices) + 1, cols: Math.max(...train.colIndices) + 1, ...train };
   for (const backendName of ['wasm', 'js']) {
     const kernel = await kernelRate(X, backendName);
     const fit = await endToEnd(X, backendName);

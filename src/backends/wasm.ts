@@ -17,7 +17,7 @@ function buffers({ solver, layout, rows, cols, observedCount: count, rank }: Sha
     colCounts: cols * F64,
   };
   if (solver === 'gd' && layout === 'dense') {
-    return { ...common, x: rows * cols * F64, h: rank * cols * F64, residual: 4 * cols * F64, gradientW: rows * rank * F64, gradientH: rank * cols * F64 };
+    return { ...common, x: rows * cols * F64, h: rank * cols * F64, residual: (4 * cols + rank) * F64, gradientW: rows * rank * F64, gradientH: rank * cols * F64 };
   }
   const observations = { rowStart: (rows + 1) * I32, colIndex: count * I32, values: count * F64, ht: cols * rank * F64 };
   if (solver === 'gd') return { ...common, ...observations, gradientW: rows * rank * F64, gradientH: cols * rank * F64 };
