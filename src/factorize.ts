@@ -14,7 +14,7 @@ import { train } from './train.js';
  * Fits X ≈ W·H (with biases, μ + b_i + c_j + w_i·h_j) on the observed entries of X.
  *
  * Solvers: 'gd', the seed's full-batch gradient descent (each epoch W += η·(M⊙(X−WH))Hᵀ, then with
- * the new W, H += η·Wᵀ(M⊙(X−WH))); 'sgd', one update per observation in a seeded random order;
+ * the new W, H += η·Wᵀ(M⊙(X−WH))); 'sgd', one update per observation in LIBMF's blocked, seeded random order (src/order.ts);
  * 'als', alternating exact least-squares solves. All minimise the same objective.
  *
  * Every input is validated before any work; errors name the argument, what was expected and what
