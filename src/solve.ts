@@ -50,14 +50,18 @@ export function runSpec(
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
   const { width, wParams, hParams } = parameterBlocks(settings);
-  const W = new Float64Array(rows * width);
-  const H = new Float64Array(width * cols);
-  for (let i = 0; i < rows; i++) {
-    W.set(latent.W.subarray(i * rank, (i + 1) * rank), i * width);
-    if (biases) W[i * width + rank + 1] = 1; // b_i starts at 0
+  // Without biases the latent factors (fresh arrays of initialFactors) are the run's as they are.
+  let { W, H } = latent;
+  if (biases) {
+    W = new Float64Array(rows * width);
+    H = new Float64Array(width * cols);
+    for (let i = 0; i < rows; i++) {
+      W.set(latent.W.subarray(i * rank, (i + 1) * rank), i * width);
+      W[i * width + rank + 1] = 1; // b_i starts at 0
+    }
+    H.set(latent.H);
+    H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
   }
-  H.set(latent.H);
-  if (biases) H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
   const centered = shifted(problem, offset);
   const spec: RunSpec = {
     solver: settings.solver,
