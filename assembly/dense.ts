@@ -12,7 +12,7 @@
 // Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N + rank, gradientW M×rank, gradientH rank×N.
 
 import { stepColumns } from "./update";
-import { axpy, dot, zero } from "./vector";
+import { axpy, zero } from "./vector";
 
 /** Masks a residual pair: x − product where x is observed, 0 where x is NaN. */
 // @ts-ignore: decorator
@@ -176,8 +176,17 @@ function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols
   }
   for (; k < rank; k++) {
     const hk = h + <usize>k * rowBytes;
-    store<f64>(g0 + (<usize>k << 3), dot(r0, hk, cols));
-    store<f64>(g1 + (<usize>k << 3), dot(r1, hk, cols));
+    let a = f64x2.splat(0);
+    let b = f64x2.splat(0);
+    let t = 0;
+    for (; t + 2 <= cols; t += 2) {
+      const offset = <usize>t << 3;
+      const hv = v128.load(hk + offset);
+      a = f64x2.add(a, f64x2.mul(v128.load(r0 + offset), hv));
+      b = f64x2.add(b, f64x2.mul(v128.load(r1 + offset), hv));
+    }
+    finishDot(a, r0, hk, t, cols, g0 + (<usize>k << 3));
+    finishDot(b, r1, hk, t, cols, g1 + (<usize>k << 3));
   }
 }
 
