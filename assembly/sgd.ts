@@ -1,16 +1,18 @@
-// Stochastic gradient descent: one update of a row's and a column's factors per observation, in
-// the order given (the TypeScript side draws a seeded permutation each epoch).
+// Stochastic gradient descent: one update of a row's and a column's factors per observation. The
+// observations are stored in visiting order, block after block (src/order.ts); an epoch takes the
+// blocks in the order given (the TypeScript side draws a seeded permutation of them each epoch) and
+// each block front to back.
 //
 // With `adaptive`, each row and column has its own step η/√G, where G starts at 1 and grows by the
 // mean squared gradient of each of its updates (AdaGrad per row and column, as LIBMF does), so one
 // learningRate suits rows with 5 and with 5,000 observations.
 //
-// Layout: order i32[nnz], rowOf i32[nnz], colOf i32[nnz], values f64[nnz], w M×rank, ht N×rank,
-// rowScale f64[M], colScale f64[N] (the G's), parameter blocks as in update.ts.
+// Layout: blockOrder i32[blocks], blockStart i32[blocks+1], rowOf i32[nnz], colOf i32[nnz], values f64[nnz]
+// (all three in stored order), w M×rank, ht N×rank, rowScale f64[M], colScale f64[N] (the G's),
+// parameter blocks as in update.ts.
 
 import { updated } from "./update";
-import { addSquares4, residuals4 } from "./sparse";
-import { dot } from "./vector";
+import { dot, dotA, dotB, dotC, dotD, pairDots4 } from "./vector";
 
 /**
  * How many leading coordinates of both factors update plainly: step 1, no L1, no lower bound and one
@@ -41,7 +43,21 @@ function plainAt(at: usize, block: usize, l2: f64): bool {
  * (even and odd k), lanes added, then the remaining coordinates in order (src/backends/js/sgd.ts copies this).
  */
 export function sgdEpoch(
-  order: usize, rowOf: usize, colOf: usize, values: usize, count: i32,
+  blockOrder: usize, blocks: i32, blockStart: usize, rowOf: usize, colOf: usize, values: usize,
+  w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
+  rank: i32, learningRate: f64, adaptive: bool,
+): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = <usize>load<i32>(blockOrder + (<usize>b << 2));
+    const start = load<i32>(blockStart + (block << 2));
+    const end = load<i32>(blockStart + (block << 2), 4);
+    sgdRange(start, end, rowOf, colOf, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+  }
+}
+
+/** The updates of stored observations start…end−1, in that order. */
+function sgdRange(
+  start: i32, end: i32, rowOf: usize, colOf: usize, values: usize,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
@@ -50,8 +66,8 @@ export function sgdEpoch(
   const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
   const l2W = f64x2.splat(load<f64>(wParams + block));
   const l2H = f64x2.splat(load<f64>(hParams + block));
-  for (let t = 0; t < count; t++) {
-    const p = <usize>load<i32>(order + (<usize>t << 2));
+  for (let t = start; t < end; t++) {
+    const p = <usize>t;
     const i = <usize>load<i32>(rowOf + (p << 2));
     const j = <usize>load<i32>(colOf + (p << 2));
     const wi = w + i * rankBytes;
@@ -105,23 +121,36 @@ export function sgdEpoch(
 }
 
 /**
- * ½ Σ (x − w·h)² over the observations, in CSR order, four observations of a row at a time (sparse.ts residuals4).
+ * ½ Σ (x − w·h)² over the stored observations, in stored order; four observations' products at a time
+ * as independent chains (vector.ts pairDots4), their squares added in order.
  */
-export function observedLoss(rowStart: usize, colIndex: usize, values: usize, rows: i32, w: usize, ht: usize, rank: i32): f64 {
+export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
   const rankBytes = <usize>rank << 3;
   let loss = 0.0;
-  for (let i = 0; i < rows; i++) {
-    const wi = w + <usize>i * rankBytes;
-    const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
-    let p = load<i32>(rowStart + (<usize>i << 2));
-    for (; p + 4 <= end; p += 4) {
-      residuals4(wi, ht, colIndex, values, p, rank);
-      loss = addSquares4(loss);
-    }
-    for (; p < end; p++) {
-      const r = load<f64>(values + (<usize>p << 3)) - dot(wi, ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes, rank);
-      loss += r * r;
-    }
+  let p = 0;
+  for (; p + 4 <= count; p += 4) {
+    const rows = rowOf + (<usize>p << 2);
+    const cols = colOf + (<usize>p << 2);
+    pairDots4(
+      w + <usize>load<i32>(rows) * rankBytes, ht + <usize>load<i32>(cols) * rankBytes,
+      w + <usize>load<i32>(rows, 4) * rankBytes, ht + <usize>load<i32>(cols, 4) * rankBytes,
+      w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
+      w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
+    );
+    const at = values + (<usize>p << 3);
+    const r0 = load<f64>(at) - dotA;
+    const r1 = load<f64>(at, 8) - dotB;
+    const r2 = load<f64>(at, 16) - dotC;
+    const r3 = load<f64>(at, 24) - dotD;
+    loss += r0 * r0;
+    loss += r1 * r1;
+    loss += r2 * r2;
+    loss += r3 * r3;
+  }
+  for (; p < count; p++) {
+    const at = <usize>p << 2;
+    const r = load<f64>(values + (<usize>p << 3)) - dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    loss += r * r;
   }
   return 0.5 * loss;
 }

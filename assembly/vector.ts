@@ -62,13 +62,13 @@ export let dotD: f64 = 0;
  */
 // @ts-ignore: decorator
 @inline
-export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i32): void {
+export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, n: i32): void {
   let sa = f64x2.splat(0);
   let sb = f64x2.splat(0);
   let sc = f64x2.splat(0);
   let sd = f64x2.splat(0);
   let t = 0;
-  for (; t + 2 <= rank; t += 2) {
+  for (; t + 2 <= n; t += 2) {
     const offset = <usize>t << 3;
     const wt = v128.load(w + offset);
     sa = f64x2.add(sa, f64x2.mul(wt, v128.load(a + offset)));
@@ -76,11 +76,8 @@ export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i3
     sc = f64x2.add(sc, f64x2.mul(wt, v128.load(c + offset)));
     sd = f64x2.add(sd, f64x2.mul(wt, v128.load(d + offset)));
   }
-  dotA = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
-  dotB = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
-  dotC = f64x2.extract_lane(sc, 0) + f64x2.extract_lane(sc, 1);
-  dotD = f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
-  if (t < rank) {
+  finishDots4(sa, sb, sc, sd);
+  if (t < n) {
     const offset = <usize>t << 3;
     const wt = load<f64>(w + offset);
     dotA += wt * load<f64>(a + offset);
@@ -88,6 +85,44 @@ export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, rank: i3
     dotC += wt * load<f64>(c + offset);
     dotD += wt * load<f64>(d + offset);
   }
+}
+
+/**
+ * a0·b0, a1·b1, a2·b2, a3·b3 likewise, for four different rows. dots4 is kept apart for one shared row:
+ * loading it once instead of four times measured 12–13 ms against 16–17 ms an epoch of the sparse gd kernel.
+ */
+// @ts-ignore: decorator
+@inline
+export function pairDots4(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize, b2: usize, a3: usize, b3: usize, n: i32): void {
+  let sa = f64x2.splat(0);
+  let sb = f64x2.splat(0);
+  let sc = f64x2.splat(0);
+  let sd = f64x2.splat(0);
+  let t = 0;
+  for (; t + 2 <= n; t += 2) {
+    const offset = <usize>t << 3;
+    sa = f64x2.add(sa, f64x2.mul(v128.load(a0 + offset), v128.load(b0 + offset)));
+    sb = f64x2.add(sb, f64x2.mul(v128.load(a1 + offset), v128.load(b1 + offset)));
+    sc = f64x2.add(sc, f64x2.mul(v128.load(a2 + offset), v128.load(b2 + offset)));
+    sd = f64x2.add(sd, f64x2.mul(v128.load(a3 + offset), v128.load(b3 + offset)));
+  }
+  finishDots4(sa, sb, sc, sd);
+  if (t < n) {
+    const offset = <usize>t << 3;
+    dotA += load<f64>(a0 + offset) * load<f64>(b0 + offset);
+    dotB += load<f64>(a1 + offset) * load<f64>(b1 + offset);
+    dotC += load<f64>(a2 + offset) * load<f64>(b2 + offset);
+    dotD += load<f64>(a3 + offset) * load<f64>(b3 + offset);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function finishDots4(sa: v128, sb: v128, sc: v128, sd: v128): void {
+  dotA = f64x2.extract_lane(sa, 0) + f64x2.extract_lane(sa, 1);
+  dotB = f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1);
+  dotC = f64x2.extract_lane(sc, 0) + f64x2.extract_lane(sc, 1);
+  dotD = f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
 }
 
 /** y[t] += alpha·x[t] for t < n (element-wise, so no order question). */

@@ -13,7 +13,7 @@ import { backends } from '../dist/backends/index.js';
 import { initialFactors } from '../dist/init.js';
 import { readObservations } from '../dist/input.js';
 import { readOptions } from '../dist/options.js';
-import { sgdOrders } from '../dist/order.js';
+import { sgdBlocks } from '../dist/order.js';
 import { Random } from '../dist/rng.js';
 import { runSpec } from '../dist/solve.js';
 import { readSplit } from './movielens.mjs';
@@ -52,15 +52,16 @@ function generated(count, seed = 5) {
   return { rows, cols, rowIndices, colIndices, values };
 }
 
-/** Updates per second of the epoch kernel alone: one epoch order (src/order.ts) drawn beforehand, no loss pass. */
+/** Updates per second of the epoch kernel alone: one epoch's block order (src/order.ts) drawn beforehand, no loss pass. */
 async function kernelRate(X, backendName) {
   const backend = backends[backendName];
   const settings = readOptions({ solver: 'sgd', rank: RANK, backend: backendName });
   const given = await readObservations(X, undefined, backend.summarize);
-  const spec = runSpec(settings, given.problem, initialFactors(given, RANK, false, new Random(1), {}, 'uniform'), 0, given);
+  const { visit, nextOrder } = sgdBlocks(given.problem, new Random(2));
+  const spec = runSpec(settings, given.problem, initialFactors(given, RANK, false, new Random(1), {}, 'uniform'), 0, given, visit);
   const run = await backend.start(spec);
   const count = given.problem.observedCount;
-  const order = sgdOrders(given.problem, new Random(2))();
+  const order = nextOrder();
   run.epoch(order); // warm-up
   const epochs = count > 1e6 ? 3 : 10;
   const started = performance.now();

@@ -5,7 +5,7 @@ import { chooseLayout, toLayout } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions } from './options.js';
 import type { Parameters } from './predict.js';
-import { sgdOrders } from './order.js';
+import { sgdBlocks } from './order.js';
 import { Random } from './rng.js';
 import { runSpec } from './solve.js';
 import { train } from './train.js';
@@ -42,7 +42,8 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
   const random = new Random(settings.seed);
   const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, settings.solver === 'gd' ? 'normal' : 'uniform');
   const problem = toLayout(given.problem, layout);
-  const spec = runSpec(settings, problem, latent, offset, given);
+  const blocks = settings.solver === 'sgd' && problem.layout === 'sparse' ? sgdBlocks(problem, random) : undefined;
+  const spec = runSpec(settings, problem, latent, offset, given, blocks?.visit);
   const { rowCounts, colCounts } = spec;
   const parameters = (view: FactorView): Parameters => ({
     rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
@@ -51,8 +52,7 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
 
   const run = await backend.start(spec);
   try {
-    const nextOrder = settings.solver === 'sgd' && problem.layout === 'sparse' ? sgdOrders(problem, random) : undefined;
-    const outcome = await train(run, settings, nextOrder, validation, parameters);
+    const outcome = await train(run, settings, blocks?.nextOrder, validation, parameters);
     return new Factorization({
       parameters: parameters(outcome.factors),
       penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },

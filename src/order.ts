@@ -1,9 +1,10 @@
 // The order SGD visits the observations in, LIBMF's way: rows and columns are relabelled by a seeded
 // random permutation once and cut into BINS×BINS blocks; each epoch takes the blocks in a fresh random
-// order and each block's observations in one fixed order (rows, then columns, ascending). Consecutive
-// updates then share a row's factors and draw columns from one bin, which stay in cache, and the
-// observations themselves are read forwards; a uniformly random order over all observations misses
-// the cache on nearly every update once the factors outgrow it.
+// order and each block's observations in one fixed order (rows, then columns, ascending). The run stores
+// the observations block by block, so an epoch reads them front to back, and consecutive updates share a
+// row's factors and draw columns from one bin, which stay in cache; a uniformly random order over all
+// observations misses the cache on nearly every update once the factors outgrow it.
+import type { Visit } from './backends/index.js';
 import type { SparseProblem } from './problem.js';
 import type { Random } from './rng.js';
 
@@ -26,34 +27,34 @@ function shuffle(values: Int32Array, random: Random): void {
   }
 }
 
-/** A function returning each epoch's order: a permutation of the positions 0…nnz−1 of `problem`'s observations. */
-export function sgdOrders({ rows, cols, rowStart, colIndex, observedCount }: SparseProblem, random: Random): () => Int32Array {
+/** Each observation a block of its own, in CSR order: Run.epoch then takes any permutation of the observations. */
+export function singleObservations(count: number): Visit {
+  return { positions: Int32Array.from({ length: count }, (_, p) => p), blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b) };
+}
+
+/** LIBMF's blocks over `problem`, and a function returning each epoch's block order. */
+export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array } {
   const rowBin = permutation(rows, random).map((label) => Math.floor((label * BINS) / rows));
   const colBin = permutation(cols, random).map((label) => Math.floor((label * BINS) / cols));
   const blocks = BINS * BINS;
+  const blockOf = (i: number, p: number) => rowBin[i] * BINS + colBin[colIndex[p]];
   // A stable counting sort of the positions by block keeps each block in CSR order.
   const blockStart = new Int32Array(blocks + 1);
-  const blockOf = new Int32Array(observedCount);
   for (let i = 0; i < rows; i++) {
-    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
-      const block = rowBin[i] * BINS + colBin[colIndex[p]];
-      blockOf[p] = block;
-      blockStart[block + 1]++;
-    }
+    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) blockStart[blockOf(i, p) + 1]++;
   }
   for (let b = 0; b < blocks; b++) blockStart[b + 1] += blockStart[b];
   const cursor = blockStart.slice(0, blocks);
-  const byBlock = new Int32Array(observedCount);
-  for (let p = 0; p < observedCount; p++) byBlock[cursor[blockOf[p]]++] = p;
+  const positions = new Int32Array(observedCount);
+  for (let i = 0; i < rows; i++) {
+    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) positions[cursor[blockOf(i, p)]++] = p;
+  }
   const blockOrder = Int32Array.from({ length: blocks }, (_, b) => b);
-  const order = new Int32Array(observedCount);
-  return () => {
-    shuffle(blockOrder, random);
-    let t = 0;
-    for (const b of blockOrder) {
-      order.set(byBlock.subarray(blockStart[b], blockStart[b + 1]), t);
-      t += blockStart[b + 1] - blockStart[b];
-    }
-    return order;
+  return {
+    visit: { positions, blockStart },
+    nextOrder: () => {
+      shuffle(blockOrder, random);
+      return blockOrder;
+    },
   };
 }

@@ -2,9 +2,10 @@
 // objective, Σ over observations of ½(x − μ − w_i·h_j)² + the penalties, with biases folded into
 // the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
 // kernel is written once, for any width.
-import type { Factors, RunSpec } from './backends/index.js';
+import type { Factors, RunSpec, Visit } from './backends/index.js';
 import { columnOrder, rowOfEach, shifted } from './layout.js';
 import type { Settings } from './options.js';
+import { singleObservations } from './order.js';
 import type { Problem } from './problem.js';
 
 /** The parameter block of one factor: step, l2, l1, low, each `width` long (assembly/update.ts). */
@@ -46,6 +47,8 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
   counts: { rowCounts: Float64Array; colCounts: Float64Array },
+  /** sgd: how to store and visit the observations; by default each is a block of its own, in CSR order. */
+  visit?: Visit,
 ): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
@@ -81,6 +84,7 @@ export function runSpec(
   if (settings.solver !== 'gd' && centered.layout === 'sparse') {
     spec.rowOf = rowOfEach(centered);
     if (settings.solver === 'als') spec.columns = columnOrder(centered, spec.rowOf);
+    else spec.visit = visit ?? singleObservations(centered.observedCount);
   }
   return spec;
 }

@@ -19,6 +19,16 @@ export interface Factors {
   H: Float64Array;
 }
 
+/**
+ * How an sgd run stores and visits its observations: `positions` lists CSR positions block by block (the
+ * run stores the observations in that order), block b is positions blockStart[b]…blockStart[b+1]−1, and
+ * each epoch visits the blocks in the order given to Run.epoch.
+ */
+export interface Visit {
+  positions: Int32Array;
+  blockStart: Int32Array;
+}
+
 /** The observations in column order (CSC), which ALS's H half walks. */
 export interface ColumnOrder {
   colStart: Int32Array;
@@ -49,8 +59,10 @@ export interface RunSpec {
   learningRate: number;
   /** SGD: AdaGrad-style per-row and per-column steps. */
   adaptive: boolean;
-  /** SGD: the row of each observation, in CSR order. */
+  /** SGD and ALS: the row of each observation, in CSR order. */
   rowOf?: Int32Array;
+  /** SGD: how the observations are stored and visited (src/order.ts). */
+  visit?: Visit;
   /** ALS: the observations by column. */
   columns?: ColumnOrder;
   /** ALS: coordinate descent (needed for L1 and bounds) instead of a Cholesky solve. */
@@ -70,7 +82,7 @@ export interface FactorView {
 export interface Run {
   /** The objective of the current factors: ½ Σ (x − w·h)² + the penalty. */
   loss(): number;
-  /** One epoch. SGD takes the order to visit the observations in (a permutation of 0…nnz−1). */
+  /** One epoch. SGD takes the order to visit its blocks in (a permutation of 0…blocks−1; see RunSpec.visit). */
   epoch(order?: Int32Array): void;
   view(): FactorView;
   /** Frees what the run holds; the run cannot be used afterwards. */

@@ -8,7 +8,8 @@ const F64 = 8;
 const I32 = 4;
 
 // Byte sizes of a run's buffers, in the order they are laid out.
-function buffers({ solver, layout, rows, cols, observedCount: count, rank }: Shape): Record<string, number> {
+function buffers(shape: Shape & { blocks?: number }): Record<string, number> {
+  const { solver, layout, rows, cols, observedCount: count, rank } = shape;
   const common = {
     w: rows * rank * F64,
     wParams: 4 * rank * F64,
@@ -19,13 +20,19 @@ function buffers({ solver, layout, rows, cols, observedCount: count, rank }: Sha
   if (solver === 'gd' && layout === 'dense') {
     return { ...common, x: rows * cols * F64, h: rank * cols * F64, residual: (4 * cols + rank) * F64, gradientW: rows * rank * F64, gradientH: rank * cols * F64 };
   }
-  const observations = { rowStart: (rows + 1) * I32, colIndex: count * I32, values: count * F64, ht: cols * rank * F64 };
-  if (solver === 'gd') return { ...common, ...observations, gradientW: rows * rank * F64, gradientH: cols * rank * F64 };
+  const ht = cols * rank * F64;
   if (solver === 'sgd') {
-    return { ...common, ...observations, rowOf: count * I32, order: count * I32, rowScale: rows * F64, colScale: cols * F64 };
+    // The observations stored once, in visiting order (no CSR copy); blocks ≤ observations.
+    const blocks = shape.blocks ?? count;
+    return {
+      ...common, ht, rowOf: count * I32, colOf: count * I32, values: count * F64,
+      blockStart: (blocks + 1) * I32, blockOrder: blocks * I32, rowScale: rows * F64, colScale: cols * F64,
+    };
   }
+  const observations = { rowStart: (rows + 1) * I32, colIndex: count * I32, values: count * F64, ht };
+  if (solver === 'gd') return { ...common, ...observations, gradientW: rows * rank * F64, gradientH: cols * rank * F64 };
   return {
-    ...common, ...observations,
+    ...common, ...observations, rowOf: count * I32,
     colStart: (cols + 1) * I32, rowIndex: count * I32, byColumn: count * F64,
     gram: rank * rank * F64, rhs: rank * F64,
   };
@@ -37,7 +44,7 @@ const i32 = (k: Kernels, at: number, length: number) => new Int32Array(k.memory.
 function layOut(k: Kernels, spec: RunSpec): Run {
   const { problem, rank, rowCounts, colCounts, learningRate } = spec;
   const { rows, cols, observedCount: count } = problem;
-  const at: Placement<string> = reserve(k, buffers({ ...spec, ...problem, rank }));
+  const at: Placement<string> = reserve(k, buffers({ ...spec, ...problem, rank, blocks: spec.visit && spec.visit.blockStart.length - 1 }));
   f64(k, at.w, rows * rank).set(spec.initial.W);
   f64(k, at.wParams, 4 * rank).set(spec.wParams);
   f64(k, at.hParams, 4 * rank).set(spec.hParams);
@@ -64,13 +71,43 @@ function layOut(k: Kernels, spec: RunSpec): Run {
     );
   }
   if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
+  const view = (): FactorView => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.ht, cols * rank), hTransposed: true });
+  const close = () => giveBack(k);
+  transposeInto(spec.initial.H, rank, cols, f64(k, at.ht, cols * rank));
+
+  if (spec.solver === 'sgd') {
+    const { positions, blockStart } = spec.visit!;
+    const blocks = blockStart.length - 1;
+    // Gathered straight into WASM memory, in visiting order.
+    const rowOf = i32(k, at.rowOf, count);
+    const colOf = i32(k, at.colOf, count);
+    const values = f64(k, at.values, count);
+    for (let t = 0; t < count; t++) {
+      const p = positions[t];
+      rowOf[t] = spec.rowOf![p];
+      colOf[t] = problem.colIndex[p];
+      values[t] = problem.values[p];
+    }
+    i32(k, at.blockStart, blocks + 1).set(blockStart);
+    f64(k, at.rowScale, rows).fill(1);
+    f64(k, at.colScale, cols).fill(1);
+    return {
+      loss: () => k.observedLoss(at.rowOf, at.colOf, at.values, count, at.w, at.ht, rank) + penalties(at.ht, false),
+      epoch(order) {
+        i32(k, at.blockOrder, blocks).set(order!);
+        k.sgdEpoch(
+          at.blockOrder, blocks, at.blockStart, at.rowOf, at.colOf, at.values, at.w, at.ht, at.wParams, at.hParams,
+          at.rowScale, at.colScale, rank, learningRate, spec.adaptive ? 1 : 0,
+        );
+      },
+      view,
+      close,
+    };
+  }
+
   i32(k, at.rowStart, rows + 1).set(problem.rowStart);
   i32(k, at.colIndex, count).set(problem.colIndex);
   f64(k, at.values, count).set(problem.values);
-  transposeInto(spec.initial.H, rank, cols, f64(k, at.ht, cols * rank));
-  const view = (): FactorView => ({ W: f64(k, at.w, rows * rank), H: f64(k, at.ht, cols * rank), hTransposed: true });
-  const close = () => giveBack(k);
-
   if (spec.solver === 'gd') {
     return gradientDescentRun(
       () => k.sparseGradientW(at.rowStart, at.colIndex, at.values, at.w, at.ht, at.gradientW, rows, rank) + penalties(at.ht, false),
@@ -83,25 +120,8 @@ function layOut(k: Kernels, spec: RunSpec): Run {
     );
   }
 
-  const loss = () => k.observedLoss(at.rowStart, at.colIndex, at.values, rows, at.w, at.ht, rank) + penalties(at.ht, false);
-  if (spec.solver === 'sgd') {
-    i32(k, at.rowOf, count).set(spec.rowOf!);
-    f64(k, at.rowScale, rows).fill(1);
-    f64(k, at.colScale, cols).fill(1);
-    return {
-      loss,
-      epoch(order) {
-        i32(k, at.order, count).set(order!);
-        k.sgdEpoch(
-          at.order, at.rowOf, at.colIndex, at.values, count, at.w, at.ht, at.wParams, at.hParams,
-          at.rowScale, at.colScale, rank, learningRate, spec.adaptive ? 1 : 0,
-        );
-      },
-      view,
-      close,
-    };
-  }
-
+  i32(k, at.rowOf, count).set(spec.rowOf!);
+  const loss = () => k.observedLoss(at.rowOf, at.colIndex, at.values, count, at.w, at.ht, rank) + penalties(at.ht, false);
   const columns = spec.columns!;
   i32(k, at.colStart, cols + 1).set(columns.colStart);
   i32(k, at.rowIndex, count).set(columns.rowIndex);

@@ -24,10 +24,10 @@ export type Kernels = {
     colCounts: number, hParams: number, rows: number, cols: number, rank: number, learningRate: number, plain: number,
   ): void;
   sgdEpoch(
-    order: number, rowOf: number, colOf: number, values: number, count: number, w: number, ht: number,
+    blockOrder: number, blocks: number, blockStart: number, rowOf: number, colOf: number, values: number, w: number, ht: number,
     wParams: number, hParams: number, rowScale: number, colScale: number, rank: number, learningRate: number, adaptive: number,
   ): void;
-  observedLoss(rowStart: number, colIndex: number, values: number, rows: number, w: number, ht: number, rank: number): number;
+  observedLoss(rowOf: number, colOf: number, values: number, count: number, w: number, ht: number, rank: number): number;
   alsHalf(
     start: number, index: number, values: number, counts: number, fixed: number, solved: number, params: number,
     n: number, rank: number, gram: number, rhs: number, coordinateDescent: number,

@@ -49,10 +49,10 @@ function start(spec: RunSpec): Run {
   }
 
   if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
-  const { rowStart, colIndex, values, observedCount } = problem;
+  const { rowStart, colIndex, values } = problem;
   const rowOf = spec.rowOf!;
   const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
-  const loss = () => observedLoss(rowStart, colIndex, values, rows, w, ht, rank) + penalties(ht, false);
+  const loss = () => observedLoss(spec.visit?.positions, rowOf, colIndex, values, w, ht, rank) + penalties(ht, false);
   const view = () => ({ W: w, H: ht, hTransposed: true });
 
   if (spec.solver === 'sgd') {
@@ -61,7 +61,7 @@ function start(spec: RunSpec): Run {
     return {
       loss,
       epoch(order) {
-        sgdEpoch(order!, rowOf, colIndex, values, observedCount, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, spec.adaptive);
+        sgdEpoch(order!, spec.visit!, rowOf, colIndex, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, spec.adaptive);
       },
       view,
       close() {},

@@ -1,17 +1,26 @@
 // Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
 import { updated } from './update.js';
+import type { Visit } from '../backend.js';
 import { dot } from './vector.js';
 
+/**
+ * One epoch: the blocks in `blockOrder`, each block's stored observations front to back. The WASM run
+ * stores the observations in visiting order; here they stay in CSR order and `positions` maps a stored
+ * place to its CSR position, which visits them identically.
+ */
 export function sgdEpoch(
-  order: Int32Array, rowOf: Int32Array, colOf: Int32Array, values: Float64Array, count: number,
+  blockOrder: Int32Array, { positions, blockStart }: Visit, rowOf: Int32Array, colOf: Int32Array, values: Float64Array,
   w: Float64Array, ht: Float64Array, wParams: Float64Array, hParams: Float64Array,
   rowScale: Float64Array, colScale: Float64Array, rank: number, learningRate: number, adaptive: boolean,
 ): void {
   const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
   const l2W = wParams[rank];
   const l2H = hParams[rank];
-  for (let t = 0; t < count; t++) {
-    const p = order[t];
+  for (const block of blockOrder) {
+    for (let t = blockStart[block]; t < blockStart[block + 1]; t++) update(positions[t]);
+  }
+
+  function update(p: number): void {
     const i = rowOf[p];
     const j = colOf[p];
     const wAt = i * rank;
@@ -61,16 +70,15 @@ export function plainCoordinates(wParams: Float64Array, hParams: Float64Array, r
   return k;
 }
 
-/** ½ Σ (x − w·h)² over the observations, in CSR order. */
+/** ½ Σ (x − w·h)² over the observations in stored order: CSR position positions[t] for the t-th (CSR order without `positions`). */
 export function observedLoss(
-  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array, rows: number, w: Float64Array, ht: Float64Array, rank: number,
+  positions: Int32Array | undefined, rowOf: Int32Array, colOf: Int32Array, values: Float64Array, w: Float64Array, ht: Float64Array, rank: number,
 ): number {
   let loss = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
-      const r = values[p] - dot(w, i * rank, ht, colIndex[p] * rank, rank);
-      loss += r * r;
-    }
+  for (let t = 0; t < values.length; t++) {
+    const p = positions ? positions[t] : t;
+    const r = values[p] - dot(w, rowOf[p] * rank, ht, colOf[p] * rank, rank);
+    loss += r * r;
   }
   return 0.5 * loss;
 }
