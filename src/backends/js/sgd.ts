@@ -17,46 +17,45 @@ export function sgdEpoch(
   const l2W = wParams[rank];
   const l2H = hParams[rank];
   for (const block of blockOrder) {
-    for (let t = blockStart[block]; t < blockStart[block + 1]; t++) update(positions[t]);
-  }
-
-  function update(p: number): void {
-    const i = rowOf[p];
-    const j = colOf[p];
-    const wAt = i * rank;
-    const hAt = j * rank;
-    const error = values[p] - dot(w, wAt, ht, hAt, rank);
-    const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
-    const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
-    const lanesW = [0, 0];
-    const lanesH = [0, 0];
-    for (let k = 0; k < pairs; k++) {
-      const wk = w[wAt + k];
-      const hk = ht[hAt + k];
-      const gw = error * hk - l2W * wk;
-      const gh = error * wk - l2H * hk;
-      w[wAt + k] = wk + etaW * gw;
-      ht[hAt + k] = hk + etaH * gh;
-      lanesW[k & 1] += gw * gw;
-      lanesH[k & 1] += gh * gh;
-    }
-    let squaresW = lanesW[0] + lanesW[1];
-    let squaresH = lanesH[0] + lanesH[1];
-    for (let k = pairs; k < rank; k++) {
-      const wk = w[wAt + k];
-      const hk = ht[hAt + k];
-      w[wAt + k] = updated(wk, error * hk, 1, etaW, wParams, k, rank);
-      ht[hAt + k] = updated(hk, error * wk, 1, etaH, hParams, k, rank);
-      if (adaptive) {
-        const gw = (error * hk - wParams[rank + k] * wk) * wParams[k];
-        const gh = (error * wk - hParams[rank + k] * hk) * hParams[k];
-        squaresW += gw * gw;
-        squaresH += gh * gh;
+    for (let t = blockStart[block]; t < blockStart[block + 1]; t++) {
+      const p = positions[t];
+      const i = rowOf[p];
+      const j = colOf[p];
+      const wAt = i * rank;
+      const hAt = j * rank;
+      const error = values[p] - dot(w, wAt, ht, hAt, rank);
+      const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
+      const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
+      const lanesW = [0, 0];
+      const lanesH = [0, 0];
+      for (let k = 0; k < pairs; k++) {
+        const wk = w[wAt + k];
+        const hk = ht[hAt + k];
+        const gw = error * hk - l2W * wk;
+        const gh = error * wk - l2H * hk;
+        w[wAt + k] = wk + etaW * gw;
+        ht[hAt + k] = hk + etaH * gh;
+        lanesW[k & 1] += gw * gw;
+        lanesH[k & 1] += gh * gh;
       }
-    }
-    if (adaptive) {
-      rowScale[i] += squaresW / rank;
-      colScale[j] += squaresH / rank;
+      let squaresW = lanesW[0] + lanesW[1];
+      let squaresH = lanesH[0] + lanesH[1];
+      for (let k = pairs; k < rank; k++) {
+        const wk = w[wAt + k];
+        const hk = ht[hAt + k];
+        w[wAt + k] = updated(wk, error * hk, 1, etaW, wParams, k, rank);
+        ht[hAt + k] = updated(hk, error * wk, 1, etaH, hParams, k, rank);
+        if (adaptive) {
+          const gw = (error * hk - wParams[rank + k] * wk) * wParams[k];
+          const gh = (error * wk - hParams[rank + k] * hk) * hParams[k];
+          squaresW += gw * gw;
+          squaresH += gh * gh;
+        }
+      }
+      if (adaptive) {
+        rowScale[i] += squaresW / rank;
+        colScale[j] += squaresH / rank;
+      }
     }
   }
 }
