@@ -70,7 +70,13 @@ export async function borrowInstance(): Promise<Kernels> {
   const reused = idle.pop();
   if (reused) return reused;
   const { exports } = await instantiate<Kernels>(await compileModule(), {});
-  return exports;
+  // The loader wraps every export in `(...args) => { setArgumentsLength(args.length); return f(...args) }`,
+  // for optional parameters, which no kernel has: call the functions it wraps (`original`) directly.
+  // Measured on the 5×6 epoch (three calls): 0.59 µs through the wrappers, 0.23–0.36 µs without.
+  const direct = Object.fromEntries(
+    Object.entries(exports).map(([name, value]) => [name, (value as { original?: unknown } | undefined)?.original ?? value]),
+  );
+  return direct as unknown as Kernels;
 }
 
 /**
