@@ -1,9 +1,9 @@
-import { backends, type FactorView } from './backends/index.js';
+import { backends, type Backend, type FactorView } from './backends/index.js';
 import { initialFactors } from './init.js';
 import { readIds, readObservations, readValidation, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
 import { Factorization } from './model.js';
-import { readOptions, type FactorizeOptions } from './options.js';
+import { readOptions, type FactorizeOptions, type Settings } from './options.js';
 import type { Parameters } from './predict.js';
 import { sgdBlocks } from './order.js';
 import { Random } from './rng.js';
@@ -23,6 +23,36 @@ import { train } from './train.js';
 export async function factorize(X: ObservationsInput, options: FactorizeOptions): Promise<Factorization> {
   const settings = readOptions(options);
   const backend = backends[settings.backend];
+  const { run, nextOrder, validation, parameters, kernel, observed, ids } = await startRun(X, settings, backend);
+  try {
+    const outcome = await train(run, settings, nextOrder, validation, parameters);
+    return new Factorization({
+      parameters: parameters(outcome.factors),
+      penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },
+      training: {
+        initialLoss: outcome.initialLoss,
+        lossHistory: outcome.lossHistory,
+        validationHistory: outcome.validationHistory,
+        bestEpoch: outcome.bestEpoch,
+        stoppedBy: outcome.stoppedBy,
+        solver: settings.solver,
+        backend: backend.name,
+        kernel,
+      },
+      observed,
+      ...ids,
+    });
+  } finally {
+    run.close();
+  }
+}
+
+/**
+ * Everything up to a started run. What it returns holds none of the validated copies of X (a WASM run has
+ * its own, in linear memory), so that they can be collected while training runs; only each row's observed
+ * columns stay, for the model.
+ */
+async function startRun(X: ObservationsInput, settings: Settings, backend: Backend) {
   const given = await readObservations(X, settings.mask, backend.summarize);
   const { rows, cols, observedCount } = given.problem;
   const layout =
@@ -49,27 +79,6 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
     rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
     rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
   });
-
   const run = await backend.start(spec);
-  try {
-    const outcome = await train(run, settings, blocks?.nextOrder, validation, parameters);
-    return new Factorization({
-      parameters: parameters(outcome.factors),
-      penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },
-      training: {
-        initialLoss: outcome.initialLoss,
-        lossHistory: outcome.lossHistory,
-        validationHistory: outcome.validationHistory,
-        bestEpoch: outcome.bestEpoch,
-        stoppedBy: outcome.stoppedBy,
-        solver: settings.solver,
-        backend: backend.name,
-        kernel: problem.layout,
-      },
-      observed: given.observed,
-      ...ids,
-    });
-  } finally {
-    run.close();
-  }
+  return { run, nextOrder: blocks?.nextOrder, validation, parameters, kernel: problem.layout, observed: given.observed, ids };
 }

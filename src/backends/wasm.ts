@@ -41,8 +41,10 @@ function buffers(shape: Shape & { blocks?: number }): Record<string, number> {
 const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memory.buffer, at, length);
 const i32 = (k: Kernels, at: number, length: number) => new Int32Array(k.memory.buffer, at, length);
 
+// The closures returned capture only numbers and the instance, never `spec`: once the inputs are copied
+// in, the caller's arrays can be collected while the run trains.
 function layOut(k: Kernels, spec: RunSpec): Run {
-  const { problem, rank, rowCounts, colCounts, learningRate } = spec;
+  const { problem, rank, rowCounts, colCounts, learningRate, penalized } = spec;
   const { rows, cols, observedCount: count } = problem;
   const at: Placement<string> = reserve(k, buffers({ ...spec, ...problem, rank, blocks: spec.visit && spec.visit.blockStart.length - 1 }));
   f64(k, at.w, rows * rank).set(spec.initial.W);
@@ -51,7 +53,7 @@ function layOut(k: Kernels, spec: RunSpec): Run {
   f64(k, at.rowCounts, rows).set(rowCounts);
   f64(k, at.colCounts, cols).set(colCounts);
   const penalties = (h: number, hTransposed: boolean) =>
-    spec.penalized
+    penalized
       ? k.penalty(at.w, at.rowCounts, at.wParams, rows, rank, 0) + k.penalty(h, at.colCounts, at.hParams, cols, rank, hTransposed ? 1 : 0)
       : 0;
 
@@ -91,13 +93,14 @@ function layOut(k: Kernels, spec: RunSpec): Run {
     i32(k, at.blockStart, blocks + 1).set(blockStart);
     f64(k, at.rowScale, rows).fill(1);
     f64(k, at.colScale, cols).fill(1);
+    const adaptive = spec.adaptive ? 1 : 0;
     return {
       loss: () => k.observedLoss(at.rowOf, at.colOf, at.values, count, at.w, at.ht, rank) + penalties(at.ht, false),
       epoch(order) {
         i32(k, at.blockOrder, blocks).set(order!);
         k.sgdEpoch(
           at.blockOrder, blocks, at.blockStart, at.rowOf, at.colOf, at.values, at.w, at.ht, at.wParams, at.hParams,
-          at.rowScale, at.colScale, rank, learningRate, spec.adaptive ? 1 : 0,
+          at.rowScale, at.colScale, rank, learningRate, adaptive,
         );
       },
       view,
