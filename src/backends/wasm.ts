@@ -2,6 +2,7 @@
 // inputs in once, calls one kernel per epoch, and reads factors where they live.
 import { transposeInto } from '../matrix.js';
 import { borrowInstance, giveBack, reserve, tooLarge, type Kernels, type Placement } from '../wasm/module.js';
+import { summarize as summarizeInJs } from './js/scan.js';
 import { gradientDescentRun, type Backend, type DenseSummary, type FactorView, type Run, type RunSpec, type Shape } from './backend.js';
 
 const F64 = 8;
@@ -146,10 +147,14 @@ export const wasmBackend: Backend = {
   sparseBelowDensity: 0.5,
   tooLarge: (shape) => tooLarge(buffers(shape)),
   async summarize(values, rows, cols) {
+    const words = (cols + 31) >>> 5;
+    const sizes = { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64 };
+    // A dense X past 4 GiB cannot be copied in, though its sparse form may well fit: the JS twin of
+    // the pass gives the same summary.
+    if (tooLarge(sizes)) return summarizeInJs(values, rows, cols);
     const k = await borrowInstance();
     try {
-      const words = (cols + 31) >>> 5;
-      const at = reserve(k, { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64 });
+      const at = reserve(k, sizes);
       f64(k, at.x, rows * cols).set(values);
       f64(k, at.colCounts, cols).fill(0);
       const firstInfinite = k.summarize(at.x, rows, cols, at.rowCounts, at.colCounts, at.bits, at.out);
