@@ -76,7 +76,7 @@ export interface FactorizeOptions {
   backend?: BackendName;
   /**
    * gd only: 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
-   * (observed·rank); 'auto' picks sparse below 50% observed on 'wasm', 85% on 'js', where it is faster.
+   * (observed·rank); 'auto' picks sparse below 40% observed on 'wasm', 85% on 'js', where it is faster.
    * sgd and als always run sparse. Default 'auto'.
    */
   kernel?: KernelChoice;

@@ -144,7 +144,7 @@ function layOut(k: Kernels, spec: RunSpec): Run {
 
 export const wasmBackend: Backend = {
   name: 'wasm',
-  sparseBelowDensity: 0.5,
+  sparseBelowDensity: 0.4,
   tooLarge: (shape) => tooLarge(buffers(shape)),
   async summarize(values, rows, cols) {
     const words = (cols + 31) >>> 5;
