@@ -26,7 +26,9 @@ export function dot(a: usize, b: usize, n: i32): f64 {
 
 /**
  * target[0] = r·a, target[1] = r·b: two dot products of length n sharing the loads of r
- * (two independent chains), each summed exactly as dot() sums it.
+ * (two independent chains), each summed exactly as dot() sums it. Kept beside dots4: scoring
+ * columns through dots4 instead measured 7.5–11.9 ms against 5.9–7.1 ms per recommend (bench:recommend),
+ * four column streams at once being worse for that memory-bound pass.
  */
 export function dot2(r: usize, a: usize, b: usize, n: i32, target: usize): void {
   let accA = f64x2.splat(0);
