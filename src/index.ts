@@ -18,10 +18,10 @@ export type {
   ObservationsInput,
   SparseMatrixInput,
 } from './input.js';
-export type { Folded, Key, RecommendOptions } from './model.js';
+export type { ColdStart, Folded, Key, PredictOptions, RecommendOptions, SimilarOptions } from './model.js';
 export type { Ratings, RecordFields, TextOptions } from './ids.js';
 export type { FoldScore, Scored, SplitOptions } from './evaluate.js';
-export type { FactorRow } from './interop.js';
+export type { FactorRow, FactorsInput } from './interop.js';
 export type { Matrix } from './matrix.js';
 export type { BackendName, Solver } from './backends/index.js';
 export type { Layout } from './problem.js';

@@ -5,7 +5,7 @@ import { alsHalf } from './backends/js/als.js';
 import { describe } from './describe.js';
 import { readMatrix } from './input.js';
 import type { Matrix } from './matrix.js';
-import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorRow } from './interop.js';
+import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorRow, type FactorsInput } from './interop.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { predictEntry, type Parameters } from './predict.js';
 import type { Layout } from './problem.js';
@@ -40,6 +40,27 @@ export interface FactorizationInfo {
   colIds: readonly Key[] | null;
 }
 
+/**
+ * What predict() does with a row or column id the model does not know: 'error' throws (the default);
+ * 'mean' predicts it like a row or column never seen in training — the training mean plus the bias of the
+ * side that is known (Spark ALS's coldStartStrategy, with the mean in place of NaN).
+ */
+export type ColdStart = 'error' | 'mean';
+
+export interface PredictOptions {
+  /** Default 'error'. */
+  coldStart?: ColdStart;
+}
+
+function readColdStart(where: string, options: PredictOptions): ColdStart {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { coldStart }, got ${describe(options)}`);
+  const { coldStart = 'error' } = options;
+  if (coldStart !== 'error' && coldStart !== 'mean') {
+    throw new RangeError(`${where}: options.coldStart: expected 'error' or 'mean', got ${describe(coldStart)}`);
+  }
+  return coldStart;
+}
+
 /** Factors for a row (or column) that was not in the training data, from foldIn(). */
 export interface Folded {
   /** The rank latent factors. */
@@ -53,6 +74,36 @@ export interface RecommendOptions {
   excludeObserved?: boolean;
   /** Further columns to leave out. */
   exclude?: readonly Key[];
+  /** Leave out columns with fewer training observations than this. Default 1 (only never-seen columns). */
+  minCount?: number;
+  /**
+   * β of the ranking's shrinkage: what a column adds to the row's baseline (its bias and w_i·h_j) is
+   * scaled by n_j/(n_j + β), n_j being its training observations, so that a column rated once or twice
+   * cannot top every list on one lucky rating. 0 ranks by the plain prediction. Default 20.
+   */
+  shrinkage?: number;
+}
+
+/** Options of similar(). */
+export interface SimilarOptions {
+  /** Leave out columns with fewer training observations than this. Default 1. */
+  minCount?: number;
+  /** β: each cosine is scaled by n_j/(n_j + β), as in recommend(). 0 gives the plain cosine. Default 20. */
+  shrinkage?: number;
+}
+
+/** Ranking defaults shared by recommend() and similar(). */
+export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
+
+function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }): { minCount: number; shrinkage: number } {
+  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = RANKING_DEFAULTS.shrinkage } = options;
+  if (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 0) {
+    throw new RangeError(`${where}: options.minCount: expected an integer ≥ 0, got ${describe(minCount)}`);
+  }
+  if (typeof shrinkage !== 'number' || !Number.isFinite(shrinkage) || shrinkage < 0) {
+    throw new RangeError(`${where}: options.shrinkage: expected a finite number ≥ 0, got ${describe(shrinkage)}`);
+  }
+  return { minCount: Math.max(minCount, 1), shrinkage };
 }
 
 function idIndex(ids: readonly Key[] | null): Map<string, number> | null {
@@ -70,8 +121,13 @@ export class Factorization {
   readonly rowBias: Float64Array | null;
   /** Column biases c_j (biases: true), else null. */
   readonly colBias: Float64Array | null;
-  /** μ of x ≈ μ + b_i + c_j + w_i·h_j: the training mean with biases, 0 without. */
+  /**
+   * μ, the training mean: with biases the μ of x ≈ μ + b_i + c_j + w_i·h_j; without, only what a row or
+   * column never seen in training is predicted as (predictions are then w_i·h_j).
+   */
   readonly globalMean: number;
+  /** [min, max] that predictions are clipped to (options.clip), or null. */
+  readonly clip: readonly [number, number] | null;
   /** The user's ids of the rows and columns (from the training data), or null: then keys are indices. */
   readonly rowIds: readonly Key[] | null;
   readonly colIds: readonly Key[] | null;
@@ -127,7 +183,8 @@ export class Factorization {
     this.rank = rank;
     this.rowBias = p.biases ? Float64Array.from({ length: rows }, (_, i) => p.W[i * width + rank]) : null;
     this.colBias = p.biases ? Float64Array.from({ length: cols }, (_, j) => p.H[j * width + rank + 1]) : null;
-    this.globalMean = p.offset;
+    this.globalMean = p.mean;
+    this.clip = p.clip;
     this.rowIds = info.rowIds;
     this.colIds = info.colIds;
     const t = info.training;
@@ -161,7 +218,7 @@ export class Factorization {
   #resolve(key: Key, ids: Map<string, number> | null, count: number, where: string): number {
     if (ids) {
       const index = ids.get(String(key));
-      if (index === undefined) throw new RangeError(`${where}: no such id ${describe(key)} in the training data`);
+      if (index === undefined) throw new RangeError(`${where}: no such id ${typeof key === 'string' ? JSON.stringify(key) : describe(key)} in the training data`);
       return index;
     }
     if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= count) {
@@ -179,20 +236,35 @@ export class Factorization {
    * training range when options.clip was on. A row or column with no training observations gets the
    * training mean plus the bias that is known.
    */
-  predict(row: Key, col: Key): number {
-    return predictEntry(this.#p, this.rowIndexOf(row, 'predict: row'), this.colIndexOf(col, 'predict: col'));
+  predict(row: Key, col: Key, options: PredictOptions = {}): number {
+    const coldStart = readColdStart('predict', options);
+    return predictEntry(this.#p, this.#lookUp(row, 'row', 'predict: row', coldStart), this.#lookUp(col, 'col', 'predict: col', coldStart));
   }
 
   /** Predictions for the pairs (rows[t], cols[t]). */
-  predictMany(rows: ArrayLike<Key>, cols: ArrayLike<Key>): Float64Array {
+  predictMany(rows: ArrayLike<Key>, cols: ArrayLike<Key>, options: PredictOptions = {}): Float64Array {
+    const coldStart = readColdStart('predictMany', options);
+    if (rows?.length === undefined || cols?.length === undefined) {
+      throw new TypeError(`predictMany: expected two arrays of keys, got ${describe(rows)} and ${describe(cols)}`);
+    }
     if (rows.length !== cols.length) {
       throw new RangeError(`predictMany: expected as many cols as rows (${rows.length}), got ${cols.length}`);
     }
     const out = new Float64Array(rows.length);
     for (let t = 0; t < rows.length; t++) {
-      out[t] = predictEntry(this.#p, this.rowIndexOf(rows[t], `predictMany: rows[${t}]`), this.colIndexOf(cols[t], `predictMany: cols[${t}]`));
+      out[t] = predictEntry(this.#p, this.#lookUp(rows[t], 'row', `predictMany: rows[${t}]`, coldStart), this.#lookUp(cols[t], 'col', `predictMany: cols[${t}]`, coldStart));
     }
     return out;
+  }
+
+  /** An index, or −1 (an unknown key under coldStart 'mean': predicted like a row or column never seen). */
+  #lookUp(key: Key, side: 'row' | 'col', where: string, coldStart: ColdStart): number {
+    if (coldStart === 'mean') {
+      const ids = side === 'row' ? this.#rowIndex : this.#colIndex;
+      const count = side === 'row' ? this.#p.rows : this.#p.cols;
+      if (ids ? !ids.has(String(key)) : typeof key === 'number' && Number.isInteger(key) && (key < 0 || key >= count)) return -1;
+    }
+    return side === 'row' ? this.rowIndexOf(key, where) : this.colIndexOf(key, where);
   }
 
   /** Every prediction, rows×cols. */
@@ -215,9 +287,11 @@ export class Factorization {
   }
 
   /**
-   * The n columns with the highest predicted score for a row (or for folded-in factors), best first, as
-   * [{ col, score }]. Scores are unclipped predictions; columns never observed in training are left out,
-   * and so by default are the row's own training observations.
+   * The n columns with the highest score for a row (or for folded-in factors), best first, as
+   * [{ col, score }]. The score is the unclipped prediction with the column's part shrunk by how often
+   * the column was seen, μ + b_i + n_j/(n_j + β)·(c_j + w_i·h_j) (see `shrinkage`); with shrinkage 0 it
+   * is the prediction itself. Columns never observed in training are left out, and so by default are
+   * the row's own training observations.
    */
   recommend(row: Key | Folded, n = 10, options: RecommendOptions = {}): { col: Key; score: number }[] {
     const p = this.#p;
@@ -232,12 +306,19 @@ export class Factorization {
     }
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
     const { excludeObserved = true, exclude = [] } = options;
+    const { minCount, shrinkage } = rankingOptions('recommend', options);
     const excluded = exclude.map((col, t) => this.colIndexOf(col, `recommend: exclude[${t}]`));
     const { H, colCounts, cols, offset } = p;
     this.#scorer ??= jsScorer(H, cols, width);
     // A view the next call overwrites: marking excluded columns NaN in it is safe.
     const scores = this.#scorer.scores(w, offset);
-    for (let c = 0; c < cols; c++) if (colCounts[c] === 0) scores[c] = NaN;
+    // The row's own part of every score (μ and its bias) stays; the column's part is shrunk.
+    const base = offset + (p.biases ? w[p.rank] : 0);
+    for (let c = 0; c < cols; c++) {
+      const count = colCounts[c];
+      if (count < minCount) scores[c] = NaN;
+      else if (shrinkage > 0) scores[c] = base + (count / (count + shrinkage)) * (scores[c] - base);
+    }
     if (excludeObserved && rowIndex >= 0) {
       const { rowStart, colIndex } = this.#info.observed;
       for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) scores[colIndex[t]] = NaN;
@@ -270,12 +351,17 @@ export class Factorization {
     this.#scorer = undefined;
   }
 
-  /** The n columns whose latent factors point most nearly the same way (cosine), as [{ col, similarity }]. */
-  similar(col: Key, n = 10): { col: Key; similarity: number }[] {
+  /**
+   * The n columns whose latent factors point most nearly the same way, as [{ col, similarity }]: the
+   * cosine, scaled by n_j/(n_j + β) (see SimilarOptions.shrinkage) so that rarely seen columns, whose
+   * factors are mostly their initial draws, do not come first.
+   */
+  similar(col: Key, n = 10, options: SimilarOptions = {}): { col: Key; similarity: number }[] {
     const p = this.#p;
     const { width, rank } = p;
     const j0 = this.colIndexOf(col, 'similar: col');
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
+    const { minCount, shrinkage } = rankingOptions('similar', options);
     const H = p.H;
     const similarity = new Float64Array(p.cols);
     let norm0 = 0;
@@ -289,7 +375,8 @@ export class Factorization {
         dot += H[j0 * width + k] * H[at + k];
         norm += H[at + k] * H[at + k];
       }
-      similarity[j] = j === j0 || p.colCounts[j] === 0 || norm === 0 ? NaN : dot / (norm0 * Math.sqrt(norm));
+      const count = p.colCounts[j];
+      similarity[j] = j === j0 || count < minCount || norm === 0 ? NaN : (dot / (norm0 * Math.sqrt(norm))) * (count / (count + shrinkage));
     }
     return topN(similarity, n).map(({ index, score }) => ({ col: this.#colKey(index), similarity: score }));
   }
@@ -354,8 +441,12 @@ export class Factorization {
     return factorRows(this.#info, 'cols');
   }
 
-  /** A model from factor rows keyed by id, such as Spark ALS's userFactors and itemFactors. */
-  static fromFactors(factors: { rows: readonly FactorRow[]; cols: readonly FactorRow[]; mean?: number }): Factorization {
+  /**
+   * A model from factor rows keyed by id, such as Spark ALS's userFactors and itemFactors, or
+   * rowFactors()/colFactors() with { mean: model.globalMean, clip: model.clip }, which gives back every
+   * prediction exactly.
+   */
+  static fromFactors(factors: FactorsInput): Factorization {
     return new Factorization(fromFactorRows(factors));
   }
 

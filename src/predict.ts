@@ -40,8 +40,9 @@ export function hEntry(p: Parameters, k: number, j: number): number {
  */
 export function predictEntry(p: Parameters, i: number, j: number): number {
   let value: number;
-  const rowSeen = p.rowCounts[i] > 0;
-  const colSeen = p.colCounts[j] > 0;
+  // An index of −1 is a row or column the model does not know (coldStart 'mean'): never seen.
+  const rowSeen = i >= 0 && p.rowCounts[i] > 0;
+  const colSeen = j >= 0 && p.colCounts[j] > 0;
   if (rowSeen && colSeen) {
     let sum = 0;
     for (let k = 0; k < p.width; k++) sum += p.W[i * p.width + k] * hEntry(p, k, j);

@@ -83,7 +83,7 @@ test('user errors: one line, no stack trace, non-zero exit, no partial model fil
     [['fit', 'ratings.csv', '--rank', 'x'], 2, /^mfwasm: --rank: expected an integer, got "x"\n\(mfwasm --help for usage\)\n$/],
     [['frobnicate'], 2, /^mfwasm: unknown command "frobnicate"/],
     [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MFWM" signature\)\n$/],
-    [['recommend', 'model.mfm', '--user', 'nobody'], 1, /^mfwasm: recommend: row: no such id the string "nobody" in the training data\n$/],
+    [['recommend', 'model.mfm', '--user', 'nobody'], 1, /^mfwasm: recommend: row: no such id "nobody" in the training data\n$/],
     [['fit', 'ratings.csv', '--out', join(folder, 'no-such-dir', 'model.mfm')], 1, /^mfwasm: no such file: /],
   ];
   for (const [args, code, pattern] of cases) {
