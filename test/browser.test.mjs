@@ -37,7 +37,7 @@ if (!available && process.env.CI) {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    server = await listen(ROOT, ['web', 'dist']);
+    server = await listen(ROOT, ['web', 'dist', 'node_modules/uplot/dist']);
     origin = `http://127.0.0.1:${server.address().port}`;
   });
   test.after(async () => {
@@ -78,19 +78,66 @@ if (!available && process.env.CI) {
     const node = await factorize(observed, fit.options);
     assert.equal(fit.lossHistory, [...node.lossHistory], 'bit for bit the same as in Node');
     // Every picture is drawn: count the non-white pixels of each canvas.
-    const inked = await page.evaluate(() =>
-      Object.fromEntries(['loss', 'mask', 'observed-map', 'approximation', 'truth', 'legend'].map((id) => {
-        const canvas = document.getElementById(id);
+    const inked = await inkedPixels(page);
+    for (const [id, count] of Object.entries(inked)) assert.ok(count > 100, `${id}: ${count} inked pixels`);
+    assert.ok(fit.hiddenRmse < 0.5, `RMSE on the hidden entries ${fit.hiddenRmse}`);
+    assert.is(await page.textContent('#m-loss'), await page.evaluate(() => document.getElementById('status').textContent.match(/→ (\S+)\.$/)[1]), 'the card and the status line say the same loss');
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`  demo screenshot: ${screenshot}`);
+    assert.equal(errors, []);
+    await page.close();
+  });
+
+  /** Non-white pixels of each picture on the page. */
+  const inkedPixels = (page) =>
+    page.evaluate(() =>
+      Object.fromEntries(['chart', 'mask', 'observed-map', 'approximation', 'truth', 'error', 'legend'].map((id) => {
+        const canvas = id === 'chart' ? document.querySelector('#chart canvas') : document.getElementById(id);
         const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
         let count = 0;
         for (let p = 0; p < data.length; p += 4) if (data[p + 3] > 0 && (data[p] < 250 || data[p + 1] < 250 || data[p + 2] < 250)) count++;
         return [id, count];
       })),
     );
-    for (const [id, count] of Object.entries(inked)) assert.ok(count > 100, `${id}: ${count} inked pixels`);
-    const screenshot = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo.png');
+
+  test('at its largest sizes (400×400) every solver trains and every picture is drawn; a timing compares per epoch', async () => {
+    const { page, errors } = await openDemo();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    for (const [id, value] of Object.entries({ rows: 400, cols: 400, 'true-rank': 5, observed: 0.5, noise: 0.05, seed: 2 })) await page.fill(`#${id}`, String(value));
+    await page.click('#generate');
+    assert.match(await page.textContent('#status'), /Generated a 400×400 matrix/);
+    for (const solver of ['gd', 'sgd', 'als']) {
+      await page.selectOption('#solver', solver);
+      await page.fill('#rank', '5');
+      await page.fill('#epochs', solver === 'gd' ? '60' : '10');
+      await page.click('#train');
+      await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status').dataset.state), null, { timeout: 60000 });
+      assert.is(await page.getAttribute('#status', 'data-state'), 'done', `${solver}: ${await page.textContent('#status')}`);
+      const fit = await page.evaluate(() => window.mfwasmDemo.lastFit);
+      assert.ok(fit.loss < fit.initialLoss, `${solver}: ${fit.initialLoss} → ${fit.loss}`);
+      const inked = await inkedPixels(page);
+      for (const [id, count] of Object.entries(inked)) assert.ok(count > 100, `${solver}, ${id}: ${count} inked pixels`);
+    }
+    assert.ok(Number(await page.textContent('#m-hidden')) < 0.3, await page.textContent('#m-hidden'));
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo-400.png');
     await page.screenshot({ path: screenshot, fullPage: true });
-    console.log(`  demo screenshot: ${screenshot}`);
+    console.log(`  demo screenshot at 400×400: ${screenshot}`);
+    await page.fill('#epochs', '5');
+    await page.click('#compare');
+    await page.waitForFunction(() => window.mfwasmDemo.times, null, { timeout: 60000 });
+    assert.match(await page.textContent('#times'), /time per epoch .* WASM [\d.]+ ms, pure JS [\d.]+ ms/);
+    // Hovering a map names the entry.
+    const box = await page.locator('#approximation').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    assert.match(await page.textContent('#tip'), /row \d+, col \d+ · (observed|hidden)/);
+    // A phone-sized screen: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${overflow} px wider than a 390 px screen`);
+    const phone = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo-phone.png');
+    await page.screenshot({ path: phone, fullPage: true });
+    console.log(`  demo screenshot on a phone-sized screen: ${phone}`);
     assert.equal(errors, []);
     await page.close();
   });

@@ -1,72 +1,135 @@
-// The demo page: everything heavy runs in a Web Worker (mfwasm/worker), so the page stays responsive.
-import { parseRatings, rmse, trainTestSplit } from '../dist/browser/index.js';
+// The demo page: training runs in a Web Worker (mfwasm/worker), so the page stays responsive; the loss
+// chart is uPlot (a devDependency of the page only).
+import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
+import { DEFAULTS, parseRatings, rmse, trainTestSplit } from '../dist/browser/index.js';
 import { factorizeInWorker } from '../dist/browser/worker.js';
 import { lowRankProblem } from './generate.js';
 
 const $ = (id) => document.getElementById(id);
 const number = (id) => Number($(id).value);
-const state = { problem: null, losses: [], controller: null, lastFit: null };
+const state = { problem: null, losses: [], hiddenRmse: [], controller: null, lastFit: null, maps: {}, times: null };
 window.mfwasmDemo = state; // read by the browser test
 
+// gd's stable step shrinks as rows gain observations (the loss is a sum), so the page starts it lower
+// than the library's 0.05, which suits the seed's 5×6 matrix; sgd and als use the library's defaults.
+const LEARNING_RATES = { gd: 0.005, sgd: DEFAULTS.sgd.learningRate, als: NaN };
+const tick = (x) => (x == null ? '' : x >= 1e4 || x < 1e-2 ? x.toExponential(0).replace('e+', 'e') : String(+x.toPrecision(3)));
+const format = (x) => (x === undefined || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4));
+
 const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-function colour(t) {
-  const x = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1);
-  const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
-  return VIRIDIS[i].map((c, k) => Math.round(c + (x - i) * (VIRIDIS[i + 1][k] - c)));
+const MAGMA = [[0, 0, 4], [81, 18, 124], [183, 55, 121], [252, 137, 97], [252, 253, 191]];
+function colour(t, palette = VIRIDIS) {
+  const x = Math.min(Math.max(t, 0), 1) * (palette.length - 1);
+  const i = Math.min(Math.floor(x), palette.length - 2);
+  return palette[i].map((c, k) => Math.round(c + (x - i) * (palette[i + 1][k] - c)));
 }
 
-/** Draws a matrix on a canvas, one block per entry; NaN stays blank (white). */
-function heatmap(canvas, rows, low, high) {
-  const context = canvas.getContext('2d');
+/** Smallest and largest finite entries, in one loop (spreading 160,000 values into Math.min overflows the stack). */
+function range(...matrices) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const rows of matrices) for (const row of rows) for (const v of row) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return [low, high];
+}
+
+/** Draws a matrix at one canvas pixel per entry (scaled up by CSS); NaN stays white. Keeps it for hover. */
+function heatmap(id, rows, low, high, palette) {
+  const canvas = $(id);
   const [m, n] = [rows.length, rows[0].length];
+  canvas.width = n;
+  canvas.height = m;
+  canvas.style.aspectRatio = `${n} / ${m}`;
+  const context = canvas.getContext('2d');
   const image = context.createImageData(n, m);
-  rows.forEach((row, i) => row.forEach((v, j) => {
-    const [r, g, b] = Number.isNaN(v) ? [255, 255, 255] : colour(high > low ? (v - low) / (high - low) : 0.5);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    const v = rows[i][j];
+    const [r, g, b] = Number.isNaN(v) ? [255, 255, 255] : colour(high > low ? (v - low) / (high - low) : 0.5, palette);
     image.data.set([r, g, b, 255], 4 * (i * n + j));
-  }));
-  const scratch = new OffscreenCanvas(n, m);
-  scratch.getContext('2d').putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+  }
+  context.putImageData(image, 0, 0);
+  state.maps[id] = rows;
+}
+
+function scaleBar(id, palette) {
+  const canvas = $(id);
+  const context = canvas.getContext('2d');
+  for (let x = 0; x < canvas.width; x++) {
+    context.fillStyle = `rgb(${colour(x / (canvas.width - 1), palette).join(',')})`;
+    context.fillRect(x, 0, 1, canvas.height);
+  }
 }
 
 function drawMaps(approximation) {
   const { truth, mask, observed } = state.problem;
-  const values = truth.flat().concat(approximation ? approximation.flat() : []);
-  const [low, high] = [Math.min(...values), Math.max(...values)];
-  heatmap($('mask'), mask, 0, 1);
-  heatmap($('observed-map'), observed, low, high);
-  heatmap($('truth'), truth, low, high);
-  if (approximation) heatmap($('approximation'), approximation, low, high);
-  const legend = $('legend').getContext('2d');
-  for (let x = 0; x < 320; x++) {
-    legend.fillStyle = `rgb(${colour(x / 319).join(',')})`;
-    legend.fillRect(x, 0, 1, 14);
-  }
+  const [low, high] = approximation ? range(truth, approximation) : range(truth);
+  heatmap('mask', mask, 0, 1);
+  heatmap('observed-map', observed, low, high);
+  heatmap('truth', truth, low, high);
+  scaleBar('legend');
   $('legend-range').textContent = `${low.toFixed(2)} … ${high.toFixed(2)}`;
+  for (const id of ['approximation', 'error']) {
+    const canvas = $(id);
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+    delete state.maps[id];
+  }
+  if (approximation) {
+    heatmap('approximation', approximation, low, high);
+    const error = approximation.map((row, i) => row.map((v, j) => Math.abs(v - truth[i][j])));
+    const [, worst] = range(error);
+    heatmap('error', error, 0, worst, MAGMA);
+    $('error-range').textContent = `0 … ${worst.toFixed(2)}`;
+  }
+  scaleBar('error-legend', MAGMA);
 }
 
-let curvePending = false;
-function drawCurve() {
-  curvePending = false;
-  const canvas = $('loss');
-  const context = canvas.getContext('2d');
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  const logs = state.losses.filter((l) => l > 0).map(Math.log10);
-  if (logs.length < 2) return;
-  const [low, high] = [Math.min(...logs), Math.max(...logs)];
-  context.strokeStyle = '#3b528b';
-  context.lineWidth = 2;
-  context.beginPath();
-  logs.forEach((l, e) => {
-    const x = 8 + (e / (logs.length - 1)) * (canvas.width - 16);
-    const y = 8 + (high > low ? (high - l) / (high - low) : 0.5) * (canvas.height - 24);
-    e === 0 ? context.moveTo(x, y) : context.lineTo(x, y);
-  });
-  context.stroke();
-  context.fillStyle = '#444';
-  context.fillText(`${10 ** high > 1e3 ? (10 ** high).toExponential(1) : (10 ** high).toFixed(3)} → ${(10 ** logs.at(-1)).toExponential(2)}`, 8, canvas.height - 4);
+/** Hover: the entry under the pointer, its value on every map. */
+function hover(event) {
+  const canvas = event.target;
+  const rows = state.maps[canvas.id];
+  if (!rows) return;
+  const box = canvas.getBoundingClientRect();
+  const i = Math.floor(((event.clientY - box.top) / box.height) * rows.length);
+  const j = Math.floor(((event.clientX - box.left) / box.width) * rows[0].length);
+  if (i < 0 || j < 0 || i >= rows.length || j >= rows[0].length) return;
+  const { truth, mask } = state.problem;
+  const approximation = state.maps.approximation;
+  const tip = $('tip');
+  tip.innerHTML = `row ${i}, col ${j} · ${mask[i][j] ? 'observed' : 'hidden'}<br>true ${truth[i][j].toFixed(3)}` +
+    (approximation ? ` · approx ${approximation[i][j].toFixed(3)}` : '');
+  tip.style.display = 'block';
+  tip.style.left = `${Math.min(event.clientX + 12, innerWidth - 230)}px`;
+  tip.style.top = `${event.clientY + 12}px`;
+}
+
+let chart;
+function makeChart() {
+  const width = Math.max(280, $('chart').clientWidth || 420);
+  chart = new uPlot({
+    width,
+    height: 260,
+    scales: { x: { time: false }, loss: { distr: 3 }, rmse: { distr: 3 } },
+    axes: [
+      { label: 'epoch', size: 40 },
+      { scale: 'loss', label: 'loss', size: 64, values: (u, ticks) => ticks.map(tick) },
+      { scale: 'rmse', side: 1, label: 'hidden RMSE', size: 60, grid: { show: false }, values: (u, ticks) => ticks.map(tick) },
+    ],
+    series: [
+      { label: 'epoch' },
+      { label: 'loss', scale: 'loss', stroke: '#3b528b', width: 2, value: (u, v) => format(v ?? undefined) },
+      { label: 'hidden RMSE', scale: 'rmse', stroke: '#e0702a', width: 2, dash: [6, 3], value: (u, v) => format(v ?? undefined) },
+    ],
+    legend: { live: true },
+  }, [[], [], []], $('chart'));
+}
+
+let chartPending = false;
+function drawChart() {
+  chartPending = false;
+  const epochs = state.losses.map((_, e) => e + 1);
+  chart.setData([epochs, state.losses, state.hiddenRmse.length ? state.hiddenRmse : state.losses.map(() => null)]);
 }
 
 function setStatus(text, kind) {
@@ -81,64 +144,133 @@ function trainingOptions() {
   return options;
 }
 
-function generate() {
-  state.problem = lowRankProblem({
-    rows: number('rows'), cols: number('cols'), rank: number('true-rank'), observed: number('observed'), noise: number('noise'), seed: number('seed'),
-  });
+/** The hidden entries with their true values: scored after every epoch (the seed's real question). */
+function hiddenEntries() {
+  const { truth, mask } = state.problem;
+  const rowIndices = [];
+  const colIndices = [];
+  const values = [];
+  mask.forEach((row, i) => row.forEach((seen, j) => {
+    if (!seen) {
+      rowIndices.push(i);
+      colIndices.push(j);
+      values.push(truth[i][j]);
+    }
+  }));
+  return values.length ? { rowIndices, colIndices, values } : undefined;
+}
+
+function resetResults() {
   state.losses = [];
-  drawCurve();
-  $('approximation').getContext('2d').clearRect(0, 0, 170, 170);
+  state.hiddenRmse = [];
+  state.lastFit = null;
+  drawChart();
+  for (const id of ['m-loss', 'm-train', 'm-hidden']) $(id).textContent = '—';
+  $('progress').value = 0;
+  $('times').textContent = '';
+}
+
+function generate() {
+  const settings = { rows: number('rows'), cols: number('cols'), rank: number('true-rank'), observed: number('observed'), noise: number('noise'), seed: number('seed') };
+  const limits = { rows: [2, 400], cols: [2, 400], rank: [1, 50], observed: [0.05, 1] };
+  for (const [name, [low, high]] of Object.entries(limits)) {
+    if (!(settings[name] >= low && settings[name] <= high)) {
+      setStatus(`${name}: expected a number from ${low} to ${high}, got ${$(name === 'rank' ? 'true-rank' : name).value || 'nothing'}`, 'error');
+      return false;
+    }
+  }
+  state.problem = lowRankProblem(settings);
+  const { truth, mask } = state.problem;
+  let sum = 0;
+  let count = 0;
+  mask.forEach((row, i) => row.forEach((seen, j) => seen && (sum += truth[i][j], count++)));
+  const mean = sum / count;
+  let squared = 0;
+  let hidden = 0;
+  mask.forEach((row, i) => row.forEach((seen, j) => seen || (squared += (truth[i][j] - mean) ** 2, hidden++)));
+  $('m-baseline').textContent = hidden ? format(Math.sqrt(squared / hidden)) : '—';
+  resetResults();
   drawMaps(null);
-  setStatus('Generated. Train to fill in the blanks.', 'idle');
+  setStatus(`Generated a ${settings.rows}×${settings.cols} matrix with ${count} observed and ${hidden} hidden entries. Train to fill in the hidden ones.`, 'idle');
+  return true;
 }
 
 async function train() {
-  if (!state.problem) generate();
+  if (!state.problem && !generate()) return;
   const options = trainingOptions();
-  state.losses = [];
+  resetResults();
   state.controller = new AbortController();
   $('train').disabled = true;
+  $('compare').disabled = true;
   $('cancel').disabled = false;
   setStatus('Training…', 'training');
   const started = performance.now();
+  const validation = hiddenEntries();
   try {
     const fit = await factorizeInWorker(state.problem.observed, {
       ...options,
+      ...(validation ? { validation, restoreBest: false } : {}),
       signal: state.controller.signal,
-      onEpoch: ({ epoch, loss }) => {
+      onEpoch: ({ epoch, loss, validationRmse }) => {
         state.losses.push(loss);
+        if (validationRmse !== undefined) state.hiddenRmse.push(validationRmse);
         $('progress').value = (epoch + 1) / options.epochs;
-        if (!curvePending) {
-          curvePending = true;
-          requestAnimationFrame(drawCurve);
+        $('m-loss').textContent = format(loss);
+        if (!chartPending) {
+          chartPending = true;
+          requestAnimationFrame(drawChart);
         }
       },
     });
     const { rows, cols, data } = fit.reconstruct();
-    drawMaps(Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))));
-    drawCurve();
-    state.lastFit = { initialLoss: fit.initialLoss, loss: fit.loss, lossHistory: [...fit.lossHistory], options };
-    setStatus(`Done: ${fit.epochs} epochs of ${fit.solver} on ${fit.backend} in ${(performance.now() - started).toFixed(0)} ms; loss ${fit.initialLoss.toPrecision(4)} → ${fit.loss.toPrecision(4)}.`, 'done');
+    const approximation = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
+    drawMaps(approximation);
+    drawChart();
+    const { truth, mask } = state.problem;
+    const errors = { observed: [0, 0], hidden: [0, 0] };
+    mask.forEach((row, i) => row.forEach((seen, j) => {
+      const e = errors[seen ? 'observed' : 'hidden'];
+      e[0] += (approximation[i][j] - truth[i][j]) ** 2;
+      e[1]++;
+    }));
+    const rms = ([sum, count]) => (count ? Math.sqrt(sum / count) : undefined);
+    $('m-loss').textContent = format(fit.loss);
+    $('m-train').textContent = format(rms(errors.observed));
+    $('m-hidden').textContent = format(rms(errors.hidden));
+    state.lastFit = { initialLoss: fit.initialLoss, loss: fit.loss, lossHistory: [...fit.lossHistory], options, hiddenRmse: rms(errors.hidden) };
+    setStatus(`Done: ${fit.epochs} epochs of ${fit.solver} on ${fit.backend} in ${(performance.now() - started).toFixed(0)} ms; loss ${format(fit.initialLoss)} → ${format(fit.loss)}.`, 'done');
   } catch (error) {
     setStatus(error.name === 'AbortError' ? 'Cancelled.' : `${error.name}: ${error.message}`, error.name === 'AbortError' ? 'cancelled' : 'error');
   } finally {
     $('train').disabled = false;
+    $('compare').disabled = false;
     $('cancel').disabled = true;
   }
 }
 
+/** Time per epoch on each backend: from the first epoch's report to the last, so worker start-up and setup are left out. */
 async function compare() {
-  if (!state.problem) generate();
-  const options = trainingOptions();
-  const times = {};
-  for (const backend of ['wasm', 'js']) {
-    $('times').textContent = `Timing ${backend}…`;
-    const started = performance.now();
-    await factorizeInWorker(state.problem.observed, { ...options, backend });
-    times[backend] = performance.now() - started;
+  if (!state.problem && !generate()) return;
+  const options = { ...trainingOptions(), epochs: Math.max(2, number('epochs')) };
+  const perEpoch = {};
+  $('compare').disabled = true;
+  $('train').disabled = true;
+  try {
+    for (const backend of ['wasm', 'js']) {
+      $('times').textContent = `Timing ${backend}…`;
+      const stamps = [];
+      await factorizeInWorker(state.problem.observed, { ...options, backend, onEpoch: () => void stamps.push(performance.now()) });
+      perEpoch[backend] = (stamps.at(-1) - stamps[0]) / (stamps.length - 1);
+    }
+    $('times').textContent = `${options.solver}, ${options.epochs} epochs, time per epoch (worker start-up and setup left out): ` +
+      `WASM ${perEpoch.wasm.toFixed(2)} ms, pure JS ${perEpoch.js.toFixed(2)} ms — WASM ${(perEpoch.js / perEpoch.wasm).toFixed(1)}× faster.`;
+    state.times = perEpoch;
+  } catch (error) {
+    $('times').textContent = `${error.name}: ${error.message}`;
+  } finally {
+    $('compare').disabled = false;
+    $('train').disabled = false;
   }
-  $('times').textContent = `Same run, in a worker: WASM ${times.wasm.toFixed(0)} ms, pure JS ${times.js.toFixed(0)} ms (${(times.js / times.wasm).toFixed(1)}×; includes starting the worker).`;
-  state.times = times;
 }
 
 async function trainRatings() {
@@ -147,10 +279,18 @@ async function trainRatings() {
     const ratings = parseRatings($('csv').value);
     const { train, test } = trainTestSplit(ratings, { testFraction: 0.1, seed: 1, keepEveryRow: true });
     out.textContent = 'Training…';
-    const model = await factorizeInWorker(train, { solver: 'als', rank: Math.min(10, number('rank') + 2), biases: true });
+    const model = await factorizeInWorker(train, { solver: 'als', rank: 10, biases: true });
     const top = model.recommend($('csv-user').value, 10);
-    out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>` +
-      `<table><tr><th>item</th><th>predicted</th></tr>${top.map((r) => `<tr><td>${r.col}</td><td>${r.score.toFixed(2)}</td></tr>`).join('')}</table>`;
+    const cell = (text) => { const td = document.createElement('td'); td.textContent = text; return td; };
+    out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>`;
+    const table = document.createElement('table');
+    table.innerHTML = '<tr><th>item</th><th>score</th></tr>';
+    for (const r of top) {
+      const tr = document.createElement('tr');
+      tr.append(cell(String(r.col)), Object.assign(cell(r.score.toFixed(2)), { className: 'num' }));
+      table.append(tr);
+    }
+    out.append(table);
   } catch (error) {
     out.textContent = `${error.name}: ${error.message}`;
   }
@@ -163,14 +303,33 @@ function sampleRatings() {
   return lines.join('\n');
 }
 
+/** Each solver keeps its own learning rate; als has none. */
+function onSolver() {
+  const solver = $('solver').value;
+  const field = $('learning-rate');
+  field.disabled = solver === 'als';
+  field.value = solver === 'als' ? '' : String(LEARNING_RATES[solver]);
+}
+
 $('generate').addEventListener('click', generate);
 $('train').addEventListener('click', train);
 $('cancel').addEventListener('click', () => state.controller?.abort());
 $('compare').addEventListener('click', compare);
 $('csv-train').addEventListener('click', trainRatings);
+$('solver').addEventListener('change', onSolver);
+$('learning-rate').addEventListener('change', () => {
+  if ($('solver').value !== 'als') LEARNING_RATES[$('solver').value] = number('learning-rate');
+});
+for (const id of ['mask', 'observed-map', 'truth', 'approximation', 'error']) {
+  $(id).addEventListener('mousemove', hover);
+  $(id).addEventListener('mouseleave', () => ($('tip').style.display = 'none'));
+}
 $('file').addEventListener('change', async () => {
   const file = $('file').files[0];
   if (file) $('csv').value = await file.text();
 });
+addEventListener('resize', () => chart.setSize({ width: Math.max(280, $('chart').clientWidth), height: 260 }));
 $('csv').value = sampleRatings();
+onSolver();
+makeChart();
 generate();

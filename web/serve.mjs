@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
 
 /** A static server for `root`'s files (default: this repository), answering only under its folders `allowed`. */
-export function staticServer(root = ROOT, allowed = ['web', 'dist']) {
+export function staticServer(root = ROOT, allowed = ['web', 'dist', 'node_modules/uplot/dist']) {
   return createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (path === '/') {
