@@ -1,9 +1,10 @@
 import { backends, type Backend, type FactorView } from './backends/index.js';
 import { initialFactors } from './init.js';
-import { readIds, readObservations, readValidation, type ObservationsInput } from './input.js';
+import { declaredShape, readIds, readObservations, readValidation, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
 import { Factorization } from './model.js';
 import { readOptions, type FactorizeOptions, type Settings } from './options.js';
+import type { Layout } from './problem.js';
 import type { Parameters } from './predict.js';
 import { sgdBlocks } from './order.js';
 import { Random } from './rng.js';
@@ -48,23 +49,39 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
 }
 
 /**
+ * What the package supports: a run whose buffers fit in the 4 GiB a 32-bit WebAssembly module addresses,
+ * on either backend (the pure-JS one gets the same limit, so both accept the same problems), and whose
+ * arrays a typed array can hold. Rejects beyond it with the figure, before any work.
+ */
+function checkSize(backend: Backend, settings: Settings, layout: Layout, rows: number, cols: number, observedCount: number, width: number): void {
+  const shape = { solver: settings.solver, layout, rows, cols, observedCount, rank: width };
+  const reason = backends.wasm.tooLarge(shape) ?? backend.tooLarge(shape);
+  if (reason) {
+    throw new RangeError(
+      `factorize: X of ${rows}×${cols} with ${observedCount} observed entries at rank ${settings.rank}, solver '${settings.solver}', the ${layout} kernel: ` +
+        `${reason}` + (layout === 'dense' ? "; try kernel: 'sparse'" : '; reduce the rank or the number of rows and columns'),
+    );
+  }
+}
+
+/**
  * Everything up to a started run. What it returns holds none of the validated copies of X (a WASM run has
  * its own, in linear memory), so that they can be collected while training runs; only each row's observed
  * columns stay, for the model.
  */
 async function startRun(X: ObservationsInput, settings: Settings, backend: Backend) {
+  const width = settings.rank + (settings.biases ? 2 : 0);
+  // From the declared shape first, before anything proportional to rows, cols or rank is allocated.
+  const declared = declaredShape(X);
+  if (declared) {
+    const layout = settings.solver === 'gd' && settings.kernel === 'dense' ? 'dense' : 'sparse';
+    checkSize(backend, settings, layout, declared.rows, declared.cols, declared.entries, width);
+  }
   const given = await readObservations(X, settings.mask, backend.summarize);
   const { rows, cols, observedCount } = given.problem;
   const layout =
     settings.solver !== 'gd' ? 'sparse' : settings.kernel === 'auto' ? chooseLayout(given.problem, backend.sparseBelowDensity) : settings.kernel;
-  const width = settings.rank + (settings.biases ? 2 : 0);
-  const tooLarge = backend.tooLarge({ solver: settings.solver, layout, rows, cols, observedCount, rank: width });
-  if (tooLarge) {
-    throw new RangeError(
-      `factorize: with backend '${backend.name}' and the ${layout} kernel, ${tooLarge}` +
-        (layout === 'dense' ? "; try kernel: 'sparse'" : ''),
-    );
-  }
+  checkSize(backend, settings, layout, rows, cols, observedCount, width);
   const ids = readIds(X, rows, cols);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
   const { stats } = given;

@@ -48,9 +48,16 @@ function isSparseInput(value: unknown): value is SparseMatrixInput {
   return isObject(value) && !Array.isArray(value) && ('rowIndices' in value || 'colIndices' in value || 'values' in value);
 }
 
+/**
+ * The most rows or columns the package supports (2^26). Past it, work proportional to rows and columns
+ * alone (initial factors, counts, penalties) costs seconds per epoch however few entries are observed,
+ * and the factors of even rank 8 no longer fit the 4 GiB a 32-bit WebAssembly module addresses.
+ */
+export const MAX_DIMENSION = 67_108_864;
+
 function dimension(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
-    throw new RangeError(`${name}: expected an integer from 1 to 2147483647, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_DIMENSION) {
+    throw new RangeError(`${name}: expected an integer from 1 to ${MAX_DIMENSION} (the most rows or columns mfwasm supports), got ${describe(value)}`);
   }
   return value;
 }
@@ -351,13 +358,32 @@ function idList(name: string, value: unknown, count: number, countName: string):
   if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of ${count} strings or numbers, got ${describe(value)}`);
   if (value.length !== count) throw new RangeError(`${name}: expected ${countName} = ${count} ids, got ${value.length}`);
   const seen = new Map<string, number>();
-  value.forEach((id: unknown, index) => {
+  // A plain loop, not forEach: forEach skips the holes of a sparse array such as new Array(2).
+  for (let index = 0; index < value.length; index++) {
+    const id: unknown = value[index];
     if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError(`${name}[${index}]: expected a string or a number, got ${describe(id)}`);
     const first = seen.get(String(id));
     if (first !== undefined) throw new RangeError(`${name}: expected distinct ids, got ${describe(id)} at ${first} and ${index}`);
     seen.set(String(id), index);
-  });
+  }
   return value.slice();
+}
+
+/**
+ * The shape X declares, read without touching its entries, so that the memory a run needs can be
+ * checked before anything is allocated for it; undefined where X does not declare one (nested arrays,
+ * which the caller has already allocated, or input that readObservations will reject).
+ */
+export function declaredShape(X: unknown): { rows: number; cols: number; entries: number } | undefined {
+  if (!isObject(X) || Array.isArray(X)) return undefined;
+  const { rows, cols } = X;
+  const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_DIMENSION;
+  if (!valid(rows) || !valid(cols)) return undefined;
+  if (isSparseInput(X)) {
+    const length = (X.values as { length?: unknown } | undefined)?.length;
+    return typeof length === 'number' ? { rows, cols, entries: Math.min(length, rows * cols) } : undefined;
+  }
+  return { rows, cols, entries: rows * cols };
 }
 
 /** The ids given with X, if any. */

@@ -480,6 +480,10 @@ export class Factorization {
     if (!(lambda > 0)) {
       throw new RangeError(`${where}: the model was trained without regularization, so the solve may be singular; pass { regularization } (e.g. 0.1)`);
     }
+    // The solve is width×width: a model of huge rank cannot be folded into (its factors can still be used).
+    if (width * width > 1 << 27) {
+      throw new RangeError(`${where}: a rank-${rank} model needs a ${width}×${width} solve (${((width * width * 8) / 2 ** 30).toFixed(1)} GiB); fold-in supports ranks up to 11584`);
+    }
     const { wParams, hParams } = parameterBlocks(penalties);
     const other = side === 'row' ? p.H : p.W;
     const index = new Int32Array(keys.length);

@@ -1,7 +1,7 @@
 // Saving and loading models: JSON, and a compact binary form with a format version and a checksum.
 // Both round-trip exactly (the binary form in float32 rounds the factors, by request).
 import { describe } from './describe.js';
-import type { FactorizationInfo, Key } from './model.js';
+import type { FactorizationInfo } from './model.js';
 
 export const FORMAT_VERSION = 1;
 const MAGIC = 0x4d46574d; // "MFWM"
@@ -47,24 +47,124 @@ function expectedLength(name: ArrayName, h: Header, lengths: Partial<Record<Arra
   }
 }
 
-function assemble(h: Header, arrays: Record<ArrayName, ArrayLike<number>>, where: string): FactorizationInfo {
+const SOLVER_NAMES = ['gd', 'sgd', 'als', 'imported'];
+const BACKEND_NAMES = ['wasm', 'js', 'imported'];
+const KERNEL_NAMES = ['dense', 'sparse', 'imported'];
+const STOP_REASONS = ['epochs', 'tolerance', 'patience', 'callback'];
+
+/**
+ * Every field of a saved model checked as strictly as a training input, before anything is allocated
+ * from it: a damaged file fails here, naming the field, rather than loading with wrong predictions.
+ */
+function checkHeader(h: unknown, where: string): Header {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new RangeError(`${where}: ${field}: expected ${expected}, got ${describe(got)}`);
+  };
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) fail('header', 'an object', h);
+  const o = h as Record<string, unknown>;
+  const integer = (field: string, value: unknown, min: number, max = 0x7fffffff) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fail(field, `an integer from ${min} to ${max}`, value);
+  const finite = (field: string, value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : fail(field, 'a finite number', value));
+  const nonNegative = (field: string, value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(field, 'a finite number ≥ 0', value));
+  const bool = (field: string, value: unknown) => (typeof value === 'boolean' ? value : fail(field, 'true or false', value));
+  const oneOf = (field: string, value: unknown, allowed: string[]) => (allowed.includes(value as string) ? value : fail(field, `one of ${allowed.join(', ')}`, value));
+  const object = (field: string, value: unknown) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(field, 'an object', value);
+  const rows = integer('rows', o.rows, 1);
+  const cols = integer('cols', o.cols, 1);
+  const biases = bool('biases', o.biases);
+  const rank = integer('rank', o.rank, 1, 0x7fffffff - 2);
+  if (o.width !== rank + (biases ? 2 : 0)) fail('width', `rank${biases ? ' + 2 (biases)' : ''} = ${rank + (biases ? 2 : 0)}`, o.width);
+  finite('offset', o.offset);
+  finite('mean', o.mean);
+  if (!biases && o.offset !== 0) fail('offset', '0 for a model without biases', o.offset);
+  if (o.clip !== null) {
+    const clip = o.clip as unknown[];
+    if (!Array.isArray(clip) || clip.length !== 2 || !clip.every((v) => typeof v === 'number' && Number.isFinite(v)) || !((clip[0] as number) <= (clip[1] as number))) {
+      fail('clip', 'null or [min, max] with min ≤ max', o.clip);
+    }
+  }
+  const penalties = object('penalties', o.penalties);
+  if (penalties.rank !== rank) fail('penalties.rank', `the model's rank ${rank}`, penalties.rank);
+  if (penalties.biases !== biases) fail('penalties.biases', `the model's biases ${biases}`, penalties.biases);
+  bool('penalties.nonnegative', penalties.nonnegative);
+  const l1 = object('penalties.l1', penalties.l1);
+  for (const side of ['W', 'H']) nonNegative(`penalties.l1.${side}`, l1[side]);
+  const l2 = object('penalties.regularization', penalties.regularization);
+  for (const side of ['W', 'H', 'bias']) nonNegative(`penalties.regularization.${side}`, l2[side]);
+  const training = object('training', o.training);
+  if (training.initialLoss !== null && typeof training.initialLoss !== 'number') fail('training.initialLoss', 'a number or null', training.initialLoss);
+  integer('training.bestEpoch', training.bestEpoch, -1);
+  oneOf('training.stoppedBy', training.stoppedBy, STOP_REASONS);
+  oneOf('training.solver', training.solver, SOLVER_NAMES);
+  oneOf('training.backend', training.backend, BACKEND_NAMES);
+  oneOf('training.kernel', training.kernel, KERNEL_NAMES);
+  for (const [field, count] of [['rowIds', rows], ['colIds', cols]] as const) {
+    const ids = o[field];
+    if (ids === null) continue;
+    if (!Array.isArray(ids) || ids.length !== count) fail(field, `null or an array of ${count} ids`, ids);
+    const seen = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      const id = (ids as unknown[])[i];
+      if (typeof id !== 'string' && typeof id !== 'number') fail(`${field}[${i}]`, 'a string or a number', id);
+      if (seen.has(String(id))) fail(`${field}[${i}]`, 'distinct ids', id);
+      seen.add(String(id));
+    }
+  }
+  return o as unknown as Header;
+}
+
+function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>, where: string): FactorizationInfo {
+  const h = checkHeader(header, where);
   for (const [name] of ARRAYS) {
     const expected = expectedLength(name, h, {});
     if (expected !== undefined && arrays[name].length !== expected) {
       throw new RangeError(`${where}: ${name} has ${arrays[name].length} entries, expected ${expected} for a ${h.rows}×${h.cols} model of width ${h.width}`);
     }
   }
+  const check = (name: ArrayName, ok: (v: number, i: number) => boolean, expected: string) => {
+    const array = arrays[name];
+    for (let i = 0; i < array.length; i++) {
+      if (!ok(array[i], i)) throw new RangeError(`${where}: ${name}[${i}]: expected ${expected}, got ${describe(array[i])}`);
+    }
+  };
+  const isFinite = (v: number) => typeof v === 'number' && Number.isFinite(v);
+  check('W', isFinite, 'a finite number');
+  check('H', isFinite, 'a finite number');
+  check('rowCounts', (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
+  check('colCounts', (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
+  check('lossHistory', (v) => typeof v === 'number' && !Number.isNaN(v), 'a number');
+  check('validationHistory', (v) => typeof v === 'number' && !Number.isNaN(v), 'a number');
+  const { rowStart, colIndex } = arrays;
+  check('rowStart', (v, i) => Number.isInteger(v) && (i === 0 ? v === 0 : v >= rowStart[i - 1]) && v <= colIndex.length, 'a non-decreasing index from 0 to colIndex.length');
+  if (rowStart[h.rows] !== colIndex.length) throw new RangeError(`${where}: rowStart[${h.rows}]: expected colIndex.length ${colIndex.length}, got ${rowStart[h.rows]}`);
+  check('colIndex', (v) => Number.isInteger(v) && v >= 0 && v < h.cols, `a column index from 0 to ${h.cols - 1}`);
+  const epochs = arrays.lossHistory.length;
+  if (h.training.bestEpoch >= Math.max(epochs, 0) && !(epochs === 0 && h.training.bestEpoch === -1)) {
+    throw new RangeError(`${where}: training.bestEpoch: expected −1 to ${epochs - 1} (lossHistory has ${epochs} entries), got ${h.training.bestEpoch}`);
+  }
+  if (arrays.validationHistory.length !== 0 && arrays.validationHistory.length !== epochs) {
+    throw new RangeError(`${where}: validationHistory has ${arrays.validationHistory.length} entries, expected 0 or lossHistory's ${epochs}`);
+  }
   const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
   return {
     parameters: {
       rows: h.rows, cols: h.cols, rank: h.rank, width: h.width, biases: h.biases, W: f64(arrays.W), H: f64(arrays.H), hTransposed: true,
-      offset: h.offset, mean: h.mean, rowCounts: f64(arrays.rowCounts), colCounts: f64(arrays.colCounts), clip: h.clip,
+      offset: h.offset, mean: h.mean, rowCounts: f64(arrays.rowCounts), colCounts: f64(arrays.colCounts), clip: h.clip && [h.clip[0], h.clip[1]],
     },
-    penalties: h.penalties,
-    training: { ...h.training, initialLoss: h.training.initialLoss ?? NaN, lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory) },
+    penalties: {
+      rank: h.rank, biases: h.biases, nonnegative: h.penalties.nonnegative,
+      l1: { W: h.penalties.l1.W, H: h.penalties.l1.H },
+      regularization: { W: h.penalties.regularization.W, H: h.penalties.regularization.H, bias: h.penalties.regularization.bias },
+    },
+    training: {
+      initialLoss: h.training.initialLoss ?? NaN, bestEpoch: h.training.bestEpoch, stoppedBy: h.training.stoppedBy,
+      solver: h.training.solver, backend: h.training.backend, kernel: h.training.kernel,
+      lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory),
+    },
     observed: { rowStart: Int32Array.from(arrays.rowStart), colIndex: Int32Array.from(arrays.colIndex) },
-    rowIds: h.rowIds as Key[] | null,
-    colIds: h.colIds as Key[] | null,
+    rowIds: h.rowIds ? [...h.rowIds] : null,
+    colIds: h.colIds ? [...h.colIds] : null,
   };
 }
 
@@ -90,7 +190,12 @@ function checkVersion(version: unknown, where: string): void {
 
 export function modelFromJson(value: unknown): FactorizationInfo {
   const where = 'fromJSON';
-  const json = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  let json: Record<string, unknown>;
+  try {
+    json = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  } catch (error) {
+    throw new RangeError(`${where}: not valid JSON (${(error as Error).message}); was the file cut short?`);
+  }
   if (typeof json !== 'object' || json === null || json.format !== 'mfwasm-model') {
     throw new TypeError(`${where}: not an mfwasm model (expected format 'mfwasm-model', got ${describe((json as { format?: unknown })?.format)})`);
   }
@@ -100,7 +205,8 @@ export function modelFromJson(value: unknown): FactorizationInfo {
     if (!Array.isArray(json[name])) throw new TypeError(`${where}: ${name}: expected an array, got ${describe(json[name])}`);
     arrays[name] = json[name] as number[];
   }
-  return assemble(json as unknown as Header, arrays, where);
+  const header = Object.fromEntries(Object.entries(json).filter(([key]) => !ARRAYS.some(([name]) => name === key) && key !== 'format' && key !== 'version'));
+  return assemble(header, arrays, where);
 }
 
 let crcTable: Uint32Array | undefined;
@@ -175,7 +281,7 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
   };
   const textLength = view.getUint32(8, true);
   need(12 + textLength);
-  let h: Header;
+  let h: unknown;
   try {
     h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + textLength)));
   } catch {

@@ -46,8 +46,9 @@ export async function train(
   const validationHistory = new Float64Array(validation ? epochs : 0);
   const initialLoss = run.loss();
   const limit = initialLoss > 0 ? initialLoss * BLOW_UP : Infinity;
+  // A non-finite objective never passes, not even the initial one (whose limit would be Infinity).
   const check = (epoch: number, loss: number) => {
-    if (!(loss <= limit)) throw new DivergenceError(solver as Solver, epoch, loss, initialLoss, settings.learningRate);
+    if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver as Solver, epoch, loss, initialLoss, settings.learningRate);
   };
   check(-1, initialLoss);
   let bestRmse = Infinity;
@@ -99,12 +100,17 @@ export async function train(
     }
   }
   const useBest = validation && restoreBest && best !== undefined;
+  const factors = useBest ? best! : copy(run.view());
+  // A finite objective can still hide an overflowed factor (an infinite w times a zero h): never return one.
+  for (const data of [factors.W, factors.H]) {
+    if (!data.every(Number.isFinite)) throw new DivergenceError(solver as Solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate);
+  }
   return {
     initialLoss,
     lossHistory: lossHistory.slice(0, ran),
     validationHistory: validationHistory.slice(0, validation ? ran : 0),
     bestEpoch: useBest ? bestEpoch : ran - 1,
     stoppedBy,
-    factors: useBest ? best! : copy(run.view()),
+    factors,
   };
 }

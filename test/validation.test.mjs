@@ -90,7 +90,7 @@ const cases = [
   ['onEpoch not a function', X, { rank: 1, onEpoch: 'log' }, TypeError, /options\.onEpoch: expected a function, got the string "log"/],
   ['signal not an AbortSignal', X, { rank: 1, signal: true }, TypeError, /options\.signal: expected an AbortSignal, got boolean true/],
   ["kernel 'dense' with sgd", X, { rank: 1, solver: 'sgd', kernel: 'dense' }, RangeError, /options\.kernel: 'dense' is for solver 'gd'/],
-  ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 2147483647, got undefined/],
+  ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 67108864 \(the most rows or columns mfwasm supports\), got undefined/],
 ];
 
 for (const backend of BACKENDS) {

@@ -1,4 +1,6 @@
 // mfwasm/worker in Node (worker_threads): the same model as factorize(), progress, stop, abort, errors.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize, Factorization } from 'mfwasm';
@@ -18,10 +20,14 @@ test('same options, same model as factorize() on this thread, with every epoch r
   assert.equal(reports.map((r) => r.loss), [...here.lossHistory]);
 });
 
-test('onEpoch returning false stops a long run; a signal aborts one', async () => {
+test('onEpoch returning false stops a long run exactly where it does in-thread; a signal aborts one', async () => {
   const stopped = await factorizeInWorker(X, { rank: 3, epochs: 10_000_000, learningRate: 0.001, onEpoch: (r) => r.epoch < 10 });
   assert.is(stopped.stoppedBy, 'callback');
-  assert.ok(stopped.epochs < 10_000_000);
+  assert.is(stopped.epochs, 11);
+  const here = await factorize(X, { rank: 3, epochs: 10_000_000, learningRate: 0.001, onEpoch: (r) => r.epoch < 10 });
+  assert.equal([...stopped.lossHistory], [...here.lossHistory]);
+  const early = await factorizeInWorker(X, { solver: 'sgd', rank: 3, epochs: 1000, onEpoch: async (r) => r.epoch !== 4 });
+  assert.is(early.epochs, 5);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 100);
   await factorizeInWorker(X, { rank: 3, epochs: 10_000_000, learningRate: 0.001, signal: controller.signal }).then(
@@ -40,14 +46,95 @@ test('errors come back with their class and message', async () => {
   );
 });
 
-test('typed arrays are handed over (detached here) unless transfer: false', async () => {
+test('typed arrays are copied (the caller keeps them) unless transfer: true hands them over', async () => {
   const make = () => ({ rows: 30, cols: 20, data: Float64Array.from(X.flat()) });
-  const handed = make();
-  await factorizeInWorker(handed, { rank: 2, epochs: 3, learningRate: 0.01 });
-  assert.is(handed.data.length, 0);
   const kept = make();
-  await factorizeInWorker(kept, { rank: 2, epochs: 3, learningRate: 0.01, transfer: false });
+  await factorizeInWorker(kept, { rank: 2, epochs: 3, learningRate: 0.01 });
   assert.is(kept.data.length, 600);
+  const handed = make();
+  await factorizeInWorker(handed, { rank: 2, epochs: 3, learningRate: 0.01, transfer: true });
+  assert.is(handed.data.length, 0);
+});
+
+// Each case runs in a child process with a time limit, so that a crash or a hang fails the test
+// instead of the suite. The child prints one JSON line: what the promise did.
+function scenario(body, timeoutMs = 20000) {
+  const script = `
+    import { factorizeInWorker } from 'mfwasm/worker';
+    import { DivergenceError } from 'mfwasm';
+    const X = Array.from({ length: 30 }, (_, i) => Array.from({ length: 20 }, (_, j) => ((i * 7 + j * 3) % 5 === 0 ? NaN : Math.sin(i + 2 * j))));
+    const outcome = (p) => p.then((m) => ({ resolved: m.epochs }), (e) => ({ rejected: e.name, message: e.message, divergence: e instanceof DivergenceError, epoch: e.epoch, learningRate: e.learningRate }));
+    const result = await (async () => { ${body} })();
+    console.log(JSON.stringify(result));
+  `;
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: timeoutMs, encoding: 'utf8' });
+  assert.is(run.signal, null, `the child hung (killed after ${timeoutMs} ms): ${run.stderr}`);
+  assert.is(run.status, 0, `the child crashed: ${run.stderr}`);
+  return { ...JSON.parse(run.stdout.trim().split('\n').at(-1)), ms: performance.now() - started };
+}
+
+test('a throwing onEpoch rejects (no crash), and the process exits', () => {
+  const r = scenario(`return outcome(factorizeInWorker(X, { rank: 2, epochs: 50, learningRate: 0.01, onEpoch: () => { throw new RangeError('mine'); } }));`);
+  assert.equal([r.rejected, r.message], ['RangeError', 'mine']);
+});
+
+test('a worker that dies mid-run rejects with a clear error instead of hanging', () => {
+  const r = scenario(`
+    const { Worker } = await import('node:worker_threads');
+    const original = Worker.prototype.postMessage;
+    let worker;
+    Worker.prototype.postMessage = function (...args) { worker = this; return original.apply(this, args); };
+    const p = factorizeInWorker(X, { rank: 2, epochs: 1e7, learningRate: 0.001, onEpoch: (r) => { if (r.epoch === 3) worker.terminate(); } });
+    return outcome(p);`);
+  assert.is(r.rejected, 'Error');
+  assert.match(r.message, /factorizeInWorker: the worker exited \(code \d+\) before training finished/);
+});
+
+test('input that cannot be cloned rejects and leaves no worker running', () => {
+  const r = scenario(`return outcome(factorizeInWorker({ rows: 1, cols: 1, rowIndices: [0], colIndices: [0], values: [1], extra: () => 1 }, { rank: 1 }));`);
+  assert.is(r.rejected, 'TypeError');
+  assert.match(r.message, /factorizeInWorker: the input cannot be sent to a worker/);
+});
+
+test('a DivergenceError keeps its class, epoch and learning rate', () => {
+  const r = scenario(`return outcome(factorizeInWorker(X, { rank: 2, epochs: 200, learningRate: 50 }));`);
+  assert.ok(r.divergence, JSON.stringify(r));
+  assert.is(r.rejected, 'DivergenceError');
+  assert.ok(Number.isInteger(r.epoch) && r.epoch >= 0);
+  assert.is(r.learningRate, 50);
+});
+
+test('an abort settles at once, even inside a long epoch', () => {
+  const r = scenario(`
+    const rows = 3000, cols = 2000, n = 600000;
+    const rowIndices = new Int32Array(n), colIndices = new Int32Array(n), values = new Float64Array(n);
+    for (let t = 0; t < n; t++) { rowIndices[t] = t % rows; colIndices[t] = (t * 7919) % cols; values[t] = (t % 5) + 1; }
+    const seen = new Set(); let m = 0;
+    for (let t = 0; t < n; t++) { const key = rowIndices[t] * cols + colIndices[t]; if (!seen.has(key)) { seen.add(key); rowIndices[m] = rowIndices[t]; colIndices[m] = colIndices[t]; values[m++] = values[t]; } }
+    const controller = new AbortController();
+    const p = factorizeInWorker({ rows, cols, rowIndices: rowIndices.slice(0, m), colIndices: colIndices.slice(0, m), values: values.slice(0, m) }, { solver: 'als', rank: 100, epochs: 50, signal: controller.signal, onEpoch: () => {} });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const aborted = performance.now();
+    controller.abort();
+    const result = await outcome(p);
+    return { ...result, afterAbortMs: performance.now() - aborted };`);
+  assert.is(r.rejected, 'AbortError');
+  assert.ok(r.afterAbortMs < 50, `${r.afterAbortMs} ms from abort to rejection`);
+});
+
+test('the worker answers a null, unknown or second message with a clear error and stays alive', async () => {
+  const { serve } = await import('../dist/worker/protocol.js');
+  const sent = [];
+  let handler;
+  serve({ postMessage: (m) => sent.push(m), listen: (h) => (handler = h), close: () => {} });
+  await handler(null);
+  await handler(undefined);
+  await handler({ type: 'launch' });
+  assert.is(sent.length, 3);
+  for (const m of sent) assert.match(m.error.message, /mfwasm worker: expected a message \{ type: 'fit' \| 'verdict' \| 'abort' \}/);
+  await handler({ type: 'fit', X: [[1, 2], [3, NaN]], options: { rank: 1, epochs: 2, learningRate: 0.01 }, reports: false });
+  assert.is(sent.at(-1).type, 'done');
 });
 
 test.run();

@@ -16,6 +16,10 @@ export function factorizeInWorker(X: ObservationsInput, options: WorkerFitOption
     {
       postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
       listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+      onFailure: (handler) => {
+        worker.addEventListener('error', (event) => handler(new Error(`factorizeInWorker: the worker failed: ${event.message || 'it could not be started or threw'}`)));
+        worker.addEventListener('messageerror', () => handler(new Error('factorizeInWorker: a message from the worker could not be read')));
+      },
       close: () => worker.terminate(),
     },
     X,

@@ -11,11 +11,18 @@ export type { WorkerFitOptions } from './protocol.js';
  * epoch's report (returning false stops training), `signal` aborts it.
  */
 export function factorizeInWorker(X: ObservationsInput, options: WorkerFitOptions): Promise<Factorization> {
-  const worker = new Worker(new URL('./entry-node.js', import.meta.url));
+  // The worker runs a file: flags about how the main script is read (--input-type for `node -e`) would stop it.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const worker = new Worker(new URL('./entry-node.js', import.meta.url), { execArgv });
   return fitInWorker(
     {
       postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
       listen: (handler) => worker.on('message', handler),
+      onFailure: (handler) => {
+        worker.on('error', (error) => handler(Object.assign(new Error(`factorizeInWorker: the worker failed: ${error.message}`), { cause: error })));
+        worker.on('messageerror', (error) => handler(new Error(`factorizeInWorker: a message from the worker could not be read: ${error.message}`)));
+        worker.on('exit', (code) => handler(new Error(`factorizeInWorker: the worker exited (code ${code}) before training finished`)));
+      },
       close: () => void worker.terminate(),
     },
     X,

@@ -1,5 +1,7 @@
 // The messages between a page (or a Node thread) and a worker that trains, and both ends of them.
 // On top of the public API only: the worker runs factorize(); the model comes back as toBytes().
+import { describe } from '../describe.js';
+import { DivergenceError } from '../errors.js';
 import { factorize } from '../factorize.js';
 import type { ObservationsInput } from '../input.js';
 import { Factorization } from '../model.js';
@@ -9,46 +11,91 @@ type WorkerOptions = Omit<FactorizeOptions, 'onEpoch' | 'signal'>;
 
 type ToWorker =
   | { type: 'fit'; X: ObservationsInput; options: WorkerOptions; reports: boolean }
-  | { type: 'stop' }
+  /** The caller's onEpoch verdict for an epoch: training waits for it, so it stops exactly where asked. */
+  | { type: 'verdict'; epoch: number; proceed: boolean }
   | { type: 'abort' };
+
+/** An error as it crosses threads: its class by name, and DivergenceError's fields. */
+interface SentError {
+  name: string;
+  message: string;
+  divergence?: { solver: DivergenceError['solver']; epoch: number; loss: number; initialLoss: number; learningRate: number };
+}
 
 type FromWorker =
   | { type: 'epoch'; report: EpochReport }
   | { type: 'done'; bytes: Uint8Array }
-  | { type: 'error'; name: string; message: string };
+  | { type: 'error'; error: SentError };
 
 /** The little each side needs of a Worker, a worker_threads Worker, `self` or `parentPort`. */
 export interface Port {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   listen(handler: (message: unknown) => void): void;
+  /** Main side only: the worker failed, exited or could not read a message. */
+  onFailure?(handler: (error: Error) => void): void;
   close(): void;
 }
 
-/** Worker side: trains what it is sent, reports every epoch, stops or aborts when told. */
+function send(error: unknown): SentError {
+  if (error instanceof DivergenceError) {
+    const { solver, epoch, loss, initialLoss, learningRate } = error;
+    return { name: error.name, message: error.message, divergence: { solver, epoch, loss, initialLoss, learningRate } };
+  }
+  const { name = 'Error', message = String(error) } = (error ?? {}) as Error;
+  return { name: String(name), message: String(message) };
+}
+
+function receive(sent: SentError): Error {
+  if (sent.divergence) {
+    const { solver, epoch, loss, initialLoss, learningRate } = sent.divergence;
+    return new DivergenceError(solver, epoch, loss, initialLoss, learningRate);
+  }
+  const Type = sent.name === 'TypeError' ? TypeError : sent.name === 'RangeError' ? RangeError : Error;
+  return Object.assign(new Type(sent.message), { name: sent.name });
+}
+
+/** Worker side: trains what it is sent, reports every epoch and waits for the verdict, aborts when told. */
 export function serve(port: Port): void {
   const controller = new AbortController();
-  let stop = false;
+  let verdict: ((proceed: boolean) => void) | undefined;
+  let busy = false;
+  const fail = (error: unknown) => port.postMessage({ type: 'error', error: send(error) } satisfies FromWorker);
   port.listen(async (raw) => {
-    const message = raw as ToWorker;
-    if (message.type === 'stop') stop = true;
-    else if (message.type === 'abort') controller.abort();
-    else if (message.type === 'fit') {
+    const message = raw as Partial<ToWorker> | null | undefined;
+    const type = typeof message === 'object' && message !== null ? message.type : undefined;
+    if (type === 'abort') {
+      controller.abort();
+      verdict?.(false);
+    } else if (type === 'verdict') {
+      verdict?.((message as { proceed: unknown }).proceed !== false);
+    } else if (type === 'fit' && !busy) {
+      busy = true;
+      const { X, options, reports } = message as Extract<ToWorker, { type: 'fit' }>;
       try {
-        const model = await factorize(message.X, {
-          ...message.options,
-          // The signal also makes training yield, so that 'stop' and 'abort' messages get through.
+        if (typeof options !== 'object' || options === null) throw new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`);
+        const model = await factorize(X, {
+          ...options,
+          // The signal also makes training yield, so that an 'abort' message gets through.
           signal: controller.signal,
-          onEpoch: (report) => {
-            if (message.reports) port.postMessage({ type: 'epoch', report } satisfies FromWorker);
-            return !stop;
-          },
+          ...(reports
+            ? {
+                onEpoch: (report: EpochReport) =>
+                  new Promise<boolean>((resolve) => {
+                    verdict = resolve;
+                    port.postMessage({ type: 'epoch', report } satisfies FromWorker);
+                  }),
+              }
+            : {}),
         });
         const bytes = model.toBytes();
         port.postMessage({ type: 'done', bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
       } catch (error) {
-        const { name = 'Error', message: text = String(error) } = error as Error;
-        port.postMessage({ type: 'error', name, message: text } satisfies FromWorker);
+        fail(error);
+      } finally {
+        verdict = undefined;
       }
+    } else {
+      fail(new TypeError(`mfwasm worker: expected a message { type: 'fit' | 'verdict' | 'abort' }${type === 'fit' ? ' (one fit per worker)' : ''}, got ${describe(type ?? message)}`));
     }
   });
 }
@@ -73,47 +120,63 @@ function transferables(X: unknown, options: WorkerOptions): ArrayBuffer[] {
 
 export interface WorkerFitOptions extends FactorizeOptions {
   /**
-   * Hand the input's typed arrays over to the worker instead of copying them (they are then detached
-   * here, length 0). Default true.
+   * Hand the input's typed arrays over to the worker instead of copying them: no copy is made, and they
+   * are then detached here (length 0). Default false (copied; the caller's arrays are untouched).
    */
   transfer?: boolean;
 }
 
 /** Main side: one fit in a fresh worker; resolves to the model, rejects with the worker's error. */
 export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFitOptions): Promise<Factorization> {
-  const { onEpoch, signal, transfer = true, ...rest } = options;
+  if (typeof options !== 'object' || options === null) {
+    return Promise.reject(new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`));
+  }
+  const { onEpoch, signal, transfer = false, ...rest } = options;
   return new Promise((resolve, reject) => {
+    let settled = false;
     const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
       port.close();
       outcome();
     };
-    const onAbort = () => port.postMessage({ type: 'abort' } satisfies ToWorker);
+    const onAbort = () => finish(() => reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError')));
     if (signal?.aborted) {
-      port.close();
-      reject(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      onAbort();
+      return;
+    }
+    if (onEpoch !== undefined && typeof onEpoch !== 'function') {
+      finish(() => reject(new TypeError(`options.onEpoch: expected a function, got ${describe(onEpoch)}`)));
       return;
     }
     signal?.addEventListener('abort', onAbort);
+    port.onFailure?.((error) => finish(() => reject(error)));
     port.listen(async (raw) => {
       const message = raw as FromWorker;
+      if (settled) return;
       if (message.type === 'epoch') {
-        let verdict = onEpoch?.(message.report);
-        if (verdict instanceof Promise) verdict = await verdict;
-        if (verdict === false) port.postMessage({ type: 'stop' } satisfies ToWorker);
+        let proceed = true;
+        try {
+          let verdict = onEpoch?.(message.report);
+          if (verdict instanceof Promise) verdict = await verdict;
+          proceed = verdict !== false;
+        } catch (error) {
+          finish(() => reject(error));
+          return;
+        }
+        if (!settled) port.postMessage({ type: 'verdict', epoch: message.report.epoch, proceed } satisfies ToWorker);
       } else if (message.type === 'done') {
         finish(() => resolve(Factorization.fromBytes(message.bytes)));
       } else {
-        const error =
-          message.name === 'AbortError' && signal?.aborted
-            ? signal.reason ?? new DOMException(message.message, 'AbortError')
-            : Object.assign(new (message.name === 'TypeError' ? TypeError : message.name === 'RangeError' ? RangeError : Error)(message.message), { name: message.name });
-        finish(() => reject(error));
+        finish(() => reject(receive(message.error)));
       }
     });
-    port.postMessage(
-      { type: 'fit', X, options: rest, reports: onEpoch !== undefined } satisfies ToWorker,
-      transfer ? transferables(X, rest) : [],
-    );
+    try {
+      port.postMessage({ type: 'fit', X, options: rest, reports: onEpoch !== undefined } satisfies ToWorker, transfer ? transferables(X, rest) : []);
+    } catch (error) {
+      // Input that cannot be cloned (a function, a symbol…): nothing was sent, the worker is let go.
+      finish(() => reject(new TypeError(`factorizeInWorker: the input cannot be sent to a worker: ${(error as Error).message}`)));
+    }
   });
 }
