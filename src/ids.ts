@@ -276,7 +276,8 @@ export class RatingsReader {
     this.#delimiter = typeof delimiter === 'string' && delimiter !== ' ' ? delimiter.charCodeAt(0) : -1;
     this.#double = delimiter === '::';
     const fields = text.split(delimiter).map((field) => field.trim());
-    const header = this.#options.header ?? (fields.length >= 3 && !Number.isFinite(Number(fields[2])));
+    // A header names its columns; a value such as NaN or Infinity is a bad rating, not a header.
+    const header = this.#options.header ?? (fields.length >= 3 && !/^\s*[+-]?(\d|\.\d|nan\s*$|inf)/i.test(fields[2]));
     const names = header ? fields : [];
     const position = (column: number | string | undefined, fallback: number) => {
       if (column === undefined) return fallback;

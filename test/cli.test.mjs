@@ -1,6 +1,6 @@
 // The command line as a user runs it: a spawned process, real files in a temporary folder.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,7 @@ test('fit → predict → recommend with the file\'s own ids', () => {
   writeFileSync(file('pairs.csv'), 'user,item\nuser1,movie2\nuser7,movie0\n');
   const predict = run('predict', 'model.mfm', 'pairs.csv');
   assert.is(predict.code, 0, predict.err);
-  assert.is(predict.out, `user1,movie2,${model.predict('user1', 'movie2')}\nuser7,movie0,${model.predict('user7', 'movie0')}\n`);
+  assert.is(predict.out, `user1,movie2,${model.predict('user1', 'movie2').toFixed(4)}\nuser7,movie0,${model.predict('user7', 'movie0').toFixed(4)}\n`);
   const recommend = run('recommend', 'model.mfm', '--user', 'user3', '-n', '4');
   assert.is(recommend.code, 0, recommend.err);
   assert.is(recommend.out, model.recommend('user3', 4).map((r) => `${r.col},${r.score.toFixed(4)}`).join('\n') + '\n');
@@ -84,7 +84,12 @@ test('user errors: one line, no stack trace, non-zero exit, no partial model fil
     [['frobnicate'], 2, /^mfwasm: unknown command "frobnicate"/],
     [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MFWM" signature\)\n$/],
     [['recommend', 'model.mfm', '--user', 'nobody'], 1, /^mfwasm: recommend: row: no such id "nobody" in the training data\n$/],
-    [['fit', 'ratings.csv', '--out', join(folder, 'no-such-dir', 'model.mfm')], 1, /^mfwasm: no such file: /],
+    [['fit', 'ratings.csv', '--out', join(folder, 'no-such-dir', 'model.mfm')], 1, /^mfwasm: \/.*no-such-dir\/model\.mfm: cannot write it \(no such folder\)\n$/],
+    [['fit', 'ratings.csv', '--out', '/dev/full'], 1, /^mfwasm: \/dev\/full: not a regular file \(a device or special file\); refusing to replace it\n$/],
+    [['fit', '.'], 1, /^mfwasm: \.: is a folder, not a ratings file\n$/],
+    [['fit', 'ratings.csv', '--test-fraction', '-0.1'], 2, /^mfwasm: --test-fraction: a value starting with '-' is written --test-fraction=<value>/],
+    [['fit', 'ratings.csv', '--test-fraction=-0.1'], 2, /^mfwasm: --test-fraction: expected a number from 0 to below 1, got -0\.1/],
+    [['fit', 'ratings.csv', '--bogus'], 2, /^mfwasm: unknown option --bogus\n/],
   ];
   for (const [args, code, pattern] of cases) {
     const result = run(...args);
@@ -104,6 +109,42 @@ test('a malformed line stops the run with its number and content, or is counted 
   const skipped = run('fit', 'bad.csv', '--rank', '1', '--out', 'bad.mfm', '--skip-bad-lines', '--test-fraction', '0', '--quiet');
   assert.is(skipped.code, 0, skipped.err);
   assert.match(skipped.err, /^mfwasm: skipped 1 malformed line \(first: line 3: "u2,i2,four"\)\n$/);
+});
+
+test('a tiny file trains without a test set and says so; NaN ratings are bad lines, not a header', () => {
+  writeFileSync(file('tiny.csv'), '1,2,3\n1,3,4\n');
+  const tiny = run('fit', 'tiny.csv', '--rank', '2', '--out', 'tiny.mfm', '--quiet');
+  assert.is(tiny.code, 0, tiny.err);
+  assert.match(tiny.err, /^mfwasm: 2 ratings are too few to hold out a test set; training on all of them\n$/);
+  writeFileSync(file('nan.csv'), '1,2,NaN\n1,3,4\n2,3,4\n');
+  assert.match(run('fit', 'nan.csv').err, /^mfwasm: nan\.csv: line 1: expected a row id, a column id and a number, got "1,2,NaN"\n$/);
+});
+
+test('--out through a symbolic link writes its target and keeps the link; a closed pipe ends predict quietly', () => {
+  symlinkSync('target.mfm', file('link.mfm'));
+  const linked = run('fit', 'ratings.csv', '--rank', '2', '--epochs', '2', '--out', 'link.mfm', '--quiet');
+  assert.is(linked.code, 0, linked.err);
+  assert.ok(lstatSync(file('link.mfm')).isSymbolicLink(), 'the link is still a link');
+  assert.is(Factorization.fromBytes(readFileSync(file('target.mfm'))).rank, 2);
+  writeFileSync(file('many.csv'), 'user1,movie2\n'.repeat(200000));
+  const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" predict link.mfm many.csv | head -c 10`], { cwd: folder, encoding: 'utf8' });
+  assert.is(piped.status, 0);
+  assert.is(piped.stderr, '', 'no EPIPE stack trace');
+});
+
+test('a signal during fit exits 130/143 and leaves no temporary file', async () => {
+  const big = ['u,i,r'];
+  for (let n = 0; n < 20000; n++) big.push(`u${n % 500},i${Math.floor(n / 500)},${1 + (n % 5)}`);
+  writeFileSync(file('big.csv'), big.join('\n'));
+  const { spawn } = await import('node:child_process');
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    const child = spawn(process.execPath, [CLI, 'fit', 'big.csv', '--rank', '50', '--epochs', '1000', '--out', 'big.mfm'], { cwd: folder });
+    await new Promise((resolve) => child.stderr.once('data', resolve));
+    child.kill(signal);
+    const exit = await new Promise((resolve) => child.on('exit', (status) => resolve(status)));
+    assert.is(exit, code);
+    assert.ok(!readdirSync(folder).some((name) => name.includes('.tmp-')));
+  }
 });
 
 test.after(() => rmSync(folder, { recursive: true, force: true }));

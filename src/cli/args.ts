@@ -1,5 +1,6 @@
-// A small argument parser: every option declared once, with its type, default and help line, so that
-// --help is generated from the same table the parser reads.
+// Command-line options: every option declared once, with its type, default and help line, so that
+// --help is generated from the same table that Node's own util.parseArgs reads.
+import { parseArgs as parseWithNode } from 'node:util';
 
 export interface OptionSpec {
   name: string;
@@ -17,41 +18,47 @@ export class UsageError extends Error {
 export type Parsed = { positional: string[]; options: Record<string, string | number | boolean | undefined> };
 
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): Parsed {
-  const positional: string[] = [];
-  const options: Parsed['options'] = {};
-  for (const spec of specs) options[spec.name] = spec.default;
-  for (let a = 0; a < argv.length; a++) {
-    const arg = argv[a];
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg.split(/=(.*)/s, 2);
-    const negated = flag.startsWith('--no-');
-    const name = negated ? flag.slice(5) : flag.replace(/^--?/, '');
-    const spec = specs.find((s) => s.name === name || s.short === name);
-    if (!spec) throw new UsageError(`unknown option ${flag}`);
+  // util.parseArgs has no --no-<flag> before Node 22.4: each boolean gets its negation declared beside it.
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const spec of specs) {
+    options[spec.name] = { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}) };
+    if (spec.type === 'boolean') options[`no-${spec.name}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseWithNode>;
+  try {
+    parsed = parseWithNode({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's messages name the option; drop its advice about '--' that does not apply here.
+    const message = (error as Error).message;
+    const ambiguous = /^Option '(.*?)' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with '-' is written ${ambiguous[1]}=<value>`);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*?)'$/, 'unknown option $1'));
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const result: Parsed['options'] = {};
+  for (const spec of specs) {
+    const given = values[spec.name];
     if (spec.type === 'boolean') {
-      options[spec.name] = !negated;
-      continue;
-    }
-    const value = inline ?? argv[++a];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (spec.type === 'string') options[spec.name] = value;
-    else {
-      const number = Number(value);
-      if (value.trim() === '' || !Number.isFinite(number) || (spec.type === 'integer' && !Number.isInteger(number))) {
-        throw new UsageError(`${flag}: expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+      result[spec.name] = values[`no-${spec.name}`] ? false : given === undefined ? spec.default : Boolean(given);
+    } else if (given === undefined) {
+      result[spec.name] = spec.default;
+    } else if (spec.type === 'string') {
+      result[spec.name] = given as string;
+    } else {
+      const text = String(given);
+      const number = Number(text);
+      if (text.trim() === '' || !Number.isFinite(number) || (spec.type === 'integer' && !Number.isInteger(number))) {
+        throw new UsageError(`--${spec.name}: expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(text)}`);
       }
-      options[spec.name] = number;
+      result[spec.name] = number;
     }
   }
-  return { positional, options };
+  return { positional: parsed.positionals, options: result };
 }
 
 export function help(usage: string, description: string, specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => {
-    const flag = `${s.short ? `-${s.short}, ` : ''}--${s.name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'text' : s.type}>`}`;
+    const flag = `${s.short ? `-${s.short}, ` : ''}--${s.type === 'boolean' && s.default === true ? '[no-]' : ''}${s.name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'text' : s.type}>`}`;
     const fallback = s.default === undefined ? '' : ` (default: ${s.default})`;
     return `  ${flag.padEnd(30)} ${s.help}${fallback}`;
   });

@@ -1,7 +1,8 @@
 // Files for the command line: ratings read as a stream (never the whole text in memory), MatrixMarket
 // coordinate files, dense CSV matrices, and writes that never leave a partial file behind.
-import { createReadStream } from 'node:fs';
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, unlinkSync } from 'node:fs';
+import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { RatingsReader, type Ratings, type TextOptions } from '../ids.js';
 
 /** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
@@ -37,7 +38,9 @@ export async function readRatingsFile(path: string, options: TextOptions): Promi
     await feed(path, reader);
     return { ratings: reader.ratings(), skipped: reader.skipped, firstSkipped: reader.firstSkipped };
   } catch (error) {
-    if ((error as { code?: string }).code === undefined) (error as Error).message = `${path}: ${(error as Error).message}`;
+    const code = (error as { code?: string }).code;
+    if (code === 'EISDIR') throw new Error(`${path}: is a folder, not a ratings file`);
+    if (code === undefined) (error as Error).message = `${path}: ${(error as Error).message}`;
     throw error;
   }
 }
@@ -56,14 +59,47 @@ export async function readDenseCsv(path: string): Promise<number[][]> {
   );
 }
 
-/** Writes through a temporary file and a rename, so that a failed write leaves no partial file. */
+/** Temporary files being written, removed if the process is stopped by a signal mid-write. */
+const pending = new Set<string>();
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    for (const path of pending) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(code);
+  });
+}
+
+/**
+ * Writes through a temporary file and a rename, so that a failed write leaves no partial file. A symbolic
+ * link is written through (its target is replaced, the link stays); anything but a regular file (a device,
+ * a folder) is refused rather than replaced. Errors name the path the user gave.
+ */
 export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
+  let target = path;
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.isSymbolicLink()) {
+    // A link whose target does not exist yet is written through too: the file it names is created.
+    target = await realpath(path).catch(async () => resolve(dirname(path), await readlink(path)));
+    const resolved = await stat(target).catch(() => undefined);
+    if (resolved && !resolved.isFile()) throw new Error(`${path}: links to ${target}, which is not a regular file; refusing to replace it`);
+  } else if (info && !info.isFile()) {
+    throw new Error(`${path}: not a regular file (${info.isDirectory() ? 'a folder' : 'a device or special file'}); refusing to replace it`);
+  }
+  const temporary = `${target}.tmp-${process.pid}`;
+  pending.add(temporary);
   try {
     await writeFile(temporary, data);
-    await rename(temporary, path);
+    await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});
-    throw error;
+    const code = (error as { code?: string }).code;
+    throw new Error(`${path}: cannot write it (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such folder' : (error as Error).message})`);
+  } finally {
+    pending.delete(temporary);
   }
 }

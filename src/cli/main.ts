@@ -99,13 +99,21 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       const { ratings, skipped, firstSkipped } = await readRatingsFile(file, readingOptions(o));
       if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
       const fraction = o['test-fraction'] as number;
-      const { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+      if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
+      let { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+      if (test && test.values.length === 0) {
+        // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
+        process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);
+        [train, test] = [ratings, undefined];
+      }
       const options = trainingOptions(o);
       const epochs = options.epochs ?? { gd: 2000, sgd: 20, als: 15 }[options.solver ?? 'als'];
       const bar = progress(epochs, o.quiet as boolean);
       const started = performance.now();
       const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
-      const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), onEpoch: (r) => bar.report(r) });
+      // A signal makes training yield to the event loop every 20 ms, so that Ctrl-C is handled at once.
+      const yielding = new AbortController().signal;
+      const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
       const seconds = (performance.now() - started) / 1000;
       await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
       say(o.quiet, `${ratings.values.length} ratings, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
@@ -128,7 +136,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
         if (line.trim() === '' || (n === 0 && !known(fields[0]))) return; // blank, or a header line
         if (fields.length < 2) throw new RangeError(`${pairsFile}: line ${n + 1}: expected a user and an item, got ${JSON.stringify(line.slice(0, 80))}`);
         try {
-          out.push(`${fields[0]},${fields[1]},${model.predict(key(model, fields[0], 'row'), key(model, fields[1], 'col'))}`);
+          out.push(`${fields[0]},${fields[1]},${formatScore(model.predict(key(model, fields[0], 'row'), key(model, fields[1], 'col')))}`);
         } catch (error) {
           throw new RangeError(`${pairsFile}: line ${n + 1}: ${(error as Error).message}`);
         }
@@ -149,7 +157,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       if (o.user === undefined) throw new UsageError('recommend: --user is required');
       const model = await loadModel(modelFile);
       const top = model.recommend(key(model, o.user as string, 'row'), o.n as number);
-      process.stdout.write(top.map((r) => `${r.col},${r.score.toFixed(4)}`).join('\n') + '\n');
+      process.stdout.write(top.map((r) => `${r.col},${formatScore(r.score)}`).join('\n') + '\n');
     },
   },
   eval: {
@@ -182,6 +190,9 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     },
   },
 };
+
+/** Predictions and scores, printed one way everywhere: four decimals. */
+const formatScore = (x: number) => x.toFixed(4);
 
 /** A row or column as the model names it: ids as written in the file, or 0-based indices. */
 function key(model: Factorization, text: string, side: 'row' | 'col') {
@@ -231,11 +242,18 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// A closed pipe (`mfwasm predict … | head`) ends the command quietly.
+process.stdout.on('error', (error: Error & { code?: string }) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: Error & { code?: string; path?: string }) => {
     // User errors get one line; a stack trace only with MFWASM_DEBUG set.
-    const message = error.code === 'ENOENT' ? `no such file: ${error.path}` : error.code === 'EACCES' ? `permission denied: ${error.path}` : error.message;
+    const message =
+      error.code === 'ENOENT' ? `no such file: ${error.path}` : error.code === 'EACCES' ? `permission denied: ${error.path}` : error.code === 'EISDIR' ? `${error.path}: is a folder, not a file` : error.message;
     process.stderr.write(`mfwasm: ${message}${error instanceof UsageError ? '\n(mfwasm --help for usage)' : ''}\n`);
     if (process.env.MFWASM_DEBUG) process.stderr.write(`${error.stack}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
