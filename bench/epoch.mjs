@@ -3,12 +3,7 @@
 //   node bench/epoch.mjs <case> <wasm|js> [dense|sparse|auto] [observed fraction]
 import Benchmark from 'benchmark';
 import { backends } from '../dist/backends/index.js';
-import { initialFactors } from '../dist/init.js';
-import { readObservations } from '../dist/input.js';
-import { chooseLayout, toLayout } from '../dist/layout.js';
-import { readOptions } from '../dist/options.js';
-import { Random } from '../dist/rng.js';
-import { runSpec } from '../dist/solve.js';
+import { prepareRun } from '../dist/prepare.js';
 import { CASES, makeProblem } from './problems.mjs';
 
 const [name, backendName, kernel = 'auto', observed] = process.argv.slice(2);
@@ -20,25 +15,21 @@ if (!shape.rows || !backends[backendName]) {
 if (observed) shape.observed = Number(observed);
 
 // A step small enough to stay stable however many epochs benchmark.js runs.
-const settings = readOptions({ rank: shape.rank, learningRate: 1e-4, backend: backendName, kernel });
-const backend = backends[backendName];
-const given = await readObservations(makeProblem(shape), undefined, backend.summarize);
-const layout = kernel === 'auto' ? chooseLayout(given.problem, backend.sparseBelowDensity) : kernel;
-const problem = toLayout(given.problem, layout);
-const spec = runSpec(settings, problem, initialFactors(given, shape.rank, false, new Random(42), {}, 'normal'), 0, given);
+const options = { rank: shape.rank, learningRate: 1e-4, backend: backendName, kernel };
+const X = makeProblem(shape);
 
-const check = await backend.start(spec);
-for (let e = 0; e < 3; e++) check.epoch();
-const lossAfter3 = check.loss();
-check.close();
+const check = await prepareRun(X, options);
+for (let e = 0; e < 3; e++) await check.run.epoch();
+const lossAfter3 = await check.run.loss();
+check.run.close();
 
-const run = await backend.start(spec);
+const { run, layout } = await prepareRun(X, options);
 const bench = new Benchmark(`${name} ${backendName} ${layout}`, () => run.epoch(), {
   minSamples: 5,
   maxTime: Number(process.env.BENCH_SECONDS ?? 2),
 });
 bench.run();
-const finalLoss = run.loss();
+const finalLoss = await run.loss();
 run.close();
 console.log(
   JSON.stringify({

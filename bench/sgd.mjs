@@ -9,13 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { factorize } from 'mfwasm';
-import { backends } from '../dist/backends/index.js';
-import { initialFactors } from '../dist/init.js';
-import { readObservations } from '../dist/input.js';
-import { readOptions } from '../dist/options.js';
-import { sgdBlocks } from '../dist/order.js';
+import { prepareRun } from '../dist/prepare.js';
 import { Random } from '../dist/rng.js';
-import { runSpec } from '../dist/solve.js';
 import { readSplit } from './movielens.mjs';
 
 const RANK = 40;
@@ -52,20 +47,14 @@ function generated(count, seed = 5) {
   return { rows, cols, rowIndices, colIndices, values };
 }
 
-/** Updates per second of the epoch kernel alone: one epoch's block order (src/order.ts) drawn beforehand, no loss pass. */
+/** Updates per second of the epoch kernel alone (each epoch drawing its block order, src/order.ts), no loss pass. */
 async function kernelRate(X, backendName) {
-  const backend = backends[backendName];
-  const settings = readOptions({ solver: 'sgd', rank: RANK, backend: backendName });
-  const given = await readObservations(X, undefined, backend.summarize);
-  const { visit, nextOrder } = sgdBlocks(given.problem, new Random(2));
-  const spec = runSpec(settings, given.problem, initialFactors(given, RANK, false, new Random(1), {}, 'uniform'), 0, given, visit);
-  const run = await backend.start(spec);
-  const count = given.problem.observedCount;
-  const order = nextOrder();
-  run.epoch(order); // warm-up
+  const { run } = await prepareRun(X, { solver: 'sgd', rank: RANK, backend: backendName, seed: 1 });
+  const count = X.values.length;
+  run.epoch(); // warm-up
   const epochs = count > 1e6 ? 3 : 10;
   const started = performance.now();
-  for (let e = 0; e < epochs; e++) run.epoch(order);
+  for (let e = 0; e < epochs; e++) run.epoch();
   const seconds = (performance.now() - started) / 1000;
   const finite = Number.isFinite(run.loss());
   run.close();

@@ -3,7 +3,8 @@
 import { describe } from './describe.js';
 import { factorize } from './factorize.js';
 import type { Ids, SparseMatrixInput } from './input.js';
-import type { Factorization, Key } from './model.js';
+import type { Factorization } from './model.js';
+import type { Key } from './types.js';
 import type { FactorizeOptions } from './options.js';
 import { Random } from './rng.js';
 

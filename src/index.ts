@@ -12,17 +12,13 @@ export type { EpochReport, FactorizeOptions, ValidationInput } from './options.j
 export type {
   DenseMatrixInput,
   Ids,
-  KernelChoice,
   MaskInput,
   MatrixInput,
   ObservationsInput,
   SparseMatrixInput,
 } from './input.js';
-export type { ColdStart, Folded, Key, PredictOptions, RecommendOptions, SimilarOptions } from './model.js';
+export type { ColdStart, PredictOptions, RecommendOptions, SimilarOptions } from './model.js';
+export type { BackendName, FactorRow, Folded, Key, KernelChoice, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
 export type { Ratings, RecordFields, TextOptions } from './ids.js';
 export type { FoldScore, Scored, SplitOptions } from './evaluate.js';
-export type { FactorRow, FactorsInput } from './interop.js';
-export type { Matrix } from './matrix.js';
-export type { BackendName, Solver } from './backends/index.js';
-export type { Layout } from './problem.js';
-export type { StopReason } from './train.js';
+export type { FactorsInput } from './interop.js';

@@ -1,6 +1,11 @@
-import type { Factors } from './backends/index.js';
 import { readMatrix, type Given } from './input.js';
 import type { Random } from './rng.js';
+
+/** Latent factors: W rows×rank and H rank×cols, both row-major. */
+export interface Factors {
+  W: Float64Array;
+  H: Float64Array;
+}
 
 function givenFactor(name: string, value: unknown, rows: number, cols: number, rowsName: string, colsName: string): Float64Array {
   const matrix = readMatrix(name, value);

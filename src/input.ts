@@ -4,7 +4,7 @@ import { describe } from './describe.js';
 import type { Matrix } from './matrix.js';
 import type { DenseSummary } from './backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './layout.js';
-import type { Layout, Problem, SparseProblem } from './problem.js';
+import type { Problem, SparseProblem } from './problem.js';
 
 /** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
 export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
@@ -38,7 +38,7 @@ export interface Ids {
 
 export type ObservationsInput = MatrixInput | SparseMatrixInput | (DenseMatrixInput & Ids) | (SparseMatrixInput & Ids);
 
-export type KernelChoice = Layout | 'auto';
+export type { KernelChoice } from './types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

@@ -2,7 +2,9 @@
 // factorization write), and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
 // userFactors and itemFactors).
 import { describe } from './describe.js';
-import type { FactorizationInfo, Key } from './model.js';
+import type { FactorizationInfo, FactorRow, Key } from './types.js';
+
+export type { FactorRow } from './types.js';
 
 const DEFAULT_FOLD_IN_REGULARIZATION = 0.1; // LIBMF's default -l2, used by foldIn on imported models
 
@@ -133,19 +135,6 @@ export function fromLibmf(text: string): FactorizationInfo {
     if (missing >= 0) throw new RangeError(`${where}: truncated: expected ${rows} p rows and ${cols} q rows, ${side}${missing} is missing (of ${count})`);
   }
   return importedInfo(rank, false, W, Ht, 0, mean, rowSeen, colSeen, null, null, null);
-}
-
-/** One row of a factor matrix keyed by id, as Spark's userFactors/itemFactors hold them. */
-export interface FactorRow {
-  id: Key;
-  features: number[];
-  /** The row's (or column's) bias, for a model with biases. */
-  bias?: number;
-  /**
-   * Its training observations; 0 marks a row or column never seen, predicted like an unknown id under
-   * coldStart 'mean'. Left out (Spark's rows), it counts as seen.
-   */
-  count?: number;
 }
 
 /** W's rows (side 'rows') or H's columns (side 'cols') as records keyed by id (or index). */

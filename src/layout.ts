@@ -1,5 +1,4 @@
 // Conversions between the layouts of a Problem, and the derived orders some solvers walk.
-import type { ColumnOrder } from './backends/index.js';
 import type { DenseProblem, Layout, Problem, SparseProblem } from './problem.js';
 
 function toSparse(problem: DenseProblem): SparseProblem {
@@ -46,6 +45,13 @@ export function rowOfEach(problem: SparseProblem): Int32Array {
   const rowOf = new Int32Array(problem.observedCount);
   for (let i = 0; i < problem.rows; i++) rowOf.fill(i, problem.rowStart[i], problem.rowStart[i + 1]);
   return rowOf;
+}
+
+/** The observations in column order (CSC), which ALS's H half walks. */
+export interface ColumnOrder {
+  colStart: Int32Array;
+  rowIndex: Int32Array;
+  values: Float64Array;
 }
 
 /** The observations by column (CSC), rows ascending within a column. */

@@ -1,9 +1,4 @@
-/** A dense row-major matrix: entry (i, j) is `data[i * cols + j]`. */
-export interface Matrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
+export type { Matrix } from './types.js';
 
 /**
  * Writes the transpose of a row-major `rows`×`cols` matrix into `target` (`cols`×`rows`).

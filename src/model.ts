@@ -1,44 +1,15 @@
 // The model users keep: predictions, imputation, recommendations, similar columns, fold-in of new rows
 // and columns, ids, and (through persist.ts and interop.ts) files.
-import { backends, jsScorer, type BackendName, type Scorer, type Solver } from './backends/index.js';
-import { alsHalf } from './backends/js/als.js';
+import { backends, jsScorer, type Scorer } from './backends/index.js';
 import { describe } from './describe.js';
 import { readMatrix } from './input.js';
-import type { Matrix } from './matrix.js';
-import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorRow, type FactorsInput } from './interop.js';
+import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
-import { predictEntry, type Parameters } from './predict.js';
-import type { Layout } from './problem.js';
+import { predictEntry } from './predict.js';
+import { solveOne } from './solvers/als.js';
 import { topN } from './select.js';
-import { parameterBlocks, type PenaltySettings } from './solve.js';
-import type { StopReason } from './train.js';
-
-/** A row or column as the user names it: an id when the model has ids, otherwise an index. */
-export type Key = string | number;
-
-export interface TrainingRecord {
-  initialLoss: number;
-  lossHistory: Float64Array;
-  validationHistory: Float64Array;
-  bestEpoch: number;
-  stoppedBy: StopReason;
-  /** 'imported' for a model read from LIBMF's format or from factor rows. */
-  solver: Solver | 'imported';
-  backend: BackendName | 'imported';
-  kernel: Layout | 'imported';
-}
-
-/** Everything a model is made of; what persist.ts writes and reads. */
-export interface FactorizationInfo {
-  /** With H stored cols×width (hTransposed), which is how the model keeps it. */
-  parameters: Parameters;
-  penalties: PenaltySettings;
-  training: TrainingRecord;
-  /** Each row's training columns (CSR): what recommend() leaves out. */
-  observed: { rowStart: Int32Array; colIndex: Int32Array };
-  rowIds: readonly Key[] | null;
-  colIds: readonly Key[] | null;
-}
+import { parameterBlocks } from './solve.js';
+import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
 
 /**
  * What predict() does with a row or column id the model does not know: 'error' throws (the default);
@@ -59,14 +30,6 @@ function readColdStart(where: string, options: PredictOptions): ColdStart {
     throw new RangeError(`${where}: options.coldStart: expected 'error' or 'mean', got ${describe(coldStart)}`);
   }
   return coldStart;
-}
-
-/** Factors for a row (or column) that was not in the training data, from foldIn(). */
-export interface Folded {
-  /** The rank latent factors. */
-  factors: Float64Array;
-  /** Its bias (0 without biases). */
-  bias: number;
 }
 
 export interface RecommendOptions {
@@ -496,11 +459,7 @@ export class Factorization {
     }
     const solved = new Float64Array(width);
     if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
-    alsHalf(
-      Int32Array.of(0, keys.length), index, values, Float64Array.of(keys.length), other, solved,
-      side === 'row' ? wParams : hParams, 1, width, new Float64Array(width * width), new Float64Array(width),
-      penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
-    );
+    solveOne(index, values, other, side === 'row' ? wParams : hParams, width, solved, penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0);
     return { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
   }
 }

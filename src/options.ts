@@ -1,8 +1,12 @@
 // Option names, defaults and validation. Anything not listed here is rejected, so that a typo
 // such as `learningrate` is an error rather than a silently ignored setting.
-import type { BackendName, Solver } from './backends/index.js';
 import { describe } from './describe.js';
-import type { KernelChoice, MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
+import type { MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
+import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
+import type { BackendName, KernelChoice, Solver } from './types.js';
+
+/** Options that belong to one solver (see each module's ownOptions). */
+const SOLVER_OPTIONS = ['adaptive'] as const;
 
 /** Observations held out to score every epoch: coordinates into X, as the sparse form of X. */
 export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number };
@@ -107,14 +111,16 @@ export interface Settings {
   init: { W?: unknown; H?: unknown };
 }
 
-/** Per-solver defaults. */
+/** Every default, in one place: the solvers' own (from their modules) and the common ones. */
 export const DEFAULTS = Object.freeze({
-  gd: Object.freeze({ epochs: 2000, learningRate: 0.05, regularization: 0 }),
-  sgd: Object.freeze({ epochs: 20, learningRate: 0.1, regularization: 0.08 }),
-  als: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 0.1 }),
+  gd: SOLVERS.gd.defaults,
+  sgd: SOLVERS.sgd.defaults,
+  als: SOLVERS.als.defaults,
+  solver: 'gd' as Solver,
   seed: 42,
   backend: 'wasm' as BackendName,
   kernel: 'auto' as KernelChoice,
+  adaptive: true,
 });
 
 const OPTION_NAMES = [
@@ -122,7 +128,6 @@ const OPTION_NAMES = [
   'biases', 'nonnegative', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal', 'clip',
   'init', 'seed', 'backend', 'kernel',
 ] as const;
-const SOLVERS: readonly Solver[] = ['gd', 'sgd', 'als'];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
 
@@ -214,27 +219,31 @@ export function readOptions(options: unknown): Settings {
   const given = options as Partial<Record<(typeof OPTION_NAMES)[number], unknown>>;
   if (given.rank === undefined) throw new TypeError('options.rank: required, an integer ≥ 1 (the number of latent factors)');
   const rank = integer('options.rank', given.rank, 1);
-  const solver = given.solver === undefined ? 'gd' : oneOf('options.solver', given.solver, SOLVERS);
-  const defaults = DEFAULTS[solver];
+  const solver = given.solver === undefined ? DEFAULTS.solver : oneOf('options.solver', given.solver, SOLVER_NAMES);
+  const module = SOLVERS[solver];
+  const defaults = module.defaults;
   const epochs = given.epochs === undefined ? defaults.epochs : integer('options.epochs', given.epochs, 0);
 
   let learningRate = defaults.learningRate;
   if (given.learningRate !== undefined) {
-    if (solver === 'als') throw new TypeError("options.learningRate: solver 'als' takes no learning rate; leave it out");
+    if (!module.takesLearningRate) throw new TypeError(`options.learningRate: solver '${solver}' takes no learning rate; leave it out`);
     learningRate = given.learningRate as number;
     if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
       throw new RangeError(`options.learningRate: expected a finite number > 0, got ${describe(given.learningRate)}`);
     }
   }
-  if (given.adaptive !== undefined && solver !== 'sgd') {
-    throw new TypeError(`options.adaptive: only for solver 'sgd', got solver '${solver}'`);
+  for (const name of SOLVER_OPTIONS) {
+    if (given[name] !== undefined && !module.ownOptions.includes(name)) {
+      const owners = SOLVER_NAMES.filter((other) => SOLVERS[other].ownOptions.includes(name)).map((other) => `'${other}'`);
+      throw new TypeError(`options.${name}: only for solver ${owners.join(' or ')}, got solver '${solver}'`);
+    }
   }
-  const adaptive = given.adaptive === undefined ? true : boolean('options.adaptive', given.adaptive);
+  const adaptive = given.adaptive === undefined ? DEFAULTS.adaptive : boolean('options.adaptive', given.adaptive);
 
   const l2 = perFactor('options.regularization', given.regularization, defaults.regularization);
-  if (solver === 'als' && (l2.W === 0 || l2.H === 0)) {
+  if (module.needsRegularization && (l2.W === 0 || l2.H === 0)) {
     throw new RangeError(
-      "options.regularization: solver 'als' needs a value > 0 for W and H, so that every least-squares solve is well posed; got " +
+      `options.regularization: solver '${solver}' needs a value > 0 for W and H, so that every least-squares solve is well posed; got ` +
         `${l2.W === l2.H ? l2.W : `{ W: ${l2.W}, H: ${l2.H} }`}`,
     );
   }
@@ -261,7 +270,7 @@ export function readOptions(options: unknown): Settings {
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     throw new TypeError(`options.signal: expected an AbortSignal, got ${describe(given.signal)}`);
   }
-  const clip = given.clip === undefined ? solver !== 'gd' || biases : boolean('options.clip', given.clip);
+  const clip = given.clip === undefined ? module.clipsByDefault || biases : boolean('options.clip', given.clip);
 
   let seed: number = DEFAULTS.seed;
   if (given.seed !== undefined) {
@@ -272,8 +281,9 @@ export function readOptions(options: unknown): Settings {
   }
   const backend = given.backend === undefined ? DEFAULTS.backend : oneOf('options.backend', given.backend, BACKENDS);
   const kernel = given.kernel === undefined ? DEFAULTS.kernel : oneOf('options.kernel', given.kernel, KERNELS);
-  if (solver !== 'gd' && kernel === 'dense') {
-    throw new RangeError(`options.kernel: 'dense' is for solver 'gd'; solver '${solver}' always works on the observed entries`);
+  if (kernel !== 'auto' && !module.layouts.includes(kernel)) {
+    const owners = SOLVER_NAMES.filter((other) => SOLVERS[other].layouts.includes(kernel)).map((other) => `'${other}'`);
+    throw new RangeError(`options.kernel: '${kernel}' is for solver ${owners.join(' or ')}; solver '${solver}' always works on the observed entries`);
   }
   let init: Settings['init'] = {};
   if (given.init !== undefined) {

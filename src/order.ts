@@ -4,12 +4,23 @@
 // the observations block by block, so an epoch reads them front to back, and consecutive updates share a
 // row's factors and draw columns from one bin, which stay in cache; a uniformly random order over all
 // observations misses the cache on nearly every update once the factors outgrow it.
-import type { Visit } from './backends/index.js';
 import type { SparseProblem } from './problem.js';
 import type { Random } from './rng.js';
 
 /** LIBMF's default number of bins per side. */
 const BINS = 20;
+/** Blocks of LIBMF's order. */
+export const SGD_BLOCKS = BINS * BINS;
+
+/**
+ * How an sgd run stores and visits its observations: `positions` lists CSR positions block by block (the
+ * run stores the observations in that order), block b is positions blockStart[b]…blockStart[b+1]−1, and
+ * each epoch visits the blocks in a given order.
+ */
+export interface Visit {
+  positions: Int32Array;
+  blockStart: Int32Array;
+}
 
 function permutation(n: number, random: Random): Int32Array {
   const order = Int32Array.from({ length: n }, (_, p) => p);

@@ -1,7 +1,7 @@
 // Saving and loading models: JSON, and a compact binary form with a format version and a checksum.
 // Both round-trip exactly (the binary form in float32 rounds the factors, by request).
 import { describe } from './describe.js';
-import type { FactorizationInfo } from './model.js';
+import type { FactorizationInfo } from './types.js';
 
 export const FORMAT_VERSION = 1;
 const MAGIC = 0x4d46574d; // "MFWM"

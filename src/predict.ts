@@ -1,32 +1,9 @@
 // Predictions from trained factors: one function, used on the factors while training (to score a
 // validation set) and by the model users keep.
 import type { Observations } from './input.js';
+import type { Parameters } from './types.js';
 
-/**
- * Factors as a solver holds them: each row of W has `width` coordinates — the `rank` latent factors,
- * then, with biases, the row's bias and a constant 1; H's columns have the latent factors, then a
- * constant 1 and the column's bias. So w_i·h_j is the latent product plus both biases.
- */
-export interface Parameters {
-  rows: number;
-  cols: number;
-  rank: number;
-  width: number;
-  biases: boolean;
-  /** rows×width. */
-  W: Float64Array;
-  /** width×cols, or cols×width when `hTransposed`. */
-  H: Float64Array;
-  hTransposed: boolean;
-  /** μ: subtracted from the values before training (the training mean with biases, else 0). */
-  offset: number;
-  /** The mean of the training values: the prediction for a row or column never observed. */
-  mean: number;
-  rowCounts: Float64Array;
-  colCounts: Float64Array;
-  /** [min, max] of the training values to clip predictions to, or null. */
-  clip: readonly [number, number] | null;
-}
+export type { Parameters } from './types.js';
 
 /** Entry (i, j) of H, whichever way it is stored. */
 export function hEntry(p: Parameters, k: number, j: number): number {

@@ -24,4 +24,4 @@ export interface SparseProblem {
 }
 
 export type Problem = DenseProblem | SparseProblem;
-export type Layout = Problem['layout'];
+export type { Layout } from './types.js';

@@ -2,11 +2,14 @@
 // objective, Σ over observations of ½(x − μ − w_i·h_j)² + the penalties, with biases folded into
 // the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
 // kernel is written once, for any width.
-import type { Factors, RunSpec, Visit } from './backends/index.js';
-import { columnOrder, rowOfEach, shifted } from './layout.js';
+import type { Factors } from './init.js';
+import { shifted } from './layout.js';
 import type { Settings } from './options.js';
-import { singleObservations } from './order.js';
+import type { Visit } from './order.js';
 import type { Problem } from './problem.js';
+import type { Random } from './rng.js';
+import type { RunSpec } from './solvers/index.js';
+import type { PenaltySettings } from './types.js';
 
 /** The parameter block of one factor: step, l2, l1, low, each `width` long (assembly/update.ts). */
 function parameterBlock(width: number, rank: number, l2: number, l1: number, nonnegative: boolean, extra: [number, number][]): Float64Array {
@@ -21,14 +24,6 @@ function parameterBlock(width: number, rank: number, l2: number, l1: number, non
   return block;
 }
 
-export interface PenaltySettings {
-  rank: number;
-  biases: boolean;
-  regularization: { W: number; H: number; bias: number };
-  l1: { W: number; H: number };
-  nonnegative: boolean;
-}
-
 /** The parameter blocks of W and H for these settings, and their width. */
 export function parameterBlocks({ rank, biases, regularization, l1, nonnegative }: PenaltySettings) {
   const width = rank + (biases ? 2 : 0);
@@ -41,14 +36,12 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 }
 
 /**
- * The run of `settings.solver` on `problem` (already in the layout the solver needs) from the given
- * latent factors, with `offset` (μ) subtracted from the values; `counts` are its observations per row and column.
+ * What a run of any solver starts from: `problem` (already in the layout the solver needs) with `offset` (μ)
+ * subtracted, the latent factors widened with the bias coordinates, and the parameter blocks.
  */
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
-  counts: { rowCounts: Float64Array; colCounts: Float64Array },
-  /** sgd: how to store and visit the observations; by default each is a block of its own, in CSR order. */
-  visit?: Visit,
+  counts: { rowCounts: Float64Array; colCounts: Float64Array }, random: Random, visit?: Visit,
 ): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
@@ -65,11 +58,9 @@ export function runSpec(
     H.set(latent.H);
     H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
   }
-  const centered = shifted(problem, offset);
-  const spec: RunSpec = {
-    solver: settings.solver,
-    problem: centered,
-    rank: width,
+  return {
+    problem: shifted(problem, offset),
+    width,
     initial: { W, H },
     wParams,
     hParams,
@@ -80,11 +71,7 @@ export function runSpec(
     learningRate: settings.learningRate,
     adaptive: settings.adaptive,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
+    random,
+    ...(visit ? { visit } : {}),
   };
-  if (settings.solver !== 'gd' && centered.layout === 'sparse') {
-    spec.rowOf = rowOfEach(centered);
-    if (settings.solver === 'als') spec.columns = columnOrder(centered, spec.rowOf);
-    else spec.visit = visit ?? singleObservations(centered.observedCount);
-  }
-  return spec;
 }

@@ -1,12 +1,14 @@
 // The epoch loop every solver shares: loss history, divergence check, validation scoring with early
 // stopping, tolerance, the onEpoch callback and AbortSignal.
-import type { FactorView, Run, Solver } from './backends/index.js';
 import { DivergenceError } from './errors.js';
 import type { Observations } from './input.js';
 import type { Settings } from './options.js';
 import { rmse, type Parameters } from './predict.js';
+import { SOLVERS, type FactorView, type Run } from './solvers/index.js';
 
-export type StopReason = 'epochs' | 'tolerance' | 'patience' | 'callback';
+import type { StopReason } from './types.js';
+
+export type { StopReason } from './types.js';
 
 export interface Outcome {
   initialLoss: number;
@@ -35,20 +37,21 @@ function abortReason(signal: AbortSignal): unknown {
 export async function train(
   run: Run,
   settings: Settings,
-  /** sgd: each epoch's order (src/order.ts). */
-  nextOrder: (() => Int32Array) | undefined,
   validation: Observations | undefined,
   parameters: (view: FactorView) => Parameters,
 ): Promise<Outcome> {
   const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
+  const advice = SOLVERS[solver].divergenceAdvice(settings.learningRate);
   if (signal?.aborted) throw abortReason(signal);
   const lossHistory = new Float64Array(epochs);
   const validationHistory = new Float64Array(validation ? epochs : 0);
-  const initialLoss = run.loss();
+  let first = run.loss();
+  if (first instanceof Promise) first = await first;
+  const initialLoss = first;
   const limit = initialLoss > 0 ? initialLoss * BLOW_UP : Infinity;
   // A non-finite objective never passes, not even the initial one (whose limit would be Infinity).
   const check = (epoch: number, loss: number) => {
-    if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver as Solver, epoch, loss, initialLoss, settings.learningRate);
+    if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver, epoch, loss, initialLoss, settings.learningRate, advice);
   };
   check(-1, initialLoss);
   let bestRmse = Infinity;
@@ -58,8 +61,12 @@ export async function train(
   let ran = 0;
   let lastYield = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
-    run.epoch(nextOrder?.());
-    const loss = run.loss();
+    // The run works in blocks and yields only when there is a signal to answer; the loop awaits only promises.
+    const stepped = run.epoch(signal);
+    if (stepped instanceof Promise) await stepped;
+    let measured = run.loss();
+    if (measured instanceof Promise) measured = await measured;
+    const loss = measured;
     check(epoch, loss);
     lossHistory[epoch] = loss;
     ran = epoch + 1;
@@ -103,7 +110,7 @@ export async function train(
   const factors = useBest ? best! : copy(run.view());
   // A finite objective can still hide an overflowed factor (an infinite w times a zero h): never return one.
   for (const data of [factors.W, factors.H]) {
-    if (!data.every(Number.isFinite)) throw new DivergenceError(solver as Solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate);
+    if (!data.every(Number.isFinite)) throw new DivergenceError(solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate, advice);
   }
   return {
     initialLoss,

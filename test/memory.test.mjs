@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { memoryBytes } from '../dist/wasm/module.js';
+import { memoryBytes } from '../dist/runtime/wasm.js';
 import { lowRankWithMissing } from './helpers.mjs';
 
 test('1000 successive factorize calls do not grow WASM memory', async () => {

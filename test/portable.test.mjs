@@ -16,7 +16,7 @@ test('dist/ imports nothing from Node (but the CLI and mfwasm/worker\'s Node bui
     const text = readFileSync(new URL(file, dist), 'utf8');
     assert.not.match(text, /from ['"]node:|require\(|\bprocess\.|\bBuffer\./, file);
   }
-  const binary = readFileSync(new URL('wasm/binary.js', dist), 'utf8');
+  const binary = readFileSync(new URL('runtime/binary.js', dist), 'utf8');
   assert.match(binary, /export const wasmBase64 = "AGFzbQ/);
 });
 

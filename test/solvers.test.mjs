@@ -4,11 +4,8 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { backends } from '../dist/backends/index.js';
-import { readObservations } from '../dist/input.js';
-import { toLayout } from '../dist/layout.js';
-import { readOptions } from '../dist/options.js';
-import { runSpec } from '../dist/solve.js';
+import { singleObservations } from '../dist/order.js';
+import { prepareRun } from '../dist/prepare.js';
 import { BACKENDS, maxRelativeError } from './helpers.mjs';
 
 const reference = JSON.parse(readFileSync(new URL('./fixtures/solvers.json', import.meta.url), 'utf8'));
@@ -44,19 +41,18 @@ for (const backend of BACKENDS) {
   // SGD's visiting order comes from the fixture, so the test drives a run directly.
   for (const c of reference.cases.filter((c) => c.solver === 'sgd')) {
     test(`${c.name}: objective after every epoch and final factors match numpy`, async () => {
-      const settings = readOptions({ ...c.options, solver: 'sgd', rank: c.rank, backend });
-      const given = await readObservations(nanX(c), undefined, backends[backend].summarize);
-      const offset = c.options.biases ? given.stats.mean : 0;
-      const spec = runSpec(settings, toLayout(given.problem, 'sparse'), { W: Float64Array.from(c.W0.flat()), H: Float64Array.from(c.H0.flat()) }, offset, given);
-      const run = await backends[backend].start(spec);
+      const X = nanX(c);
+      const observed = X.flat().filter((x) => !Number.isNaN(x)).length;
+      // One observation per block, so that each epoch's block order is the fixture's order of observations.
+      const { run, width } = await prepareRun(X, { ...c.options, solver: 'sgd', rank: c.rank, backend, init: { W: c.W0, H: c.H0 } }, { visit: singleObservations(observed) });
       try {
-        const losses = c.orders.map((order) => {
-          run.epoch(Int32Array.from(order));
-          return run.loss();
-        });
+        const losses = [];
+        for (const order of c.orders) {
+          await run.epoch(undefined, Int32Array.from(order));
+          losses.push(await run.loss());
+        }
         assert.ok(maxRelativeError(losses, c.losses) <= 1e-9, `worst relative error: ${maxRelativeError(losses, c.losses)}`);
         const { W, H } = run.view(); // W rows×width, H cols×width
-        const width = spec.rank;
         const pick = (data, n, k) => data[n * width + k];
         const latentW = Array.from({ length: c.rows * c.rank }, (_, p) => pick(W, Math.floor(p / c.rank), p % c.rank));
         const latentH = Array.from({ length: c.rank * c.cols }, (_, p) => pick(H, p % c.cols, Math.floor(p / c.cols)));

@@ -2,7 +2,8 @@ import type { Backend, BackendName } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { wasmBackend } from './wasm.js';
 
-export type { Backend, BackendName, ColumnOrder, DenseSummary, FactorView, Factors, Run, RunSpec, Scorer, Shape, Solver, Visit } from './backend.js';
+export type { Backend, BackendName, DenseSummary, Scorer, Solver } from './backend.js';
+export type { Buffers, Kernels, Workspace } from './kernels.js';
 export { jsScorer } from './js/score.js';
 
 export const backends: Readonly<Record<BackendName, Backend>> = Object.freeze({ wasm: wasmBackend, js: jsBackend });

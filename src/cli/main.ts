@@ -2,7 +2,7 @@
 // mfwasm fit | predict | recommend | eval | impute — on top of the public API only.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { crossValidate, Factorization, factorize, mae, rmse, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
+import { crossValidate, DEFAULTS, Factorization, factorize, mae, rmse, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
 import { help, parseArgs, UsageError, type OptionSpec, type Parsed } from './args.js';
 import { readDenseCsv, readRatingsFile, writeAtomically } from './files.js';
 
@@ -14,16 +14,25 @@ const READING: OptionSpec[] = [
   { name: 'columns', type: 'string', help: 'user,item,rating columns, by name or 0-based position', default: '0,1,2' },
   { name: 'skip-bad-lines', type: 'boolean', help: 'count and report malformed lines instead of stopping', default: false },
 ];
+/**
+ * Where the command line's defaults differ from the library's (DEFAULTS), and why: rating files are what
+ * it reads, and for ratings ALS with biases at rank 40 is the setting that works without tuning; the
+ * library's own defaults (gd, no biases) are the seed notebook's, made for small dense matrices.
+ */
+const CLI_DEFAULTS = { solver: 'als' as Solver, rank: 40, biases: true };
+const perSolver = (key: 'epochs' | 'learningRate' | 'regularization') =>
+  (['gd', 'sgd', 'als'] as const).filter((s) => !Number.isNaN(DEFAULTS[s][key])).map((s) => `${s} ${DEFAULTS[s][key]}`).join(', ');
+
 const TRAINING: OptionSpec[] = [
-  { name: 'rank', short: 'k', type: 'integer', help: 'latent factors', default: 40 },
-  { name: 'solver', type: 'string', help: 'gd, sgd or als', default: 'als' },
-  { name: 'epochs', type: 'integer', help: 'passes over the data (default: the solver\'s: gd 2000, sgd 20, als 15)' },
-  { name: 'learning-rate', type: 'number', help: 'gd and sgd step (default: the solver\'s)' },
-  { name: 'regularization', type: 'number', help: 'L2 penalty per observation (default: the solver\'s)' },
-  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases', default: true },
+  { name: 'rank', short: 'k', type: 'integer', help: 'latent factors', default: CLI_DEFAULTS.rank },
+  { name: 'solver', type: 'string', help: `gd, sgd or als (the library's default is ${DEFAULTS.solver}, for small dense matrices)`, default: CLI_DEFAULTS.solver },
+  { name: 'epochs', type: 'integer', help: `passes over the data (default: the solver's: ${perSolver('epochs')})` },
+  { name: 'learning-rate', type: 'number', help: `gd and sgd step (default: the solver's: ${perSolver('learningRate')})` },
+  { name: 'regularization', type: 'number', help: `L2 penalty per observation (default: the solver's: ${perSolver('regularization')})` },
+  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases (off in the library)', default: CLI_DEFAULTS.biases },
   { name: 'nonnegative', type: 'boolean', help: 'keep the factors ≥ 0', default: false },
-  { name: 'backend', type: 'string', help: 'wasm or js', default: 'wasm' },
-  { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: 1 },
+  { name: 'backend', type: 'string', help: 'wasm or js', default: DEFAULTS.backend },
+  { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: DEFAULTS.seed },
 ];
 const OUTPUT: OptionSpec[] = [
   { name: 'quiet', short: 'q', type: 'boolean', help: 'print nothing but errors', default: false },
@@ -107,7 +116,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
         [train, test] = [ratings, undefined];
       }
       const options = trainingOptions(o);
-      const epochs = options.epochs ?? { gd: 2000, sgd: 20, als: 15 }[options.solver ?? 'als'];
+      const epochs = options.epochs ?? DEFAULTS[options.solver ?? DEFAULTS.solver].epochs;
       const bar = progress(epochs, o.quiet as boolean);
       const started = performance.now();
       const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };

@@ -19,7 +19,7 @@ type ToWorker =
 interface SentError {
   name: string;
   message: string;
-  divergence?: { solver: DivergenceError['solver']; epoch: number; loss: number; initialLoss: number; learningRate: number };
+  divergence?: { solver: DivergenceError['solver']; epoch: number; loss: number; initialLoss: number; learningRate: number; advice: string };
 }
 
 type FromWorker =
@@ -38,8 +38,8 @@ export interface Port {
 
 function send(error: unknown): SentError {
   if (error instanceof DivergenceError) {
-    const { solver, epoch, loss, initialLoss, learningRate } = error;
-    return { name: error.name, message: error.message, divergence: { solver, epoch, loss, initialLoss, learningRate } };
+    const { solver, epoch, loss, initialLoss, learningRate, advice } = error;
+    return { name: error.name, message: error.message, divergence: { solver, epoch, loss, initialLoss, learningRate, advice } };
   }
   const { name = 'Error', message = String(error) } = (error ?? {}) as Error;
   return { name: String(name), message: String(message) };
@@ -47,8 +47,8 @@ function send(error: unknown): SentError {
 
 function receive(sent: SentError): Error {
   if (sent.divergence) {
-    const { solver, epoch, loss, initialLoss, learningRate } = sent.divergence;
-    return new DivergenceError(solver, epoch, loss, initialLoss, learningRate);
+    const { solver, epoch, loss, initialLoss, learningRate, advice } = sent.divergence;
+    return new DivergenceError(solver, epoch, loss, initialLoss, learningRate, advice);
   }
   const Type = sent.name === 'TypeError' ? TypeError : sent.name === 'RangeError' ? RangeError : Error;
   return Object.assign(new Type(sent.message), { name: sent.name });

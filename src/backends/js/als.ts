@@ -8,7 +8,7 @@ const at = (rank: number, a: number, b: number) => (a >= b ? a * rank + b : b * 
 export function alsHalf(
   start: Int32Array, index: Int32Array, values: Float64Array, counts: Float64Array, fixed: Float64Array,
   solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
-  coordinateDescent: boolean,
+  coordinateDescent: number,
 ): void {
   let trainable = 0;
   let invertible = true;

@@ -50,7 +50,7 @@ export function denseGradientW(
 export function denseStepH(
   x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientH: Float64Array,
   colCounts: Float64Array, hParams: Float64Array, rows: number, cols: number, rank: number, learningRate: number,
-  plain: boolean,
+  plain: number,
 ): void {
   gradientH.fill(0, 0, rank * cols);
   for (let i = 0; i < rows; i++) {

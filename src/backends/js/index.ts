@@ -1,100 +1,46 @@
-// The pure-TypeScript backend: the reference twin of the WASM kernels, and the fallback
-// where WebAssembly is unavailable.
-import { transposeInto } from '../../matrix.js';
-import { gradientDescentRun, type Backend, type Run, type RunSpec } from '../backend.js';
+// The pure-TypeScript backend: the twin of every WASM kernel (same signatures, same order of operations),
+// over typed arrays, and the fallback where WebAssembly is unavailable.
+import type { Backend } from '../backend.js';
+import type { Buffers, Kernels, Workspace } from '../kernels.js';
 import { alsHalf } from './als.js';
-import { jsScorer } from './score.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { summarize } from './scan.js';
-import { sgdEpoch, observedLoss } from './sgd.js';
+import { jsScorer } from './score.js';
+import { observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
 
-function start(spec: RunSpec): Run {
-  const { problem, rank, wParams, hParams, rowCounts, colCounts, learningRate } = spec;
-  const { rows, cols } = problem;
-  const w = Float64Array.from(spec.initial.W);
-  const penalties = (h: Float64Array, hTransposed: boolean) =>
-    spec.penalized ? penalty(w, rowCounts, wParams, rows, rank, false) + penalty(h, colCounts, hParams, cols, rank, hTransposed) : 0;
-
-  if (spec.solver === 'gd') {
-    const gradientW = new Float64Array(rows * rank);
-    const stepW = () => stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate, spec.plain);
-    if (problem.layout === 'dense') {
-      const h = Float64Array.from(spec.initial.H);
-      const residual = new Float64Array(cols);
-      const gradientH = new Float64Array(rank * cols);
-      return gradientDescentRun(
-        () => denseGradientW(problem.values, w, h, residual, gradientW, rows, cols, rank) + penalties(h, true),
-        () => {
-          stepW();
-          denseStepH(problem.values, w, h, residual, gradientH, colCounts, hParams, rows, cols, rank, learningRate, spec.plain);
-        },
-        () => ({ W: w, H: h, hTransposed: false }),
-        () => {},
-      );
-    }
-    const { rowStart, colIndex, values } = problem;
-    const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
-    const gradientH = new Float64Array(cols * rank);
-    return gradientDescentRun(
-      () => sparseGradientW(rowStart, colIndex, values, w, ht, gradientW, rows, rank) + penalties(ht, false),
-      () => {
-        stepW();
-        sparseStepH(rowStart, colIndex, values, w, ht, gradientH, colCounts, hParams, rows, cols, rank, learningRate, spec.plain);
-      },
-      () => ({ W: w, H: ht, hTransposed: true }),
-      () => {},
-    );
-  }
-
-  if (problem.layout !== 'sparse') throw new Error(`mfwasm: the ${spec.solver} solver needs the sparse layout`);
-  const { rowStart, colIndex, values } = problem;
-  const rowOf = spec.rowOf!;
-  const ht = transposeInto(spec.initial.H, rank, cols, new Float64Array(cols * rank));
-  const loss = () => observedLoss(spec.visit?.positions, rowOf, colIndex, values, w, ht, rank) + penalties(ht, false);
-  const view = () => ({ W: w, H: ht, hTransposed: true });
-
-  if (spec.solver === 'sgd') {
-    const rowScale = new Float64Array(rows).fill(1);
-    const colScale = new Float64Array(cols).fill(1);
-    return {
-      loss,
-      epoch(order) {
-        sgdEpoch(order!, spec.visit!, rowOf, colIndex, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, spec.adaptive);
-      },
-      view,
-      close() {},
-    };
-  }
-
-  const { colStart, rowIndex, values: byColumn } = spec.columns!;
-  const gram = new Float64Array(rank * rank);
-  const rhs = new Float64Array(rank);
-  return {
-    loss,
-    epoch() {
-      alsHalf(rowStart, colIndex, values, rowCounts, ht, w, wParams, rows, rank, gram, rhs, spec.coordinateDescent);
-      alsHalf(colStart, rowIndex, byColumn, colCounts, w, ht, hParams, cols, rank, gram, rhs, spec.coordinateDescent);
-    },
-    view,
-    close() {},
-  };
-}
+/** The kernel contract, over typed arrays. */
+export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
+  denseGradientW, denseStepH, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
+});
 
 /** The longest typed array V8 and the other engines allocate. */
 const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
 
+function open({ f64, i32 }: Buffers): Workspace<Float64Array, Int32Array> {
+  return {
+    kernels: jsKernels,
+    f64: Object.fromEntries(Object.entries(f64).map(([name, length]) => [name, new Float64Array(length)])),
+    i32: Object.fromEntries(Object.entries(i32).map(([name, length]) => [name, new Int32Array(length)])),
+    viewF64: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
+    viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
+    atF64: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
+    atI32: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
+    close() {},
+  };
+}
+
 export const jsBackend: Backend = {
   name: 'js',
   sparseBelowDensity: 0.85,
-  tooLarge: ({ layout, rows, cols, rank }) => {
-    const longest = Math.max(layout === 'dense' ? rows * cols : 0, rows * rank, cols * rank);
+  tooLarge: ({ f64, i32 }) => {
+    const longest = Math.max(0, ...Object.values(f64), ...Object.values(i32));
     return longest > MAX_TYPED_ARRAY_LENGTH
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;
   },
   summarize: (values, rows, cols) => Promise.resolve(summarize(values, rows, cols)),
-  start: (spec) => Promise.resolve(start(spec)),
+  open: (buffers) => Promise.resolve(open(buffers) as Workspace<unknown, unknown>),
   scorer: (ht, cols, width, precision) => Promise.resolve(jsScorer(ht, cols, width, precision)),
 };

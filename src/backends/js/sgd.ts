@@ -1,24 +1,22 @@
 // Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
 import { updated } from './update.js';
-import type { Visit } from '../backend.js';
 import { dot } from './vector.js';
 
 /**
- * One epoch: the blocks in `blockOrder`, each block's stored observations front to back. The WASM run
- * stores the observations in visiting order; here they stay in CSR order and `positions` maps a stored
- * place to its CSR position, which visits them identically.
+ * One epoch: the first `blocks` entries of `blockOrder`, each block's stored observations front to back
+ * (the observations are stored in visiting order, block by block).
  */
 export function sgdEpoch(
-  blockOrder: Int32Array, { positions, blockStart }: Visit, rowOf: Int32Array, colOf: Int32Array, values: Float64Array,
+  blockOrder: Int32Array, blocks: number, blockStart: Int32Array, rowOf: Int32Array, colOf: Int32Array, values: Float64Array,
   w: Float64Array, ht: Float64Array, wParams: Float64Array, hParams: Float64Array,
-  rowScale: Float64Array, colScale: Float64Array, rank: number, learningRate: number, adaptive: boolean,
+  rowScale: Float64Array, colScale: Float64Array, rank: number, learningRate: number, adaptive: number,
 ): void {
   const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
   const l2W = wParams[rank];
   const l2H = hParams[rank];
-  for (const block of blockOrder) {
-    for (let t = blockStart[block]; t < blockStart[block + 1]; t++) {
-      const p = positions[t];
+  for (let b = 0; b < blocks; b++) {
+    const block = blockOrder[b];
+    for (let p = blockStart[block]; p < blockStart[block + 1]; p++) {
       const i = rowOf[p];
       const j = colOf[p];
       const wAt = i * rank;
@@ -69,13 +67,12 @@ export function plainCoordinates(wParams: Float64Array, hParams: Float64Array, r
   return k;
 }
 
-/** ½ Σ (x − w·h)² over the observations in stored order: CSR position positions[t] for the t-th (CSR order without `positions`). */
+/** ½ Σ (x − w·h)² over the first `count` stored observations, in stored order. */
 export function observedLoss(
-  positions: Int32Array | undefined, rowOf: Int32Array, colOf: Int32Array, values: Float64Array, w: Float64Array, ht: Float64Array, rank: number,
+  rowOf: Int32Array, colOf: Int32Array, values: Float64Array, count: number, w: Float64Array, ht: Float64Array, rank: number,
 ): number {
   let loss = 0;
-  for (let t = 0; t < values.length; t++) {
-    const p = positions ? positions[t] : t;
+  for (let p = 0; p < count; p++) {
     const r = values[p] - dot(w, rowOf[p] * rank, ht, colOf[p] * rank, rank);
     loss += r * r;
   }

@@ -23,7 +23,7 @@ export function sparseGradientW(
 export function sparseStepH(
   rowStart: Int32Array, colIndex: Int32Array, values: Float64Array, w: Float64Array, ht: Float64Array,
   gradientH: Float64Array, colCounts: Float64Array, hParams: Float64Array,
-  rows: number, cols: number, rank: number, learningRate: number, plain: boolean,
+  rows: number, cols: number, rank: number, learningRate: number, plain: number,
 ): void {
   gradientH.fill(0, 0, cols * rank);
   for (let i = 0; i < rows; i++) {

@@ -18,7 +18,7 @@ export function updated(
 
 export function stepRows(
   factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, eta: number,
-  plain: boolean,
+  plain: number,
 ): void {
   if (plain) return axpy(factor, 0, eta, gradient, 0, n * rank);
   for (let i = 0; i < n; i++) {
@@ -31,7 +31,7 @@ export function stepRows(
 
 export function stepColumns(
   factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, eta: number,
-  plain: boolean,
+  plain: number,
 ): void {
   if (plain) return axpy(factor, 0, eta, gradient, 0, n * rank);
   for (let k = 0; k < rank; k++) {
@@ -42,7 +42,7 @@ export function stepColumns(
 }
 
 export function penalty(
-  factor: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, transposed: boolean,
+  factor: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, transposed: number,
 ): number {
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,64 @@
+// The contract between solvers and backends: the named kernels every backend supplies, with the WASM
+// module's own signatures, over buffers a backend lays out and owns. A buffer is a handle: a byte offset
+// into linear memory for the WASM backend, a typed array for the pure-TS one. Solvers (src/solvers/) are
+// written once against this contract; test/kernels.test.mjs holds each WASM kernel to its TS twin.
+
+/** The kernels, generic over the handle of an f64 buffer (F) and of an i32 buffer (I). Flags are 0 or 1. */
+export interface Kernels<F, I> {
+  /** Dense gd: the residual row by row, ½‖M⊙(X − WH)‖² returned and the W gradient written. */
+  denseGradientW(x: F, w: F, h: F, residual: F, gradientW: F, rows: number, cols: number, rank: number): number;
+  /** Dense gd: the H gradient from the new W, then H's step. */
+  denseStepH(
+    x: F, w: F, h: F, residual: F, gradientH: F, colCounts: F, hParams: F,
+    rows: number, cols: number, rank: number, learningRate: number, plain: number,
+  ): void;
+  sparseGradientW(rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientW: F, rows: number, rank: number): number;
+  sparseStepH(
+    rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientH: F, colCounts: F, hParams: F,
+    rows: number, cols: number, rank: number, learningRate: number, plain: number,
+  ): void;
+  /** One SGD pass over the first `blocks` entries of `blockOrder`, observations stored in visiting order. */
+  sgdEpoch(
+    blockOrder: I, blocks: number, blockStart: I, rowOf: I, colOf: I, values: F, w: F, ht: F,
+    wParams: F, hParams: F, rowScale: F, colScale: F, rank: number, learningRate: number, adaptive: number,
+  ): void;
+  /** ½ Σ (x − w·h)² over the first `count` stored observations. */
+  observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number): number;
+  /** ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent). */
+  alsHalf(
+    start: I, index: I, values: F, counts: F, fixed: F, solved: F, params: F,
+    n: number, rank: number, gram: F, rhs: F, coordinateDescent: number,
+  ): void;
+  stepRows(factor: F, gradient: F, counts: F, params: F, n: number, rank: number, eta: number, plain: number): void;
+  penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
+}
+
+/** The buffers a run asks for: entries per named buffer, f64 and i32 apart. Solvers derive them once, from the shape. */
+export interface Buffers {
+  f64: Record<string, number>;
+  i32: Record<string, number>;
+}
+
+/** A backend's memory for one run: the kernels and the buffers laid out for them. */
+export interface Workspace<F, I> {
+  readonly kernels: Kernels<F, I>;
+  /** Handles by the names given in Buffers. */
+  readonly f64: Record<string, F>;
+  readonly i32: Record<string, I>;
+  /** A view of a buffer's first `length` entries, to write inputs and read results; stays valid for the run. */
+  viewF64(buffer: F, length: number): Float64Array;
+  viewI32(buffer: I, length: number): Int32Array;
+  /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
+  atF64(buffer: F, index: number): F;
+  atI32(buffer: I, index: number): I;
+  /** Gives the memory back; the workspace cannot be used afterwards. */
+  close(): void;
+}
+
+/** Bytes the buffers take. */
+export function bytesOf({ f64, i32 }: Buffers): number {
+  let bytes = 0;
+  for (const length of Object.values(f64)) bytes += 8 * length;
+  for (const length of Object.values(i32)) bytes += 4 * length;
+  return bytes;
+}

@@ -1,0 +1,110 @@
+// Everything from a user's input to a started run, in one place: used by factorize() and, internally,
+// by the tests and benches that drive a run epoch by epoch. Every check happens here, before any work,
+// including the memory the run needs, computed from the declared shape before anything is allocated.
+import { backends, type Backend } from './backends/index.js';
+import { initialFactors } from './init.js';
+import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
+import { chooseLayout, toLayout } from './layout.js';
+import { readOptions, type FactorizeOptions, type Settings } from './options.js';
+import type { Visit } from './order.js';
+import { Random } from './rng.js';
+import { runSpec } from './solve.js';
+import { SOLVERS, type FactorView, type Run, type SolverModule } from './solvers/index.js';
+import type { Key, Layout, Parameters } from './types.js';
+
+export interface PreparedRun {
+  settings: Settings;
+  solver: SolverModule;
+  backend: Backend;
+  run: Run;
+  /** Coordinates of a factor row in the run: rank, + 2 with biases. */
+  width: number;
+  /** The layout the run works in. */
+  layout: Layout;
+  validation: Observations | undefined;
+  /** The model's parameters over a view of the run's factors. */
+  parameters(view: FactorView): Parameters;
+  /** Each row's observed columns: what the model's recommend() leaves out. */
+  observed: { rowStart: Int32Array; colIndex: Int32Array };
+  ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
+}
+
+/**
+ * What the package supports: a run whose buffers fit in the 4 GiB a 32-bit WebAssembly module addresses,
+ * on either backend (the pure-JS one gets the same limit, so both accept the same problems), and whose
+ * arrays a typed array can hold. Rejects beyond it with the figure, before any work.
+ */
+function checkSize(solver: SolverModule, backend: Backend, settings: Settings, layout: Layout, rows: number, cols: number, observedCount: number): void {
+  const width = settings.rank + (settings.biases ? 2 : 0);
+  const buffers = solver.buffers({ layout, rows, cols, observedCount, width });
+  const reason = backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
+  if (reason) {
+    throw new RangeError(
+      `factorize: X of ${rows}×${cols} with ${observedCount} observed entries at rank ${settings.rank}, solver '${solver.name}', the ${layout} kernel: ` +
+        `${reason}` + (layout === 'dense' ? "; try kernel: 'sparse'" : '; reduce the rank or the number of rows and columns'),
+    );
+  }
+}
+
+/** The layout a solver runs in: its only one, or for gd the kernel asked for ('auto': by density). */
+function layoutOf(solver: SolverModule, settings: Settings, density: () => Layout): Layout {
+  if (solver.layouts.length === 1) return solver.layouts[0];
+  return settings.kernel === 'auto' ? density() : settings.kernel;
+}
+
+/**
+ * Validates X and the options, lays out and starts the run. `overrides.visit` (internal, for tests): sgd's
+ * storage and visiting order. What it returns holds none of the validated copies of X (a WASM run has its
+ * own, in linear memory), so that they can be collected while training runs.
+ */
+export async function prepareRun(X: ObservationsInput, options: FactorizeOptions, overrides: { visit?: Visit } = {}): Promise<PreparedRun> {
+  const settings = readOptions(options);
+  const solver = SOLVERS[settings.solver];
+  const backend = backends[settings.backend];
+  // From the declared shape first, before anything proportional to rows, cols or rank is allocated.
+  const declared = declaredShape(X);
+  if (declared) {
+    checkSize(solver, backend, settings, layoutOf(solver, settings, () => 'sparse'), declared.rows, declared.cols, declared.entries);
+  }
+  // With a signal, the setup yields between its phases (each tens of milliseconds at 10^5 ratings) so that
+  // an abort is answered during it too.
+  const { signal } = settings;
+  const pause = async () => {
+    if (!signal) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (signal.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+  };
+  const given = await readObservations(X, settings.mask, backend.summarize);
+  await pause();
+  const { rows, cols, observedCount } = given.problem;
+  const layout = layoutOf(solver, settings, () => chooseLayout(given.problem, backend.sparseBelowDensity));
+  checkSize(solver, backend, settings, layout, rows, cols, observedCount);
+  const ids = readIds(X, rows, cols);
+  const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
+  const { stats } = given;
+  const offset = settings.biases ? stats.mean : 0;
+  const random = new Random(settings.seed);
+  const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw);
+  await pause();
+  const problem = toLayout(given.problem, layout);
+  const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit);
+  const { width } = spec;
+  const { rowCounts, colCounts } = spec;
+  const shape = { layout, rows, cols, observedCount, width, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
+  await pause();
+  const space = await backend.open(solver.buffers(shape));
+  let run: Run;
+  try {
+    run = solver.start(space, spec);
+    await pause();
+  } catch (error) {
+    space.close();
+    throw error;
+  }
+  const parameters = (view: FactorView): Parameters => ({
+    rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
+    rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
+  });
+  return { settings, solver, backend, run, width, layout, validation, parameters, observed: given.observed, ids };
+}
+

@@ -1,0 +1,80 @@
+// 'als': alternating least squares. With H fixed each row of W (and its bias) is the exact minimiser of
+// its regularized least-squares problem (a width×width Cholesky solve, or coordinate descent for L1 and
+// bounds), then the same for H's columns against the new W. One kernel serves both halves: it walks
+// CSR rows for W and the CSC copy of the observations for H.
+import { alsHalf } from '../backends/js/als.js';
+import { columnOrder, rowOfEach } from '../layout.js';
+import type { SparseProblem } from '../problem.js';
+import { inBlocks } from './blocks.js';
+import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import type { Shape, SolverModule } from './solver.js';
+
+export const als: SolverModule = {
+  name: 'als',
+  defaults: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 0.1 }),
+  takesLearningRate: false,
+  ownOptions: [],
+  needsRegularization: true,
+  clipsByDefault: true,
+  layouts: ['sparse'],
+  initialDraw: 'uniform',
+  divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
+  buffers({ rows, cols, observedCount: count, width }: Shape) {
+    return {
+      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: width * width, rhs: width },
+      i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
+    };
+  },
+  start(space, spec) {
+    const { kernels: k, f64: b, i32: n } = space;
+    const { width } = spec;
+    const problem = spec.problem as SparseProblem;
+    const { rows, cols, observedCount: count } = problem;
+    writeCommon(space, spec);
+    writeTransposedH(space, spec);
+    const rowOf = rowOfEach(problem);
+    const columns = columnOrder(problem, rowOf);
+    space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
+    space.viewI32(n.colIndex, count).set(problem.colIndex);
+    space.viewF64(b.values, count).set(problem.values);
+    space.viewI32(n.rowOf, count).set(rowOf);
+    space.viewI32(n.colStart, cols + 1).set(columns.colStart);
+    space.viewI32(n.rowIndex, count).set(columns.rowIndex);
+    space.viewF64(b.byColumn, count).set(columns.values);
+    const descend = spec.coordinateDescent ? 1 : 0;
+    const penalty = penaltyOf(space, spec, b.ht, false);
+    // Rows from..to−1 of one half: the kernel indexes its start array and its output by row, so a block
+    // is the same call on buffers advanced to its first row (each row's solve is independent).
+    const half = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
+      (from: number, to: number) =>
+        k.alsHalf(
+          space.atI32(start, from), index, values, space.atF64(counts, from), fixed, space.atF64(solved, from * width), params,
+          to - from, width, b.gram, b.rhs, descend,
+        );
+    const rowsHalf = half(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
+    const colsHalf = half(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
+    return {
+      loss: () => k.observedLoss(n.rowOf, n.colIndex, b.values, count, b.w, b.ht, width) + penalty(),
+      epoch(signal) {
+        const first = inBlocks(rows, signal, rowsHalf);
+        if (first instanceof Promise) return first.then(() => inBlocks(cols, signal, colsHalf));
+        return inBlocks(cols, signal, colsHalf);
+      },
+      view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
+      close: () => space.close(),
+    };
+  },
+};
+
+/**
+ * Factors (and bias) for one new row from its observations: the solve ALS makes for a row, against the
+ * trained factors of the other side (`fixed`, n×width), with the model's penalty block.
+ */
+export function solveOne(
+  index: Int32Array, values: Float64Array, fixed: Float64Array, params: Float64Array, width: number, solved: Float64Array, coordinateDescent: boolean,
+): void {
+  alsHalf(
+    Int32Array.of(0, index.length), index, values, Float64Array.of(index.length), fixed, solved, params, 1, width,
+    new Float64Array(width * width), new Float64Array(width), coordinateDescent ? 1 : 0,
+  );
+}

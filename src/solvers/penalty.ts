@@ -1,0 +1,37 @@
+// The penalty term of the objective, shared by every solver's loss.
+import type { Workspace } from '../backends/kernels.js';
+import { transposeInto } from '../matrix.js';
+import type { RunSpec } from './solver.js';
+
+/** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
+export function penaltyOf<F, I>(space: Workspace<F, I>, spec: RunSpec, h: F, hTransposed: boolean): () => number {
+  const { kernels: k, f64: b } = space;
+  const { rows, cols } = spec.problem;
+  const { width } = spec;
+  if (!spec.penalized) return () => 0;
+  return () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(h, b.colCounts, b.hParams, cols, width, hTransposed ? 1 : 0);
+}
+
+/** Writes what every run starts from into its workspace: W, the parameter blocks and the counts. */
+export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
+  const { rows, cols } = spec.problem;
+  const { width } = spec;
+  const b = space.f64;
+  space.viewF64(b.w, rows * width).set(spec.initial.W);
+  space.viewF64(b.wParams, 4 * width).set(spec.wParams);
+  space.viewF64(b.hParams, 4 * width).set(spec.hParams);
+  space.viewF64(b.rowCounts, rows).set(spec.rowCounts);
+  space.viewF64(b.colCounts, cols).set(spec.colCounts);
+}
+
+/** The buffers every run has, for a shape. */
+export function commonBuffers(rows: number, cols: number, width: number): Record<string, number> {
+  return { w: rows * width, wParams: 4 * width, hParams: 4 * width, rowCounts: rows, colCounts: cols };
+}
+
+/** H transposed into cols×width, where the sparse kernels want it. */
+export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
+  const { cols } = spec.problem;
+  const { width } = spec;
+  transposeInto(spec.initial.H, width, cols, space.viewF64(space.f64.ht, cols * width));
+}

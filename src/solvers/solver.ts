@@ -1,0 +1,115 @@
+// What a solver is: one module per solver (gd.ts, sgd.ts, als.ts) fills in this interface — its options
+// and defaults, the buffers it lays out, and its epoch and loss as calls of named kernels — and the
+// registry (index.ts) maps names to modules. Nothing else in the package branches on the solver.
+import type { Buffers, Workspace } from '../backends/kernels.js';
+import type { Problem } from '../problem.js';
+import type { Random } from '../rng.js';
+import type { Layout, Solver } from '../types.js';
+import type { Visit } from '../order.js';
+
+/** A value, or a promise of it: a single-threaded backend answers at once, a threaded or GPU one may not. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** The factors where a run keeps them; views into WASM memory stay valid until the run's next call. */
+export interface FactorView {
+  /** rows×width. */
+  W: Float64Array;
+  /** width×cols, or cols×width when `hTransposed`. */
+  H: Float64Array;
+  hTransposed: boolean;
+}
+
+/**
+ * A fit in progress, the asynchronous contract the training loop drives: `loss` and `epoch` may return
+ * promises (the loop awaits only those), so that a run spread over threads, or on a GPU, is one more
+ * implementation. A run owns its memory and copies of the factors, never the caller's arrays.
+ */
+export interface Run {
+  /** The objective of the current factors: ½ Σ (x − w·h)² + the penalty. */
+  loss(): Awaitable<number>;
+  /**
+   * One epoch. With a signal, a long epoch works in blocks of rows (or of SGD blocks), yields to the event
+   * loop between them and rejects with the signal's reason once it is aborted; the arithmetic is the same.
+   * `order` (sgd only) overrides the run's own seeded block order: tests drive it with a fixture's.
+   */
+  epoch(signal?: AbortSignal, order?: Int32Array): Awaitable<void>;
+  view(): FactorView;
+  /** Frees what the run holds; the run cannot be used afterwards. */
+  close(): void;
+}
+
+/** The size of a problem, which is all a solver needs to derive its buffers. */
+export interface Shape {
+  layout: Layout;
+  rows: number;
+  cols: number;
+  observedCount: number;
+  /** Coordinates of a factor row: rank, + 2 with biases. */
+  width: number;
+  /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
+  blocks?: number;
+}
+
+/**
+ * Everything a run starts from, whatever the solver: `width` counts every coordinate of a factor row (the
+ * latent factors and, with biases, a bias and a constant 1; see src/solve.ts).
+ */
+export interface RunSpec {
+  /** In the layout the solver asked for, with μ subtracted. */
+  problem: Problem;
+  width: number;
+  /** W rows×width and H width×cols, row-major. */
+  initial: { W: Float64Array; H: Float64Array };
+  /** Parameter blocks of 4·width: step, l2, l1, low (assembly/update.ts). */
+  wParams: Float64Array;
+  hParams: Float64Array;
+  /** Whether any L2 or L1 penalty is set; without one the penalty pass is skipped (it would add 0). */
+  penalized: boolean;
+  /** Every step 1, no penalty, no bound (the seed's case): a gd update is a plain axpy. */
+  plain: boolean;
+  /** Observations per row and per column, as f64. */
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  learningRate: number;
+  /** sgd: AdaGrad-style per-row and per-column steps. */
+  adaptive: boolean;
+  /** als: coordinate descent (needed for L1 and bounds) instead of a Cholesky solve. */
+  coordinateDescent: boolean;
+  /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
+  random: Random;
+  /**
+   * sgd: how to store and visit the observations; by default LIBMF's 20×20 blocks drawn from `random`.
+   * Tests give one observation per block, to drive a fixture's orders through Run.epoch.
+   */
+  visit?: Visit;
+}
+
+export interface SolverDefaults {
+  epochs: number;
+  /** NaN for a solver without a step. */
+  learningRate: number;
+  regularization: number;
+}
+
+export interface SolverModule {
+  readonly name: Solver;
+  readonly defaults: Readonly<SolverDefaults>;
+  /** Whether it takes options.learningRate. */
+  readonly takesLearningRate: boolean;
+  /** Options only this solver takes, beyond the common ones. */
+  readonly ownOptions: readonly string[];
+  /** Whether every L2 penalty must be > 0 (each least-squares solve well posed). */
+  readonly needsRegularization: boolean;
+  /** Default of options.clip without biases (with biases it is always on). */
+  readonly clipsByDefault: boolean;
+  /** The layouts it has kernels for; with more than one, options.kernel chooses ('auto' by density). */
+  readonly layouts: readonly Layout[];
+  /** How its initial factors are drawn (src/init.ts). */
+  readonly initialDraw: 'normal' | 'uniform';
+  /** What to try when it diverges. */
+  divergenceAdvice(learningRate: number): string;
+  /** The buffers of a run of this shape, derived once; also what the size check before any work uses. */
+  buffers(shape: Shape): Buffers;
+  /** Lays the run out in a backend's workspace (laid out from buffers(shape)) and returns it. */
+  start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run;
+}

@@ -1,0 +1,101 @@
+// Types shared across layers: the model, persistence, interop, the solvers and the backends. No logic;
+// every module may import from here, and this module imports from none.
+
+export type BackendName = 'wasm' | 'js';
+export type Solver = 'gd' | 'sgd' | 'als';
+/** How a problem's observations are stored: every entry (NaN = missing), or the observed ones in CSR order. */
+export type Layout = 'dense' | 'sparse';
+export type KernelChoice = Layout | 'auto';
+
+/** A row or column as the user names it: an id when the model has ids, otherwise an index. */
+export type Key = string | number;
+
+/** Why training stopped. */
+export type StopReason = 'epochs' | 'tolerance' | 'patience' | 'callback';
+
+/** A dense row-major matrix: entry (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+/**
+ * Factors as a solver holds them: each row of W has `width` coordinates — the `rank` latent factors,
+ * then, with biases, the row's bias and a constant 1; H's columns have the latent factors, then a
+ * constant 1 and the column's bias. So w_i·h_j is the latent product plus both biases.
+ */
+export interface Parameters {
+  rows: number;
+  cols: number;
+  rank: number;
+  width: number;
+  biases: boolean;
+  /** rows×width. */
+  W: Float64Array;
+  /** width×cols, or cols×width when `hTransposed`. */
+  H: Float64Array;
+  hTransposed: boolean;
+  /** μ: subtracted from the values before training (the training mean with biases, else 0). */
+  offset: number;
+  /** The mean of the training values: the prediction for a row or column never observed. */
+  mean: number;
+  rowCounts: Float64Array;
+  colCounts: Float64Array;
+  /** [min, max] of the training values to clip predictions to, or null. */
+  clip: readonly [number, number] | null;
+}
+
+/** The penalties a model was trained with: what fold-in solves with. */
+export interface PenaltySettings {
+  rank: number;
+  biases: boolean;
+  regularization: { W: number; H: number; bias: number };
+  l1: { W: number; H: number };
+  nonnegative: boolean;
+}
+
+export interface TrainingRecord {
+  initialLoss: number;
+  lossHistory: Float64Array;
+  validationHistory: Float64Array;
+  bestEpoch: number;
+  stoppedBy: StopReason;
+  /** 'imported' for a model read from LIBMF's format or from factor rows. */
+  solver: Solver | 'imported';
+  backend: BackendName | 'imported';
+  kernel: Layout | 'imported';
+}
+
+/** Everything a model is made of; what persistence writes and reads. */
+export interface FactorizationInfo {
+  /** With H stored cols×width (hTransposed), which is how the model keeps it. */
+  parameters: Parameters;
+  penalties: PenaltySettings;
+  training: TrainingRecord;
+  /** Each row's training columns (CSR): what recommend() leaves out. */
+  observed: { rowStart: Int32Array; colIndex: Int32Array };
+  rowIds: readonly Key[] | null;
+  colIds: readonly Key[] | null;
+}
+
+/** Factors for a row (or column) that was not in the training data, from foldIn(). */
+export interface Folded {
+  /** The rank latent factors. */
+  factors: Float64Array;
+  /** Its bias (0 without biases). */
+  bias: number;
+}
+
+/** One row of a factor matrix keyed by id, as Spark's userFactors/itemFactors hold them. */
+export interface FactorRow {
+  id: Key;
+  features: number[];
+  /** The row's (or column's) bias, for a model with biases. */
+  bias?: number;
+  /**
+   * Its training observations; 0 marks a row or column never seen, predicted like an unknown id under
+   * coldStart 'mean'. Left out (Spark's rows), it counts as seen.
+   */
+  count?: number;
+}

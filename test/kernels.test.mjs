@@ -1,0 +1,211 @@
+// Every kernel of the contract (src/backends/kernels.ts) against its pure-TS twin, bit for bit, on odd and
+// even lengths and ranks: the same buffers filled with the same numbers in a WASM and a JS workspace, one
+// call each, every buffer compared afterwards. A drift names its kernel here rather than showing up as a
+// 200-epoch mismatch. The scan and the scorers, which are not part of the solver contract, are checked too.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { backends } from '../dist/backends/index.js';
+import { summarize as summarizeInJs } from '../dist/backends/js/scan.js';
+import { jsScorer } from '../dist/backends/js/score.js';
+
+/** mulberry32 */
+function generator(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SHAPES = [
+  { rows: 5, cols: 6, width: 2 },
+  { rows: 7, cols: 3, width: 3 },
+  { rows: 4, cols: 9, width: 1 },
+  { rows: 6, cols: 5, width: 4 },
+  { rows: 9, cols: 11, width: 7 },
+  { rows: 3, cols: 8, width: 12 },
+];
+
+/** A problem's data: dense X with NaN, its CSR and CSC forms, and the parameter blocks. */
+function data({ rows, cols, width }, seed, density = 0.6) {
+  const random = generator(seed);
+  const normal = () => random() * 2 - 1;
+  const x = Float64Array.from({ length: rows * cols }, () => (random() < density ? 5 * normal() : NaN));
+  x[0] = 1; // every problem has an observation
+  const rowStart = new Int32Array(rows + 1);
+  const colIndex = [];
+  const values = [];
+  const rowOf = [];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) if (!Number.isNaN(x[i * cols + j])) { colIndex.push(j); values.push(x[i * cols + j]); rowOf.push(i); }
+    rowStart[i + 1] = colIndex.length;
+  }
+  const colStart = new Int32Array(cols + 1);
+  const rowIndex = [];
+  const byColumn = [];
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) if (!Number.isNaN(x[i * cols + j])) { rowIndex.push(i); byColumn.push(x[i * cols + j]); }
+    colStart[j + 1] = rowIndex.length;
+  }
+  const rowCounts = Float64Array.from({ length: rows }, (_, i) => rowStart[i + 1] - rowStart[i]);
+  const colCounts = Float64Array.from({ length: cols }, (_, j) => colStart[j + 1] - colStart[j]);
+  // step, l2, l1, low per coordinate; the last coordinate frozen (step 0) when width > 2, as a bias's constant is.
+  const params = (l2, l1, low) => Float64Array.from({ length: 4 * width }, (_, p) => {
+    const [block, k] = [Math.floor(p / width), p % width];
+    return [width > 2 && k === width - 1 ? 0 : 1, l2, l1, low][block];
+  });
+  return {
+    x, rowStart, colIndex: Int32Array.from(colIndex), values: Float64Array.from(values), rowOf: Int32Array.from(rowOf),
+    colStart, rowIndex: Int32Array.from(rowIndex), byColumn: Float64Array.from(byColumn), rowCounts, colCounts, count: values.length,
+    w: Float64Array.from({ length: rows * width }, normal), h: Float64Array.from({ length: width * cols }, normal),
+    ht: Float64Array.from({ length: cols * width }, normal), params, random,
+  };
+}
+
+/**
+ * Runs `call` in a fresh workspace of each backend after `fill`, and requires the returned number and
+ * every buffer to be the same to the bit.
+ */
+async function sameOnBoth(name, buffers, fill, call) {
+  const outcomes = [];
+  for (const backend of ['wasm', 'js']) {
+    const space = await backends[backend].open(buffers);
+    fill(space);
+    const value = call(space);
+    const state = {};
+    for (const [buffer, length] of Object.entries(buffers.f64)) state[buffer] = space.viewF64(space.f64[buffer], length).slice();
+    for (const [buffer, length] of Object.entries(buffers.i32)) state[buffer] = space.viewI32(space.i32[buffer], length).slice();
+    space.close();
+    outcomes.push({ value, state });
+  }
+  const [wasm, js] = outcomes;
+  assert.ok(Object.is(wasm.value, js.value), `${name}: returned ${wasm.value} (wasm) vs ${js.value} (js)`);
+  // Scratch buffers are the kernels' own working space (the WASM dense kernel keeps four rows of residuals
+  // where the twin keeps one): not outputs, not compared.
+  for (const buffer of Object.keys(wasm.state).filter((name) => !SCRATCH.includes(name))) {
+    const a = new Uint8Array(wasm.state[buffer].buffer);
+    const b = new Uint8Array(js.state[buffer].buffer);
+    const first = a.findIndex((byte, p) => byte !== b[p]);
+    assert.is(first, -1, `${name}: buffer ${buffer} differs at entry ${Math.floor(first / wasm.state[buffer].BYTES_PER_ELEMENT)}: ${wasm.state[buffer][Math.floor(first / wasm.state[buffer].BYTES_PER_ELEMENT)]} vs ${js.state[buffer][Math.floor(first / js.state[buffer].BYTES_PER_ELEMENT)]}`);
+  }
+}
+
+const SCRATCH = ['residual', 'gram', 'rhs'];
+
+const put = (space, kind, name, array) => (kind === 'f64' ? space.viewF64(space.f64[name], array.length) : space.viewI32(space.i32[name], array.length)).set(array);
+/** Buffers named after the data's arrays, filled from it. */
+function laid(d, f64Names, i32Names, extra = {}) {
+  const f64 = Object.fromEntries(f64Names.map((n) => [n, (extra[n] ?? d[n]).length]));
+  const i32 = Object.fromEntries(i32Names.map((n) => [n, (extra[n] ?? d[n]).length]));
+  const fill = (space) => {
+    for (const n of f64Names) put(space, 'f64', n, extra[n] ?? d[n]);
+    for (const n of i32Names) put(space, 'i32', n, extra[n] ?? d[n]);
+  };
+  return { buffers: { f64, i32 }, fill };
+}
+
+const test = suite('kernels: WASM vs TS twin, bit for bit');
+
+for (const shape of SHAPES) {
+  const { rows, cols, width } = shape;
+  const label = `${rows}×${cols}, width ${width}`;
+
+  test(`denseGradientW, denseStepH (plain and penalised): ${label}`, async () => {
+    const d = data(shape, rows * 31 + width);
+    for (const plain of [1, 0]) {
+      const hParams = d.params(plain ? 0 : 0.3, plain ? 0 : 0.05, plain ? -Infinity : -0.5);
+      const { buffers, fill } = laid(d, ['x', 'w', 'h', 'residual', 'gradientW', 'gradientH', 'colCounts', 'hParams'], [],
+        { residual: new Float64Array(4 * cols + width), gradientW: new Float64Array(rows * width), gradientH: new Float64Array(width * cols), hParams });
+      await sameOnBoth('denseGradientW', buffers, fill, ({ kernels: k, f64: b }) => k.denseGradientW(b.x, b.w, b.h, b.residual, b.gradientW, rows, cols, width));
+      await sameOnBoth('denseStepH', buffers, fill, ({ kernels: k, f64: b }) =>
+        k.denseStepH(b.x, b.w, b.h, b.residual, b.gradientH, b.colCounts, b.hParams, rows, cols, width, 0.01, plain));
+    }
+  });
+
+  test(`sparseGradientW, sparseStepH, stepRows, penalty: ${label}`, async () => {
+    const d = data(shape, rows * 37 + width, 0.4);
+    for (const plain of [1, 0]) {
+      const params = d.params(plain ? 0 : 0.2, plain ? 0 : 0.1, plain ? -Infinity : 0);
+      const { buffers, fill } = laid(d, ['values', 'w', 'ht', 'gradientW', 'gradientH', 'rowCounts', 'colCounts', 'params'], ['rowStart', 'colIndex'],
+        { gradientW: Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p)), gradientH: new Float64Array(cols * width), params });
+      await sameOnBoth('sparseGradientW', buffers, fill, ({ kernels: k, f64: b, i32: n }) => k.sparseGradientW(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientW, rows, width));
+      await sameOnBoth('sparseStepH', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+        k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, cols, width, 0.02, plain));
+      await sameOnBoth('stepRows', buffers, fill, ({ kernels: k, f64: b }) => k.stepRows(b.w, b.gradientW, b.rowCounts, b.params, rows, width, 0.03, plain));
+      for (const transposed of [0, 1]) {
+        await sameOnBoth(`penalty (transposed ${transposed})`, buffers, fill, ({ kernels: k, f64: b }) =>
+          k.penalty(transposed ? b.ht : b.w, transposed ? b.colCounts : b.rowCounts, b.params, transposed ? cols : rows, width, transposed));
+      }
+    }
+  });
+
+  test(`sgdEpoch (adaptive and plain, in blocks), observedLoss: ${label}`, async () => {
+    const d = data(shape, rows * 41 + width, 0.7);
+    // Three blocks over the stored observations, visited 2, 0, 1.
+    const third = Math.ceil(d.count / 3);
+    const blockStart = Int32Array.of(0, Math.min(third, d.count), Math.min(2 * third, d.count), d.count);
+    for (const adaptive of [1, 0]) {
+      const { buffers, fill } = laid(d, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['rowOf', 'colIndex', 'blockStart', 'blockOrder'], {
+        wParams: d.params(0.05, 0.01, -Infinity), hParams: d.params(0.07, 0, adaptive ? -Infinity : 0),
+        rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
+      });
+      await sameOnBoth('sgdEpoch', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+        k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.rowOf, n.colIndex, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
+      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, f64: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width));
+    }
+  });
+
+  test(`alsHalf (Cholesky, few-observation rows, coordinate descent), rows and a block of rows: ${label}`, async () => {
+    const d = data(shape, rows * 43 + width, 0.5);
+    for (const descend of [0, 1]) {
+      const { buffers, fill } = laid(d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+        params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity), gram: new Float64Array(width * width), rhs: new Float64Array(width),
+      });
+      await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+        k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
+      await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+        k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend));
+      // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
+      const from = Math.floor(rows / 2);
+      await sameOnBoth('alsHalf (a block of rows)', buffers, fill, (space) => {
+        const { kernels: k, f64: b, i32: n } = space;
+        k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atF64(b.rowCounts, from), b.ht, space.atF64(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
+      });
+    }
+  });
+}
+
+test('the dense scan (summarize) gives the same summary as its twin', async () => {
+  for (const shape of SHAPES) {
+    const d = data(shape, shape.cols * 7);
+    const wasm = await backends.wasm.summarize(d.x, shape.rows, shape.cols);
+    const js = summarizeInJs(d.x, shape.rows, shape.cols);
+    for (const key of Object.keys(js)) {
+      const [a, b] = [wasm[key], js[key]];
+      if (ArrayBuffer.isView(b)) assert.equal([...a], [...b], key);
+      else assert.ok(Object.is(a, b), `${key}: ${a} vs ${b}`);
+    }
+  }
+});
+
+test('scorers: float64 within 1e-15 relative of the twin (it sums four columns at a time, another order), float32 the same', async () => {
+  for (const shape of SHAPES) {
+    const d = data(shape, shape.rows * 3);
+    const w = d.w.subarray(0, shape.width);
+    for (const precision of ['float64', 'float32']) {
+      const wasm = await backends.wasm.scorer(d.ht, shape.cols, shape.width, precision);
+      const js = jsScorer(d.ht, shape.cols, shape.width, precision);
+      const a = wasm.scores(w, 0.5).slice();
+      const b = js.scores(w, 0.5);
+      // Both sum in float64; the order of the additions differs, so the bound is a few ulps of the terms.
+      const scale = Math.max(...[...d.ht].map(Math.abs)) * Math.max(...[...w].map(Math.abs)) * shape.width;
+      a.forEach((v, j) => assert.ok(Math.abs(v - b[j]) <= 4e-16 * (0.5 + scale), `${precision} column ${j}: ${v} vs ${b[j]}`));
+      wasm.close();
+    }
+  }
+});
+
+test.run();
