@@ -10,21 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize, Factorization } from '../dist/index.js';
+import { testRandom } from './helpers.mjs';
 
-/** mulberry32: the cases depend on the seed only. */
+/** Seeded draws: the cases depend on the seed only. */
 function generator(seed) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = testRandom(seed);
   const int = (n) => Math.floor(uniform() * n);
   const pick = (list) => list[int(list.length)];
   return { uniform, int, pick };
 }
+
 
 const WEIRD = [NaN, Infinity, -Infinity, 0, -1, 1e308, 1e155, -1e200, 1e-320, 2 ** 31, 0.5, '3', null, undefined, true, [], {}, () => 1];
 
@@ -54,7 +49,7 @@ for (const backend of ['wasm', 'js']) {
     const random = generator(backend === 'wasm' ? 11 : 12);
     const t = tally();
     const clear = /^(options|X|mask|factorize)[.:[ ]/;
-    for (let c = 0; c < 400; c++) {
+    for (let c = 0; c < 800; c++) {
       t.cases++;
       const rows = random.pick([1, 2, 3, 5, 8]);
       const cols = random.pick([1, 2, 4, 7]);

@@ -7,18 +7,8 @@ import * as assert from 'uvu/assert';
 import { backends } from '../dist/backends/index.js';
 import { summarize as summarizeInJs } from '../dist/backends/js/scan.js';
 import { jsScorer } from '../dist/backends/js/score.js';
+import { testRandom as generator } from './helpers.mjs';
 
-/** mulberry32 */
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SHAPES = [
   { rows: 5, cols: 6, width: 2 },
