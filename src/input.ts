@@ -1,6 +1,7 @@
 // Every accepted input form → one canonical Problem (src/problem.ts), validated before any work.
 // Every error names the argument, what was expected and what was given.
 import { describe } from './describe.js';
+import { ids } from './validate.js';
 import type { Matrix } from './matrix.js';
 import type { DenseSummary } from './backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './layout.js';
@@ -353,21 +354,6 @@ export interface Observations {
   values: Float64Array;
 }
 
-function idList(name: string, value: unknown, count: number, countName: string): readonly (string | number)[] | null {
-  if (value === undefined) return null;
-  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of ${count} strings or numbers, got ${describe(value)}`);
-  if (value.length !== count) throw new RangeError(`${name}: expected ${countName} = ${count} ids, got ${value.length}`);
-  const seen = new Map<string, number>();
-  // A plain loop, not forEach: forEach skips the holes of a sparse array such as new Array(2).
-  for (let index = 0; index < value.length; index++) {
-    const id: unknown = value[index];
-    if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError(`${name}[${index}]: expected a string or a number, got ${describe(id)}`);
-    const first = seen.get(String(id));
-    if (first !== undefined) throw new RangeError(`${name}: expected distinct ids, got ${describe(id)} at ${first} and ${index}`);
-    seen.set(String(id), index);
-  }
-  return value.slice();
-}
 
 /**
  * The shape X declares, read without touching its entries, so that the memory a run needs can be
@@ -389,5 +375,8 @@ export function declaredShape(X: unknown): { rows: number; cols: number; entries
 /** The ids given with X, if any. */
 export function readIds(X: unknown, rows: number, cols: number): { rowIds: readonly (string | number)[] | null; colIds: readonly (string | number)[] | null } {
   if (!isObject(X) || Array.isArray(X)) return { rowIds: null, colIds: null };
-  return { rowIds: idList('X.rowIds', X.rowIds, rows, 'X.rows'), colIds: idList('X.colIds', X.colIds, cols, 'X.cols') };
+  return {
+    rowIds: X.rowIds === undefined ? null : ids('X.rowIds', X.rowIds, rows, 'X.rows = ' + rows),
+    colIds: X.colIds === undefined ? null : ids('X.colIds', X.colIds, cols, 'X.cols = ' + cols),
+  };
 }

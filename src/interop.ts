@@ -2,6 +2,7 @@
 // factorization write), and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
 // userFactors and itemFactors).
 import { describe } from './describe.js';
+import { finite, nonNegative, range } from './validate.js';
 import type { FactorizationInfo, FactorRow, Key } from './types.js';
 
 export type { FactorRow } from './types.js';
@@ -100,7 +101,7 @@ export function fromLibmf(text: string): FactorizationInfo {
   if (header.f !== undefined && header.f !== 0 && header.f !== 1 && header.f !== 2) {
     throw new RangeError(`${where}: LIBMF loss f ${header.f} is a classification or one-class model; only real-valued models (f 0, 1, 2) are supported`);
   }
-  if (header.b !== undefined && !Number.isFinite(header.b)) throw new RangeError(`${where}: header 'b': expected a finite number, got ${describe(header.b)}`);
+  if (header.b !== undefined) finite(`${where}: header 'b'`, header.b);
   const { m: rows, n: cols, k: rank } = header;
   // Every row and column is a line of k numbers: a header that promises more than the text holds is
   // rejected before anything is allocated for it.
@@ -189,12 +190,8 @@ export function fromFactorRows(input: FactorsInput): FactorizationInfo {
       if (!Array.isArray(features) || features.length !== k || features.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
         throw new RangeError(`${where}: ${name}[${i}].features: expected ${k} finite numbers, got ${describe(features)}`);
       }
-      if (bias !== undefined && (typeof bias !== 'number' || !Number.isFinite(bias))) {
-        throw new RangeError(`${where}: ${name}[${i}].bias: expected a finite number, got ${describe(bias)}`);
-      }
-      if (count !== undefined && (typeof count !== 'number' || !Number.isFinite(count) || count < 0)) {
-        throw new RangeError(`${where}: ${name}[${i}].count: expected a number ≥ 0, got ${describe(count)}`);
-      }
+      if (bias !== undefined) finite(`${where}: ${name}[${i}].bias`, bias);
+      if (count !== undefined) nonNegative(`${where}: ${name}[${i}].count`, count);
       ids.push(id);
       data.set(features, i * width);
       if (biases) {
@@ -207,11 +204,8 @@ export function fromFactorRows(input: FactorsInput): FactorizationInfo {
   };
   const r = read('rows', rows, undefined, 0);
   const c = read('cols', cols, r.k, 1);
-  if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new RangeError(`${where}: mean: expected a finite number, got ${describe(mean)}`);
-  if (clip !== null && (!Array.isArray(clip) || clip.length !== 2 || !clip.every(Number.isFinite) || !(clip[0] <= clip[1]))) {
-    throw new RangeError(`${where}: clip: expected [min, max] with min ≤ max, or null, got ${describe(clip)}`);
-  }
-  return importedInfo(r.k, biases, r.data, c.data, biases ? mean : 0, mean, r.counts, c.counts, r.ids, c.ids, clip && [clip[0], clip[1]]);
+  finite(`${where}: mean`, mean);
+  return importedInfo(r.k, biases, r.data, c.data, biases ? mean : 0, mean, r.counts, c.counts, r.ids, c.ids, clip === null ? null : range(`${where}: clip`, clip));
 }
 
 /** Factor rows as CSV: `id,f0,…` (with `bias` and `count` after id when present). */

@@ -6,6 +6,7 @@ import { readMatrix } from './input.js';
 import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { predictEntry } from './predict.js';
+import { integer, nonNegative } from './validate.js';
 import { solveOne } from './solvers/als.js';
 import { topN } from './select.js';
 import { parameterBlocks } from './solve.js';
@@ -60,13 +61,7 @@ export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
 
 function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }): { minCount: number; shrinkage: number } {
   const { minCount = RANKING_DEFAULTS.minCount, shrinkage = RANKING_DEFAULTS.shrinkage } = options;
-  if (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 0) {
-    throw new RangeError(`${where}: options.minCount: expected an integer ≥ 0, got ${describe(minCount)}`);
-  }
-  if (typeof shrinkage !== 'number' || !Number.isFinite(shrinkage) || shrinkage < 0) {
-    throw new RangeError(`${where}: options.shrinkage: expected a finite number ≥ 0, got ${describe(shrinkage)}`);
-  }
-  return { minCount: Math.max(minCount, 1), shrinkage };
+  return { minCount: Math.max(integer(`${where}: options.minCount`, minCount, 0), 1), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
 }
 
 function idIndex(ids: readonly Key[] | null): Map<string, number> | null {

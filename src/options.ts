@@ -1,6 +1,7 @@
 // Option names, defaults and validation. Anything not listed here is rejected, so that a typo
 // such as `learningrate` is an error rather than a silently ignored setting.
 import { describe } from './describe.js';
+import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from './validate.js';
 import type { MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
 import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
 import type { BackendName, KernelChoice, Solver } from './types.js';
@@ -130,71 +131,6 @@ const OPTION_NAMES = [
 ] as const;
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-function rejectUnknown(where: string, value: object, known: readonly string[]): void {
-  for (const name of Object.keys(value)) {
-    if (known.includes(name)) continue;
-    const suggestion = closest(name, known);
-    throw new TypeError(
-      `${where}: unknown option '${name}'` +
-        (suggestion ? ` (did you mean '${suggestion}'?)` : '') +
-        `; expected one of ${known.join(', ')}`,
-    );
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function integer(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || !Number.isSafeInteger(value)) {
-    throw new RangeError(`${name}: expected an integer ≥ ${min}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name}: expected a finite number ≥ 0, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function boolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${name}: expected true or false, got ${describe(value)}`);
-  return value;
-}
-
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new RangeError(`${name}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
-  }
-  return value as T;
-}
 
 /** A penalty given as one number or as { W, H }; a side left out takes `fallback`. */
 function perFactor(name: string, value: unknown, fallback: number): { W: number; H: number } {

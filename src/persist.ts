@@ -1,6 +1,8 @@
 // Saving and loading models: JSON, and a compact binary form with a format version and a checksum.
 // Both round-trip exactly (the binary form in float32 rounds the factors, by request).
 import { describe } from './describe.js';
+import { SOLVER_NAMES } from './solvers/index.js';
+import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from './validate.js';
 import type { FactorizationInfo } from './types.js';
 
 export const FORMAT_VERSION = 1;
@@ -47,7 +49,6 @@ function expectedLength(name: ArrayName, h: Header, lengths: Partial<Record<Arra
   }
 }
 
-const SOLVER_NAMES = ['gd', 'sgd', 'als', 'imported'];
 const BACKEND_NAMES = ['wasm', 'js', 'imported'];
 const KERNEL_NAMES = ['dense', 'sparse', 'imported'];
 const STOP_REASONS = ['epochs', 'tolerance', 'patience', 'callback'];
@@ -57,59 +58,37 @@ const STOP_REASONS = ['epochs', 'tolerance', 'patience', 'callback'];
  * from it: a damaged file fails here, naming the field, rather than loading with wrong predictions.
  */
 function checkHeader(h: unknown, where: string): Header {
-  const fail = (field: string, expected: string, got: unknown): never => {
-    throw new RangeError(`${where}: ${field}: expected ${expected}, got ${describe(got)}`);
-  };
-  if (typeof h !== 'object' || h === null || Array.isArray(h)) fail('header', 'an object', h);
-  const o = h as Record<string, unknown>;
-  const integer = (field: string, value: unknown, min: number, max = 0x7fffffff) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fail(field, `an integer from ${min} to ${max}`, value);
-  const finite = (field: string, value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : fail(field, 'a finite number', value));
-  const nonNegative = (field: string, value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(field, 'a finite number ≥ 0', value));
-  const bool = (field: string, value: unknown) => (typeof value === 'boolean' ? value : fail(field, 'true or false', value));
-  const oneOf = (field: string, value: unknown, allowed: string[]) => (allowed.includes(value as string) ? value : fail(field, `one of ${allowed.join(', ')}`, value));
-  const object = (field: string, value: unknown) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(field, 'an object', value);
-  const rows = integer('rows', o.rows, 1);
-  const cols = integer('cols', o.cols, 1);
-  const biases = bool('biases', o.biases);
-  const rank = integer('rank', o.rank, 1, 0x7fffffff - 2);
-  if (o.width !== rank + (biases ? 2 : 0)) fail('width', `rank${biases ? ' + 2 (biases)' : ''} = ${rank + (biases ? 2 : 0)}`, o.width);
-  finite('offset', o.offset);
-  finite('mean', o.mean);
-  if (!biases && o.offset !== 0) fail('offset', '0 for a model without biases', o.offset);
-  if (o.clip !== null) {
-    const clip = o.clip as unknown[];
-    if (!Array.isArray(clip) || clip.length !== 2 || !clip.every((v) => typeof v === 'number' && Number.isFinite(v)) || !((clip[0] as number) <= (clip[1] as number))) {
-      fail('clip', 'null or [min, max] with min ≤ max', o.clip);
-    }
+  const o = object(`${where}: header`, h);
+  const at = (field: string) => `${where}: ${field}`;
+  const rows = integer(at('rows'), o.rows, 1, 0x7fffffff);
+  const cols = integer(at('cols'), o.cols, 1, 0x7fffffff);
+  const biases = boolean(at('biases'), o.biases);
+  const rank = integer(at('rank'), o.rank, 1, 0x7fffffff - 2);
+  const width = rank + (biases ? 2 : 0);
+  if (o.width !== width) throw new RangeError(`${at('width')}: expected rank${biases ? ' + 2 (biases)' : ''} = ${width}, got ${describe(o.width)}`);
+  finite(at('offset'), o.offset);
+  finite(at('mean'), o.mean);
+  if (!biases && o.offset !== 0) throw new RangeError(`${at('offset')}: expected 0 for a model without biases, got ${describe(o.offset)}`);
+  if (o.clip !== null) range(at('clip'), o.clip);
+  const penalties = object(at('penalties'), o.penalties);
+  if (penalties.rank !== rank) throw new RangeError(`${at('penalties.rank')}: expected the model's rank ${rank}, got ${describe(penalties.rank)}`);
+  if (penalties.biases !== biases) throw new RangeError(`${at('penalties.biases')}: expected the model's biases ${biases}, got ${describe(penalties.biases)}`);
+  boolean(at('penalties.nonnegative'), penalties.nonnegative);
+  const l1 = object(at('penalties.l1'), penalties.l1);
+  for (const side of ['W', 'H']) nonNegative(at(`penalties.l1.${side}`), l1[side]);
+  const l2 = object(at('penalties.regularization'), penalties.regularization);
+  for (const side of ['W', 'H', 'bias']) nonNegative(at(`penalties.regularization.${side}`), l2[side]);
+  const training = object(at('training'), o.training);
+  if (training.initialLoss !== null && typeof training.initialLoss !== 'number') {
+    throw new RangeError(`${at('training.initialLoss')}: expected a number or null, got ${describe(training.initialLoss)}`);
   }
-  const penalties = object('penalties', o.penalties);
-  if (penalties.rank !== rank) fail('penalties.rank', `the model's rank ${rank}`, penalties.rank);
-  if (penalties.biases !== biases) fail('penalties.biases', `the model's biases ${biases}`, penalties.biases);
-  bool('penalties.nonnegative', penalties.nonnegative);
-  const l1 = object('penalties.l1', penalties.l1);
-  for (const side of ['W', 'H']) nonNegative(`penalties.l1.${side}`, l1[side]);
-  const l2 = object('penalties.regularization', penalties.regularization);
-  for (const side of ['W', 'H', 'bias']) nonNegative(`penalties.regularization.${side}`, l2[side]);
-  const training = object('training', o.training);
-  if (training.initialLoss !== null && typeof training.initialLoss !== 'number') fail('training.initialLoss', 'a number or null', training.initialLoss);
-  integer('training.bestEpoch', training.bestEpoch, -1);
-  oneOf('training.stoppedBy', training.stoppedBy, STOP_REASONS);
-  oneOf('training.solver', training.solver, SOLVER_NAMES);
-  oneOf('training.backend', training.backend, BACKEND_NAMES);
-  oneOf('training.kernel', training.kernel, KERNEL_NAMES);
+  integer(at('training.bestEpoch'), training.bestEpoch, -1);
+  oneOf(at('training.stoppedBy'), training.stoppedBy, STOP_REASONS);
+  oneOf(at('training.solver'), training.solver, [...SOLVER_NAMES, 'imported']);
+  oneOf(at('training.backend'), training.backend, BACKEND_NAMES);
+  oneOf(at('training.kernel'), training.kernel, KERNEL_NAMES);
   for (const [field, count] of [['rowIds', rows], ['colIds', cols]] as const) {
-    const ids = o[field];
-    if (ids === null) continue;
-    if (!Array.isArray(ids) || ids.length !== count) fail(field, `null or an array of ${count} ids`, ids);
-    const seen = new Set<string>();
-    for (let i = 0; i < count; i++) {
-      const id = (ids as unknown[])[i];
-      if (typeof id !== 'string' && typeof id !== 'number') fail(`${field}[${i}]`, 'a string or a number', id);
-      if (seen.has(String(id))) fail(`${field}[${i}]`, 'distinct ids', id);
-      seen.add(String(id));
-    }
+    if (o[field] !== null) ids(at(field), o[field], count);
   }
   return o as unknown as Header;
 }

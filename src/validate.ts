@@ -1,0 +1,106 @@
+// The checks every entry point uses — options, inputs, model files (JSON, bytes, LIBMF, factor rows),
+// the ranking options and the worker — so that every error has one form: the argument's name, what was
+// expected and what was given (src/describe.ts).
+import { describe } from './describe.js';
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+export function rejectUnknown(where: string, value: object, known: readonly string[]): void {
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue;
+    const suggestion = closest(name, known);
+    throw new TypeError(
+      `${where}: unknown option '${name}'` +
+        (suggestion ? ` (did you mean '${suggestion}'?)` : '') +
+        `; expected one of ${known.join(', ')}`,
+    );
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An integer from `min` (to `max`, when given). */
+export function integer(name: string, value: unknown, min: number, max?: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || !Number.isSafeInteger(value) || (max !== undefined && value > max)) {
+    throw new RangeError(`${name}: expected an integer ${max === undefined ? `≥ ${min}` : `from ${min} to ${max}`}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function finite(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${name}: expected a finite number, got ${describe(value)}`);
+  return value;
+}
+
+/** A plain object (not null, not an array). */
+export function object(name: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new TypeError(`${name}: expected ${expected}, got ${describe(value)}`);
+  return value;
+}
+
+/** [min, max] with finite ends, min ≤ max. */
+export function range(name: string, value: unknown): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(value[0] <= value[1])) {
+    throw new RangeError(`${name}: expected [min, max] with finite min ≤ max, got ${describe(value)}`);
+  }
+  return [value[0], value[1]];
+}
+
+export function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name}: expected a finite number ≥ 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name}: expected true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new RangeError(`${name}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+
+/** Ids of `count` rows or columns: strings or numbers, distinct. */
+export function ids(name: string, value: unknown, count: number, countName = `${count}`): readonly (string | number)[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of ${count} strings or numbers, got ${describe(value)}`);
+  if (value.length !== count) throw new RangeError(`${name}: expected ${countName} ids, got ${value.length}`);
+  const seen = new Map<string, number>();
+  // A plain loop, not forEach: forEach skips the holes of a sparse array such as new Array(2).
+  for (let index = 0; index < value.length; index++) {
+    const id: unknown = value[index];
+    if (typeof id !== 'string' && typeof id !== 'number') throw new TypeError(`${name}[${index}]: expected a string or a number, got ${describe(id)}`);
+    const first = seen.get(String(id));
+    if (first !== undefined) throw new RangeError(`${name}: expected distinct ids, got ${describe(id)} at ${first} and ${index}`);
+    seen.set(String(id), index);
+  }
+  return value.slice();
+}
