@@ -280,6 +280,8 @@ export class Factorization {
     if (excludeObserved && rowIndex >= 0) {
       const { rowStart, colIndex } = this.#info.observed;
       for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) scores[colIndex[t]] = NaN;
+    } else if (excludeObserved && typeof row === 'object' && row.observed) {
+      for (const j of row.observed) if (j >= 0 && j < cols) scores[j] = NaN;
     }
     for (const j of excluded) scores[j] = NaN;
     return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
@@ -455,6 +457,8 @@ export class Factorization {
     const solved = new Float64Array(width);
     if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
     solveOne(index, values, other, side === 'row' ? wParams : hParams, width, solved, penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0);
-    return { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
+    const folded: Folded = { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
+    if (side === 'row') folded.observed = index;
+    return folded;
   }
 }

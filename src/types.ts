@@ -85,6 +85,8 @@ export interface Folded {
   factors: Float64Array;
   /** Its bias (0 without biases). */
   bias: number;
+  /** foldIn only: the columns (indices) it was folded in from, which recommend() leaves out like a trained row's. */
+  observed?: Int32Array;
 }
 
 /** One row of a factor matrix keyed by id, as Spark's userFactors/itemFactors hold them. */

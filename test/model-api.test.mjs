@@ -116,6 +116,10 @@ for (const backend of BACKENDS) {
     assert.ok(Math.abs(model.predictFolded(folded, 'i9') - model.predict('u4', 'i9')) < 1e-3);
     const recs = model.recommend(folded, 3);
     assert.is(recs.length, 3);
+    // The columns it was folded in from are left out, as a trained row's observations are.
+    const own = new Set(positions.map((t) => `i${ratings.colIndices[t]}`));
+    assert.ok(model.recommend(folded, 50).every((r) => !own.has(r.col)));
+    assert.ok(model.recommend(folded, 50, { excludeObserved: false }).some((r) => own.has(r.col)));
   });
 
   test.run();
