@@ -121,7 +121,7 @@ function solveFewObserved(
 }
 
 /** Solves G·x = rhs for symmetric positive definite G (lower triangle; overwritten by its factor). */
-function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): void {
+export function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): void {
   const rankBytes = <usize>rank << 3;
   for (let j = 0; j < rank; j++) {
     const rowJ = gram + <usize>j * rankBytes;

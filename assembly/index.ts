@@ -12,3 +12,4 @@ export { scoreColumns, scoreColumnsF32 } from "./score";
 export function heapBase(): usize {
   return __heap_base;
 }
+export { gramian, ialsHalf, ialsLoss } from "./ials";

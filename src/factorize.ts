@@ -15,12 +15,15 @@ import { train } from './train.js';
  * was given. Inputs are never mutated.
  */
 export async function factorize(X: ObservationsInput, options: FactorizeOptions): Promise<Factorization> {
-  const { settings, backend, run, layout, validation, parameters, observed, ids } = await prepareRun(X, options);
+  const { settings, solver, backend, run, layout, validation, parameters, observed, ids } = await prepareRun(X, options);
   try {
-    const outcome = await train(run, settings, validation, parameters);
+    const outcome = await train(run, settings, validation, parameters, observed);
     return new Factorization({
       parameters: parameters(outcome.factors),
-      penalties: { rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative },
+      penalties: {
+        rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative,
+        ...(solver.implicit ? { alpha: settings.alpha, cgSteps: settings.cgSteps } : {}),
+      },
       training: {
         initialLoss: outcome.initialLoss,
         lossHistory: outcome.lossHistory,

@@ -6,6 +6,7 @@ export { DivergenceError } from './errors.js';
 export { DEFAULTS } from './options.js';
 export { parseRatings, ratingsFromRecords } from './ids.js';
 export { crossValidate, mae, rmse, trainTestSplit } from './evaluate.js';
+export { mostPopular, rankingMetrics } from './topn.js';
 export { factorRowsFromCsv, factorRowsToCsv } from './interop.js';
 export { FORMAT_VERSION } from './persist.js';
 export type { EpochReport, FactorizeOptions, ValidationInput } from './options.js';
@@ -22,3 +23,4 @@ export type { BackendName, FactorRow, Folded, Key, KernelChoice, Layout, Matrix,
 export type { Ratings, RecordFields, TextOptions } from './ids.js';
 export type { FoldScore, Scored, SplitOptions } from './evaluate.js';
 export type { FactorsInput } from './interop.js';
+export type { Observed, RankingMetrics, RankingOptions } from './topn.js';

@@ -7,7 +7,7 @@ import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } fro
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { predictEntry } from './predict.js';
 import { integer, nonNegative } from './validate.js';
-import { solveOne } from './solvers/als.js';
+import { SOLVERS } from './solvers/index.js';
 import { topN } from './select.js';
 import { parameterBlocks } from './solve.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
@@ -59,9 +59,17 @@ export interface SimilarOptions {
 /** Ranking defaults shared by recommend() and similar(). */
 export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
 
-function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }): { minCount: number; shrinkage: number } {
-  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = RANKING_DEFAULTS.shrinkage } = options;
-  return { minCount: Math.max(integer(`${where}: options.minCount`, minCount, 0), 1), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
+/**
+ * Shrinkage corrects explicit-rating models, whose column biases are barely shrunk for columns seen once;
+ * an implicit model already ranks by how much evidence a column has, and a model from elsewhere has no counts.
+ */
+function defaultShrinkage(solver: Solver | 'imported'): number {
+  return solver !== 'imported' && !SOLVERS[solver].implicit ? RANKING_DEFAULTS.shrinkage : 0;
+}
+
+function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {
+  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options;
+  return { minCount: integer(`${where}: options.minCount`, minCount, 0), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
 }
 
 function idIndex(ids: readonly Key[] | null): Map<string, number> | null {
@@ -252,20 +260,29 @@ export class Factorization {
    * the row's own training observations.
    */
   recommend(row: Key | Folded, n = 10, options: RecommendOptions = {}): { col: Key; score: number }[] {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
+    const scores = this.scoreAll(row, options, 'recommend');
+    return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
+  }
+
+  /**
+   * Every column's ranking score for a row (or folded-in factors), as recommend() ranks them, with NaN for
+   * the columns it leaves out. A view that the next call overwrites: copy it to keep it.
+   */
+  scoreAll(row: Key | Folded, options: RecommendOptions = {}, where = 'scoreAll'): Float64Array {
     const p = this.#p;
     const { width } = p;
     let w: Float64Array;
     let rowIndex = -1;
     if (typeof row === 'object' && row !== null && 'factors' in row) {
-      w = this.#foldedRow(row, 'recommend');
+      w = this.#foldedRow(row, where);
     } else {
-      rowIndex = this.rowIndexOf(row as Key, 'recommend: row');
+      rowIndex = this.rowIndexOf(row as Key, `${where}: row`);
       w = p.W.subarray(rowIndex * width, (rowIndex + 1) * width);
     }
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
     const { excludeObserved = true, exclude = [] } = options;
-    const { minCount, shrinkage } = rankingOptions('recommend', options);
-    const excluded = exclude.map((col, t) => this.colIndexOf(col, `recommend: exclude[${t}]`));
+    const { minCount, shrinkage } = rankingOptions(where, options, this.solver);
+    const excluded = exclude.map((col, t) => this.colIndexOf(col, `${where}: exclude[${t}]`));
     const { H, colCounts, cols, offset } = p;
     this.#scorer ??= jsScorer(H, cols, width);
     // A view the next call overwrites: marking excluded columns NaN in it is safe.
@@ -284,7 +301,7 @@ export class Factorization {
       for (const j of row.observed) if (j >= 0 && j < cols) scores[j] = NaN;
     }
     for (const j of excluded) scores[j] = NaN;
-    return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
+    return scores;
   }
 
   /**
@@ -321,7 +338,7 @@ export class Factorization {
     const { width, rank } = p;
     const j0 = this.colIndexOf(col, 'similar: col');
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
-    const { minCount, shrinkage } = rankingOptions('similar', options);
+    const { minCount, shrinkage } = rankingOptions('similar', options, this.solver);
     const H = p.H;
     const similarity = new Float64Array(p.cols);
     let norm0 = 0;
@@ -454,9 +471,13 @@ export class Factorization {
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
       values[t] = x - p.offset;
     }
-    const solved = new Float64Array(width);
-    if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
-    solveOne(index, values, other, side === 'row' ? wParams : hParams, width, solved, penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0);
+    // The trained solver's own row solve (explicit ALS's for models from elsewhere).
+    const module = this.solver === 'imported' ? SOLVERS.als : SOLVERS[this.solver];
+    const solved = module.foldIn({
+      index, values, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
+      params: side === 'row' ? wParams : hParams, lambda, alpha: penalties.alpha ?? 1, cgSteps: penalties.cgSteps ?? 0,
+      coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
+    });
     const folded: Folded = { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
     if (side === 'row') folded.observed = index;
     return folded;

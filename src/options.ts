@@ -7,7 +7,7 @@ import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
 import type { BackendName, KernelChoice, Solver } from './types.js';
 
 /** Options that belong to one solver (see each module's ownOptions). */
-const SOLVER_OPTIONS = ['adaptive'] as const;
+const SOLVER_OPTIONS = ['adaptive', 'alpha', 'cgSteps'] as const;
 
 /** Observations held out to score every epoch: coordinates into X, as the sparse form of X. */
 export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number };
@@ -17,8 +17,10 @@ export interface EpochReport {
   epoch: number;
   /** The objective after it (lossHistory[epoch]). */
   loss: number;
-  /** RMSE on `validation` after it, or undefined without a validation set. */
+  /** RMSE on `validation` after it, or undefined without a validation set (and for implicit solvers). */
   validationRmse: number | undefined;
+  /** Implicit solvers: precision@10 on `validation` after it (training observations left out). */
+  validationPrecision?: number;
 }
 
 export interface FactorizeOptions {
@@ -41,6 +43,16 @@ export interface FactorizeOptions {
   learningRate?: number;
   /** sgd only: per-row and per-column AdaGrad steps (learningRate/√G), as LIBMF. Default true. */
   adaptive?: boolean;
+  /**
+   * ials only: an event's confidence is 1 + alpha·value (a play count of 3 weighs 1 + 3·alpha; entries with no
+   * event weigh 1). Default 2 (with ials's regularization 1: the best of a small sweep on MovieLens events, bench/README.md).
+   */
+  alpha?: number;
+  /**
+   * ials only: conjugate-gradient steps per row solve, warm-started from the current factors (Takács et al.
+   * 2011, implicit's default 3); 0 solves each row exactly by Cholesky. Default 3.
+   */
+  cgSteps?: number;
   /**
    * L2 penalty λ per observation: each observed entry adds ½λ(‖w_i‖² + ‖h_j‖²), so a row observed n
    * times carries ½λn‖w_i‖² (LIBMF's and Spark ALS's weighting). A number, or { W, H }.
@@ -94,6 +106,8 @@ export interface Settings {
   epochs: number;
   learningRate: number;
   adaptive: boolean;
+  alpha: number;
+  cgSteps: number;
   regularization: { W: number; H: number; bias: number };
   l1: { W: number; H: number };
   biases: boolean;
@@ -117,15 +131,18 @@ export const DEFAULTS = Object.freeze({
   gd: SOLVERS.gd.defaults,
   sgd: SOLVERS.sgd.defaults,
   als: SOLVERS.als.defaults,
+  ials: SOLVERS.ials.defaults,
   solver: 'gd' as Solver,
   seed: 42,
   backend: 'wasm' as BackendName,
   kernel: 'auto' as KernelChoice,
   adaptive: true,
+  alpha: 2,
+  cgSteps: 3,
 });
 
 const OPTION_NAMES = [
-  'rank', 'solver', 'mask', 'epochs', 'learningRate', 'adaptive', 'regularization', 'biasRegularization', 'l1',
+  'rank', 'solver', 'mask', 'epochs', 'learningRate', 'adaptive', 'alpha', 'cgSteps', 'regularization', 'biasRegularization', 'l1',
   'biases', 'nonnegative', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal', 'clip',
   'init', 'seed', 'backend', 'kernel',
 ] as const;
@@ -175,6 +192,14 @@ export function readOptions(options: unknown): Settings {
     }
   }
   const adaptive = given.adaptive === undefined ? DEFAULTS.adaptive : boolean('options.adaptive', given.adaptive);
+  const alpha = given.alpha === undefined ? DEFAULTS.alpha : nonNegative('options.alpha', given.alpha);
+  const cgSteps = given.cgSteps === undefined ? DEFAULTS.cgSteps : integer('options.cgSteps', given.cgSteps, 0);
+  if (module.implicit) {
+    // Preferences are 0 or 1 over the whole matrix: no biases, bounds or L1 in this objective.
+    for (const name of ['biases', 'nonnegative', 'l1', 'biasRegularization', 'clip', 'mask'] as const) {
+      if (given[name] !== undefined) throw new TypeError(`options.${name}: not for solver '${solver}' (implicit feedback); leave it out`);
+    }
+  }
 
   const l2 = perFactor('options.regularization', given.regularization, defaults.regularization);
   if (module.needsRegularization && (l2.W === 0 || l2.H === 0)) {
@@ -228,7 +253,7 @@ export function readOptions(options: unknown): Settings {
     init = given.init as Settings['init'];
   }
   return {
-    rank, solver, epochs, learningRate, adaptive, regularization: { ...l2, bias }, l1, biases, nonnegative,
+    rank, solver, epochs, learningRate, adaptive, alpha, cgSteps, regularization: { ...l2, bias }, l1, biases, nonnegative,
     tolerance, patience, restoreBest, clip, seed, backend, kernel, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };

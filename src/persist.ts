@@ -78,6 +78,8 @@ function checkHeader(h: unknown, where: string): Header {
   for (const side of ['W', 'H']) nonNegative(at(`penalties.l1.${side}`), l1[side]);
   const l2 = object(at('penalties.regularization'), penalties.regularization);
   for (const side of ['W', 'H', 'bias']) nonNegative(at(`penalties.regularization.${side}`), l2[side]);
+  if (penalties.alpha !== undefined) nonNegative(at('penalties.alpha'), penalties.alpha);
+  if (penalties.cgSteps !== undefined) integer(at('penalties.cgSteps'), penalties.cgSteps, 0);
   const training = object(at('training'), o.training);
   if (training.initialLoss !== null && typeof training.initialLoss !== 'number') {
     throw new RangeError(`${at('training.initialLoss')}: expected a number or null, got ${describe(training.initialLoss)}`);
@@ -135,6 +137,7 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
       rank: h.rank, biases: h.biases, nonnegative: h.penalties.nonnegative,
       l1: { W: h.penalties.l1.W, H: h.penalties.l1.H },
       regularization: { W: h.penalties.regularization.W, H: h.penalties.regularization.H, bias: h.penalties.regularization.bias },
+      ...(h.penalties.alpha === undefined ? {} : { alpha: h.penalties.alpha, cgSteps: h.penalties.cgSteps ?? 0 }),
     },
     training: {
       initialLoss: h.training.initialLoss ?? NaN, bestEpoch: h.training.bestEpoch, stoppedBy: h.training.stoppedBy,

@@ -102,7 +102,8 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
     throw error;
   }
   const parameters = (view: FactorView): Parameters => ({
-    rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: stats.mean,
+    // An implicit model predicts preferences: a row or column never seen gets 0, not the values' mean.
+    rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: solver.implicit ? 0 : stats.mean,
     rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
   });
   return { settings, solver, backend, run, width, layout, validation, parameters, observed: given.observed, ids };

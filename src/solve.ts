@@ -71,6 +71,8 @@ export function runSpec(
     learningRate: settings.learningRate,
     adaptive: settings.adaptive,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
+    alpha: settings.alpha,
+    cgSteps: settings.cgSteps,
     random,
     ...(visit ? { visit } : {}),
   };

@@ -4,6 +4,8 @@ import { DivergenceError } from './errors.js';
 import type { Observations } from './input.js';
 import type { Settings } from './options.js';
 import { rmse, type Parameters } from './predict.js';
+import { columnsByRow, rankingMetrics } from './ranking.js';
+import { jsScorer } from './backends/index.js';
 import { SOLVERS, type FactorView, type Run } from './solvers/index.js';
 
 import type { StopReason } from './types.js';
@@ -14,7 +16,7 @@ export interface Outcome {
   initialLoss: number;
   /** Entry e: the objective after epoch e. */
   lossHistory: Float64Array;
-  /** Entry e: validation RMSE after epoch e; empty without a validation set. */
+  /** Entry e: validation RMSE (implicit solvers: precision@10) after epoch e; empty without a validation set. */
   validationHistory: Float64Array;
   /** The epoch whose factors are returned (the best on validation, or the last). −1: the initial factors. */
   bestEpoch: number;
@@ -39,9 +41,15 @@ export async function train(
   settings: Settings,
   validation: Observations | undefined,
   parameters: (view: FactorView) => Parameters,
+  /** Each row's training columns: what a ranking validation leaves out. */
+  observed: { rowStart: Int32Array; colIndex: Int32Array },
 ): Promise<Outcome> {
   const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
   const advice = SOLVERS[solver].divergenceAdvice(settings.learningRate);
+  // Explicit solvers are validated by RMSE (lower is better), implicit ones by precision@10 (higher).
+  const implicit = SOLVERS[solver].implicit;
+  const score = validation && (implicit ? precisionOn(validation, observed, parameters) : (view: FactorView) => rmse(parameters(view), validation));
+  const better = implicit ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (signal?.aborted) throw abortReason(signal);
   const lossHistory = new Float64Array(epochs);
   const validationHistory = new Float64Array(validation ? epochs : 0);
@@ -54,7 +62,7 @@ export async function train(
     if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver, epoch, loss, initialLoss, settings.learningRate, advice);
   };
   check(-1, initialLoss);
-  let bestRmse = Infinity;
+  let bestScore = NaN;
   let bestEpoch = -1;
   let best: FactorView | undefined;
   let stoppedBy: StopReason = 'epochs';
@@ -70,19 +78,19 @@ export async function train(
     check(epoch, loss);
     lossHistory[epoch] = loss;
     ran = epoch + 1;
-    let validationRmse: number | undefined;
-    if (validation) {
+    let validationScore: number | undefined;
+    if (score) {
       const view = run.view();
-      validationRmse = rmse(parameters(view), validation);
-      validationHistory[epoch] = validationRmse;
-      if (validationRmse < bestRmse) {
-        bestRmse = validationRmse;
+      validationScore = score(view);
+      validationHistory[epoch] = validationScore;
+      if (bestEpoch < 0 || better(validationScore, bestScore)) {
+        bestScore = validationScore;
         bestEpoch = epoch;
         if (restoreBest) best = copy(view);
       }
     }
     if (onEpoch) {
-      let verdict = onEpoch({ epoch, loss, validationRmse });
+      let verdict = onEpoch(implicit ? { epoch, loss, validationRmse: undefined, validationPrecision: validationScore } : { epoch, loss, validationRmse: validationScore });
       if (verdict instanceof Promise) verdict = await verdict;
       if (verdict === false) {
         stoppedBy = 'callback';
@@ -119,5 +127,23 @@ export async function train(
     bestEpoch: useBest ? bestEpoch : ran - 1,
     stoppedBy,
     factors,
+  };
+}
+
+/** precision@10 on held-out observations, each row's training columns and columns never seen left out. */
+function precisionOn(
+  validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
+): (view: FactorView) => number {
+  const relevant = columnsByRow(validation.rowIndex, validation.colIndex);
+  return (view) => {
+    const p = parameters(view);
+    const scorer = jsScorer(p.H, p.cols, p.width);
+    const scoresOf = (row: number) => {
+      const scores = scorer.scores(p.W.subarray(row * p.width, (row + 1) * p.width), p.offset);
+      for (let j = 0; j < p.cols; j++) if (!(p.colCounts[j] > 0)) scores[j] = NaN;
+      for (let t = observed.rowStart[row]; t < observed.rowStart[row + 1]; t++) scores[observed.colIndex[t]] = NaN;
+      return scores;
+    };
+    return rankingMetrics(relevant, scoresOf, 10, p.cols, false).precision;
   };
 }

@@ -2,7 +2,7 @@
 // every module may import from here, and this module imports from none.
 
 export type BackendName = 'wasm' | 'js';
-export type Solver = 'gd' | 'sgd' | 'als';
+export type Solver = 'gd' | 'sgd' | 'als' | 'ials';
 /** How a problem's observations are stored: every entry (NaN = missing), or the observed ones in CSR order. */
 export type Layout = 'dense' | 'sparse';
 export type KernelChoice = Layout | 'auto';
@@ -53,6 +53,9 @@ export interface PenaltySettings {
   regularization: { W: number; H: number; bias: number };
   l1: { W: number; H: number };
   nonnegative: boolean;
+  /** ials: confidence 1 + alpha·value, and the CG steps of its row solves. */
+  alpha?: number;
+  cgSteps?: number;
 }
 
 export interface TrainingRecord {

@@ -64,7 +64,7 @@ const cases = [
   ['COO non-finite value', coo({ values: [1, NaN, 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
   ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
   ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
-  ['unknown solver', X, { rank: 1, solver: 'adam' }, RangeError, /options\.solver: expected one of 'gd', 'sgd', 'als', got the string "adam"/],
+  ['unknown solver', X, { rank: 1, solver: 'adam' }, RangeError, /options\.solver: expected one of 'gd', 'sgd', 'als', 'ials', got the string "adam"/],
   ['learningRate with als', X, { rank: 1, solver: 'als', learningRate: 0.1 }, TypeError, /options\.learningRate: solver 'als' takes no learning rate/],
   ['adaptive with gd', X, { rank: 1, adaptive: true }, TypeError, /options\.adaptive: only for solver 'sgd', got solver 'gd'/],
   ['adaptive not a boolean', X, { rank: 1, solver: 'sgd', adaptive: 1 }, TypeError, /options\.adaptive: expected true or false, got 1/],

@@ -30,6 +30,15 @@ export interface Kernels<F, I> {
     n: number, rank: number, gram: F, rhs: F, coordinateDescent: number,
   ): void;
   stepRows(factor: F, gradient: F, counts: F, params: F, n: number, rank: number, eta: number, plain: number): void;
+  /** out (width×width) = FᵀF over the n rows of F. */
+  gramian(factors: F, n: number, width: number, out: F): void;
+  /** iALS: each of `n` rows of `solved` from its events, against `fixed` and its gramian (Cholesky, or cgSteps CG steps). */
+  ialsHalf(
+    start: I, index: I, confidence: F, fixed: F, solved: F, gramianOfFixed: F,
+    n: number, width: number, lambda: number, gram: F, rhs: F, cg: F, cgSteps: number,
+  ): void;
+  /** iALS: ½ Σ over every entry of c·(p − w·h)², through H's gramian. */
+  ialsLoss(start: I, index: I, confidence: F, w: F, ht: F, gramianOfH: F, rows: number, width: number, scratch: F): number;
   penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
 }
 

@@ -21,7 +21,7 @@ const READING: OptionSpec[] = [
  */
 const CLI_DEFAULTS = { solver: 'als' as Solver, rank: 40, biases: true };
 const perSolver = (key: 'epochs' | 'learningRate' | 'regularization') =>
-  (['gd', 'sgd', 'als'] as const).filter((s) => !Number.isNaN(DEFAULTS[s][key])).map((s) => `${s} ${DEFAULTS[s][key]}`).join(', ');
+  (['gd', 'sgd', 'als', 'ials'] as const).filter((s) => !Number.isNaN(DEFAULTS[s][key])).map((s) => `${s} ${DEFAULTS[s][key]}`).join(', ');
 
 const TRAINING: OptionSpec[] = [
   { name: 'rank', short: 'k', type: 'integer', help: 'latent factors', default: CLI_DEFAULTS.rank },

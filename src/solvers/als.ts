@@ -18,6 +18,7 @@ export const als: SolverModule = {
   clipsByDefault: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
+  implicit: false,
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
   buffers({ rows, cols, observedCount: count, width }: Shape) {
     return {
@@ -64,17 +65,20 @@ export const als: SolverModule = {
       close: () => space.close(),
     };
   },
+  foldIn: (input) => explicitFoldIn(input),
 };
 
 /**
  * Factors (and bias) for one new row from its observations: the solve ALS makes for a row, against the
- * trained factors of the other side (`fixed`, n×width), with the model's penalty block.
+ * trained factors of the other side (`fixed`, n×width), with the model's penalty block. gd and sgd models
+ * fold in the same way: it is the exact minimiser of the objective they all share.
  */
-export function solveOne(
-  index: Int32Array, values: Float64Array, fixed: Float64Array, params: Float64Array, width: number, solved: Float64Array, coordinateDescent: boolean,
-): void {
+export const explicitFoldIn: SolverModule['foldIn'] = ({ index, values, fixed, width, rank, biases, side, params, coordinateDescent }) => {
+  const solved = new Float64Array(width);
+  if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
   alsHalf(
     Int32Array.of(0, index.length), index, values, Float64Array.of(index.length), fixed, solved, params, 1, width,
     new Float64Array(width * width), new Float64Array(width), coordinateDescent ? 1 : 0,
   );
-}
+  return solved;
+};

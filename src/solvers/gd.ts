@@ -4,6 +4,7 @@
 import type { Buffers, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import { explicitFoldIn } from './als.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
@@ -82,6 +83,7 @@ export const gd: SolverModule = {
   clipsByDefault: false,
   layouts: ['dense', 'sparse'],
   initialDraw: 'normal',
+  implicit: false,
   divergenceAdvice: (learningRate) =>
     `Try a smaller learningRate, e.g. ${learningRate / 10}; the stable step shrinks as rows and columns gain observations.`,
   buffers({ layout, rows, cols, observedCount, width }: Shape): Buffers {
@@ -98,4 +100,5 @@ export const gd: SolverModule = {
     };
   },
   start: (space, spec) => (spec.problem.layout === 'dense' ? startDense(space, spec) : startSparse(space, spec)),
+  foldIn: (input) => explicitFoldIn(input),
 };

@@ -7,6 +7,7 @@ import { SGD_BLOCKS, sgdBlocks } from '../order.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import { explicitFoldIn } from './als.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const sgd: SolverModule = {
@@ -18,6 +19,7 @@ export const sgd: SolverModule = {
   clipsByDefault: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
+  implicit: false,
   divergenceAdvice: (learningRate) => `Try a smaller learningRate, e.g. ${learningRate / 10}.`,
   buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS }: Shape) {
     return {
@@ -68,4 +70,5 @@ export const sgd: SolverModule = {
       close: () => space.close(),
     };
   },
+  foldIn: (input) => explicitFoldIn(input),
 };

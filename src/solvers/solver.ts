@@ -75,6 +75,9 @@ export interface RunSpec {
   adaptive: boolean;
   /** als: coordinate descent (needed for L1 and bounds) instead of a Cholesky solve. */
   coordinateDescent: boolean;
+  /** ials: confidence 1 + alpha·value, and conjugate-gradient steps per row solve (0: exact Cholesky). */
+  alpha: number;
+  cgSteps: number;
   /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
   random: Random;
   /**
@@ -82,6 +85,26 @@ export interface RunSpec {
    * Tests give one observation per block, to drive a fixture's orders through Run.epoch.
    */
   visit?: Visit;
+}
+
+export interface FoldInput {
+  /** The other side's indices of the observations, and their values (less μ for explicit models). */
+  index: Int32Array;
+  values: Float64Array;
+  /** The other side's trained factors, fixedCount×width. */
+  fixed: Float64Array;
+  fixedCount: number;
+  width: number;
+  rank: number;
+  biases: boolean;
+  side: 'row' | 'col';
+  /** The side's parameter block (4·width) and L2 penalty. */
+  params: Float64Array;
+  lambda: number;
+  /** ials: confidence 1 + alpha·value, and CG steps (0: exact). */
+  alpha: number;
+  cgSteps: number;
+  coordinateDescent: boolean;
 }
 
 export interface SolverDefaults {
@@ -108,6 +131,13 @@ export interface SolverModule {
   readonly initialDraw: 'normal' | 'uniform';
   /** What to try when it diverges. */
   divergenceAdvice(learningRate: number): string;
+  /**
+   * Implicit feedback: predictions are preferences (no offset, no clipping, no biases), validation is by a
+   * ranking metric and recommendations rank by the plain score.
+   */
+  readonly implicit: boolean;
+  /** A new row's (or column's) factors from its observations, against the trained other side: no retraining. */
+  foldIn(input: FoldInput): Float64Array;
   /** The buffers of a run of this shape, derived once; also what the size check before any work uses. */
   buffers(shape: Shape): Buffers;
   /** Lays the run out in a backend's workspace (laid out from buffers(shape)) and returns it. */

@@ -80,7 +80,7 @@ function solveFewObserved(
   }
 }
 
-function choleskySolve(gram: Float64Array, rhs: Float64Array, x: Float64Array, xAt: number, rank: number): void {
+export function choleskySolve(gram: Float64Array, rhs: Float64Array, x: Float64Array, xAt: number, rank: number): void {
   for (let j = 0; j < rank; j++) {
     const pivot = Math.sqrt(gram[j * rank + j] - dot(gram, j * rank, gram, j * rank, j));
     gram[j * rank + j] = pivot;

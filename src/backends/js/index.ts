@@ -4,6 +4,7 @@ import type { Backend } from '../backend.js';
 import type { Buffers, Kernels, Workspace } from '../kernels.js';
 import { alsHalf } from './als.js';
 import { denseGradientW, denseStepH } from './dense.js';
+import { gramian, ialsHalf, ialsLoss } from './ials.js';
 import { summarize } from './scan.js';
 import { jsScorer } from './score.js';
 import { observedLoss, sgdEpoch } from './sgd.js';
@@ -13,6 +14,7 @@ import { penalty, stepRows } from './update.js';
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
+  gramian, ialsHalf, ialsLoss,
 });
 
 /** The longest typed array V8 and the other engines allocate. */

@@ -1,0 +1,52 @@
+// Implicit feedback on MovieLens latest-small's fixed split, by the protocol in ../shared/data/README.md:
+// ratings ≥ 4 are the events (training events from train.txt, held-out events from test.txt), every other
+// movie a candidate, each user's training events left out; precision@10, nDCG@10 and AUC over the users
+// with held-out events, for most-popular, iALS at documented settings, and als/sgd with biases (trained on
+// every training rating). Also the time of the whole factorize() call to reach LIBMF's precision@10.
+//   npm run bench:implicit -- [data folder]    (default: ../shared/data/ml-latest-small)
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { factorize, mostPopular, rankingMetrics } from 'mfwasm';
+import { readSplit } from './movielens.mjs';
+
+const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
+if (!existsSync(join(folder, 'train.txt'))) {
+  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
+  process.exit(0);
+}
+const only = process.argv[3];
+const train = readSplit(folder, 'train.txt');
+const test = readSplit(folder, 'test.txt');
+const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
+const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
+const events = (split) => {
+  const keep = [...split.values.keys()].filter((t) => split.values[t] >= 4);
+  return { rows, cols, rowIndices: Int32Array.from(keep, (t) => split.rowIndices[t]), colIndices: Int32Array.from(keep, (t) => split.colIndices[t]), values: new Float64Array(keep.length).fill(1) };
+};
+const trainEvents = events(train);
+const testEvents = events(test);
+// Every movie a candidate (minCount 0), the user's training events left out.
+const protocol = { k: 10, minCount: 0, excludeObserved: false, exclude: trainEvents };
+const row = (label, m, seconds) =>
+  console.log(`| ${label} | ${m.precision.toFixed(4)} | ${m.ndcg.toFixed(4)} | ${m.auc.toFixed(3)} | ${m.recall.toFixed(4)} | ${m.map.toFixed(4)} | ${m.coverage.toFixed(3)} | ${seconds === undefined ? '—' : `${seconds.toFixed(2)} s`} |`);
+
+console.log(`MovieLens latest-small, events = ratings ≥ 4: ${trainEvents.values.length} training, ${testEvents.values.length} held out; ${rows}×${cols}\n`);
+console.log('| model | precision@10 | nDCG@10 | AUC | recall@10 | MAP@10 | coverage | factorize() |');
+console.log('|---|---|---|---|---|---|---|---|');
+row('most popular (training event counts)', rankingMetrics(mostPopular(trainEvents), testEvents, protocol));
+
+const configurations = [
+  ['ials, rank 32, α 5, λ 0.1, 15 epochs, exact (cgSteps 0)', { solver: 'ials', rank: 32, alpha: 5, regularization: 0.1, epochs: 15, cgSteps: 0 }],
+  ['ials, rank 32, α 5, λ 0.1, 15 epochs, CG 3', { solver: 'ials', rank: 32, alpha: 5, regularization: 0.1, epochs: 15 }],
+  ['ials, rank 32, defaults (α 2, λ 1, 15 epochs, CG 3)', { solver: 'ials', rank: 32 }],
+  ['ials, rank 32, defaults, 3 epochs', { solver: 'ials', rank: 32, epochs: 3 }],
+  ['ials, rank 32, defaults, 4 epochs', { solver: 'ials', rank: 32, epochs: 4 }],
+];
+for (const [label, options] of configurations) {
+  if (only && !label.includes(only)) continue;
+  await factorize(trainEvents, { ...options, epochs: 1 }); // warm-up: V8 compiling the code is not counted
+  const started = performance.now();
+  const model = await factorize(trainEvents, options);
+  const seconds = (performance.now() - started) / 1000;
+  row(label, rankingMetrics(model, testEvents, protocol), seconds);
+}

@@ -1,0 +1,112 @@
+// Top-N metrics, the figures recommenders are judged by: for each row with held-out observations, its
+// columns ranked by score with its training observations left out, against the held-out columns.
+import { topN } from './select.js';
+
+export interface RankingMetrics {
+  /** The cut-off. */
+  k: number;
+  /** Mean over evaluated rows of hits in the top k / k. */
+  precision: number;
+  /** Mean of hits in the top k / the row's held-out count. */
+  recall: number;
+  /** Mean average precision at k: Σ over hits at rank r of (hits up to r)/r, over min(k, held-out count). */
+  map: number;
+  /** Mean nDCG at k with binary gains: Σ 1/log2(r + 1) over hits, over its ideal for min(k, held-out count). */
+  ndcg: number;
+  /**
+   * Mean AUC: the fraction of (held-out, other candidate) pairs the scores put in the right order, ties
+   * counting a half; over rows with both (held-out columns that are not candidates are left out of it).
+   */
+  auc: number;
+  /** Share of all columns that appear in at least one top-k list. */
+  coverage: number;
+  /** Rows evaluated: those with held-out observations. */
+  rows: number;
+}
+
+/**
+ * Metrics over `relevant` (row → its held-out column indices), `scoresOf(row)` giving every column's score
+ * with NaN for columns that are not candidates (the row's training observations, say). Rows are taken in
+ * ascending order; ties in the top k go to the lower column index.
+ */
+export function rankingMetrics(
+  relevant: ReadonlyMap<number, Int32Array>, scoresOf: (row: number) => Float64Array, k: number, cols: number,
+  /** AUC sorts every row's candidates; validation, which needs only the top k, skips it. */
+  withAuc = true,
+): RankingMetrics {
+  let precision = 0;
+  let recall = 0;
+  let map = 0;
+  let ndcg = 0;
+  let auc = 0;
+  let aucRows = 0;
+  const covered = new Uint8Array(cols);
+  const rows = [...relevant.keys()].sort((a, b) => a - b);
+  for (const row of rows) {
+    const held = relevant.get(row)!;
+    const isHeld = new Set(held);
+    const scores = scoresOf(row);
+    const top = topN(scores, k);
+    let hits = 0;
+    let precisions = 0;
+    let dcg = 0;
+    top.forEach(({ index }, r) => {
+      covered[index] = 1;
+      if (!isHeld.has(index)) return;
+      hits++;
+      precisions += hits / (r + 1);
+      dcg += 1 / Math.log2(r + 2);
+    });
+    let ideal = 0;
+    const cut = Math.min(k, held.length);
+    for (let r = 0; r < cut; r++) ideal += 1 / Math.log2(r + 2);
+    precision += hits / k;
+    recall += hits / held.length;
+    map += precisions / cut;
+    ndcg += dcg / ideal;
+    const rowAuc = withAuc ? aucOf(scores, isHeld) : undefined;
+    if (rowAuc !== undefined) {
+      auc += rowAuc;
+      aucRows++;
+    }
+  }
+  const n = rows.length;
+  let coveredCount = 0;
+  for (let j = 0; j < cols; j++) coveredCount += covered[j];
+  return { k, precision: precision / n, recall: recall / n, map: map / n, ndcg: ndcg / n, auc: aucRows ? auc / aucRows : NaN, coverage: coveredCount / cols, rows: n };
+}
+
+/** AUC by the rank sum of the held-out candidates (average ranks for ties); undefined without both kinds. */
+function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | undefined {
+  const candidates: number[] = [];
+  for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) candidates.push(j);
+  candidates.sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let t = 0; t < candidates.length; ) {
+    let end = t;
+    while (end + 1 < candidates.length && scores[candidates[end + 1]] === scores[candidates[t]]) end++;
+    const averageRank = (t + end) / 2 + 1;
+    for (let q = t; q <= end; q++) {
+      if (isHeld.has(candidates[q])) {
+        positives++;
+        rankSum += averageRank;
+      }
+    }
+    t = end + 1;
+  }
+  const negatives = candidates.length - positives;
+  if (positives === 0 || negatives === 0) return undefined;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Row → its columns, from coordinate lists of indices. */
+export function columnsByRow(rowIndex: ArrayLike<number>, colIndex: ArrayLike<number>): Map<number, Int32Array> {
+  const lists = new Map<number, number[]>();
+  for (let t = 0; t < rowIndex.length; t++) {
+    let list = lists.get(rowIndex[t]);
+    if (!list) lists.set(rowIndex[t], (list = []));
+    list.push(colIndex[t]);
+  }
+  return new Map([...lists].map(([row, list]) => [row, Int32Array.from(list)]));
+}
