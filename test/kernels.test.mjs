@@ -83,7 +83,7 @@ async function sameOnBoth(name, buffers, fill, call) {
   }
 }
 
-const SCRATCH = ['residual', 'gram', 'rhs'];
+const SCRATCH = ['residual', 'gram', 'rhs', 'cg'];
 
 const put = (space, kind, name, array) => (kind === 'f64' ? space.viewF64(space.f64[name], array.length) : space.viewI32(space.i32[name], array.length)).set(array);
 /** Buffers named after the data's arrays, filled from it. */
@@ -165,6 +165,36 @@ for (const shape of SHAPES) {
         k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atF64(b.rowCounts, from), b.ht, space.atF64(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
       });
     }
+  });
+
+  test(`gramian, ialsHalf (Cholesky and CG, rows and a block of rows), ialsLoss: ${label}`, async () => {
+    const d = data(shape, rows * 47 + width, 0.5);
+    const confidence = d.values.map((v) => Math.abs(v) * 2);
+    const byColumn = d.byColumn.map((v) => Math.abs(v) * 2);
+    const { buffers, fill } = laid(d, ['confidence', 'byColumn', 'w', 'ht', 'gramian', 'gram', 'rhs', 'cg'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+      confidence, byColumn, gramian: new Float64Array(width * width), gram: new Float64Array(width * width), rhs: new Float64Array(width), cg: new Float64Array(3 * width),
+    });
+    await sameOnBoth('gramian', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian));
+    for (const steps of [0, 3]) {
+      await sameOnBoth(`ialsHalf (W, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+        k.gramian(b.ht, cols, width, b.gramian);
+        k.ialsHalf(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, b.gramian, rows, width, 0.3, b.gram, b.rhs, b.cg, steps);
+      });
+      await sameOnBoth(`ialsHalf (H, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+        k.gramian(b.w, rows, width, b.gramian);
+        k.ialsHalf(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, b.gramian, cols, width, 0.3, b.gram, b.rhs, b.cg, steps);
+      });
+      const from = Math.floor(rows / 2);
+      await sameOnBoth(`ialsHalf (a block of rows, cgSteps ${steps})`, buffers, fill, (space) => {
+        const { kernels: k, f64: b, i32: n } = space;
+        k.gramian(b.ht, cols, width, b.gramian);
+        k.ialsHalf(space.atI32(n.rowStart, from), n.colIndex, b.confidence, b.ht, space.atF64(b.w, from * width), b.gramian, rows - from, width, 0.3, b.gram, b.rhs, b.cg, steps);
+      });
+    }
+    await sameOnBoth('ialsLoss', buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+      k.gramian(b.ht, cols, width, b.gramian);
+      return k.ialsLoss(n.rowStart, n.colIndex, b.confidence, b.w, b.ht, b.gramian, rows, width, b.rhs);
+    });
   });
 }
 

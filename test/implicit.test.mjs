@@ -1,0 +1,91 @@
+// Implicit feedback: ials against an independent dense numpy iALS (test/fixtures/make_implicit_reference.py),
+// exact and conjugate-gradient, on both backends; the top-N metrics against numpy's; the most-popular
+// baseline; fold-in, persistence and the worker for implicit models.
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { factorize, Factorization, mostPopular, rankingMetrics } from 'mfwasm';
+import { factorizeInWorker } from 'mfwasm/worker';
+import { BACKENDS, maxRelativeError } from './helpers.mjs';
+
+const reference = JSON.parse(readFileSync(new URL('./fixtures/implicit.json', import.meta.url), 'utf8'));
+const events = (c) => ({ rows: c.rows, cols: c.cols, rowIndices: c.rowIndices, colIndices: c.colIndices, values: c.values });
+const options = (c, backend) => ({
+  solver: 'ials', rank: c.rank, alpha: c.alpha, regularization: c.regularization, cgSteps: c.cgSteps, epochs: c.epochs,
+  init: { W: c.W0, H: c.H0 }, backend,
+});
+
+for (const backend of BACKENDS) {
+  const test = suite(`ials vs numpy [${backend}]`);
+  for (const c of reference.ials) {
+    test(`${c.name}: objective after every epoch, final factors and a fold-in match numpy`, async () => {
+      const fit = await factorize(events(c), options(c, backend));
+      assert.ok(Math.abs(fit.initialLoss - c.initialLoss) <= 1e-12 * c.initialLoss, `initial ${fit.initialLoss} vs ${c.initialLoss}`);
+      assert.ok(maxRelativeError(fit.lossHistory, c.losses) <= 1e-9, `objective: ${maxRelativeError(fit.lossHistory, c.losses)}`);
+      const close = (a, b) => a.every((v, p) => Math.abs(v - b[p]) <= 1e-7 * (1 + Math.abs(b[p])));
+      assert.ok(close(fit.W.data, c.W.flat()), 'W');
+      assert.ok(close(fit.H.data, c.H.flat()), 'H');
+      const folded = fit.foldIn({ colIndices: c.foldIn.cols, values: c.foldIn.values });
+      assert.ok(close(folded.factors, c.foldIn.factors), `fold-in ${folded.factors} vs ${c.foldIn.factors}`);
+      // Rows and columns without events get zero factors, and predict 0.
+      assert.ok(fit.W.data.subarray((c.rows - 1) * c.rank).every((v) => v === 0));
+      assert.is(fit.predict(c.rows - 1, 0), 0);
+    });
+  }
+  test('an implicit model saves, loads and folds in as it was; the worker trains the same model', async () => {
+    const c = reference.ials[1];
+    const fit = await factorize(events(c), options(c, backend));
+    for (const copy of [Factorization.fromJSON(JSON.parse(JSON.stringify(fit))), Factorization.fromBytes(fit.toBytes())]) {
+      assert.is(copy.solver, 'ials');
+      assert.equal([...copy.W.data], [...fit.W.data]);
+      assert.equal(copy.recommend(2, 4), fit.recommend(2, 4));
+      assert.equal([...copy.foldIn({ colIndices: [1, 4], values: [2, 1] }).factors], [...fit.foldIn({ colIndices: [1, 4], values: [2, 1] }).factors]);
+    }
+    const inWorker = await factorizeInWorker(events(c), options(c, backend));
+    assert.equal([...inWorker.lossHistory], [...fit.lossHistory]);
+  });
+  test.run();
+}
+
+const test = suite('ranking metrics and most-popular');
+
+for (const [n, c] of reference.metrics.entries()) {
+  test(`metrics case ${n + 1}: precision, recall, MAP, nDCG, AUC and coverage at ${c.k} match numpy`, () => {
+    const rows = c.W.map((features, i) => ({ id: i, features }));
+    const cols = c.H.map((features, j) => ({ id: j, features }));
+    const model = Factorization.fromFactors({ rows, cols });
+    const pairs = (list) => ({ rowIndices: list.map(([u]) => u), colIndices: list.map(([, j]) => j) });
+    const got = rankingMetrics(model, pairs(c.test), { k: c.k, exclude: pairs(c.train), excludeObserved: false });
+    for (const key of ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage', 'rows']) {
+      assert.ok(Math.abs(got[key] - c.metrics[key]) <= 1e-12, `${key}: ${got[key]} vs ${c.metrics[key]}`);
+    }
+  });
+}
+
+test('mostPopular ranks by training counts, leaves out a row\'s own, and works with rankingMetrics', () => {
+  const train = { rows: 3, cols: 4, rowIndices: [0, 1, 1, 2, 2, 2], colIndices: [1, 1, 2, 1, 2, 3] };
+  const popular = mostPopular(train);
+  // Column 0 has no training observation: like any model's never-seen column, it is left out (minCount 1).
+  assert.equal(popular.recommend(0, 4).map((r) => [r.col, r.score]), [[2, 2], [3, 1]]);
+  assert.equal(popular.recommend(0, 4, { minCount: 0 }).map((r) => r.col), [2, 3, 0]);
+  assert.equal(popular.recommend(2, 4), []);
+  const metrics = rankingMetrics(popular, { rowIndices: [0], colIndices: [2] }, { k: 1 });
+  assert.equal([metrics.precision, metrics.recall, metrics.rows], [1, 1, 1]);
+  assert.throws(() => mostPopular({ rows: 2, cols: 2, rowIndices: [0, 5], colIndices: [0, 1] }), /mostPopular: train\.rowIndices\[1\]: expected an integer from 0 to 1, got 5/);
+});
+
+test('implicit options: only for ials, and ials takes no biases, bounds or L1', async () => {
+  const X = { rows: 2, cols: 2, rowIndices: [0, 1], colIndices: [0, 1], values: [1, 1] };
+  for (const [bad, pattern] of [
+    [{ solver: 'als', alpha: 3 }, /options\.alpha: only for solver 'ials', got solver 'als'/],
+    [{ solver: 'sgd', cgSteps: 2 }, /options\.cgSteps: only for solver 'ials', got solver 'sgd'/],
+    [{ solver: 'ials', biases: true }, /options\.biases: not for solver 'ials' \(implicit feedback\); leave it out/],
+    [{ solver: 'ials', alpha: -1 }, /options\.alpha: expected a finite number ≥ 0, got -1/],
+    [{ solver: 'ials', cgSteps: 1.5 }, /options\.cgSteps: expected an integer ≥ 0, got 1\.5/],
+  ]) {
+    const error = await factorize(X, { rank: 1, ...bad }).then(() => undefined, (e) => e);
+    assert.match(error?.message ?? 'resolved', pattern);
+  }
+});
+
+test.run();
