@@ -6,6 +6,8 @@ import type { Ids, SparseMatrixInput } from './input.js';
 import type { Factorization } from './model.js';
 import type { Key } from './types.js';
 import type { FactorizeOptions } from './options.js';
+import { SOLVERS } from './solvers/index.js';
+import { rankingMetrics, type RankingMetrics } from './topn.js';
 import { Random } from './rng.js';
 
 /**
@@ -112,32 +114,58 @@ export function trainTestSplit(data: SparseData, options: SplitOptions = {}): { 
   return { train: pick(data, train.sort((a, b) => a - b)), test: pick(data, test.sort((a, b) => a - b)) };
 }
 
-export interface FoldScore {
-  rmse: number;
-  mae: number;
+/** A fold's scores by metric name: rmse and mae, or ranking metrics such as precision@10. */
+export type FoldScore = Record<string, number>;
+
+const RANKING = ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage'] as const;
+
+/**
+ * Scores a model on held-out observations by metric names: 'rmse', 'mae', and ranking metrics
+ * 'precision@k', 'recall@k', 'map@k', 'ndcg@k', 'coverage@k' and 'auc' (top-N against the held-out columns,
+ * the model's training observations left out; see rankingMetrics).
+ */
+export function score(model: Factorization, test: Scored, metrics: readonly string[]): FoldScore {
+  const result: FoldScore = {};
+  const ranked = new Map<number, RankingMetrics>();
+  for (const name of metrics) {
+    if (name === 'rmse') result[name] = rmse(model, test);
+    else if (name === 'mae') result[name] = mae(model, test);
+    else {
+      const [kind, cut] = name.split('@');
+      const k = cut === undefined ? 10 : Number(cut);
+      if (!RANKING.includes(kind as (typeof RANKING)[number]) || !Number.isInteger(k) || k < 1 || (kind === 'auc') !== (cut === undefined)) {
+        throw new RangeError(`metrics: expected 'rmse', 'mae', 'auc' or one of ${RANKING.filter((m) => m !== 'auc').map((m) => `'${m}@k'`).join(', ')} (k ≥ 1), got ${describe(name)}`);
+      }
+      if (!ranked.has(k)) ranked.set(k, rankingMetrics(model, test, { k }));
+      result[name] = ranked.get(k)![kind as (typeof RANKING)[number]];
+    }
+  }
+  return result;
 }
 
 /**
  * k-fold cross-validation: each fold of a seeded random partition is held out once while the rest trains
- * with `options`. Returns each fold's RMSE and MAE and their means.
+ * with `options`. Returns each fold's scores and their means: by default RMSE and MAE (precision@10 and
+ * nDCG@10 for an implicit solver), or the `metrics` named (see score()).
  */
 export async function crossValidate(
   data: SparseData,
   options: FactorizeOptions,
-  { folds = 5, seed = 42 }: { folds?: number; seed?: number } = {},
+  { folds = 5, seed = 42, metrics }: { folds?: number; seed?: number; metrics?: readonly string[] } = {},
 ): Promise<{ folds: FoldScore[]; mean: FoldScore }> {
   if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
     throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
   }
+  const names = metrics ?? (options.solver && SOLVERS[options.solver]?.implicit ? ['precision@10', 'ndcg@10'] : ['rmse', 'mae']);
   const order = shuffled(data.values.length, seed);
   const scores: FoldScore[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const held = order.filter((_, t) => t % folds === fold).sort((a, b) => a - b);
     const kept = order.filter((_, t) => t % folds !== fold).sort((a, b) => a - b);
     const model = await factorize(pick(data, kept), options);
-    const test = pick(data, held);
-    scores.push({ rmse: rmse(model, test), mae: mae(model, test) });
+    scores.push(score(model, pick(data, held), names));
   }
-  const mean = (key: keyof FoldScore) => scores.reduce((sum, s) => sum + s[key], 0) / scores.length;
-  return { folds: scores, mean: { rmse: mean('rmse'), mae: mean('mae') } };
+  const mean: FoldScore = {};
+  for (const name of names) mean[name] = scores.reduce((sum, s) => sum + s[name], 0) / scores.length;
+  return { folds: scores, mean };
 }

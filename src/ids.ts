@@ -127,6 +127,11 @@ export interface TextOptions {
   columns?: [number | string, number | string, number | string];
   /** Count malformed lines and go on, instead of stopping at the first. Default false. */
   skipBadLines?: boolean;
+  /**
+   * Events (`user,item[,count]`): the value column is optional and counts 1 where it is missing. A header
+   * is then recognised only with three fields or `header: true`. Default false.
+   */
+  events?: boolean;
 }
 
 function detectDelimiter(line: string): string | RegExp {
@@ -252,7 +257,7 @@ export class RatingsReader {
     const colAt = this.#colAt;
     const valueAt = this.#valueAt;
     const found = this.#split(bytes, start, end);
-    const value = found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : NaN;
+    const value = found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : this.#options.events ? 1 : NaN;
     if (found < this.#fieldCount || this.#starts[rowAt] === this.#ends[rowAt] || this.#starts[colAt] === this.#ends[colAt] || value !== value || value === Infinity || value === -Infinity) {
       const text = decoder.decode(bytes.subarray(start, end));
       if (this.#options.skipBadLines) {
@@ -289,7 +294,7 @@ export class RatingsReader {
     const columns = this.#options.columns ?? [];
     this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
     [this.#rowAt, this.#colAt, this.#valueAt] = this.#positions;
-    this.#fieldCount = Math.max(...this.#positions) + 1;
+    this.#fieldCount = (this.#options.events ? Math.max(this.#rowAt, this.#colAt) : Math.max(...this.#positions)) + 1;
     if (this.#fieldCount > this.#starts.length) throw new RangeError(`options.columns: expected positions below ${this.#starts.length}`);
     return header;
   }
@@ -385,4 +390,32 @@ export function parseRatings(text: string, options: TextOptions = {}): Ratings {
     (error as Error).message = `parseRatings: ${(error as Error).message}`;
     throw error;
   }
+}
+
+/**
+ * The same observations with each repeated (row, column) pair kept once, its values summed: an event log
+ * (a line per play or click) as counts, which is what solver 'ials' takes. Order: first occurrence.
+ */
+export function sumDuplicates<T extends { rows: number; cols: number; rowIndices: ArrayLike<number>; colIndices: ArrayLike<number>; values: ArrayLike<number> }>(data: T): T {
+  const n = data.values.length;
+  const first = new Map<number, number>();
+  const keep: number[] = [];
+  const sums: number[] = [];
+  for (let t = 0; t < n; t++) {
+    const key = data.rowIndices[t] * data.cols + data.colIndices[t];
+    const at = first.get(key);
+    if (at === undefined) {
+      first.set(key, keep.length);
+      keep.push(t);
+      sums.push(data.values[t]);
+    } else {
+      sums[at] += data.values[t];
+    }
+  }
+  return {
+    ...data,
+    rowIndices: Int32Array.from(keep, (t) => data.rowIndices[t]),
+    colIndices: Int32Array.from(keep, (t) => data.colIndices[t]),
+    values: Float64Array.from(sums),
+  };
 }

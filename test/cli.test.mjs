@@ -147,5 +147,23 @@ test('a signal during fit exits 130/143 and leaves no temporary file', async () 
   }
 });
 
+test('fit --implicit on user,item events (repeats summed) reports ranking metrics; eval --metrics', () => {
+  const lines = [];
+  for (let u = 0; u < 40; u++) for (let i = 0; i < 30; i++) if ((u * 7 + i * 3) % 5 < 2) lines.push(`u${u},i${i}`);
+  lines.push('u1,i1', 'u1,i1'); // a repeated event
+  writeFileSync(file('events.csv'), lines.join('\n') + '\n');
+  const fit = run('fit', 'events.csv', '--implicit', '--rank', '3', '--out', 'events.mfm', '--quiet');
+  assert.is(fit.code, 0, fit.err);
+  const model = Factorization.fromBytes(readFileSync(file('events.mfm')));
+  assert.is(model.solver, 'ials');
+  const loud = run('fit', 'events.csv', '--implicit', '--rank', '3', '--out', 'events.mfm', '--epochs', '3');
+  assert.match(loud.out, /test precision@10 [\d.]+, nDCG@10 [\d.]+, AUC [\d.]+ on \d+ held-out events/);
+  const evaluation = run('eval', 'events.csv', '--implicit', '--rank', '3', '--folds', '2', '--epochs', '3', '--metrics', 'precision@5,auc');
+  assert.is(evaluation.code, 0, evaluation.err);
+  assert.match(evaluation.out, /^fold  precision@5  auc\n   1 +[\d.]+ +[\d.]+\n   2 +[\d.]+ +[\d.]+\nmean +[\d.]+ +[\d.]+\n$/);
+  assert.match(run('eval', 'events.csv', '--implicit', '--metrics', 'precision@x').err, /^mfwasm: metrics: expected 'rmse', 'mae', 'auc' or one of/);
+  assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only with --implicit/);
+});
+
 test.after(() => rmSync(folder, { recursive: true, force: true }));
 test.run();

@@ -2,7 +2,7 @@
 // mfwasm fit | predict | recommend | eval | impute — on top of the public API only.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { crossValidate, DEFAULTS, Factorization, factorize, mae, rmse, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
+import { crossValidate, DEFAULTS, Factorization, factorize, mae, rmse, score, sumDuplicates, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
 import { help, parseArgs, UsageError, type OptionSpec, type Parsed } from './args.js';
 import { readDenseCsv, readRatingsFile, writeAtomically } from './files.js';
 
@@ -29,7 +29,10 @@ const TRAINING: OptionSpec[] = [
   { name: 'epochs', type: 'integer', help: `passes over the data (default: the solver's: ${perSolver('epochs')})` },
   { name: 'learning-rate', type: 'number', help: `gd and sgd step (default: the solver's: ${perSolver('learningRate')})` },
   { name: 'regularization', type: 'number', help: `L2 penalty per observation (default: the solver's: ${perSolver('regularization')})` },
-  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases (off in the library)', default: CLI_DEFAULTS.biases },
+  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases (off in the library; not with --implicit)', default: CLI_DEFAULTS.biases },
+  { name: 'implicit', type: 'boolean', help: 'events, not ratings: user,item[,count] lines (repeats summed), solver ials, ranking metrics', default: false },
+  { name: 'alpha', type: 'number', help: `with --implicit: confidence 1 + alpha·count (default: ${DEFAULTS.alpha})` },
+  { name: 'cg-steps', type: 'integer', help: `with --implicit: conjugate-gradient steps per row solve, 0 exact (default: ${DEFAULTS.cgSteps})` },
   { name: 'nonnegative', type: 'boolean', help: 'keep the factors ≥ 0', default: false },
   { name: 'backend', type: 'string', help: 'wasm or js', default: DEFAULTS.backend },
   { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: DEFAULTS.seed },
@@ -47,14 +50,21 @@ function readingOptions(o: Parsed['options']) {
     header: o.header as boolean | undefined,
     columns: columns as [number | string, number | string, number | string],
     skipBadLines: o['skip-bad-lines'] as boolean,
+    events: o.implicit === true,
   };
 }
 
 function trainingOptions(o: Parsed['options']): FactorizeOptions {
-  const options: FactorizeOptions = {
-    rank: o.rank as number, solver: o.solver as Solver, biases: o.biases as boolean, nonnegative: o.nonnegative as boolean,
-    backend: o.backend as 'wasm' | 'js', seed: o.seed as number,
-  };
+  const common = { rank: o.rank as number, backend: o.backend as 'wasm' | 'js', seed: o.seed as number };
+  let options: FactorizeOptions;
+  if (o.implicit) {
+    options = { ...common, solver: 'ials' };
+    if (o.alpha !== undefined) options.alpha = o.alpha as number;
+    if (o['cg-steps'] !== undefined) options.cgSteps = o['cg-steps'] as number;
+  } else {
+    for (const name of ['alpha', 'cg-steps']) if (o[name] !== undefined) throw new UsageError(`--${name}: only with --implicit`);
+    options = { ...common, solver: o.solver as Solver, biases: o.biases as boolean, nonnegative: o.nonnegative as boolean };
+  }
   if (o.epochs !== undefined) options.epochs = o.epochs as number;
   if (o['learning-rate'] !== undefined) options.learningRate = o['learning-rate'] as number;
   if (o.regularization !== undefined) options.regularization = o.regularization as number;
@@ -67,13 +77,14 @@ function progress(total: number, quiet: boolean) {
   let lastLine = 0;
   const tty = Boolean(process.stderr.isTTY);
   return {
-    report({ epoch, loss, validationRmse }: { epoch: number; loss: number; validationRmse: number | undefined }) {
+    report({ epoch, loss, validationRmse, validationPrecision }: { epoch: number; loss: number; validationRmse: number | undefined; validationPrecision?: number }) {
       if (quiet) return;
       const done = epoch + 1;
       const elapsed = (performance.now() - started) / 1000;
       const eta = (elapsed / done) * (total - done);
       const text = `epoch ${done}/${total}  loss ${loss.toPrecision(5)}` +
-        (validationRmse === undefined ? '' : `  test RMSE ${validationRmse.toFixed(4)}`) + `  ETA ${eta.toFixed(1)} s`;
+        (validationRmse === undefined ? '' : `  test RMSE ${validationRmse.toFixed(4)}`) +
+        (validationPrecision === undefined ? '' : `  test precision@10 ${validationPrecision.toFixed(4)}`) + `  ETA ${eta.toFixed(1)} s`;
       if (tty) {
         const width = 20;
         const filled = Math.round((done / total) * width);
@@ -105,7 +116,10 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     ],
     async run({ positional: [file], options: o }) {
       if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
-      const { ratings, skipped, firstSkipped } = await readRatingsFile(file, readingOptions(o));
+      const read = await readRatingsFile(file, readingOptions(o));
+      const { skipped, firstSkipped } = read;
+      // An event log has a line per play or click: repeats become counts.
+      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
       if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
       const fraction = o['test-fraction'] as number;
       if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
@@ -126,7 +140,12 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       const seconds = (performance.now() - started) / 1000;
       await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
       say(o.quiet, `${ratings.values.length} ratings, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
-      say(o.quiet, `train RMSE ${rmse(model, train).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      if (o.implicit) {
+        const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
+        say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
+      } else {
+        say(o.quiet, `train RMSE ${rmse(model, train).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      }
       say(o.quiet, `wrote ${o.out}`);
     },
   },
@@ -172,12 +191,26 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
   eval: {
     usage: 'mfwasm eval <ratings> [--folds 5] [options]',
     description: 'Cross-validates the training options on a ratings file: RMSE and MAE per fold and their mean.',
-    specs: [...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 }, ...READING, ...OUTPUT],
+    specs: [
+      ...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
+      { name: 'metrics', type: 'string', help: 'comma-separated: rmse, mae, precision@k, recall@k, map@k, ndcg@k, coverage@k, auc (default: rmse,mae; with --implicit precision@10,ndcg@10)' },
+      ...READING, ...OUTPUT,
+    ],
     async run({ positional: [file], options: o }) {
       if (!file) throw new UsageError('eval: which ratings file?');
-      const { ratings } = await readRatingsFile(file, readingOptions(o));
-      const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number });
-      const lines = ['fold  RMSE    MAE', ...result.folds.map((f, i) => `${String(i + 1).padStart(4)}  ${f.rmse.toFixed(4)}  ${f.mae.toFixed(4)}`), `mean  ${result.mean.rmse.toFixed(4)}  ${result.mean.mae.toFixed(4)}`];
+      const read = await readRatingsFile(file, readingOptions(o));
+      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
+      const metrics = o.metrics === undefined ? undefined : String(o.metrics).split(',').map((m) => m.trim().toLowerCase());
+      const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number, ...(metrics ? { metrics } : {}) });
+      const names = Object.keys(result.mean);
+      const label = (name: string) => (name === 'rmse' || name === 'mae' ? name.toUpperCase() : name);
+      const width = (name: string) => Math.max(label(name).length, 6);
+      const line = (first: string, cells: string[]) => `${first}  ${cells.join('  ')}`.trimEnd();
+      const lines = [
+        line('fold', names.map((n) => label(n).padEnd(width(n)))),
+        ...result.folds.map((f, i) => line(String(i + 1).padStart(4), names.map((n) => f[n].toFixed(4).padStart(width(n))))),
+        line('mean', names.map((n) => result.mean[n].toFixed(4).padStart(width(n)))),
+      ];
       process.stdout.write(lines.join('\n') + '\n');
     },
   },
