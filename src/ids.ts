@@ -128,8 +128,9 @@ export interface TextOptions {
   /** Count malformed lines and go on, instead of stopping at the first. Default false. */
   skipBadLines?: boolean;
   /**
-   * Events (`user,item[,count]`): the value column is optional and counts 1 where it is missing. A header
-   * is then recognised only with three fields or `header: true`. Default false.
+   * Events (`user,item[,count]`): the value column is optional and counts 1 where it is missing. A first
+   * line of two fields is taken for a header when neither has a digit (`user,item`); say `header` to decide.
+   * Default false.
    */
   events?: boolean;
 }
@@ -183,6 +184,7 @@ export class RatingsReader {
   #colAt = 1;
   #valueAt = 2;
   #fieldCount = 0;
+  #wanted = 0;
   readonly #starts = new Int32Array(64);
   readonly #ends = new Int32Array(64);
   #pending: Uint8Array | undefined;
@@ -282,7 +284,12 @@ export class RatingsReader {
     this.#double = delimiter === '::';
     const fields = text.split(delimiter).map((field) => field.trim());
     // A header names its columns; a value such as NaN or Infinity is a bad rating, not a header.
-    const header = this.#options.header ?? (fields.length >= 3 && !/^\s*[+-]?(\d|\.\d|nan\s*$|inf)/i.test(fields[2]));
+    // Events may have two fields: then a first line with no digit in either (`user,item`) is the header.
+    const header =
+      this.#options.header ??
+      (fields.length >= 3
+        ? !/^\s*[+-]?(\d|\.\d|nan\s*$|inf)/i.test(fields[2])
+        : this.#options.events === true && fields.length === 2 && !/\d/.test(fields[0]) && !/\d/.test(fields[1]));
     const names = header ? fields : [];
     const position = (column: number | string | undefined, fallback: number) => {
       if (column === undefined) return fallback;
@@ -294,8 +301,10 @@ export class RatingsReader {
     const columns = this.#options.columns ?? [];
     this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
     [this.#rowAt, this.#colAt, this.#valueAt] = this.#positions;
-    this.#fieldCount = (this.#options.events ? Math.max(this.#rowAt, this.#colAt) : Math.max(...this.#positions)) + 1;
-    if (this.#fieldCount > this.#starts.length) throw new RangeError(`options.columns: expected positions below ${this.#starts.length}`);
+    // Fields looked for on each line, and fields a line must have (events may leave out the value).
+    this.#wanted = Math.max(...this.#positions) + 1;
+    this.#fieldCount = this.#options.events ? Math.max(this.#rowAt, this.#colAt) + 1 : this.#wanted;
+    if (this.#wanted > this.#starts.length) throw new RangeError(`options.columns: expected positions below ${this.#starts.length}`);
     return header;
   }
 
@@ -303,7 +312,7 @@ export class RatingsReader {
   #split(bytes: Uint8Array, start: number, end: number): number {
     const starts = this.#starts;
     const ends = this.#ends;
-    const wanted = this.#fieldCount;
+    const wanted = this.#wanted;
     const delimiter = this.#delimiter;
     let found = 0;
     let at = start;

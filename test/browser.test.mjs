@@ -169,6 +169,25 @@ if (!available && process.env.CI) {
     await page.close();
   });
 
+  test('events in the page train ials and report top-10 metrics beside most-popular', async () => {
+    const { page, errors } = await openDemo();
+    await page.selectOption('#csv-kind', 'events');
+    assert.match(await page.inputValue("#csv"), /^user,item\nu\d+,i\d+/);
+    await page.click('#csv-train');
+    await page.waitForSelector('#csv-precision', { timeout: 30000 });
+    const precision = Number(await page.textContent('#csv-precision'));
+    assert.ok(precision > 0 && precision <= 1, `${precision}`);
+    assert.match(await page.textContent('#csv-result'), /most popular: [\d.]+, [\d.]+, [\d.]+/);
+    assert.match(await page.textContent('#csv-result'), /80 users × 50 items/, 'the header line is not read as a user');
+    assert.is(await page.locator('#csv-result tr').count(), 11);
+    const screenshot = join(mkdtempSync(join(tmpdir(), 'mfwasm-')), 'demo-events.png');
+    await page.locator('#csv-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`  demo screenshot, events: ${screenshot}`);
+    assert.equal(errors, []);
+    await page.close();
+  });
+
   // A tiny app that imports the package the way users do, bundled three ways.
   const APP = `import { factorize } from 'mfwasm';
 factorize([[1, 2, 3], [2, 4, NaN], [3, NaN, 9]], { rank: 1, epochs: 500, learningRate: 0.02 })

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { factorize, Factorization, mostPopular, rankingMetrics } from 'mfwasm';
+import { factorize, Factorization, mostPopular, parseRatings, rankingMetrics, sumDuplicates, trainTestSplit } from 'mfwasm';
 import { factorizeInWorker } from 'mfwasm/worker';
 import { BACKENDS, maxRelativeError } from './helpers.mjs';
 
@@ -72,6 +72,26 @@ test('mostPopular ranks by training counts, leaves out a row\'s own, and works w
   const metrics = rankingMetrics(popular, { rowIndices: [0], colIndices: [2] }, { k: 1 });
   assert.equal([metrics.precision, metrics.recall, metrics.rows], [1, 1, 1]);
   assert.throws(() => mostPopular({ rows: 2, cols: 2, rowIndices: [0, 5], colIndices: [0, 1] }), /mostPopular: train\.rowIndices\[1\]: expected an integer from 0 to 1, got 5/);
+});
+
+test('ials validates by precision@10 with patience; events files read with or without counts, repeats summed', async () => {
+  const plays = { rows: 30, cols: 20, rowIndices: [], colIndices: [], values: [] };
+  for (let u = 0; u < 30; u++) for (let i = 0; i < 20; i++) if ((u % 3 === i % 3) && (u + i) % 2) {
+    plays.rowIndices.push(u);
+    plays.colIndices.push(i);
+    plays.values.push(1 + (u % 2));
+  }
+  const { train, test: held } = trainTestSplit(plays, { testFraction: 0.2, seed: 3, keepEveryRow: true });
+  const reports = [];
+  const fit = await factorize(train, { solver: 'ials', rank: 3, epochs: 200, validation: held, patience: 2, onEpoch: (r) => void reports.push(r) });
+  assert.is(fit.stoppedBy, 'patience');
+  assert.ok(fit.epochs < 200);
+  assert.ok(reports.every((r) => r.validationRmse === undefined && r.validationPrecision >= 0 && r.validationPrecision <= 1));
+  assert.equal([...fit.validationHistory], reports.map((r) => r.validationPrecision));
+  assert.is(fit.validationHistory[fit.bestEpoch], Math.max(...fit.validationHistory), 'the best epoch is the highest precision');
+  const text = 'user,item\nu1,song9\nu1,song9\nu2,song3,4\n';
+  const events = sumDuplicates(parseRatings(text, { events: true }));
+  assert.equal([events.rowIds, events.colIds, [...events.values]], [['u1', 'u2'], ['song9', 'song3'], [2, 4]]);
 });
 
 test('implicit options: only for ials, and ials takes no biases, bounds or L1', async () => {

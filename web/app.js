@@ -1,7 +1,7 @@
 // The demo page: training runs in a Web Worker (mfwasm/worker), so the page stays responsive; the loss
 // chart is uPlot (a devDependency of the page only).
 import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
-import { DEFAULTS, parseRatings, rmse, trainTestSplit } from '../dist/browser/index.js';
+import { DEFAULTS, mostPopular, parseRatings, rmse, score, sumDuplicates, trainTestSplit } from '../dist/browser/index.js';
 import { factorizeInWorker } from '../dist/browser/worker.js';
 import { lowRankProblem } from './generate.js';
 
@@ -275,14 +275,27 @@ async function compare() {
 
 async function trainRatings() {
   const out = $('csv-result');
+  const implicit = $('csv-kind').value === 'events';
   try {
-    const ratings = parseRatings($('csv').value);
+    // Events: a line per play or click (a count optional); repeats become counts.
+    const parsed = parseRatings($('csv').value, implicit ? { events: true } : {});
+    const ratings = implicit ? sumDuplicates(parsed) : parsed;
     const { train, test } = trainTestSplit(ratings, { testFraction: 0.1, seed: 1, keepEveryRow: true });
     out.textContent = 'Training…';
-    const model = await factorizeInWorker(train, { solver: 'als', rank: 10, biases: true });
+    const model = await factorizeInWorker(train, implicit ? { solver: 'ials', rank: 10 } : { solver: 'als', rank: 10, biases: true });
     const top = model.recommend($('csv-user').value, 10);
     const cell = (text) => { const td = document.createElement('td'); td.textContent = text; return td; };
-    out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>`;
+    if (implicit) {
+      const metrics = ['precision@10', 'ndcg@10', 'auc'];
+      const ours = score(model, test, metrics);
+      const popular = score(mostPopular(train), test, metrics);
+      out.innerHTML = `<p>${parsed.values.length} events (${ratings.values.length} user–item pairs), ${ratings.rows} users × ${ratings.cols} items. ` +
+        `On a held-out tenth (training events left out): precision@10 <b id="csv-precision">${ours['precision@10'].toFixed(4)}</b>, ` +
+        `nDCG@10 <b>${ours['ndcg@10'].toFixed(4)}</b>, AUC <b>${ours.auc.toFixed(3)}</b> — most popular: ` +
+        `${popular['precision@10'].toFixed(4)}, ${popular['ndcg@10'].toFixed(4)}, ${popular.auc.toFixed(3)}.</p>`;
+    } else {
+      out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>`;
+    }
     const table = document.createElement('table');
     table.innerHTML = '<tr><th>item</th><th>score</th></tr>';
     for (const r of top) {
@@ -303,6 +316,16 @@ function sampleRatings() {
   return lines.join('\n');
 }
 
+/** Plays from the same low-rank tastes: a user plays the items they like best, the best ones more than once. */
+function sampleEvents() {
+  const { truth } = lowRankProblem({ rows: 80, cols: 50, rank: 3, observed: 1, noise: 0.3, seed: 9 });
+  const lines = ['user,item'];
+  truth.forEach((row, i) => row.forEach((x, j) => {
+    for (let play = 0.6; play < x; play += 0.5) lines.push(`u${i},i${j}`);
+  }));
+  return lines.join('\n');
+}
+
 /** Each solver keeps its own learning rate; als has none. */
 function onSolver() {
   const solver = $('solver').value;
@@ -316,6 +339,10 @@ $('train').addEventListener('click', train);
 $('cancel').addEventListener('click', () => state.controller?.abort());
 $('compare').addEventListener('click', compare);
 $('csv-train').addEventListener('click', trainRatings);
+$('csv-kind').addEventListener('change', () => {
+  $('csv').value = $('csv-kind').value === 'events' ? sampleEvents() : sampleRatings();
+  $('csv-result').textContent = '';
+});
 $('solver').addEventListener('change', onSolver);
 $('learning-rate').addEventListener('change', () => {
   if ($('solver').value !== 'als') LEARNING_RATES[$('solver').value] = number('learning-rate');
