@@ -32,6 +32,20 @@ for (const [rows, cols, rank, observed] of shapes) {
     });
   }
 
+  test(`${rows}×${cols} rank ${rank}: ials (exact and CG) agrees bit for bit on wasm and js`, async () => {
+    // The observed entries as events, their absolute values as counts.
+    const events = { rows, cols, rowIndices: [], colIndices: [], values: [] };
+    X.forEach((row, i) => row.forEach((x, j) => Number.isNaN(x) || (events.rowIndices.push(i), events.colIndices.push(j), events.values.push(Math.abs(x)))));
+    for (const cgSteps of [0, 3]) {
+      const options = { solver: 'ials', rank, epochs: 8, cgSteps, seed: 5 };
+      const wasm = await factorize(events, { ...options, backend: 'wasm' });
+      const js = await factorize(events, { ...options, backend: 'js' });
+      assert.equal([...wasm.lossHistory], [...js.lossHistory]);
+      assert.equal([...wasm.W.data], [...js.W.data]);
+      assert.equal([...wasm.H.data], [...js.H.data]);
+    }
+  });
+
   test(`${rows}×${cols} rank ${rank}: dense and sparse kernels agree to rounding`, async () => {
     const options = { rank, epochs: 200, learningRate: 0.01, seed: 3, backend: 'wasm' };
     const dense = await factorize(X, { ...options, kernel: 'dense' });
