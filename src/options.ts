@@ -4,7 +4,13 @@ import { describe } from './describe.js';
 import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from './validate.js';
 import type { MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
 import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
-import type { BackendName, KernelChoice, Solver } from './types.js';
+import type { BackendName, FactorizationInfo, KernelChoice, Solver } from './types.js';
+
+/** A trained model (a Factorization) to continue from: what options.init takes for a warm start. */
+export interface WarmStart {
+  readonly info: FactorizationInfo;
+  rowFactors(): unknown;
+}
 
 /** Options that belong to one solver (see each module's ownOptions). */
 const SOLVER_OPTIONS = ['adaptive', 'alpha', 'cgSteps'] as const;
@@ -82,11 +88,12 @@ export interface FactorizeOptions {
   /** Clip predictions to the range of the training values, as Surprise does. Default: true for sgd, als and biases; false for plain gd. */
   clip?: boolean;
   /**
-   * Initial factors, either or both: W rows×rank, H rank×cols (number[][] or { rows, cols, data }).
-   * Default: seeded normal draws scaled so that W·H starts at the RMS of the observed values (of their
-   * deviations from μ with biases).
+   * Initial factors, either or both: W rows×rank and H rank×cols (number[][] or { rows, cols, data }); or a
+   * trained model (a Factorization of the same rank) to continue from: its factors — and biases, when both
+   * fit biases — for the rows and columns of X it knows, matched by id (by index when neither has ids);
+   * rows and columns it does not know get fresh draws. Default: seeded draws (see the README).
    */
-  init?: { W?: MatrixInput; H?: MatrixInput };
+  init?: { W?: MatrixInput; H?: MatrixInput } | WarmStart;
   /** Seed of the random initial factors and of sgd's visiting order; any safe integer. Default 42. */
   seed?: number;
   /** 'wasm' (WebAssembly SIMD kernels) or 'js' (pure TypeScript). Default 'wasm'. */
@@ -123,7 +130,7 @@ export interface Settings {
   validation: unknown;
   onEpoch: FactorizeOptions['onEpoch'];
   signal: AbortSignal | undefined;
-  init: { W?: unknown; H?: unknown };
+  init: { W?: unknown; H?: unknown; model?: FactorizationInfo };
 }
 
 /** Every default, in one place: the solvers' own (from their modules) and the common ones. */
@@ -247,8 +254,16 @@ export function readOptions(options: unknown): Settings {
     throw new RangeError(`options.kernel: '${kernel}' is for solver ${owners.join(' or ')}; solver '${solver}' always works on the observed entries`);
   }
   let init: Settings['init'] = {};
-  if (given.init !== undefined) {
-    if (!isPlainObject(given.init)) throw new TypeError(`options.init: expected { W?, H? }, got ${describe(given.init)}`);
+  const warm = given.init as { info?: unknown; rowFactors?: unknown } | undefined;
+  if (warm && typeof warm === 'object' && typeof warm.rowFactors === 'function' && isPlainObject(warm.info)) {
+    // A trained model: training continues from its factors (and biases), rows and columns matched by id.
+    const model = warm.info as unknown as FactorizationInfo;
+    if (model.parameters.rank !== rank) {
+      throw new RangeError(`options.init: the model has rank ${model.parameters.rank}; expected options.rank ${rank} to continue from it`);
+    }
+    init = { model };
+  } else if (given.init !== undefined) {
+    if (!isPlainObject(given.init)) throw new TypeError(`options.init: expected { W?, H? } or a model to continue from, got ${describe(given.init)}`);
     rejectUnknown('options.init', given.init, ['W', 'H']);
     init = given.init as Settings['init'];
   }

@@ -2,7 +2,7 @@
 // by the tests and benches that drive a run epoch by epoch. Every check happens here, before any work,
 // including the memory the run needs, computed from the declared shape before anything is allocated.
 import { backends, type Backend } from './backends/index.js';
-import { initialFactors } from './init.js';
+import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
 import { readOptions, type FactorizeOptions, type Settings } from './options.js';
@@ -10,7 +10,7 @@ import type { Visit } from './order.js';
 import { Random } from './rng.js';
 import { runSpec } from './solve.js';
 import { SOLVERS, type FactorView, type Run, type SolverModule } from './solvers/index.js';
-import type { Key, Layout, Parameters } from './types.js';
+import type { FactorizationInfo, Key, Layout, Parameters } from './types.js';
 
 export interface PreparedRun {
   settings: Settings;
@@ -76,18 +76,21 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   };
   const given = await readObservations(X, settings.mask, backend.summarize);
   await pause();
+  const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;
   const layout = layoutOf(solver, settings, () => chooseLayout(given.problem, backend.sparseBelowDensity));
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
-  const ids = readIds(X, rows, cols);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
   const { stats } = given;
   const offset = settings.biases ? stats.mean : 0;
   const random = new Random(settings.seed);
   const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw);
+  // A warm start overwrites the fresh draws of the rows and columns the model knows (so the stream of draws,
+  // and sgd's order after it, does not depend on which ones it knows).
+  const warm = settings.init.model ? continueFrom(settings.init.model, latent, ids, rows, cols, settings.biases) : undefined;
   await pause();
   const problem = toLayout(given.problem, layout);
-  const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit);
+  const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit, warm);
   const { width } = spec;
   const { rowCounts, colCounts } = spec;
   const shape = { layout, rows, cols, observedCount, width, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
@@ -109,3 +112,38 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   return { settings, solver, backend, run, width, layout, validation, parameters, observed: given.observed, ids };
 }
 
+
+/**
+ * Copies a trained model's factors into `latent` for the rows and columns of X it knows — matched by id, or
+ * by index when neither X nor the model has ids — and returns their biases (0 for the rest), for a warm start.
+ */
+function continueFrom(
+  model: FactorizationInfo, latent: Factors, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null },
+  rows: number, cols: number, biases: boolean,
+): { rowBias: Float64Array; colBias: Float64Array } {
+  const p = model.parameters;
+  const { rank, width } = p;
+  const index = (own: readonly Key[] | null, theirs: readonly Key[] | null, count: number, theirCount: number, side: string) => {
+    if ((own === null) !== (theirs === null)) {
+      throw new TypeError(`options.init: the model ${theirs ? 'has' : 'has no'} ${side} ids and X ${own ? 'has' : 'has none'}; both or neither, to match ${side}s`);
+    }
+    const at = theirs ? new Map(theirs.map((id, i) => [String(id), i])) : undefined;
+    return Int32Array.from({ length: count }, (_, i) => (at ? at.get(String(own![i])) ?? -1 : i < theirCount ? i : -1));
+  };
+  const rowOf = index(ids.rowIds, model.rowIds, rows, p.rows, 'row');
+  const colOf = index(ids.colIds, model.colIds, cols, p.cols, 'column');
+  const rowBias = new Float64Array(rows);
+  const colBias = new Float64Array(cols);
+  const carryBiases = biases && p.biases;
+  rowOf.forEach((from, i) => {
+    if (from < 0 || !(p.rowCounts[from] > 0)) return; // unknown, or never trained there: fresh draws
+    latent.W.set(p.W.subarray(from * width, from * width + rank), i * rank);
+    if (carryBiases) rowBias[i] = p.W[from * width + rank];
+  });
+  colOf.forEach((from, j) => {
+    if (from < 0 || !(p.colCounts[from] > 0)) return;
+    for (let k = 0; k < rank; k++) latent.H[k * cols + j] = p.H[from * width + k];
+    if (carryBiases) colBias[j] = p.H[from * width + rank + 1];
+  });
+  return { rowBias, colBias };
+}

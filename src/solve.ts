@@ -42,6 +42,8 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
   counts: { rowCounts: Float64Array; colCounts: Float64Array }, random: Random, visit?: Visit,
+  /** A warm start's biases (with biases on); otherwise they start at 0. */
+  initialBiases?: { rowBias: Float64Array; colBias: Float64Array },
 ): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
@@ -53,10 +55,12 @@ export function runSpec(
     H = new Float64Array(width * cols);
     for (let i = 0; i < rows; i++) {
       W.set(latent.W.subarray(i * rank, (i + 1) * rank), i * width);
-      W[i * width + rank + 1] = 1; // b_i starts at 0
+      W[i * width + rank] = initialBiases ? initialBiases.rowBias[i] : 0;
+      W[i * width + rank + 1] = 1;
     }
     H.set(latent.H);
-    H.fill(1, rank * cols, (rank + 1) * cols); // c_j starts at 0
+    H.fill(1, rank * cols, (rank + 1) * cols);
+    if (initialBiases) H.set(initialBiases.colBias, (rank + 1) * cols);
   }
   return {
     problem: shifted(problem, offset),
