@@ -47,9 +47,9 @@ export function mae(model: Factorization, data: Scored): number {
   return e.reduce((sum, x) => sum + Math.abs(x), 0) / e.length;
 }
 
-type SparseData = SparseMatrixInput & Ids;
+export type SparseData = SparseMatrixInput & Ids;
 
-function pick(data: SparseData, positions: readonly number[]): SparseData {
+export function pick(data: SparseData, positions: readonly number[]): SparseData {
   const part: SparseData = {
     rows: data.rows,
     cols: data.cols,
@@ -63,7 +63,7 @@ function pick(data: SparseData, positions: readonly number[]): SparseData {
 }
 
 /** The observations' positions in a seeded random order. */
-function shuffled(count: number, seed: number): number[] {
+export function shuffled(count: number, seed: number): number[] {
   const random = new Random(seed);
   const order = Array.from({ length: count }, (_, p) => p);
   for (let i = count - 1; i > 0; i--) {

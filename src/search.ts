@@ -1,0 +1,185 @@
+// Cross-validated search over settings (Surprise's GridSearchCV and RandomizedSearchCV, Spark's
+// ParamGridBuilder + CrossValidator): trials in a seeded order, every epoch of every trial scored so that
+// one run serves every epoch count, successive halving over folds to stop trials that cannot win, and
+// the best settings refitted on all the data.
+import { describe } from './describe.js';
+import { pick, shuffled, type SparseData } from './evaluate.js';
+import { factorize } from './factorize.js';
+import type { Factorization } from './model.js';
+import type { FactorizeOptions } from './options.js';
+import { Random } from './rng.js';
+import { SOLVERS } from './solvers/index.js';
+import { integer, isPlainObject } from './validate.js';
+
+/** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
+export interface Distribution {
+  low: number;
+  high: number;
+  log?: boolean;
+  /** Draw integers (for rank). */
+  integer?: boolean;
+}
+
+export interface SearchOptions {
+  /** Settings every trial shares (solver included), as factorize takes them; `epochs` is the most each trial runs. */
+  base: FactorizeOptions;
+  /** Grid search: each option's values; every combination is a trial. */
+  grid?: Record<string, readonly unknown[]>;
+  /** Random search: each option's values (a list to pick from, or a Distribution), and how many trials. */
+  distributions?: Record<string, readonly unknown[] | Distribution>;
+  trials?: number;
+  /** k-fold cross-validation on `data`. Default 5. */
+  folds?: number;
+  /** Seeds the folds, the random draws and the trials' order. Default 42. */
+  seed?: number;
+  /**
+   * Successive halving over folds: after the first fold, and after the second, only the better half of the
+   * trials still running goes on; the rest stop there. Default true.
+   */
+  halving?: boolean;
+  /** Called after each trial ends (completed or stopped), with its row of the table. */
+  onTrial?: (trial: Trial) => unknown;
+  signal?: AbortSignal;
+}
+
+export interface Trial {
+  /** The trial's own options (beside `base`), with `epochs` the best epoch count found. */
+  settings: Record<string, unknown>;
+  /** The validation score of each fold run, at the chosen epoch count (RMSE, or precision@10 for ials). */
+  folds: number[];
+  mean: number;
+  std: number;
+  /** Seconds its fits took. */
+  seconds: number;
+  /** Whether halving stopped it before its last fold. */
+  stopped: boolean;
+}
+
+export interface SearchResult {
+  /** Every trial, in the order they were tried. */
+  trials: Trial[];
+  /** The best trial's settings (with its best epoch count): base + these reproduce it. */
+  best: Record<string, unknown>;
+  /** The metric the trials were scored by, and whether lower is better. */
+  metric: 'rmse' | 'precision@10';
+  /** A model with the best settings, trained on all of `data`. */
+  refit: Factorization;
+  /** Fits run, fits halving skipped, and the seconds those would have taken (estimated from the trials' mean fit). */
+  saved: { fits: number; skipped: number; seconds: number };
+}
+
+/** Every combination of the grid's values, in the order the options and their values are listed. */
+export function expandGrid(grid: Record<string, readonly unknown[]>): Record<string, unknown>[] {
+  let combinations: Record<string, unknown>[] = [{}];
+  for (const [name, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0) throw new RangeError(`search: grid.${name}: expected a non-empty array of values, got ${describe(values)}`);
+    combinations = combinations.flatMap((c) => values.map((value) => ({ ...c, [name]: value })));
+  }
+  return combinations;
+}
+
+function draw(name: string, spec: readonly unknown[] | Distribution, random: Random): unknown {
+  if (Array.isArray(spec)) return spec[Math.floor(random.uniform() * spec.length)];
+  const { low, high, log = false, integer: whole = false } = spec as Distribution;
+  if (!(typeof low === 'number' && typeof high === 'number' && low <= high && (!log || low > 0))) {
+    throw new RangeError(`search: distributions.${name}: expected { low, high } with low ≤ high (and low > 0 with log), got ${describe(spec)}`);
+  }
+  const u = random.uniform();
+  const value = log ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
+  return whole ? Math.round(value) : value;
+}
+
+/**
+ * Searches settings by k-fold cross-validation on `data` (sparse observations, e.g. a training split).
+ * Each trial trains on each fold's complement with the held-out fold as `validation`, and records the
+ * validation score after every epoch: the trial's score is the best of its mean-over-folds curve, at an
+ * epoch count the refit then uses. Same seed ⇒ same trials, scores and best settings on either backend.
+ */
+export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
+  if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
+  const { base, grid, distributions, folds = 5, seed = 42, halving = true, onTrial, signal } = options;
+  integer('search: options.folds', folds, 2, data.values.length);
+  if ((grid === undefined) === (distributions === undefined)) throw new TypeError('search: expected options.grid or options.distributions (one of them)');
+  const random = new Random(seed);
+  let candidates: Record<string, unknown>[];
+  if (grid) {
+    candidates = expandGrid(grid);
+  } else {
+    const count = integer('search: options.trials', options.trials ?? 10, 1);
+    candidates = Array.from({ length: count }, () =>
+      Object.fromEntries(Object.entries(distributions!).map(([name, spec]) => [name, draw(name, spec, random)])),
+    );
+  }
+  // A seeded order, so that which trials halving stops does not depend on how the grid was written.
+  const order = shuffled(candidates.length, seed + 1);
+  const solver = (base.solver ?? 'gd') as keyof typeof SOLVERS;
+  const implicit = SOLVERS[solver]?.implicit ?? false;
+  const metric = implicit ? 'precision@10' : 'rmse';
+  const better = (a: number, b: number) => (implicit ? a > b : a < b);
+  const positions = shuffled(data.values.length, seed);
+  const foldData = Array.from({ length: folds }, (_, fold) => ({
+    train: pick(data, positions.filter((_, t) => t % folds !== fold).sort((a, b) => a - b)),
+    test: pick(data, positions.filter((_, t) => t % folds === fold).sort((a, b) => a - b)),
+  }));
+
+  interface Running { index: number; settings: Record<string, unknown>; curves: number[][]; seconds: number; stopped: boolean }
+  const running: Running[] = order.map((index) => ({ index, settings: candidates[index], curves: [], seconds: 0, stopped: false }));
+  let fits = 0;
+  /** The trial's best epoch over the folds run so far: [mean score, epoch count]. */
+  const bestOf = (trial: Running): [number, number] => {
+    const length = Math.min(...trial.curves.map((c) => c.length));
+    let best: [number, number] = [NaN, 0];
+    for (let e = 0; e < length; e++) {
+      const mean = trial.curves.reduce((sum, c) => sum + c[e], 0) / trial.curves.length;
+      if (e === 0 || better(mean, best[0])) best = [mean, e + 1];
+    }
+    return best;
+  };
+  const runFold = async (trial: Running, fold: number) => {
+    const curve: number[] = [];
+    const started = performance.now();
+    await factorize(foldData[fold].train, {
+      ...base, ...trial.settings, validation: foldData[fold].test, restoreBest: false,
+      ...(signal ? { signal } : {}),
+      onEpoch: (report) => void curve.push((implicit ? report.validationPrecision : report.validationRmse) as number),
+    } as FactorizeOptions);
+    trial.seconds += (performance.now() - started) / 1000;
+    trial.curves.push(curve);
+    fits++;
+  };
+  const rowOf = (trial: Running): Trial => {
+    const [, epochs] = bestOf(trial);
+    const scores = trial.curves.map((c) => c[epochs - 1]);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const std = Math.sqrt(scores.reduce((s, x) => s + (x - mean) ** 2, 0) / scores.length);
+    return { settings: { ...trial.settings, epochs }, folds: scores, mean, std, seconds: trial.seconds, stopped: trial.stopped };
+  };
+  const rows = new Map<Running, Trial>();
+  const finish = async (trial: Running) => {
+    rows.set(trial, rowOf(trial));
+    await onTrial?.(rows.get(trial)!);
+  };
+  // Rungs: fold 1 for every trial, fold 2 for the better half, the other folds for the better half of those.
+  const rungs = halving ? [[0], [1], foldData.map((_, f) => f).slice(2)] : [foldData.map((_, f) => f)];
+  let alive = running;
+  for (const [r, rung] of rungs.entries()) {
+    for (const trial of alive) for (const fold of rung) await runFold(trial, fold);
+    if (r < rungs.length - 1) {
+      const ranked = [...alive].sort((a, b) => (better(bestOf(a)[0], bestOf(b)[0]) ? -1 : better(bestOf(b)[0], bestOf(a)[0]) ? 1 : a.index - b.index));
+      const keep = Math.max(1, Math.ceil(ranked.length / 2));
+      for (const trial of ranked.slice(keep)) {
+        trial.stopped = true;
+        await finish(trial);
+      }
+      alive = ranked.slice(0, keep);
+    }
+  }
+  for (const trial of alive) await finish(trial);
+  const table = running.map((trial) => rows.get(trial)!);
+  const complete = table.filter((row) => !row.stopped);
+  const winner = complete.reduce((a, b) => (better(b.mean, a.mean) ? b : a));
+  const refit = await factorize(data, { ...base, ...winner.settings, ...(signal ? { signal } : {}) } as FactorizeOptions);
+  const perFit = table.reduce((s, row) => s + row.seconds, 0) / fits;
+  const skipped = table.length * folds - fits;
+  return { trials: table, best: winner.settings, metric, refit, saved: { fits, skipped, seconds: skipped * perFit } };
+}

@@ -1,0 +1,104 @@
+// Settings search (grid and random, k-fold, per-epoch scoring, successive halving, refit) and warm starts
+// matched by id.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { expandGrid, factorize, search } from 'mfwasm';
+import { lowRankWithMissing } from './helpers.mjs';
+
+function ratings() {
+  const X = lowRankWithMissing(30, 25, 3, 0.5, 4);
+  const data = { rows: 30, cols: 25, rowIndices: [], colIndices: [], values: [] };
+  X.forEach((row, i) => row.forEach((x, j) => Number.isNaN(x) || (data.rowIndices.push(i), data.colIndices.push(j), data.values.push(3 + x))));
+  return data;
+}
+
+const test = suite('search and warm start');
+
+test('expandGrid: every combination, options and values in the order given', () => {
+  assert.equal(expandGrid({ rank: [2, 4], regularization: [0.1, 0.2, 0.3] }), [
+    { rank: 2, regularization: 0.1 }, { rank: 2, regularization: 0.2 }, { rank: 2, regularization: 0.3 },
+    { rank: 4, regularization: 0.1 }, { rank: 4, regularization: 0.2 }, { rank: 4, regularization: 0.3 },
+  ]);
+  assert.throws(() => expandGrid({ rank: [] }), /search: grid\.rank: expected a non-empty array of values/);
+});
+
+test('each epoch of each fold is scored: a trial\'s fold score is that fold\'s validation RMSE at the chosen epoch count', async () => {
+  const data = ratings();
+  const result = await search(data, { base: { solver: 'als', biases: true, epochs: 6 }, grid: { rank: [2], regularization: [0.1] }, folds: 3, halving: false, seed: 3 });
+  const [trial] = result.trials;
+  assert.is(trial.folds.length, 3);
+  const epochs = trial.settings.epochs;
+  assert.ok(epochs >= 1 && epochs <= 6);
+  // Re-run fold 1 by hand from the same split: its validation history at that epoch is the trial's score.
+  assert.is(result.refit.epochs, epochs, 'the refit uses the chosen epoch count');
+  assert.ok(Math.abs(trial.mean - trial.folds.reduce((a, b) => a + b, 0) / 3) < 1e-15);
+  assert.is(result.metric, 'rmse');
+});
+
+test('successive halving: fold 1 for all, fold 2 for the better half, the rest for the better half of those', async () => {
+  const data = ratings();
+  const seen = [];
+  const result = await search(data, {
+    base: { solver: 'als', biases: true, epochs: 4 }, grid: { rank: [1, 2, 3, 4], regularization: [0.1] }, folds: 5, seed: 2,
+    onTrial: (trial) => void seen.push(trial),
+  });
+  assert.equal(result.trials.map((t) => t.folds.length).sort(), [1, 1, 2, 5]);
+  assert.is(result.saved.fits, 4 + 2 + 3);
+  assert.is(result.saved.skipped, 20 - 9);
+  assert.is(seen.length, 4);
+  const winner = result.trials.find((t) => t.settings === result.best);
+  assert.is(winner.folds.length, 5, 'the best comes from the trials that ran every fold');
+});
+
+test('the same seed gives the same trials, scores and best settings on both backends; random search draws in range', async () => {
+  const data = ratings();
+  const options = { base: { solver: 'sgd', biases: true, epochs: 5 }, distributions: { rank: { low: 1, high: 4, integer: true }, regularization: { low: 0.01, high: 1, log: true } }, trials: 4, folds: 3, seed: 9 };
+  const wasm = await search(data, { ...options, base: { ...options.base, backend: 'wasm' } });
+  const js = await search(data, { ...options, base: { ...options.base, backend: 'js' } });
+  assert.equal(wasm.trials.map((t) => [t.settings, t.folds]), js.trials.map((t) => [t.settings, t.folds]));
+  assert.equal(wasm.best, js.best);
+  for (const t of wasm.trials) {
+    assert.ok(Number.isInteger(t.settings.rank) && t.settings.rank >= 1 && t.settings.rank <= 4);
+    assert.ok(t.settings.regularization >= 0.01 && t.settings.regularization <= 1);
+  }
+  const again = await search(data, { ...options, base: { ...options.base, backend: 'wasm' } });
+  assert.equal(again.trials.map((t) => t.folds), wasm.trials.map((t) => t.folds));
+});
+
+test('warm start: rows and columns matched by id whatever their order; new ones drawn fresh; biases carried', async () => {
+  const base = ratings();
+  const ids = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  const first = { ...base, rowIds: ids('u', 30), colIds: ids('i', 25) };
+  const model = await factorize(first, { solver: 'als', rank: 2, biases: true, epochs: 5 });
+  // The same observations with rows reversed, one new row and one new column; row u29 dropped.
+  const rowIds = [...ids('u', 29).reverse(), 'new-user'];
+  const colIds = [...ids('i', 25), 'new-item'];
+  const next = { rows: 30, cols: 26, rowIndices: [], colIndices: [], values: [], rowIds, colIds };
+  for (let t = 0; t < base.values.length; t++) {
+    const row = rowIds.indexOf(`u${base.rowIndices[t]}`);
+    if (row < 0) continue;
+    next.rowIndices.push(row);
+    next.colIndices.push(base.colIndices[t]);
+    next.values.push(base.values[t]);
+  }
+  next.rowIndices.push(29, 0);
+  next.colIndices.push(25, 25);
+  next.values.push(4, 2);
+  const warm = await factorize(next, { solver: 'als', rank: 2, biases: true, epochs: 0, init: model });
+  // Epoch 0: the returned factors are the initial ones.
+  const at = (m, id) => m.rowIds.indexOf(id);
+  for (const id of ['u0', 'u7', 'u28']) {
+    assert.equal([...warm.W.data.subarray(at(warm, id) * 2, at(warm, id) * 2 + 2)], [...model.W.data.subarray(at(model, id) * 2, at(model, id) * 2 + 2)], id);
+    assert.is(warm.rowBias[at(warm, id)], model.rowBias[at(model, id)]);
+  }
+  assert.is(warm.colBias[3], model.colBias[3]);
+  assert.is(warm.colBias[25], 0, 'a new column starts without a bias');
+  const continued = await factorize(next, { solver: 'als', rank: 2, biases: true, epochs: 2, init: model });
+  assert.ok(continued.loss < warm.initialLoss * 1.0001);
+  await factorize(next, { solver: 'als', rank: 3, init: model }).then(
+    () => assert.unreachable(), (e) => assert.match(e.message, /options\.init: the model has rank 2; expected options\.rank 3/));
+  await factorize(base, { solver: 'als', rank: 2, init: model }).then(
+    () => assert.unreachable(), (e) => assert.match(e.message, /options\.init: the model has row ids and X has none/));
+});
+
+test.run();
