@@ -7,7 +7,7 @@ export { DEFAULTS } from './options.js';
 export { parseRatings, ratingsFromRecords, sumDuplicates } from './ids.js';
 export { crossValidate, mae, rmse, score, trainTestSplit } from './evaluate.js';
 export { mostPopular, rankingMetrics } from './topn.js';
-export { expandGrid, search } from './search.js';
+export { expandGrid, parseGrid, search } from './search.js';
 export { factorRowsFromCsv, factorRowsToCsv } from './interop.js';
 export { FORMAT_VERSION } from './persist.js';
 export type { EpochReport, FactorizeOptions, ValidationInput } from './options.js';

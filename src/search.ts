@@ -139,7 +139,8 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
     const curve: number[] = [];
     const started = performance.now();
     await factorize(foldData[fold].train, {
-      ...base, ...trial.settings, validation: foldData[fold].test, restoreBest: false,
+      ...base, ...trial.settings, restoreBest: false,
+      validation: { rowIndices: foldData[fold].test.rowIndices, colIndices: foldData[fold].test.colIndices, values: foldData[fold].test.values },
       ...(signal ? { signal } : {}),
       onEpoch: (report) => void curve.push((implicit ? report.validationPrecision : report.validationRmse) as number),
     } as FactorizeOptions);
@@ -182,4 +183,32 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   const perFit = table.reduce((s, row) => s + row.seconds, 0) / fits;
   const skipped = table.length * folds - fits;
   return { trials: table, best: winner.settings, metric, refit, saved: { fits, skipped, seconds: skipped * perFit } };
+}
+
+/**
+ * A grid written as text, as the command line takes it: `name=v1,v2,… name=low..high:log:count` (or
+ * `low..high:count` for evenly spaced values); numbers become numbers, other words stay strings.
+ */
+export function parseGrid(text: string): Record<string, unknown[]> {
+  const grid: Record<string, unknown[]> = {};
+  for (const part of text.trim().split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Za-z][\w-]*)=(.+)$/.exec(part);
+    if (!match) throw new RangeError(`grid: expected name=values, got ${JSON.stringify(part)}`);
+    const name = match[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const range = /^([\d.eE+-]+)\.\.([\d.eE+-]+)(?::(log))?:(\d+)$/.exec(match[2]);
+    if (range) {
+      const [low, high, count] = [Number(range[1]), Number(range[2]), Number(range[4])];
+      const log = range[3] === 'log';
+      if (!(low <= high) || count < 1 || (log && !(low > 0))) throw new RangeError(`grid: ${name}: expected low..high[:log]:count with low ≤ high, got ${JSON.stringify(match[2])}`);
+      grid[name] = Array.from({ length: count }, (_, t) => {
+        const f = count === 1 ? 0 : t / (count - 1);
+        const value = log ? Math.exp(Math.log(low) + f * (Math.log(high) - Math.log(low))) : low + f * (high - low);
+        return Number(value.toPrecision(6));
+      });
+    } else {
+      grid[name] = match[2].split(',').map((v) => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v));
+    }
+  }
+  if (Object.keys(grid).length === 0) throw new RangeError('grid: expected at least one name=values');
+  return grid;
 }

@@ -165,5 +165,16 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only with --implicit/);
 });
 
+test('tune searches a grid by cross-validation, prints the trials and writes the refit model', () => {
+  const tune = run('tune', 'ratings.csv', '--solver', 'als', '--grid', 'rank=1,2 regularization=0.05..0.2:log:2', '--epochs', '4', '--folds', '3', '--out', 'tuned.mfm');
+  assert.is(tune.code, 0, tune.err);
+  assert.match(tune.out, /^trial +RMSE +±std +folds +seconds +settings\n/);
+  assert.is(tune.out.match(/^ +\d+ +[\d.]+ +[\d.]+ +\d/gm).length, 4);
+  assert.match(tune.out, /best \{"rank":\d,"regularization":[\d.]+,"epochs":\d\} \(rmse\); \d+ fits, \d+ skipped by halving/);
+  assert.ok([1, 2].includes(Factorization.fromBytes(readFileSync(file('tuned.mfm'))).rank));
+  assert.match(run('tune', 'ratings.csv').err, /^mfwasm: tune: --grid is required/);
+  assert.match(run('tune', 'ratings.csv', '--grid', 'rank').err, /^mfwasm: grid: expected name=values, got "rank"/);
+});
+
 test.after(() => rmSync(folder, { recursive: true, force: true }));
 test.run();

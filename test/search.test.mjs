@@ -2,7 +2,7 @@
 // matched by id.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expandGrid, factorize, search } from 'mfwasm';
+import { expandGrid, factorize, parseGrid, search } from 'mfwasm';
 import { lowRankWithMissing } from './helpers.mjs';
 
 function ratings() {
@@ -20,6 +20,14 @@ test('expandGrid: every combination, options and values in the order given', () 
     { rank: 4, regularization: 0.1 }, { rank: 4, regularization: 0.2 }, { rank: 4, regularization: 0.3 },
   ]);
   assert.throws(() => expandGrid({ rank: [] }), /search: grid\.rank: expected a non-empty array of values/);
+});
+
+test('parseGrid: lists, linear and log ranges, the command line\'s form', () => {
+  assert.equal(parseGrid('rank=20,50,100 regularization=0.02..0.2:log:3 learning-rate=0.1..0.3:3 biases=true,false'), {
+    rank: [20, 50, 100], regularization: [0.02, 0.0632456, 0.2], learningRate: [0.1, 0.2, 0.3], biases: [true, false],
+  });
+  assert.throws(() => parseGrid('rank'), /grid: expected name=values, got "rank"/);
+  assert.throws(() => parseGrid('regularization=0..1:log:3'), /grid: regularization: expected low\.\.high\[:log\]:count/);
 });
 
 test('each epoch of each fold is scored: a trial\'s fold score is that fold\'s validation RMSE at the chosen epoch count', async () => {

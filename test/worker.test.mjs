@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { factorize, Factorization } from 'mfwasm';
-import { factorizeInWorker } from 'mfwasm/worker';
+import { factorize, Factorization, search } from 'mfwasm';
+import { factorizeInWorker, searchInWorker } from 'mfwasm/worker';
 import { lowRankWithMissing } from './helpers.mjs';
 
 const X = lowRankWithMissing(30, 20, 3, 0.6, 8);
@@ -60,7 +60,7 @@ test('typed arrays are copied (the caller keeps them) unless transfer: true hand
 // instead of the suite. The child prints one JSON line: what the promise did.
 function scenario(body, timeoutMs = 20000) {
   const script = `
-    import { factorizeInWorker } from 'mfwasm/worker';
+    import { factorizeInWorker, searchInWorker } from 'mfwasm/worker';
     import { DivergenceError } from 'mfwasm';
     const X = Array.from({ length: 30 }, (_, i) => Array.from({ length: 20 }, (_, j) => ((i * 7 + j * 3) % 5 === 0 ? NaN : Math.sin(i + 2 * j))));
     const outcome = (p) => p.then((m) => ({ resolved: m.epochs }), (e) => ({ rejected: e.name, message: e.message, divergence: e instanceof DivergenceError, epoch: e.epoch, learningRate: e.learningRate }));
@@ -132,9 +132,24 @@ test('the worker answers a null, unknown or second message with a clear error an
   await handler(undefined);
   await handler({ type: 'launch' });
   assert.is(sent.length, 3);
-  for (const m of sent) assert.match(m.error.message, /mfwasm worker: expected a message \{ type: 'fit' \| 'verdict' \| 'abort' \}/);
+  for (const m of sent) assert.match(m.error.message, /mfwasm worker: expected a message \{ type: 'fit' \| 'search' \| 'verdict' \| 'abort' \}/);
   await handler({ type: 'fit', X: [[1, 2], [3, NaN]], options: { rank: 1, epochs: 2, learningRate: 0.01 }, reports: false });
   assert.is(sent.at(-1).type, 'done');
+});
+
+
+test('searches run in a worker too, each trial reported as it ends, with the same result', async () => {
+  const data = { rows: 30, cols: 20, rowIndices: [], colIndices: [], values: [] };
+  X.forEach((row, i) => row.forEach((x, j) => Number.isNaN(x) || (data.rowIndices.push(i), data.colIndices.push(j), data.values.push(x))));
+  const options = { base: { solver: 'als', epochs: 4 }, grid: { rank: [1, 2, 3] }, folds: 3, seed: 4 };
+  const reported = [];
+  const inWorker = await searchInWorker(data, { ...options, onTrial: (trial) => void reported.push(trial) });
+  const here = await search(data, options);
+  assert.equal(inWorker.trials, here.trials.map((t) => ({ ...t, seconds: inWorker.trials[here.trials.indexOf(t)].seconds })));
+  assert.equal(inWorker.best, here.best);
+  assert.is(reported.length, 3);
+  assert.instance(inWorker.refit, Factorization);
+  assert.equal([...inWorker.refit.W.data], [...here.refit.W.data]);
 });
 
 test.run();

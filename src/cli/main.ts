@@ -2,7 +2,7 @@
 // mfwasm fit | predict | recommend | eval | impute — on top of the public API only.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { crossValidate, DEFAULTS, Factorization, factorize, mae, rmse, score, sumDuplicates, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
+import { crossValidate, DEFAULTS, Factorization, factorize, mae, parseGrid, rmse, score, search, sumDuplicates, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
 import { help, parseArgs, UsageError, type OptionSpec, type Parsed } from './args.js';
 import { readDenseCsv, readRatingsFile, writeAtomically } from './files.js';
 
@@ -214,6 +214,46 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       process.stdout.write(lines.join('\n') + '\n');
     },
   },
+  tune: {
+    usage: "mfwasm tune <ratings> --grid 'rank=20,50 regularization=0.02..0.2:log:4' [options]",
+    description: 'Searches settings by k-fold cross-validation (every epoch scored, successive halving over folds), prints\nthe table as trials end, and writes a model refitted on the whole file with the best settings.',
+    specs: [
+      ...TRAINING,
+      { name: 'grid', type: 'string', help: "the settings to try: name=v1,v2 or name=low..high[:log]:count, space-separated" },
+      { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
+      { name: 'halving', type: 'boolean', help: 'successive halving over folds (--no-halving: every trial on every fold)', default: true },
+      { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+      ...READING, ...OUTPUT,
+    ],
+    async run({ positional: [file], options: o }) {
+      if (!file) throw new UsageError('tune: which ratings file?');
+      if (o.grid === undefined) throw new UsageError("tune: --grid is required, e.g. --grid 'rank=20,50 regularization=0.05,0.1'");
+      const grid = parseGrid(String(o.grid));
+      const read = await readRatingsFile(file, readingOptions(o));
+      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
+      const base = trainingOptions(o);
+      for (const name of Object.keys(grid)) delete (base as unknown as Record<string, unknown>)[name];
+      if (o.epochs !== undefined) base.epochs = o.epochs as number;
+      const started = performance.now();
+      let done = 0;
+      let best = Infinity;
+      const implicit = base.solver === 'ials';
+      const label = implicit ? 'precision@10' : 'RMSE';
+      say(o.quiet, `trial  ${label.padStart(12)}  ±std    folds  seconds  settings`);
+      const result = await search(ratings, {
+        base, grid, folds: o.folds as number, seed: o.seed as number, halving: o.halving as boolean,
+        onTrial: (t) => {
+          done++;
+          const score = implicit ? -t.mean : t.mean;
+          if (!t.stopped && score < best) best = score;
+          say(o.quiet, `${String(done).padStart(5)}  ${t.mean.toFixed(4).padStart(12)}  ${t.std.toFixed(4)}  ${`${t.folds.length}${t.stopped ? ' (stopped)' : ''}`.padEnd(13)}${t.seconds.toFixed(1).padStart(7)}  ${JSON.stringify(t.settings)}`);
+        },
+      });
+      await writeAtomically(o.out as string, result.refit.toBytes());
+      say(o.quiet, `best ${JSON.stringify(result.best)} (${result.metric}); ${result.saved.fits} fits, ${result.saved.skipped} skipped by halving (≈ ${result.saved.seconds.toFixed(1)} s saved); ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+      say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${implicit ? 'pairs' : 'ratings'})`);
+    },
+  },
   impute: {
     usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
     description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
@@ -259,7 +299,8 @@ commands:
   fit        train on a ratings file and write a model file
   predict    predictions for user,item pairs
   recommend  top items for a user
-  eval       cross-validated RMSE and MAE
+  eval       cross-validated RMSE and MAE (or ranking metrics)
+  tune       search settings by cross-validation, write the best model
   impute     fill the missing cells of a dense CSV matrix
 `;
 

@@ -6,11 +6,14 @@ import { factorize } from '../factorize.js';
 import type { ObservationsInput } from '../input.js';
 import { Factorization } from '../model.js';
 import type { EpochReport, FactorizeOptions } from '../options.js';
+import type { SparseData } from '../evaluate.js';
+import { search, type SearchOptions, type SearchResult, type Trial } from '../search.js';
 
 type WorkerOptions = Omit<FactorizeOptions, 'onEpoch' | 'signal'>;
 
 type ToWorker =
   | { type: 'fit'; X: ObservationsInput; options: WorkerOptions; reports: boolean }
+  | { type: 'search'; data: SparseData; options: Omit<SearchOptions, 'onTrial' | 'signal'> }
   /** The caller's onEpoch verdict for an epoch: training waits for it, so it stops exactly where asked. */
   | { type: 'verdict'; epoch: number; proceed: boolean }
   | { type: 'abort' };
@@ -24,7 +27,8 @@ interface SentError {
 
 type FromWorker =
   | { type: 'epoch'; report: EpochReport }
-  | { type: 'done'; bytes: Uint8Array }
+  | { type: 'trial'; trial: Trial }
+  | { type: 'done'; bytes: Uint8Array; search?: Omit<SearchResult, 'refit'> }
   | { type: 'error'; error: SentError };
 
 /** The little each side needs of a Worker, a worker_threads Worker, `self` or `parentPort`. */
@@ -68,6 +72,16 @@ export function serve(port: Port): void {
       verdict?.(false);
     } else if (type === 'verdict') {
       verdict?.((message as { proceed: unknown }).proceed !== false);
+    } else if (type === 'search' && !busy) {
+      busy = true;
+      const { data, options } = message as Extract<ToWorker, { type: 'search' }>;
+      try {
+        const { refit, ...rest } = await search(data, { ...options, signal: controller.signal, onTrial: (trial) => port.postMessage({ type: 'trial', trial } satisfies FromWorker) });
+        const bytes = refit.toBytes();
+        port.postMessage({ type: 'done', bytes, search: rest } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
+      } catch (error) {
+        fail(error);
+      }
     } else if (type === 'fit' && !busy) {
       busy = true;
       const { X, options, reports } = message as Extract<ToWorker, { type: 'fit' }>;
@@ -95,7 +109,7 @@ export function serve(port: Port): void {
         verdict = undefined;
       }
     } else {
-      fail(new TypeError(`mfwasm worker: expected a message { type: 'fit' | 'verdict' | 'abort' }${type === 'fit' ? ' (one fit per worker)' : ''}, got ${describe(type ?? message)}`));
+      fail(new TypeError(`mfwasm worker: expected a message { type: 'fit' | 'search' | 'verdict' | 'abort' }${type === 'fit' || type === 'search' ? ' (one job per worker)' : ''}, got ${describe(type ?? message)}`));
     }
   });
 }
@@ -132,6 +146,22 @@ export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFit
     return Promise.reject(new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`));
   }
   const { onEpoch, signal, transfer = false, ...rest } = options;
+  return run(port, { type: 'fit', X, options: rest, reports: onEpoch !== undefined }, transfer ? transferables(X, rest) : [], signal, onEpoch, undefined);
+}
+
+/** Main side: one search in a fresh worker, each trial reported to onTrial as it ends; resolves to the search's result. */
+export function searchInWorker(port: Port, data: SparseData, options: SearchOptions): Promise<SearchResult> {
+  if (typeof options !== 'object' || options === null) {
+    return Promise.reject(new TypeError(`search: options: expected { base, grid | distributions, … }, got ${describe(options)}`));
+  }
+  const { onTrial, signal, ...rest } = options;
+  return run(port, { type: 'search', data, options: rest }, [], signal, undefined, onTrial) as unknown as Promise<SearchResult>;
+}
+
+function run(
+  port: Port, job: ToWorker, transfer: Transferable[], signal: AbortSignal | undefined,
+  onEpoch: FactorizeOptions['onEpoch'], onTrial: SearchOptions['onTrial'],
+): Promise<Factorization> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -155,7 +185,14 @@ export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFit
     port.listen(async (raw) => {
       const message = raw as FromWorker;
       if (settled) return;
-      if (message.type === 'epoch') {
+      if (message.type === 'trial') {
+        // A search's trial: reported, nothing to answer.
+        try {
+          await onTrial?.(message.trial);
+        } catch (error) {
+          finish(() => reject(error));
+        }
+      } else if (message.type === 'epoch') {
         let proceed = true;
         try {
           let verdict = onEpoch?.(message.report);
@@ -167,13 +204,14 @@ export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFit
         }
         if (!settled) port.postMessage({ type: 'verdict', epoch: message.report.epoch, proceed } satisfies ToWorker);
       } else if (message.type === 'done') {
-        finish(() => resolve(Factorization.fromBytes(message.bytes)));
+        const model = Factorization.fromBytes(message.bytes);
+        finish(() => resolve(message.search ? ({ ...message.search, refit: model } as never) : model));
       } else {
         finish(() => reject(receive(message.error)));
       }
     });
     try {
-      port.postMessage({ type: 'fit', X, options: rest, reports: onEpoch !== undefined } satisfies ToWorker, transfer ? transferables(X, rest) : []);
+      port.postMessage(job, transfer);
     } catch (error) {
       // Input that cannot be cloned (a function, a symbol…): nothing was sent, the worker is let go.
       finish(() => reject(new TypeError(`factorizeInWorker: the input cannot be sent to a worker: ${(error as Error).message}`)));
