@@ -15,8 +15,17 @@ import { train } from './train.js';
  * was given. Inputs are never mutated.
  */
 export async function factorize(X: ObservationsInput, options: FactorizeOptions): Promise<Factorization> {
+  return fit(X, options);
+}
+
+/**
+ * factorize(), and for model.update(): `touched` rows and columns re-solved first (ALS-type solvers), before
+ * options.epochs full epochs (which may then be 0).
+ */
+export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<Factorization> {
   const { settings, solver, backend, run, layout, validation, parameters, observed, ids } = await prepareRun(X, options);
   try {
+    if (touched) run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed);
     return new Factorization({
       parameters: parameters(outcome.factors),

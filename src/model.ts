@@ -10,6 +10,8 @@ import { integer, nonNegative } from './validate.js';
 import { SOLVERS } from './solvers/index.js';
 import { topN } from './select.js';
 import { parameterBlocks } from './solve.js';
+import type { FactorizeOptions } from './options.js';
+import type { NewObservations } from './update.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
 
 /**
@@ -379,6 +381,18 @@ export class Factorization {
     const j = this.colIndexOf(col, 'predictFolded: col');
     const single: Parameters = { ...p, rows: 1, W: w, rowCounts: new Float64Array([1]) };
     return predictEntry(single, 0, j);
+  }
+
+  /**
+   * A new model that has absorbed new observations without training from scratch: the model's own training
+   * observations plus these (rows and columns as the model names them; unknown ids become new rows and
+   * columns; a new value for a pair already there replaces the old one), training warm-started from this
+   * model's factors and biases (options.init) for `options.epochs` (default 1) with the model's solver and
+   * penalties unless `options` says otherwise. One ALS epoch is usually enough (bench/README.md).
+   */
+  async update(observations: NewObservations, options: Partial<FactorizeOptions> = {}): Promise<Factorization> {
+    const { updateModel } = await import('./update.js');
+    return updateModel(this, observations, options);
   }
 
   /** A plain object that JSON.stringify writes and fromJSON reads back exactly. */

@@ -5,22 +5,25 @@ import { SOLVER_NAMES } from './solvers/index.js';
 import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from './validate.js';
 import type { FactorizationInfo } from './types.js';
 
-export const FORMAT_VERSION = 1;
+/** 2: the training values are kept (observedValues), for model.update(). Version 1 files still load. */
+export const FORMAT_VERSION = 2;
 const MAGIC = 0x4d46574d; // "MFWM"
 
 // The arrays of a model, in the order the binary form stores them; factors may be float32.
 const ARRAYS = [
   ['W', 'factor'], ['H', 'factor'], ['rowCounts', 'u32'], ['colCounts', 'u32'],
-  ['lossHistory', 'f64'], ['validationHistory', 'f64'], ['rowStart', 'u32'], ['colIndex', 'u32'],
+  ['lossHistory', 'f64'], ['validationHistory', 'f64'], ['rowStart', 'u32'], ['colIndex', 'u32'], ['observedValues', 'f64'],
 ] as const;
 type ArrayName = (typeof ARRAYS)[number][0];
+/** The arrays of a version-1 file: no training values. */
+const arraysOfVersion = (version: number) => (version >= 2 ? ARRAYS : ARRAYS.slice(0, 8));
 
 function arraysOf(info: FactorizationInfo): Record<ArrayName, ArrayLike<number>> {
   const p = info.parameters;
   return {
     W: p.W, H: p.H, rowCounts: p.rowCounts, colCounts: p.colCounts,
     lossHistory: info.training.lossHistory, validationHistory: info.training.validationHistory,
-    rowStart: info.observed.rowStart, colIndex: info.observed.colIndex,
+    rowStart: info.observed.rowStart, colIndex: info.observed.colIndex, observedValues: info.observed.values ?? new Float64Array(0),
   };
 }
 
@@ -120,6 +123,10 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
   check('rowStart', (v, i) => Number.isInteger(v) && (i === 0 ? v === 0 : v >= rowStart[i - 1]) && v <= colIndex.length, 'a non-decreasing index from 0 to colIndex.length');
   if (rowStart[h.rows] !== colIndex.length) throw new RangeError(`${where}: rowStart[${h.rows}]: expected colIndex.length ${colIndex.length}, got ${rowStart[h.rows]}`);
   check('colIndex', (v) => Number.isInteger(v) && v >= 0 && v < h.cols, `a column index from 0 to ${h.cols - 1}`);
+  if (arrays.observedValues.length !== 0 && arrays.observedValues.length !== colIndex.length) {
+    throw new RangeError(`${where}: observedValues has ${arrays.observedValues.length} entries, expected 0 or colIndex's ${colIndex.length}`);
+  }
+  check('observedValues', (v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
   const epochs = arrays.lossHistory.length;
   if (h.training.bestEpoch >= Math.max(epochs, 0) && !(epochs === 0 && h.training.bestEpoch === -1)) {
     throw new RangeError(`${where}: training.bestEpoch: expected −1 to ${epochs - 1} (lossHistory has ${epochs} entries), got ${h.training.bestEpoch}`);
@@ -144,7 +151,10 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
       solver: h.training.solver, backend: h.training.backend, kernel: h.training.kernel,
       lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory),
     },
-    observed: { rowStart: Int32Array.from(arrays.rowStart), colIndex: Int32Array.from(arrays.colIndex) },
+    observed: {
+      rowStart: Int32Array.from(arrays.rowStart), colIndex: Int32Array.from(arrays.colIndex),
+      ...(arrays.observedValues.length ? { values: Float64Array.from(arrays.observedValues) } : {}),
+    },
     rowIds: h.rowIds ? [...h.rowIds] : null,
     colIds: h.colIds ? [...h.colIds] : null,
   };
@@ -182,8 +192,8 @@ export function modelFromJson(value: unknown): FactorizationInfo {
     throw new TypeError(`${where}: not an mfwasm model (expected format 'mfwasm-model', got ${describe((json as { format?: unknown })?.format)})`);
   }
   checkVersion(json.version, where);
-  const arrays = {} as Record<ArrayName, number[]>;
-  for (const [name] of ARRAYS) {
+  const arrays = { observedValues: [] } as unknown as Record<ArrayName, number[]>;
+  for (const [name] of arraysOfVersion(json.version as number)) {
     if (!Array.isArray(json[name])) throw new TypeError(`${where}: ${name}: expected an array, got ${describe(json[name])}`);
     arrays[name] = json[name] as number[];
   }
@@ -255,7 +265,8 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
   const bytes = new Uint8Array(input instanceof Uint8Array ? input : new Uint8Array(input)).slice();
   const view = new DataView(bytes.buffer);
   if (bytes.length < 16 || view.getUint32(0, true) !== MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "MFWM" signature)`);
-  checkVersion(view.getUint16(4, true), where);
+  const version = view.getUint16(4, true);
+  checkVersion(version, where);
   const float32 = (view.getUint16(6, true) & 1) === 1;
   const align = (n: number) => Math.ceil(n / 8) * 8;
   const need = (end: number) => {
@@ -270,8 +281,8 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
     throw new RangeError(`${where}: corrupt: the header is not valid JSON`);
   }
   let at = align(12 + textLength);
-  const arrays = {} as Record<ArrayName, ArrayLike<number>>;
-  for (const [name, kind] of ARRAYS) {
+  const arrays = { observedValues: new Float64Array(0) } as unknown as Record<ArrayName, ArrayLike<number>>;
+  for (const [name, kind] of arraysOfVersion(version)) {
     need(at + 4);
     const length = view.getUint32(at, true);
     at = align(at + 4);

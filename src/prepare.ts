@@ -4,7 +4,7 @@
 import { backends, type Backend } from './backends/index.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
-import { chooseLayout, toLayout } from './layout.js';
+import { chooseLayout, toLayout, valuesInOrder } from './layout.js';
 import { readOptions, type FactorizeOptions, type Settings } from './options.js';
 import type { Visit } from './order.js';
 import { Random } from './rng.js';
@@ -25,7 +25,7 @@ export interface PreparedRun {
   /** The model's parameters over a view of the run's factors. */
   parameters(view: FactorView): Parameters;
   /** Each row's observed columns: what the model's recommend() leaves out. */
-  observed: { rowStart: Int32Array; colIndex: Int32Array };
+  observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array };
   ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
 }
 
@@ -109,7 +109,11 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
     rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: solver.implicit ? 0 : stats.mean,
     rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
   });
-  return { settings, solver, backend, run, width, layout, validation, parameters, observed: given.observed, ids };
+  // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
+  const pattern = given.observed;
+  const values = valuesInOrder(given.problem);
+  const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
+  return { settings, solver, backend, run, width, layout, validation, parameters, observed, ids };
 }
 
 

@@ -76,8 +76,11 @@ export interface FactorizationInfo {
   parameters: Parameters;
   penalties: PenaltySettings;
   training: TrainingRecord;
-  /** Each row's training columns (CSR): what recommend() leaves out. */
-  observed: { rowStart: Int32Array; colIndex: Int32Array };
+  /**
+   * Each row's training columns (CSR): what recommend() leaves out; with their values (as given, in the same
+   * order) for a trained model, which model.update() retrains on. Imported models have no values.
+   */
+  observed: { rowStart: Int32Array; colIndex: Int32Array; values?: Float64Array };
   rowIds: readonly Key[] | null;
   colIds: readonly Key[] | null;
 }

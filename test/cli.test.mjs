@@ -176,5 +176,16 @@ test('tune searches a grid by cross-validation, prints the trials and writes the
   assert.match(run('tune', 'ratings.csv', '--grid', 'rank').err, /^mfwasm: grid: expected name=values, got "rank"/);
 });
 
+test('update absorbs new ratings into a model file, adding new users and items', () => {
+  assert.is(run('fit', 'ratings.csv', '--rank', '2', '--epochs', '3', '--out', 'before.mfm', '--quiet').code, 0);
+  writeFileSync(file('new.csv'), 'userId,movieId,rating\nuser1,movie2,4.5\nnewbie,movie3,3\nuser2,brand-new,5\n');
+  const update = run('update', 'before.mfm', 'new.csv', '--out', 'after.mfm');
+  assert.is(update.code, 0, update.err);
+  assert.match(update.out, /^3 new ratings; 1 new rows, 1 new columns; 1 epoch of als in [\d.]+ s\nwrote after\.mfm\n$/);
+  const after = Factorization.fromBytes(readFileSync(file('after.mfm')));
+  assert.ok(after.rowIds.includes('newbie') && after.colIds.includes('brand-new'));
+  assert.match(run('update', 'before.mfm').err, /^mfwasm: update: expected a model file and a file of new ratings/);
+});
+
 test.after(() => rmSync(folder, { recursive: true, force: true }));
 test.run();

@@ -178,8 +178,8 @@ test('loading a truncated, corrupt, foreign or newer file says so', async () => 
   assert.throws(() => Factorization.fromBytes(new TextEncoder().encode('hello, this is not a model')), /fromBytes: not an mfwasm model/);
   const newer = bytes.slice();
   new DataView(newer.buffer).setUint16(4, 99, true);
-  assert.throws(() => Factorization.fromBytes(newer), /written by a newer mfwasm \(format version 99\); this version reads up to 1/);
-  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), version: 2 }), /fromJSON: written by a newer mfwasm \(format version 2\)/);
+  assert.throws(() => Factorization.fromBytes(newer), /written by a newer mfwasm \(format version 99\); this version reads up to 2/);
+  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), version: 3 }), /fromJSON: written by a newer mfwasm \(format version 3\)/);
   assert.throws(() => Factorization.fromJSON({ format: 'other' }), /fromJSON: not an mfwasm model/);
   assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), W: [1, 2] }), /fromJSON: W has 2 entries, expected 60/);
 });

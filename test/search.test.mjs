@@ -2,7 +2,8 @@
 // matched by id.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expandGrid, factorize, parseGrid, search } from 'mfwasm';
+import { readFileSync } from 'node:fs';
+import { expandGrid, factorize, Factorization, parseGrid, search } from 'mfwasm';
 import { lowRankWithMissing } from './helpers.mjs';
 
 function ratings() {
@@ -107,6 +108,49 @@ test('warm start: rows and columns matched by id whatever their order; new ones 
     () => assert.unreachable(), (e) => assert.match(e.message, /options\.init: the model has rank 2; expected options\.rank 3/));
   await factorize(base, { solver: 'als', rank: 2, init: model }).then(
     () => assert.unreachable(), (e) => assert.match(e.message, /options\.init: the model has row ids and X has none/));
+});
+
+test('update: old + new observations warm-started — sgd the same as factorize(all, { init: model }); als re-solves what they touch', async () => {
+  const base = ratings();
+  const ids = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  const n = base.values.length;
+  const cut = n - 10;
+  const slice = (a, b) => ({ rowIndices: base.rowIndices.slice(a, b), colIndices: base.colIndices.slice(a, b), values: base.values.slice(a, b) });
+  const first = { rows: 30, cols: 25, ...slice(0, cut), rowIds: ids('u', 30), colIds: ids('i', 25) };
+  const all = { rows: 30, cols: 25, rowIndices: base.rowIndices, colIndices: base.colIndices, values: base.values, rowIds: ids('u', 30), colIds: ids('i', 25) };
+  const fresh = { ...slice(cut, n), rowIds: ids('u', 30), colIds: ids('i', 25) };
+  const sgdOptions = { solver: 'sgd', rank: 3, biases: true, regularization: 0.1, epochs: 6 };
+  const sgdModel = await factorize(first, sgdOptions);
+  const updated = await sgdModel.update(fresh, { epochs: 2 });
+  const warm = await factorize(all, { ...sgdOptions, epochs: 2, init: sgdModel });
+  assert.equal([...updated.lossHistory], [...warm.lossHistory]);
+  assert.equal([...updated.W.data], [...warm.W.data]);
+  // ALS: only the rows and columns with new observations move.
+  const model = await factorize(first, { ...sgdOptions, solver: 'als' });
+  const absorbed = await model.update(fresh);
+  assert.is(absorbed.epochs, 0);
+  const touchedRows = new Set(fresh.rowIndices.map((i) => `u${i}`));
+  for (const id of ids('u', 30)) {
+    const [a, b] = [model, absorbed].map((m) => [...m.W.data.subarray(m.rowIds.indexOf(id) * 3, m.rowIds.indexOf(id) * 3 + 3)]);
+    if (touchedRows.has(id)) assert.not.equal(a, b, `${id} was re-solved`);
+    else assert.equal(a, b, `${id} was left as it was`);
+  }
+  assert.ok(absorbed.initialLoss < model.loss * 1.05);
+  // New ids become new rows and columns; a new value for a known pair replaces the old one.
+  const grown = await absorbed.update({ rowIndices: ['newcomer', 'u0'], colIndices: ['i3', 'new-item'], values: [4, 2] });
+  assert.equal([grown.rowIds.at(-1), grown.colIds.at(-1), grown.W.rows, grown.H.cols], ['newcomer', 'new-item', 31, 26]);
+  const reloaded = Factorization.fromBytes(absorbed.toBytes());
+  const again = await reloaded.update({ rowIndices: ['newcomer'], colIndices: ['i3'], values: [4] });
+  assert.is(again.W.rows, 31);
+});
+
+test('format 1 files (mfwasm 0.1.0) still load and predict as they did; update says why it cannot', async () => {
+  const bytes = readFileSync(new URL('./fixtures/model-v1.mfm', import.meta.url));
+  const expected = JSON.parse(readFileSync(new URL('./fixtures/model-v1.json', import.meta.url), 'utf8')).predictions;
+  const model = Factorization.fromBytes(bytes);
+  assert.equal(['a', 'b', 'c', 'd'].map((r) => ['x', 'y', 'z'].map((c) => model.predict(r, c))), expected);
+  const error = await model.update({ rowIndices: ['a'], colIndices: ['z'], values: [3] }).then(() => undefined, (e) => e);
+  assert.match(error?.message, /update: this model keeps no training values/);
 });
 
 test.run();

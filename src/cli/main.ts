@@ -254,6 +254,28 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${implicit ? 'pairs' : 'ratings'})`);
     },
   },
+  update: {
+    usage: 'mfwasm update <model> <new ratings> [--epochs 1] [--out model2.mfm]',
+    description: 'Absorbs new ratings (or events) into a model without training from scratch: its own training data plus the\nnew lines, warm-started from its factors, with its solver and penalties. New users and items are added.',
+    specs: [
+      { name: 'epochs', type: 'integer', help: 'epochs over old + new data', default: 1 },
+      { name: 'out', short: 'o', type: 'string', help: 'model file to write (default: the model file itself)' },
+      { name: 'float32', type: 'boolean', help: 'store the factors in float32 (half the size)', default: false },
+      ...READING, ...OUTPUT,
+    ],
+    async run({ positional: [modelFile, file], options: o }) {
+      if (!modelFile || !file) throw new UsageError('update: expected a model file and a file of new ratings');
+      const model = await loadModel(modelFile);
+      const read = await readRatingsFile(file, { ...readingOptions(o), events: model.solver === 'ials' });
+      const ratings = model.solver === 'ials' ? sumDuplicates(read.ratings) : read.ratings;
+      const started = performance.now();
+      const updated = await model.update(ratings, { epochs: o.epochs as number });
+      const out = (o.out as string | undefined) ?? modelFile;
+      await writeAtomically(out, updated.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
+      say(o.quiet, `${ratings.values.length} new ${model.solver === 'ials' ? 'pairs' : 'ratings'}; ${updated.W.rows - model.W.rows} new rows, ${updated.H.cols - model.H.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      say(o.quiet, `wrote ${out}`);
+    },
+  },
   impute: {
     usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
     description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
@@ -301,6 +323,7 @@ commands:
   recommend  top items for a user
   eval       cross-validated RMSE and MAE (or ranking metrics)
   tune       search settings by cross-validation, write the best model
+  update     absorb new ratings into a model without retraining from scratch
   impute     fill the missing cells of a dense CSV matrix
 `;
 

@@ -16,6 +16,7 @@ export const als: SolverModule = {
   ownOptions: [],
   needsRegularization: true,
   clipsByDefault: true,
+  partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
   implicit: false,
@@ -60,6 +61,10 @@ export const als: SolverModule = {
         const first = inBlocks(rows, signal, rowsHalf);
         if (first instanceof Promise) return first.then(() => inBlocks(cols, signal, colsHalf));
         return inBlocks(cols, signal, colsHalf);
+      },
+      solveOnly(touchedRows, touchedCols) {
+        for (const i of touchedRows) rowsHalf(i, i + 1);
+        for (const j of touchedCols) colsHalf(j, j + 1);
       },
       view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

@@ -81,6 +81,7 @@ export const gd: SolverModule = {
   ownOptions: [],
   needsRegularization: false,
   clipsByDefault: false,
+  partialUpdate: false,
   layouts: ['dense', 'sparse'],
   initialDraw: 'normal',
   implicit: false,

@@ -20,6 +20,7 @@ export const ials: SolverModule = {
   ownOptions: ['alpha', 'cgSteps'],
   needsRegularization: false,
   clipsByDefault: false,
+  partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
   implicit: true,
@@ -79,6 +80,12 @@ export const ials: SolverModule = {
           return inBlocks(cols, signal, colsHalf);
         };
         return first instanceof Promise ? first.then(second) : second();
+      },
+      solveOnly(touchedRows, touchedCols) {
+        k.gramian(b.ht, cols, width, b.gramian);
+        for (const i of touchedRows) rowsHalf(i, i + 1);
+        k.gramian(b.w, rows, width, b.gramian);
+        for (const j of touchedCols) colsHalf(j, j + 1);
       },
       view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

@@ -17,6 +17,7 @@ export const sgd: SolverModule = {
   ownOptions: ['adaptive'],
   needsRegularization: false,
   clipsByDefault: true,
+  partialUpdate: false,
   layouts: ['sparse'],
   initialDraw: 'uniform',
   implicit: false,

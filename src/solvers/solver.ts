@@ -34,6 +34,11 @@ export interface Run {
    */
   epoch(signal?: AbortSignal, order?: Int32Array): Awaitable<void>;
   view(): FactorView;
+  /**
+   * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
+   * columns of H against the new W — what absorbing a few new observations needs (model.update()).
+   */
+  solveOnly?(rows: Int32Array, cols: Int32Array): void;
   /** Frees what the run holds; the run cannot be used afterwards. */
   close(): void;
 }
@@ -136,6 +141,8 @@ export interface SolverModule {
    * ranking metric and recommendations rank by the plain score.
    */
   readonly implicit: boolean;
+  /** Whether its runs have solveOnly(): model.update() then re-solves only what new observations touch. */
+  readonly partialUpdate: boolean;
   /** A new row's (or column's) factors from its observations, against the trained other side: no retraining. */
   foldIn(input: FoldInput): Float64Array;
   /** The buffers of a run of this shape, derived once; also what the size check before any work uses. */
