@@ -30,6 +30,15 @@ export interface SearchOptions {
   trials?: number;
   /** k-fold cross-validation on `data`. Default 5. */
   folds?: number;
+  /** Instead of folds, one held-out split of this fraction of `data` (each trial then runs once). */
+  holdout?: number;
+  /**
+   * What trials are scored by, after every epoch: 'rmse' (explicit solvers) or 'precision@10' (ials) — the
+   * metric each solver's training validates with. Default: the solver's.
+   */
+  metric?: 'rmse' | 'precision@10';
+  /** Seconds after which no new trial starts (trials under way finish). Default: no limit. */
+  budget?: number;
   /** Seeds the folds, the random draws and the trials' order. Default 42. */
   seed?: number;
   /**
@@ -97,8 +106,13 @@ function draw(name: string, spec: readonly unknown[] | Distribution, random: Ran
  */
 export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
-  const { base, grid, distributions, folds = 5, seed = 42, halving = true, onTrial, signal } = options;
-  integer('search: options.folds', folds, 2, data.values.length);
+  const { base, grid, distributions, seed = 42, halving = true, onTrial, signal, holdout, budget = Infinity } = options;
+  const folds = holdout === undefined ? options.folds ?? 5 : 1;
+  if (holdout !== undefined && !(typeof holdout === 'number' && holdout > 0 && holdout < 1)) {
+    throw new RangeError(`search: options.holdout: expected a fraction between 0 and 1, got ${describe(holdout)}`);
+  }
+  if (holdout === undefined) integer('search: options.folds', folds, 2, data.values.length);
+  if (!(typeof budget === 'number' && budget > 0)) throw new RangeError(`search: options.budget: expected seconds > 0, got ${describe(budget)}`);
   if ((grid === undefined) === (distributions === undefined)) throw new TypeError('search: expected options.grid or options.distributions (one of them)');
   const random = new Random(seed);
   let candidates: Record<string, unknown>[];
@@ -115,12 +129,20 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   const solver = (base.solver ?? 'gd') as keyof typeof SOLVERS;
   const implicit = SOLVERS[solver]?.implicit ?? false;
   const metric = implicit ? 'precision@10' : 'rmse';
+  if (options.metric !== undefined && options.metric !== metric) {
+    throw new RangeError(`search: options.metric: solver '${solver}' is scored after every epoch by '${metric}', got ${describe(options.metric)}; score other metrics on the refit model with score()`);
+  }
   const better = (a: number, b: number) => (implicit ? a > b : a < b);
   const positions = shuffled(data.values.length, seed);
+  // k folds of a seeded permutation, or one split with the first `holdout` of it held out.
+  const heldCount = holdout === undefined ? 0 : Math.max(1, Math.round(holdout * positions.length));
+  const isHeld = (t: number, fold: number) => (holdout === undefined ? t % folds === fold : t < heldCount);
   const foldData = Array.from({ length: folds }, (_, fold) => ({
-    train: pick(data, positions.filter((_, t) => t % folds !== fold).sort((a, b) => a - b)),
-    test: pick(data, positions.filter((_, t) => t % folds === fold).sort((a, b) => a - b)),
+    train: pick(data, positions.filter((_, t) => !isHeld(t, fold)).sort((a, b) => a - b)),
+    test: pick(data, positions.filter((_, t) => isHeld(t, fold)).sort((a, b) => a - b)),
   }));
+  const started = performance.now();
+  const overBudget = () => (performance.now() - started) / 1000 > budget;
 
   interface Running { index: number; settings: Record<string, unknown>; curves: number[][]; seconds: number; stopped: boolean }
   const running: Running[] = order.map((index) => ({ index, settings: candidates[index], curves: [], seconds: 0, stopped: false }));
@@ -161,10 +183,22 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
     await onTrial?.(rows.get(trial)!);
   };
   // Rungs: fold 1 for every trial, fold 2 for the better half, the other folds for the better half of those.
-  const rungs = halving ? [[0], [1], foldData.map((_, f) => f).slice(2)] : [foldData.map((_, f) => f)];
+  const rungs = halving && folds > 2 ? [[0], [1], foldData.map((_, f) => f).slice(2)] : [foldData.map((_, f) => f)];
   let alive = running;
   for (const [r, rung] of rungs.entries()) {
-    for (const trial of alive) for (const fold of rung) await runFold(trial, fold);
+    // Past the budget no new trial starts: those that have not run a fold are dropped from the table.
+    if (r === 0) {
+      const started: Running[] = [];
+      for (const trial of alive) {
+        if (started.length > 0 && overBudget()) break;
+        for (const fold of rung) await runFold(trial, fold);
+        started.push(trial);
+      }
+      running.splice(0, running.length, ...started);
+      alive = started;
+    } else {
+      for (const trial of alive) for (const fold of rung) await runFold(trial, fold);
+    }
     if (r < rungs.length - 1) {
       const ranked = [...alive].sort((a, b) => (better(bestOf(a)[0], bestOf(b)[0]) ? -1 : better(bestOf(b)[0], bestOf(a)[0]) ? 1 : a.index - b.index));
       const keep = Math.max(1, Math.ceil(ranked.length / 2));

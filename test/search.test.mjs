@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { expandGrid, factorize, Factorization, parseGrid, search } from 'mfwasm';
+import { pick, shuffled } from '../dist/evaluate.js';
 import { lowRankWithMissing } from './helpers.mjs';
 
 function ratings() {
@@ -39,9 +40,25 @@ test('each epoch of each fold is scored: a trial\'s fold score is that fold\'s v
   const epochs = trial.settings.epochs;
   assert.ok(epochs >= 1 && epochs <= 6);
   // Re-run fold 1 by hand from the same split: its validation history at that epoch is the trial's score.
+  const positions = shuffled(data.values.length, 3);
+  const fold = (held) => pick(data, positions.filter((_, t) => (t % 3 === 0) === held).sort((a, b) => a - b));
+  const test0 = fold(true);
+  const byHand = await factorize(fold(false), { solver: 'als', biases: true, epochs: 6, rank: 2, regularization: 0.1, restoreBest: false,
+    validation: { rowIndices: test0.rowIndices, colIndices: test0.colIndices, values: test0.values } });
+  assert.is(trial.folds[0], byHand.validationHistory[epochs - 1]);
   assert.is(result.refit.epochs, epochs, 'the refit uses the chosen epoch count');
   assert.ok(Math.abs(trial.mean - trial.folds.reduce((a, b) => a + b, 0) / 3) < 1e-15);
   assert.is(result.metric, 'rmse');
+});
+
+test('holdout instead of folds; a time budget stops new trials; the metric is the solver\'s', async () => {
+  const data = ratings();
+  const held = await search(data, { base: { solver: 'als', epochs: 3 }, grid: { rank: [1, 2, 3] }, holdout: 0.2, seed: 1 });
+  assert.ok(held.trials.every((t) => t.folds.length === 1 && !t.stopped));
+  const budgeted = await search(data, { base: { solver: 'als', epochs: 3 }, grid: { rank: [1, 2, 3, 4] }, folds: 2, budget: 1e-9, seed: 1 });
+  assert.is(budgeted.trials.length, 1, 'the first trial always runs');
+  await search(data, { base: { solver: 'als' }, grid: { rank: [1] }, metric: 'precision@10' }).then(
+    () => assert.unreachable(), (e) => assert.match(e.message, /search: options\.metric: solver 'als' is scored after every epoch by 'rmse'/));
 });
 
 test('successive halving: fold 1 for all, fold 2 for the better half, the rest for the better half of those', async () => {
