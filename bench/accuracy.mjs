@@ -2,22 +2,11 @@
 // and bias-only baselines and LIBMF's published figures.
 //   npm run bench:accuracy -- [data folder]    (default: ../shared/data/ml-latest-small)
 // Skips cleanly when the data is absent: the ratings are never copied into this repository.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { factorize } from 'mfwasm';
-import { readSplit } from './movielens.mjs';
+import { loadSplitOrSkip } from './movielens.mjs';
 
-const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
 const only = process.argv[3];
-if (!existsSync(join(folder, 'train.txt')) || !existsSync(join(folder, 'test.txt'))) {
-  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
-  process.exit(0);
-}
-
-const train = readSplit(folder, 'train.txt');
-const test = readSplit(folder, 'test.txt');
-const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
-const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
+const { train, test, rows, cols } = loadSplitOrSkip();
 const X = { rows, cols, ...train };
 
 function rmse(fit) {

@@ -4,21 +4,11 @@
 // with held-out events, for most-popular, iALS at documented settings, and als/sgd with biases (trained on
 // every training rating). Also the time of the whole factorize() call to reach LIBMF's precision@10.
 //   npm run bench:implicit -- [data folder]    (default: ../shared/data/ml-latest-small)
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { factorize, mostPopular, rankingMetrics } from 'mfwasm';
-import { readSplit } from './movielens.mjs';
+import { loadSplitOrSkip } from './movielens.mjs';
 
-const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
-if (!existsSync(join(folder, 'train.txt'))) {
-  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
-  process.exit(0);
-}
+const { train, test, rows, cols } = loadSplitOrSkip();
 const only = process.argv[3];
-const train = readSplit(folder, 'train.txt');
-const test = readSplit(folder, 'test.txt');
-const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
-const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
 const events = (split) => {
   const keep = [...split.values.keys()].filter((t) => split.values[t] >= 4);
   return { rows, cols, rowIndices: Int32Array.from(keep, (t) => split.rowIndices[t]), colIndices: Int32Array.from(keep, (t) => split.colIndices[t]), values: new Float64Array(keep.length).fill(1) };

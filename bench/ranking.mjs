@@ -4,22 +4,12 @@
 // beside a most-popular list. Candidates: every movie seen in training less the user's own training ratings.
 //   npm run bench:ranking -- [data folder]    (default: ../shared/data/ml-latest-small)
 // Skips cleanly when the data is absent: the ratings are never copied into this repository.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { factorize } from 'mfwasm';
-import { readSplit } from './movielens.mjs';
+import { loadSplitOrSkip } from './movielens.mjs';
 
-const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
-if (!existsSync(join(folder, 'train.txt')) || !existsSync(join(folder, 'test.txt'))) {
-  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
-  process.exit(0);
-}
 const K = 10;
 const RARE = 5;
-const train = readSplit(folder, 'train.txt');
-const test = readSplit(folder, 'test.txt');
-const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
-const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
+const { train, test, rows, cols } = loadSplitOrSkip();
 
 const counts = new Float64Array(cols);
 for (const j of train.colIndices) counts[j]++;

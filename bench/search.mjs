@@ -2,20 +2,10 @@
 // the held-out split (the tuning issue's target: ≤ 0.840 within 120 s of wall time), with the trials, how
 // much successive halving saved, and the same search's result on the other backend (reproducibility).
 //   npm run bench:search -- [data folder]
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { rmse, search } from 'mfwasm';
-import { readSplit } from './movielens.mjs';
+import { loadSplitOrSkip } from './movielens.mjs';
 
-const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
-if (!existsSync(join(folder, 'train.txt'))) {
-  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
-  process.exit(0);
-}
-const train = readSplit(folder, 'train.txt');
-const test = readSplit(folder, 'test.txt');
-const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
-const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
+const { train, test, rows, cols } = loadSplitOrSkip();
 const data = { rows, cols, ...train };
 const heldOut = { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
 

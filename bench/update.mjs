@@ -2,20 +2,10 @@
 // the first 99% of MovieLens latest-small's training split (by the file's order) absorbs the last 1% with
 // model.update(), against a full retrain on all of it: test RMSE on the held-out split and wall time.
 //   npm run bench:update -- [data folder]
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { factorize, rmse } from 'mfwasm';
-import { readSplit } from './movielens.mjs';
+import { loadSplitOrSkip } from './movielens.mjs';
 
-const folder = resolve(process.argv[2] ?? new URL('../../shared/data/ml-latest-small', import.meta.url).pathname);
-if (!existsSync(join(folder, 'train.txt'))) {
-  console.log(`skipped: no train.txt/test.txt in ${folder} (pass the MovieLens latest-small split folder)`);
-  process.exit(0);
-}
-const train = readSplit(folder, 'train.txt');
-const test = readSplit(folder, 'test.txt');
-const rows = Math.max(...train.rowIndices, ...test.rowIndices) + 1;
-const cols = Math.max(...train.colIndices, ...test.colIndices) + 1;
+const { train, test, rows, cols } = loadSplitOrSkip();
 const n = train.values.length;
 const cut = Math.round(n * 0.99);
 const part = (a, b) => ({ rows, cols, rowIndices: train.rowIndices.slice(a, b), colIndices: train.colIndices.slice(a, b), values: train.values.slice(a, b) });
