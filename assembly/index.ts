@@ -6,7 +6,7 @@ export { sparseGradientW, sparseStepH } from "./sparse";
 export { sgdEpoch, observedLoss } from "./sgd";
 export { alsHalf } from "./als";
 export { stepRows, penalty } from "./update";
-export { summarize, squaredDeviation } from "./scan";
+export { summarize, squaredDeviation, compactObserved } from "./scan";
 export { scoreColumns, scoreColumnsF32 } from "./score";
 
 export function heapBase(): usize {

@@ -119,3 +119,17 @@ export function squaredDeviation(x: usize, rows: i32, cols: i32, center: f64): f
   }
   return total;
 }
+
+/**
+ * Copies the observed (non-NaN) entries of x[0…n−1] to out in order and returns how many: every entry is
+ * written and the cursor moves only past observed ones (f64.eq gives 0 or 1), with no branch to mispredict.
+ */
+export function compactObserved(x: usize, n: i32, out: usize): i32 {
+  let t = 0;
+  for (let p = 0; p < n; p++) {
+    const v = load<f64>(x + (<usize>p << 3));
+    store<f64>(out + (<usize>t << 3), v);
+    t += <i32>(v == v);
+  }
+  return t;
+}

@@ -204,6 +204,7 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Prom
     rowCounts,
     colCounts,
     observed: columnsOfBits(bits, rows, cols),
+    observedValues: summary.values,
   };
 }
 
@@ -293,12 +294,14 @@ export interface Given {
   colCounts: Float64Array;
   /** Each row's observed columns (CSR); for a dense X made on first use. */
   observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array };
+  /** The observed values in CSR (row-major) order. */
+  observedValues: Float64Array;
 }
 
 function sparseInput(X: SparseMatrixInput): Given {
   const problem = sparseProblem(X);
   const stats = sparseStats(problem);
-  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex: problem.colIndex } };
+  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex: problem.colIndex }, observedValues: problem.values };
 }
 
 /**

@@ -29,15 +29,6 @@ function toDense(problem: SparseProblem): DenseProblem {
   return { layout: 'dense', rows, cols, values: dense, observedCount };
 }
 
-/** The observed values in CSR order (rows, then columns, ascending): what a model keeps for update(). */
-export function valuesInOrder(problem: Problem): Float64Array {
-  if (problem.layout === 'sparse') return problem.values;
-  const values = new Float64Array(problem.observedCount);
-  let t = 0;
-  for (const x of problem.values) if (x === x) values[t++] = x;
-  return values;
-}
-
 /** The layout 'auto' picks: sparse below the given fraction of observed entries, where its kernel is faster. */
 export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layout {
   return problem.observedCount < sparseBelowDensity * problem.rows * problem.cols ? 'sparse' : 'dense';

@@ -4,7 +4,7 @@
 import { backends, type Backend } from './backends/index.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
-import { chooseLayout, toLayout, valuesInOrder } from './layout.js';
+import { chooseLayout, toLayout } from './layout.js';
 import { readOptions, type FactorizeOptions, type Settings } from './options.js';
 import type { Visit } from './order.js';
 import { Random } from './rng.js';
@@ -111,7 +111,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
   const pattern = given.observed;
-  const values = valuesInOrder(given.problem);
+  const values = given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return { settings, solver, backend, run, width, layout, validation, parameters, observed, ids };
 }

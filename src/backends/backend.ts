@@ -27,6 +27,8 @@ export interface DenseSummary {
   bits: Uint32Array;
   /** Σ(x − mean)² over the observed entries. */
   deviation: number;
+  /** The observed values in row-major order (what a model keeps for update()). */
+  values: Float64Array;
 }
 
 /**

@@ -57,7 +57,7 @@ export function summarize(x: Float64Array, rows: number, cols: number): DenseSum
   }
   return {
     firstInfinite: -1, observedCount: count, sum, squares, min: Math.min(min[0], min[1]), max: Math.max(max[0], max[1]),
-    rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count),
+    rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count), values: compactObserved(x, count),
   };
 }
 
@@ -79,4 +79,15 @@ function squaredDeviation(x: Float64Array, rows: number, cols: number, center: n
     total += rowSum;
   }
   return total;
+}
+
+/** The observed (non-NaN) entries in order: assembly/scan.ts's compactObserved. */
+function compactObserved(x: Float64Array, count: number): Float64Array {
+  const values = new Float64Array(count);
+  let t = 0;
+  for (let p = 0; p < x.length; p++) {
+    const v = x[p];
+    if (v === v) values[t++] = v;
+  }
+  return values;
 }
