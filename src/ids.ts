@@ -406,6 +406,9 @@ export function parseRatings(text: string, options: TextOptions = {}): Ratings {
  * (a line per play or click) as counts, which is what solver 'ials' takes. Order: first occurrence.
  */
 export function sumDuplicates<T extends { rows: number; cols: number; rowIndices: ArrayLike<number>; colIndices: ArrayLike<number>; values: ArrayLike<number> }>(data: T): T {
+  if (typeof data !== 'object' || data === null || data.values?.length === undefined) {
+    throw new TypeError(`sumDuplicates: expected { rows, cols, rowIndices, colIndices, values }, got ${describe(data)}`);
+  }
   const n = data.values.length;
   const first = new Map<number, number>();
   const keep: number[] = [];

@@ -78,6 +78,9 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;
+  if (solver.implicit && given.stats.min < 0) {
+    throw new RangeError(`X: solver '${solver.name}' takes event values ≥ 0 (counts: confidence is 1 + alpha·value), got a value of ${given.stats.min}`);
+  }
   const layout = layoutOf(solver, settings, () => chooseLayout(given.problem, backend.sparseBelowDensity));
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);

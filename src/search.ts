@@ -107,6 +107,9 @@ function draw(name: string, spec: readonly unknown[] | Distribution, random: Ran
 export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
   const { base, grid, distributions, seed = 42, halving = true, onTrial, signal, holdout, budget = Infinity } = options;
+  for (const [name, value] of [['grid', grid], ['distributions', distributions]] as const) {
+    if (value !== undefined && !isPlainObject(value)) throw new TypeError(`search: options.${name}: expected { option: values, … }, got ${describe(value)}`);
+  }
   const folds = holdout === undefined ? options.folds ?? 5 : 1;
   if (holdout !== undefined && !(typeof holdout === 'number' && holdout > 0 && holdout < 1)) {
     throw new RangeError(`search: options.holdout: expected a fraction between 0 and 1, got ${describe(holdout)}`);

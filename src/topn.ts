@@ -2,6 +2,7 @@
 import { Factorization } from './model.js';
 import { columnsByRow, rankingMetrics as metricsOf, type RankingMetrics } from './ranking.js';
 import type { Scored } from './evaluate.js';
+import { describe } from './describe.js';
 import { integer } from './validate.js';
 import type { Key } from './types.js';
 import type { RecommendOptions } from './model.js';
@@ -19,6 +20,7 @@ export interface RankingOptions extends Pick<RecommendOptions, 'minCount' | 'shr
 }
 
 function indices(model: Factorization, data: Observed, where: string): { rows: Int32Array; cols: Int32Array } {
+  if (typeof data !== 'object' || data === null) throw new TypeError(`${where}: expected { rowIndices, colIndices }, got ${describe(data)}`);
   const n = data.rowIndices?.length;
   if (n === undefined || data.colIndices?.length !== n) {
     throw new RangeError(`${where}: expected rowIndices and colIndices of one length, got ${n} and ${data.colIndices?.length}`);
@@ -57,6 +59,7 @@ export function rankingMetrics(model: Factorization, test: Observed, options: Ra
  * leaves out a row's own observations in `train`.
  */
 export function mostPopular(train: { rows: number; cols: number; rowIndices: ArrayLike<number>; colIndices: ArrayLike<number>; rowIds?: readonly Key[]; colIds?: readonly Key[] }): Factorization {
+  if (typeof train !== 'object' || train === null) throw new TypeError(`mostPopular: train: expected { rows, cols, rowIndices, colIndices }, got ${describe(train)}`);
   const rows = integer('mostPopular: train.rows', train.rows, 1);
   const cols = integer('mostPopular: train.cols', train.cols, 1);
   const n = train.rowIndices.length;

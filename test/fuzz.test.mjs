@@ -70,7 +70,9 @@ for (const backend of ['wasm', 'js']) {
         if (form === 3) X.rowIds = random.uniform() < 0.5 ? new Array(rows) : Array.from({ length: rows }, (_, i) => (random.uniform() < 0.1 ? random.pick(WEIRD) : `r${i}`));
       }
       const options = { backend, rank: random.uniform() < 0.1 ? random.pick([0, 1e6, 1.5, NaN, '2', 2 ** 40]) : 1 + random.int(4) };
-      options.solver = random.pick(['gd', 'sgd', 'als', undefined, 'adam']);
+      options.solver = random.pick(['gd', 'sgd', 'als', 'ials', undefined, 'adam']);
+      if (options.solver === 'ials' && random.uniform() < 0.5) options.alpha = random.pick([0, 1, 40, -1, 1e300, NaN]);
+      if (options.solver === 'ials' && random.uniform() < 0.3) options.cgSteps = random.pick([0, 1, 3, -2, 0.5]);
       if (random.uniform() < 0.7) options.epochs = random.pick([0, 1, 3, 20, -1, 2.5]);
       if (random.uniform() < 0.3 && options.solver !== 'als') options.learningRate = random.pick([0.001, 0.01, 0.1, 10, 1e6, 0, -1, NaN]);
       if (random.uniform() < 0.3) options.regularization = random.pick([0, 0.1, 1, -1, { W: 0.1, H: NaN }, 1e300]);

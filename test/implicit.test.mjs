@@ -72,6 +72,9 @@ test('mostPopular ranks by training counts, leaves out a row\'s own, and works w
   const metrics = rankingMetrics(popular, { rowIndices: [0], colIndices: [2] }, { k: 1 });
   assert.equal([metrics.precision, metrics.recall, metrics.rows], [1, 1, 1]);
   assert.throws(() => mostPopular({ rows: 2, cols: 2, rowIndices: [0, 5], colIndices: [0, 1] }), /mostPopular: train\.rowIndices\[1\]: expected an integer from 0 to 1, got 5/);
+  assert.throws(() => mostPopular(null), /mostPopular: train: expected \{ rows, cols, rowIndices, colIndices \}, got null/);
+  assert.throws(() => rankingMetrics(popular, null), /rankingMetrics: test: expected \{ rowIndices, colIndices \}, got null/);
+  assert.throws(() => sumDuplicates(null), /sumDuplicates: expected \{ rows, cols, rowIndices, colIndices, values \}, got null/);
 });
 
 test('ials validates by precision@10 with patience; events files read with or without counts, repeats summed', async () => {
@@ -102,8 +105,10 @@ test('implicit options: only for ials, and ials takes no biases, bounds or L1', 
     [{ solver: 'ials', biases: true }, /options\.biases: not for solver 'ials' \(implicit feedback\); leave it out/],
     [{ solver: 'ials', alpha: -1 }, /options\.alpha: expected a finite number ≥ 0, got -1/],
     [{ solver: 'ials', cgSteps: 1.5 }, /options\.cgSteps: expected an integer ≥ 0, got 1\.5/],
+    [{ solver: 'ials', X: { rows: 2, cols: 2, rowIndices: [0, 1], colIndices: [0, 1], values: [-1, 1] } }, /X: solver 'ials' takes event values ≥ 0/],
   ]) {
-    const error = await factorize(X, { rank: 1, ...bad }).then(() => undefined, (e) => e);
+    const { X: input = X, ...rest } = bad;
+    const error = await factorize(input, { rank: 1, ...rest }).then(() => undefined, (e) => e);
     assert.match(error?.message ?? 'resolved', pattern);
   }
 });
