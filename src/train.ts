@@ -118,7 +118,10 @@ export async function train(
   const factors = useBest ? best! : copy(run.view());
   // A finite objective can still hide an overflowed factor (an infinite w times a zero h): never return one.
   for (const data of [factors.W, factors.H]) {
-    if (!data.every(Number.isFinite)) throw new DivergenceError(solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate, advice);
+    // x − x is 0 for a finite x and NaN for ±Infinity or NaN: one sum tells (a plain loop; every() is ~10× slower).
+    let sum = 0;
+    for (let p = 0; p < data.length; p++) sum += data[p] - data[p];
+    if (sum !== 0) throw new DivergenceError(solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate, advice);
   }
   return {
     initialLoss,
