@@ -76,26 +76,41 @@ export function rankingMetrics(
   return { k, precision: precision / n, recall: recall / n, map: map / n, ndcg: ndcg / n, auc: aucRows ? auc / aucRows : NaN, coverage: coveredCount / cols, rows: n };
 }
 
-/** AUC by the rank sum of the held-out candidates (average ranks for ties); undefined without both kinds. */
+/**
+ * AUC by the rank sum of the held-out candidates (average ranks for ties); undefined without both kinds.
+ * The candidates' scores are sorted as a Float64Array (a native numeric sort), and each held-out column's
+ * average rank found by binary search: rank sums of halves are exact, so the order they are added in does
+ * not matter.
+ */
 function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | undefined {
-  const candidates: number[] = [];
-  for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) candidates.push(j);
-  candidates.sort((a, b) => scores[a] - scores[b]);
+  let count = 0;
+  for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) count++;
+  const sorted = new Float64Array(count);
+  let t = 0;
+  for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) sorted[t++] = scores[j];
+  sorted.sort();
+  // First index whose value is ≥ (or >) s.
+  const bound = (s: number, strict: boolean) => {
+    let low = 0;
+    let high = count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid] < s || (strict && sorted[mid] === s)) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
   let positives = 0;
   let rankSum = 0;
-  for (let t = 0; t < candidates.length; ) {
-    let end = t;
-    while (end + 1 < candidates.length && scores[candidates[end + 1]] === scores[candidates[t]]) end++;
-    const averageRank = (t + end) / 2 + 1;
-    for (let q = t; q <= end; q++) {
-      if (isHeld.has(candidates[q])) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    t = end + 1;
+  for (const j of isHeld) {
+    const s = scores[j];
+    if (j >= scores.length || s !== s) continue;
+    positives++;
+    const below = bound(s, false);
+    const upTo = bound(s, true);
+    rankSum += (below + 1 + upTo) / 2; // the average of ranks below+1 … upTo
   }
-  const negatives = candidates.length - positives;
+  const negatives = count - positives;
   if (positives === 0 || negatives === 0) return undefined;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
