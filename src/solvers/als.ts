@@ -6,7 +6,7 @@ import { alsHalf } from '../backends/js/als.js';
 import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const als: SolverModule = {

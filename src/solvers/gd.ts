@@ -3,7 +3,7 @@
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
 import type { Buffers, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
-import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 

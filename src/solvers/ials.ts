@@ -10,7 +10,7 @@ import { gramian, ialsHalf } from '../backends/js/ials.js';
 import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, writeTransposedH } from './penalty.js';
+import { commonBuffers, writeTransposedH } from './common.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const ials: SolverModule = {

@@ -6,7 +6,7 @@ import { rowOfEach } from '../layout.js';
 import { SGD_BLOCKS, sgdBlocks } from '../order.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './penalty.js';
+import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import type { Shape, SolverModule } from './solver.js';
 

@@ -1,4 +1,4 @@
-// The penalty term of the objective, shared by every solver's loss.
+// What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
 import type { Workspace } from '../backends/kernels.js';
 import { transposeInto } from '../matrix.js';
 import type { RunSpec } from './solver.js';
