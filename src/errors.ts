@@ -33,3 +33,8 @@ export class DivergenceError extends Error {
     this.advice = advice;
   }
 }
+
+/** What an aborted operation rejects with: the signal's reason, or the DOM's AbortError when it has none. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}

@@ -2,6 +2,7 @@
 // by the tests and benches that drive a run epoch by epoch. Every check happens here, before any work,
 // including the memory the run needs, computed from the declared shape before anything is allocated.
 import { backends, type Backend } from './backends/index.js';
+import { abortReason } from './errors.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
@@ -54,8 +55,8 @@ function layoutOf(solver: SolverModule, settings: Settings, density: () => Layou
 
 /**
  * Validates X and the options, lays out and starts the run. `overrides.visit` (internal, for tests): sgd's
- * storage and visiting order. What it returns holds none of the validated copies of X (a WASM run has its
- * own, in linear memory), so that they can be collected while training runs.
+ * storage and visiting order. What it returns keeps of X only what the model keeps (the observed pattern
+ * and values, for recommend() and update()); the layouts built for the run can be collected while it trains.
  */
 export async function prepareRun(X: ObservationsInput, options: FactorizeOptions, overrides: { visit?: Visit } = {}): Promise<PreparedRun> {
   const settings = readOptions(options);
@@ -72,7 +73,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const pause = async () => {
     if (!signal) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
-    if (signal.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+    if (signal.aborted) throw abortReason(signal);
   };
   const given = await readObservations(X, settings.mask, backend.summarize);
   await pause();

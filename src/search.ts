@@ -203,7 +203,8 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
       for (const trial of alive) for (const fold of rung) await runFold(trial, fold);
     }
     if (r < rungs.length - 1) {
-      const ranked = [...alive].sort((a, b) => (better(bestOf(a)[0], bestOf(b)[0]) ? -1 : better(bestOf(b)[0], bestOf(a)[0]) ? 1 : a.index - b.index));
+      const score = new Map(alive.map((trial) => [trial, bestOf(trial)[0]]));
+      const ranked = [...alive].sort((a, b) => (better(score.get(a)!, score.get(b)!) ? -1 : better(score.get(b)!, score.get(a)!) ? 1 : a.index - b.index));
       const keep = Math.max(1, Math.ceil(ranked.length / 2));
       for (const trial of ranked.slice(keep)) {
         trial.stopped = true;

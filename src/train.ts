@@ -1,6 +1,6 @@
 // The epoch loop every solver shares: loss history, divergence check, validation scoring with early
 // stopping, tolerance, the onEpoch callback and AbortSignal.
-import { DivergenceError } from './errors.js';
+import { abortReason, DivergenceError } from './errors.js';
 import type { Observations } from './input.js';
 import type { Settings } from './options.js';
 import { rmse, type Parameters } from './predict.js';
@@ -31,10 +31,6 @@ const BLOW_UP = 1e10;
 const YIELD_EVERY_MS = 20;
 
 const copy = (view: FactorView): FactorView => ({ W: view.W.slice(), H: view.H.slice(), hTransposed: view.hTransposed });
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
 
 export async function train(
   run: Run,

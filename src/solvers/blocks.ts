@@ -1,12 +1,9 @@
 // Long epochs in blocks, so that an abort lands within tens of milliseconds even inside one epoch.
+import { abortReason } from '../errors.js';
 import type { Awaitable } from './solver.js';
 
 /** How long a block of work may hold the event loop when a signal could abort it. */
 const SLICE_MS = 10;
-
-function reasonOf(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
 
 /**
  * Runs `work(from, to)` over 0…total−1. Without a signal: one call, synchronously (no cost on the fast
@@ -23,7 +20,7 @@ export function inBlocks(total: number, signal: AbortSignal | undefined, work: (
     let size = 1; // grown to the slice from the first block's time
     let lastYield = performance.now();
     for (let from = 0; from < total; ) {
-      if (signal.aborted) throw reasonOf(signal);
+      if (signal.aborted) throw abortReason(signal);
       const to = Math.min(total, from + size);
       const started = performance.now();
       work(from, to);
@@ -36,6 +33,6 @@ export function inBlocks(total: number, signal: AbortSignal | undefined, work: (
         lastYield = performance.now();
       }
     }
-    if (signal.aborted) throw reasonOf(signal);
+    if (signal.aborted) throw abortReason(signal);
   })();
 }

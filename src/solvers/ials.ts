@@ -67,25 +67,42 @@ export const ials: SolverModule = {
     const rowsHalf = half(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
     const colsHalf = half(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
     const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
+    // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
+    // loss made is not made again; solving a side makes the other's stale.
+    let holds: 'H' | 'W' | undefined;
+    const gramianOf = (side: 'H' | 'W') => {
+      if (holds === side) return;
+      if (side === 'H') k.gramian(b.ht, cols, width, b.gramian);
+      else k.gramian(b.w, rows, width, b.gramian);
+      holds = side;
+    };
+    const solveRows = (from: number, to: number) => {
+      rowsHalf(from, to);
+      holds = holds === 'H' ? 'H' : undefined; // W changed; H's gramian still holds
+    };
+    const solveCols = (from: number, to: number) => {
+      colsHalf(from, to);
+      holds = holds === 'W' ? 'W' : undefined;
+    };
     return {
       loss() {
-        k.gramian(b.ht, cols, width, b.gramian);
+        gramianOf('H');
         return k.ialsLoss(n.rowStart, n.colIndex, b.confidence, b.w, b.ht, b.gramian, rows, width, b.rhs) + penalty();
       },
       epoch(signal) {
-        k.gramian(b.ht, cols, width, b.gramian);
-        const first = inBlocks(rows, signal, rowsHalf);
+        gramianOf('H');
+        const first = inBlocks(rows, signal, solveRows);
         const second = () => {
-          k.gramian(b.w, rows, width, b.gramian);
-          return inBlocks(cols, signal, colsHalf);
+          gramianOf('W');
+          return inBlocks(cols, signal, solveCols);
         };
         return first instanceof Promise ? first.then(second) : second();
       },
       solveOnly(touchedRows, touchedCols) {
-        k.gramian(b.ht, cols, width, b.gramian);
-        for (const i of touchedRows) rowsHalf(i, i + 1);
-        k.gramian(b.w, rows, width, b.gramian);
-        for (const j of touchedCols) colsHalf(j, j + 1);
+        gramianOf('H');
+        for (const i of touchedRows) solveRows(i, i + 1);
+        gramianOf('W');
+        for (const j of touchedCols) solveCols(j, j + 1);
       },
       view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

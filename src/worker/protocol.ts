@@ -1,7 +1,7 @@
 // The messages between a page (or a Node thread) and a worker that trains, and both ends of them.
 // On top of the public API only: the worker runs factorize(); the model comes back as toBytes().
 import { describe } from '../describe.js';
-import { DivergenceError } from '../errors.js';
+import { abortReason, DivergenceError } from '../errors.js';
 import { factorize } from '../factorize.js';
 import type { ObservationsInput } from '../input.js';
 import { Factorization } from '../model.js';
@@ -171,7 +171,7 @@ function run(
       port.close();
       outcome();
     };
-    const onAbort = () => finish(() => reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError')));
+    const onAbort = () => finish(() => reject(abortReason(signal!)));
     if (signal?.aborted) {
       onAbort();
       return;
