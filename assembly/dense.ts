@@ -31,8 +31,8 @@ let secondSquares: f64 = 0;
  * the two-lane order of vector.ts. Returns the first row's Σr², leaves the second's in secondSquares.
  * A lone row is passed as both rows (its twin written to a scratch row).
  */
-function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residual: usize, residual1: usize, cols: i32, rank: i32): f64 {
-  const rowBytes = <usize>cols << 3;
+function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residual: usize, residual1: usize, cols: i32, stride: i32, rank: i32): f64 {
+  const rowBytes = <usize>stride << 3; // between rows of H
   let squares0 = f64x2.splat(0);
   let squares1 = f64x2.splat(0);
   let j = 0;
@@ -219,45 +219,50 @@ export function denseGradientW(
     const w0 = w + <usize>i * rankBytes;
     const g0 = gradientW + <usize>i * rankBytes;
     if (i + 1 < rows) {
-      loss += residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual1, cols, rank);
+      loss += residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual1, cols, cols, rank);
       loss += secondSquares;
       gradientPair(residual, residual1, h, g0, g0 + rankBytes, cols, rank);
     } else {
-      loss += residualPair(x0, x0, w0, w0, h, residual, residual1, cols, rank);
+      loss += residualPair(x0, x0, w0, w0, h, residual, residual1, cols, cols, rank);
       gradientPair(residual, residual1, h, g0, scratch, cols, rank);
     }
   }
   return 0.5 * loss;
 }
 
-/** H's half-epoch: with the current (new) W, gradientH = Wᵀ·(M⊙(X−WH)), then H steps. */
+/**
+ * H's half-epoch over `cols` columns of X, H and gradientH (rows `stride` entries apart): with the
+ * current (new) W, gradientH = Wᵀ·(M⊙(X−WH)), then H steps. Every column's arithmetic is its own, so
+ * threads given disjoint column blocks compute exactly what one call over all columns computes.
+ */
 export function denseStepH(
   x: usize, w: usize, h: usize, residual: usize, gradientH: usize, colCounts: usize, hParams: usize,
-  rows: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
+  rows: i32, cols: i32, stride: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
-  const rowBytes = <usize>cols << 3;
+  const rowBytes = <usize>stride << 3;
+  const residualBytes = <usize>cols << 3;
   const rankBytes = <usize>rank << 3;
   // Every row's residual is taken against the old H: accumulate all of them, then step. Four rows at a
   // time: each gradient entry is loaded and stored once per four rows instead of once per row, and still
   // receives w_ik·r_ij in row order, as the one-row-at-a-time twin adds them.
-  zero(gradientH, rank * cols);
+  for (let k = 0; k < rank; k++) zero(gradientH + <usize>k * rowBytes, cols);
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
     const w0 = w + <usize>i * rankBytes;
     const x0 = x + <usize>i * rowBytes;
-    residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual + rowBytes, cols, rank);
+    residualPair(x0, x0 + rowBytes, w0, w0 + rankBytes, h, residual, residual + residualBytes, cols, stride, rank);
     residualPair(
       x0 + 2 * rowBytes, x0 + 3 * rowBytes, w0 + 2 * rankBytes, w0 + 3 * rankBytes, h,
-      residual + 2 * rowBytes, residual + 3 * rowBytes, cols, rank,
+      residual + 2 * residualBytes, residual + 3 * residualBytes, cols, stride, rank,
     );
     let k = 0;
     for (; k + 2 <= rank; k += 2) {
-      accumulate4Pair(gradientH + <usize>k * rowBytes, residual, rowBytes, cols, w0 + (<usize>k << 3), rankBytes);
+      accumulate4Pair(gradientH + <usize>k * rowBytes, rowBytes, residual, residualBytes, cols, w0 + (<usize>k << 3), rankBytes);
     }
     for (; k < rank; k++) {
       const offsetK = <usize>k << 3;
       accumulate4(
-        gradientH + <usize>k * rowBytes, residual, rowBytes, cols,
+        gradientH + <usize>k * rowBytes, residual, residualBytes, cols,
         load<f64>(w0 + offsetK), load<f64>(w0 + rankBytes + offsetK),
         load<f64>(w0 + 2 * rankBytes + offsetK), load<f64>(w0 + 3 * rankBytes + offsetK),
       );
@@ -266,12 +271,12 @@ export function denseStepH(
   for (; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
     const xi = x + <usize>i * rowBytes;
-    residualPair(xi, xi, wi, wi, h, residual, residual + rowBytes, cols, rank);
+    residualPair(xi, xi, wi, wi, h, residual, residual + residualBytes, cols, stride, rank);
     for (let k = 0; k < rank; k++) {
       axpy(gradientH + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
     }
   }
-  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
+  stepColumns(h, gradientH, colCounts, hParams, cols, stride, rank, learningRate, plain);
 }
 
 /** g[j] = (((g[j] + a0·r0[j]) + a1·r1[j]) + a2·r2[j]) + a3·r3[j], for four residual rows `stride` apart. */
@@ -304,11 +309,11 @@ function accumulate4(g: usize, r: usize, stride: usize, n: i32, a0: f64, a1: f64
 }
 
 /**
- * accumulate4 for two adjacent gradient rows g and g + one row (k and k + 1) at once, so each load of
+ * accumulate4 for two adjacent gradient rows g and g + gStride (k and k + 1) at once, so each load of
  * the four residual rows serves both. w points at w[i][k] for the first of the four rows i.
  */
-function accumulate4Pair(g: usize, r: usize, stride: usize, n: i32, w: usize, rankBytes: usize): void {
-  const g1 = g + stride;
+function accumulate4Pair(g: usize, gStride: usize, r: usize, stride: usize, n: i32, w: usize, rankBytes: usize): void {
+  const g1 = g + gStride;
   const u0 = v128.load64_splat(w);
   const u1 = v128.load64_splat(w + rankBytes);
   const u2 = v128.load64_splat(w + 2 * rankBytes);

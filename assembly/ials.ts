@@ -11,13 +11,18 @@
 import { choleskySolve } from "./als";
 import { axpy, dot, zero } from "./vector";
 
-/** out (width×width, both triangles) = Σ_i f_i f_iᵀ over the n rows of F (n×width). */
-export function gramian(factors: usize, n: i32, width: i32, out: usize): void {
+/**
+ * Rows first…first+count−1 of out (width×width, both triangles) = Σ_i f_i f_iᵀ over the n rows of F
+ * (n×width). Each entry sums over i in order whatever rows a call takes, so threads given disjoint rows
+ * of out compute exactly what one call over all of them computes.
+ */
+export function gramian(factors: usize, n: i32, width: i32, out: usize, first: i32, count: i32): void {
   const rowBytes = <usize>width << 3;
-  zero(out, width * width);
+  zero(out + <usize>first * rowBytes, count * width);
+  const end = first + count;
   for (let i = 0; i < n; i++) {
     const f = factors + <usize>i * rowBytes;
-    for (let a = 0; a < width; a++) axpy(out + <usize>a * rowBytes, load<f64>(f + (<usize>a << 3)), f, width);
+    for (let a = first; a < end; a++) axpy(out + <usize>a * rowBytes, load<f64>(f + (<usize>a << 3)), f, width);
   }
 }
 

@@ -113,29 +113,40 @@ function axpy4(y: usize, a: f64, ha: usize, b: f64, hb: usize, c: f64, hc: usize
   }
 }
 
-/** H's half-epoch against the current (new) W. */
+/**
+ * H's half-epoch against the current (new) W, for columns colFrom…colTo−1: their gradient rows, then
+ * their steps. Each column receives its observations' terms in CSR order whatever the range (dots4 sums
+ * each product as dot() does), so threads given disjoint column ranges compute exactly what one call
+ * over every column computes; each reads all of the CSR index, but only its own columns' work is done.
+ */
 export function sparseStepH(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientH: usize,
-  colCounts: usize, hParams: usize, rows: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
+  colCounts: usize, hParams: usize, rows: i32, colFrom: i32, colTo: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
   const rankBytes = <usize>rank << 3;
-  zero(gradientH, cols * rank);
+  const first = <usize>colFrom * rankBytes;
+  zero(gradientH + first, (colTo - colFrom) * rank);
   const shift = gradientH - ht; // column j's gradient row sits this far from its factor row
+  const everyColumn = colFrom == 0 && colTo == cols;
   for (let i = 0; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
     const end = load<i32>(rowStart + (<usize>(i + 1) << 2));
     let p = load<i32>(rowStart + (<usize>i << 2));
-    for (; p + 4 <= end; p += 4) {
-      residuals4(wi, ht, colIndex, values, p, rank);
-      axpy(factorA + shift, residualA, wi, rank);
-      axpy(factorB + shift, residualB, wi, rank);
-      axpy(factorC + shift, residualC, wi, rank);
-      axpy(factorD + shift, residualD, wi, rank);
+    if (everyColumn) {
+      for (; p + 4 <= end; p += 4) {
+        residuals4(wi, ht, colIndex, values, p, rank);
+        axpy(factorA + shift, residualA, wi, rank);
+        axpy(factorB + shift, residualB, wi, rank);
+        axpy(factorC + shift, residualC, wi, rank);
+        axpy(factorD + shift, residualD, wi, rank);
+      }
     }
     for (; p < end; p++) {
-      const hj = factorOf(ht, colIndex, p, rankBytes);
+      const j = load<i32>(colIndex + (<usize>p << 2));
+      if (j < colFrom || j >= colTo) continue;
+      const hj = ht + <usize>j * rankBytes;
       axpy(hj + shift, load<f64>(values + (<usize>p << 3)) - dot(wi, hj, rank), wi, rank);
     }
   }
-  stepRows(ht, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
+  stepRows(ht + first, gradientH + first, colCounts + (<usize>colFrom << 3), hParams, colTo - colFrom, rank, learningRate, plain);
 }

@@ -49,14 +49,16 @@ export function stepRows(factor: usize, gradient: usize, counts: usize, params: 
   }
 }
 
-/** The same for a factor stored transposed, rank×n (the dense kernel's H). */
-export function stepColumns(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, rank: i32, eta: f64, plain: bool): void {
+/** The same for n columns of a factor stored transposed, rank rows `stride` entries apart (the dense kernel's H). */
+export function stepColumns(factor: usize, gradient: usize, counts: usize, params: usize, n: i32, stride: i32, rank: i32, eta: f64, plain: bool): void {
   if (plain) {
-    axpy(factor, eta, gradient, n * rank);
+    // Element by element, so row by row gives the bits one pass over rank·n would.
+    if (stride == n) axpy(factor, eta, gradient, n * rank);
+    else for (let k = 0; k < rank; k++) axpy(factor + ((<usize>k * stride) << 3), eta, gradient + ((<usize>k * stride) << 3), n);
     return;
   }
   for (let k = 0; k < rank; k++) {
-    const row = <usize>k * n;
+    const row = <usize>k * stride;
     for (let j = 0; j < n; j++) {
       const at = (row + j) << 3;
       const count = load<f64>(counts + (<usize>j << 3));

@@ -1,14 +1,17 @@
 // The order SGD visits the observations in, LIBMF's way: rows and columns are relabelled by a seeded
 // random permutation once and cut into BINS×BINS blocks; each epoch takes the blocks in a fresh random
-// order and each block's observations in one fixed order (rows, then columns, ascending). The run stores
+// order and each block's observations in one fixed order (rows, then columns, ascending). The epoch's
+// order comes in BINS rounds of BINS blocks, no two in a round sharing a row bin or a column bin (a
+// seeded Latin square): threads can update a round's blocks at once, and since such blocks touch
+// disjoint factors, the result is the same as taking them one after another. The run stores
 // the observations block by block, so an epoch reads them front to back, and consecutive updates share a
 // row's factors and draw columns from one bin, which stay in cache; a uniformly random order over all
 // observations misses the cache on nearly every update once the factors outgrow it.
 import type { SparseProblem } from './problem.js';
 import type { Random } from './rng.js';
 
-/** LIBMF's default number of bins per side. */
-const BINS = 20;
+/** LIBMF's default number of bins per side: also the blocks of a round. */
+export const BINS = 20;
 /** Blocks of LIBMF's order. */
 export const SGD_BLOCKS = BINS * BINS;
 
@@ -60,11 +63,21 @@ export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: Spa
   for (let i = 0; i < rows; i++) {
     for (let p = rowStart[i]; p < rowStart[i + 1]; p++) positions[cursor[blockOf(i, p)]++] = p;
   }
-  const blockOrder = Int32Array.from({ length: blocks }, (_, b) => b);
+  const blockOrder = new Int32Array(blocks);
+  const rowBins = permutation(BINS, random);
+  const colBins = permutation(BINS, random);
+  const rounds = permutation(BINS, random);
   return {
     visit: { positions, blockStart },
+    // Round r pairs row bin rowBins[a] with column bin colBins[(a + rounds[r]) mod BINS]: every block
+    // once per epoch, and within a round every row bin and every column bin once.
     nextOrder: () => {
-      shuffle(blockOrder, random);
+      shuffle(rowBins, random);
+      shuffle(colBins, random);
+      shuffle(rounds, random);
+      for (let r = 0; r < BINS; r++) {
+        for (let a = 0; a < BINS; a++) blockOrder[r * BINS + a] = rowBins[a] * BINS + colBins[(a + rounds[r]) % BINS];
+      }
       return blockOrder;
     },
   };

@@ -6,7 +6,7 @@ import { abortReason } from './errors.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
-import { readOptions, type FactorizeOptions, type Settings } from './options.js';
+import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
 import type { Visit } from './order.js';
 import { Random } from './rng.js';
 import { runSpec } from './solve.js';
@@ -45,6 +45,26 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
         `${reason}` + (layout === 'dense' ? "; try kernel: 'sparse'" : '; reduce the rank or the number of rows and columns'),
     );
   }
+}
+
+/** Below this many entries × width an epoch takes a few milliseconds: threads cost more than they give. */
+const THREADS_FROM_WORK = 2 ** 18;
+
+/**
+ * options.threads' default: MFWASM_THREADS where set, else the backend's cores for problems large enough
+ * to gain from them, else 1.
+ */
+async function defaultThreads(backend: Backend, entries: number, width: number): Promise<number> {
+  const fromEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MFWASM_THREADS;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    const threads = Number(fromEnvironment);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new RangeError(`MFWASM_THREADS: expected an integer from 1 to ${MAX_THREADS}, got "${fromEnvironment}"`);
+    }
+    return threads;
+  }
+  if (entries * width < THREADS_FROM_WORK) return 1;
+  return Math.min(MAX_THREADS, await backend.hardwareThreads());
 }
 
 /** The layout a solver runs in: its only one, or for gd the kernel asked for ('auto': by density). */
@@ -97,9 +117,10 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit, warm);
   const { width } = spec;
   const { rowCounts, colCounts } = spec;
-  const shape = { layout, rows, cols, observedCount, width, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
+  const threads = settings.threads ?? (await defaultThreads(backend, layout === 'dense' ? rows * cols : observedCount, width));
+  const shape = { layout, rows, cols, observedCount, width, threads, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
   await pause();
-  const space = await backend.open(solver.buffers(shape));
+  const space = await backend.open(solver.buffers(shape), threads);
   let run: Run;
   try {
     run = solver.start(space, spec);

@@ -62,7 +62,7 @@ function data({ rows, cols, width }, seed, density = 0.6) {
 async function sameOnBoth(name, buffers, fill, call) {
   const outcomes = [];
   for (const backend of ['wasm', 'js']) {
-    const space = await backends[backend].open(buffers);
+    const space = await backends[backend].open(buffers, 1);
     fill(space);
     const value = call(space);
     const state = {};
@@ -111,7 +111,10 @@ for (const shape of SHAPES) {
         { residual: new Float64Array(4 * cols + width), gradientW: new Float64Array(rows * width), gradientH: new Float64Array(width * cols), hParams });
       await sameOnBoth('denseGradientW', buffers, fill, ({ kernels: k, f64: b }) => k.denseGradientW(b.x, b.w, b.h, b.residual, b.gradientW, rows, cols, width));
       await sameOnBoth('denseStepH', buffers, fill, ({ kernels: k, f64: b }) =>
-        k.denseStepH(b.x, b.w, b.h, b.residual, b.gradientH, b.colCounts, b.hParams, rows, cols, width, 0.01, plain));
+        k.denseStepH(b.x, b.w, b.h, b.residual, b.gradientH, b.colCounts, b.hParams, rows, cols, cols, width, 0.01, plain));
+      // A block of columns (what one thread takes): the columns from 1 on, rows `cols` apart.
+      await sameOnBoth('denseStepH (columns 1…)', buffers, fill, ({ kernels: k, f64: b, atF64: at }) =>
+        k.denseStepH(at(b.x, 1), b.w, at(b.h, 1), b.residual, at(b.gradientH, 1), at(b.colCounts, 1), b.hParams, rows, cols - 1, cols, width, 0.01, plain));
     }
   });
 
@@ -123,7 +126,9 @@ for (const shape of SHAPES) {
         { gradientW: Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p)), gradientH: new Float64Array(cols * width), params });
       await sameOnBoth('sparseGradientW', buffers, fill, ({ kernels: k, f64: b, i32: n }) => k.sparseGradientW(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientW, rows, width));
       await sameOnBoth('sparseStepH', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
-        k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, cols, width, 0.02, plain));
+        k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, 0, cols, cols, width, 0.02, plain));
+      await sameOnBoth('sparseStepH (columns 1…)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+        k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, 1, cols, cols, width, 0.02, plain));
       await sameOnBoth('stepRows', buffers, fill, ({ kernels: k, f64: b }) => k.stepRows(b.w, b.gradientW, b.rowCounts, b.params, rows, width, 0.03, plain));
       for (const transposed of [0, 1]) {
         await sameOnBoth(`penalty (transposed ${transposed})`, buffers, fill, ({ kernels: k, f64: b }) =>
@@ -174,25 +179,26 @@ for (const shape of SHAPES) {
     const { buffers, fill } = laid(d, ['confidence', 'byColumn', 'w', 'ht', 'gramian', 'gram', 'rhs', 'cg'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
       confidence, byColumn, gramian: new Float64Array(width * width), gram: new Float64Array(width * width), rhs: new Float64Array(width), cg: new Float64Array(3 * width),
     });
-    await sameOnBoth('gramian', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian));
+    await sameOnBoth('gramian', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian, 0, width));
+    await sameOnBoth('gramian (rows 1…)', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian, 1, width - 1));
     for (const steps of [0, 3]) {
       await sameOnBoth(`ialsHalf (W, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
-        k.gramian(b.ht, cols, width, b.gramian);
+        k.gramian(b.ht, cols, width, b.gramian, 0, width);
         k.ialsHalf(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, b.gramian, rows, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
       await sameOnBoth(`ialsHalf (H, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
-        k.gramian(b.w, rows, width, b.gramian);
+        k.gramian(b.w, rows, width, b.gramian, 0, width);
         k.ialsHalf(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, b.gramian, cols, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
       const from = Math.floor(rows / 2);
       await sameOnBoth(`ialsHalf (a block of rows, cgSteps ${steps})`, buffers, fill, (space) => {
         const { kernels: k, f64: b, i32: n } = space;
-        k.gramian(b.ht, cols, width, b.gramian);
+        k.gramian(b.ht, cols, width, b.gramian, 0, width);
         k.ialsHalf(space.atI32(n.rowStart, from), n.colIndex, b.confidence, b.ht, space.atF64(b.w, from * width), b.gramian, rows - from, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
     }
     await sameOnBoth('ialsLoss', buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
-      k.gramian(b.ht, cols, width, b.gramian);
+      k.gramian(b.ht, cols, width, b.gramian, 0, width);
       return k.ialsLoss(n.rowStart, n.colIndex, b.confidence, b.w, b.ht, b.gramian, rows, width, b.rhs);
     });
   });

@@ -44,10 +44,15 @@ export interface Backend {
   readonly sparseBelowDensity: number;
   /** Why this backend cannot lay out these buffers, or undefined if it can. Checked before any work. */
   tooLarge(buffers: Buffers): string | undefined;
+  /** The threads this backend can use at most here: the machine's logical cores, or 1. */
+  hardwareThreads(): Promise<number>;
   /** One pass over a dense X: its observed pattern, counts and value statistics, and the first infinite entry. */
   summarize(values: Float64Array, rows: number, cols: number): Promise<DenseSummary>;
-  /** The buffers laid out, and the kernels over them, for one run. */
-  open(buffers: Buffers): Promise<Workspace<unknown, unknown>>;
+  /**
+   * The buffers laid out, and the kernels over them, for one run whose phases may use up to `threads`
+   * threads; the workspace's `threads` says how many it got (1 where threads are unavailable).
+   */
+  open(buffers: Buffers, threads: number): Promise<Workspace<unknown, unknown>>;
   /** A scorer over Hᵀ (cols×width, row-major), kept in float64 or, to halve its size, float32. */
   scorer(ht: Float64Array, cols: number, width: number, precision: 'float64' | 'float32'): Promise<Scorer>;
 }

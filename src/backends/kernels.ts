@@ -7,15 +7,16 @@
 export interface Kernels<F, I> {
   /** Dense gd: the residual row by row, ½‖M⊙(X − WH)‖² returned and the W gradient written. */
   denseGradientW(x: F, w: F, h: F, residual: F, gradientW: F, rows: number, cols: number, rank: number): number;
-  /** Dense gd: the H gradient from the new W, then H's step. */
+  /** Dense gd: the H gradient from the new W, then H's step, for `cols` columns of rows `stride` apart. */
   denseStepH(
     x: F, w: F, h: F, residual: F, gradientH: F, colCounts: F, hParams: F,
-    rows: number, cols: number, rank: number, learningRate: number, plain: number,
+    rows: number, cols: number, stride: number, rank: number, learningRate: number, plain: number,
   ): void;
   sparseGradientW(rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientW: F, rows: number, rank: number): number;
+  /** Sparse gd: H's half for columns colFrom…colTo−1 of `cols`. */
   sparseStepH(
     rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientH: F, colCounts: F, hParams: F,
-    rows: number, cols: number, rank: number, learningRate: number, plain: number,
+    rows: number, colFrom: number, colTo: number, cols: number, rank: number, learningRate: number, plain: number,
   ): void;
   /** One SGD pass over the first `blocks` entries of `blockOrder`, observations stored in visiting order. */
   sgdEpoch(
@@ -30,8 +31,8 @@ export interface Kernels<F, I> {
     n: number, rank: number, gram: F, rhs: F, coordinateDescent: number,
   ): void;
   stepRows(factor: F, gradient: F, counts: F, params: F, n: number, rank: number, eta: number, plain: number): void;
-  /** out (width×width) = FᵀF over the n rows of F. */
-  gramian(factors: F, n: number, width: number, out: F): void;
+  /** Rows first…first+count−1 of out (width×width) = FᵀF over the n rows of F. */
+  gramian(factors: F, n: number, width: number, out: F, first: number, count: number): void;
   /** iALS: each of `n` rows of `solved` from its events, against `fixed` and its gramian (Cholesky, or cgSteps CG steps). */
   ialsHalf(
     start: I, index: I, confidence: F, fixed: F, solved: F, gramianOfFixed: F,
@@ -41,6 +42,18 @@ export interface Kernels<F, I> {
   ialsLoss(start: I, index: I, confidence: F, w: F, ht: F, gramianOfH: F, rows: number, width: number, scratch: F): number;
   penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
 }
+
+/** The name of a kernel of the contract. */
+export type KernelName = keyof Kernels<unknown, unknown>;
+
+/** One kernel call: its name and its arguments (handles and numbers). */
+export type KernelCall = readonly [KernelName, ...unknown[]];
+
+/**
+ * Calls that touch disjoint memory, so that any order, on any thread, gives the same bits: call c of a
+ * phase runs on thread c mod `threads`, which is also the thread whose scratch buffers it may use.
+ */
+export type Phase = readonly KernelCall[];
 
 /** The buffers a run asks for: entries per named buffer, f64 and i32 apart. Solvers derive them once, from the shape. */
 export interface Buffers {
@@ -60,8 +73,28 @@ export interface Workspace<F, I> {
   /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
   atF64(buffer: F, index: number): F;
   atI32(buffer: I, index: number): I;
+  /** Threads a phase is spread over (1: every call in the calling thread). */
+  readonly threads: number;
+  /**
+   * Runs the phases one after another, each phase's calls spread over the threads, and returns every
+   * call's result in order. With one thread it answers at once; with more, once every thread is done.
+   */
+  run(phases: readonly Phase[]): Awaitable<number[]>;
   /** Gives the memory back; the workspace cannot be used afterwards. */
   close(): void;
+}
+
+/** A value, or a promise of it: a single-threaded backend answers at once, a threaded one may not. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** Runs phases in the calling thread, call after call: what a one-thread workspace's run() is. */
+export function runHere(kernels: unknown, phases: readonly Phase[]): number[] {
+  const results: number[] = [];
+  const table = kernels as Record<KernelName, (...args: unknown[]) => number>;
+  for (const phase of phases) {
+    for (const [name, ...args] of phase) results.push(table[name](...args));
+  }
+  return results;
 }
 
 /** Bytes the buffers take. */

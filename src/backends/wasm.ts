@@ -1,9 +1,11 @@
 // The WebAssembly backend: a run's buffers laid out in the linear memory of an instance it borrows from
-// the f64 runtime, the module's exports as the kernels over them.
-import { f64Runtime, reserve, tooLarge, type Kernels } from '../runtime/wasm.js';
+// the f64 runtime (one thread) or the threaded runtime (memory shared with the pool's threads), the
+// module's exports as the kernels over them.
+import { f64Runtime, reserve, threadedRuntime, tooLarge, type Kernels, type Runtime } from '../runtime/wasm.js';
+import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
 import type { Backend, DenseSummary } from './backend.js';
-import type { Buffers, Workspace } from './kernels.js';
+import { runHere, type Buffers, type Workspace } from './kernels.js';
 
 const F64 = 8;
 const I32 = 4;
@@ -18,8 +20,12 @@ function byteSizes({ f64, i32 }: Buffers): Record<string, number> {
 
 const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memory.buffer, at, length);
 
-/** The buffers laid out in an instance's memory; handles are byte offsets. Memory is never grown after this. */
-function workspace(k: Kernels, buffers: Buffers): Workspace<number, number> {
+/**
+ * The buffers laid out in an instance's memory; handles are byte offsets. Memory is never grown after this.
+ * With a pool, phases run on `threads` threads over the same (shared) memory; kernels called directly
+ * run in the calling thread.
+ */
+function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: ThreadPool, threads = 1): Workspace<number, number> {
   const at = reserve(k, byteSizes(buffers));
   const handles = (kind: 'f64' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
   return {
@@ -30,14 +36,19 @@ function workspace(k: Kernels, buffers: Buffers): Workspace<number, number> {
     viewI32: (buffer, length) => new Int32Array(k.memory.buffer, buffer, length),
     atF64: (buffer, index) => buffer + index * F64,
     atI32: (buffer, index) => buffer + index * I32,
-    close: () => f64Runtime.giveBack(k),
+    threads: pool ? threads : 1,
+    run: pool ? (phases) => pool.run(k.shared!, phases, threads) : (phases) => runHere(k, phases),
+    close: () => runtime.giveBack(k),
   };
 }
+
+threadedRuntime.onDrop = forget;
 
 export const wasmBackend: Backend = {
   name: 'wasm',
   sparseBelowDensity: 0.4,
   tooLarge: (buffers) => tooLarge(byteSizes(buffers)),
+  hardwareThreads,
   async summarize(values, rows, cols) {
     const words = (cols + 31) >>> 5;
     const sizes = { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64, compact: (rows * cols + 1) * F64 };
@@ -80,12 +91,14 @@ export const wasmBackend: Backend = {
       close: () => f64Runtime.giveBack(k),
     };
   },
-  async open(buffers) {
-    const kernels = await f64Runtime.borrow();
+  async open(buffers, threads) {
+    const pool = threads > 1 ? await threadPool(threads) : undefined;
+    const runtime = pool ? threadedRuntime : f64Runtime;
+    const kernels = await runtime.borrow();
     try {
-      return workspace(kernels, buffers) as Workspace<unknown, unknown>;
+      return workspace(kernels, buffers, runtime, pool, threads) as Workspace<unknown, unknown>;
     } catch (error) {
-      f64Runtime.giveBack(kernels);
+      runtime.giveBack(kernels);
       throw error;
     }
   },

@@ -7,7 +7,9 @@
 // largest problem seen and never with the number of calls.
 import { instantiate } from '@assemblyscript/loader';
 import { wasmBase64 } from './binary.js';
+import { wasmBase64 as threadedBase64 } from './binary-threads.js';
 import type { Kernels as KernelContract } from '../backends/kernels.js';
+import type { SharedInstance } from './threads.js';
 
 /** An instance's exports: the kernel contract over byte offsets, and the module's own helpers. */
 export type Kernels = KernelContract<number, number> & {
@@ -18,6 +20,8 @@ export type Kernels = KernelContract<number, number> & {
   compactObserved(x: number, n: number, out: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
+  /** The threaded build's instances: their shared memory, as the pool's threads instantiate it too. */
+  shared?: SharedInstance;
 };
 
 const PAGE_BYTES = 65536;
@@ -68,12 +72,17 @@ function formatBytes(bytes: number): string {
 export class Runtime {
   readonly #base64: string;
   readonly #name: string;
+  readonly #shared: boolean;
   #compiling: Promise<WebAssembly.Module> | undefined;
   readonly #idle: Kernels[] = [];
+  /** Called with the key of a shared memory no instance will use again. */
+  onDrop: (key: number) => void = () => {};
 
-  constructor(name: string, base64: string) {
+  /** `shared`: the build imports a shared memory (--importMemory --sharedMemory), one made per instance. */
+  constructor(name: string, base64: string, shared = false) {
     this.#name = name;
     this.#base64 = base64;
+    this.#shared = shared;
   }
 
   /** Compiles the module once; a runtime without the features it needs (SIMD) says so. */
@@ -92,18 +101,24 @@ export class Runtime {
   async borrow(): Promise<Kernels> {
     const reused = this.#idle.pop();
     if (reused) return reused;
-    const { exports } = await instantiate<Record<string, unknown>>(await this.compile(), {});
+    const module = await this.compile();
+    // The threaded build's memory: up to what wasm32 addresses, as its build declares (asconfig.json).
+    const memory = this.#shared ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor) : undefined;
+    const { exports } = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
     // The loader wraps every export in `(...args) => { setArgumentsLength(args.length); return f(...args) }`,
     // for optional parameters, which no kernel has: call the functions it wraps (`original`) directly.
     // Measured on the 5×6 epoch (three calls): 0.59 µs through the wrappers, 0.23–0.36 µs without.
     const direct = Object.fromEntries(
       Object.entries(exports).map(([name, value]) => [name, (value as { original?: unknown } | undefined)?.original ?? value]),
     );
-    return direct as unknown as Kernels;
+    const kernels = direct as unknown as Kernels;
+    if (memory) kernels.shared = { key: ++sharedKeys, module, memory };
+    return kernels;
   }
 
   giveBack(kernels: Kernels): void {
     if (kernels.memory.buffer.byteLength <= KEEP_IDLE_BYTES) this.#idle.push(kernels);
+    else if (kernels.shared) this.onDrop(kernels.shared.key);
   }
 
   /** Bytes of linear memory held by the idle instances. */
@@ -145,10 +160,15 @@ export function reserve<Name extends string>(kernels: Kernels, sizes: Record<Nam
   return placement;
 }
 
+let sharedKeys = 0;
+
 /** The f64 SIMD build: the runtime the 'wasm' backend uses. */
 export const f64Runtime = new Runtime('f64 SIMD', wasmBase64);
 
+/** The same kernels built for threads (shared, imported memory): the 'wasm' backend's runs on more than one thread. */
+export const threadedRuntime = new Runtime('f64 SIMD threads', threadedBase64, true);
+
 /** Bytes of linear memory held by idle instances (tests check it does not grow with the number of calls). */
 export function memoryBytes(): number {
-  return f64Runtime.idleBytes();
+  return f64Runtime.idleBytes() + threadedRuntime.idleBytes();
 }

@@ -3,10 +3,12 @@
 // bounds), then the same for H's columns against the new W. One kernel serves both halves: it walks
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
+import { runHere, type KernelCall } from '../backends/kernels.js';
 import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { after, balanced, perThread } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const als: SolverModule = {
@@ -21,9 +23,10 @@ export const als: SolverModule = {
   initialDraw: 'uniform',
   implicit: false,
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
-  buffers({ rows, cols, observedCount: count, width }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
-      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: width * width, rhs: width },
+      // gram and rhs: scratch of each thread's solves.
+      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: threads * width * width, rhs: threads * width },
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
     };
   },
@@ -45,26 +48,27 @@ export const als: SolverModule = {
     space.viewF64(b.byColumn, count).set(columns.values);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
-    // Rows from..to−1 of one half: the kernel indexes its start array and its output by row, so a block
-    // is the same call on buffers advanced to its first row (each row's solve is independent).
-    const half = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
-      (from: number, to: number) =>
-        k.alsHalf(
-          space.atI32(start, from), index, values, space.atF64(counts, from), fixed, space.atF64(solved, from * width), params,
-          to - from, width, b.gram, b.rhs, descend,
-        );
-    const rowsHalf = half(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
-    const colsHalf = half(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
+    // The call solving rows first..end−1 of one half with a thread's scratch: the kernel indexes its start
+    // array and its output by row, so a range is the same call on buffers advanced to its first row.
+    const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
+      (first: number, end: number, thread: number): KernelCall => [
+        'alsHalf', space.atI32(start, first), index, values, space.atF64(counts, first), fixed, space.atF64(solved, first * width), params,
+        end - first, width, space.atF64(b.gram, thread * width * width), space.atF64(b.rhs, thread * width), descend,
+      ];
+    const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
+    const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
+    // Each row's solve is its own: one range per thread, balanced by cost (a width³/3 factorization plus
+    // width² per observation).
+    const half = (starts: Int32Array, solve: typeof solveRows) => (from: number, to: number) =>
+      space.run([perThread(space, balanced(starts, from, to, space.threads, width / 3), ([first, end], thread) => solve(first, end, thread))]);
+    const rowsHalf = half(problem.rowStart, solveRows);
+    const colsHalf = half(columns.colStart, solveCols);
+    const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
     return {
-      loss: () => k.observedLoss(n.rowOf, n.colIndex, b.values, count, b.w, b.ht, width) + penalty(),
-      epoch(signal) {
-        const first = inBlocks(rows, signal, rowsHalf);
-        if (first instanceof Promise) return first.then(() => inBlocks(cols, signal, colsHalf));
-        return inBlocks(cols, signal, colsHalf);
-      },
+      loss: () => after(observedLoss(), (loss) => loss + penalty()),
+      epoch: (signal) => after(inBlocks(rows, signal, rowsHalf), () => inBlocks(cols, signal, colsHalf)),
       solveOnly(touchedRows, touchedCols) {
-        for (const i of touchedRows) rowsHalf(i, i + 1);
-        for (const j of touchedCols) colsHalf(j, j + 1);
+        runHere(k, [Array.from(touchedRows, (i) => solveRows(i, i + 1, 0)), Array.from(touchedCols, (j) => solveCols(j, j + 1, 0))]);
       },
       view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

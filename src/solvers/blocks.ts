@@ -1,20 +1,20 @@
 // Long epochs in blocks, so that an abort lands within tens of milliseconds even inside one epoch.
 import { abortReason } from '../errors.js';
-import type { Awaitable } from './solver.js';
+import type { Awaitable } from '../backends/kernels.js';
 
 /** How long a block of work may hold the event loop when a signal could abort it. */
 const SLICE_MS = 10;
 
 /**
- * Runs `work(from, to)` over 0…total−1. Without a signal: one call, synchronously (no cost on the fast
- * path). With one: blocks sized so each takes about SLICE_MS, a yield to the event loop between them, and
- * the signal's reason thrown once it is aborted. The blocks cover the range in order, so results are
- * the same either way.
+ * Runs `work(from, to)` over 0…total−1. Without a signal: one call (synchronous when the work is: no
+ * cost on the fast path). With one: blocks sized so each takes about SLICE_MS, a yield to the event loop
+ * between them, and the signal's reason thrown once it is aborted. The blocks cover the range in order,
+ * so results are the same either way. Work on threads returns a promise, which is awaited.
  */
-export function inBlocks(total: number, signal: AbortSignal | undefined, work: (from: number, to: number) => void): Awaitable<void> {
+export function inBlocks(total: number, signal: AbortSignal | undefined, work: (from: number, to: number) => Awaitable<unknown>): Awaitable<void> {
   if (!signal) {
-    work(0, total);
-    return;
+    const done = work(0, total);
+    return done instanceof Promise ? done.then(() => undefined) : undefined;
   }
   return (async () => {
     let size = 1; // grown to the slice from the first block's time
@@ -23,7 +23,8 @@ export function inBlocks(total: number, signal: AbortSignal | undefined, work: (
       if (signal.aborted) throw abortReason(signal);
       const to = Math.min(total, from + size);
       const started = performance.now();
-      work(from, to);
+      const done = work(from, to);
+      if (done instanceof Promise) await done;
       const took = performance.now() - started;
       from = to;
       // Aim the next block at the slice: grow fast work, shrink slow work.

@@ -1,5 +1,6 @@
 // What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
-import type { Workspace } from '../backends/kernels.js';
+import type { Awaitable, Workspace } from '../backends/kernels.js';
+import { chunks, total } from './parallel.js';
 import { transposeInto } from '../matrix.js';
 import type { RunSpec } from './solver.js';
 
@@ -34,4 +35,17 @@ export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): v
   const { cols } = spec.problem;
   const { width } = spec;
   transposeInto(spec.initial.H, width, cols, space.viewF64(space.f64.ht, cols * width));
+}
+
+/**
+ * ½ Σ (x − w·h)² over `count` observations stored as (rowOf, colOf, values), in fixed chunks summed in order:
+ * the same value on any number of threads.
+ */
+export function observedLossOf<F, I>(space: Workspace<F, I>, rowOf: I, colOf: I, values: F, count: number, width: number): () => Awaitable<number> {
+  const { f64: b } = space;
+  const phase = chunks(count).map(([from, to]) => ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atF64(values, from), to - from, b.w, b.ht, width] as const);
+  return () => {
+    const results = space.run([phase]);
+    return results instanceof Promise ? results.then(total) : total(results);
+  };
 }

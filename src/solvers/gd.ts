@@ -1,58 +1,74 @@
 // 'gd': the seed's full-batch gradient descent. Each epoch W ← W + η·(M⊙(X−WH))Hᵀ, then with the new W,
 // H ← H + η·Wᵀ(M⊙(X−WH)), plus the penalties' gradients, L1's proximal step and the bound when set.
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
-import type { Buffers, Workspace } from '../backends/kernels.js';
+import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
+import { after, balanced, chunks, perThread, total, type Range } from './parallel.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
- * loss() computes the W gradient of the current factors as a by-product (the residual it needs is the
- * loss's); the next epoch applies it instead of computing it again.
+ * An epoch is W's step (rows spread over the threads) and then H's half (columns spread over them): no
+ * sum crosses threads. loss() computes the W gradient of the current factors as a by-product (the
+ * residual it needs is the loss's), in fixed chunks of rows; the next epoch applies it instead of
+ * computing it again. The phases' arguments never change, so they are made once.
  */
-function gradientDescentRun(lossAndGradientW: () => number, stepWThenH: () => void, view: Run['view'], close: () => void): Run {
+function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, stepPhases: readonly Phase[], penalty: () => number, view: Run['view']): Run {
   let gradientReady = false;
   const loss = () => {
     gradientReady = true;
-    return lossAndGradientW();
+    return after(space.run([lossPhase]), (results) => total(results) + penalty());
   };
   return {
     loss,
     epoch() {
-      if (!gradientReady) loss();
+      const ready = gradientReady ? undefined : loss();
       gradientReady = false;
-      stepWThenH();
+      return after(ready, () => after(space.run(stepPhases), () => undefined));
     },
     view,
-    close,
+    close: () => space.close(),
   };
 }
 
+/** W's step over one range of rows per thread. */
+function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase {
+  const { f64: b } = space;
+  const { width, learningRate } = spec;
+  const plain = spec.plain ? 1 : 0;
+  return perThread(space, balanced(undefined, 0, rows, space.threads), ([first, end]) => [
+    'stepRows', space.atF64(b.w, first * width), space.atF64(b.gradientW, first * width), space.atF64(b.rowCounts, first), b.wParams,
+    end - first, width, learningRate, plain,
+  ]);
+}
+
 function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-  const { kernels: k, f64: b } = space;
+  const { f64: b } = space;
   const { problem, width, learningRate } = spec;
   const { rows, cols } = problem;
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
   space.viewF64(b.x, rows * cols).set(problem.values);
   space.viewF64(b.h, width * cols).set(spec.initial.H);
-  const penalty = penaltyOf(space, spec, b.h, true);
-  // Handles held in locals: the 5×6 epoch is a few hundred nanoseconds, and lookups show.
-  const { x, w, h, residual, gradientW, gradientH, rowCounts, colCounts, wParams, hParams } = b;
+  const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
+  const residual = (thread: number) => space.atF64(b.residual, thread * (4 * cols + width));
+  const lossPhase: Phase = chunks(rows, undefined, cols).map(([first, end], call) => [
+    'denseGradientW', space.atF64(x, first * cols), space.atF64(w, first * width), h, residual(call % space.threads),
+    space.atF64(gradientW, first * width), end - first, cols, width,
+  ]);
+  const stepH = perThread(space, balanced(undefined, 0, cols, space.threads), ([first, end], thread) => [
+    'denseStepH', space.atF64(x, first), w, space.atF64(h, first), residual(thread), space.atF64(gradientH, first),
+    space.atF64(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
+  ]);
   return gradientDescentRun(
-    () => k.denseGradientW(x, w, h, residual, gradientW, rows, cols, width) + penalty(),
-    () => {
-      k.stepRows(w, gradientW, rowCounts, wParams, rows, width, learningRate, plain);
-      k.denseStepH(x, w, h, residual, gradientH, colCounts, hParams, rows, cols, width, learningRate, plain);
-    },
+    space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, h, true),
     () => ({ W: space.viewF64(w, rows * width), H: space.viewF64(h, width * cols), hTransposed: false }),
-    () => space.close(),
   );
 }
 
 function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-  const { kernels: k, f64: b, i32: n } = space;
+  const { f64: b, i32: n } = space;
   const { width, learningRate } = spec;
   const problem = spec.problem as SparseProblem;
   const { rows, cols, observedCount } = problem;
@@ -62,15 +78,20 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
   space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
   space.viewF64(b.values, observedCount).set(problem.values);
-  const penalty = penaltyOf(space, spec, b.ht, false);
+  const lossPhase: Phase = chunks(rows, problem.rowStart).map(([first, end]) => [
+    'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atF64(b.w, first * width), b.ht,
+    space.atF64(b.gradientW, first * width), end - first, width,
+  ]);
+  // Columns shared out by their observations: each thread makes only its own columns' gradient.
+  const columnEnds = new Float64Array(cols + 1);
+  for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
+  const stepH = perThread(space, balanced(columnEnds, 0, cols, space.threads), ([first, end]: Range) => [
+    'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
+    learningRate, plain,
+  ]);
   return gradientDescentRun(
-    () => k.sparseGradientW(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientW, rows, width) + penalty(),
-    () => {
-      k.stepRows(b.w, b.gradientW, b.rowCounts, b.wParams, rows, width, learningRate, plain);
-      k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, cols, width, learningRate, plain);
-    },
+    space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, b.ht, false),
     () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
-    () => space.close(),
   );
 }
 
@@ -87,11 +108,12 @@ export const gd: SolverModule = {
   implicit: false,
   divergenceAdvice: (learningRate) =>
     `Try a smaller learningRate, e.g. ${learningRate / 10}; the stable step shrinks as rows and columns gain observations.`,
-  buffers({ layout, rows, cols, observedCount, width }: Shape): Buffers {
+  buffers({ layout, rows, cols, observedCount, width, threads = 1 }: Shape): Buffers {
     const common = commonBuffers(rows, cols, width);
     if (layout === 'dense') {
       return {
-        f64: { ...common, x: rows * cols, h: width * cols, residual: 4 * cols + width, gradientW: rows * width, gradientH: width * cols },
+        // residual: each thread's four rows of scratch.
+        f64: { ...common, x: rows * cols, h: width * cols, residual: threads * (4 * cols + width), gradientW: rows * width, gradientH: width * cols },
         i32: {},
       };
     }

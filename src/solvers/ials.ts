@@ -9,8 +9,10 @@
 import { gramian, ialsHalf } from '../backends/js/ials.js';
 import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
+import { runHere, type KernelCall } from '../backends/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
+import { after, balanced, chunks, perThread, total } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const ials: SolverModule = {
@@ -25,11 +27,12 @@ export const ials: SolverModule = {
   initialDraw: 'uniform',
   implicit: true,
   divergenceAdvice: () => 'Try a larger regularization, or a smaller alpha.',
-  buffers({ rows, cols, observedCount: count, width }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
       f64: {
+        // gram, rhs and cg: scratch of each thread's solves.
         ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count,
-        gramian: width * width, gram: width * width, rhs: width, cg: 3 * width,
+        gramian: width * width, gram: threads * width * width, rhs: threads * width, cg: threads * 3 * width,
       },
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count },
     };
@@ -58,51 +61,55 @@ export const ials: SolverModule = {
     for (let p = 0; p < count; p++) byRow[p] = alpha * problem.values[p];
     const byColumn = space.viewF64(b.byColumn, count);
     for (let p = 0; p < count; p++) byColumn[p] = alpha * columns.values[p];
-    const half = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
-      (from: number, to: number) =>
-        k.ialsHalf(
-          space.atI32(start, from), index, confidence, fixed, space.atF64(solved, from * width), b.gramian,
-          to - from, width, lambda, b.gram, b.rhs, b.cg, cgSteps,
-        );
-    const rowsHalf = half(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
-    const colsHalf = half(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
+    // The call solving rows first..end−1 of one half with a thread's scratch (each row's solve is its own).
+    const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
+      (first: number, end: number, thread: number): KernelCall => [
+        'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atF64(solved, first * width), b.gramian,
+        end - first, width, lambda, space.atF64(b.gram, thread * width * width), space.atF64(b.rhs, thread * width),
+        space.atF64(b.cg, thread * 3 * width), cgSteps,
+      ];
+    const solveRow = solver(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
+    const solveCol = solver(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
+    // One range per thread, balanced by cost: with CG about cgSteps·width² a row plus width per event and step.
+    const perRow = cgSteps > 0 ? width : width / 3;
+    const half = (starts: Int32Array, solve: typeof solveRow) => (from: number, to: number) =>
+      space.run([perThread(space, balanced(starts, from, to, space.threads, perRow), ([first, end], thread) => solve(first, end, thread))]);
+    const rowsHalf = half(problem.rowStart, solveRow);
+    const colsHalf = half(columns.colStart, solveCol);
     const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
+    // The gramian's rows spread over the threads: each entry sums over the factors in order either way.
+    const gramianPhase = (factors: typeof b.w, n: number) =>
+      perThread(space, balanced(undefined, 0, width, space.threads), ([first, end]) => ['gramian', factors, n, width, b.gramian, first, end - first]);
+    const gramianPhases = { H: [gramianPhase(b.ht, cols)], W: [gramianPhase(b.w, rows)] };
+    const lossPhase = chunks(rows, undefined, width).map(([first, end], call) => [
+      'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atF64(b.w, first * width), b.ht, b.gramian, end - first, width,
+      space.atF64(b.rhs, (call % space.threads) * width),
+    ] as const);
     // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
     // loss made is not made again; solving a side makes the other's stale.
     let holds: 'H' | 'W' | undefined;
     const gramianOf = (side: 'H' | 'W') => {
       if (holds === side) return;
-      if (side === 'H') k.gramian(b.ht, cols, width, b.gramian);
-      else k.gramian(b.w, rows, width, b.gramian);
       holds = side;
+      return space.run(gramianPhases[side]);
     };
     const solveRows = (from: number, to: number) => {
-      rowsHalf(from, to);
-      holds = holds === 'H' ? 'H' : undefined; // W changed; H's gramian still holds
+      holds = holds === 'H' ? 'H' : undefined; // W changes; H's gramian still holds
+      return rowsHalf(from, to);
     };
     const solveCols = (from: number, to: number) => {
-      colsHalf(from, to);
       holds = holds === 'W' ? 'W' : undefined;
+      return colsHalf(from, to);
     };
     return {
-      loss() {
-        gramianOf('H');
-        return k.ialsLoss(n.rowStart, n.colIndex, b.confidence, b.w, b.ht, b.gramian, rows, width, b.rhs) + penalty();
-      },
-      epoch(signal) {
-        gramianOf('H');
-        const first = inBlocks(rows, signal, solveRows);
-        const second = () => {
-          gramianOf('W');
-          return inBlocks(cols, signal, solveCols);
-        };
-        return first instanceof Promise ? first.then(second) : second();
-      },
+      loss: () => after(gramianOf('H'), () => after(space.run([lossPhase]), (results) => total(results) + penalty())),
+      epoch: (signal) =>
+        after(gramianOf('H'), () => after(inBlocks(rows, signal, solveRows), () => after(gramianOf('W'), () => inBlocks(cols, signal, solveCols)))),
       solveOnly(touchedRows, touchedCols) {
-        gramianOf('H');
-        for (const i of touchedRows) solveRows(i, i + 1);
-        gramianOf('W');
-        for (const j of touchedCols) solveCols(j, j + 1);
+        // Model updates run here, in the calling thread, a row at a time.
+        holds = undefined;
+        runHere(k, [...gramianPhases.H, Array.from(touchedRows, (i) => solveRow(i, i + 1, 0)), ...gramianPhases.W, Array.from(touchedCols, (j) => solveCol(j, j + 1, 0))]);
+        holds = 'W';
       },
       view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),
@@ -112,7 +119,7 @@ export const ials: SolverModule = {
   foldIn({ index, values, fixed, fixedCount, width, lambda, alpha }) {
     const solved = new Float64Array(width);
     const fixedGramian = new Float64Array(width * width);
-    gramian(fixed, fixedCount, width, fixedGramian);
+    gramian(fixed, fixedCount, width, fixedGramian, 0, width);
     ialsHalf(
       Int32Array.of(0, index.length), index, values.map((v) => alpha * v), fixed, solved, fixedGramian, 1, width, lambda,
       new Float64Array(width * width), new Float64Array(width), new Float64Array(3 * width), 0,

@@ -1,14 +1,13 @@
 // What a solver is: one module per solver (gd.ts, sgd.ts, als.ts) fills in this interface — its options
 // and defaults, the buffers it lays out, and its epoch and loss as calls of named kernels — and the
 // registry (index.ts) maps names to modules. Nothing else in the package branches on the solver.
-import type { Buffers, Workspace } from '../backends/kernels.js';
+import type { Awaitable, Buffers, Workspace } from '../backends/kernels.js';
 import type { Problem } from '../problem.js';
 import type { Random } from '../rng.js';
 import type { Layout, Solver } from '../types.js';
 import type { Visit } from '../order.js';
 
-/** A value, or a promise of it: a single-threaded backend answers at once, a threaded or GPU one may not. */
-export type Awaitable<T> = T | Promise<T>;
+export type { Awaitable };
 
 /** The factors where a run keeps them; views into WASM memory stay valid until the run's next call. */
 export interface FactorView {
@@ -53,6 +52,8 @@ export interface Shape {
   width: number;
   /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
   blocks?: number;
+  /** Threads the run may use: solvers lay out scratch for each (default 1). */
+  threads?: number;
 }
 
 /**

@@ -5,14 +5,14 @@ import { axpy, dot } from './vector.js';
 /** Fills `residual` with row i of M⊙(X−WH) and returns its Σr² (lane order of vector.ts). */
 function residualRow(
   x: Float64Array, xAt: number, w: Float64Array, wAt: number, h: Float64Array,
-  residual: Float64Array, cols: number, rank: number,
+  residual: Float64Array, cols: number, stride: number, rank: number,
 ): number {
   let even = 0;
   let odd = 0;
   let j = 0;
   for (; j + 2 <= cols; j += 2) {
-    const r0 = residualEntry(x[xAt + j], w, wAt, h, j, cols, rank);
-    const r1 = residualEntry(x[xAt + j + 1], w, wAt, h, j + 1, cols, rank);
+    const r0 = residualEntry(x[xAt + j], w, wAt, h, j, stride, rank);
+    const r1 = residualEntry(x[xAt + j + 1], w, wAt, h, j + 1, stride, rank);
     residual[j] = r0;
     residual[j + 1] = r1;
     even += r0 * r0;
@@ -20,7 +20,7 @@ function residualRow(
   }
   let sum = even + odd;
   if (j < cols) {
-    const r = residualEntry(x[xAt + j], w, wAt, h, j, cols, rank);
+    const r = residualEntry(x[xAt + j], w, wAt, h, j, stride, rank);
     residual[j] = r;
     sum += r * r;
   }
@@ -28,10 +28,10 @@ function residualRow(
 }
 
 /** x − Σ_k w[k]·h[k][j] (k ascending), or 0 when x is NaN (not observed). */
-function residualEntry(observed: number, w: Float64Array, wAt: number, h: Float64Array, j: number, cols: number, rank: number): number {
+function residualEntry(observed: number, w: Float64Array, wAt: number, h: Float64Array, j: number, stride: number, rank: number): number {
   if (observed !== observed) return 0;
   let product = 0;
-  for (let k = 0; k < rank; k++) product += w[wAt + k] * h[k * cols + j];
+  for (let k = 0; k < rank; k++) product += w[wAt + k] * h[k * stride + j];
   return observed - product;
 }
 
@@ -41,7 +41,7 @@ export function denseGradientW(
 ): number {
   let loss = 0;
   for (let i = 0; i < rows; i++) {
-    loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
+    loss += residualRow(x, i * cols, w, i * rank, h, residual, cols, cols, rank);
     for (let k = 0; k < rank; k++) gradientW[i * rank + k] = dot(residual, 0, h, k * cols, cols);
   }
   return 0.5 * loss;
@@ -49,13 +49,13 @@ export function denseGradientW(
 
 export function denseStepH(
   x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientH: Float64Array,
-  colCounts: Float64Array, hParams: Float64Array, rows: number, cols: number, rank: number, learningRate: number,
+  colCounts: Float64Array, hParams: Float64Array, rows: number, cols: number, stride: number, rank: number, learningRate: number,
   plain: number,
 ): void {
-  gradientH.fill(0, 0, rank * cols);
+  for (let k = 0; k < rank; k++) gradientH.fill(0, k * stride, k * stride + cols);
   for (let i = 0; i < rows; i++) {
-    residualRow(x, i * cols, w, i * rank, h, residual, cols, rank);
-    for (let k = 0; k < rank; k++) axpy(gradientH, k * cols, w[i * rank + k], residual, 0, cols);
+    residualRow(x, i * stride, w, i * rank, h, residual, cols, stride, rank);
+    for (let k = 0; k < rank; k++) axpy(gradientH, k * stride, w[i * rank + k], residual, 0, cols);
   }
-  stepColumns(h, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
+  stepColumns(h, gradientH, colCounts, hParams, cols, stride, rank, learningRate, plain);
 }

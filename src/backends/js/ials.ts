@@ -2,10 +2,10 @@
 import { choleskySolve } from './als.js';
 import { axpy, dot } from './vector.js';
 
-export function gramian(factors: Float64Array, n: number, width: number, out: Float64Array): void {
-  out.fill(0, 0, width * width);
+export function gramian(factors: Float64Array, n: number, width: number, out: Float64Array, first: number, count: number): void {
+  out.fill(0, first * width, (first + count) * width);
   for (let i = 0; i < n; i++) {
-    for (let a = 0; a < width; a++) axpy(out, a * width, factors[i * width + a], factors, i * width, width);
+    for (let a = first; a < first + count; a++) axpy(out, a * width, factors[i * width + a], factors, i * width, width);
   }
 }
 

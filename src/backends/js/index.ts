@@ -1,7 +1,7 @@
 // The pure-TypeScript backend: the twin of every WASM kernel (same signatures, same order of operations),
 // over typed arrays, and the fallback where WebAssembly is unavailable.
 import type { Backend } from '../backend.js';
-import type { Buffers, Kernels, Workspace } from '../kernels.js';
+import { runHere, type Buffers, type Kernels, type Workspace } from '../kernels.js';
 import { alsHalf } from './als.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
@@ -29,6 +29,8 @@ function open({ f64, i32 }: Buffers): Workspace<Float64Array, Int32Array> {
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     atF64: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     atI32: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
+    threads: 1,
+    run: (phases) => runHere(jsKernels, phases),
     close() {},
   };
 }
@@ -43,6 +45,8 @@ export const jsBackend: Backend = {
       : undefined;
   },
   summarize: (values, rows, cols) => Promise.resolve(summarize(values, rows, cols)),
+  hardwareThreads: () => Promise.resolve(1),
+  // One thread: the twins are the reference, not the fast path.
   open: (buffers) => Promise.resolve(open(buffers) as Workspace<unknown, unknown>),
   scorer: (ht, cols, width, precision) => Promise.resolve(jsScorer(ht, cols, width, precision)),
 };

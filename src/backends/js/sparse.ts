@@ -23,16 +23,19 @@ export function sparseGradientW(
 export function sparseStepH(
   rowStart: Int32Array, colIndex: Int32Array, values: Float64Array, w: Float64Array, ht: Float64Array,
   gradientH: Float64Array, colCounts: Float64Array, hParams: Float64Array,
-  rows: number, cols: number, rank: number, learningRate: number, plain: number,
+  rows: number, colFrom: number, colTo: number, _cols: number, rank: number, learningRate: number, plain: number,
 ): void {
-  gradientH.fill(0, 0, cols * rank);
+  gradientH.fill(0, colFrom * rank, colTo * rank);
   for (let i = 0; i < rows; i++) {
     const wAt = i * rank;
     for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
-      const hAt = colIndex[p] * rank;
+      const j = colIndex[p];
+      if (j < colFrom || j >= colTo) continue;
+      const hAt = j * rank;
       const r = values[p] - dot(w, wAt, ht, hAt, rank);
       axpy(gradientH, hAt, r, w, wAt, rank);
     }
   }
-  stepRows(ht, gradientH, colCounts, hParams, cols, rank, learningRate, plain);
+  const first = colFrom * rank;
+  stepRows(ht.subarray(first), gradientH.subarray(first), colCounts.subarray(colFrom), hParams, colTo - colFrom, rank, learningRate, plain);
 }

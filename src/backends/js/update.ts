@@ -29,13 +29,17 @@ export function stepRows(
   }
 }
 
+/** n columns of a factor stored rank×stride. */
 export function stepColumns(
-  factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, rank: number, eta: number,
-  plain: number,
+  factor: Float64Array, gradient: Float64Array, counts: Float64Array, params: Float64Array, n: number, stride: number, rank: number,
+  eta: number, plain: number,
 ): void {
-  if (plain) return axpy(factor, 0, eta, gradient, 0, n * rank);
+  if (plain) {
+    for (let k = 0; k < rank; k++) axpy(factor, k * stride, eta, gradient, k * stride, n);
+    return;
+  }
   for (let k = 0; k < rank; k++) {
-    for (let j = 0, at = k * n; j < n; j++, at++) {
+    for (let j = 0, at = k * stride; j < n; j++, at++) {
       factor[at] = updated(factor[at], gradient[at], counts[j], eta, params, k, rank);
     }
   }
