@@ -27,8 +27,11 @@ export type Kernels = KernelContract<number, number> & {
 const PAGE_BYTES = 65536;
 /** wasm32 addresses 65,536 pages of 64 KiB. */
 export const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
-/** f64x2 loads are fastest on 16-byte boundaries. */
-const ALIGN = 16;
+/**
+ * Buffers start on 64-byte boundaries: f64x2 loads want 16, and threads writing neighbouring ranges of a
+ * buffer must not share a cache line at its start.
+ */
+const ALIGN = 64;
 
 /** Byte offsets of the buffers of one run, by name. */
 export type Placement<Name extends string> = Record<Name, number>;

@@ -8,7 +8,7 @@ import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
-import { after, balanced, perThread } from './parallel.js';
+import { after, balanced, perThread, scratchStride } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const als: SolverModule = {
@@ -26,7 +26,7 @@ export const als: SolverModule = {
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
       // gram and rhs: scratch of each thread's solves.
-      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: threads * width * width, rhs: threads * width },
+      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: threads * scratchStride(width * width), rhs: threads * scratchStride(width) },
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
     };
   },
@@ -53,7 +53,7 @@ export const als: SolverModule = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
       (first: number, end: number, thread: number): KernelCall => [
         'alsHalf', space.atI32(start, first), index, values, space.atF64(counts, first), fixed, space.atF64(solved, first * width), params,
-        end - first, width, space.atF64(b.gram, thread * width * width), space.atF64(b.rhs, thread * width), descend,
+        end - first, width, space.atF64(b.gram, thread * scratchStride(width * width)), space.atF64(b.rhs, thread * scratchStride(width)), descend,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);

@@ -5,7 +5,7 @@ import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after, balanced, chunks, perThread, total, type Range } from './parallel.js';
+import { after, balanced, chunks, perThread, scratchStride, total, type Range } from './parallel.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
@@ -37,7 +37,7 @@ function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase
   const { f64: b } = space;
   const { width, learningRate } = spec;
   const plain = spec.plain ? 1 : 0;
-  return perThread(space, balanced(undefined, 0, rows, space.threads), ([first, end]) => [
+  return perThread(space, balanced(undefined, 0, rows, space.threads, 1, 8), ([first, end]) => [
     'stepRows', space.atF64(b.w, first * width), space.atF64(b.gradientW, first * width), space.atF64(b.rowCounts, first), b.wParams,
     end - first, width, learningRate, plain,
   ]);
@@ -52,12 +52,12 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   space.viewF64(b.x, rows * cols).set(problem.values);
   space.viewF64(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
-  const residual = (thread: number) => space.atF64(b.residual, thread * (4 * cols + width));
+  const residual = (thread: number) => space.atF64(b.residual, thread * scratchStride(4 * cols + width));
   const lossPhase: Phase = chunks(rows, undefined, cols).map(([first, end], call) => [
     'denseGradientW', space.atF64(x, first * cols), space.atF64(w, first * width), h, residual(call % space.threads),
     space.atF64(gradientW, first * width), end - first, cols, width,
   ]);
-  const stepH = perThread(space, balanced(undefined, 0, cols, space.threads), ([first, end], thread) => [
+  const stepH = perThread(space, balanced(undefined, 0, cols, space.threads, 1, 8), ([first, end], thread) => [
     'denseStepH', space.atF64(x, first), w, space.atF64(h, first), residual(thread), space.atF64(gradientH, first),
     space.atF64(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
   ]);
@@ -85,7 +85,7 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   // Columns shared out by their observations: each thread makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
   for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
-  const stepH = perThread(space, balanced(columnEnds, 0, cols, space.threads), ([first, end]: Range) => [
+  const stepH = perThread(space, balanced(columnEnds, 0, cols, space.threads, 1, 8), ([first, end]: Range) => [
     'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
     learningRate, plain,
   ]);
@@ -113,7 +113,7 @@ export const gd: SolverModule = {
     if (layout === 'dense') {
       return {
         // residual: each thread's four rows of scratch.
-        f64: { ...common, x: rows * cols, h: width * cols, residual: threads * (4 * cols + width), gradientW: rows * width, gradientH: width * cols },
+        f64: { ...common, x: rows * cols, h: width * cols, residual: threads * scratchStride(4 * cols + width), gradientW: rows * width, gradientH: width * cols },
         i32: {},
       };
     }

@@ -12,7 +12,7 @@ import type { SparseProblem } from '../problem.js';
 import { runHere, type KernelCall } from '../backends/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
-import { after, balanced, chunks, perThread, total } from './parallel.js';
+import { after, balanced, chunks, perThread, scratchStride, total } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const ials: SolverModule = {
@@ -32,7 +32,7 @@ export const ials: SolverModule = {
       f64: {
         // gram, rhs and cg: scratch of each thread's solves.
         ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count,
-        gramian: width * width, gram: threads * width * width, rhs: threads * width, cg: threads * 3 * width,
+        gramian: width * width, gram: threads * scratchStride(width * width), rhs: threads * scratchStride(width), cg: threads * scratchStride(3 * width),
       },
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count },
     };
@@ -65,8 +65,8 @@ export const ials: SolverModule = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
       (first: number, end: number, thread: number): KernelCall => [
         'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atF64(solved, first * width), b.gramian,
-        end - first, width, lambda, space.atF64(b.gram, thread * width * width), space.atF64(b.rhs, thread * width),
-        space.atF64(b.cg, thread * 3 * width), cgSteps,
+        end - first, width, lambda, space.atF64(b.gram, thread * scratchStride(width * width)), space.atF64(b.rhs, thread * scratchStride(width)),
+        space.atF64(b.cg, thread * scratchStride(3 * width)), cgSteps,
       ];
     const solveRow = solver(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
     const solveCol = solver(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
@@ -83,7 +83,7 @@ export const ials: SolverModule = {
     const gramianPhases = { H: [gramianPhase(b.ht, cols)], W: [gramianPhase(b.w, rows)] };
     const lossPhase = chunks(rows, undefined, width).map(([first, end], call) => [
       'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atF64(b.w, first * width), b.ht, b.gramian, end - first, width,
-      space.atF64(b.rhs, (call % space.threads) * width),
+      space.atF64(b.rhs, (call % space.threads) * scratchStride(width)),
     ] as const);
     // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
     // loss made is not made again; solving a side makes the other's stale.

@@ -14,8 +14,10 @@ export type Range = readonly [from: number, to: number];
 /**
  * from…to−1 cut into `parts` consecutive ranges of near-equal cost, row i costing
  * (start[i+1] − start[i]) + perRow (its entries, and what a row costs besides). Ranges may be empty.
+ * Inner boundaries are multiples of `multipleOf`: 8 f64 columns are a cache line, which two threads
+ * writing would fight over.
  */
-export function balanced(start: ArrayLike<number> | undefined, from: number, to: number, parts: number, perRow = 1): Range[] {
+export function balanced(start: ArrayLike<number> | undefined, from: number, to: number, parts: number, perRow = 1, multipleOf = 1): Range[] {
   const cost = (i: number) => (start ? start[i] - start[from] : 0) + perRow * (i - from);
   const total = cost(to);
   const ranges: Range[] = [];
@@ -32,7 +34,7 @@ export function balanced(start: ArrayLike<number> | undefined, from: number, to:
         if (cost(middle) < target) low = middle + 1;
         else high = middle;
       }
-      end = low;
+      end = Math.min(to, Math.max(at, Math.round(low / multipleOf) * multipleOf));
     }
     ranges.push([at, end]);
     at = end;
@@ -82,4 +84,13 @@ export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U
 /** One phase over the workspace's threads: call t is made by `call(range t, t)`. */
 export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[], call: (range: Range, thread: number) => KernelCall): Phase {
   return ranges.map((range, thread) => call(range, thread % space.threads));
+}
+
+/**
+ * Entries of one thread's region of a scratch buffer holding `entries` f64: rounded up and padded so that
+ * no two threads' regions share a 64-byte cache line (threads writing one line slow each other down:
+ * ALS on 2 threads ran 1.4× faster than on one with its scratch packed, against 2× for iALS).
+ */
+export function scratchStride(entries: number): number {
+  return Math.ceil(entries / 8) * 8 + 8;
 }
