@@ -5,7 +5,7 @@
 // both backends' losses after 3 epochs are compared: a fast wrong answer is not a result.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initialFactors } from '../dist/init.js';
 import { readObservations } from '../dist/input.js';
@@ -16,9 +16,8 @@ import { CASES, makeProblem } from './problems.mjs';
 
 const epochScript = fileURLToPath(new URL('./epoch.mjs', import.meta.url));
 
-function measure(name, backend, kernel = 'auto', observed = '') {
-  const args = [epochScript, name, backend, kernel];
-  if (observed !== '') args.push(String(observed));
+function measure(name, backend, kernel = 'auto', observed = '', threads = 1) {
+  const args = [epochScript, name, backend, kernel, String(observed), String(threads)];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop());
 }
 
@@ -92,20 +91,25 @@ if (process.argv.includes('--density')) {
   }
 } else {
   const tfjs = await import('@tensorflow/tfjs-backend-wasm').then(() => true, () => false);
-  const header = ["problem", "pure JS ('auto' kernel)", "WASM ('auto' kernel)", 'WASM vs JS'];
-  if (python) header.push('numpy (seed code)', 'scipy.sparse', 'WASM vs numpy', 'WASM vs scipy');
+  const threads = availableParallelism();
+  const header = ["problem", "pure JS ('auto' kernel)", "WASM ('auto' kernel)", 'WASM vs JS', `WASM ${threads} threads`];
+  if (python) header.push('numpy (seed code)', 'scipy.sparse', 'WASM vs numpy', 'WASM vs scipy', `WASM ${threads} threads vs numpy`);
   if (tfjs) header.push('TF.js WASM (f32)', 'WASM vs TF.js');
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const [name, shape] of Object.entries(CASES)) {
     const js = measure(name, 'js');
     const wasm = measure(name, 'wasm');
+    const threaded = measure(name, 'wasm', 'auto', '', threads);
     agree(wasm, js);
+    // Threads change nothing in the arithmetic: the same loss to the bit.
+    agree(threaded, wasm, 0);
     const cells = [
       shape.label,
       `${time(js.secondsPerEpoch)} ±${js.rme.toFixed(1)}% (${js.kernel})`,
       `${time(wasm.secondsPerEpoch)} ±${wasm.rme.toFixed(1)}% (${wasm.kernel})`,
       `${(js.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(1)}×`,
+      `${time(threaded.secondsPerEpoch)} ±${threaded.rme.toFixed(1)}%`,
     ];
     if (python) {
       const numpy = await measureReference(name, 'numpy');
@@ -114,7 +118,8 @@ if (process.argv.includes('--density')) {
       agree(numpy, wasm, 1e-9);
       agree(scipy, wasm, 1e-9);
       cells.push(time(numpy.secondsPerEpoch), time(scipy.secondsPerEpoch),
-        `${(numpy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`, `${(scipy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`);
+        `${(numpy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`, `${(scipy.secondsPerEpoch / wasm.secondsPerEpoch).toFixed(2)}×`,
+        `${(numpy.secondsPerEpoch / threaded.secondsPerEpoch).toFixed(2)}×`);
     }
     if (tfjs) {
       const tf = measureTfjs(name);

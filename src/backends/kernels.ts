@@ -46,6 +46,12 @@ export interface Kernels<F, I> {
 /** The name of a kernel of the contract. */
 export type KernelName = keyof Kernels<unknown, unknown>;
 
+/** Every kernel of the contract: a thread finds a call's kernel by its index here. */
+export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
+  'denseGradientW', 'denseStepH', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
+  'ialsHalf', 'ialsLoss', 'penalty',
+] as const);
+
 /** One kernel call: its name and its arguments (handles and numbers). */
 export type KernelCall = readonly [KernelName, ...unknown[]];
 

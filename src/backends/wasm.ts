@@ -37,7 +37,7 @@ function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: Thread
     atF64: (buffer, index) => buffer + index * F64,
     atI32: (buffer, index) => buffer + index * I32,
     threads: pool ? threads : 1,
-    run: pool ? (phases) => pool.run(k.shared!, phases, threads) : (phases) => runHere(k, phases),
+    run: pool ? (phases) => pool.run(k.shared!.key, k as never, phases, threads) : (phases) => runHere(k, phases),
     close: () => runtime.giveBack(k),
   };
 }
@@ -96,6 +96,7 @@ export const wasmBackend: Backend = {
     const runtime = pool ? threadedRuntime : f64Runtime;
     const kernels = await runtime.borrow();
     try {
+      if (pool) await pool.attach(kernels.shared!, threads);
       return workspace(kernels, buffers, runtime, pool, threads) as Workspace<unknown, unknown>;
     } catch (error) {
       runtime.giveBack(kernels);

@@ -1,9 +1,10 @@
 // The script each pool thread runs (src/runtime/threads.ts), in Node's worker_threads and in browsers'
-// Web Workers alike: it instantiates the threaded build on a run's shared memory and runs its share of
-// each phase's kernel calls, meeting the other threads at a barrier between phases.
-import { nodeModule, nodeProcess, type ThreadMessage, type ThreadReply } from './threads.js';
+// Web Workers alike. Between runs it waits on the control word; a run's program is read from shared
+// memory and its share run on the instance of the run's memory. It goes back to its event loop only
+// when a message is posted to it (setup, a memory to attach or to forget).
+import { Command, Control, nodeModule, nodeProcess, runShare, SPINS, type ThreadMessage, type ThreadReply } from './shared.js';
 
-type KernelTable = Record<string, (...args: unknown[]) => number>;
+type KernelTable = Record<string, (...args: number[]) => number>;
 
 interface Port {
   post(reply: ThreadReply): void;
@@ -20,59 +21,58 @@ async function port(): Promise<Port> {
   return { post: (reply) => scope.postMessage(reply), listen: (handler) => scope.addEventListener('message', (event) => handler(event.data)) };
 }
 
-/** Spins this many times before sleeping at a barrier: phases are often shorter than a sleep and wake. */
-const SPINS = 20000;
-
-/** Waits until all `threads` threads have arrived (control: [arrived, generation]). */
-function barrier(control: Int32Array, threads: number): void {
-  const generation = Atomics.load(control, 1);
-  if (Atomics.add(control, 0, 1) === threads - 1) {
-    Atomics.store(control, 0, 0);
-    Atomics.add(control, 1, 1);
-    Atomics.notify(control, 1);
-    return;
-  }
-  for (let spin = 0; spin < SPINS; spin++) if (Atomics.load(control, 1) !== generation) return;
-  while (Atomics.load(control, 1) === generation) Atomics.wait(control, 1, generation);
-}
+/** Longest sleep between two looks at the control word when idle. */
+const IDLE_WAIT_MS = 20;
 
 const instances = new Map<number, KernelTable>();
+let setup: Extract<ThreadMessage, { type: 'setup' }> | undefined;
+/** The last command seen. */
+let seen = 0;
+
+/** Runs commands until one says a message waits for this thread. */
+function serve(channel: Port): void {
+  const { control, program, results, failure, kernels: names, index } = setup!;
+  for (;;) {
+    for (let spin = 0; Atomics.load(control, Control.Sequence) === seen; spin++) {
+      // Timed: a thread asleep in Atomics.wait does not see Worker.terminate(), which Node's exit waits for.
+      if (spin > SPINS) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
+    }
+    seen = Atomics.load(control, Control.Sequence);
+    if (Atomics.load(control, Control.Command) === Command.Messages) {
+      if (Atomics.load(control, Control.Pending + index) > 0) return; // to the event loop, where it waits
+      continue;
+    }
+    const thread = Atomics.load(control, Control.FirstWorker) + index;
+    if (thread < Atomics.load(control, Control.Participants)) {
+      runShare(instances.get(Atomics.load(control, Control.Key)), control, program, results, failure, thread, names);
+    }
+    if (Atomics.add(control, Control.Done, 1) === Atomics.load(control, Control.Workers) - 1) {
+      Atomics.notify(control, Control.Done);
+      if (Atomics.load(control, Control.PostWhenDone)) channel.post({ type: 'done' });
+    }
+  }
+}
 
 // No top-level await: bundlers build worker scripts in formats without it.
 void port().then((channel) => {
-channel.listen((message) => {
-  switch (message.type) {
-    case 'attach': {
-      const imports = { env: { memory: message.memory, abort: () => { throw new Error('mfwasm: a kernel aborted'); } } };
-      instances.set(message.key, new WebAssembly.Instance(message.module, imports).exports as unknown as KernelTable);
-      return;
-    }
-    case 'detach':
-      instances.delete(message.key);
-      return;
-    case 'run': {
-      const { key, phases, thread, threads, control, results } = message;
-      const kernels = instances.get(key);
-      let failure: string | undefined = kernels ? undefined : `mfwasm: thread ${thread} has no instance for memory ${key}`;
-      let index = 0;
-      for (let p = 0; p < phases.length; p++) {
-        const phase = phases[p];
-        // After a failure the thread still meets the others at every barrier, so that none waits for ever.
-        for (let c = thread; failure === undefined && c < phase.length; c += threads) {
-          const [name, ...args] = phase[c];
-          try {
-            results[index + c] = kernels![name](...args);
-          } catch (error) {
-            failure = `mfwasm: kernel ${name} failed on thread ${thread}: ${(error as Error)?.message ?? error}`;
-          }
-        }
-        index += phase.length;
-        if (p < phases.length - 1) barrier(control, threads);
+  channel.listen((message) => {
+    switch (message.type) {
+      case 'setup':
+        setup = message;
+        seen = Atomics.load(message.control, Control.Sequence);
+        break;
+      case 'attach': {
+        const imports = { env: { memory: message.memory, abort: () => { throw new Error('a kernel aborted'); } } };
+        instances.set(message.key, new WebAssembly.Instance(message.module, imports).exports as unknown as KernelTable);
+        break;
       }
-      channel.post({ type: 'done', failure });
-      return;
+      case 'detach':
+        instances.delete(message.key);
+        break;
     }
-  }
-});
-channel.post({ type: 'ready' });
+    const { control, index } = setup!;
+    channel.post({ type: 'handled' });
+    if (Atomics.sub(control, Control.Pending + index, 1) === 1) serve(channel);
+  });
+  channel.post({ type: 'ready' });
 });

@@ -1,8 +1,16 @@
 // The thread pool of the threaded build: worker threads (Node's worker_threads, browsers' Web Workers)
 // started on first use, grown to the largest thread count asked for, shared by every run, and never
-// keeping a Node process alive while idle. A run's phases go to every thread in one message each; the
-// threads meet at a barrier between phases (src/runtime/thread.ts), and the last message back ends the run.
-import type { KernelCall, Phase } from '../backends/kernels.js';
+// keeping a Node process alive.
+//
+// Messages between threads cost about 0.1 ms each way, more than a small epoch: runs do not use them.
+// A run's phases are written as numbers into shared memory and the threads, which wait on a shared word
+// between runs (src/runtime/thread.ts), are woken with Atomics.notify; they meet at a barrier between
+// phases. Where the calling thread may block (Node's main thread, any worker) it takes part as thread 0
+// and run() returns at once; on a browser page's main thread, which may not block, the workers do all
+// of it and the last one to finish posts a message. Messages are left for what cannot be shared as
+// numbers: a run's module and memory (attach), once per memory.
+import { KERNEL_NAMES, type Phase } from '../backends/kernels.js';
+import { Command, Control, nodeModule, nodeProcess, runShare, SPINS, type ThreadMessage, type ThreadReply } from './shared.js';
 
 /** A run's shared memory, as the threads know it: instances are made once per memory and kept. */
 export interface SharedInstance {
@@ -11,28 +19,13 @@ export interface SharedInstance {
   memory: WebAssembly.Memory;
 }
 
-export type ThreadMessage =
-  | { type: 'attach'; key: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
-  | { type: 'detach'; key: number }
-  | {
-      type: 'run'; key: number; phases: readonly Phase[]; thread: number; threads: number;
-      control: Int32Array; results: Float64Array;
-    };
-
-export type ThreadReply = { type: 'ready' } | { type: 'done'; failure: string | undefined };
-
-/** Node's process object when running in Node (read through globalThis: browsers have none). */
-export const nodeProcess = ((globalThis as { process?: NodeJS.Process }).process?.versions?.node ? (globalThis as { process?: NodeJS.Process }).process : undefined);
-const inNode = nodeProcess !== undefined;
-
-/** Node's modules, loaded only in Node; the specifier is hidden from bundlers so browser builds skip it. */
-export async function nodeModule<T>(name: string): Promise<T> {
-  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as T;
-}
+const CONTROL_WORDS = 16 + 256;
+/** f64 of the shared program: a run longer than this goes in several commands (calls within a phase are independent). */
+const PROGRAM_ENTRIES = 1 << 17;
 
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function hardwareThreads(): Promise<number> {
-  if (inNode) return (await nodeModule<typeof import('node:os')>('node:os')).availableParallelism();
+  if (nodeProcess) return (await nodeModule<typeof import('node:os')>('node:os')).availableParallelism();
   return Math.max(1, Number((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency) || 1);
 }
 
@@ -45,26 +38,36 @@ export function sharingUnavailable(): string | undefined {
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
-  if (!inNode && typeof Worker !== 'function') return 'Web Workers are not available here';
+  if (!nodeProcess && typeof Worker !== 'function') return 'Web Workers are not available here';
   return undefined;
+}
+
+/** Whether this thread may block on Atomics.wait (not a browser page's main thread). */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One worker thread, whatever the platform. */
 interface Thread {
   post(message: ThreadMessage): void;
-  /** Keeps the Node process alive while a run waits on the thread (no-op in browsers). */
-  hold(held: boolean): void;
+  /** Resolves with the reply to `message` (keeping a Node process alive until then). */
+  ask(message?: ThreadMessage): Promise<ThreadReply>;
   terminate(): void;
   /** Memories this thread has an instance for. */
   attached: Set<number>;
-  /** Resolves with the thread's next reply. */
-  next(): Promise<ThreadReply>;
 }
 
-async function spawn(onFailure: (error: Error) => void): Promise<Thread> {
+/** A worker; its 'done' replies go to `onDone` (any worker may be the last of a run), the others to next(). */
+async function spawn(onFailure: (error: Error) => void, onDone: () => void): Promise<Thread> {
   const waiting: Array<{ resolve(reply: ThreadReply): void; reject(error: Error): void }> = [];
   const replies: ThreadReply[] = [];
   const deliver = (reply: ThreadReply) => {
+    if (reply.type === 'done') return onDone();
     const next = waiting.shift();
     if (next) next.resolve(reply);
     else replies.push(reply);
@@ -76,15 +79,17 @@ async function spawn(onFailure: (error: Error) => void): Promise<Thread> {
   let post: (message: ThreadMessage) => void;
   let hold: (held: boolean) => void = () => {};
   let terminate: () => void;
-  if (inNode) {
+  if (nodeProcess) {
     const { Worker } = await nodeModule<typeof import('node:worker_threads')>('node:worker_threads');
     // The thread runs a file: flags about how the main script is read (--input-type for `node -e`) would stop it.
     const execArgv = nodeProcess!.execArgv.filter((flag) => !flag.startsWith('--input-type'));
     const worker = new Worker(new URL('./thread.js', import.meta.url), { execArgv });
-    worker.unref();
     worker.on('message', deliver);
     worker.on('error', (error) => fail(new Error(`mfwasm: a worker thread failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => fail(new Error(`mfwasm: a worker thread exited (code ${code})`)));
+    // Keeps the process alive only while a reply is awaited (unref after the listeners, which ref it): between
+    // runs it waits on shared memory, and a run in Node never waits on a message.
+    worker.unref();
     post = (message) => worker.postMessage(message);
     hold = (held) => (held ? worker.ref() : worker.unref());
     terminate = () => void worker.terminate();
@@ -97,106 +102,212 @@ async function spawn(onFailure: (error: Error) => void): Promise<Thread> {
     post = (message) => worker.postMessage(message);
     terminate = () => worker.terminate();
   }
+  const next = (): Promise<ThreadReply> => {
+    const reply = replies.shift();
+    if (reply) return Promise.resolve(reply);
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
   const thread: Thread = {
     post,
-    hold,
     terminate,
     attached: new Set(),
-    next: () => {
-      const reply = replies.shift();
-      if (reply) return Promise.resolve(reply);
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    async ask(message) {
+      hold(true);
+      try {
+        const reply = next();
+        if (message) post(message);
+        return await reply;
+      } finally {
+        hold(false);
+      }
     },
   };
-  hold(true);
-  try {
-    const ready = await thread.next();
-    if (ready.type !== 'ready') throw new Error(`mfwasm: a worker thread answered ${ready.type} before it was ready`);
-  } finally {
-    hold(false);
-  }
+  const ready = await thread.ask();
+  if (ready.type !== 'ready') throw new Error(`mfwasm: a worker thread answered ${ready.type} before it was ready`);
   return thread;
 }
 
 class ThreadPool {
   #threads: Thread[] = [];
-  /** Runs go one after another: two runs' barriers interleaved on the same threads would deadlock. */
+  readonly #control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
+  readonly #program = new Float64Array(new SharedArrayBuffer(8 * PROGRAM_ENTRIES));
+  /** A call takes at least two entries of the program: half as many results suffice. */
+  readonly #results = new Float64Array(new SharedArrayBuffer(4 * PROGRAM_ENTRIES));
+  readonly #failure = new Uint8Array(new SharedArrayBuffer(1024));
+  /** Whether the calling thread takes part (it may block): then workers are threads 1…n. */
+  readonly #callerTakesPart = mayBlock();
+  #broken: Error | undefined;
+  /** Resolves the run awaiting its workers' 'done' (a page's main thread only). */
+  #whenDone: (() => void) | undefined;
+  /** Runs on a page's main thread await the workers: one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
-  #control = new Int32Array(new SharedArrayBuffer(8));
-  #results = new Float64Array(new SharedArrayBuffer(8 * 64));
 
-  /** Starts threads until there are `count`. */
-  async grow(count: number): Promise<void> {
-    while (this.#threads.length < count) {
+  /** Workers a run on `threads` threads needs. */
+  #workersFor(threads: number): number {
+    return this.#callerTakesPart ? threads - 1 : threads;
+  }
+
+  /** Starts workers until a run can use `threads` threads. */
+  async grow(threads: number): Promise<void> {
+    while (this.#threads.length < this.#workersFor(threads)) {
       let thread: Thread | undefined;
-      thread = await spawn(() => thread && this.#broken(thread));
+      thread = await spawn((error) => thread && this.#lost(thread, error), () => this.#whenDone?.());
+      const index = this.#threads.length;
       this.#threads.push(thread);
+      Atomics.store(this.#control, Control.Workers, this.#threads.length);
+      await this.#send(thread, index, { type: 'setup', index, control: this.#control, program: this.#program, results: this.#results, failure: this.#failure, kernels: KERNEL_NAMES });
     }
   }
 
-  /** A thread died: the others may wait at a barrier for it for ever, so every thread goes. */
-  #broken(thread: Thread): void {
+  /** A worker died: the others may wait at a barrier for it for ever, and the pool is of no more use. */
+  #lost(thread: Thread, error: Error): void {
     if (!this.#threads.includes(thread)) return;
-    const threads = this.#threads;
+    this.#broken = error;
+    for (const other of this.#threads) other.terminate();
     this.#threads = [];
-    this.#control = new Int32Array(new SharedArrayBuffer(8));
-    for (const other of threads) other.terminate();
+    if (pool === this) pool = undefined;
   }
 
-  run(instance: SharedInstance, phases: readonly Phase[], threads: number): Promise<number[]> {
-    const result = this.#queue.then(() => this.#run(instance, phases, threads));
-    this.#queue = result.catch(() => undefined);
-    return result;
-  }
-
-  async #run(instance: SharedInstance, phases: readonly Phase[], threads: number): Promise<number[]> {
-    await this.grow(threads);
-    const used = this.#threads.slice(0, threads);
-    const total = phases.reduce((sum, phase) => sum + phase.length, 0);
-    if (this.#results.length < total) this.#results = new Float64Array(new SharedArrayBuffer(8 * total * 2));
+  /** Posts a message to worker `index` and waits until it is handled (waking the worker if it is waiting on the control word). */
+  async #send(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
     const control = this.#control;
-    const results = this.#results;
-    for (const thread of used) {
-      if (!thread.attached.has(instance.key)) {
-        thread.post({ type: 'attach', ...instance });
-        thread.attached.add(instance.key);
-      }
+    Atomics.add(control, Control.Pending + index, 1);
+    const handled = thread.ask(message);
+    Atomics.store(control, Control.Command, Command.Messages);
+    Atomics.add(control, Control.Sequence, 1);
+    Atomics.notify(control, Control.Sequence);
+    const reply = await handled;
+    if (reply.type !== 'handled') throw new Error(`mfwasm: a worker thread answered ${reply.type} to a message`);
+  }
+
+  /** Makes an instance over `instance`'s memory on every worker. */
+  async attach(instance: SharedInstance, threads: number): Promise<void> {
+    await this.grow(threads);
+    for (const [index, thread] of this.#threads.entries()) {
+      if (thread.attached.has(instance.key)) continue;
+      await this.#send(thread, index, { type: 'attach', key: instance.key, module: instance.module, memory: instance.memory });
+      thread.attached.add(instance.key);
     }
-    const replies = used.map((thread) => thread.next());
-    used.forEach((thread, index) => {
-      thread.hold(true);
-      thread.post({ type: 'run', key: instance.key, phases, thread: index, threads, control, results });
-    });
-    try {
-      const failures = (await Promise.all(replies)).map((reply) => (reply.type === 'done' ? reply.failure : `unexpected ${reply.type}`));
-      const failure = failures.find((text) => text !== undefined);
-      if (failure) throw new Error(failure);
-    } finally {
-      for (const thread of used) thread.hold(false);
-    }
-    return Array.from(results.subarray(0, total));
   }
 
   /** Tells the threads a memory is gone, so that their instances over it can be collected. */
   detach(key: number): void {
-    for (const thread of this.#threads) {
-      if (thread.attached.delete(key)) thread.post({ type: 'detach', key });
+    this.#threads.forEach((thread, index) => {
+      if (thread.attached.delete(key)) void this.#send(thread, index, { type: 'detach', key }).catch(() => undefined);
+    });
+  }
+
+  /**
+   * Runs the phases on `threads` threads over an attached memory — the caller's share through `own`, its
+   * instance over that memory — synchronously where the caller may block.
+   */
+  run(key: number, own: Kernels, phases: readonly Phase[], threads: number): number[] | Promise<number[]> {
+    if (this.#broken) throw this.#broken;
+    if (this.#callerTakesPart) {
+      const results: number[] = [];
+      for (const command of commands(phases)) this.#command(key, own, command, threads, results);
+      return results;
     }
+    const result = this.#queue.then(async () => {
+      const results: number[] = [];
+      for (const command of commands(phases)) await this.#command(key, own, command, threads, results);
+      return results;
+    });
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** One command: its phases written to the program, the workers woken, the caller's share, the results. */
+  #command(key: number, own: Kernels, phases: readonly Phase[], threads: number, results: number[]): void | Promise<void> {
+    const control = this.#control;
+    const program = this.#program;
+    let at = 0;
+    program[at++] = phases.length;
+    let calls = 0;
+    for (const phase of phases) {
+      program[at++] = phase.length;
+      for (const [name, ...args] of phase) {
+        program[at++] = KERNEL_INDEX.get(name)!;
+        program[at++] = args.length;
+        for (const arg of args) program[at++] = arg as number;
+      }
+      calls += phase.length;
+    }
+    const workers = this.#threads.length;
+    Atomics.store(control, Control.Command, Command.Run);
+    Atomics.store(control, Control.Key, key);
+    Atomics.store(control, Control.Participants, threads);
+    Atomics.store(control, Control.FirstWorker, this.#callerTakesPart ? 1 : 0);
+    Atomics.store(control, Control.Done, 0);
+    Atomics.store(control, Control.Failed, 0);
+    Atomics.store(control, Control.PostWhenDone, this.#callerTakesPart ? 0 : 1);
+    const finished = this.#callerTakesPart ? undefined : new Promise<void>((resolve) => (this.#whenDone = resolve));
+    Atomics.add(control, Control.Sequence, 1);
+    Atomics.notify(control, Control.Sequence);
+    const collect = () => {
+      if (Atomics.load(control, Control.Failed)) {
+        const length = Atomics.load(control, Control.FailureLength);
+        throw new Error(`mfwasm: ${new TextDecoder().decode(this.#failure.slice(0, length))}`);
+      }
+      for (let c = 0; c < calls; c++) results.push(this.#results[c]);
+    };
+    if (this.#callerTakesPart) {
+      runShare(own, control, program, this.#results, this.#failure, 0, KERNEL_NAMES);
+      // Every worker, taking part or not, counts itself done: no command starts while one still reads this one.
+      for (let spin = 0; Atomics.load(control, Control.Done) < workers; spin++) {
+        const done = Atomics.load(control, Control.Done);
+        if (spin > SPINS) Atomics.wait(control, Control.Done, done, 1000);
+        if (this.#broken) throw this.#broken;
+      }
+      return collect();
+    }
+    return finished!.then(collect);
   }
 }
 
-/** Tells the pool's threads, if there are any, that a memory is gone. */
-export function forget(key: number): void {
-  pool?.detach(key);
+/** An instance's kernels by name. */
+type Kernels = Record<string, (...args: number[]) => number>;
+
+const KERNEL_INDEX = new Map(KERNEL_NAMES.map((name, index) => [name, index]));
+
+/** Phases cut into commands whose programs fit the shared program (a phase's calls are independent, so a phase may be cut). */
+function commands(phases: readonly Phase[]): Phase[][] {
+  const size = (call: Phase[number]) => 2 + call.length - 1;
+  const all: Phase[][] = [];
+  let current: Phase[] = [];
+  let used = 1;
+  for (const phase of phases) {
+    let part: Phase[number][] = [];
+    used += 1;
+    for (const call of phase) {
+      if (used + size(call) > PROGRAM_ENTRIES) {
+        if (part.length) current.push(part);
+        all.push(current);
+        current = [];
+        part = [];
+        used = 2;
+      }
+      part.push(call);
+      used += size(call);
+    }
+    current.push(part);
+  }
+  if (current.length) all.push(current);
+  return all;
 }
 
 let pool: ThreadPool | undefined;
 let unavailable: string | undefined;
 let noted = false;
 
+/** Tells the pool's threads, if there are any, that a memory is gone. */
+export function forget(key: number): void {
+  pool?.detach(key);
+}
+
 /**
- * The pool with at least `threads` threads started, or undefined when this realm cannot run threads — then
- * runs use one thread, and the reason is logged once (console.info), never thrown.
+ * The pool with enough threads started for a run on `threads`, or undefined when this realm cannot run
+ * threads — then runs use one thread, and the reason is logged once (console.info), never thrown.
  */
 export async function threadPool(threads: number): Promise<ThreadPool | undefined> {
   unavailable ??= sharingUnavailable();
@@ -217,4 +328,4 @@ export async function threadPool(threads: number): Promise<ThreadPool | undefine
   return undefined;
 }
 
-export type { ThreadPool, KernelCall };
+export type { ThreadPool };

@@ -10,22 +10,26 @@ import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
  * An epoch is W's step (rows spread over the threads) and then H's half (columns spread over them): no
- * sum crosses threads. loss() computes the W gradient of the current factors as a by-product (the
- * residual it needs is the loss's), in fixed chunks of rows; the next epoch applies it instead of
- * computing it again. The phases' arguments never change, so they are made once.
+ * sum crosses threads. The loss pass, in fixed chunks of rows, also makes W's gradient of the current
+ * factors (the residual it needs is the loss's), which the next epoch applies: so each epoch ends with
+ * that pass, in the same run of phases (one wake-up of the threads an epoch), and loss() after an epoch
+ * costs nothing. The phases' arguments never change, so they are made once.
  */
 function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, stepPhases: readonly Phase[], penalty: () => number, view: Run['view']): Run {
-  let gradientReady = false;
-  const loss = () => {
-    gradientReady = true;
-    return after(space.run([lossPhase]), (results) => total(results) + penalty());
-  };
+  /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
+  let dataLoss: number | undefined;
+  const lossOf = (results: number[]) => total(results.slice(results.length - lossPhase.length));
   return {
-    loss,
+    loss() {
+      if (dataLoss !== undefined) return dataLoss + penalty();
+      return after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)) + penalty());
+    },
     epoch() {
-      const ready = gradientReady ? undefined : loss();
-      gradientReady = false;
-      return after(ready, () => after(space.run(stepPhases), () => undefined));
+      const phases = dataLoss === undefined ? [lossPhase, ...stepPhases, lossPhase] : [...stepPhases, lossPhase];
+      dataLoss = undefined;
+      return after(space.run(phases), (results) => {
+        dataLoss = lossOf(results);
+      });
     },
     view,
     close: () => space.close(),
