@@ -23,10 +23,10 @@ export async function factorize(X: ObservationsInput, options: FactorizeOptions)
  * options.epochs full epochs (which may then be 0).
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<Factorization> {
-  const { settings, solver, backend, run, layout, validation, parameters, observed, ids } = await prepareRun(X, options);
+  const { settings, solver, backend, run, layout, validation, parameters, observed, ids, threads } = await prepareRun(X, options);
   try {
     if (touched) run.solveOnly!(touched.rows, touched.cols);
-    const outcome = await train(run, settings, validation, parameters, observed);
+    const outcome = await train(run, settings, validation, parameters, observed, threads);
     return new Factorization({
       parameters: parameters(outcome.factors),
       penalties: {

@@ -27,6 +27,8 @@ export interface EpochReport {
   validationRmse: number | undefined;
   /** Implicit solvers: precision@10 on `validation` after it (training observations left out). */
   validationPrecision?: number;
+  /** Threads the run trains on (see options.threads; 1 where threads are unavailable). */
+  threads: number;
 }
 
 export interface FactorizeOptions {

@@ -22,6 +22,8 @@ export interface PreparedRun {
   width: number;
   /** The layout the run works in. */
   layout: Layout;
+  /** Threads the run works on (options.threads or its default; 1 where threads are unavailable). */
+  threads: number;
   validation: Observations | undefined;
   /** The model's parameters over a view of the run's factors. */
   parameters(view: FactorView): Parameters;
@@ -138,7 +140,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const pattern = given.observed;
   const values = given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
-  return { settings, solver, backend, run, width, layout, validation, parameters, observed, ids };
+  return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
 }
 
 

@@ -39,6 +39,8 @@ export async function train(
   parameters: (view: FactorView) => Parameters,
   /** Each row's training columns: what a ranking validation leaves out. */
   observed: { rowStart: Int32Array; colIndex: Int32Array },
+  /** Threads the run trains on, for the reports. */
+  threads = 1,
 ): Promise<Outcome> {
   const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
   const advice = SOLVERS[solver].divergenceAdvice(settings.learningRate);
@@ -86,7 +88,7 @@ export async function train(
       }
     }
     if (onEpoch) {
-      let verdict = onEpoch(implicit ? { epoch, loss, validationRmse: undefined, validationPrecision: validationScore } : { epoch, loss, validationRmse: validationScore });
+      let verdict = onEpoch(implicit ? { epoch, loss, validationRmse: undefined, validationPrecision: validationScore, threads } : { epoch, loss, validationRmse: validationScore, threads });
       if (verdict instanceof Promise) verdict = await verdict;
       if (verdict === false) {
         stoppedBy = 'callback';

@@ -26,9 +26,9 @@ if (!available && process.env.CI) {
   let browser;
   let server;
   let origin;
-  const listen = (root, allowed) =>
+  const listen = (root, allowed, isolated = true) =>
     new Promise((resolve) => {
-      const s = staticServer(root, allowed).listen(0, '127.0.0.1', () => resolve(s));
+      const s = staticServer(root, allowed, isolated).listen(0, '127.0.0.1', () => resolve(s));
     });
 
   test.before(async () => {
@@ -186,6 +186,61 @@ if (!available && process.env.CI) {
     console.log(`  demo screenshot, events: ${screenshot}`);
     assert.equal(errors, []);
     await page.close();
+  });
+
+  // Threads in a page: on the page's main thread (which may not block: the workers do everything) and in a
+  // worker (which takes part as thread 0), the same bits as Node on one thread; without cross-origin
+  // isolation, one thread and one console note, no error.
+  const threadProblem = { rows: 240, cols: 160, rowIndices: [], colIndices: [], values: [] };
+  for (let i = 0; i < 240; i++) for (let j = (i * 7) % 5; j < 160; j += 5) {
+    threadProblem.rowIndices.push(i);
+    threadProblem.colIndices.push(j);
+    threadProblem.values.push(1 + ((i * 31 + j * 17) % 9) / 2);
+  }
+  const threadOptions = { solver: 'als', rank: 6, epochs: 4, biases: true };
+  const inPage = (X, options) => async ([X_, options_]) => {
+    const { factorize } = await import('/dist/browser/index.js');
+    const { factorizeInWorker } = await import('/dist/browser/worker.js');
+    const reports = [];
+    const here = await factorize(X_, { ...options_, onEpoch: (r) => void reports.push(r.threads) });
+    const inWorker = await factorizeInWorker(X_, { ...options_, onEpoch: (r) => void reports.push(r.threads) });
+    return { isolated: crossOriginIsolated, here: [...here.lossHistory, ...here.W.data], inWorker: [...inWorker.lossHistory, ...inWorker.W.data], threads: reports };
+  };
+
+  test('threads in a cross-origin isolated page and in its worker: the same bits as Node on one thread', async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/web/index.html`);
+    const result = await page.evaluate(inPage(), [threadProblem, { ...threadOptions, threads: 2 }]);
+    const node = await factorize(threadProblem, { ...threadOptions, threads: 1 });
+    const expected = [...node.lossHistory, ...node.W.data];
+    assert.ok(result.isolated, 'the demo server isolates its pages');
+    assert.equal(result.threads, [2, 2, 2, 2, 2, 2, 2, 2], 'every epoch on two threads, in the page and in the worker');
+    assert.equal(result.here, expected);
+    assert.equal(result.inWorker, expected);
+    assert.equal(errors, []);
+    await page.close();
+  });
+
+  test('without cross-origin isolation: one thread, one console note, the same result', async () => {
+    const plain = await listen(ROOT, ['web', 'dist', 'node_modules/uplot/dist'], false);
+    try {
+      const page = await browser.newPage();
+      const notes = [];
+      page.on('console', (message) => notes.push(message.text()));
+      await page.goto(`http://127.0.0.1:${plain.address().port}/web/index.html`);
+      const result = await page.evaluate(inPage(), [threadProblem, { ...threadOptions, threads: 2 }]);
+      const node = await factorize(threadProblem, { ...threadOptions, threads: 1 });
+      assert.not.ok(result.isolated);
+      assert.equal(result.threads, [1, 1, 1, 1, 1, 1, 1, 1]);
+      assert.equal(result.here, [...node.lossHistory, ...node.W.data]);
+      assert.equal(result.inWorker, [...node.lossHistory, ...node.W.data]);
+      assert.is(notes.filter((text) => text.startsWith('mfwasm: training on one thread: the page is not cross-origin isolated')).length, 2, notes.join('\n'));
+      await page.close();
+    } finally {
+      plain.close();
+    }
   });
 
   // A tiny app that imports the package the way users do, bundled three ways.

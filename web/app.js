@@ -211,7 +211,8 @@ async function train() {
       ...options,
       ...(validation ? { validation, restoreBest: false } : {}),
       signal: state.controller.signal,
-      onEpoch: ({ epoch, loss, validationRmse }) => {
+      onEpoch: ({ epoch, loss, validationRmse, threads }) => {
+        state.threads = threads;
         state.losses.push(loss);
         if (validationRmse !== undefined) state.hiddenRmse.push(validationRmse);
         $('progress').value = (epoch + 1) / options.epochs;
@@ -237,8 +238,9 @@ async function train() {
     $('m-loss').textContent = format(fit.loss);
     $('m-train').textContent = format(rms(errors.observed));
     $('m-hidden').textContent = format(rms(errors.hidden));
-    state.lastFit = { initialLoss: fit.initialLoss, loss: fit.loss, lossHistory: [...fit.lossHistory], options, hiddenRmse: rms(errors.hidden) };
-    setStatus(`Done: ${fit.epochs} epochs of ${fit.solver} on ${fit.backend} in ${(performance.now() - started).toFixed(0)} ms; loss ${format(fit.initialLoss)} → ${format(fit.loss)}.`, 'done');
+    state.lastFit = { initialLoss: fit.initialLoss, loss: fit.loss, lossHistory: [...fit.lossHistory], options, hiddenRmse: rms(errors.hidden), threads: state.threads };
+    const threads = `${state.threads} thread${state.threads === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (the page is not cross-origin isolated)'}`;
+    setStatus(`Done: ${fit.epochs} epochs of ${fit.solver} on ${fit.backend}, ${threads}, in ${(performance.now() - started).toFixed(0)} ms; loss ${format(fit.initialLoss)} → ${format(fit.loss)}.`, 'done');
   } catch (error) {
     setStatus(error.name === 'AbortError' ? 'Cancelled.' : `${error.name}: ${error.message}`, error.name === 'AbortError' ? 'cancelled' : 'error');
   } finally {
@@ -256,14 +258,24 @@ async function compare() {
   $('compare').disabled = true;
   $('train').disabled = true;
   try {
-    for (const backend of ['wasm', 'js']) {
-      $('times').textContent = `Timing ${backend}…`;
+    // The WASM backend on its default threads and on one, and the pure-JS one (one thread).
+    let threads = 1;
+    for (const [name, backend, extra] of [['wasm', 'wasm', {}], ['wasm1', 'wasm', { threads: 1 }], ['js', 'js', {}]]) {
+      $('times').textContent = `Timing ${name === 'wasm1' ? 'wasm on one thread' : backend}…`;
       const stamps = [];
-      await factorizeInWorker(state.problem.observed, { ...options, backend, onEpoch: () => void stamps.push(performance.now()) });
-      perEpoch[backend] = (stamps.at(-1) - stamps[0]) / (stamps.length - 1);
+      await factorizeInWorker(state.problem.observed, {
+        ...options, backend, ...extra,
+        onEpoch: (report) => {
+          stamps.push(performance.now());
+          if (name === 'wasm') threads = report.threads;
+        },
+      });
+      perEpoch[name] = (stamps.at(-1) - stamps[0]) / (stamps.length - 1);
     }
+    const onThreads = threads > 1 ? `WASM on ${threads} threads ${perEpoch.wasm.toFixed(2)} ms, ` : '';
     $('times').textContent = `${options.solver}, ${options.epochs} epochs, time per epoch (worker start-up and setup left out): ` +
-      `WASM ${perEpoch.wasm.toFixed(2)} ms, pure JS ${perEpoch.js.toFixed(2)} ms — WASM ${(perEpoch.js / perEpoch.wasm).toFixed(1)}× faster.`;
+      `${onThreads}WASM ${perEpoch.wasm1.toFixed(2)} ms, pure JS ${perEpoch.js.toFixed(2)} ms — WASM ${(perEpoch.js / perEpoch.wasm1).toFixed(1)}× faster` +
+      (threads > 1 ? `, ${(perEpoch.wasm1 / perEpoch.wasm).toFixed(1)}× more on ${threads} threads.` : ' (one thread: this problem is too small to gain from more).');
     state.times = perEpoch;
   } catch (error) {
     $('times').textContent = `${error.name}: ${error.message}`;

@@ -5,10 +5,18 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * Cross-origin isolation: browsers share memory between threads (SharedArrayBuffer, shared WebAssembly
+ * memory) only on pages served with these two headers, so that the package can train on every core.
+ */
+export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
 
-/** A static server for `root`'s files (default: this repository), answering only under its folders `allowed`. */
-export function staticServer(root = ROOT, allowed = ['web', 'dist', 'node_modules/uplot/dist']) {
+/**
+ * A static server for `root`'s files (default: this repository), answering only under its folders `allowed`,
+ * cross-origin isolated unless `isolated` is false.
+ */
+export function staticServer(root = ROOT, allowed = ['web', 'dist', 'node_modules/uplot/dist'], isolated = true) {
   return createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (path === '/') {
@@ -23,7 +31,7 @@ export function staticServer(root = ROOT, allowed = ['web', 'dist', 'node_module
     }
     try {
       const body = await readFile(join(root, relative));
-      response.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' }).end(body);
+      response.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', ...(isolated ? ISOLATION : {}) }).end(body);
     } catch {
       response.writeHead(404).end('not found');
     }

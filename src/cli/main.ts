@@ -35,6 +35,7 @@ const TRAINING: OptionSpec[] = [
   { name: 'cg-steps', type: 'integer', help: `with --implicit: conjugate-gradient steps per row solve, 0 exact (default: ${DEFAULTS.cgSteps})` },
   { name: 'nonnegative', type: 'boolean', help: 'keep the factors ≥ 0', default: false },
   { name: 'backend', type: 'string', help: 'wasm or js', default: DEFAULTS.backend },
+  { name: 'threads', type: 'integer', help: 'threads of the wasm backend, same result whatever the count (default: every core for problems large enough to gain)' },
   { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: DEFAULTS.seed },
 ];
 const OUTPUT: OptionSpec[] = [
@@ -55,7 +56,8 @@ function readingOptions(o: Parsed['options']) {
 }
 
 function trainingOptions(o: Parsed['options']): FactorizeOptions {
-  const common = { rank: o.rank as number, backend: o.backend as 'wasm' | 'js', seed: o.seed as number };
+  const common: FactorizeOptions = { rank: o.rank as number, backend: o.backend as 'wasm' | 'js', seed: o.seed as number };
+  if (o.threads !== undefined) common.threads = o.threads as number;
   let options: FactorizeOptions;
   if (o.implicit) {
     options = { ...common, solver: 'ials' };

@@ -34,10 +34,10 @@ export async function hardwareThreads(): Promise<number> {
  * it only on cross-origin isolated pages (COOP same-origin and COEP require-corp or credentialless).
  */
 export function sharingUnavailable(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available here';
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
+  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available here';
   if (!nodeProcess && typeof Worker !== 'function') return 'Web Workers are not available here';
   return undefined;
 }

@@ -1,0 +1,81 @@
+// Threads: every solver gives the same bits on 1, 2, 3 and 4 threads (and the same as the pure-TS twins on
+// one), on problems large enough that every phase is really cut (several loss chunks, one range per thread).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { factorize } from 'mfwasm';
+import { lowRankWithMissing } from './helpers.mjs';
+
+// 300×200 at 45% observed: 27,000 observations — two loss chunks of the sparse kernels, four of the dense
+// gd's rows, and rows and columns enough for every thread.
+const X = lowRankWithMissing(300, 200, 4, 0.45, 21);
+const events = { rows: 300, cols: 200, rowIndices: [], colIndices: [], values: [] };
+X.forEach((row, i) => row.forEach((x, j) => {
+  if (!Number.isNaN(x) && x > 0) {
+    events.rowIndices.push(i);
+    events.colIndices.push(j);
+    events.values.push(Math.round(x * 3));
+  }
+}));
+
+const CASES = [
+  ['gd dense', X, { solver: 'gd', kernel: 'dense', rank: 4, epochs: 25, learningRate: 0.0005 }],
+  ['gd sparse, penalised', X, { solver: 'gd', kernel: 'sparse', rank: 4, epochs: 25, learningRate: 0.0005, regularization: 0.01, l1: 0.001 }],
+  ['sgd', X, { solver: 'sgd', rank: 4, epochs: 6 }],
+  ['sgd with biases, not adaptive', X, { solver: 'sgd', rank: 4, epochs: 6, biases: true, adaptive: false, learningRate: 0.01 }],
+  ['als with biases', X, { solver: 'als', rank: 4, epochs: 4, biases: true }],
+  ['als, non-negative (coordinate descent)', X, { solver: 'als', rank: 4, epochs: 3, nonnegative: true }],
+  ['ials, CG', events, { solver: 'ials', rank: 6, epochs: 3 }],
+  ['ials, exact', events, { solver: 'ials', rank: 6, epochs: 2, cgSteps: 0 }],
+];
+
+const state = (model) => ({
+  W: [...model.W.data], H: [...model.H.data], losses: [...model.lossHistory],
+  rowBias: [...(model.rowBias ?? [])], colBias: [...(model.colBias ?? [])],
+});
+
+for (const [label, data, options] of CASES) {
+  test(`${label}: the same bits on 1, 2, 3 and 4 threads, and from the pure-TS backend`, async () => {
+    const one = state(await factorize(data, { ...options, threads: 1 }));
+    for (const threads of [2, 3, 4]) assert.equal(state(await factorize(data, { ...options, threads })), one, `${threads} threads`);
+    assert.equal(state(await factorize(data, { ...options, backend: 'js', threads: 4 })), one, 'js backend');
+    assert.ok(one.losses.every(Number.isFinite) && one.losses.at(-1) < one.losses[0], 'it trains');
+  });
+}
+
+test('an abort lands within an epoch on threads', async () => {
+  const big = lowRankWithMissing(600, 400, 8, 0.5, 3);
+  const controller = new AbortController();
+  const started = performance.now();
+  setTimeout(() => controller.abort(), 30);
+  await factorize(big, { solver: 'als', rank: 100, epochs: 1000, threads: 2, signal: controller.signal }).then(
+    () => assert.unreachable('resolved'),
+    (error) => assert.is(error.name, 'AbortError'),
+  );
+  assert.ok(performance.now() - started < 30 + 150, `${performance.now() - started} ms`);
+});
+
+test('options.threads and MFWASM_THREADS are checked', async () => {
+  for (const threads of [0, 1.5, 65, '2', -1]) {
+    await factorize(X, { rank: 2, epochs: 1, threads }).then(
+      () => assert.unreachable(`threads ${threads} accepted`),
+      (error) => assert.match(error.message, /^options\.threads: expected an integer from 1 to 64, got /),
+    );
+  }
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', "import { factorize } from 'mfwasm'; await factorize([[1, 2], [3, NaN]], { rank: 1 });"], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, MFWASM_THREADS: 'many' }, encoding: 'utf8', timeout: 20000,
+  });
+  assert.match(run.stderr, /MFWASM_THREADS: expected an integer from 1 to 64, got "many"/);
+});
+
+test('a process that trained on threads exits at once (idle threads hold nothing)', () => {
+  const script = "import { factorize } from 'mfwasm'; const t = Date.now(); await factorize({ rows: 400, cols: 300, rowIndices: Array.from({ length: 20000 }, (_, p) => p % 400), colIndices: Array.from({ length: 20000 }, (_, p) => Math.floor(p / 400) * 6), values: Array.from({ length: 20000 }, (_, p) => p % 5) }, { solver: 'als', rank: 8, epochs: 3, threads: 2 }); console.log('trained');";
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 20000 });
+  assert.is(run.signal, null, `the process hung: ${run.stderr}`);
+  assert.is(run.stdout.trim(), 'trained', run.stderr);
+  assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+});
+
+test.run();
