@@ -38,18 +38,19 @@ function serve(channel: Port): void {
       if (spin > SPINS) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
     }
     seen = Atomics.load(control, Control.Sequence);
-    if (Atomics.load(control, Control.Command) === Command.Messages) {
-      if (Atomics.load(control, Control.Pending + index) > 0) return; // to the event loop, where it waits
-      continue;
+    if (Atomics.load(control, Control.Command) === Command.Run) {
+      const thread = Atomics.load(control, Control.FirstWorker) + index;
+      if (thread < Atomics.load(control, Control.Participants)) {
+        runShare(instances.get(Atomics.load(control, Control.Key)), control, program, results, failure, thread, names);
+      }
+      if (Atomics.add(control, Control.Done, 1) === Atomics.load(control, Control.Workers) - 1) {
+        Atomics.notify(control, Control.Done);
+        if (Atomics.load(control, Control.PostWhenDone)) channel.post({ type: 'done' });
+      }
     }
-    const thread = Atomics.load(control, Control.FirstWorker) + index;
-    if (thread < Atomics.load(control, Control.Participants)) {
-      runShare(instances.get(Atomics.load(control, Control.Key)), control, program, results, failure, thread, names);
-    }
-    if (Atomics.add(control, Control.Done, 1) === Atomics.load(control, Control.Workers) - 1) {
-      Atomics.notify(control, Control.Done);
-      if (Atomics.load(control, Control.PostWhenDone)) channel.post({ type: 'done' });
-    }
+    // A message posted to this thread waits in its event loop: go there, whatever command woke it (a run
+    // may have followed the Messages command before this thread looked).
+    if (Atomics.load(control, Control.Pending + index) > 0) return;
   }
 }
 

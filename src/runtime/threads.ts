@@ -139,23 +139,31 @@ class ThreadPool {
   #broken: Error | undefined;
   /** Resolves the run awaiting its workers' 'done' (a page's main thread only). */
   #whenDone: (() => void) | undefined;
-  /** Runs on a page's main thread await the workers: one at a time. */
+  /** Runs on a page's main thread await the workers, and messages wait for them: one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
+  #growing: Promise<unknown> = Promise.resolve();
 
   /** Workers a run on `threads` threads needs. */
   #workersFor(threads: number): number {
     return this.#callerTakesPart ? threads - 1 : threads;
   }
 
-  /** Starts workers until a run can use `threads` threads. */
-  async grow(threads: number): Promise<void> {
+  /** Starts workers until a run can use `threads` threads (one start at a time). */
+  grow(threads: number): Promise<void> {
+    const grown = this.#growing.then(() => this.#grow(threads));
+    this.#growing = grown.catch(() => undefined);
+    return grown;
+  }
+
+  async #grow(threads: number): Promise<void> {
     while (this.#threads.length < this.#workersFor(threads)) {
       let thread: Thread | undefined;
       thread = await spawn((error) => thread && this.#lost(thread, error), () => this.#whenDone?.());
       const index = this.#threads.length;
+      await this.#send(thread, index, { type: 'setup', index, control: this.#control, program: this.#program, results: this.#results, failure: this.#failure, kernels: KERNEL_NAMES });
+      // Counted only once it waits on the control word: a run waits for every counted worker.
       this.#threads.push(thread);
       Atomics.store(this.#control, Control.Workers, this.#threads.length);
-      await this.#send(thread, index, { type: 'setup', index, control: this.#control, program: this.#program, results: this.#results, failure: this.#failure, kernels: KERNEL_NAMES });
     }
   }
 
@@ -168,8 +176,17 @@ class ThreadPool {
     if (pool === this) pool = undefined;
   }
 
-  /** Posts a message to worker `index` and waits until it is handled (waking the worker if it is waiting on the control word). */
-  async #send(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
+  /**
+   * Posts a message to worker `index` and waits until it is handled (waking the worker if it is waiting on
+   * the control word). After the runs queued before it: the Messages command must not overwrite a run's.
+   */
+  #send(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
+    const sent = this.#queue.then(() => this.#post(thread, index, message));
+    this.#queue = sent.catch(() => undefined);
+    return sent;
+  }
+
+  async #post(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
     const control = this.#control;
     Atomics.add(control, Control.Pending + index, 1);
     const handled = thread.ask(message);
