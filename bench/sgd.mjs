@@ -103,8 +103,8 @@ function libmf(file, count, threads) {
 if (flags.child) {
   // One 10M fit (WASM, factorize end to end) and its peak RSS: getrusage's high-water mark, since a
   // sampling timer would not run while training holds the event loop.
-  const count = Number(rest[0] ?? mode);
-  const threads = Number(rest[1]);
+  const count = Number(mode);
+  const threads = Number(rest[0]);
   const X = generated(count);
   const inputBytes = X.rowIndices.byteLength + X.colIndices.byteLength + X.values.byteLength;
   const before = process.resourceUsage().maxRSS * 1024;

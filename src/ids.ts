@@ -143,10 +143,17 @@ function detectDelimiter(line: string): string | RegExp {
   return / +/;
 }
 
-/** A growable typed array. */
+/**
+ * A typed array filled one value at a time: allocated once at the expected length when the caller knows
+ * it (the lines of a file or text: then reading holds each rating once, 16 bytes, and returns the array
+ * itself), else grown by doubling.
+ */
 class Growing<T extends Int32Array | Float64Array> {
   length = 0;
-  constructor(public data: T) {}
+  data: T;
+  constructor(make: new (n: number) => T, expected: number) {
+    this.data = new make(Math.max(1, expected));
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
       const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
@@ -156,8 +163,21 @@ class Growing<T extends Int32Array | Float64Array> {
     this.data[this.length++] = value;
   }
   done(): T {
+    // Nearly full (the expected length was right, less a header or blank lines): the array itself, no copy.
+    if (this.length >= 0.99 * this.data.length) return this.data.subarray(0, this.length) as T;
     return this.data.slice(0, this.length) as T;
   }
+}
+
+/** Lines in `bytes` (newlines, plus one for a last line without one): what a reader of them can expect at most. */
+export function linesIn(bytes: Uint8Array | string): number {
+  let count = 1;
+  if (typeof bytes === 'string') {
+    for (let at = bytes.indexOf('\n'); at >= 0; at = bytes.indexOf('\n', at + 1)) count++;
+  } else {
+    for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+  }
+  return count;
 }
 
 const decoder = new TextDecoder();
@@ -191,9 +211,9 @@ export class RatingsReader {
   #lineNumber = 0;
   readonly #rows = new IdIndex();
   readonly #cols = new IdIndex();
-  readonly #rowIndices = new Growing(new Int32Array(1024));
-  readonly #colIndices = new Growing(new Int32Array(1024));
-  readonly #values = new Growing(new Float64Array(1024));
+  readonly #rowIndices: Growing<Int32Array>;
+  readonly #colIndices: Growing<Int32Array>;
+  readonly #values: Growing<Float64Array>;
   /** Malformed lines passed over (with skipBadLines). */
   skipped = 0;
   /** The first one passed over, for the report. */
@@ -203,22 +223,36 @@ export class RatingsReader {
   /** Non-comment lines to pass over before the data (MatrixMarket's size line). */
   #preamble: number;
 
-  constructor(options: TextOptions & { comment?: string; preamble?: number } = {}) {
+  /** `expectedLines`: how many lines will come at most (linesIn()), so that the arrays are allocated once. */
+  constructor(options: TextOptions & { comment?: string; preamble?: number } = {}, expectedLines = 1024) {
     this.#options = options;
+    this.#rowIndices = new Growing(Int32Array, expectedLines);
+    this.#colIndices = new Growing(Int32Array, expectedLines);
+    this.#values = new Growing(Float64Array, expectedLines);
     this.#comment = options.comment ? options.comment.charCodeAt(0) : -1;
     this.#preamble = options.preamble ?? 0;
   }
 
   /** Takes the next bytes of the file; a line may span chunks. */
   feed(chunk: Uint8Array): void {
-    let bytes = chunk;
-    if (this.#pending) {
-      bytes = new Uint8Array(this.#pending.length + chunk.length);
-      bytes.set(this.#pending);
-      bytes.set(chunk, this.#pending.length);
-      this.#pending = undefined;
-    }
+    const bytes = chunk;
     let start = 0;
+    if (this.#pending) {
+      // The line begun in the last chunk: only it is joined, not the whole chunk.
+      const newline = bytes.indexOf(NEWLINE);
+      const head = bytes.subarray(0, newline < 0 ? bytes.length : newline);
+      const joined = new Uint8Array(this.#pending.length + head.length);
+      joined.set(this.#pending);
+      joined.set(head, this.#pending.length);
+      this.#pending = undefined;
+      if (newline < 0) {
+        this.#pending = joined;
+        return;
+      }
+      const end = joined.length > 0 && joined[joined.length - 1] === RETURN ? joined.length - 1 : joined.length;
+      this.#line(joined, 0, end);
+      start = newline + 1;
+    }
     for (let end = bytes.indexOf(NEWLINE, start); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
       this.#line(bytes, start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
       start = end + 1;
@@ -391,7 +425,7 @@ export class RatingsReader {
  */
 export function parseRatings(text: string, options: TextOptions = {}): Ratings {
   if (typeof text !== 'string') throw new TypeError(`parseRatings: expected text, got ${describe(text)}`);
-  const reader = new RatingsReader(options);
+  const reader = new RatingsReader(options, linesIn(text));
   try {
     reader.feed(new TextEncoder().encode(text));
     return reader.ratings();

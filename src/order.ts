@@ -46,8 +46,23 @@ export function singleObservations(count: number): Visit {
   return { positions: Int32Array.from({ length: count }, (_, p) => p), blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b) };
 }
 
-/** LIBMF's blocks over `problem`, and a function returning each epoch's block order. */
-export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array } {
+/**
+ * Where each row (or column) is stored: bin by bin, in order within a bin, so that the rows of a block lie
+ * together in memory. Threads updating two blocks of a round then never write one cache line (factor rows and
+ * AdaGrad scales of neighbouring rows share lines); LIBMF stores its factors relabelled the same way.
+ */
+export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
+  const start = new Int32Array(bins + 1);
+  for (const b of bin) start[b + 1]++;
+  for (let b = 0; b < bins; b++) start[b + 1] += start[b];
+  return bin.map((b) => start[b]++);
+}
+
+/**
+ * LIBMF's blocks over `problem`, a function returning each epoch's block order, and each row's and column's
+ * bin.
+ */
+export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array; rowBin: Int32Array; colBin: Int32Array } {
   const rowBin = permutation(rows, random).map((label) => Math.floor((label * BINS) / rows));
   const colBin = permutation(cols, random).map((label) => Math.floor((label * BINS) / cols));
   const blocks = BINS * BINS;
@@ -68,6 +83,8 @@ export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: Spa
   const colBins = permutation(BINS, random);
   const rounds = permutation(BINS, random);
   return {
+    rowBin,
+    colBin,
     visit: { positions, blockStart },
     // Round r pairs row bin rowBins[a] with column bin colBins[(a + rounds[r]) mod BINS]: every block
     // once per epoch, and within a round every row bin and every column bin once.

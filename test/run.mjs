@@ -34,7 +34,7 @@ function pass(label, pattern, env) {
 }
 
 const passes = given.length
-  ? [await pass(given[0], given[0], {})]
+  ? [await pass(given[0], `(${given[0]}).*\\.test\\.mjs$`, {})]
   : [
       await pass('default threads', '\\.test\\.mjs$', {}),
       await pass('every run on two threads (MFWASM_THREADS=2)', '^(?!browser\\.).*\\.test\\.mjs$', { MFWASM_THREADS: '2' }),

@@ -3,11 +3,21 @@
 import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { RatingsReader, type Ratings, type TextOptions } from '../ids.js';
+import { linesIn, RatingsReader, type Ratings, type TextOptions } from '../ids.js';
 
 /** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
 async function feed(path: string, reader: RatingsReader): Promise<void> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) reader.feed(chunk as Uint8Array);
+}
+
+/**
+ * The file's lines, counted in a first pass (a newline search, fast beside parsing, and the file is then
+ * in the page cache): the reader allocates its arrays once, at their final size.
+ */
+async function countLines(path: string): Promise<number> {
+  let lines = 1;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) lines += linesIn(chunk as Uint8Array) - 1;
+  return lines;
 }
 
 /** The first line of a file (to recognise MatrixMarket's header). */
@@ -31,9 +41,9 @@ export async function readRatingsFile(path: string, options: TextOptions): Promi
         throw new RangeError(`line 1: expected a MatrixMarket coordinate header of a real or integer matrix, got ${JSON.stringify(header.slice(0, 80))}`);
       }
       // '%' lines are comments; the first other line is the size.
-      reader = new RatingsReader({ ...options, delimiter: ' ', header: false, comment: '%', preamble: 1 });
+      reader = new RatingsReader({ ...options, delimiter: ' ', header: false, comment: '%', preamble: 1 }, await countLines(path));
     } else {
-      reader = new RatingsReader(options);
+      reader = new RatingsReader(options, await countLines(path));
     }
     await feed(path, reader);
     return { ratings: reader.ratings(), skipped: reader.skipped, firstSkipped: reader.firstSkipped };

@@ -2,7 +2,7 @@
 // Web Workers alike. Between runs it waits on the control word; a run's program is read from shared
 // memory and its share run on the instance of the run's memory. It goes back to its event loop only
 // when a message is posted to it (setup, a memory to attach or to forget).
-import { Command, Control, nodeModule, nodeProcess, runShare, SPINS, type ThreadMessage, type ThreadReply } from './shared.js';
+import { Command, Control, nodeModule, nodeProcess, runShare, type ThreadMessage, type ThreadReply } from './shared.js';
 
 type KernelTable = Record<string, (...args: number[]) => number>;
 
@@ -35,7 +35,7 @@ function serve(channel: Port): void {
   for (;;) {
     for (let spin = 0; Atomics.load(control, Control.Sequence) === seen; spin++) {
       // Timed: a thread asleep in Atomics.wait does not see Worker.terminate(), which Node's exit waits for.
-      if (spin > SPINS) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
+      if (spin > Atomics.load(control, Control.Spins)) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
     }
     seen = Atomics.load(control, Control.Sequence);
     if (Atomics.load(control, Control.Command) === Command.Run) {

@@ -10,7 +10,7 @@
 // of it and the last one to finish posts a message. Messages are left for what cannot be shared as
 // numbers: a run's module and memory (attach), once per memory.
 import { KERNEL_NAMES, type Phase } from '../backends/kernels.js';
-import { Command, Control, nodeModule, nodeProcess, runShare, SPINS, type ThreadMessage, type ThreadReply } from './shared.js';
+import { Command, Control, nodeModule, nodeProcess, runShare, spinsFor, type ThreadMessage, type ThreadReply } from './shared.js';
 
 /** A run's shared memory, as the threads know it: instances are made once per memory and kept. */
 export interface SharedInstance {
@@ -81,9 +81,9 @@ async function spawn(onFailure: (error: Error) => void, onDone: () => void): Pro
   let terminate: () => void;
   if (nodeProcess) {
     const { Worker } = await nodeModule<typeof import('node:worker_threads')>('node:worker_threads');
-    // The thread runs a file: flags about how the main script is read (--input-type for `node -e`) would stop it.
-    const execArgv = nodeProcess!.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    const worker = new Worker(new URL('./thread.js', import.meta.url), { execArgv });
+    // No flags of the parent's: the thread needs none, and some stop a worker from starting (--input-type of
+    // `node -e`, V8 flags such as --expose-gc).
+    const worker = new Worker(new URL('./thread.js', import.meta.url), { execArgv: [] });
     worker.on('message', deliver);
     worker.on('error', (error) => fail(new Error(`mfwasm: a worker thread failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => fail(new Error(`mfwasm: a worker thread exited (code ${code})`)));
@@ -128,6 +128,8 @@ async function spawn(onFailure: (error: Error) => void, onDone: () => void): Pro
 }
 
 class ThreadPool {
+  /** Logical cores of the machine. */
+  readonly cores: number;
   #threads: Thread[] = [];
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   readonly #program = new Float64Array(new SharedArrayBuffer(8 * PROGRAM_ENTRIES));
@@ -142,6 +144,11 @@ class ThreadPool {
   /** Runs on a page's main thread await the workers, and messages wait for them: one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   #growing: Promise<unknown> = Promise.resolve();
+
+  constructor(cores: number) {
+    this.cores = cores;
+    Atomics.store(this.#control, Control.Spins, spinsFor(1, cores));
+  }
 
   /** Workers a run on `threads` threads needs. */
   #workersFor(threads: number): number {
@@ -173,7 +180,7 @@ class ThreadPool {
     this.#broken = error;
     for (const other of this.#threads) other.terminate();
     this.#threads = [];
-    if (pool === this) pool = undefined;
+    pool = undefined;
   }
 
   /**
@@ -258,6 +265,7 @@ class ThreadPool {
     Atomics.store(control, Control.Done, 0);
     Atomics.store(control, Control.Failed, 0);
     Atomics.store(control, Control.PostWhenDone, this.#callerTakesPart ? 0 : 1);
+    Atomics.store(control, Control.Spins, spinsFor(threads, this.cores));
     const finished = this.#callerTakesPart ? undefined : new Promise<void>((resolve) => (this.#whenDone = resolve));
     Atomics.add(control, Control.Sequence, 1);
     Atomics.notify(control, Control.Sequence);
@@ -273,7 +281,7 @@ class ThreadPool {
       // Every worker, taking part or not, counts itself done: no command starts while one still reads this one.
       for (let spin = 0; Atomics.load(control, Control.Done) < workers; spin++) {
         const done = Atomics.load(control, Control.Done);
-        if (spin > SPINS) Atomics.wait(control, Control.Done, done, 1000);
+        if (spin > Atomics.load(control, Control.Spins)) Atomics.wait(control, Control.Done, done, 1000);
         if (this.#broken) throw this.#broken;
       }
       return collect();
@@ -313,13 +321,13 @@ function commands(phases: readonly Phase[]): Phase[][] {
   return all;
 }
 
-let pool: ThreadPool | undefined;
+let pool: Promise<ThreadPool> | undefined;
 let unavailable: string | undefined;
 let noted = false;
 
 /** Tells the pool's threads, if there are any, that a memory is gone. */
 export function forget(key: number): void {
-  pool?.detach(key);
+  void pool?.then((threads) => threads.detach(key));
 }
 
 /**
@@ -330,9 +338,10 @@ export async function threadPool(threads: number): Promise<ThreadPool | undefine
   unavailable ??= sharingUnavailable();
   if (!unavailable) {
     try {
-      pool ??= new ThreadPool();
-      await pool.grow(threads);
-      return pool;
+      pool ??= hardwareThreads().then((cores) => new ThreadPool(cores));
+      const ready = await pool;
+      await ready.grow(threads);
+      return ready;
     } catch (error) {
       unavailable = `worker threads could not be started (${(error as Error).message})`;
       pool = undefined;
