@@ -23,6 +23,8 @@ async function port(): Promise<Port> {
 
 /** Longest sleep between two looks at the control word when idle. */
 const IDLE_WAIT_MS = 20;
+/** Spins of a thread left out of the last run before it sleeps. */
+const IDLE_SPINS = 2000;
 
 const instances = new Map<number, KernelTable>();
 let setup: Extract<ThreadMessage, { type: 'setup' }> | undefined;
@@ -32,15 +34,20 @@ let seen = 0;
 /** Runs commands until one says a message waits for this thread. */
 function serve(channel: Port): void {
   const { control, program, results, failure, kernels: names, index } = setup!;
+  // Whether this thread took part in the last run: only then is the next command likely soon (the next
+  // epoch), and only then may it spin — a thread left out spinning would take a core from those working.
+  let active = false;
   for (;;) {
+    const spins = active ? Atomics.load(control, Control.Spins) : IDLE_SPINS;
     for (let spin = 0; Atomics.load(control, Control.Sequence) === seen; spin++) {
       // Timed: a thread asleep in Atomics.wait does not see Worker.terminate(), which Node's exit waits for.
-      if (spin > Atomics.load(control, Control.Spins)) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
+      if (spin > spins) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
     }
     seen = Atomics.load(control, Control.Sequence);
     if (Atomics.load(control, Control.Command) === Command.Run) {
       const thread = Atomics.load(control, Control.FirstWorker) + index;
-      if (thread < Atomics.load(control, Control.Participants)) {
+      active = thread < Atomics.load(control, Control.Participants);
+      if (active) {
         runShare(instances.get(Atomics.load(control, Control.Key)), control, program, results, failure, thread, names);
       }
       if (Atomics.add(control, Control.Done, 1) === Atomics.load(control, Control.Workers) - 1) {
