@@ -32,4 +32,4 @@ peak = Math.max(peak, process.memoryUsage().rss);
 rmSync(folder, { recursive: true, force: true });
 console.log(`${ratings.values.length.toLocaleString('en')} lines (${ratings.rows.toLocaleString('en')} users × ${ratings.cols.toLocaleString('en')} items) ` +
   `in ${seconds.toFixed(2)} s: ${(ratings.values.length / seconds / 1e6).toFixed(2)} million lines/s; ` +
-  `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(before / 2 ** 20).toFixed(0)} MiB before reading)`);
+  `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(before / 2 ** 20).toFixed(0)} MiB before reading: ${((peak - before) / ratings.values.length).toFixed(1)} bytes a rating)`);

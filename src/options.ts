@@ -104,8 +104,8 @@ export interface FactorizeOptions {
    * Threads the epochs run on, 1 to 64 ('wasm' backend; 'js' runs on one). Every solver gives the same
    * result, to the bit, whatever the count. Default: the machine's logical cores (os.availableParallelism(),
    * navigator.hardwareConcurrency) for problems large enough to gain from them (observed entries × width
-   * ≥ 2^18, a few milliseconds an epoch), else 1; the environment variable MFWASM_THREADS, where there is
-   * one, replaces that default. Browsers share memory between threads only on cross-origin isolated
+   * ≥ 2^18, a few milliseconds an epoch; sgd: 2^25, about a million ratings), else 1; the environment
+   * variable MFWASM_THREADS, where there is one, replaces that default. Browsers share memory between threads only on cross-origin isolated
    * pages; elsewhere training uses one thread and says so once on the console.
    */
   threads?: number;

@@ -49,14 +49,11 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
   }
 }
 
-/** Below this many entries × width an epoch takes a few milliseconds: threads cost more than they give. */
-const THREADS_FROM_WORK = 2 ** 18;
-
 /**
  * options.threads' default: MFWASM_THREADS where set, else the backend's cores for problems large enough
- * to gain from them, else 1.
+ * to gain from them (entries × width ≥ the solver's threadsFrom), else 1.
  */
-async function defaultThreads(backend: Backend, entries: number, width: number): Promise<number> {
+async function defaultThreads(backend: Backend, solver: SolverModule, entries: number, width: number): Promise<number> {
   const fromEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MFWASM_THREADS;
   if (fromEnvironment !== undefined && fromEnvironment !== '') {
     const threads = Number(fromEnvironment);
@@ -65,7 +62,7 @@ async function defaultThreads(backend: Backend, entries: number, width: number):
     }
     return threads;
   }
-  if (entries * width < THREADS_FROM_WORK) return 1;
+  if (entries * width < solver.threadsFrom) return 1;
   return Math.min(MAX_THREADS, await backend.hardwareThreads());
 }
 
@@ -119,7 +116,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit, warm);
   const { width } = spec;
   const { rowCounts, colCounts } = spec;
-  const threads = settings.threads ?? (await defaultThreads(backend, layout === 'dense' ? rows * cols : observedCount, width));
+  const threads = settings.threads ?? (await defaultThreads(backend, solver, layout === 'dense' ? rows * cols : observedCount, width));
   const shape = { layout, rows, cols, observedCount, width, threads, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
   await pause();
   const space = await backend.open(solver.buffers(shape), threads);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { RatingsReader } from '../dist/ids.js';
 import {
   crossValidate, factorize, Factorization, factorRowsFromCsv, factorRowsToCsv, mae, parseRatings, ratingsFromRecords, rmse, trainTestSplit,
 } from 'mfwasm';
@@ -233,6 +234,18 @@ test('ratings from records and from text in the common layouts, with the line of
   const byName = parseRatings('rating,item,user\n5,a,x\n', { columns: ['user', 'item', 'rating'] });
   assert.equal([byName.rowIds, byName.colIds, [...byName.values]], [['x'], ['a'], [5]]);
   assert.throws(() => parseRatings('1,2,3\n1,2\n'), /parseRatings: line 2: expected a row id, a column id and a number, got "1,2"/);
+  // Read into arrays allocated once from the line count: 16 bytes a rating, not a doubling array's up to 32.
+  const many = Array.from({ length: 5000 }, (_, p) => `${p % 97},${p % 89},${1 + (p % 5)}`).join('\n');
+  const read = parseRatings(`user,item,rating\n${many}\n`);
+  assert.is(read.values.length, 5000);
+  const bytes = read.rowIndices.buffer.byteLength + read.colIndices.buffer.byteLength + read.values.buffer.byteLength;
+  assert.ok(bytes <= 16 * 5002, `${bytes} bytes for 5000 ratings`);
+  assert.equal([read.values[0], read.values[4999], read.rowIds.length, read.colIds.length], [1, 5, 97, 89]);
+  // A line split across two chunks of a streamed file is read whole.
+  const reader = new RatingsReader({}, 3);
+  for (const chunk of ['1 3', '1 2.', '5\n2 1', '029 4\n3 7 1']) reader.feed(new TextEncoder().encode(chunk));
+  const streamed = reader.ratings();
+  assert.equal([streamed.rowIds, streamed.colIds, [...streamed.values]], [['1', '2', '3'], ['31', '1029', '7'], [2.5, 4, 1]]);
   assert.throws(() => ratingsFromRecords([{ user: 1, item: 2, rating: 'x' }]), /records\[0\]\.rating: expected a finite number/);
 });
 

@@ -18,6 +18,7 @@ export const als: SolverModule = {
   ownOptions: [],
   needsRegularization: true,
   clipsByDefault: true,
+  threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',

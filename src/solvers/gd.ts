@@ -106,6 +106,7 @@ export const gd: SolverModule = {
   ownOptions: [],
   needsRegularization: false,
   clipsByDefault: false,
+  threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: false,
   layouts: ['dense', 'sparse'],
   initialDraw: 'normal',

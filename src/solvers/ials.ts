@@ -22,6 +22,7 @@ export const ials: SolverModule = {
   ownOptions: ['alpha', 'cgSteps'],
   needsRegularization: false,
   clipsByDefault: false,
+  threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',

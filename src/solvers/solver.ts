@@ -142,6 +142,11 @@ export interface SolverModule {
    * ranking metric and recommendations rank by the plain score.
    */
   readonly implicit: boolean;
+  /**
+   * From how many entries × width (observed entries, or every entry of a dense gd) the default thread count
+   * is every core rather than one: below it, waking threads costs more than they give (bench:threads).
+   */
+  readonly threadsFrom: number;
   /** Whether its runs have solveOnly(): model.update() then re-solves only what new observations touch. */
   readonly partialUpdate: boolean;
   /** A new row's (or column's) factors from its observations, against the trained other side: no retraining. */
