@@ -5,7 +5,7 @@ import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after, balanced, chunks, perThread, scratchStride, total, type Range } from './parallel.js';
+import { after, balanced, chunks, perThread, scratchStride, type Range } from './parallel.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
@@ -18,14 +18,21 @@ import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, stepPhases: readonly Phase[], penalty: () => number, view: Run['view']): Run {
   /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
   let dataLoss: number | undefined;
-  const lossOf = (results: number[]) => total(results.slice(results.length - lossPhase.length));
+  const lossOf = (results: number[]) => {
+    // The loss pass's chunks, the last calls, summed in order.
+    let sum = 0;
+    for (let c = results.length - lossPhase.length; c < results.length; c++) sum += results[c];
+    return sum;
+  };
+  const first = [lossPhase, ...stepPhases, lossPhase];
+  const next = [...stepPhases, lossPhase];
   return {
     loss() {
       if (dataLoss !== undefined) return dataLoss + penalty();
       return after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)) + penalty());
     },
     epoch() {
-      const phases = dataLoss === undefined ? [lossPhase, ...stepPhases, lossPhase] : [...stepPhases, lossPhase];
+      const phases = dataLoss === undefined ? first : next;
       dataLoss = undefined;
       return after(space.run(phases), (results) => {
         dataLoss = lossOf(results);
