@@ -240,6 +240,16 @@ function finiteValues(name: string, value: unknown, copy = true): Float64Array {
   return values;
 }
 
+/** Whether the entries are in CSR order with no (row, column) twice: each pair after the one before it. */
+function inCsrOrder(rowOf: Int32Array, colOf: Int32Array): boolean {
+  for (let p = 1; p < rowOf.length; p++) {
+    const row = rowOf[p];
+    const before = rowOf[p - 1];
+    if (row < before || (row === before && colOf[p] <= colOf[p - 1])) return false;
+  }
+  return true;
+}
+
 function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
@@ -248,6 +258,16 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const count = given.length;
   const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows', false);
   const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols', false);
+  const rowStart = new Int32Array(rows + 1);
+  for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
+  for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+  if (inCsrOrder(rowOf, colOf)) {
+    // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
+    // Copies, never the caller's arrays: the model keeps them.
+    const colIndex = colOf === X.colIndices ? colOf.slice() : colOf;
+    const values = given === X.values ? given.slice() : given;
+    return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+  }
   // Two stable counting sorts (by column, then by row) put the entries in CSR order in O(nnz + rows + cols),
   // so the result does not depend on the order the user listed them in.
   const byColumn = new Int32Array(count);
@@ -255,9 +275,6 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   for (let p = 0; p < count; p++) colCursor[colOf[p] + 1]++;
   for (let j = 0; j < cols; j++) colCursor[j + 1] += colCursor[j];
   for (let p = 0; p < count; p++) byColumn[colCursor[colOf[p]]++] = p;
-  const rowStart = new Int32Array(rows + 1);
-  for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
-  for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
   const rowCursor = rowStart.slice(0, rows);
   const order = new Int32Array(count);
   for (let q = 0; q < count; q++) {

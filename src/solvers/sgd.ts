@@ -4,6 +4,7 @@
 // observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
 // blocks are shared out and the threads meet between rounds: the same updates as on one thread.
 import { rowOfEach } from '../layout.js';
+import { transposeInto } from '../matrix.js';
 import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from '../order.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
@@ -13,12 +14,18 @@ import { after } from './parallel.js';
 import type { KernelCall, Phase } from '../backends/kernels.js';
 import type { Shape, SolverModule } from './solver.js';
 
-/** Rows of `stored` (n×width, row i at slot[i]) back in order i. */
-function unslot(stored: Float64Array, slot: Int32Array, width: number): Float64Array {
-  const out = new Float64Array(slot.length * width);
-  for (let i = 0; i < slot.length; i++) out.set(stored.subarray(slot[i] * width, (slot[i] + 1) * width), i * width);
-  return out;
+/** Row i of `from` to row slot[i] of `to` (`toSlots`), or row slot[i] of `from` to row i of `to`; n×width each. */
+function moveRows(from: Float64Array, to: Float64Array, slot: Int32Array, width: number, toSlots: boolean): Float64Array {
+  for (let i = 0; i < slot.length; i++) {
+    const source = (toSlots ? i : slot[i]) * width;
+    const target = (toSlots ? slot[i] : i) * width;
+    for (let k = 0; k < width; k++) to[target + k] = from[source + k];
+  }
+  return to;
 }
+
+/** Rows of `stored` (row i at slot[i]) back in order i. */
+const unslot = (stored: Float64Array, slot: Int32Array, width: number) => moveRows(stored, new Float64Array(slot.length * width), slot, width, false);
 
 export const sgd: SolverModule = {
   name: 'sgd',
@@ -60,14 +67,11 @@ export const sgd: SolverModule = {
     const rowCounts = space.viewF64(b.rowCounts, rows);
     const colCounts = space.viewF64(b.colCounts, cols);
     const { W, H } = spec.initial;
-    for (let i = 0; i < rows; i++) {
-      w.set(W.subarray(i * width, (i + 1) * width), rowSlot[i] * width);
-      rowCounts[rowSlot[i]] = spec.rowCounts[i];
-    }
-    for (let j = 0; j < cols; j++) {
-      for (let k = 0; k < width; k++) ht[colSlot[j] * width + k] = H[k * cols + j];
-      colCounts[colSlot[j]] = spec.colCounts[j];
-    }
+    moveRows(W, w, rowSlot, width, true);
+    for (let i = 0; i < rows; i++) rowCounts[rowSlot[i]] = spec.rowCounts[i];
+    // H (width×cols) transposed first, by the cache-blocked pass, then its rows put in their slots.
+    moveRows(transposeInto(H, width, cols, new Float64Array(cols * width)), ht, colSlot, width, true);
+    for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
     space.viewF64(b.wParams, 4 * width).set(spec.wParams);
     space.viewF64(b.hParams, 4 * width).set(spec.hParams);
     // Gathered straight into the run's memory, in visiting order.
