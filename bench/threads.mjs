@@ -43,6 +43,7 @@ function ratings(count, seed = 7) {
 }
 
 const sparse = ratings(observed);
+const only = process.env.ONLY;
 const cases = [
   { label: `als rank 32, ${sparse.rows}×${sparse.cols}, ${observed} observed`, X: sparse, options: { solver: 'als', rank: 32 } },
   { label: `ials rank 64 (CG), same events`, X: sparse, options: { solver: 'ials', rank: 64 } },
@@ -75,7 +76,7 @@ console.log(`mfwasm bench:threads — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cp
 console.log(`Median seconds of one epoch (warm), ${rounds} alternating rounds per count; every count's factors and loss checked equal.\n`);
 console.log(`| problem | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts.slice(1).map((t) => `${t} vs 1`).join(' | ')} |`);
 console.log(`|---|${counts.map(() => '---').join('|')}|${counts.slice(1).map(() => '---').join('|')}|`);
-for (const { label, X, options } of cases) {
+for (const { label, X, options } of cases.filter((c) => !only || c.label.startsWith(only))) {
   const samples = new Map(counts.map((t) => [t, []]));
   const digests = new Set();
   for (let round = 0; round < rounds; round++) {
