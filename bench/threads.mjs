@@ -1,4 +1,4 @@
-// npm run bench:threads [-- --threads 1,2,4] [--observed 1000000]
+// npm run bench:threads [-- --threads 1,2,4] [--observed 1000000]   (ONLY=<label prefix>: one case)
 //
 // Thread scaling of every solver: the seconds of one epoch on one thread and on more, measured side by
 // side in one process (runs alternate between the counts, the median of each kept), with the results
