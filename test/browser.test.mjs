@@ -204,7 +204,13 @@ if (!available && process.env.CI) {
     const reports = [];
     const here = await factorize(X_, { ...options_, onEpoch: (r) => void reports.push(r.threads) });
     const inWorker = await factorizeInWorker(X_, { ...options_, onEpoch: (r) => void reports.push(r.threads) });
-    return { isolated: crossOriginIsolated, here: [...here.lossHistory, ...here.W.data], inWorker: [...inWorker.lossHistory, ...inWorker.W.data], threads: reports };
+    // Two fits at once on the page's threads: their runs take turns, neither disturbs the other.
+    const [first, second] = await Promise.all([factorize(X_, options_), factorize(X_, { ...options_, seed: 7 })]);
+    const again = await factorize(X_, { ...options_, seed: 7 });
+    return {
+      isolated: crossOriginIsolated, here: [...here.lossHistory, ...here.W.data], inWorker: [...inWorker.lossHistory, ...inWorker.W.data], threads: reports,
+      concurrent: [...first.lossHistory, ...first.W.data], concurrentSecond: [...second.lossHistory], alone: [...again.lossHistory],
+    };
   };
 
   test('threads in a cross-origin isolated page and in its worker: the same bits as Node on one thread', async () => {
@@ -219,6 +225,8 @@ if (!available && process.env.CI) {
     assert.equal(result.threads, [2, 2, 2, 2, 2, 2, 2, 2], 'every epoch on two threads, in the page and in the worker');
     assert.equal(result.here, expected);
     assert.equal(result.inWorker, expected);
+    assert.equal(result.concurrent, expected, 'two fits at once');
+    assert.equal(result.concurrentSecond, result.alone, 'two fits at once: the other one');
     assert.equal(errors, []);
     await page.close();
   });
