@@ -4,14 +4,50 @@
 // side in one process (runs alternate between the counts, the median of each kept), with the results
 // checked to be the same to the bit whatever the count. Problems are generated from a seed: a sparse
 // rating-like matrix with `--observed` entries (default 10^6), and the dense GD cases of `npm run bench`.
+// After the table: what waking the threads costs (runs of empty kernel calls), and whether this machine's
+// cores run two copies of dense gd's H half at full speed (one process, then two processes at once).
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { backends } from '../dist/backends/index.js';
 import { prepareRun } from '../dist/prepare.js';
 import { Random } from '../dist/rng.js';
 import { CASES, makeProblem } from './problems.mjs';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '1,2' }, observed: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '1,2' }, observed: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' },
+    'h-half': { type: 'boolean', default: false },
+  },
+});
+
+/**
+ * The median of dense gd's H half (denseStepH) at 1000×1000, rank 20, on one thread, in ms, timed for 1.5 s
+ * (long enough that two processes started together overlap).
+ */
+async function denseHalfMs() {
+  const { rows, cols, rank } = CASES['dense-1000'];
+  const space = await backends.wasm.open({ f64: { x: rows * cols, w: rows * rank, h: rank * cols, residual: 4 * cols + rank, g: rank * cols, counts: cols, params: 4 * rank }, i32: {} }, 1);
+  const { kernels: k, f64: b } = space;
+  space.viewF64(b.x, rows * cols).set(makeProblem(CASES['dense-1000']).data);
+  space.viewF64(b.w, rows * rank).fill(0.1);
+  space.viewF64(b.h, rank * cols).fill(0.1);
+  const times = [];
+  for (const end = performance.now() + 1500; performance.now() < end; ) {
+    const started = performance.now();
+    k.denseStepH(b.x, b.w, b.h, b.residual, b.g, b.counts, b.params, rows, cols, cols, rank, 1e-9, 1);
+    times.push(performance.now() - started);
+  }
+  space.close();
+  return times.sort((p, q) => p - q)[times.length >> 1];
+}
+
+if (values['h-half']) {
+  console.log(JSON.stringify(await denseHalfMs()));
+  process.exit(0);
+}
 const counts = values.threads.split(',').map(Number);
 const observed = Number(values.observed);
 const rounds = Number(values.rounds);
@@ -91,4 +127,36 @@ for (const { label, X, options } of cases.filter((c) => !only || c.label.startsW
   const cells = counts.map((t) => time(median(samples.get(t))));
   const ratios = counts.slice(1).map((t) => `${(base / median(samples.get(t))).toFixed(2)}×`);
   console.log(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |${digests.size === 1 ? '' : ' RESULTS DIFFER'}`);
+}
+
+// Waking the threads: runs of empty calls (no rows), one phase, then 20 phases (19 barriers).
+{
+  const space = await backends.wasm.open({ f64: { a: 16 }, i32: {} }, 2);
+  if (space.threads === 2) {
+    const call = ['stepRows', space.f64.a, space.f64.a, space.f64.a, space.f64.a, 0, 1, 0.1, 1];
+    const perRun = (phases) => {
+      const program = Array.from({ length: phases }, () => [call, call]);
+      for (let i = 0; i < 200; i++) space.run(program);
+      const started = performance.now();
+      for (let i = 0; i < 2000; i++) space.run(program);
+      return ((performance.now() - started) / 2000) * 1000;
+    };
+    const one = perRun(1);
+    const twenty = perRun(20);
+    console.log(`\nWaking 2 threads: ${one.toFixed(1)} µs a run of one phase of empty calls; ${((twenty - one) / 19).toFixed(1)} µs a barrier (20 phases: ${twenty.toFixed(1)} µs).`);
+  }
+  space.close();
+}
+
+// Two copies of dense gd's H half at once, in two processes (nothing shared): what the cores give.
+{
+  const script = fileURLToPath(import.meta.url);
+  const alone = Number(execFileSync(process.execPath, [script, '--h-half'], { encoding: 'utf8' }));
+  const paired = await Promise.all([0, 1].map(() => new Promise((resolve) => {
+    let out = '';
+    const child = spawn(process.execPath, [script, '--h-half']);
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', () => resolve(Number(out)));
+  })));
+  console.log(`Dense gd's H half (1000×1000, rank 20), one thread: ${alone.toFixed(2)} ms alone; ${paired.map((ms) => ms.toFixed(2)).join(' and ')} ms in two processes at once.`);
 }

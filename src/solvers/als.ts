@@ -8,7 +8,7 @@ import { columnOrder, rowOfEach } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
-import { after, balanced, perThread, scratchStride } from './parallel.js';
+import { after, rowsOnThreads, scratchFor, scratchOf } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const als: SolverModule = {
@@ -27,7 +27,7 @@ export const als: SolverModule = {
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
       // gram and rhs: scratch of each thread's solves.
-      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: threads * scratchStride(width * width), rhs: threads * scratchStride(width) },
+      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width) },
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
     };
   },
@@ -54,16 +54,13 @@ export const als: SolverModule = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
       (first: number, end: number, thread: number): KernelCall => [
         'alsHalf', space.atI32(start, first), index, values, space.atF64(counts, first), fixed, space.atF64(solved, first * width), params,
-        end - first, width, space.atF64(b.gram, thread * scratchStride(width * width)), space.atF64(b.rhs, thread * scratchStride(width)), descend,
+        end - first, width, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread), descend,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
-    // Each row's solve is its own: one range per thread, balanced by cost (a width³/3 factorization plus
-    // width² per observation).
-    const half = (starts: Int32Array, solve: typeof solveRows) => (from: number, to: number) =>
-      space.run([perThread(space, balanced(starts, from, to, space.threads, width / 3), ([first, end], thread) => solve(first, end, thread))]);
-    const rowsHalf = half(problem.rowStart, solveRows);
-    const colsHalf = half(columns.colStart, solveCols);
+    // A row costs a width³/3 factorization plus width² per observation.
+    const rowsHalf = rowsOnThreads(space, problem.rowStart, width / 3, solveRows);
+    const colsHalf = rowsOnThreads(space, columns.colStart, width / 3, solveCols);
     const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),

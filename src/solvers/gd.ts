@@ -5,7 +5,7 @@ import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after, balanced, chunks, perThread, scratchStride, type Range } from './parallel.js';
+import { after, balanced, chunks, perThread, scratchFor, scratchOf, total, type Range } from './parallel.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 
 /**
@@ -18,12 +18,8 @@ import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, stepPhases: readonly Phase[], penalty: () => number, view: Run['view']): Run {
   /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
   let dataLoss: number | undefined;
-  const lossOf = (results: number[]) => {
-    // The loss pass's chunks, the last calls, summed in order.
-    let sum = 0;
-    for (let c = results.length - lossPhase.length; c < results.length; c++) sum += results[c];
-    return sum;
-  };
+  // The loss pass's chunks are the last calls.
+  const lossOf = (results: number[]) => total(results, results.length - lossPhase.length);
   const first = [lossPhase, ...stepPhases, lossPhase];
   const next = [...stepPhases, lossPhase];
   return {
@@ -63,7 +59,7 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   space.viewF64(b.x, rows * cols).set(problem.values);
   space.viewF64(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
-  const residual = (thread: number) => space.atF64(b.residual, thread * scratchStride(4 * cols + width));
+  const residual = (thread: number) => scratchOf(space, b.residual, 4 * cols + width, thread);
   const lossPhase: Phase = chunks(rows, undefined, cols).map(([first, end], call) => [
     'denseGradientW', space.atF64(x, first * cols), space.atF64(w, first * width), h, residual(call % space.threads),
     space.atF64(gradientW, first * width), end - first, cols, width,
@@ -125,7 +121,7 @@ export const gd: SolverModule = {
     if (layout === 'dense') {
       return {
         // residual: each thread's four rows of scratch.
-        f64: { ...common, x: rows * cols, h: width * cols, residual: threads * scratchStride(4 * cols + width), gradientW: rows * width, gradientH: width * cols },
+        f64: { ...common, x: rows * cols, h: width * cols, residual: scratchFor(threads, 4 * cols + width), gradientW: rows * width, gradientH: width * cols },
         i32: {},
       };
     }

@@ -12,7 +12,7 @@ import type { SparseProblem } from '../problem.js';
 import { runHere, type KernelCall } from '../backends/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
-import { after, balanced, chunks, perThread, scratchStride, total } from './parallel.js';
+import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';
 import type { Shape, SolverModule } from './solver.js';
 
 export const ials: SolverModule = {
@@ -33,7 +33,7 @@ export const ials: SolverModule = {
       f64: {
         // gram, rhs and cg: scratch of each thread's solves.
         ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count,
-        gramian: width * width, gram: threads * scratchStride(width * width), rhs: threads * scratchStride(width), cg: threads * scratchStride(3 * width),
+        gramian: width * width, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width), cg: scratchFor(threads, 3 * width),
       },
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count },
     };
@@ -66,17 +66,15 @@ export const ials: SolverModule = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
       (first: number, end: number, thread: number): KernelCall => [
         'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atF64(solved, first * width), b.gramian,
-        end - first, width, lambda, space.atF64(b.gram, thread * scratchStride(width * width)), space.atF64(b.rhs, thread * scratchStride(width)),
-        space.atF64(b.cg, thread * scratchStride(3 * width)), cgSteps,
+        end - first, width, lambda, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread),
+        scratchOf(space, b.cg, 3 * width, thread), cgSteps,
       ];
     const solveRow = solver(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
     const solveCol = solver(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
     // One range per thread, balanced by cost: with CG about cgSteps·width² a row plus width per event and step.
     const perRow = cgSteps > 0 ? width : width / 3;
-    const half = (starts: Int32Array, solve: typeof solveRow) => (from: number, to: number) =>
-      space.run([perThread(space, balanced(starts, from, to, space.threads, perRow), ([first, end], thread) => solve(first, end, thread))]);
-    const rowsHalf = half(problem.rowStart, solveRow);
-    const colsHalf = half(columns.colStart, solveCol);
+    const rowsHalf = rowsOnThreads(space, problem.rowStart, perRow, solveRow);
+    const colsHalf = rowsOnThreads(space, columns.colStart, perRow, solveCol);
     const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
     // The gramian's rows spread over the threads: each entry sums over the factors in order either way.
     const gramianPhase = (factors: typeof b.w, n: number) =>
@@ -84,7 +82,7 @@ export const ials: SolverModule = {
     const gramianPhases = { H: [gramianPhase(b.ht, cols)], W: [gramianPhase(b.w, rows)] };
     const lossPhase = chunks(rows, undefined, width).map(([first, end], call) => [
       'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atF64(b.w, first * width), b.ht, b.gramian, end - first, width,
-      space.atF64(b.rhs, (call % space.threads) * scratchStride(width)),
+      scratchOf(space, b.rhs, width, call % space.threads),
     ] as const);
     // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
     // loss made is not made again; solving a side makes the other's stale.

@@ -69,16 +69,30 @@ export function chunks(total: number, start?: ArrayLike<number>, perRow = 1): Ra
   return ranges;
 }
 
-/** The results of a run summed in call order (chunks' partial sums: the same order whatever the threads). */
-export function total(results: readonly number[]): number {
+/**
+ * The results of a run from call `from` on, summed in call order (chunks' partial sums: the same order
+ * whatever the threads).
+ */
+export function total(results: readonly number[], from = 0): number {
   let sum = 0;
-  for (const value of results) sum += value;
+  for (let c = from; c < results.length; c++) sum += results[c];
   return sum;
 }
 
 /** `next` of the value, at once if it is one, after it if it is a promise: fast paths stay synchronous. */
 export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U>): Awaitable<U> {
   return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/**
+ * Rows from…to−1 of a CSR-like side (`starts`) solved on the workspace's threads, one balanced range each
+ * (a row costing its entries plus `perRow`): `solve(first, end, thread)` makes a range's call. What ALS-type
+ * halves are, where each row's solve is its own.
+ */
+export function rowsOnThreads<F, I>(
+  space: Workspace<F, I>, starts: ArrayLike<number>, perRow: number, solve: (first: number, end: number, thread: number) => KernelCall,
+): (from: number, to: number) => Awaitable<number[]> {
+  return (from, to) => space.run([perThread(space, balanced(starts, from, to, space.threads, perRow), ([first, end], thread) => solve(first, end, thread))]);
 }
 
 /** One phase over the workspace's threads: call t is made by `call(range t, t)`. */
@@ -93,4 +107,14 @@ export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[]
  */
 export function scratchStride(entries: number): number {
   return Math.ceil(entries / 8) * 8 + 8;
+}
+
+/** Entries of a scratch buffer holding `entries` for each of `threads` threads. */
+export function scratchFor(threads: number, entries: number): number {
+  return threads * scratchStride(entries);
+}
+
+/** Thread `thread`'s region of a scratch buffer of `entries` per thread. */
+export function scratchOf<F, I>(space: Workspace<F, I>, buffer: F, entries: number, thread: number): F {
+  return space.atF64(buffer, thread * scratchStride(entries));
 }
