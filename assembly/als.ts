@@ -9,12 +9,13 @@
 //
 // Scratch: gram rank×rank (lower triangle used), rhs rank. Nothing is allocated.
 
+import { SHIFT, get, put } from "./real";
 import { axpy, dot } from "./vector";
 
 // @ts-ignore: decorator
 @inline
 function at(matrix: usize, rank: i32, a: i32, b: i32): usize {
-  return matrix + ((a >= b ? <usize>a * rank + b : <usize>b * rank + a) << 3);
+  return matrix + ((a >= b ? <usize>a * rank + b : <usize>b * rank + a) << SHIFT);
 }
 
 const MAX_SWEEPS = 2000;
@@ -23,15 +24,15 @@ export function alsHalf(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
   n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool,
 ): void {
-  const rankBytes = <usize>rank << 3;
-  const block = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
+  const block = <usize>rank << SHIFT;
   // The observation-space solve needs every trainable coordinate penalised (its D must be invertible).
   let trainable = 0;
   let invertible = true;
   for (let a = 0; a < rank; a++) {
-    if (load<f64>(params + (<usize>a << 3)) == 0) continue;
+    if (get(params + (<usize>a << SHIFT)) == 0) continue;
     trainable++;
-    if (!(load<f64>(params + block + (<usize>a << 3)) > 0)) invertible = false;
+    if (!(get(params + block + (<usize>a << SHIFT)) > 0)) invertible = false;
   }
   for (let i = 0; i < n; i++) {
     const first = load<i32>(start + (<usize>i << 2));
@@ -39,37 +40,37 @@ export function alsHalf(
     // A row with no observations keeps its factors: predictions fall back to the mean and biases.
     if (first == end) continue;
     if (!coordinateDescent && invertible && end - first < trainable) {
-      solveFewObserved(first, end, index, values, fixed, solved + <usize>i * rankBytes, params, load<f64>(counts + (<usize>i << 3)), rank, gram, rhs);
+      solveFewObserved(first, end, index, values, fixed, solved + <usize>i * rankBytes, params, get(counts + (<usize>i << SHIFT)), rank, gram, rhs);
       continue;
     }
     memory.fill(gram, 0, <usize>rank * rankBytes);
     memory.fill(rhs, 0, rankBytes);
     for (let p = first; p < end; p++) {
       const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
-      const x = load<f64>(values + (<usize>p << 3));
+      const x = get(values + (<usize>p << SHIFT));
       axpy(rhs, x, f, rank);
       // Lower triangle of the rank-one update f·fᵀ, a row at a time.
-      for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, load<f64>(f + (<usize>a << 3)), f, a + 1);
+      for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, get(f + (<usize>a << SHIFT)), f, a + 1);
     }
-    const count = load<f64>(counts + (<usize>i << 3));
+    const count = get(counts + (<usize>i << SHIFT));
     const w = solved + <usize>i * rankBytes;
     for (let a = 0; a < rank; a++) {
       const diagonal = at(gram, rank, a, a);
-      store<f64>(diagonal, load<f64>(diagonal) + load<f64>(params + block + (<usize>a << 3)) * count);
+      put(diagonal, get(diagonal) + get(params + block + (<usize>a << SHIFT)) * count);
     }
     // Frozen coordinates: move their (fixed) contribution to the right-hand side, then make their
     // equation w_a = value, so that both solvers leave them as they are.
     for (let a = 0; a < rank; a++) {
-      if (load<f64>(params + (<usize>a << 3)) != 0) continue;
-      const value = load<f64>(w + (<usize>a << 3));
+      if (get(params + (<usize>a << SHIFT)) != 0) continue;
+      const value = get(w + (<usize>a << SHIFT));
       for (let b = 0; b < rank; b++) {
         if (b == a) continue;
         const entry = at(gram, rank, a, b);
-        store<f64>(rhs + (<usize>b << 3), load<f64>(rhs + (<usize>b << 3)) - load<f64>(entry) * value);
-        store<f64>(entry, 0);
+        put(rhs + (<usize>b << SHIFT), get(rhs + (<usize>b << SHIFT)) - get(entry) * value);
+        put(entry, 0);
       }
-      store<f64>(at(gram, rank, a, a), 1);
-      store<f64>(rhs + (<usize>a << 3), value);
+      put(at(gram, rank, a, a), 1);
+      put(rhs + (<usize>a << SHIFT), value);
     }
     if (coordinateDescent) descend(gram, rhs, w, params, count, rank);
     else choleskySolve(gram, rhs, w, rank);
@@ -86,61 +87,61 @@ function solveFewObserved(
   first: i32, end: i32, index: usize, values: usize, fixed: usize, w: usize, params: usize, count: f64,
   rank: i32, system: usize, z: usize,
 ): void {
-  const rankBytes = <usize>rank << 3;
-  const block = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
+  const block = <usize>rank << SHIFT;
   const m = end - first;
-  const mBytes = <usize>m << 3;
+  const mBytes = <usize>m << SHIFT;
   for (let p = 0; p < m; p++) {
     const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes;
-    let y = load<f64>(values + (<usize>(first + p) << 3));
+    let y = get(values + (<usize>(first + p) << SHIFT));
     for (let a = 0; a < rank; a++) {
-      if (load<f64>(params + (<usize>a << 3)) == 0) y -= load<f64>(f + (<usize>a << 3)) * load<f64>(w + (<usize>a << 3));
+      if (get(params + (<usize>a << SHIFT)) == 0) y -= get(f + (<usize>a << SHIFT)) * get(w + (<usize>a << SHIFT));
     }
-    store<f64>(z + (<usize>p << 3), y);
+    put(z + (<usize>p << SHIFT), y);
     for (let q = 0; q <= p; q++) {
       const g = fixed + <usize>load<i32>(index + (<usize>(first + q) << 2)) * rankBytes;
       let sum = p == q ? 1.0 : 0.0;
       for (let a = 0; a < rank; a++) {
-        const offset = <usize>a << 3;
-        if (load<f64>(params + offset) == 0) continue;
-        sum += load<f64>(f + offset) * (load<f64>(g + offset) / (load<f64>(params + block + offset) * count));
+        const offset = <usize>a << SHIFT;
+        if (get(params + offset) == 0) continue;
+        sum += get(f + offset) * (get(g + offset) / (get(params + block + offset) * count));
       }
-      store<f64>(system + <usize>p * mBytes + (<usize>q << 3), sum);
+      put(system + <usize>p * mBytes + (<usize>q << SHIFT), sum);
     }
   }
   choleskySolve(system, z, z, m);
   for (let a = 0; a < rank; a++) {
-    const offset = <usize>a << 3;
-    if (load<f64>(params + offset) == 0) continue;
+    const offset = <usize>a << SHIFT;
+    if (get(params + offset) == 0) continue;
     let sum = 0.0;
     for (let p = 0; p < m; p++) {
-      sum += load<f64>(fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes + offset) * load<f64>(z + (<usize>p << 3));
+      sum += get(fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes + offset) * get(z + (<usize>p << SHIFT));
     }
-    store<f64>(w + offset, sum / (load<f64>(params + block + offset) * count));
+    put(w + offset, sum / (get(params + block + offset) * count));
   }
 }
 
 /** Solves G·x = rhs for symmetric positive definite G (lower triangle; overwritten by its factor). */
 export function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): void {
-  const rankBytes = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
   for (let j = 0; j < rank; j++) {
     const rowJ = gram + <usize>j * rankBytes;
-    const pivot = Math.sqrt(load<f64>(rowJ + (<usize>j << 3)) - dot(rowJ, rowJ, j));
-    store<f64>(rowJ + (<usize>j << 3), pivot);
+    const pivot = Math.sqrt(get(rowJ + (<usize>j << SHIFT)) - dot(rowJ, rowJ, j));
+    put(rowJ + (<usize>j << SHIFT), pivot);
     for (let i = j + 1; i < rank; i++) {
       const rowI = gram + <usize>i * rankBytes;
-      store<f64>(rowI + (<usize>j << 3), (load<f64>(rowI + (<usize>j << 3)) - dot(rowI, rowJ, j)) / pivot);
+      put(rowI + (<usize>j << SHIFT), (get(rowI + (<usize>j << SHIFT)) - dot(rowI, rowJ, j)) / pivot);
     }
   }
   for (let i = 0; i < rank; i++) {
     const rowI = gram + <usize>i * rankBytes;
-    const v = load<f64>(rhs + (<usize>i << 3)) - dot(rowI, rhs, i);
-    store<f64>(rhs + (<usize>i << 3), v / load<f64>(rowI + (<usize>i << 3)));
+    const v = get(rhs + (<usize>i << SHIFT)) - dot(rowI, rhs, i);
+    put(rhs + (<usize>i << SHIFT), v / get(rowI + (<usize>i << SHIFT)));
   }
   for (let i = rank - 1; i >= 0; i--) {
-    let v = load<f64>(rhs + (<usize>i << 3));
-    for (let k = i + 1; k < rank; k++) v -= load<f64>(at(gram, rank, k, i)) * load<f64>(x + (<usize>k << 3));
-    store<f64>(x + (<usize>i << 3), v / load<f64>(at(gram, rank, i, i)));
+    let v = get(rhs + (<usize>i << SHIFT));
+    for (let k = i + 1; k < rank; k++) v -= get(at(gram, rank, k, i)) * get(x + (<usize>k << SHIFT));
+    put(x + (<usize>i << SHIFT), v / get(at(gram, rank, i, i)));
   }
 }
 
@@ -149,25 +150,25 @@ export function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): voi
  * until a sweep moves no coordinate by more than 1e-12 of the largest.
  */
 function descend(gram: usize, rhs: usize, x: usize, params: usize, count: f64, rank: i32): void {
-  const block = <usize>rank << 3;
+  const block = <usize>rank << SHIFT;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let change = 0.0;
     let size = 0.0;
     for (let a = 0; a < rank; a++) {
-      const offset = <usize>a << 3;
-      if (load<f64>(params + offset) == 0) continue;
-      let z = load<f64>(rhs + offset);
+      const offset = <usize>a << SHIFT;
+      if (get(params + offset) == 0) continue;
+      let z = get(rhs + offset);
       for (let b = 0; b < rank; b++) {
-        if (b != a) z -= load<f64>(at(gram, rank, a, b)) * load<f64>(x + (<usize>b << 3));
+        if (b != a) z -= get(at(gram, rank, a, b)) * get(x + (<usize>b << SHIFT));
       }
-      const threshold = load<f64>(params + 2 * block + offset) * count;
+      const threshold = get(params + 2 * block + offset) * count;
       if (threshold > 0) z = z > threshold ? z - threshold : z < -threshold ? z + threshold : 0.0;
-      let next = z / load<f64>(at(gram, rank, a, a));
-      const low = load<f64>(params + 3 * block + offset);
+      let next = z / get(at(gram, rank, a, a));
+      const low = get(params + 3 * block + offset);
       if (next < low) next = low;
-      change = Math.max(change, Math.abs(next - load<f64>(x + offset)));
+      change = Math.max(change, Math.abs(next - get(x + offset)));
       size = Math.max(size, Math.abs(next));
-      store<f64>(x + offset, next);
+      put(x + offset, next);
     }
     if (change <= 1e-12 * size) break;
   }

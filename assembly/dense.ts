@@ -11,6 +11,7 @@
 //
 // Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N + rank, gradientW M×rank, gradientH rank×N.
 
+import { REAL, SHIFT, get, get2, put, put2, splatAt, kept, kept2 } from "./real";
 import { stepColumns } from "./update";
 import { axpy, zero } from "./vector";
 
@@ -32,12 +33,12 @@ let secondSquares: f64 = 0;
  * A lone row is passed as both rows (its twin written to a scratch row).
  */
 function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residual: usize, residual1: usize, cols: i32, stride: i32, rank: i32): f64 {
-  const rowBytes = <usize>stride << 3; // between rows of H
+  const rowBytes = <usize>stride << SHIFT; // between rows of H
   let squares0 = f64x2.splat(0);
   let squares1 = f64x2.splat(0);
   let j = 0;
   for (; j + 8 <= cols; j += 8) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     let p0 = f64x2.splat(0);
     let p1 = f64x2.splat(0);
     let p2 = f64x2.splat(0);
@@ -48,21 +49,21 @@ function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residu
     let q3 = f64x2.splat(0);
     let hk = h + offset;
     for (let k = 0; k < rank; k++) {
-      const kOffset = <usize>k << 3;
+      const kOffset = <usize>k << SHIFT;
       // Each vector of H is loaded just before its two uses, so that eight accumulators, two w's and
       // one H vector fit x64's sixteen vector registers (loading all four first measured ~15% slower).
-      const a = v128.load64_splat(w + kOffset);
-      const b = v128.load64_splat(w1 + kOffset);
-      const h0 = v128.load(hk);
+      const a = splatAt(w + kOffset);
+      const b = splatAt(w1 + kOffset);
+      const h0 = get2(hk);
       p0 = f64x2.add(p0, f64x2.mul(a, h0));
       q0 = f64x2.add(q0, f64x2.mul(b, h0));
-      const h1 = v128.load(hk, 16);
+      const h1 = get2(hk, 2);
       p1 = f64x2.add(p1, f64x2.mul(a, h1));
       q1 = f64x2.add(q1, f64x2.mul(b, h1));
-      const h2 = v128.load(hk, 32);
+      const h2 = get2(hk, 4);
       p2 = f64x2.add(p2, f64x2.mul(a, h2));
       q2 = f64x2.add(q2, f64x2.mul(b, h2));
-      const h3 = v128.load(hk, 48);
+      const h3 = get2(hk, 6);
       p3 = f64x2.add(p3, f64x2.mul(a, h3));
       q3 = f64x2.add(q3, f64x2.mul(b, h3));
       hk += rowBytes;
@@ -71,41 +72,41 @@ function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residu
     squares1 = storeResiduals(x1 + offset, residual1 + offset, q0, q1, q2, q3, squares1);
   }
   for (; j + 2 <= cols; j += 2) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     let p = f64x2.splat(0);
     let q = f64x2.splat(0);
     let hk = h + offset;
     for (let k = 0; k < rank; k++) {
-      const kOffset = <usize>k << 3;
-      const hv = v128.load(hk);
-      p = f64x2.add(p, f64x2.mul(v128.load64_splat(w + kOffset), hv));
-      q = f64x2.add(q, f64x2.mul(v128.load64_splat(w1 + kOffset), hv));
+      const kOffset = <usize>k << SHIFT;
+      const hv = get2(hk);
+      p = f64x2.add(p, f64x2.mul(splatAt(w + kOffset), hv));
+      q = f64x2.add(q, f64x2.mul(splatAt(w1 + kOffset), hv));
       hk += rowBytes;
     }
-    const r = maskedResidual(v128.load(x + offset), p);
-    const s = maskedResidual(v128.load(x1 + offset), q);
-    v128.store(residual + offset, r);
-    v128.store(residual1 + offset, s);
+    const r = maskedResidual(get2(x + offset), p);
+    const s = maskedResidual(get2(x1 + offset), q);
+    put2(residual + offset, r);
+    put2(residual1 + offset, s);
     squares0 = f64x2.add(squares0, f64x2.mul(r, r));
     squares1 = f64x2.add(squares1, f64x2.mul(s, s));
   }
   let sum0 = f64x2.extract_lane(squares0, 0) + f64x2.extract_lane(squares0, 1);
   let sum1 = f64x2.extract_lane(squares1, 0) + f64x2.extract_lane(squares1, 1);
   if (j < cols) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     let p = 0.0;
     let q = 0.0;
     for (let k = 0; k < rank; k++) {
-      const hv = load<f64>(h + <usize>k * rowBytes + offset);
-      p += load<f64>(w + (<usize>k << 3)) * hv;
-      q += load<f64>(w1 + (<usize>k << 3)) * hv;
+      const hv = get(h + <usize>k * rowBytes + offset);
+      p += get(w + (<usize>k << SHIFT)) * hv;
+      q += get(w1 + (<usize>k << SHIFT)) * hv;
     }
-    const observed0 = load<f64>(x + offset);
-    const observed1 = load<f64>(x1 + offset);
+    const observed0 = get(x + offset);
+    const observed1 = get(x1 + offset);
     const r = observed0 == observed0 ? observed0 - p : 0.0;
     const s = observed1 == observed1 ? observed1 - q : 0.0;
-    store<f64>(residual + offset, r);
-    store<f64>(residual1 + offset, s);
+    put(residual + offset, r);
+    put(residual1 + offset, s);
     sum0 += r * r;
     sum1 += s * s;
   }
@@ -117,14 +118,14 @@ function residualPair(x: usize, x1: usize, w: usize, w1: usize, h: usize, residu
 // @ts-ignore: decorator
 @inline
 function storeResiduals(x: usize, residual: usize, p0: v128, p1: v128, p2: v128, p3: v128, squares: v128): v128 {
-  const r0 = maskedResidual(v128.load(x), p0);
-  const r1 = maskedResidual(v128.load(x, 16), p1);
-  const r2 = maskedResidual(v128.load(x, 32), p2);
-  const r3 = maskedResidual(v128.load(x, 48), p3);
-  v128.store(residual, r0);
-  v128.store(residual, r1, 16);
-  v128.store(residual, r2, 32);
-  v128.store(residual, r3, 48);
+  const r0 = maskedResidual(get2(x), p0);
+  const r1 = maskedResidual(get2(x, 2), p1);
+  const r2 = maskedResidual(get2(x, 4), p2);
+  const r3 = maskedResidual(get2(x, 6), p3);
+  put2(residual, r0);
+  put2(residual, r1, 2);
+  put2(residual, r2, 4);
+  put2(residual, r3, 6);
   squares = f64x2.add(squares, f64x2.mul(r0, r0));
   squares = f64x2.add(squares, f64x2.mul(r1, r1));
   squares = f64x2.add(squares, f64x2.mul(r2, r2));
@@ -136,7 +137,7 @@ function storeResiduals(x: usize, residual: usize, p0: v128, p1: v128, p2: v128,
  * serves four products and each load of H two. Every product is summed in dot()'s order.
  */
 function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols: i32, rank: i32): void {
-  const rowBytes = <usize>cols << 3;
+  const rowBytes = <usize>cols << SHIFT;
   let k = 0;
   for (; k + 4 <= rank; k += 4) {
     const h0 = h + <usize>k * rowBytes;
@@ -150,32 +151,32 @@ function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols
     let b3 = f64x2.splat(0);
     let t = 0;
     for (; t + 2 <= cols; t += 2) {
-      const offset = <usize>t << 3;
+      const offset = <usize>t << SHIFT;
       // Loads just before their uses, as in residualPair.
-      const u = v128.load(r0 + offset);
-      const v = v128.load(r1 + offset);
-      const hv0 = v128.load(h0 + offset);
+      const u = get2(r0 + offset);
+      const v = get2(r1 + offset);
+      const hv0 = get2(h0 + offset);
       a0 = f64x2.add(a0, f64x2.mul(u, hv0));
       b0 = f64x2.add(b0, f64x2.mul(v, hv0));
-      const hv1 = v128.load(h0 + rowBytes + offset);
+      const hv1 = get2(h0 + rowBytes + offset);
       a1 = f64x2.add(a1, f64x2.mul(u, hv1));
       b1 = f64x2.add(b1, f64x2.mul(v, hv1));
-      const hv2 = v128.load(h0 + 2 * rowBytes + offset);
+      const hv2 = get2(h0 + 2 * rowBytes + offset);
       a2 = f64x2.add(a2, f64x2.mul(u, hv2));
       b2 = f64x2.add(b2, f64x2.mul(v, hv2));
-      const hv3 = v128.load(h0 + 3 * rowBytes + offset);
+      const hv3 = get2(h0 + 3 * rowBytes + offset);
       a3 = f64x2.add(a3, f64x2.mul(u, hv3));
       b3 = f64x2.add(b3, f64x2.mul(v, hv3));
     }
-    const kOffset = <usize>k << 3;
+    const kOffset = <usize>k << SHIFT;
     finishDot(a0, r0, h0, t, cols, g0 + kOffset);
-    finishDot(a1, r0, h0 + rowBytes, t, cols, g0 + kOffset + 8);
-    finishDot(a2, r0, h0 + 2 * rowBytes, t, cols, g0 + kOffset + 16);
-    finishDot(a3, r0, h0 + 3 * rowBytes, t, cols, g0 + kOffset + 24);
+    finishDot(a1, r0, h0 + rowBytes, t, cols, g0 + kOffset + REAL);
+    finishDot(a2, r0, h0 + 2 * rowBytes, t, cols, g0 + kOffset + 2 * REAL);
+    finishDot(a3, r0, h0 + 3 * rowBytes, t, cols, g0 + kOffset + 3 * REAL);
     finishDot(b0, r1, h0, t, cols, g1 + kOffset);
-    finishDot(b1, r1, h0 + rowBytes, t, cols, g1 + kOffset + 8);
-    finishDot(b2, r1, h0 + 2 * rowBytes, t, cols, g1 + kOffset + 16);
-    finishDot(b3, r1, h0 + 3 * rowBytes, t, cols, g1 + kOffset + 24);
+    finishDot(b1, r1, h0 + rowBytes, t, cols, g1 + kOffset + REAL);
+    finishDot(b2, r1, h0 + 2 * rowBytes, t, cols, g1 + kOffset + 2 * REAL);
+    finishDot(b3, r1, h0 + 3 * rowBytes, t, cols, g1 + kOffset + 3 * REAL);
   }
   for (; k < rank; k++) {
     const hk = h + <usize>k * rowBytes;
@@ -183,13 +184,13 @@ function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols
     let b = f64x2.splat(0);
     let t = 0;
     for (; t + 2 <= cols; t += 2) {
-      const offset = <usize>t << 3;
-      const hv = v128.load(hk + offset);
-      a = f64x2.add(a, f64x2.mul(v128.load(r0 + offset), hv));
-      b = f64x2.add(b, f64x2.mul(v128.load(r1 + offset), hv));
+      const offset = <usize>t << SHIFT;
+      const hv = get2(hk + offset);
+      a = f64x2.add(a, f64x2.mul(get2(r0 + offset), hv));
+      b = f64x2.add(b, f64x2.mul(get2(r1 + offset), hv));
     }
-    finishDot(a, r0, hk, t, cols, g0 + (<usize>k << 3));
-    finishDot(b, r1, hk, t, cols, g1 + (<usize>k << 3));
+    finishDot(a, r0, hk, t, cols, g0 + (<usize>k << SHIFT));
+    finishDot(b, r1, hk, t, cols, g1 + (<usize>k << SHIFT));
   }
 }
 
@@ -198,8 +199,8 @@ function gradientPair(r0: usize, r1: usize, h: usize, g0: usize, g1: usize, cols
 @inline
 function finishDot(lanes: v128, a: usize, b: usize, t: i32, n: i32, target: usize): void {
   let sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
-  if (t < n) sum += load<f64>(a + (<usize>t << 3)) * load<f64>(b + (<usize>t << 3));
-  store<f64>(target, sum);
+  if (t < n) sum += get(a + (<usize>t << SHIFT)) * get(b + (<usize>t << SHIFT));
+  put(target, sum);
 }
 
 /**
@@ -209,8 +210,8 @@ function finishDot(lanes: v128, a: usize, b: usize, t: i32, n: i32, target: usiz
 export function denseGradientW(
   x: usize, w: usize, h: usize, residual: usize, gradientW: usize, rows: i32, cols: i32, rank: i32,
 ): f64 {
-  const rowBytes = <usize>cols << 3;
-  const rankBytes = <usize>rank << 3;
+  const rowBytes = <usize>cols << SHIFT;
+  const rankBytes = <usize>rank << SHIFT;
   const residual1 = residual + rowBytes;
   const scratch = residual + 4 * rowBytes;
   let loss = 0.0;
@@ -239,9 +240,9 @@ export function denseStepH(
   x: usize, w: usize, h: usize, residual: usize, gradientH: usize, colCounts: usize, hParams: usize,
   rows: i32, cols: i32, stride: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
-  const rowBytes = <usize>stride << 3;
-  const residualBytes = <usize>cols << 3;
-  const rankBytes = <usize>rank << 3;
+  const rowBytes = <usize>stride << SHIFT;
+  const residualBytes = <usize>cols << SHIFT;
+  const rankBytes = <usize>rank << SHIFT;
   // Every row's residual is taken against the old H: accumulate all of them, then step. Four rows at a
   // time: each gradient entry is loaded and stored once per four rows instead of once per row, and still
   // receives w_ik·r_ij in row order, as the one-row-at-a-time twin adds them.
@@ -257,14 +258,14 @@ export function denseStepH(
     );
     let k = 0;
     for (; k + 2 <= rank; k += 2) {
-      accumulate4Pair(gradientH + <usize>k * rowBytes, rowBytes, residual, residualBytes, cols, w0 + (<usize>k << 3), rankBytes);
+      accumulate4Pair(gradientH + <usize>k * rowBytes, rowBytes, residual, residualBytes, cols, w0 + (<usize>k << SHIFT), rankBytes);
     }
     for (; k < rank; k++) {
-      const offsetK = <usize>k << 3;
+      const offsetK = <usize>k << SHIFT;
       accumulate4(
         gradientH + <usize>k * rowBytes, residual, residualBytes, cols,
-        load<f64>(w0 + offsetK), load<f64>(w0 + rankBytes + offsetK),
-        load<f64>(w0 + 2 * rankBytes + offsetK), load<f64>(w0 + 3 * rankBytes + offsetK),
+        get(w0 + offsetK), get(w0 + rankBytes + offsetK),
+        get(w0 + 2 * rankBytes + offsetK), get(w0 + 3 * rankBytes + offsetK),
       );
     }
   }
@@ -273,7 +274,7 @@ export function denseStepH(
     const xi = x + <usize>i * rowBytes;
     residualPair(xi, xi, wi, wi, h, residual, residual + residualBytes, cols, stride, rank);
     for (let k = 0; k < rank; k++) {
-      axpy(gradientH + <usize>k * rowBytes, load<f64>(wi + (<usize>k << 3)), residual, cols);
+      axpy(gradientH + <usize>k * rowBytes, get(wi + (<usize>k << SHIFT)), residual, cols);
     }
   }
   stepColumns(h, gradientH, colCounts, hParams, cols, stride, rank, learningRate, plain);
@@ -287,24 +288,24 @@ function accumulate4(g: usize, r: usize, stride: usize, n: i32, a0: f64, a1: f64
   const v3 = f64x2.splat(a3);
   let j = 0;
   for (; j + 2 <= n; j += 2) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     const rj = r + offset;
-    let acc = v128.load(g + offset);
-    acc = f64x2.add(acc, f64x2.mul(v0, v128.load(rj)));
-    acc = f64x2.add(acc, f64x2.mul(v1, v128.load(rj + stride)));
-    acc = f64x2.add(acc, f64x2.mul(v2, v128.load(rj + 2 * stride)));
-    acc = f64x2.add(acc, f64x2.mul(v3, v128.load(rj + 3 * stride)));
-    v128.store(g + offset, acc);
+    let acc = get2(g + offset);
+    acc = kept2(f64x2.add(acc, f64x2.mul(v0, get2(rj))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(v1, get2(rj + stride))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(v2, get2(rj + 2 * stride))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(v3, get2(rj + 3 * stride))));
+    put2(g + offset, acc);
   }
   if (j < n) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     const rj = r + offset;
-    let acc = load<f64>(g + offset);
-    acc += a0 * load<f64>(rj);
-    acc += a1 * load<f64>(rj + stride);
-    acc += a2 * load<f64>(rj + 2 * stride);
-    acc += a3 * load<f64>(rj + 3 * stride);
-    store<f64>(g + offset, acc);
+    let acc = get(g + offset);
+    acc = kept(acc + a0 * get(rj));
+    acc = kept(acc + a1 * get(rj + stride));
+    acc = kept(acc + a2 * get(rj + 2 * stride));
+    acc = kept(acc + a3 * get(rj + 3 * stride));
+    put(g + offset, acc);
   }
 }
 
@@ -314,38 +315,38 @@ function accumulate4(g: usize, r: usize, stride: usize, n: i32, a0: f64, a1: f64
  */
 function accumulate4Pair(g: usize, gStride: usize, r: usize, stride: usize, n: i32, w: usize, rankBytes: usize): void {
   const g1 = g + gStride;
-  const u0 = v128.load64_splat(w);
-  const u1 = v128.load64_splat(w + rankBytes);
-  const u2 = v128.load64_splat(w + 2 * rankBytes);
-  const u3 = v128.load64_splat(w + 3 * rankBytes);
-  const v0 = v128.load64_splat(w, 8);
-  const v1 = v128.load64_splat(w + rankBytes, 8);
-  const v2 = v128.load64_splat(w + 2 * rankBytes, 8);
-  const v3 = v128.load64_splat(w + 3 * rankBytes, 8);
+  const u0 = splatAt(w);
+  const u1 = splatAt(w + rankBytes);
+  const u2 = splatAt(w + 2 * rankBytes);
+  const u3 = splatAt(w + 3 * rankBytes);
+  const v0 = splatAt(w, 1);
+  const v1 = splatAt(w + rankBytes, 1);
+  const v2 = splatAt(w + 2 * rankBytes, 1);
+  const v3 = splatAt(w + 3 * rankBytes, 1);
   let j = 0;
   for (; j + 2 <= n; j += 2) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     const rj = r + offset;
     // Loads just before their uses, as in residualPair.
-    let acc = v128.load(g + offset);
-    let acc1 = v128.load(g1 + offset);
-    const r0 = v128.load(rj);
-    acc = f64x2.add(acc, f64x2.mul(u0, r0));
-    acc1 = f64x2.add(acc1, f64x2.mul(v0, r0));
-    const r1 = v128.load(rj + stride);
-    acc = f64x2.add(acc, f64x2.mul(u1, r1));
-    acc1 = f64x2.add(acc1, f64x2.mul(v1, r1));
-    const r2 = v128.load(rj + 2 * stride);
-    acc = f64x2.add(acc, f64x2.mul(u2, r2));
-    acc1 = f64x2.add(acc1, f64x2.mul(v2, r2));
-    const r3 = v128.load(rj + 3 * stride);
-    acc = f64x2.add(acc, f64x2.mul(u3, r3));
-    acc1 = f64x2.add(acc1, f64x2.mul(v3, r3));
-    v128.store(g + offset, acc);
-    v128.store(g1 + offset, acc1);
+    let acc = get2(g + offset);
+    let acc1 = get2(g1 + offset);
+    const r0 = get2(rj);
+    acc = kept2(f64x2.add(acc, f64x2.mul(u0, r0)));
+    acc1 = kept2(f64x2.add(acc1, f64x2.mul(v0, r0)));
+    const r1 = get2(rj + stride);
+    acc = kept2(f64x2.add(acc, f64x2.mul(u1, r1)));
+    acc1 = kept2(f64x2.add(acc1, f64x2.mul(v1, r1)));
+    const r2 = get2(rj + 2 * stride);
+    acc = kept2(f64x2.add(acc, f64x2.mul(u2, r2)));
+    acc1 = kept2(f64x2.add(acc1, f64x2.mul(v2, r2)));
+    const r3 = get2(rj + 3 * stride);
+    acc = kept2(f64x2.add(acc, f64x2.mul(u3, r3)));
+    acc1 = kept2(f64x2.add(acc1, f64x2.mul(v3, r3)));
+    put2(g + offset, acc);
+    put2(g1 + offset, acc1);
   }
   if (j < n) {
-    const offset = <usize>j << 3;
+    const offset = <usize>j << SHIFT;
     accumulate4(g + offset, r + offset, stride, 1, f64x2.extract_lane(u0, 0), f64x2.extract_lane(u1, 0), f64x2.extract_lane(u2, 0), f64x2.extract_lane(u3, 0));
     accumulate4(g1 + offset, r + offset, stride, 1, f64x2.extract_lane(v0, 0), f64x2.extract_lane(v1, 0), f64x2.extract_lane(v2, 0), f64x2.extract_lane(v3, 0));
   }

@@ -8,6 +8,7 @@
 //
 // Scratch: gram width×width, rhs width, cg 3·width. Nothing is allocated.
 
+import { SHIFT, get, put } from "./real";
 import { choleskySolve } from "./als";
 import { axpy, dot, zero } from "./vector";
 
@@ -17,12 +18,12 @@ import { axpy, dot, zero } from "./vector";
  * of out compute exactly what one call over all of them computes.
  */
 export function gramian(factors: usize, n: i32, width: i32, out: usize, first: i32, count: i32): void {
-  const rowBytes = <usize>width << 3;
+  const rowBytes = <usize>width << SHIFT;
   zero(out + <usize>first * rowBytes, count * width);
   const end = first + count;
   for (let i = 0; i < n; i++) {
     const f = factors + <usize>i * rowBytes;
-    for (let a = first; a < end; a++) axpy(out + <usize>a * rowBytes, load<f64>(f + (<usize>a << 3)), f, width);
+    for (let a = first; a < end; a++) axpy(out + <usize>a * rowBytes, get(f + (<usize>a << SHIFT)), f, width);
   }
 }
 
@@ -33,13 +34,13 @@ function product(
   gramianOfFixed: usize, lambda: f64, v: usize, first: i32, end: i32, index: usize, confidence: usize, fixed: usize,
   width: i32, target: usize,
 ): void {
-  const rowBytes = <usize>width << 3;
+  const rowBytes = <usize>width << SHIFT;
   for (let a = 0; a < width; a++) {
-    store<f64>(target + (<usize>a << 3), dot(gramianOfFixed + <usize>a * rowBytes, v, width) + lambda * load<f64>(v + (<usize>a << 3)));
+    put(target + (<usize>a << SHIFT), dot(gramianOfFixed + <usize>a * rowBytes, v, width) + lambda * get(v + (<usize>a << SHIFT)));
   }
   for (let p = first; p < end; p++) {
     const y = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes;
-    axpy(target, load<f64>(confidence + (<usize>p << 3)) * dot(y, v, width), y, width);
+    axpy(target, get(confidence + (<usize>p << SHIFT)) * dot(y, v, width), y, width);
   }
 }
 
@@ -47,7 +48,7 @@ export function ialsHalf(
   start: usize, index: usize, confidence: usize, fixed: usize, solved: usize, gramianOfFixed: usize,
   n: i32, width: i32, lambda: f64, gram: usize, rhs: usize, cg: usize, cgSteps: i32,
 ): void {
-  const rowBytes = <usize>width << 3;
+  const rowBytes = <usize>width << SHIFT;
   const r = cg;
   const p = cg + rowBytes;
   const ap = cg + 2 * rowBytes;
@@ -64,15 +65,15 @@ export function ialsHalf(
       memory.copy(gram, gramianOfFixed, <usize>width * rowBytes);
       zero(rhs, width);
       for (let a = 0; a < width; a++) {
-        const diagonal = gram + <usize>a * rowBytes + (<usize>a << 3);
-        store<f64>(diagonal, load<f64>(diagonal) + lambda);
+        const diagonal = gram + <usize>a * rowBytes + (<usize>a << SHIFT);
+        put(diagonal, get(diagonal) + lambda);
       }
       for (let q = first; q < end; q++) {
         const y = fixed + <usize>load<i32>(index + (<usize>q << 2)) * rowBytes;
-        const extra = load<f64>(confidence + (<usize>q << 3));
+        const extra = get(confidence + (<usize>q << SHIFT));
         axpy(rhs, 1 + extra, y, width);
         // Lower triangle of the rank-one update (c − 1)·y·yᵀ, a row at a time.
-        for (let a = 0; a < width; a++) axpy(gram + <usize>a * rowBytes, extra * load<f64>(y + (<usize>a << 3)), y, a + 1);
+        for (let a = 0; a < width; a++) axpy(gram + <usize>a * rowBytes, extra * get(y + (<usize>a << SHIFT)), y, a + 1);
       }
       choleskySolve(gram, rhs, x, width);
       continue;
@@ -82,7 +83,7 @@ export function ialsHalf(
     zero(r, width);
     for (let q = first; q < end; q++) {
       const y = fixed + <usize>load<i32>(index + (<usize>q << 2)) * rowBytes;
-      axpy(r, 1 + load<f64>(confidence + (<usize>q << 3)), y, width);
+      axpy(r, 1 + get(confidence + (<usize>q << SHIFT)), y, width);
     }
     axpy(r, -1, ap, width);
     memory.copy(p, r, rowBytes);
@@ -97,8 +98,8 @@ export function ialsHalf(
       const beta = rsNew / rsOld;
       // p = r + β·p
       for (let a = 0; a < width; a++) {
-        const offset = <usize>a << 3;
-        store<f64>(p + offset, load<f64>(r + offset) + beta * load<f64>(p + offset));
+        const offset = <usize>a << SHIFT;
+        put(p + offset, get(r + offset) + beta * get(p + offset));
       }
       rsOld = rsNew;
     }
@@ -112,17 +113,17 @@ export function ialsHalf(
 export function ialsLoss(
   start: usize, index: usize, confidence: usize, w: usize, ht: usize, gramianOfH: usize, rows: i32, width: i32, scratch: usize,
 ): f64 {
-  const rowBytes = <usize>width << 3;
+  const rowBytes = <usize>width << SHIFT;
   let total = 0.0;
   for (let u = 0; u < rows; u++) {
     const x = w + <usize>u * rowBytes;
-    for (let a = 0; a < width; a++) store<f64>(scratch + (<usize>a << 3), dot(gramianOfH + <usize>a * rowBytes, x, width));
+    for (let a = 0; a < width; a++) put(scratch + (<usize>a << SHIFT), dot(gramianOfH + <usize>a * rowBytes, x, width));
     let row = dot(x, scratch, width);
     const end = load<i32>(start + (<usize>(u + 1) << 2));
     for (let q = load<i32>(start + (<usize>u << 2)); q < end; q++) {
       const s = dot(x, ht + <usize>load<i32>(index + (<usize>q << 2)) * rowBytes, width);
       const miss = 1 - s;
-      row += (1 + load<f64>(confidence + (<usize>q << 3))) * miss * miss - s * s;
+      row += (1 + get(confidence + (<usize>q << SHIFT))) * miss * miss - s * s;
     }
     total += row;
   }

@@ -11,6 +11,7 @@
 // (all three in stored order), w M×rank, ht N×rank, rowScale f64[M], colScale f64[N] (the G's),
 // parameter blocks as in update.ts.
 
+import { SHIFT, get, get2, put, put2, splatAt } from "./real";
 import { updated } from "./update";
 import { dot, dotA, dotB, dotC, dotD, pairDots4 } from "./vector";
 
@@ -21,12 +22,12 @@ import { dot, dotA, dotB, dotC, dotD, pairDots4 } from "./vector";
  * gives the same value: with step 1 and count 1 it is value + η·(gradient − l2·value).
  */
 export function plainCoordinates(wParams: usize, hParams: usize, rank: i32): i32 {
-  const block = <usize>rank << 3;
-  const l2W = load<f64>(wParams + block);
-  const l2H = load<f64>(hParams + block);
+  const block = <usize>rank << SHIFT;
+  const l2W = get(wParams + block);
+  const l2H = get(hParams + block);
   let k = 0;
   for (; k < rank; k++) {
-    const offset = <usize>k << 3;
+    const offset = <usize>k << SHIFT;
     if (!plainAt(wParams + offset, block, l2W) || !plainAt(hParams + offset, block, l2H)) break;
   }
   return k;
@@ -35,7 +36,7 @@ export function plainCoordinates(wParams: usize, hParams: usize, rank: i32): i32
 // @ts-ignore: decorator
 @inline
 function plainAt(at: usize, block: usize, l2: f64): bool {
-  return load<f64>(at) == 1 && load<f64>(at + block) == l2 && load<f64>(at + 2 * block) == 0 && load<f64>(at + 3 * block) == -Infinity;
+  return get(at) == 1 && get(at + block) == l2 && get(at + 2 * block) == 0 && get(at + 3 * block) == -Infinity;
 }
 
 /**
@@ -61,23 +62,23 @@ function sgdRange(
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
-  const rankBytes = <usize>rank << 3;
-  const block = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
+  const block = <usize>rank << SHIFT;
   const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
-  const l2W = f64x2.splat(load<f64>(wParams + block));
-  const l2H = f64x2.splat(load<f64>(hParams + block));
+  const l2W = f64x2.splat(get(wParams + block));
+  const l2H = f64x2.splat(get(hParams + block));
   for (let t = start; t < end; t++) {
     const p = <usize>t;
     const i = <usize>load<i32>(rowOf + (p << 2));
     const j = <usize>load<i32>(colOf + (p << 2));
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
-    const error = load<f64>(values + (p << 3)) - dot(wi, hj, rank);
-    const rowAt = rowScale + (i << 3);
-    const colAt = colScale + (j << 3);
+    const error = get(values + (p << SHIFT)) - dot(wi, hj, rank);
+    const rowAt = rowScale + (i << SHIFT);
+    const colAt = colScale + (j << SHIFT);
     // Both adaptive steps in one f64x2 sqrt and divide (each lane rounds as the scalar would).
     const etas = adaptive
-      ? f64x2.div(f64x2.splat(learningRate), f64x2.sqrt(f64x2.replace_lane(v128.load64_splat(rowAt), 1, load<f64>(colAt))))
+      ? f64x2.div(f64x2.splat(learningRate), f64x2.sqrt(f64x2.replace_lane(splatAt(rowAt), 1, get(colAt))))
       : f64x2.splat(learningRate);
     const etaW = f64x2.extract_lane(etas, 0);
     const etaH = f64x2.extract_lane(etas, 1);
@@ -87,35 +88,35 @@ function sgdRange(
     let lanesW = f64x2.splat(0);
     let lanesH = f64x2.splat(0);
     for (let k = 0; k < pairs; k += 2) {
-      const offset = <usize>k << 3;
-      const wk = v128.load(wi + offset);
-      const hk = v128.load(hj + offset);
+      const offset = <usize>k << SHIFT;
+      const wk = get2(wi + offset);
+      const hk = get2(hj + offset);
       const gw = f64x2.sub(f64x2.mul(errors, hk), f64x2.mul(l2W, wk));
       const gh = f64x2.sub(f64x2.mul(errors, wk), f64x2.mul(l2H, hk));
-      v128.store(wi + offset, f64x2.add(wk, f64x2.mul(stepW, gw)));
-      v128.store(hj + offset, f64x2.add(hk, f64x2.mul(stepH, gh)));
+      put2(wi + offset, f64x2.add(wk, f64x2.mul(stepW, gw)));
+      put2(hj + offset, f64x2.add(hk, f64x2.mul(stepH, gh)));
       lanesW = f64x2.add(lanesW, f64x2.mul(gw, gw));
       lanesH = f64x2.add(lanesH, f64x2.mul(gh, gh));
     }
     let squaresW = f64x2.extract_lane(lanesW, 0) + f64x2.extract_lane(lanesW, 1);
     let squaresH = f64x2.extract_lane(lanesH, 0) + f64x2.extract_lane(lanesH, 1);
     for (let k = pairs; k < rank; k++) {
-      const offset = <usize>k << 3;
-      const wk = load<f64>(wi + offset);
-      const hk = load<f64>(hj + offset);
-      store<f64>(wi + offset, updated(wk, error * hk, 1, etaW, wParams, k, rank));
-      store<f64>(hj + offset, updated(hk, error * wk, 1, etaH, hParams, k, rank));
+      const offset = <usize>k << SHIFT;
+      const wk = get(wi + offset);
+      const hk = get(hj + offset);
+      put(wi + offset, updated(wk, error * hk, 1, etaW, wParams, k, rank));
+      put(hj + offset, updated(hk, error * wk, 1, etaH, hParams, k, rank));
       if (adaptive) {
         // Only trainable coordinates (step ≠ 0) count towards the adaptive scale.
-        const gw = (error * hk - load<f64>(wParams + block + offset) * wk) * load<f64>(wParams + offset);
-        const gh = (error * wk - load<f64>(hParams + block + offset) * hk) * load<f64>(hParams + offset);
+        const gw = (error * hk - get(wParams + block + offset) * wk) * get(wParams + offset);
+        const gh = (error * wk - get(hParams + block + offset) * hk) * get(hParams + offset);
         squaresW += gw * gw;
         squaresH += gh * gh;
       }
     }
     if (adaptive) {
-      store<f64>(rowAt, load<f64>(rowAt) + squaresW / rank);
-      store<f64>(colAt, load<f64>(colAt) + squaresH / rank);
+      put(rowAt, get(rowAt) + squaresW / rank);
+      put(colAt, get(colAt) + squaresH / rank);
     }
   }
 }
@@ -125,7 +126,7 @@ function sgdRange(
  * as independent chains (vector.ts pairDots4), their squares added in order.
  */
 export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
-  const rankBytes = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
   let loss = 0.0;
   let p = 0;
   for (; p + 4 <= count; p += 4) {
@@ -137,11 +138,11 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
       w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
       w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
     );
-    const at = values + (<usize>p << 3);
-    const r0 = load<f64>(at) - dotA;
-    const r1 = load<f64>(at, 8) - dotB;
-    const r2 = load<f64>(at, 16) - dotC;
-    const r3 = load<f64>(at, 24) - dotD;
+    const at = values + (<usize>p << SHIFT);
+    const r0 = get(at) - dotA;
+    const r1 = get(at, 1) - dotB;
+    const r2 = get(at, 2) - dotC;
+    const r3 = get(at, 3) - dotD;
     loss += r0 * r0;
     loss += r1 * r1;
     loss += r2 * r2;
@@ -149,7 +150,7 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
   }
   for (; p < count; p++) {
     const at = <usize>p << 2;
-    const r = load<f64>(values + (<usize>p << 3)) - dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    const r = get(values + (<usize>p << SHIFT)) - dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
     loss += r * r;
   }
   return 0.5 * loss;

@@ -8,6 +8,7 @@
 // Layout: rowStart i32[M+1], colIndex i32[nnz], values f64[nnz], w M×rank, ht N×rank,
 // gradientW M×rank, gradientH N×rank.
 
+import { SHIFT, get, get2, put, put2, kept, kept2 } from "./real";
 import { stepRows } from "./update";
 import { axpy, dot, dots4, dotA, dotB, dotC, dotD, zero } from "./vector";
 
@@ -35,17 +36,17 @@ export let residualD: f64 = 0;
 // @ts-ignore: decorator
 @inline
 export function residuals4(w: usize, ht: usize, colIndex: usize, values: usize, p: i32, rank: i32): void {
-  const rankBytes = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
   factorA = factorOf(ht, colIndex, p, rankBytes);
   factorB = factorOf(ht, colIndex, p + 1, rankBytes);
   factorC = factorOf(ht, colIndex, p + 2, rankBytes);
   factorD = factorOf(ht, colIndex, p + 3, rankBytes);
   dots4(w, factorA, factorB, factorC, factorD, rank);
-  const at = values + (<usize>p << 3);
-  residualA = load<f64>(at) - dotA;
-  residualB = load<f64>(at, 8) - dotB;
-  residualC = load<f64>(at, 16) - dotC;
-  residualD = load<f64>(at, 24) - dotD;
+  const at = values + (<usize>p << SHIFT);
+  residualA = get(at) - dotA;
+  residualB = get(at, 1) - dotB;
+  residualC = get(at, 2) - dotC;
+  residualD = get(at, 3) - dotD;
 }
 
 /** Fills gradientW with the data term's descent direction and returns ½ Σ (x − w·h)² over observations. */
@@ -53,7 +54,7 @@ export function sparseGradientW(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientW: usize,
   rows: i32, rank: i32,
 ): f64 {
-  const rankBytes = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
   let loss = 0.0;
   for (let i = 0; i < rows; i++) {
     const wi = w + <usize>i * rankBytes;
@@ -68,7 +69,7 @@ export function sparseGradientW(
     }
     for (; p < end; p++) {
       const hj = factorOf(ht, colIndex, p, rankBytes);
-      const r = load<f64>(values + (<usize>p << 3)) - dot(wi, hj, rank);
+      const r = get(values + (<usize>p << SHIFT)) - dot(wi, hj, rank);
       loss += r * r;
       axpy(gi, r, hj, rank);
     }
@@ -94,22 +95,22 @@ function axpy4(y: usize, a: f64, ha: usize, b: f64, hb: usize, c: f64, hc: usize
   const vd = f64x2.splat(d);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    let acc = v128.load(y + offset);
-    acc = f64x2.add(acc, f64x2.mul(va, v128.load(ha + offset)));
-    acc = f64x2.add(acc, f64x2.mul(vb, v128.load(hb + offset)));
-    acc = f64x2.add(acc, f64x2.mul(vc, v128.load(hc + offset)));
-    acc = f64x2.add(acc, f64x2.mul(vd, v128.load(hd + offset)));
-    v128.store(y + offset, acc);
+    const offset = <usize>t << SHIFT;
+    let acc = get2(y + offset);
+    acc = kept2(f64x2.add(acc, f64x2.mul(va, get2(ha + offset))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(vb, get2(hb + offset))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(vc, get2(hc + offset))));
+    acc = kept2(f64x2.add(acc, f64x2.mul(vd, get2(hd + offset))));
+    put2(y + offset, acc);
   }
   if (t < n) {
-    const offset = <usize>t << 3;
-    let acc = load<f64>(y + offset);
-    acc += a * load<f64>(ha + offset);
-    acc += b * load<f64>(hb + offset);
-    acc += c * load<f64>(hc + offset);
-    acc += d * load<f64>(hd + offset);
-    store<f64>(y + offset, acc);
+    const offset = <usize>t << SHIFT;
+    let acc = get(y + offset);
+    acc = kept(acc + a * get(ha + offset));
+    acc = kept(acc + b * get(hb + offset));
+    acc = kept(acc + c * get(hc + offset));
+    acc = kept(acc + d * get(hd + offset));
+    put(y + offset, acc);
   }
 }
 
@@ -123,7 +124,7 @@ export function sparseStepH(
   rowStart: usize, colIndex: usize, values: usize, w: usize, ht: usize, gradientH: usize,
   colCounts: usize, hParams: usize, rows: i32, colFrom: i32, colTo: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
 ): void {
-  const rankBytes = <usize>rank << 3;
+  const rankBytes = <usize>rank << SHIFT;
   const first = <usize>colFrom * rankBytes;
   zero(gradientH + first, (colTo - colFrom) * rank);
   const shift = gradientH - ht; // column j's gradient row sits this far from its factor row
@@ -145,8 +146,8 @@ export function sparseStepH(
       const j = load<i32>(colIndex + (<usize>p << 2));
       if (j < colFrom || j >= colTo) continue;
       const hj = ht + <usize>j * rankBytes;
-      axpy(hj + shift, load<f64>(values + (<usize>p << 3)) - dot(wi, hj, rank), wi, rank);
+      axpy(hj + shift, get(values + (<usize>p << SHIFT)) - dot(wi, hj, rank), wi, rank);
     }
   }
-  stepRows(ht + first, gradientH + first, colCounts + (<usize>colFrom << 3), hParams, colTo - colFrom, rank, learningRate, plain);
+  stepRows(ht + first, gradientH + first, colCounts + (<usize>colFrom << SHIFT), hParams, colTo - colFrom, rank, learningRate, plain);
 }

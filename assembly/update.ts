@@ -6,6 +6,7 @@
 // row observed `count` times is count·Σ_k (½·l2[k]·v² + l1[k]·|v|): regularization per observation,
 // as LIBMF and Spark's ALS weight it, so one λ means the same in every solver.
 
+import { SHIFT, get, put } from "./real";
 import { axpy } from "./vector";
 
 /**
@@ -16,16 +17,16 @@ import { axpy } from "./vector";
 // @ts-ignore: decorator
 @inline
 export function updated(value: f64, gradient: f64, count: f64, eta: f64, params: usize, k: i32, rank: i32): f64 {
-  const at = params + (<usize>k << 3);
-  const block = <usize>rank << 3;
-  const rate = eta * load<f64>(at);
-  let next = value + rate * (gradient - load<f64>(at + block) * count * value);
-  const l1 = load<f64>(at + 2 * block);
+  const at = params + (<usize>k << SHIFT);
+  const block = <usize>rank << SHIFT;
+  const rate = eta * get(at);
+  let next = value + rate * (gradient - get(at + block) * count * value);
+  const l1 = get(at + 2 * block);
   if (l1 > 0) {
     const threshold = rate * l1 * count;
     next = next > threshold ? next - threshold : next < -threshold ? next + threshold : 0.0;
   }
-  const low = load<f64>(at + 3 * block);
+  const low = get(at + 3 * block);
   return next < low ? low : next;
 }
 
@@ -40,11 +41,11 @@ export function stepRows(factor: usize, gradient: usize, counts: usize, params: 
     return;
   }
   for (let i = 0; i < n; i++) {
-    const count = load<f64>(counts + (<usize>i << 3));
+    const count = get(counts + (<usize>i << SHIFT));
     const row = <usize>i * rank;
     for (let k = 0; k < rank; k++) {
-      const at = (row + k) << 3;
-      store<f64>(factor + at, updated(load<f64>(factor + at), load<f64>(gradient + at), count, eta, params, k, rank));
+      const at = (row + k) << SHIFT;
+      put(factor + at, updated(get(factor + at), get(gradient + at), count, eta, params, k, rank));
     }
   }
 }
@@ -54,31 +55,31 @@ export function stepColumns(factor: usize, gradient: usize, counts: usize, param
   if (plain) {
     // Element by element, so row by row gives the bits one pass over rank·n would.
     if (stride == n) axpy(factor, eta, gradient, n * rank);
-    else for (let k = 0; k < rank; k++) axpy(factor + ((<usize>k * stride) << 3), eta, gradient + ((<usize>k * stride) << 3), n);
+    else for (let k = 0; k < rank; k++) axpy(factor + ((<usize>k * stride) << SHIFT), eta, gradient + ((<usize>k * stride) << SHIFT), n);
     return;
   }
   for (let k = 0; k < rank; k++) {
     const row = <usize>k * stride;
     for (let j = 0; j < n; j++) {
-      const at = (row + j) << 3;
-      const count = load<f64>(counts + (<usize>j << 3));
-      store<f64>(factor + at, updated(load<f64>(factor + at), load<f64>(gradient + at), count, eta, params, k, rank));
+      const at = (row + j) << SHIFT;
+      const count = get(counts + (<usize>j << SHIFT));
+      put(factor + at, updated(get(factor + at), get(gradient + at), count, eta, params, k, rank));
     }
   }
 }
 
 /** Σ_i counts[i]·Σ_k (½·l2[k]·v² + l1[k]·|v|), for an n×rank factor, or rank×n when `transposed`. */
 export function penalty(factor: usize, counts: usize, params: usize, n: i32, rank: i32, transposed: bool): f64 {
-  const block = <usize>rank << 3;
+  const block = <usize>rank << SHIFT;
   let sum = 0.0;
   for (let i = 0; i < n; i++) {
     let row = 0.0;
     for (let k = 0; k < rank; k++) {
-      const v = load<f64>(factor + ((transposed ? <usize>k * n + i : <usize>i * rank + k) << 3));
-      const at = params + (<usize>k << 3);
-      row += 0.5 * load<f64>(at + block) * v * v + load<f64>(at + 2 * block) * Math.abs(v);
+      const v = get(factor + ((transposed ? <usize>k * n + i : <usize>i * rank + k) << SHIFT));
+      const at = params + (<usize>k << SHIFT);
+      row += 0.5 * get(at + block) * v * v + get(at + 2 * block) * Math.abs(v);
     }
-    sum += load<f64>(counts + (<usize>i << 3)) * row;
+    sum += get(counts + (<usize>i << SHIFT)) * row;
   }
   return sum;
 }

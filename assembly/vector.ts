@@ -6,6 +6,8 @@
 // has no fused multiply-add (relaxed SIMD is not used), so the two backends round every
 // operation identically and agree bit for bit.
 
+import { SHIFT, get, get2, put, put2 } from "./real";
+
 /** Σ a[t]·b[t] for t < n, in the lane order above. */
 // @ts-ignore: decorator
 @inline
@@ -13,13 +15,13 @@ export function dot(a: usize, b: usize, n: i32): f64 {
   let acc = f64x2.splat(0);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    acc = f64x2.add(acc, f64x2.mul(v128.load(a + offset), v128.load(b + offset)));
+    const offset = <usize>t << SHIFT;
+    acc = f64x2.add(acc, f64x2.mul(get2(a + offset), get2(b + offset)));
   }
   let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   if (t < n) {
-    const offset = <usize>t << 3;
-    sum += load<f64>(a + offset) * load<f64>(b + offset);
+    const offset = <usize>t << SHIFT;
+    sum += get(a + offset) * get(b + offset);
   }
   return sum;
 }
@@ -35,21 +37,21 @@ export function dot2(r: usize, a: usize, b: usize, n: i32, target: usize): void 
   let accB = f64x2.splat(0);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    const rt = v128.load(r + offset);
-    accA = f64x2.add(accA, f64x2.mul(rt, v128.load(a + offset)));
-    accB = f64x2.add(accB, f64x2.mul(rt, v128.load(b + offset)));
+    const offset = <usize>t << SHIFT;
+    const rt = get2(r + offset);
+    accA = f64x2.add(accA, f64x2.mul(rt, get2(a + offset)));
+    accB = f64x2.add(accB, f64x2.mul(rt, get2(b + offset)));
   }
   let sumA = f64x2.extract_lane(accA, 0) + f64x2.extract_lane(accA, 1);
   let sumB = f64x2.extract_lane(accB, 0) + f64x2.extract_lane(accB, 1);
   if (t < n) {
-    const offset = <usize>t << 3;
-    const rt = load<f64>(r + offset);
-    sumA += rt * load<f64>(a + offset);
-    sumB += rt * load<f64>(b + offset);
+    const offset = <usize>t << SHIFT;
+    const rt = get(r + offset);
+    sumA += rt * get(a + offset);
+    sumB += rt * get(b + offset);
   }
-  store<f64>(target, sumA);
-  store<f64>(target, sumB, 8);
+  put(target, sumA);
+  put(target, sumB, 1);
 }
 
 // The four dot products of the last dots4 call.
@@ -71,21 +73,21 @@ export function dots4(w: usize, a: usize, b: usize, c: usize, d: usize, n: i32):
   let sd = f64x2.splat(0);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    const wt = v128.load(w + offset);
-    sa = f64x2.add(sa, f64x2.mul(wt, v128.load(a + offset)));
-    sb = f64x2.add(sb, f64x2.mul(wt, v128.load(b + offset)));
-    sc = f64x2.add(sc, f64x2.mul(wt, v128.load(c + offset)));
-    sd = f64x2.add(sd, f64x2.mul(wt, v128.load(d + offset)));
+    const offset = <usize>t << SHIFT;
+    const wt = get2(w + offset);
+    sa = f64x2.add(sa, f64x2.mul(wt, get2(a + offset)));
+    sb = f64x2.add(sb, f64x2.mul(wt, get2(b + offset)));
+    sc = f64x2.add(sc, f64x2.mul(wt, get2(c + offset)));
+    sd = f64x2.add(sd, f64x2.mul(wt, get2(d + offset)));
   }
   finishDots4(sa, sb, sc, sd);
   if (t < n) {
-    const offset = <usize>t << 3;
-    const wt = load<f64>(w + offset);
-    dotA += wt * load<f64>(a + offset);
-    dotB += wt * load<f64>(b + offset);
-    dotC += wt * load<f64>(c + offset);
-    dotD += wt * load<f64>(d + offset);
+    const offset = <usize>t << SHIFT;
+    const wt = get(w + offset);
+    dotA += wt * get(a + offset);
+    dotB += wt * get(b + offset);
+    dotC += wt * get(c + offset);
+    dotD += wt * get(d + offset);
   }
 }
 
@@ -102,19 +104,19 @@ export function pairDots4(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize,
   let sd = f64x2.splat(0);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    sa = f64x2.add(sa, f64x2.mul(v128.load(a0 + offset), v128.load(b0 + offset)));
-    sb = f64x2.add(sb, f64x2.mul(v128.load(a1 + offset), v128.load(b1 + offset)));
-    sc = f64x2.add(sc, f64x2.mul(v128.load(a2 + offset), v128.load(b2 + offset)));
-    sd = f64x2.add(sd, f64x2.mul(v128.load(a3 + offset), v128.load(b3 + offset)));
+    const offset = <usize>t << SHIFT;
+    sa = f64x2.add(sa, f64x2.mul(get2(a0 + offset), get2(b0 + offset)));
+    sb = f64x2.add(sb, f64x2.mul(get2(a1 + offset), get2(b1 + offset)));
+    sc = f64x2.add(sc, f64x2.mul(get2(a2 + offset), get2(b2 + offset)));
+    sd = f64x2.add(sd, f64x2.mul(get2(a3 + offset), get2(b3 + offset)));
   }
   finishDots4(sa, sb, sc, sd);
   if (t < n) {
-    const offset = <usize>t << 3;
-    dotA += load<f64>(a0 + offset) * load<f64>(b0 + offset);
-    dotB += load<f64>(a1 + offset) * load<f64>(b1 + offset);
-    dotC += load<f64>(a2 + offset) * load<f64>(b2 + offset);
-    dotD += load<f64>(a3 + offset) * load<f64>(b3 + offset);
+    const offset = <usize>t << SHIFT;
+    dotA += get(a0 + offset) * get(b0 + offset);
+    dotB += get(a1 + offset) * get(b1 + offset);
+    dotC += get(a2 + offset) * get(b2 + offset);
+    dotD += get(a3 + offset) * get(b3 + offset);
   }
 }
 
@@ -134,17 +136,17 @@ export function axpy(y: usize, alpha: f64, x: usize, n: i32): void {
   const alphas = f64x2.splat(alpha);
   let t = 0;
   for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << 3;
-    v128.store(y + offset, f64x2.add(v128.load(y + offset), f64x2.mul(alphas, v128.load(x + offset))));
+    const offset = <usize>t << SHIFT;
+    put2(y + offset, f64x2.add(get2(y + offset), f64x2.mul(alphas, get2(x + offset))));
   }
   if (t < n) {
-    const offset = <usize>t << 3;
-    store<f64>(y + offset, load<f64>(y + offset) + alpha * load<f64>(x + offset));
+    const offset = <usize>t << SHIFT;
+    put(y + offset, get(y + offset) + alpha * get(x + offset));
   }
 }
 
 // @ts-ignore: decorator
 @inline
 export function zero(y: usize, n: i32): void {
-  memory.fill(y, 0, <usize>n << 3);
+  memory.fill(y, 0, <usize>n << SHIFT);
 }

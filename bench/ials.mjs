@@ -60,11 +60,11 @@ const time = async (backend, cgSteps, epochs) => {
 // The kernels' dense rate: the gramian of 200,000 × rank factors, k²·n multiply-adds.
 async function denseRate() {
   const n = 200000;
-  const space = await backends.wasm.open({ f64: { f: n * rank, g: rank * rank }, i32: {} });
-  space.viewF64(space.f64.f, n * rank).fill(0.5);
-  space.kernels.gramian(space.f64.f, n, rank, space.f64.g);
+  const space = await backends.wasm.open({ real: { f: n * rank, g: rank * rank }, i32: {} });
+  space.viewReal(space.real.f, n * rank).fill(0.5);
+  space.kernels.gramian(space.real.f, n, rank, space.real.g);
   const started = performance.now();
-  space.kernels.gramian(space.f64.f, n, rank, space.f64.g);
+  space.kernels.gramian(space.real.f, n, rank, space.real.g);
   const seconds = (performance.now() - started) / 1000;
   space.close();
   return (2 * n * rank * rank) / seconds;

@@ -29,11 +29,11 @@ const { values } = parseArgs({
  */
 async function denseHalfMs() {
   const { rows, cols, rank } = CASES['dense-1000'];
-  const space = await backends.wasm.open({ f64: { x: rows * cols, w: rows * rank, h: rank * cols, residual: 4 * cols + rank, g: rank * cols, counts: cols, params: 4 * rank }, i32: {} }, 1);
-  const { kernels: k, f64: b } = space;
-  space.viewF64(b.x, rows * cols).set(makeProblem(CASES['dense-1000']).data);
-  space.viewF64(b.w, rows * rank).fill(0.1);
-  space.viewF64(b.h, rank * cols).fill(0.1);
+  const space = await backends.wasm.open({ real: { x: rows * cols, w: rows * rank, h: rank * cols, residual: 4 * cols + rank, g: rank * cols, counts: cols, params: 4 * rank }, i32: {} }, 1);
+  const { kernels: k, real: b } = space;
+  space.viewReal(b.x, rows * cols).set(makeProblem(CASES['dense-1000']).data);
+  space.viewReal(b.w, rows * rank).fill(0.1);
+  space.viewReal(b.h, rank * cols).fill(0.1);
   const times = [];
   for (const end = performance.now() + 1500; performance.now() < end; ) {
     const started = performance.now();
@@ -131,9 +131,9 @@ for (const { label, X, options } of cases.filter((c) => !only || c.label.startsW
 
 // Waking the threads: runs of empty calls (no rows), one phase, then 20 phases (19 barriers).
 {
-  const space = await backends.wasm.open({ f64: { a: 16 }, i32: {} }, 2);
+  const space = await backends.wasm.open({ real: { a: 16 }, i32: {} }, 2);
   if (space.threads === 2) {
-    const call = ['stepRows', space.f64.a, space.f64.a, space.f64.a, space.f64.a, 0, 1, 0.1, 1];
+    const call = ['stepRows', space.real.a, space.real.a, space.real.a, space.real.a, 0, 1, 0.1, 1];
     const perRun = (phases) => {
       const program = Array.from({ length: phases }, () => [call, call]);
       for (let i = 0; i < 200; i++) space.run(program);

@@ -4,7 +4,7 @@ import { describe } from './describe.js';
 import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from './validate.js';
 import type { MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
 import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
-import type { BackendName, FactorizationInfo, KernelChoice, Solver } from './types.js';
+import type { BackendName, FactorizationInfo, KernelChoice, Precision, Solver } from './types.js';
 
 /** A trained model (a Factorization) to continue from: what options.init takes for a warm start. */
 export interface WarmStart {
@@ -110,6 +110,14 @@ export interface FactorizeOptions {
    */
   threads?: number;
   /**
+   * How the run stores its factors, values and scratch: 'float64', or 'float32' (half the memory and memory
+   * traffic; the kernels still compute in float64, rounding each stored value to float32). Every solver
+   * and both backends take either; the two backends give the same bits in float32 too. The trained model's
+   * factors are float32 values held in Float64Arrays (save them with toBytes({ precision: 'float32' }) at no
+   * loss). Default 'float64' (the seed's arithmetic, exactly).
+   */
+  precision?: Precision;
+  /**
    * gd only: 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
    * (observed·rank); 'auto' picks sparse below 40% observed on 'wasm', 85% on 'js', where it is faster.
    * sgd and als always run sparse. Default 'auto'.
@@ -138,6 +146,7 @@ export interface Settings {
   backend: BackendName;
   /** undefined: chosen from the problem's size (src/prepare.ts). */
   threads: number | undefined;
+  precision: Precision;
   kernel: KernelChoice;
   mask: unknown;
   validation: unknown;
@@ -158,6 +167,7 @@ export const DEFAULTS = Object.freeze({
   solver: 'gd' as Solver,
   seed: 42,
   backend: 'wasm' as BackendName,
+  precision: 'float64' as Precision,
   kernel: 'auto' as KernelChoice,
   adaptive: true,
   alpha: 2,
@@ -167,9 +177,10 @@ export const DEFAULTS = Object.freeze({
 const OPTION_NAMES = [
   'rank', 'solver', 'mask', 'epochs', 'learningRate', 'adaptive', 'alpha', 'cgSteps', 'regularization', 'biasRegularization', 'l1',
   'biases', 'nonnegative', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal', 'clip',
-  'init', 'seed', 'backend', 'threads', 'kernel',
+  'init', 'seed', 'backend', 'threads', 'precision', 'kernel',
 ] as const;
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
 const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
 
 /** A penalty given as one number or as { W, H }; a side left out takes `fallback`. */
@@ -265,6 +276,7 @@ export function readOptions(options: unknown): Settings {
   }
   const backend = given.backend === undefined ? DEFAULTS.backend : oneOf('options.backend', given.backend, BACKENDS);
   const threads = given.threads === undefined ? undefined : integer('options.threads', given.threads, 1, MAX_THREADS);
+  const precision = given.precision === undefined ? DEFAULTS.precision : oneOf('options.precision', given.precision, PRECISIONS);
   const kernel = given.kernel === undefined ? DEFAULTS.kernel : oneOf('options.kernel', given.kernel, KERNELS);
   if (kernel !== 'auto' && !module.layouts.includes(kernel)) {
     const owners = SOLVER_NAMES.filter((other) => SOLVERS[other].layouts.includes(kernel)).map((other) => `'${other}'`);
@@ -286,7 +298,7 @@ export function readOptions(options: unknown): Settings {
   }
   return {
     rank, solver, epochs, learningRate, adaptive, alpha, cgSteps, regularization: { ...l2, bias }, l1, biases, nonnegative,
-    tolerance, patience, restoreBest, clip, seed, backend, threads, kernel, mask: given.mask,
+    tolerance, patience, restoreBest, clip, seed, backend, threads, precision, kernel, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };
 }

@@ -6,6 +6,7 @@ import { abortReason } from './errors.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
+import { asFloat64 } from './matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
 import type { Visit } from './order.js';
 import { Random } from './rng.js';
@@ -39,7 +40,7 @@ export interface PreparedRun {
  */
 function checkSize(solver: SolverModule, backend: Backend, settings: Settings, layout: Layout, rows: number, cols: number, observedCount: number): void {
   const width = settings.rank + (settings.biases ? 2 : 0);
-  const buffers = solver.buffers({ layout, rows, cols, observedCount, width });
+  const buffers = { ...solver.buffers({ layout, rows, cols, observedCount, width }), precision: settings.precision };
   const reason = backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
   if (reason) {
     throw new RangeError(
@@ -119,7 +120,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const threads = settings.threads ?? (await defaultThreads(backend, solver, layout === 'dense' ? rows * cols : observedCount, width));
   const shape = { layout, rows, cols, observedCount, width, threads, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
   await pause();
-  const space = await backend.open(solver.buffers(shape), threads);
+  const space = await backend.open({ ...solver.buffers(shape), precision: settings.precision }, threads);
   let run: Run;
   try {
     run = solver.start(space, spec);
@@ -130,7 +131,8 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   }
   const parameters = (view: FactorView): Parameters => ({
     // An implicit model predicts preferences: a row or column never seen gets 0, not the values' mean.
-    rows, cols, rank: settings.rank, width, biases: settings.biases, ...view, offset, mean: solver.implicit ? 0 : stats.mean,
+    rows, cols, rank: settings.rank, width, biases: settings.biases, W: asFloat64(view.W), H: asFloat64(view.H), hTransposed: view.hTransposed,
+    offset, mean: solver.implicit ? 0 : stats.mean,
     rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().

@@ -30,7 +30,8 @@ const BLOW_UP = 1e10;
 /** How long training may hold the event loop when a signal could abort it. */
 const YIELD_EVERY_MS = 20;
 
-const copy = (view: FactorView): FactorView => ({ W: view.W.slice(), H: view.H.slice(), hTransposed: view.hTransposed });
+/** The factors, copied out of the run (as float64 whatever the run's precision). */
+const copy = (view: FactorView): FactorView => ({ W: new Float64Array(view.W), H: new Float64Array(view.H), hTransposed: view.hTransposed });
 
 export async function train(
   run: Run,

@@ -2,6 +2,9 @@
 // every module may import from here, and this module imports from none.
 
 export type BackendName = 'wasm' | 'js';
+
+/** How numbers are stored: a run's buffers (options.precision), a model file's factors, a scorer's. */
+export type Precision = 'float64' | 'float32';
 export type Solver = 'gd' | 'sgd' | 'als' | 'ials';
 /** How a problem's observations are stored: every entry (NaN = missing), or the observed ones in CSR order. */
 export type Layout = 'dense' | 'sparse';

@@ -66,7 +66,7 @@ async function sameOnBoth(name, buffers, fill, call) {
     fill(space);
     const value = call(space);
     const state = {};
-    for (const [buffer, length] of Object.entries(buffers.f64)) state[buffer] = space.viewF64(space.f64[buffer], length).slice();
+    for (const [buffer, length] of Object.entries(buffers.real)) state[buffer] = space.viewReal(space.real[buffer], length).slice();
     for (const [buffer, length] of Object.entries(buffers.i32)) state[buffer] = space.viewI32(space.i32[buffer], length).slice();
     space.close();
     outcomes.push({ value, state });
@@ -85,35 +85,36 @@ async function sameOnBoth(name, buffers, fill, call) {
 
 const SCRATCH = ['residual', 'gram', 'rhs', 'cg'];
 
-const put = (space, kind, name, array) => (kind === 'f64' ? space.viewF64(space.f64[name], array.length) : space.viewI32(space.i32[name], array.length)).set(array);
-/** Buffers named after the data's arrays, filled from it. */
-function laid(d, f64Names, i32Names, extra = {}) {
-  const f64 = Object.fromEntries(f64Names.map((n) => [n, (extra[n] ?? d[n]).length]));
+const put = (space, kind, name, array) => (kind === 'real' ? space.viewReal(space.real[name], array.length) : space.viewI32(space.i32[name], array.length)).set(array);
+/** Buffers named after the data's arrays, stored in `precision`, filled from it (a float32 buffer rounds what it is given). */
+function laid(precision, d, realNames, i32Names, extra = {}) {
+  const real = Object.fromEntries(realNames.map((n) => [n, (extra[n] ?? d[n]).length]));
   const i32 = Object.fromEntries(i32Names.map((n) => [n, (extra[n] ?? d[n]).length]));
   const fill = (space) => {
-    for (const n of f64Names) put(space, 'f64', n, extra[n] ?? d[n]);
+    for (const n of realNames) put(space, 'real', n, extra[n] ?? d[n]);
     for (const n of i32Names) put(space, 'i32', n, extra[n] ?? d[n]);
   };
-  return { buffers: { f64, i32 }, fill };
+  return { buffers: { real, i32, precision }, fill };
 }
 
-const test = suite('kernels: WASM vs TS twin, bit for bit');
+const test = suite('kernels: WASM vs TS twin, bit for bit, in float64 and float32');
 
-for (const shape of SHAPES) {
+// float32: the f32 build (assembly/real.ts) against the twin over Float32Arrays, both computing in doubles.
+for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
   const { rows, cols, width } = shape;
-  const label = `${rows}×${cols}, width ${width}`;
+  const label = `${rows}×${cols}, width ${width}, ${precision}`;
 
   test(`denseGradientW, denseStepH (plain and penalised): ${label}`, async () => {
     const d = data(shape, rows * 31 + width);
     for (const plain of [1, 0]) {
       const hParams = d.params(plain ? 0 : 0.3, plain ? 0 : 0.05, plain ? -Infinity : -0.5);
-      const { buffers, fill } = laid(d, ['x', 'w', 'h', 'residual', 'gradientW', 'gradientH', 'colCounts', 'hParams'], [],
+      const { buffers, fill } = laid(precision, d, ['x', 'w', 'h', 'residual', 'gradientW', 'gradientH', 'colCounts', 'hParams'], [],
         { residual: new Float64Array(4 * cols + width), gradientW: new Float64Array(rows * width), gradientH: new Float64Array(width * cols), hParams });
-      await sameOnBoth('denseGradientW', buffers, fill, ({ kernels: k, f64: b }) => k.denseGradientW(b.x, b.w, b.h, b.residual, b.gradientW, rows, cols, width));
-      await sameOnBoth('denseStepH', buffers, fill, ({ kernels: k, f64: b }) =>
+      await sameOnBoth('denseGradientW', buffers, fill, ({ kernels: k, real: b }) => k.denseGradientW(b.x, b.w, b.h, b.residual, b.gradientW, rows, cols, width));
+      await sameOnBoth('denseStepH', buffers, fill, ({ kernels: k, real: b }) =>
         k.denseStepH(b.x, b.w, b.h, b.residual, b.gradientH, b.colCounts, b.hParams, rows, cols, cols, width, 0.01, plain));
       // A block of columns (what one thread takes): the columns from 1 on, rows `cols` apart.
-      await sameOnBoth('denseStepH (columns 1…)', buffers, fill, ({ kernels: k, f64: b, atF64: at }) =>
+      await sameOnBoth('denseStepH (columns 1…)', buffers, fill, ({ kernels: k, real: b, atReal: at }) =>
         k.denseStepH(at(b.x, 1), b.w, at(b.h, 1), b.residual, at(b.gradientH, 1), at(b.colCounts, 1), b.hParams, rows, cols - 1, cols, width, 0.01, plain));
     }
   });
@@ -122,16 +123,16 @@ for (const shape of SHAPES) {
     const d = data(shape, rows * 37 + width, 0.4);
     for (const plain of [1, 0]) {
       const params = d.params(plain ? 0 : 0.2, plain ? 0 : 0.1, plain ? -Infinity : 0);
-      const { buffers, fill } = laid(d, ['values', 'w', 'ht', 'gradientW', 'gradientH', 'rowCounts', 'colCounts', 'params'], ['rowStart', 'colIndex'],
+      const { buffers, fill } = laid(precision, d, ['values', 'w', 'ht', 'gradientW', 'gradientH', 'rowCounts', 'colCounts', 'params'], ['rowStart', 'colIndex'],
         { gradientW: Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p)), gradientH: new Float64Array(cols * width), params });
-      await sameOnBoth('sparseGradientW', buffers, fill, ({ kernels: k, f64: b, i32: n }) => k.sparseGradientW(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientW, rows, width));
-      await sameOnBoth('sparseStepH', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+      await sameOnBoth('sparseGradientW', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.sparseGradientW(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientW, rows, width));
+      await sameOnBoth('sparseStepH', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, 0, cols, cols, width, 0.02, plain));
-      await sameOnBoth('sparseStepH (columns 1…)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+      await sameOnBoth('sparseStepH (columns 1…)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.sparseStepH(n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.params, rows, 1, cols, cols, width, 0.02, plain));
-      await sameOnBoth('stepRows', buffers, fill, ({ kernels: k, f64: b }) => k.stepRows(b.w, b.gradientW, b.rowCounts, b.params, rows, width, 0.03, plain));
+      await sameOnBoth('stepRows', buffers, fill, ({ kernels: k, real: b }) => k.stepRows(b.w, b.gradientW, b.rowCounts, b.params, rows, width, 0.03, plain));
       for (const transposed of [0, 1]) {
-        await sameOnBoth(`penalty (transposed ${transposed})`, buffers, fill, ({ kernels: k, f64: b }) =>
+        await sameOnBoth(`penalty (transposed ${transposed})`, buffers, fill, ({ kernels: k, real: b }) =>
           k.penalty(transposed ? b.ht : b.w, transposed ? b.colCounts : b.rowCounts, b.params, transposed ? cols : rows, width, transposed));
       }
     }
@@ -143,31 +144,31 @@ for (const shape of SHAPES) {
     const third = Math.ceil(d.count / 3);
     const blockStart = Int32Array.of(0, Math.min(third, d.count), Math.min(2 * third, d.count), d.count);
     for (const adaptive of [1, 0]) {
-      const { buffers, fill } = laid(d, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['rowOf', 'colIndex', 'blockStart', 'blockOrder'], {
+      const { buffers, fill } = laid(precision, d, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['rowOf', 'colIndex', 'blockStart', 'blockOrder'], {
         wParams: d.params(0.05, 0.01, -Infinity), hParams: d.params(0.07, 0, adaptive ? -Infinity : 0),
         rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
       });
-      await sameOnBoth('sgdEpoch', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+      await sameOnBoth('sgdEpoch', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.rowOf, n.colIndex, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
-      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, f64: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width));
+      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width));
     }
   });
 
   test(`alsHalf (Cholesky, few-observation rows, coordinate descent), rows and a block of rows: ${label}`, async () => {
     const d = data(shape, rows * 43 + width, 0.5);
     for (const descend of [0, 1]) {
-      const { buffers, fill } = laid(d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+      const { buffers, fill } = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
         params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity), gram: new Float64Array(width * width), rhs: new Float64Array(width),
       });
-      await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+      await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
-      await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, f64: b, i32: n }) =>
+      await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend));
       // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
       const from = Math.floor(rows / 2);
       await sameOnBoth('alsHalf (a block of rows)', buffers, fill, (space) => {
-        const { kernels: k, f64: b, i32: n } = space;
-        k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atF64(b.rowCounts, from), b.ht, space.atF64(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
+        const { kernels: k, real: b, i32: n } = space;
+        k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atReal(b.rowCounts, from), b.ht, space.atReal(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
       });
     }
   });
@@ -176,28 +177,28 @@ for (const shape of SHAPES) {
     const d = data(shape, rows * 47 + width, 0.5);
     const confidence = d.values.map((v) => Math.abs(v) * 2);
     const byColumn = d.byColumn.map((v) => Math.abs(v) * 2);
-    const { buffers, fill } = laid(d, ['confidence', 'byColumn', 'w', 'ht', 'gramian', 'gram', 'rhs', 'cg'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+    const { buffers, fill } = laid(precision, d, ['confidence', 'byColumn', 'w', 'ht', 'gramian', 'gram', 'rhs', 'cg'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
       confidence, byColumn, gramian: new Float64Array(width * width), gram: new Float64Array(width * width), rhs: new Float64Array(width), cg: new Float64Array(3 * width),
     });
-    await sameOnBoth('gramian', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian, 0, width));
-    await sameOnBoth('gramian (rows 1…)', buffers, fill, ({ kernels: k, f64: b }) => k.gramian(b.ht, cols, width, b.gramian, 1, width - 1));
+    await sameOnBoth('gramian', buffers, fill, ({ kernels: k, real: b }) => k.gramian(b.ht, cols, width, b.gramian, 0, width));
+    await sameOnBoth('gramian (rows 1…)', buffers, fill, ({ kernels: k, real: b }) => k.gramian(b.ht, cols, width, b.gramian, 1, width - 1));
     for (const steps of [0, 3]) {
-      await sameOnBoth(`ialsHalf (W, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+      await sameOnBoth(`ialsHalf (W, cgSteps ${steps})`, buffers, fill, ({ kernels: k, real: b, i32: n }) => {
         k.gramian(b.ht, cols, width, b.gramian, 0, width);
         k.ialsHalf(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, b.gramian, rows, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
-      await sameOnBoth(`ialsHalf (H, cgSteps ${steps})`, buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+      await sameOnBoth(`ialsHalf (H, cgSteps ${steps})`, buffers, fill, ({ kernels: k, real: b, i32: n }) => {
         k.gramian(b.w, rows, width, b.gramian, 0, width);
         k.ialsHalf(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, b.gramian, cols, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
       const from = Math.floor(rows / 2);
       await sameOnBoth(`ialsHalf (a block of rows, cgSteps ${steps})`, buffers, fill, (space) => {
-        const { kernels: k, f64: b, i32: n } = space;
+        const { kernels: k, real: b, i32: n } = space;
         k.gramian(b.ht, cols, width, b.gramian, 0, width);
-        k.ialsHalf(space.atI32(n.rowStart, from), n.colIndex, b.confidence, b.ht, space.atF64(b.w, from * width), b.gramian, rows - from, width, 0.3, b.gram, b.rhs, b.cg, steps);
+        k.ialsHalf(space.atI32(n.rowStart, from), n.colIndex, b.confidence, b.ht, space.atReal(b.w, from * width), b.gramian, rows - from, width, 0.3, b.gram, b.rhs, b.cg, steps);
       });
     }
-    await sameOnBoth('ialsLoss', buffers, fill, ({ kernels: k, f64: b, i32: n }) => {
+    await sameOnBoth('ialsLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => {
       k.gramian(b.ht, cols, width, b.gramian, 0, width);
       return k.ialsLoss(n.rowStart, n.colIndex, b.confidence, b.w, b.ht, b.gramian, rows, width, b.rhs);
     });

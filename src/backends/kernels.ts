@@ -2,8 +2,14 @@
 // module's own signatures, over buffers a backend lays out and owns. A buffer is a handle: a byte offset
 // into linear memory for the WASM backend, a typed array for the pure-TS one. Solvers (src/solvers/) are
 // written once against this contract; test/kernels.test.mjs holds each WASM kernel to its TS twin.
+import type { Precision } from '../types.js';
 
-/** The kernels, generic over the handle of an f64 buffer (F) and of an i32 buffer (I). Flags are 0 or 1. */
+export type { Precision };
+
+/**
+ * The kernels, generic over the handle of a real buffer (F: float64, or float32 in a single-precision
+ * run; the kernels compute in f64 either way) and of an i32 buffer (I). Flags are 0 or 1.
+ */
 export interface Kernels<F, I> {
   /** Dense gd: the residual row by row, ½‖M⊙(X − WH)‖² returned and the W gradient written. */
   denseGradientW(x: F, w: F, h: F, residual: F, gradientW: F, rows: number, cols: number, rank: number): number;
@@ -61,23 +67,39 @@ export type KernelCall = readonly [KernelName, ...unknown[]];
  */
 export type Phase = readonly KernelCall[];
 
-/** The buffers a run asks for: entries per named buffer, f64 and i32 apart. Solvers derive them once, from the shape. */
+
+/** A view of a real buffer: a Float64Array, or a Float32Array in a float32 run. */
+export type RealArray = Float64Array | Float32Array;
+
+/** Bytes per entry of a real buffer. */
+export const REAL_BYTES: Readonly<Record<Precision, number>> = Object.freeze({ float64: 8, float32: 4 });
+
+/**
+ * The buffers a run asks for: entries per named buffer, real and i32 apart. Solvers derive them once,
+ * from the shape; `precision` (default float64) is how the real ones are stored.
+ */
 export interface Buffers {
-  f64: Record<string, number>;
+  real: Record<string, number>;
   i32: Record<string, number>;
+  precision?: Precision;
 }
 
 /** A backend's memory for one run: the kernels and the buffers laid out for them. */
 export interface Workspace<F, I> {
   readonly kernels: Kernels<F, I>;
+  /** How the real buffers are stored. */
+  readonly precision: Precision;
   /** Handles by the names given in Buffers. */
-  readonly f64: Record<string, F>;
+  readonly real: Record<string, F>;
   readonly i32: Record<string, I>;
-  /** A view of a buffer's first `length` entries, to write inputs and read results; stays valid for the run. */
-  viewF64(buffer: F, length: number): Float64Array;
+  /**
+   * A view of a buffer's first `length` entries, to write inputs and read results; stays valid for the run.
+   * A Float32Array in a float32 run: writing into it rounds, as the kernels' stores do.
+   */
+  viewReal(buffer: F, length: number): RealArray;
   viewI32(buffer: I, length: number): Int32Array;
   /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
-  atF64(buffer: F, index: number): F;
+  atReal(buffer: F, index: number): F;
   atI32(buffer: I, index: number): I;
   /** Threads a phase is spread over (1: every call in the calling thread). */
   readonly threads: number;
@@ -131,9 +153,9 @@ function withArguments(kernel: (...args: unknown[]) => number, a: unknown[]): ()
 }
 
 /** Bytes the buffers take. */
-export function bytesOf({ f64, i32 }: Buffers): number {
+export function bytesOf({ real, i32, precision = 'float64' }: Buffers): number {
   let bytes = 0;
-  for (const length of Object.values(f64)) bytes += 8 * length;
+  for (const length of Object.values(real)) bytes += REAL_BYTES[precision] * length;
   for (const length of Object.values(i32)) bytes += 4 * length;
   return bytes;
 }

@@ -1,21 +1,29 @@
 // The WebAssembly backend: a run's buffers laid out in the linear memory of an instance it borrows from
-// the f64 runtime (one thread) or the threaded runtime (memory shared with the pool's threads), the
-// module's exports as the kernels over them.
-import { f64Runtime, reserve, threadedRuntime, tooLarge, type Kernels, type Runtime } from '../runtime/wasm.js';
+// the runtime of its precision (f64 or f32 build) and thread count (one, or memory shared with the pool's
+// threads), the module's exports as the kernels over them.
+import {
+  f64Runtime, reserve, singleRuntime, singleThreadedRuntime, threadedRuntime, tooLarge, type Kernels, type Runtime,
+} from '../runtime/wasm.js';
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
 import type { Backend, DenseSummary } from './backend.js';
-import { runHere, type Buffers, type Workspace } from './kernels.js';
+import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from './kernels.js';
 
 const F64 = 8;
 const I32 = 4;
 
 /** Byte sizes of a run's buffers, in the order they are laid out. */
-function byteSizes({ f64, i32 }: Buffers): Record<string, number> {
+function byteSizes({ real, i32, precision = 'float64' }: Buffers): Record<string, number> {
   const sizes: Record<string, number> = {};
-  for (const [name, length] of Object.entries(f64)) sizes[`f64:${name}`] = length * F64;
+  for (const [name, length] of Object.entries(real)) sizes[`real:${name}`] = length * REAL_BYTES[precision];
   for (const [name, length] of Object.entries(i32)) sizes[`i32:${name}`] = length * I32;
   return sizes;
+}
+
+/** The build a run's kernels come from. */
+function runtimeFor(precision: Precision, threaded: boolean): Runtime {
+  if (precision === 'float32') return threaded ? singleThreadedRuntime : singleRuntime;
+  return threaded ? threadedRuntime : f64Runtime;
 }
 
 const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memory.buffer, at, length);
@@ -27,14 +35,18 @@ const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memor
  */
 function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: ThreadPool, threads = 1): Workspace<number, number> {
   const at = reserve(k, byteSizes(buffers));
-  const handles = (kind: 'f64' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
+  const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
+  const precision = buffers.precision ?? 'float64';
+  const Real = precision === 'float32' ? Float32Array : Float64Array;
+  const realBytes = REAL_BYTES[precision];
   return {
     kernels: k,
-    f64: handles('f64'),
+    precision,
+    real: handles('real'),
     i32: handles('i32'),
-    viewF64: (buffer, length) => new Float64Array(k.memory.buffer, buffer, length),
+    viewReal: (buffer, length) => new Real(k.memory.buffer, buffer, length),
     viewI32: (buffer, length) => new Int32Array(k.memory.buffer, buffer, length),
-    atF64: (buffer, index) => buffer + index * F64,
+    atReal: (buffer, index) => buffer + index * realBytes,
     atI32: (buffer, index) => buffer + index * I32,
     threads: pool ? threads : 1,
     run: pool ? (phases) => pool.run(k.shared!.key, k as never, phases, threads) : (phases) => runHere(k, phases),
@@ -93,7 +105,7 @@ export const wasmBackend: Backend = {
   },
   async open(buffers, threads) {
     const pool = threads > 1 ? await threadPool(threads) : undefined;
-    const runtime = pool ? threadedRuntime : f64Runtime;
+    const runtime = runtimeFor(buffers.precision ?? 'float64', pool !== undefined);
     const kernels = await runtime.borrow();
     try {
       if (pool) await pool.attach(kernels.shared!, threads);

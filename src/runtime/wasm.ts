@@ -8,6 +8,8 @@
 import { instantiate } from '@assemblyscript/loader';
 import { wasmBase64 } from './binary.js';
 import { wasmBase64 as threadedBase64 } from './binary-threads.js';
+import { wasmBase64 as singleBase64 } from './binary-single.js';
+import { wasmBase64 as singleThreadedBase64 } from './binary-single-threads.js';
 import type { Kernels as KernelContract } from '../backends/kernels.js';
 import type { SharedInstance } from './threads.js';
 
@@ -69,8 +71,8 @@ function formatBytes(bytes: number): string {
 /**
  * One WebAssembly binary: compiled once per realm, a pool of instances (a new one only when every
  * instance is busy, so concurrent fits never share memory), and the layout of each run's buffers in an
- * instance's memory. A threaded or float32 build would be a second Runtime over its own binary, chosen
- * by feature detection (WebAssembly.validate), behind the same backend contract.
+ * instance's memory. The threaded and float32 builds are Runtimes over their own binaries, chosen per
+ * run by the backend (src/backends/wasm.ts), behind the same contract.
  */
 export class Runtime {
   readonly #base64: string;
@@ -171,7 +173,13 @@ export const f64Runtime = new Runtime('f64 SIMD', wasmBase64);
 /** The same kernels built for threads (shared, imported memory): the 'wasm' backend's runs on more than one thread. */
 export const threadedRuntime = new Runtime('f64 SIMD threads', threadedBase64, true);
 
+/** The same kernels over float32 buffers (assembly/real.ts): float32 runs, on one thread and on more. */
+export const singleRuntime = new Runtime('f32 SIMD', singleBase64);
+export const singleThreadedRuntime = new Runtime('f32 SIMD threads', singleThreadedBase64, true);
+
+const RUNTIMES = [f64Runtime, threadedRuntime, singleRuntime, singleThreadedRuntime];
+
 /** Bytes of linear memory held by idle instances (tests check it does not grow with the number of calls). */
 export function memoryBytes(): number {
-  return f64Runtime.idleBytes() + threadedRuntime.idleBytes();
+  return RUNTIMES.reduce((sum, runtime) => sum + runtime.idleBytes(), 0);
 }

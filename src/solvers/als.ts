@@ -27,12 +27,12 @@ export const als: SolverModule = {
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
       // gram and rhs: scratch of each thread's solves.
-      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width) },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width) },
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
     };
   },
   start(space, spec) {
-    const { kernels: k, f64: b, i32: n } = space;
+    const { kernels: k, real: b, i32: n } = space;
     const { width } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
@@ -42,18 +42,18 @@ export const als: SolverModule = {
     const columns = columnOrder(problem, rowOf);
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
-    space.viewF64(b.values, count).set(problem.values);
+    space.viewReal(b.values, count).set(problem.values);
     space.viewI32(n.rowOf, count).set(rowOf);
     space.viewI32(n.colStart, cols + 1).set(columns.colStart);
     space.viewI32(n.rowIndex, count).set(columns.rowIndex);
-    space.viewF64(b.byColumn, count).set(columns.values);
+    space.viewReal(b.byColumn, count).set(columns.values);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     // The call solving rows first..end−1 of one half with a thread's scratch: the kernel indexes its start
     // array and its output by row, so a range is the same call on buffers advanced to its first row.
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
       (first: number, end: number, thread: number): KernelCall => [
-        'alsHalf', space.atI32(start, first), index, values, space.atF64(counts, first), fixed, space.atF64(solved, first * width), params,
+        'alsHalf', space.atI32(start, first), index, values, space.atReal(counts, first), fixed, space.atReal(solved, first * width), params,
         end - first, width, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread), descend,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
@@ -68,7 +68,7 @@ export const als: SolverModule = {
       solveOnly(touchedRows, touchedCols) {
         runHere(k, [Array.from(touchedRows, (i) => solveRows(i, i + 1, 0)), Array.from(touchedCols, (j) => solveCols(j, j + 1, 0))]);
       },
-      view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
+      view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),
     };
   },

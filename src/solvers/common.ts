@@ -6,7 +6,7 @@ import type { RunSpec } from './solver.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
 export function penaltyOf<F, I>(space: Workspace<F, I>, spec: RunSpec, h: F, hTransposed: boolean): () => number {
-  const { kernels: k, f64: b } = space;
+  const { kernels: k, real: b } = space;
   const { rows, cols } = spec.problem;
   const { width } = spec;
   if (!spec.penalized) return () => 0;
@@ -17,12 +17,12 @@ export function penaltyOf<F, I>(space: Workspace<F, I>, spec: RunSpec, h: F, hTr
 export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { rows, cols } = spec.problem;
   const { width } = spec;
-  const b = space.f64;
-  space.viewF64(b.w, rows * width).set(spec.initial.W);
-  space.viewF64(b.wParams, 4 * width).set(spec.wParams);
-  space.viewF64(b.hParams, 4 * width).set(spec.hParams);
-  space.viewF64(b.rowCounts, rows).set(spec.rowCounts);
-  space.viewF64(b.colCounts, cols).set(spec.colCounts);
+  const b = space.real;
+  space.viewReal(b.w, rows * width).set(spec.initial.W);
+  space.viewReal(b.wParams, 4 * width).set(spec.wParams);
+  space.viewReal(b.hParams, 4 * width).set(spec.hParams);
+  space.viewReal(b.rowCounts, rows).set(spec.rowCounts);
+  space.viewReal(b.colCounts, cols).set(spec.colCounts);
 }
 
 /** The buffers every run has, for a shape. */
@@ -34,7 +34,7 @@ export function commonBuffers(rows: number, cols: number, width: number): Record
 export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { cols } = spec.problem;
   const { width } = spec;
-  transposeInto(spec.initial.H, width, cols, space.viewF64(space.f64.ht, cols * width));
+  transposeInto(spec.initial.H, width, cols, space.viewReal(space.real.ht, cols * width));
 }
 
 /**
@@ -42,8 +42,8 @@ export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): v
  * the same value on any number of threads.
  */
 export function observedLossOf<F, I>(space: Workspace<F, I>, rowOf: I, colOf: I, values: F, count: number, width: number): () => Awaitable<number> {
-  const { f64: b } = space;
-  const phase = chunks(count).map(([from, to]) => ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atF64(values, from), to - from, b.w, b.ht, width] as const);
+  const { real: b } = space;
+  const phase = chunks(count).map(([from, to]) => ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atReal(values, from), to - from, b.w, b.ht, width] as const);
   return () => {
     const results = space.run([phase]);
     return results instanceof Promise ? results.then(total) : total(results);

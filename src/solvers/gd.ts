@@ -41,41 +41,41 @@ function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, step
 
 /** W's step over one range of rows per thread. */
 function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase {
-  const { f64: b } = space;
+  const { real: b } = space;
   const { width, learningRate } = spec;
   const plain = spec.plain ? 1 : 0;
   return perThread(space, balanced(undefined, 0, rows, space.threads, 1, 8), ([first, end]) => [
-    'stepRows', space.atF64(b.w, first * width), space.atF64(b.gradientW, first * width), space.atF64(b.rowCounts, first), b.wParams,
+    'stepRows', space.atReal(b.w, first * width), space.atReal(b.gradientW, first * width), space.atReal(b.rowCounts, first), b.wParams,
     end - first, width, learningRate, plain,
   ]);
 }
 
 function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-  const { f64: b } = space;
+  const { real: b } = space;
   const { problem, width, learningRate } = spec;
   const { rows, cols } = problem;
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
-  space.viewF64(b.x, rows * cols).set(problem.values);
-  space.viewF64(b.h, width * cols).set(spec.initial.H);
+  space.viewReal(b.x, rows * cols).set(problem.values);
+  space.viewReal(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
   const residual = (thread: number) => scratchOf(space, b.residual, 4 * cols + width, thread);
   const lossPhase: Phase = chunks(rows, undefined, cols).map(([first, end], call) => [
-    'denseGradientW', space.atF64(x, first * cols), space.atF64(w, first * width), h, residual(call % space.threads),
-    space.atF64(gradientW, first * width), end - first, cols, width,
+    'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual(call % space.threads),
+    space.atReal(gradientW, first * width), end - first, cols, width,
   ]);
   const stepH = perThread(space, balanced(undefined, 0, cols, space.threads, 1, 8), ([first, end], thread) => [
-    'denseStepH', space.atF64(x, first), w, space.atF64(h, first), residual(thread), space.atF64(gradientH, first),
-    space.atF64(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
+    'denseStepH', space.atReal(x, first), w, space.atReal(h, first), residual(thread), space.atReal(gradientH, first),
+    space.atReal(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
   ]);
   return gradientDescentRun(
     space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, h, true),
-    () => ({ W: space.viewF64(w, rows * width), H: space.viewF64(h, width * cols), hTransposed: false }),
+    () => ({ W: space.viewReal(w, rows * width), H: space.viewReal(h, width * cols), hTransposed: false }),
   );
 }
 
 function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-  const { f64: b, i32: n } = space;
+  const { real: b, i32: n } = space;
   const { width, learningRate } = spec;
   const problem = spec.problem as SparseProblem;
   const { rows, cols, observedCount } = problem;
@@ -84,10 +84,10 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   writeTransposedH(space, spec);
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
   space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
-  space.viewF64(b.values, observedCount).set(problem.values);
+  space.viewReal(b.values, observedCount).set(problem.values);
   const lossPhase: Phase = chunks(rows, problem.rowStart).map(([first, end]) => [
-    'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atF64(b.w, first * width), b.ht,
-    space.atF64(b.gradientW, first * width), end - first, width,
+    'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atReal(b.w, first * width), b.ht,
+    space.atReal(b.gradientW, first * width), end - first, width,
   ]);
   // Columns shared out by their observations: each thread makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
@@ -98,7 +98,7 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   ]);
   return gradientDescentRun(
     space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, b.ht, false),
-    () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
+    () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
   );
 }
 
@@ -121,12 +121,12 @@ export const gd: SolverModule = {
     if (layout === 'dense') {
       return {
         // residual: each thread's four rows of scratch.
-        f64: { ...common, x: rows * cols, h: width * cols, residual: scratchFor(threads, 4 * cols + width), gradientW: rows * width, gradientH: width * cols },
+        real: { ...common, x: rows * cols, h: width * cols, residual: scratchFor(threads, 4 * cols + width), gradientW: rows * width, gradientH: width * cols },
         i32: {},
       };
     }
     return {
-      f64: { ...common, values: observedCount, ht: cols * width, gradientW: rows * width, gradientH: cols * width },
+      real: { ...common, values: observedCount, ht: cols * width, gradientW: rows * width, gradientH: cols * width },
       i32: { rowStart: rows + 1, colIndex: observedCount },
     };
   },

@@ -30,7 +30,7 @@ export const ials: SolverModule = {
   divergenceAdvice: () => 'Try a larger regularization, or a smaller alpha.',
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
-      f64: {
+      real: {
         // gram, rhs and cg: scratch of each thread's solves.
         ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count,
         gramian: width * width, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width), cg: scratchFor(threads, 3 * width),
@@ -39,33 +39,33 @@ export const ials: SolverModule = {
     };
   },
   start(space, spec) {
-    const { kernels: k, f64: b, i32: n } = space;
+    const { kernels: k, real: b, i32: n } = space;
     const { width, alpha, cgSteps } = spec;
     // The L2 penalties of W and H (½λ‖·‖² per row and column here, not per observation).
     const [lambdaW, lambdaH] = [spec.wParams[width], spec.hParams[width]];
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
-    space.viewF64(b.w, rows * width).set(spec.initial.W);
+    space.viewReal(b.w, rows * width).set(spec.initial.W);
     writeTransposedH(space, spec);
     // The penalty is ½λ‖·‖² per row and column, not weighted by observations: counts of one.
-    space.viewF64(b.rowCounts, rows).fill(1);
-    space.viewF64(b.colCounts, cols).fill(1);
-    space.viewF64(b.wParams, 4 * width).set(spec.wParams);
-    space.viewF64(b.hParams, 4 * width).set(spec.hParams);
+    space.viewReal(b.rowCounts, rows).fill(1);
+    space.viewReal(b.colCounts, cols).fill(1);
+    space.viewReal(b.wParams, 4 * width).set(spec.wParams);
+    space.viewReal(b.hParams, 4 * width).set(spec.hParams);
     const columns = columnOrder(problem, rowOfEach(problem));
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
     space.viewI32(n.colStart, cols + 1).set(columns.colStart);
     space.viewI32(n.rowIndex, count).set(columns.rowIndex);
     // The values become confidences less one: α·value.
-    const byRow = space.viewF64(b.confidence, count);
+    const byRow = space.viewReal(b.confidence, count);
     for (let p = 0; p < count; p++) byRow[p] = alpha * problem.values[p];
-    const byColumn = space.viewF64(b.byColumn, count);
+    const byColumn = space.viewReal(b.byColumn, count);
     for (let p = 0; p < count; p++) byColumn[p] = alpha * columns.values[p];
     // The call solving rows first..end−1 of one half with a thread's scratch (each row's solve is its own).
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
       (first: number, end: number, thread: number): KernelCall => [
-        'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atF64(solved, first * width), b.gramian,
+        'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atReal(solved, first * width), b.gramian,
         end - first, width, lambda, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread),
         scratchOf(space, b.cg, 3 * width, thread), cgSteps,
       ];
@@ -81,7 +81,7 @@ export const ials: SolverModule = {
       perThread(space, balanced(undefined, 0, width, space.threads), ([first, end]) => ['gramian', factors, n, width, b.gramian, first, end - first]);
     const gramianPhases = { H: [gramianPhase(b.ht, cols)], W: [gramianPhase(b.w, rows)] };
     const lossPhase = chunks(rows, undefined, width).map(([first, end], call) => [
-      'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atF64(b.w, first * width), b.ht, b.gramian, end - first, width,
+      'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atReal(b.w, first * width), b.ht, b.gramian, end - first, width,
       scratchOf(space, b.rhs, width, call % space.threads),
     ] as const);
     // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
@@ -110,7 +110,7 @@ export const ials: SolverModule = {
         runHere(k, [...gramianPhases.H, Array.from(touchedRows, (i) => solveRow(i, i + 1, 0)), ...gramianPhases.W, Array.from(touchedCols, (j) => solveCol(j, j + 1, 0))]);
         holds = 'W';
       },
-      view: () => ({ W: space.viewF64(b.w, rows * width), H: space.viewF64(b.ht, cols * width), hTransposed: true }),
+      view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),
     };
   },

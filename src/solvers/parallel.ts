@@ -116,5 +116,5 @@ export function scratchFor(threads: number, entries: number): number {
 
 /** Thread `thread`'s region of a scratch buffer of `entries` per thread. */
 export function scratchOf<F, I>(space: Workspace<F, I>, buffer: F, entries: number, thread: number): F {
-  return space.atF64(buffer, thread * scratchStride(entries));
+  return space.atReal(buffer, thread * scratchStride(entries));
 }

@@ -11,11 +11,11 @@ import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
-import type { KernelCall, Phase } from '../backends/kernels.js';
+import type { KernelCall, Phase, RealArray } from '../backends/kernels.js';
 import type { Shape, SolverModule } from './solver.js';
 
 /** Row i of `from` to row slot[i] of `to` (`toSlots`), or row slot[i] of `from` to row i of `to`; n×width each. */
-function moveRows(from: Float64Array, to: Float64Array, slot: Int32Array, width: number, toSlots: boolean): Float64Array {
+function moveRows<Target extends RealArray>(from: RealArray, to: Target, slot: Int32Array, width: number, toSlots: boolean): Target {
   for (let i = 0; i < slot.length; i++) {
     const source = (toSlots ? i : slot[i]) * width;
     const target = (toSlots ? slot[i] : i) * width;
@@ -25,7 +25,7 @@ function moveRows(from: Float64Array, to: Float64Array, slot: Int32Array, width:
 }
 
 /** Rows of `stored` (row i at slot[i]) back in order i. */
-const unslot = (stored: Float64Array, slot: Int32Array, width: number) => moveRows(stored, new Float64Array(slot.length * width), slot, width, false);
+const unslot = (stored: RealArray, slot: Int32Array, width: number) => moveRows(stored, new Float64Array(slot.length * width), slot, width, false);
 
 export const sgd: SolverModule = {
   name: 'sgd',
@@ -44,12 +44,12 @@ export const sgd: SolverModule = {
   divergenceAdvice: (learningRate) => `Try a smaller learningRate, e.g. ${learningRate / 10}.`,
   buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS }: Shape) {
     return {
-      f64: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols },
       i32: { rowOf: count, colOf: count, blockStart: blocks + 1, blockOrder: blocks },
     };
   },
   start(space, spec) {
-    const { f64: b, i32: n } = space;
+    const { real: b, i32: n } = space;
     const { width, learningRate } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
@@ -62,23 +62,23 @@ export const sgd: SolverModule = {
     // Rows and columns stored bin by bin (src/order.ts slotsByBin): same updates, other addresses.
     const rowSlot = slotsByBin(rowBin, BINS);
     const colSlot = slotsByBin(colBin, BINS);
-    const w = space.viewF64(b.w, rows * width);
-    const ht = space.viewF64(b.ht, cols * width);
-    const rowCounts = space.viewF64(b.rowCounts, rows);
-    const colCounts = space.viewF64(b.colCounts, cols);
+    const w = space.viewReal(b.w, rows * width);
+    const ht = space.viewReal(b.ht, cols * width);
+    const rowCounts = space.viewReal(b.rowCounts, rows);
+    const colCounts = space.viewReal(b.colCounts, cols);
     const { W, H } = spec.initial;
     moveRows(W, w, rowSlot, width, true);
     for (let i = 0; i < rows; i++) rowCounts[rowSlot[i]] = spec.rowCounts[i];
     // H (width×cols) transposed first, by the cache-blocked pass, then its rows put in their slots.
     moveRows(transposeInto(H, width, cols, new Float64Array(cols * width)), ht, colSlot, width, true);
     for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
-    space.viewF64(b.wParams, 4 * width).set(spec.wParams);
-    space.viewF64(b.hParams, 4 * width).set(spec.hParams);
+    space.viewReal(b.wParams, 4 * width).set(spec.wParams);
+    space.viewReal(b.hParams, 4 * width).set(spec.hParams);
     // Gathered straight into the run's memory, in visiting order.
     const rowOfCsr = rowOfEach(problem);
     const rowOf = space.viewI32(n.rowOf, count);
     const colOf = space.viewI32(n.colOf, count);
-    const values = space.viewF64(b.values, count);
+    const values = space.viewReal(b.values, count);
     for (let t = 0; t < count; t++) {
       const p = positions[t];
       rowOf[t] = rowSlot[rowOfCsr[p]];
@@ -86,8 +86,8 @@ export const sgd: SolverModule = {
       values[t] = problem.values[p];
     }
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);
-    space.viewF64(b.rowScale, rows).fill(1);
-    space.viewF64(b.colScale, cols).fill(1);
+    space.viewReal(b.rowScale, rows).fill(1);
+    space.viewReal(b.colScale, cols).fill(1);
     const adaptive = spec.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     const observedLoss = observedLossOf(space, n.rowOf, n.colOf, b.values, count, width);

@@ -1,7 +1,7 @@
 // What a solver is: one module per solver (gd.ts, sgd.ts, als.ts) fills in this interface — its options
 // and defaults, the buffers it lays out, and its epoch and loss as calls of named kernels — and the
 // registry (index.ts) maps names to modules. Nothing else in the package branches on the solver.
-import type { Awaitable, Buffers, Workspace } from '../backends/kernels.js';
+import type { Awaitable, Buffers, RealArray, Workspace } from '../backends/kernels.js';
 import type { Problem } from '../problem.js';
 import type { Random } from '../rng.js';
 import type { Layout, Solver } from '../types.js';
@@ -9,12 +9,15 @@ import type { Visit } from '../order.js';
 
 export type { Awaitable };
 
-/** The factors where a run keeps them; views into WASM memory stay valid until the run's next call. */
+/**
+ * The factors where a run keeps them, in its precision; views into WASM memory stay valid until the run's
+ * next call.
+ */
 export interface FactorView {
   /** rows×width. */
-  W: Float64Array;
+  W: RealArray;
   /** width×cols, or cols×width when `hTransposed`. */
-  H: Float64Array;
+  H: RealArray;
   hTransposed: boolean;
 }
 

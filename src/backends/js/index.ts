@@ -1,7 +1,7 @@
 // The pure-TypeScript backend: the twin of every WASM kernel (same signatures, same order of operations),
 // over typed arrays, and the fallback where WebAssembly is unavailable.
 import type { Backend } from '../backend.js';
-import { runHere, type Buffers, type Kernels, type Workspace } from '../kernels.js';
+import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../kernels.js';
 import { alsHalf } from './als.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
@@ -20,14 +20,20 @@ export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
 /** The longest typed array V8 and the other engines allocate. */
 const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
 
-function open({ f64, i32 }: Buffers): Workspace<Float64Array, Int32Array> {
+/**
+ * A float32 run's buffers are Float32Arrays: the kernels read them as doubles, compute in doubles and
+ * round on store, as the f32 build does (assembly/real.ts).
+ */
+function open({ real, i32, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
+  const Real = precision === 'float32' ? Float32Array : Float64Array;
   return {
-    kernels: jsKernels,
-    f64: Object.fromEntries(Object.entries(f64).map(([name, length]) => [name, new Float64Array(length)])),
+    kernels: jsKernels as unknown as Kernels<RealArray, Int32Array>,
+    precision,
+    real: Object.fromEntries(Object.entries(real).map(([name, length]) => [name, new Real(length)])),
     i32: Object.fromEntries(Object.entries(i32).map(([name, length]) => [name, new Int32Array(length)])),
-    viewF64: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
+    viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
-    atF64: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
+    atReal: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     atI32: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     threads: 1,
     run: (phases) => runHere(jsKernels, phases),
@@ -38,8 +44,8 @@ function open({ f64, i32 }: Buffers): Workspace<Float64Array, Int32Array> {
 export const jsBackend: Backend = {
   name: 'js',
   sparseBelowDensity: 0.85,
-  tooLarge: ({ f64, i32 }) => {
-    const longest = Math.max(0, ...Object.values(f64), ...Object.values(i32));
+  tooLarge: ({ real, i32 }) => {
+    const longest = Math.max(0, ...Object.values(real), ...Object.values(i32));
     return longest > MAX_TYPED_ARRAY_LENGTH
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;

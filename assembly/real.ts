@@ -1,0 +1,78 @@
+// The storage type of every f64 buffer a solver kernel touches (factors, values, settings, scratch):
+// f64 in the default build, f32 in the single-precision builds, chosen at compile time by asconfig.json
+// (`use: SINGLE=0|1`). Arithmetic stays in f64 either way: a value is widened as it is loaded and
+// rounded once as it is stored, in the same places in both builds, so one kernel source serves both,
+// the sums keep their documented order, and the pure-TS backend over Float32Arrays (which also
+// computes in doubles and rounds on store) is the single-precision build's twin.
+//
+// Pointers stay byte offsets; `<< SHIFT` turns an element index into one.
+
+// @ts-ignore: SINGLE is defined by the compiler's --use flag
+export const SHIFT: usize = SINGLE ? 2 : 3;
+/** Bytes per stored value. */
+export const REAL: usize = 1 << SHIFT;
+
+/** The value `index` entries after `at`. */
+// @ts-ignore: decorator
+@inline
+export function get(at: usize, index: usize = 0): f64 {
+  // @ts-ignore: SINGLE
+  if (SINGLE) return <f64>load<f32>(at + (index << SHIFT));
+  return load<f64>(at + (index << SHIFT));
+}
+
+/** Stores `value` (rounded to the build's precision) `index` entries after `at`. */
+// @ts-ignore: decorator
+@inline
+export function put(at: usize, value: f64, index: usize = 0): void {
+  // @ts-ignore: SINGLE
+  if (SINGLE) store<f32>(at + (index << SHIFT), <f32>value);
+  else store<f64>(at + (index << SHIFT), value);
+}
+
+/** Two consecutive values as one f64x2. */
+// @ts-ignore: decorator
+@inline
+export function get2(at: usize, index: usize = 0): v128 {
+  // @ts-ignore: SINGLE
+  if (SINGLE) return f64x2.promote_low_f32x4(v128.load64_zero(at + (index << SHIFT)));
+  return v128.load(at + (index << SHIFT));
+}
+
+/** Stores an f64x2 as two consecutive values. */
+// @ts-ignore: decorator
+@inline
+export function put2(at: usize, pair: v128, index: usize = 0): void {
+  // @ts-ignore: SINGLE
+  if (SINGLE) v128.store64_lane(at + (index << SHIFT), f32x4.demote_f64x2_zero(pair), 0);
+  else v128.store(at + (index << SHIFT), pair);
+}
+
+/** One value in both lanes. */
+// @ts-ignore: decorator
+@inline
+export function splatAt(at: usize, index: usize = 0): v128 {
+  return f64x2.splat(get(at, index));
+}
+
+/**
+ * `value` as a store would leave it: rounded to f32 in the single-precision build, unchanged in f64. A
+ * kernel that keeps a sum in a register across several additions the twin stores one by one (axpy4,
+ * dense.ts accumulate4) rounds each partial sum, so both builds give the twin's bits.
+ */
+// @ts-ignore: decorator
+@inline
+export function kept(value: f64): f64 {
+  // @ts-ignore: SINGLE
+  if (SINGLE) return <f64><f32>value;
+  return value;
+}
+
+/** kept() for both lanes. */
+// @ts-ignore: decorator
+@inline
+export function kept2(pair: v128): v128 {
+  // @ts-ignore: SINGLE
+  if (SINGLE) return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(pair));
+  return pair;
+}
