@@ -1,6 +1,7 @@
 // Test RMSE on MovieLens latest-small's fixed 90/10 split, for each solver, beside the global-mean
 // and bias-only baselines and LIBMF's published figures.
-//   npm run bench:accuracy -- [data folder]    (default: ../shared/data/ml-latest-small)
+//   npm run bench:accuracy -- [data folder] [label filter | time | float32]    (default: ../shared/data/ml-latest-small)
+// `float32`: sgd and als in float64 and float32 side by side (options.precision), and the difference.
 // Skips cleanly when the data is absent: the ratings are never copied into this repository.
 import { factorize } from 'mfwasm';
 import { loadSplitOrSkip } from './movielens.mjs';
@@ -35,6 +36,21 @@ console.log(`MovieLens latest-small, fixed split: ${train.values.length} train /
 console.log('| model | test RMSE | epochs | training time |');
 console.log('|---|---|---|---|');
 console.log(`| global mean | ${meanRmse.toFixed(4)} | — | — |`);
+if (only === 'float32') {
+  console.log('\n| model | test RMSE float64 | test RMSE float32 | difference | time float64 | time float32 |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [label, options] of configurations.filter(([label]) => /^(als, rank (10|50|100), biases, defaults|sgd, rank 40)/.test(label))) {
+    const timed = async (precision) => {
+      const started = performance.now();
+      const fit = await factorize(X, { seed: 1, ...options, precision });
+      return { score: rmse(fit), seconds: (performance.now() - started) / 1000 };
+    };
+    const a = await timed('float64');
+    const b = await timed('float32');
+    console.log(`| ${label} | ${a.score.toFixed(5)} | ${b.score.toFixed(5)} | ${Math.abs(a.score - b.score).toExponential(1)} | ${a.seconds.toFixed(2)} s | ${b.seconds.toFixed(2)} s |`);
+  }
+  process.exit(0);
+}
 for (const [label, options] of configurations) {
   if (only && !label.toLowerCase().includes(only.toLowerCase())) continue;
   const started = performance.now();

@@ -1,8 +1,8 @@
 // SGD throughput at rank 40 (LIBMF's -k 40): updates per second on MovieLens latest-small's train split
 // and on 10 million generated ratings, on one thread and on more, plus the peak RSS of the 10M fit; and
 // LIBMF side by side when its mf-train is given (built from its own sources with its own Makefile).
-//   npm run bench:sgd -- [data folder] [ratings] [--threads 1,2] [--libmf path/to/mf-train]
-//   (defaults: ../shared/data/ml-latest-small, 10000000, 1 and 2 threads, $LIBMF_TRAIN or no LIBMF)
+//   npm run bench:sgd -- [data folder] [ratings] [--threads 1,2] [--precision float64,float32] [--libmf path/to/mf-train]
+//   (defaults: ../shared/data/ml-latest-small, 10000000, 1 and 2 threads, both precisions, $LIBMF_TRAIN or no LIBMF)
 // Two figures per row: the epoch kernel alone (the block order already drawn, no loss pass: what
 // LIBMF counts) and factorize() end to end (input checks, shuffles, a loss per epoch) over 20 epochs.
 // LIBMF's kernel figure is (wall of -t 21 − wall of -t 1) / 20 epochs with --quiet, so its file reading
@@ -23,10 +23,11 @@ const RANK = 40;
 const EPOCHS = 20;
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { threads: { type: 'string', default: '1,2' }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN }, child: { type: 'boolean', default: false } },
+  options: { threads: { type: 'string', default: '1,2' }, precision: { type: 'string', default: 'float64,float32' }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN }, child: { type: 'boolean', default: false } },
 });
 const [mode, ...rest] = positionals;
 const threadCounts = flags.threads.split(',').map(Number);
+const precisions = flags.precision.split(',');
 
 /** `count` distinct (row, column) pairs, about count/rows per row, from a rank-10 model plus noise, on a 1–5 scale. */
 function generated(count, seed = 5) {
@@ -59,8 +60,8 @@ function generated(count, seed = 5) {
 }
 
 /** Updates per second of the epoch kernel alone (each epoch drawing its block order, src/order.ts), no loss pass. */
-async function kernelRate(X, backendName, threads = 1) {
-  const { run } = await prepareRun(X, { solver: 'sgd', rank: RANK, backend: backendName, seed: 1, threads });
+async function kernelRate(X, backendName, threads = 1, precision = 'float64') {
+  const { run } = await prepareRun(X, { solver: 'sgd', rank: RANK, backend: backendName, seed: 1, threads, precision });
   const count = X.values.length;
   await run.epoch(); // warm-up
   const epochs = count > 1e6 ? 3 : 10;
@@ -73,9 +74,9 @@ async function kernelRate(X, backendName, threads = 1) {
   return (count * epochs) / seconds;
 }
 
-async function endToEnd(X, backendName, threads = 1, onEpoch) {
+async function endToEnd(X, backendName, threads = 1, precision = 'float64', onEpoch = undefined) {
   const started = performance.now();
-  const model = await factorize(X, { solver: 'sgd', rank: RANK, epochs: EPOCHS, backend: backendName, threads, onEpoch });
+  const model = await factorize(X, { solver: 'sgd', rank: RANK, epochs: EPOCHS, backend: backendName, threads, precision, onEpoch });
   const seconds = (performance.now() - started) / 1000;
   if (!Number.isFinite(model.lossHistory.at(-1))) throw new Error(`${backendName}: SGD diverged`);
   return { rate: (X.values.length * EPOCHS) / seconds, seconds };
@@ -105,18 +106,19 @@ if (flags.child) {
   // sampling timer would not run while training holds the event loop.
   const count = Number(mode);
   const threads = Number(rest[0]);
+  const precision = rest[1];
   const X = generated(count);
   const inputBytes = X.rowIndices.byteLength + X.colIndices.byteLength + X.values.byteLength;
   const before = process.resourceUsage().maxRSS * 1024;
   // RSS while training, after a full collection: what a long fit holds, beside the peak of its setup.
   let training = 0;
-  const result = await endToEnd(X, 'wasm', threads, ({ epoch }) => {
+  const result = await endToEnd(X, 'wasm', threads, precision, ({ epoch }) => {
     if (epoch !== 5) return;
     globalThis.gc?.();
     training = process.memoryUsage().rss;
   });
   const peak = process.resourceUsage().maxRSS * 1024;
-  const kernel = await kernelRate(X, 'wasm', threads);
+  const kernel = await kernelRate(X, 'wasm', threads, precision);
   console.log(JSON.stringify({ ...result, kernel, peak, before, inputBytes, training }));
   process.exit(0);
 }
@@ -127,15 +129,17 @@ const withLibmf = flags.libmf && existsSync(flags.libmf);
 console.log(`SGD, rank ${RANK}, ${EPOCHS} epochs (defaults otherwise: AdaGrad steps, λ 0.08). One run.\n`);
 console.log('| data | implementation | threads | kernel updates/s | end to end updates/s (20 epochs) |');
 console.log('|---|---|---|---|---|');
+/** The runs to time: wasm in each precision asked, js in float64. */
+const variants = [...precisions.map((precision) => ['wasm', precision, threadCounts]), ['js', 'float64', [1]]];
 if (existsSync(join(folder, 'train.txt'))) {
   const train = readSplit(folder, 'train.txt');
   const X = { rows: Math.max(...train.rowIndices) + 1, cols: Math.max(...train.colIndices) + 1, ...train };
   const label = `MovieLens latest-small train (${X.values.length.toLocaleString('en')})`;
-  for (const [backendName, counts] of [['wasm', threadCounts], ['js', [1]]]) {
+  for (const [backendName, precision, counts] of variants) {
     for (const threads of counts) {
-      const kernel = await kernelRate(X, backendName, threads);
-      const fit = await endToEnd(X, backendName, threads);
-      console.log(`| ${label} | mfwasm ${backendName} | ${threads} | ${rate(kernel)} | ${rate(fit.rate)} (factorize() ${fit.seconds.toFixed(2)} s) |`);
+      const kernel = await kernelRate(X, backendName, threads, precision);
+      const fit = await endToEnd(X, backendName, threads, precision);
+      console.log(`| ${label} | mfwasm ${backendName} ${precision} | ${threads} | ${rate(kernel)} | ${rate(fit.rate)} (factorize() ${fit.seconds.toFixed(2)} s) |`);
     }
   }
   if (withLibmf) {
@@ -149,13 +153,13 @@ if (existsSync(join(folder, 'train.txt'))) {
 }
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const memory = [];
-for (const threads of threadCounts) {
+for (const precision of precisions) for (const threads of threadCounts) {
   const child = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(count), String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(count), String(threads), precision], { encoding: 'utf8', maxBuffer: 1 << 20 })
       .trim().split('\n').pop(),
   );
-  console.log(`| ${count.toLocaleString('en')} generated | mfwasm wasm | ${threads} | ${rate(child.kernel)} | ${rate(child.rate)} (factorize() ${child.seconds.toFixed(1)} s) |`);
-  memory.push(`${threads} thread${threads > 1 ? 's' : ''}: peak ${mib(child.peak)} (${mib(child.before)} before factorize(), the generated input arrays included: ` +
+  console.log(`| ${count.toLocaleString('en')} generated | mfwasm wasm ${precision} | ${threads} | ${rate(child.kernel)} | ${rate(child.rate)} (factorize() ${child.seconds.toFixed(1)} s) |`);
+  memory.push(`${precision}, ${threads} thread${threads > 1 ? 's' : ''}: peak ${mib(child.peak)} (${mib(child.before)} before factorize(), the generated input arrays included: ` +
     `${mib(child.inputBytes)}); ${mib(child.training)} while training (after a full garbage collection at epoch 6)`);
 }
 if (withLibmf) {

@@ -1,5 +1,6 @@
 // Threads: every solver gives the same bits on 1, 2, 3 and 4 threads (and the same as the pure-TS twins on
-// one), on problems large enough that every phase is really cut (several loss chunks, one range per thread).
+// one), in float64 and in float32, on problems large enough that every phase is really cut (several loss
+// chunks, one range per thread).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -35,8 +36,10 @@ const state = (model) => ({
   rowBias: [...(model.rowBias ?? [])], colBias: [...(model.colBias ?? [])],
 });
 
-for (const [label, data, options] of CASES) {
-  test(`${label}: the same bits on 1, 2, 3 and 4 threads, and from the pure-TS backend`, async () => {
+// float32 (the f32 build against the twin over Float32Arrays) is held to the same: its own bits, the same everywhere.
+for (const precision of ['float64', 'float32']) for (const [label, given, settings] of CASES) {
+  const [data, options] = [given, { ...settings, precision }];
+  test(`${label}, ${precision}: the same bits on 1, 2, 3 and 4 threads, and from the pure-TS backend`, async () => {
     const one = state(await factorize(data, { ...options, threads: 1 }));
     for (const threads of [2, 3, 4]) assert.equal(state(await factorize(data, { ...options, threads })), one, `${threads} threads`);
     assert.equal(state(await factorize(data, { ...options, backend: 'js', threads: 4 })), one, 'js backend');

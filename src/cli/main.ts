@@ -113,7 +113,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       ...TRAINING,
       { name: 'test-fraction', type: 'number', help: 'fraction held out for test RMSE; 0 to train on everything', default: 0.1 },
       { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
-      { name: 'float32', type: 'boolean', help: 'store the factors in float32 (half the size)', default: false },
+      { name: 'float32', type: 'boolean', help: 'train in float32 (half the memory) and store the factors so (half the file)', default: false },
       ...READING, ...OUTPUT,
     ],
     async run({ positional: [file], options: o }) {
@@ -131,7 +131,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
         process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);
         [train, test] = [ratings, undefined];
       }
-      const options = trainingOptions(o);
+      const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
       const epochs = options.epochs ?? DEFAULTS[options.solver ?? DEFAULTS.solver].epochs;
       const bar = progress(epochs, o.quiet as boolean);
       const started = performance.now();
