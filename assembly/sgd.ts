@@ -62,6 +62,11 @@ function sgdRange(
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
+  // @ts-ignore: SINGLE
+  if (SINGLE) {
+    sgdRangeSingle(start, end, rowOf, colOf, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    return;
+  }
   const rankBytes = <usize>rank << SHIFT;
   const block = <usize>rank << SHIFT;
   const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
@@ -76,10 +81,7 @@ function sgdRange(
     const error = get(values + (p << SHIFT)) - dot(wi, hj, rank);
     const rowAt = rowScale + (i << SHIFT);
     const colAt = colScale + (j << SHIFT);
-    // Both adaptive steps in one f64x2 sqrt and divide (each lane rounds as the scalar would).
-    const etas = adaptive
-      ? f64x2.div(f64x2.splat(learningRate), f64x2.sqrt(f64x2.replace_lane(splatAt(rowAt), 1, get(colAt))))
-      : f64x2.splat(learningRate);
+    const etas = steps(rowAt, colAt, learningRate, adaptive);
     const etaW = f64x2.extract_lane(etas, 0);
     const etaH = f64x2.extract_lane(etas, 1);
     const errors = f64x2.splat(error);
@@ -98,27 +100,113 @@ function sgdRange(
       lanesW = f64x2.add(lanesW, f64x2.mul(gw, gw));
       lanesH = f64x2.add(lanesH, f64x2.mul(gh, gh));
     }
-    let squaresW = f64x2.extract_lane(lanesW, 0) + f64x2.extract_lane(lanesW, 1);
-    let squaresH = f64x2.extract_lane(lanesH, 0) + f64x2.extract_lane(lanesH, 1);
-    for (let k = pairs; k < rank; k++) {
-      const offset = <usize>k << SHIFT;
-      const wk = get(wi + offset);
-      const hk = get(hj + offset);
-      put(wi + offset, updated(wk, error * hk, 1, etaW, wParams, k, rank));
-      put(hj + offset, updated(hk, error * wk, 1, etaH, hParams, k, rank));
-      if (adaptive) {
-        // Only trainable coordinates (step ≠ 0) count towards the adaptive scale.
-        const gw = (error * hk - get(wParams + block + offset) * wk) * get(wParams + offset);
-        const gh = (error * wk - get(hParams + block + offset) * hk) * get(hParams + offset);
-        squaresW += gw * gw;
-        squaresH += gh * gh;
-      }
-    }
+    const squaresW = f64x2.extract_lane(lanesW, 0) + f64x2.extract_lane(lanesW, 1);
+    const squaresH = f64x2.extract_lane(lanesH, 0) + f64x2.extract_lane(lanesH, 1);
+    finishUpdate(pairs, wi, hj, wParams, hParams, rowAt, colAt, rank, error, etaW, etaH, squaresW, squaresH, adaptive);
+  }
+}
+
+/** Both adaptive steps η/√G in one f64x2 sqrt and divide (each lane rounds as the scalar would), or η twice. */
+// @ts-ignore: decorator
+@inline
+function steps(rowAt: usize, colAt: usize, learningRate: f64, adaptive: bool): v128 {
+  return adaptive
+    ? f64x2.div(f64x2.splat(learningRate), f64x2.sqrt(f64x2.replace_lane(splatAt(rowAt), 1, get(colAt))))
+    : f64x2.splat(learningRate);
+}
+
+/**
+ * One observation's update from coordinate `first` on (what the plain lanes left: biases, frozen 1s,
+ * penalised or bounded coordinates) through updated(), in f64; then the adaptive scales gain the mean
+ * squared gradient, `squaresW`/`squaresH` being the plain coordinates' share.
+ */
+// @ts-ignore: decorator
+@inline
+function finishUpdate(
+  first: i32, wi: usize, hj: usize, wParams: usize, hParams: usize, rowAt: usize, colAt: usize, rank: i32,
+  error: f64, etaW: f64, etaH: f64, squaresW: f64, squaresH: f64, adaptive: bool,
+): void {
+  const block = <usize>rank << SHIFT;
+  for (let k = first; k < rank; k++) {
+    const offset = <usize>k << SHIFT;
+    const wk = get(wi + offset);
+    const hk = get(hj + offset);
+    put(wi + offset, updated(wk, error * hk, 1, etaW, wParams, k, rank));
+    put(hj + offset, updated(hk, error * wk, 1, etaH, hParams, k, rank));
     if (adaptive) {
-      put(rowAt, get(rowAt) + squaresW / rank);
-      put(colAt, get(colAt) + squaresH / rank);
+      // Only trainable coordinates (step ≠ 0) count towards the adaptive scale.
+      const gw = (error * hk - get(wParams + block + offset) * wk) * get(wParams + offset);
+      const gh = (error * wk - get(hParams + block + offset) * hk) * get(hParams + offset);
+      squaresW += gw * gw;
+      squaresH += gh * gh;
     }
   }
+  if (adaptive) {
+    put(rowAt, get(rowAt) + squaresW / rank);
+    put(colAt, get(colAt) + squaresH / rank);
+  }
+}
+
+/**
+ * The float32 build's sgdRange: the plain coordinates four at a time in f32x4 arithmetic, as LIBMF's SSE
+ * code computes in float — half the vector operations of widening every pair to f64x2 (bench:sgd). Four
+ * lanes take positions k mod 4; lanes are summed in f64 as (0 + 1) + (2 + 3); the prediction's remaining
+ * coordinates, the error, the steps and the rest of the update are f64 as in sgdRange
+ * (src/backends/js/sgd.ts sgdEpochSingle copies this order, rounding each f32 operation with Math.fround).
+ */
+function sgdRangeSingle(
+  start: i32, end: i32, rowOf: usize, colOf: usize, values: usize,
+  w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
+  rank: i32, learningRate: f64, adaptive: bool,
+): void {
+  const rankBytes = <usize>rank << 2;
+  const quads = plainCoordinates(wParams, hParams, rank) & ~3;
+  const l2W = f32x4.splat(load<f32>(wParams + rankBytes));
+  const l2H = f32x4.splat(load<f32>(hParams + rankBytes));
+  for (let t = start; t < end; t++) {
+    const p = <usize>t;
+    const i = <usize>load<i32>(rowOf + (p << 2));
+    const j = <usize>load<i32>(colOf + (p << 2));
+    const wi = w + i * rankBytes;
+    const hj = ht + j * rankBytes;
+    let products = f32x4.splat(0);
+    for (let k = 0; k < quads; k += 4) {
+      const offset = <usize>k << 2;
+      products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
+    }
+    let prediction = lanesSum(products);
+    for (let k = quads; k < rank; k++) prediction += get(wi, k) * get(hj, k);
+    const error = get(values, p) - prediction;
+    const rowAt = rowScale + (i << 2);
+    const colAt = colScale + (j << 2);
+    const etas = steps(rowAt, colAt, learningRate, adaptive);
+    const etaW = f64x2.extract_lane(etas, 0);
+    const etaH = f64x2.extract_lane(etas, 1);
+    const errors = f32x4.splat(<f32>error);
+    const stepW = f32x4.splat(<f32>etaW);
+    const stepH = f32x4.splat(<f32>etaH);
+    let lanesW = f32x4.splat(0);
+    let lanesH = f32x4.splat(0);
+    for (let k = 0; k < quads; k += 4) {
+      const offset = <usize>k << 2;
+      const wk = v128.load(wi + offset);
+      const hk = v128.load(hj + offset);
+      const gw = f32x4.sub(f32x4.mul(errors, hk), f32x4.mul(l2W, wk));
+      const gh = f32x4.sub(f32x4.mul(errors, wk), f32x4.mul(l2H, hk));
+      v128.store(wi + offset, f32x4.add(wk, f32x4.mul(stepW, gw)));
+      v128.store(hj + offset, f32x4.add(hk, f32x4.mul(stepH, gh)));
+      lanesW = f32x4.add(lanesW, f32x4.mul(gw, gw));
+      lanesH = f32x4.add(lanesH, f32x4.mul(gh, gh));
+    }
+    finishUpdate(quads, wi, hj, wParams, hParams, rowAt, colAt, rank, error, etaW, etaH, lanesSum(lanesW), lanesSum(lanesH), adaptive);
+  }
+}
+
+/** An f32x4's lanes summed in f64, as (0 + 1) + (2 + 3). */
+// @ts-ignore: decorator
+@inline
+function lanesSum(lanes: v128): f64 {
+  return (<f64>f32x4.extract_lane(lanes, 0) + <f64>f32x4.extract_lane(lanes, 1)) + (<f64>f32x4.extract_lane(lanes, 2) + <f64>f32x4.extract_lane(lanes, 3));
 }
 
 /**

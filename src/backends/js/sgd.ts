@@ -1,19 +1,28 @@
 // Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
+import type { RealArray } from '../kernels.js';
 import { updated } from './update.js';
 import { dot } from './vector.js';
 
+const fround = Math.fround;
+
 /**
  * One epoch: the first `blocks` entries of `blockOrder`, each block's stored observations front to back
- * (the observations are stored in visiting order, block by block).
+ * (the observations are stored in visiting order, block by block). Over Float32Arrays the plain
+ * coordinates go four at a time in float32 arithmetic, as the float32 build does (assembly/sgd.ts
+ * sgdRangeSingle): every f32x4 operation is one Math.fround of the double result, which for a sum,
+ * difference or product of two float32 values is the float32 operation's own rounding.
  */
 export function sgdEpoch(
-  blockOrder: Int32Array, blocks: number, blockStart: Int32Array, rowOf: Int32Array, colOf: Int32Array, values: Float64Array,
-  w: Float64Array, ht: Float64Array, wParams: Float64Array, hParams: Float64Array,
-  rowScale: Float64Array, colScale: Float64Array, rank: number, learningRate: number, adaptive: number,
+  blockOrder: Int32Array, blocks: number, blockStart: Int32Array, rowOf: Int32Array, colOf: Int32Array, values: RealArray,
+  w: RealArray, ht: RealArray, wParams: RealArray, hParams: RealArray,
+  rowScale: RealArray, colScale: RealArray, rank: number, learningRate: number, adaptive: number,
 ): void {
-  const pairs = plainCoordinates(wParams, hParams, rank) & ~1;
+  const single = w instanceof Float32Array;
+  const plain = plainCoordinates(wParams, hParams, rank) & (single ? ~3 : ~1);
   const l2W = wParams[rank];
   const l2H = hParams[rank];
+  const lanesW = [0, 0, 0, 0];
+  const lanesH = [0, 0, 0, 0];
   for (let b = 0; b < blocks; b++) {
     const block = blockOrder[b];
     for (let p = blockStart[block]; p < blockStart[block + 1]; p++) {
@@ -21,24 +30,38 @@ export function sgdEpoch(
       const j = colOf[p];
       const wAt = i * rank;
       const hAt = j * rank;
-      const error = values[p] - dot(w, wAt, ht, hAt, rank);
+      const error = values[p] - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
       const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
       const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
-      const lanesW = [0, 0];
-      const lanesH = [0, 0];
-      for (let k = 0; k < pairs; k++) {
-        const wk = w[wAt + k];
-        const hk = ht[hAt + k];
-        const gw = error * hk - l2W * wk;
-        const gh = error * wk - l2H * hk;
-        w[wAt + k] = wk + etaW * gw;
-        ht[hAt + k] = hk + etaH * gh;
-        lanesW[k & 1] += gw * gw;
-        lanesH[k & 1] += gh * gh;
+      lanesW.fill(0);
+      lanesH.fill(0);
+      if (single) {
+        const [errorF, etaWF, etaHF] = [fround(error), fround(etaW), fround(etaH)];
+        for (let k = 0; k < plain; k++) {
+          const wk = w[wAt + k];
+          const hk = ht[hAt + k];
+          const gw = fround(fround(errorF * hk) - fround(l2W * wk));
+          const gh = fround(fround(errorF * wk) - fround(l2H * hk));
+          w[wAt + k] = wk + fround(etaWF * gw);
+          ht[hAt + k] = hk + fround(etaHF * gh);
+          lanesW[k & 3] = fround(lanesW[k & 3] + fround(gw * gw));
+          lanesH[k & 3] = fround(lanesH[k & 3] + fround(gh * gh));
+        }
+      } else {
+        for (let k = 0; k < plain; k++) {
+          const wk = w[wAt + k];
+          const hk = ht[hAt + k];
+          const gw = error * hk - l2W * wk;
+          const gh = error * wk - l2H * hk;
+          w[wAt + k] = wk + etaW * gw;
+          ht[hAt + k] = hk + etaH * gh;
+          lanesW[k & 1] += gw * gw;
+          lanesH[k & 1] += gh * gh;
+        }
       }
-      let squaresW = lanesW[0] + lanesW[1];
-      let squaresH = lanesH[0] + lanesH[1];
-      for (let k = pairs; k < rank; k++) {
+      let squaresW = (lanesW[0] + lanesW[1]) + (lanesW[2] + lanesW[3]);
+      let squaresH = (lanesH[0] + lanesH[1]) + (lanesH[2] + lanesH[3]);
+      for (let k = plain; k < rank; k++) {
         const wk = w[wAt + k];
         const hk = ht[hAt + k];
         w[wAt + k] = updated(wk, error * hk, 1, etaW, wParams, k, rank);
@@ -58,9 +81,18 @@ export function sgdEpoch(
   }
 }
 
+/** w·h as sgdRangeSingle sums it: the first `quads` positions in four float32 lanes, lanes added in f64, then the rest. */
+function singleDot(w: RealArray, wAt: number, ht: RealArray, hAt: number, quads: number, rank: number): number {
+  const lanes = [0, 0, 0, 0];
+  for (let k = 0; k < quads; k++) lanes[k & 3] = fround(lanes[k & 3] + fround(w[wAt + k] * ht[hAt + k]));
+  let sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  for (let k = quads; k < rank; k++) sum += w[wAt + k] * ht[hAt + k];
+  return sum;
+}
+
 /** See assembly/sgd.ts. */
-export function plainCoordinates(wParams: Float64Array, hParams: Float64Array, rank: number): number {
-  const plainAt = (params: Float64Array, k: number) =>
+export function plainCoordinates(wParams: RealArray, hParams: RealArray, rank: number): number {
+  const plainAt = (params: RealArray, k: number) =>
     params[k] === 1 && params[rank + k] === params[rank] && params[2 * rank + k] === 0 && params[3 * rank + k] === -Infinity;
   let k = 0;
   while (k < rank && plainAt(wParams, k) && plainAt(hParams, k)) k++;

@@ -1,9 +1,10 @@
 // Pure-TypeScript twin of assembly/update.ts: same formulas, same order of operations.
 // A parameter block is step[rank], l2[rank], l1[rank], low[rank].
 import { axpy } from './vector.js';
+import type { RealArray } from '../kernels.js';
 
 export function updated(
-  value: number, gradient: number, count: number, eta: number, params: Float64Array, k: number, rank: number,
+  value: number, gradient: number, count: number, eta: number, params: RealArray, k: number, rank: number,
 ): number {
   const rate = eta * params[k];
   let next = value + rate * (gradient - params[rank + k] * count * value);

@@ -1,9 +1,10 @@
 // The pure-TypeScript twin of assembly/vector.ts. Each reduction follows the same summation
 // order as the f64x2 kernel (even positions in one lane, odd in the other, lanes added, then a
 // trailing odd element), so both backends give bit-identical results.
+import type { RealArray } from '../kernels.js';
 
 /** Σ a[aAt + t]·b[bAt + t] for t < n. */
-export function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
+export function dot(a: RealArray, aAt: number, b: RealArray, bAt: number, n: number): number {
   let even = 0;
   let odd = 0;
   let t = 0;
