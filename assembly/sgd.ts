@@ -214,6 +214,8 @@ function lanesSum(lanes: v128): f64 {
  * as independent chains (vector.ts pairDots4), their squares added in order.
  */
 export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
+  // @ts-ignore: SINGLE
+  if (SINGLE) return observedLossSingle(rowOf, colOf, values, count, w, ht, rank);
   const rankBytes = <usize>rank << SHIFT;
   let loss = 0.0;
   let p = 0;
@@ -239,6 +241,31 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
   for (; p < count; p++) {
     const at = <usize>p << 2;
     const r = get(values + (<usize>p << SHIFT)) - dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    loss += r * r;
+  }
+  return 0.5 * loss;
+}
+
+/**
+ * The float32 build's observedLoss: each prediction summed as sgdRangeSingle sums it (four f32 lanes over
+ * the first rank & ~3 coordinates, lanes added in f64, the rest in f64), residuals and their squares in f64.
+ */
+function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
+  const rankBytes = <usize>rank << 2;
+  const quads = rank & ~3;
+  let loss = 0.0;
+  for (let p = 0; p < count; p++) {
+    const at = <usize>p << 2;
+    const wi = w + <usize>load<i32>(rowOf + at) * rankBytes;
+    const hj = ht + <usize>load<i32>(colOf + at) * rankBytes;
+    let products = f32x4.splat(0);
+    for (let k = 0; k < quads; k += 4) {
+      const offset = <usize>k << 2;
+      products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
+    }
+    let prediction = lanesSum(products);
+    for (let k = quads; k < rank; k++) prediction += get(wi, k) * get(hj, k);
+    const r = get(values, p) - prediction;
     loss += r * r;
   }
   return 0.5 * loss;
