@@ -169,13 +169,7 @@ function sgdRangeSingle(
     const j = <usize>load<i32>(colOf + (p << 2));
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
-    let products = f32x4.splat(0);
-    for (let k = 0; k < quads; k += 4) {
-      const offset = <usize>k << 2;
-      products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
-    }
-    let prediction = lanesSum(products);
-    for (let k = quads; k < rank; k++) prediction += get(wi, k) * get(hj, k);
+    const prediction = singleDot(wi, hj, quads, rank);
     const error = get(values, p) - prediction;
     const rowAt = rowScale + (i << 2);
     const colAt = colScale + (j << 2);
@@ -200,6 +194,23 @@ function sgdRangeSingle(
     }
     finishUpdate(quads, wi, hj, wParams, hParams, rowAt, colAt, rank, error, etaW, etaH, lanesSum(lanesW), lanesSum(lanesH), adaptive);
   }
+}
+
+/**
+ * w·h over float32 rows: the first `quads` positions in four f32 lanes (lane k mod 4), the lanes added in
+ * f64, then the remaining positions in f64 (src/backends/js/sgd.ts singleDot).
+ */
+// @ts-ignore: decorator
+@inline
+function singleDot(wi: usize, hj: usize, quads: i32, rank: i32): f64 {
+  let products = f32x4.splat(0);
+  for (let k = 0; k < quads; k += 4) {
+    const offset = <usize>k << 2;
+    products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
+  }
+  let sum = lanesSum(products);
+  for (let k = quads; k < rank; k++) sum += get(wi, k) * get(hj, k);
+  return sum;
 }
 
 /** An f32x4's lanes summed in f64, as (0 + 1) + (2 + 3). */
@@ -258,13 +269,7 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
     const at = <usize>p << 2;
     const wi = w + <usize>load<i32>(rowOf + at) * rankBytes;
     const hj = ht + <usize>load<i32>(colOf + at) * rankBytes;
-    let products = f32x4.splat(0);
-    for (let k = 0; k < quads; k += 4) {
-      const offset = <usize>k << 2;
-      products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
-    }
-    let prediction = lanesSum(products);
-    for (let k = quads; k < rank; k++) prediction += get(wi, k) * get(hj, k);
+    const prediction = singleDot(wi, hj, quads, rank);
     const r = get(values, p) - prediction;
     loss += r * r;
   }
