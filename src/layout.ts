@@ -93,28 +93,55 @@ export function shifted(problem: Problem, shift: number): Problem {
  */
 export function sparseStats(problem: SparseProblem) {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
-  const rowSums = (f: (x: number) => number) => {
-    let total = 0;
-    for (let i = 0; i < rows; i++) {
-      const lanes = [0, 0];
-      let trailing = 0;
-      for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
-        const j = colIndex[t];
-        if ((cols & 1) === 1 && j === cols - 1) trailing = f(values[t]);
-        else lanes[j & 1] += f(values[t]);
-      }
-      total += lanes[0] + lanes[1] + trailing;
-    }
-    return total;
-  };
+  // Σx and Σx² in one pass, Σ(x − mean)² in a second; lanes in locals (a callback per value and lanes in an
+  // array measured 2 ms of MovieLens's 12 ms setup).
+  const lastIsOdd = (cols & 1) === 1;
+  let sum = 0;
+  let squares = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let p = 0; p < observedCount; p++) {
-    if (values[p] < min) min = values[p];
-    if (values[p] > max) max = values[p];
+  for (let i = 0; i < rows; i++) {
+    let sumEven = 0;
+    let sumOdd = 0;
+    let sumTrailing = 0;
+    let squaresEven = 0;
+    let squaresOdd = 0;
+    let squaresTrailing = 0;
+    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
+      const x = values[t];
+      const j = colIndex[t];
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (lastIsOdd && j === cols - 1) {
+        sumTrailing = x;
+        squaresTrailing = x * x;
+      } else if ((j & 1) === 0) {
+        sumEven += x;
+        squaresEven += x * x;
+      } else {
+        sumOdd += x;
+        squaresOdd += x * x;
+      }
+    }
+    sum += sumEven + sumOdd + sumTrailing;
+    squares += squaresEven + squaresOdd + squaresTrailing;
   }
-  const mean = rowSums((x) => x) / observedCount;
-  return { mean, min, max, squares: rowSums((x) => x * x), deviation: rowSums((x) => (x - mean) * (x - mean)) };
+  const mean = sum / observedCount;
+  let deviation = 0;
+  for (let i = 0; i < rows; i++) {
+    let even = 0;
+    let odd = 0;
+    let trailing = 0;
+    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
+      const d = values[t] - mean;
+      const j = colIndex[t];
+      if (lastIsOdd && j === cols - 1) trailing = d * d;
+      else if ((j & 1) === 0) even += d * d;
+      else odd += d * d;
+    }
+    deviation += even + odd + trailing;
+  }
+  return { mean, min, max, squares, deviation };
 }
 
 /**
