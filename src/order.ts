@@ -16,13 +16,14 @@ export const BINS = 20;
 export const SGD_BLOCKS = BINS * BINS;
 
 /**
- * How an sgd run stores and visits its observations: `positions` lists CSR positions block by block (the
- * run stores the observations in that order), block b is positions blockStart[b]…blockStart[b+1]−1, and
- * each epoch visits the blocks in a given order.
+ * How an sgd run stores and visits its observations: block by block, block b being the stored observations
+ * blockStart[b]…blockStart[b+1]−1, each block's in CSR order, and each epoch visits the blocks in a given
+ * order. `blockOf(i, p)` is the block of CSR position p (of row i): a stable scatter by it stores the run,
+ * with no per-observation array beside it.
  */
 export interface Visit {
-  positions: Int32Array;
   blockStart: Int32Array;
+  blockOf(row: number, position: number): number;
 }
 
 function permutation(n: number, random: Random): Int32Array {
@@ -43,7 +44,7 @@ function shuffle(values: Int32Array, random: Random): void {
 
 /** Each observation a block of its own, in CSR order: Run.epoch then takes any permutation of the observations. */
 export function singleObservations(count: number): Visit {
-  return { positions: Int32Array.from({ length: count }, (_, p) => p), blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b) };
+  return { blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b), blockOf: (_, p) => p };
 }
 
 /**
@@ -62,22 +63,16 @@ export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
  * LIBMF's blocks over `problem`, a function returning each epoch's block order, and each row's and column's
  * bin.
  */
-export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array; rowBin: Int32Array; colBin: Int32Array } {
+export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array; rowBin: Int32Array; colBin: Int32Array } {
   const rowBin = permutation(rows, random).map((label) => Math.floor((label * BINS) / rows));
   const colBin = permutation(cols, random).map((label) => Math.floor((label * BINS) / cols));
   const blocks = BINS * BINS;
   const blockOf = (i: number, p: number) => rowBin[i] * BINS + colBin[colIndex[p]];
-  // A stable counting sort of the positions by block keeps each block in CSR order.
   const blockStart = new Int32Array(blocks + 1);
   for (let i = 0; i < rows; i++) {
     for (let p = rowStart[i]; p < rowStart[i + 1]; p++) blockStart[blockOf(i, p) + 1]++;
   }
   for (let b = 0; b < blocks; b++) blockStart[b + 1] += blockStart[b];
-  const cursor = blockStart.slice(0, blocks);
-  const positions = new Int32Array(observedCount);
-  for (let i = 0; i < rows; i++) {
-    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) positions[cursor[blockOf(i, p)]++] = p;
-  }
   const blockOrder = new Int32Array(blocks);
   const rowBins = permutation(BINS, random);
   const colBins = permutation(BINS, random);
@@ -85,7 +80,7 @@ export function sgdBlocks({ rows, cols, rowStart, colIndex, observedCount }: Spa
   return {
     rowBin,
     colBin,
-    visit: { positions, blockStart },
+    visit: { blockStart, blockOf },
     // Round r pairs row bin rowBins[a] with column bin colBins[(a + rounds[r]) mod BINS]: every block
     // once per epoch, and within a round every row bin and every column bin once.
     nextOrder: () => {

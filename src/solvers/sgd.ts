@@ -3,7 +3,6 @@
 // that share no row and no column), with per-row and per-column AdaGrad steps. The run stores the
 // observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
 // blocks are shared out and the threads meet between rounds: the same updates as on one thread.
-import { rowOfEach } from '../layout.js';
 import { transposeInto } from '../matrix.js';
 import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from '../order.js';
 import type { SparseProblem } from '../problem.js';
@@ -57,7 +56,7 @@ export const sgd: SolverModule = {
     const { visit, nextOrder, rowBin, colBin } = given
       ? { visit: given, rowBin: new Int32Array(rows), colBin: new Int32Array(cols), nextOrder: () => { throw new Error('mfwasm: an sgd run with a given visit takes each epoch\'s order'); } }
       : sgdBlocks(problem, spec.random);
-    const { positions, blockStart } = visit;
+    const { blockStart } = visit;
     const blocks = blockStart.length - 1;
     // Rows and columns stored bin by bin (src/order.ts slotsByBin): same updates, other addresses.
     const rowSlot = slotsByBin(rowBin, BINS);
@@ -74,16 +73,20 @@ export const sgd: SolverModule = {
     for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
     space.viewReal(b.wParams, 4 * width).set(spec.wParams);
     space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    // Gathered straight into the run's memory, in visiting order.
-    const rowOfCsr = rowOfEach(problem);
+    // Scattered straight into the run's memory, block by block, CSR order kept within each block (a stable
+    // counting scatter: the CSR arrays are read front to back, and nothing per observation is allocated).
     const rowOf = space.viewI32(n.rowOf, count);
     const colOf = space.viewI32(n.colOf, count);
     const values = space.viewReal(b.values, count);
-    for (let t = 0; t < count; t++) {
-      const p = positions[t];
-      rowOf[t] = rowSlot[rowOfCsr[p]];
-      colOf[t] = colSlot[problem.colIndex[p]];
-      values[t] = problem.values[p];
+    const cursor = blockStart.slice(0, blocks);
+    for (let i = 0; i < rows; i++) {
+      const slot = rowSlot[i];
+      for (let p = problem.rowStart[i]; p < problem.rowStart[i + 1]; p++) {
+        const t = cursor[visit.blockOf(i, p)]++;
+        rowOf[t] = slot;
+        colOf[t] = colSlot[problem.colIndex[p]];
+        values[t] = problem.values[p];
+      }
     }
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);
     space.viewReal(b.rowScale, rows).fill(1);
