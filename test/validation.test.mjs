@@ -61,6 +61,7 @@ const cases = [
   ['COO fractional index', coo({ rowIndices: [0, 1.5, 2] }), { rank: 1 }, RangeError, /X\.rowIndices\[1\]: .*got 1\.5/],
   ['COO lengths differ', coo({ colIndices: [0, 1] }), { rank: 1 }, RangeError, /X\.colIndices: expected 3 entries, one per value, got 2/],
   ['COO duplicate', coo({ rowIndices: [0, 2, 0], colIndices: [1, 2, 1] }), { rank: 1 }, RangeError, /X: expected each \(row, column\) at most once, got \(0, 1\) twice, at entries 0 and 2/],
+  ['COO duplicate in a row listed out of column order', coo({ rowIndices: [1, 0, 1, 1], colIndices: [2, 0, 0, 2], values: [1, 2, 3, 4] }), { rank: 1 }, RangeError, /X: expected each \(row, column\) at most once, got \(1, 2\) twice, at entries 0 and 3/],
   ['COO non-finite value', coo({ values: [1, NaN, 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
   ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
   ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
