@@ -29,7 +29,7 @@ export interface PreparedRun {
   /** The model's parameters over a view of the run's factors. */
   parameters(view: FactorView): Parameters;
   /** Each row's observed columns: what the model's recommend() leaves out. */
-  observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array };
+  observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array | Float32Array };
   ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
 }
 
@@ -102,7 +102,10 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   if (solver.implicit && given.stats.min < 0) {
     throw new RangeError(`X: solver '${solver.name}' takes event values ≥ 0 (counts: confidence is 1 + alpha·value), got a value of ${given.stats.min}`);
   }
-  const layout = layoutOf(solver, settings, () => chooseLayout(given.problem, backend.sparseBelowDensity));
+  // No closure here may reach `given`, `problem` or `spec`: the closures returned (parameters, the observed
+  // pattern) share this function's scope, and would keep the run's input arrays alive through training.
+  const byDensity = chooseLayout(given.problem, backend.sparseBelowDensity);
+  const layout = layoutOf(solver, settings, () => byDensity);
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
   const { stats } = given;
@@ -137,11 +140,17 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
   const pattern = given.observed;
-  const values = given.observedValues;
+  const values = exactInFloat32(given.observedValues) ? Float32Array.from(given.observedValues) : given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
 }
 
+
+/** Whether every value is a float32 value, so that a Float32Array holds them without loss. */
+function exactInFloat32(values: Float64Array): boolean {
+  for (let p = 0; p < values.length; p++) if (Math.fround(values[p]) !== values[p]) return false;
+  return true;
+}
 
 /**
  * Copies a trained model's factors into `latent` for the rows and columns of X it knows — matched by id, or

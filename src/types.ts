@@ -81,9 +81,10 @@ export interface FactorizationInfo {
   training: TrainingRecord;
   /**
    * Each row's training columns (CSR): what recommend() leaves out; with their values (as given, in the same
-   * order) for a trained model, which model.update() retrains on. Imported models have no values.
+   * order) for a trained model, which model.update() retrains on — a Float32Array when every value is a
+   * float32 value (ratings such as 0.5…5 are), at half the memory and no loss. Imported models have no values.
    */
-  observed: { rowStart: Int32Array; colIndex: Int32Array; values?: Float64Array };
+  observed: { rowStart: Int32Array; colIndex: Int32Array; values?: Float64Array | Float32Array };
   rowIds: readonly Key[] | null;
   colIds: readonly Key[] | null;
 }
