@@ -1,4 +1,6 @@
-// Conversions between the layouts of a Problem, and the derived orders some solvers walk.
+// Conversions between the layouts of a Problem, and the derived orders some solvers walk (written straight
+// into a run's memory).
+import type { RealArray } from './backends/kernels.js';
 import type { DenseProblem, Layout, Problem, SparseProblem } from './problem.js';
 
 function toSparse(problem: DenseProblem): SparseProblem {
@@ -40,35 +42,40 @@ export function toLayout(problem: Problem, layout: Layout): Problem {
   return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
 }
 
-/** The row of each observation, in CSR order. */
-export function rowOfEach(problem: SparseProblem): Int32Array {
-  const rowOf = new Int32Array(problem.observedCount);
-  for (let i = 0; i < problem.rows; i++) rowOf.fill(i, problem.rowStart[i], problem.rowStart[i + 1]);
-  return rowOf;
+/** The row of each observation, in CSR order, written into `target` (by default a new array). */
+export function rowOfEach(problem: SparseProblem, target: Int32Array = new Int32Array(problem.observedCount)): Int32Array {
+  for (let i = 0; i < problem.rows; i++) target.fill(i, problem.rowStart[i], problem.rowStart[i + 1]);
+  return target;
 }
 
-/** The observations in column order (CSC), which ALS's H half walks. */
-export interface ColumnOrder {
-  colStart: Int32Array;
-  rowIndex: Int32Array;
-  values: Float64Array;
+/**
+ * Writes (x − offset)·scale for each value x into `target`: μ subtracted (scale 1, exact) or a confidence
+ * (offset 0). Runs write their values so, straight into their memory, rather than from a shifted copy.
+ */
+export function writeValues(target: RealArray, values: Float64Array, offset: number, scale = 1): void {
+  if (offset === 0 && scale === 1) target.set(values);
+  else for (let p = 0; p < values.length; p++) target[p] = (values[p] - offset) * scale;
 }
 
-/** The observations by column (CSC), rows ascending within a column. */
-export function columnOrder(problem: SparseProblem, rowOf: Int32Array): ColumnOrder {
+/**
+ * The observations by column (CSC, rows ascending within a column), written straight into a run's arrays:
+ * colStart (cols + 1), rowIndex and values (as writeValues writes them), from the CSR order and each
+ * observation's row.
+ */
+export function writeColumnOrder(
+  problem: SparseProblem, rowOf: Int32Array, target: { colStart: Int32Array; rowIndex: Int32Array; values: RealArray }, offset: number, scale = 1,
+): void {
   const { cols, colIndex, values, observedCount } = problem;
-  const colStart = new Int32Array(cols + 1);
+  const { colStart, rowIndex } = target;
+  colStart.fill(0);
   for (let p = 0; p < observedCount; p++) colStart[colIndex[p] + 1]++;
   for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
   const cursor = colStart.slice(0, cols);
-  const rowIndex = new Int32Array(observedCount);
-  const byColumn = new Float64Array(observedCount);
   for (let p = 0; p < observedCount; p++) {
     const t = cursor[colIndex[p]]++;
     rowIndex[t] = rowOf[p];
-    byColumn[t] = values[p];
+    target.values[t] = (values[p] - offset) * scale;
   }
-  return { colStart, rowIndex, values: byColumn };
 }
 
 /** Observations per row and per column of a sparse problem (a dense one's come from its summary). */
@@ -79,12 +86,6 @@ export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCo
   for (let i = 0; i < rows; i++) rowCounts[i] = rowStart[i + 1] - rowStart[i];
   for (let p = 0; p < observedCount; p++) colCounts[colIndex[p]]++;
   return { rowCounts, colCounts };
-}
-
-/** The same problem with `shift` subtracted from every observed value (itself when shift is 0). */
-export function shifted(problem: Problem, shift: number): Problem {
-  if (shift === 0) return problem;
-  return { ...problem, values: problem.values.map((x) => x - shift) };
 }
 
 /**

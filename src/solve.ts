@@ -3,7 +3,6 @@
 // the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
 // kernel is written once, for any width.
 import type { Factors } from './init.js';
-import { shifted } from './layout.js';
 import type { Settings } from './options.js';
 import type { Visit } from './order.js';
 import type { Problem } from './problem.js';
@@ -36,8 +35,9 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 }
 
 /**
- * What a run of any solver starts from: `problem` (already in the layout the solver needs) with `offset` (μ)
- * subtracted, the latent factors widened with the bias coordinates, and the parameter blocks.
+ * What a run of any solver starts from: `problem` (already in the layout the solver needs) and `offset` (μ),
+ * which the run subtracts as it writes the values into its memory, the latent factors widened with the bias
+ * coordinates, and the parameter blocks.
  */
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
@@ -63,7 +63,8 @@ export function runSpec(
     if (initialBiases) H.set(initialBiases.colBias, (rank + 1) * cols);
   }
   return {
-    problem: shifted(problem, offset),
+    problem,
+    offset,
     width,
     initial: { W, H },
     wParams,

@@ -4,7 +4,7 @@
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
 import { runHere, type KernelCall } from '../backends/kernels.js';
-import { columnOrder, rowOfEach } from '../layout.js';
+import { rowOfEach, writeColumnOrder, writeValues } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
@@ -38,15 +38,14 @@ export const als: SolverModule = {
     const { rows, cols, observedCount: count } = problem;
     writeCommon(space, spec);
     writeTransposedH(space, spec);
-    const rowOf = rowOfEach(problem);
-    const columns = columnOrder(problem, rowOf);
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
-    space.viewReal(b.values, count).set(problem.values);
-    space.viewI32(n.rowOf, count).set(rowOf);
-    space.viewI32(n.colStart, cols + 1).set(columns.colStart);
-    space.viewI32(n.rowIndex, count).set(columns.rowIndex);
-    space.viewReal(b.byColumn, count).set(columns.values);
+    writeValues(space.viewReal(b.values, count), problem.values, spec.offset);
+    const rowOf = rowOfEach(problem, space.viewI32(n.rowOf, count));
+    const colStart = space.viewI32(n.colStart, cols + 1);
+    writeColumnOrder(problem, rowOf, {
+      colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
+    }, spec.offset);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     // The call solving rows first..end−1 of one half with a thread's scratch: the kernel indexes its start
@@ -60,7 +59,7 @@ export const als: SolverModule = {
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
     // A row costs a width³/3 factorization plus width² per observation.
     const rowsHalf = rowsOnThreads(space, problem.rowStart, width / 3, solveRows);
-    const colsHalf = rowsOnThreads(space, columns.colStart, width / 3, solveCols);
+    const colsHalf = rowsOnThreads(space, colStart, width / 3, solveCols);
     const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),

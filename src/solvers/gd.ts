@@ -2,6 +2,7 @@
 // H ← H + η·Wᵀ(M⊙(X−WH)), plus the penalties' gradients, L1's proximal step and the bound when set.
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
 import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
+import { writeValues } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
@@ -56,7 +57,7 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { rows, cols } = problem;
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
-  space.viewReal(b.x, rows * cols).set(problem.values);
+  writeValues(space.viewReal(b.x, rows * cols), problem.values, spec.offset);
   space.viewReal(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
   const residual = (thread: number) => scratchOf(space, b.residual, 4 * cols + width, thread);
@@ -84,7 +85,7 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   writeTransposedH(space, spec);
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
   space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
-  space.viewReal(b.values, observedCount).set(problem.values);
+  writeValues(space.viewReal(b.values, observedCount), problem.values, spec.offset);
   const lossPhase: Phase = chunks(rows, problem.rowStart).map(([first, end]) => [
     'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atReal(b.w, first * width), b.ht,
     space.atReal(b.gradientW, first * width), end - first, width,

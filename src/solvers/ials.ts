@@ -7,7 +7,7 @@
 // gramian of the other side (assembly/ials.ts), exactly (cgSteps 0: Cholesky) or by a few conjugate-
 // gradient steps warm-started from the current factors (the default, as in implicit).
 import { gramian, ialsHalf } from '../backends/js/ials.js';
-import { columnOrder, rowOfEach } from '../layout.js';
+import { rowOfEach, writeColumnOrder, writeValues } from '../layout.js';
 import type { SparseProblem } from '../problem.js';
 import { runHere, type KernelCall } from '../backends/kernels.js';
 import { inBlocks } from './blocks.js';
@@ -52,16 +52,14 @@ export const ials: SolverModule = {
     space.viewReal(b.colCounts, cols).fill(1);
     space.viewReal(b.wParams, 4 * width).set(spec.wParams);
     space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    const columns = columnOrder(problem, rowOfEach(problem));
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
-    space.viewI32(n.colStart, cols + 1).set(columns.colStart);
-    space.viewI32(n.rowIndex, count).set(columns.rowIndex);
     // The values become confidences less one: α·value.
-    const byRow = space.viewReal(b.confidence, count);
-    for (let p = 0; p < count; p++) byRow[p] = alpha * problem.values[p];
-    const byColumn = space.viewReal(b.byColumn, count);
-    for (let p = 0; p < count; p++) byColumn[p] = alpha * columns.values[p];
+    writeValues(space.viewReal(b.confidence, count), problem.values, 0, alpha);
+    const colStart = space.viewI32(n.colStart, cols + 1);
+    writeColumnOrder(problem, rowOfEach(problem), {
+      colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
+    }, 0, alpha);
     // The call solving rows first..end−1 of one half with a thread's scratch (each row's solve is its own).
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
       (first: number, end: number, thread: number): KernelCall => [
@@ -74,7 +72,7 @@ export const ials: SolverModule = {
     // One range per thread, balanced by cost: with CG about cgSteps·width² a row plus width per event and step.
     const perRow = cgSteps > 0 ? width : width / 3;
     const rowsHalf = rowsOnThreads(space, problem.rowStart, perRow, solveRow);
-    const colsHalf = rowsOnThreads(space, columns.colStart, perRow, solveCol);
+    const colsHalf = rowsOnThreads(space, colStart, perRow, solveCol);
     const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
     // The gramian's rows spread over the threads: each entry sums over the factors in order either way.
     const gramianPhase = (factors: typeof b.w, n: number) =>

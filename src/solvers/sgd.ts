@@ -85,7 +85,7 @@ export const sgd: SolverModule = {
         const t = cursor[visit.blockOf(i, p)]++;
         rowOf[t] = slot;
         colOf[t] = colSlot[problem.colIndex[p]];
-        values[t] = problem.values[p];
+        values[t] = problem.values[p] - spec.offset;
       }
     }
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);

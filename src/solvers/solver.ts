@@ -64,8 +64,10 @@ export interface Shape {
  * latent factors and, with biases, a bias and a constant 1; see src/solve.ts).
  */
 export interface RunSpec {
-  /** In the layout the solver asked for, with μ subtracted. */
+  /** In the layout the solver asked for, as given: the run stores each value less `offset`. */
   problem: Problem;
+  /** μ with biases (explicit solvers), else 0: subtracted from every value as the run writes it (layout.ts writeValues). */
+  offset: number;
   width: number;
   /** W rows×width and H width×cols, row-major. */
   initial: { W: Float64Array; H: Float64Array };
