@@ -31,3 +31,35 @@ const overlap = top32.filter((col) => expected.some((r) => r.col === col)).lengt
 const wasm32 = time("WASM scorer, precision: 'float32'");
 console.log(`WASM scorer: ${(js / wasm).toFixed(1)}× the pure-JS one; float32: ${(js / wasm32).toFixed(1)}× (top 10 shared with float64: ${overlap}/10)`);
 model.release();
+
+// `npm run bench:recommend -- --large`: 1,000,000 columns at rank 64 with prepareServing({ precision:
+// 'float32' }) against the memory-bandwidth limit — one plain SIMD pass summing the same 256 MB of float32
+// factors (assembly/score.ts sumFloat32), timed side by side in the same process.
+if (process.argv.includes('--large')) {
+  const { f64Runtime, reserve } = await import('../dist/runtime/wasm.js');
+  const [bigCols, bigRank] = [1_000_000, 64];
+  const features = () => Array.from({ length: bigRank }, () => random.normal() / 8);
+  const big = Factorization.fromFactors({
+    rows: Array.from({ length: 100 }, (_, i) => ({ id: i, features: features() })),
+    cols: Array.from({ length: bigCols }, (_, j) => ({ id: j, features: features() })),
+  });
+  await big.prepareServing({ precision: 'float32' });
+  const k = await f64Runtime.borrow();
+  const at = reserve(k, { factors: bigCols * bigRank * 4 });
+  new Float32Array(k.memory.buffer, at.factors, bigCols * bigRank).fill(0.5);
+  const timeOf = (label, fn) => {
+    const bench = new Benchmark(label, fn, { minSamples: 20, maxTime: 4 });
+    bench.run();
+    return bench.stats;
+  };
+  let user = 0;
+  const recommend = timeOf('recommend', () => big.recommend(user++ % 100, 10));
+  const pass = timeOf('sum', () => k.sumFloat32(at.factors, bigCols * bigRank));
+  const again = timeOf('recommend', () => big.recommend(user++ % 100, 10));
+  const ms = (stats) => `${(stats.mean * 1e3).toFixed(2)} ms ±${stats.rme.toFixed(1)}%`;
+  console.log(`\n1,000,000 columns at rank 64, float32 serving (256 MB of factors): recommend(user, 10) ${ms(recommend)} ` +
+    `(again after the pass: ${ms(again)}); one plain pass summing the same bytes ${ms(pass)} ` +
+    `(${(256 / 1024 / pass.mean).toFixed(1)} GB/s): recommend at ${(recommend.mean / pass.mean).toFixed(2)}× and ${(again.mean / pass.mean).toFixed(2)}× the bandwidth limit`);
+  f64Runtime.giveBack(k);
+  big.release();
+}

@@ -12,6 +12,7 @@ export function topN(scores: Float64Array, n: number): Scored[] {
   const heapIndex = new Int32Array(size);
   const heapScore = new Float64Array(size);
   let filled = 0;
+  let floor = -Infinity;
   // "a below b" in heap order: lower score, or equal score and higher index (so lower indices win ties).
   const below = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
   const siftDown = (at: number) => {
@@ -41,10 +42,13 @@ export function topN(scores: Float64Array, n: number): Scored[] {
         [heapIndex[at], heapIndex[parent]] = [heapIndex[parent], heapIndex[at]];
         at = parent;
       }
-    } else if (below(heapScore[0], heapIndex[0], s, index)) {
+      if (filled === size) floor = heapScore[0];
+    } else if (s > floor || (s === floor && index < heapIndex[0])) {
+      // The heap's least entry, kept in `floor`, is what most scores fail to beat: one comparison each.
       heapScore[0] = s;
       heapIndex[0] = index;
       siftDown(0);
+      floor = heapScore[0];
     }
   }
   const result: Scored[] = [];

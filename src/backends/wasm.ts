@@ -91,12 +91,14 @@ export const wasmBackend: Backend = {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await f64Runtime.borrow();
     const single = precision === 'float32';
-    const at = reserve(k, { w: width * F64, ht: cols * width * (single ? 4 : F64), out: cols * F64 });
-    (single ? new Float32Array(k.memory.buffer, at.ht, cols * width) : f64(k, at.ht, cols * width)).set(ht);
+    // In float32 both the factors and the row's w are float32 (assembly/score.ts scoreColumnsF32).
+    const Real = single ? Float32Array : Float64Array;
+    const at = reserve(k, { w: width * Real.BYTES_PER_ELEMENT, ht: cols * width * Real.BYTES_PER_ELEMENT, out: cols * F64 });
+    new Real(k.memory.buffer, at.ht, cols * width).set(ht);
     const score = single ? k.scoreColumnsF32 : k.scoreColumns;
     return {
       scores(w, offset) {
-        f64(k, at.w, width).set(w);
+        new Real(k.memory.buffer, at.w, width).set(w);
         score(at.w, at.ht, cols, width, offset, at.out);
         return f64(k, at.out, cols);
       },

@@ -22,6 +22,8 @@ export type Kernels = KernelContract<number, number> & {
   compactObserved(x: number, n: number, out: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
+  /** Σ of count float32 values: the plain pass bench:recommend times as the memory-bandwidth limit. */
+  sumFloat32(at: number, count: number): number;
   /** The threaded build's instances: their shared memory, as the pool's threads instantiate it too. */
   shared?: SharedInstance;
 };
