@@ -4,6 +4,7 @@ import { describe } from './describe.js';
 import { factorize } from './factorize.js';
 import type { Ids, SparseMatrixInput } from './input.js';
 import type { Factorization } from './model.js';
+import { predictEntry } from './predict.js';
 import type { Key } from './types.js';
 import type { FactorizeOptions } from './options.js';
 import { SOLVERS } from './solvers/index.js';
@@ -26,8 +27,34 @@ function keys(indices: ArrayLike<Key>, ids: readonly Key[] | undefined, modelIds
   return ids && modelIds ? Array.from(indices, (index) => ids[index as number]) : indices;
 }
 
+/** Whether `ids` list the model's ids, in its order (the split of the data it was trained on): indices are then its own. */
+function sameIds(ids: readonly Key[] | undefined, modelIds: readonly Key[] | null): boolean {
+  if (!ids || !modelIds || ids.length !== modelIds.length) return false;
+  if (ids === modelIds) return true;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== modelIds[i]) return false;
+  return true;
+}
+
+/**
+ * Predictions by the model's own indices, with no id lookups (10M training ratings: 8 s of mfwasm fit's
+ * train RMSE went to mapping indices to ids and back); undefined when an index is not one, so that the
+ * general path reports it.
+ */
+function byOwnIndices(model: Factorization, data: Scored): Float64Array | undefined {
+  if (!sameIds(data.rowIds, model.rowIds) || !sameIds(data.colIds, model.colIds)) return undefined;
+  const p = model.info.parameters;
+  const predictions = new Float64Array(data.rowIndices.length);
+  for (let t = 0; t < predictions.length; t++) {
+    const [i, j] = [data.rowIndices[t], data.colIndices[t]];
+    if (!(Number.isInteger(i) && Number.isInteger(j) && (i as number) >= 0 && (i as number) < p.rows && (j as number) >= 0 && (j as number) < p.cols)) return undefined;
+    predictions[t] = predictEntry(p, i as number, j as number);
+  }
+  return predictions;
+}
+
 function errors(model: Factorization, data: Scored): Float64Array {
-  const predictions = model.predictMany(keys(data.rowIndices, data.rowIds, model.rowIds), keys(data.colIndices, data.colIds, model.colIds));
+  const predictions = byOwnIndices(model, data)
+    ?? model.predictMany(keys(data.rowIndices, data.rowIds, model.rowIds), keys(data.colIndices, data.colIds, model.colIds));
   if (data.values.length !== predictions.length) {
     throw new RangeError(`expected one value per pair (${predictions.length}), got ${data.values.length}`);
   }

@@ -222,9 +222,18 @@ export class Factorization {
     }
     const out = new Float64Array(rows.length);
     for (let t = 0; t < rows.length; t++) {
-      out[t] = predictEntry(this.#p, this.#lookUp(rows[t], 'row', `predictMany: rows[${t}]`, coldStart), this.#lookUp(cols[t], 'col', `predictMany: cols[${t}]`, coldStart));
+      // A known key costs one lookup; the message naming the entry is made only for a key that fails.
+      const i = this.#known(rows[t], this.#rowIndex, this.#p.rows) ?? this.#lookUp(rows[t], 'row', `predictMany: rows[${t}]`, coldStart);
+      const j = this.#known(cols[t], this.#colIndex, this.#p.cols) ?? this.#lookUp(cols[t], 'col', `predictMany: cols[${t}]`, coldStart);
+      out[t] = predictEntry(this.#p, i, j);
     }
     return out;
+  }
+
+  /** The index of a key the model knows, or undefined (then #lookUp decides: an error, or −1). */
+  #known(key: Key, ids: Map<string, number> | null, count: number): number | undefined {
+    if (ids) return ids.get(typeof key === 'string' ? key : String(key));
+    return typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < count ? key : undefined;
   }
 
   /** An index, or −1 (an unknown key under coldStart 'mean': predicted like a row or column never seen). */
