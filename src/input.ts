@@ -261,11 +261,13 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rowStart = new Int32Array(rows + 1);
   for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
   for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+  // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
+  const Values = exactInFloat32(given) ? Float32Array : Float64Array;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
     // Copies, never the caller's arrays: the model keeps them.
     const colIndex = colOf === X.colIndices ? colOf.slice() : colOf;
-    const values = given === X.values ? given.slice() : given;
+    const values = given === X.values || Values !== Float64Array ? Values.from(given) : given;
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
   }
   // A stable counting scatter by row, then each row's entries sorted by column (kept in input order among
@@ -276,7 +278,7 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rowCursor = rowStart.slice(0, rows);
   for (let p = 0; p < count; p++) order[rowCursor[rowOf[p]]++] = p;
   const colIndex = new Int32Array(count);
-  const values = new Float64Array(count);
+  const values = new Values(count);
   let longest = 0;
   for (let i = 0; i < rows; i++) longest = Math.max(longest, rowStart[i + 1] - rowStart[i]);
   // A key per entry of a row: column·2^26 + its place in the row, exact in a double (columns < 2^26).
@@ -311,6 +313,12 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
 }
 
+/** Whether every value is a float32 value, so that a Float32Array holds them without loss. */
+export function exactInFloat32(values: ArrayLike<number>): boolean {
+  for (let p = 0; p < values.length; p++) if (Math.fround(values[p]) !== values[p]) return false;
+  return true;
+}
+
 /** A backend's one pass over a dense X (Backend.summarize). */
 export type Summarize = (values: Float64Array, rows: number, cols: number) => Promise<DenseSummary>;
 
@@ -324,8 +332,8 @@ export interface Given {
   colCounts: Float64Array;
   /** Each row's observed columns (CSR); for a dense X made on first use. */
   observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array };
-  /** The observed values in CSR (row-major) order. */
-  observedValues: Float64Array;
+  /** The observed values in CSR (row-major) order (a Float32Array when that loses nothing). */
+  observedValues: Float64Array | Float32Array;
 }
 
 function sparseInput(X: SparseMatrixInput): Given {

@@ -52,7 +52,7 @@ export function rowOfEach(problem: SparseProblem, target: Int32Array = new Int32
  * Writes (x − offset)·scale for each value x into `target`: μ subtracted (scale 1, exact) or a confidence
  * (offset 0). Runs write their values so, straight into their memory, rather than from a shifted copy.
  */
-export function writeValues(target: RealArray, values: Float64Array, offset: number, scale = 1): void {
+export function writeValues(target: RealArray, values: RealArray, offset: number, scale = 1): void {
   if (offset === 0 && scale === 1) target.set(values);
   else for (let p = 0; p < values.length; p++) target[p] = (values[p] - offset) * scale;
 }

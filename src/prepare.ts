@@ -4,7 +4,7 @@
 import { backends, type Backend } from './backends/index.js';
 import { abortReason } from './errors.js';
 import { initialFactors, type Factors } from './init.js';
-import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
+import { declaredShape, exactInFloat32, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
 import { asFloat64 } from './matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
@@ -140,17 +140,11 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
   const pattern = given.observed;
-  const values = exactInFloat32(given.observedValues) ? Float32Array.from(given.observedValues) : given.observedValues;
+  const values = given.observedValues instanceof Float64Array && exactInFloat32(given.observedValues) ? Float32Array.from(given.observedValues) : given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
 }
 
-
-/** Whether every value is a float32 value, so that a Float32Array holds them without loss. */
-function exactInFloat32(values: Float64Array): boolean {
-  for (let p = 0; p < values.length; p++) if (Math.fround(values[p]) !== values[p]) return false;
-  return true;
-}
 
 /**
  * Copies a trained model's factors into `latent` for the rows and columns of X it knows — matched by id, or

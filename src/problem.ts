@@ -19,7 +19,11 @@ export interface SparseProblem {
   /** Row i's entries are positions rowStart[i] ≤ p < rowStart[i + 1]; length rows + 1. */
   rowStart: Int32Array;
   colIndex: Int32Array;
-  values: Float64Array;
+  /**
+   * The observed values: a Float32Array when every one is a float32 value (ratings such as 1…5 or 0.5 steps
+   * are), which holds them exactly in half the memory; read as doubles either way.
+   */
+  values: Float64Array | Float32Array;
   observedCount: number;
 }
 
