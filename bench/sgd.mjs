@@ -1,7 +1,7 @@
 // SGD throughput at rank 40 (LIBMF's -k 40): updates per second on MovieLens latest-small's train split
 // and on 10 million generated ratings, on one thread and on more, plus the peak RSS of the 10M fit; and
 // LIBMF side by side when its mf-train is given (built from its own sources with its own Makefile).
-//   npm run bench:sgd -- [data folder] [ratings] [--threads 1,2] [--precision float64,float32] [--libmf path/to/mf-train]
+//   npm run bench:sgd -- [data folder] [ratings] [--threads 1,2] [--precision float64,float32] [--half-stars] [--libmf path/to/mf-train]
 //   (defaults: ../shared/data/ml-latest-small, 10000000, 1 and 2 threads, both precisions, $LIBMF_TRAIN or no LIBMF)
 // Two figures per row: the epoch kernel alone (the block order already drawn, no loss pass: what
 // LIBMF counts) and factorize() end to end (input checks, shuffles, a loss per epoch) over 20 epochs.
@@ -23,7 +23,7 @@ const RANK = 40;
 const EPOCHS = 20;
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { threads: { type: 'string', default: '1,2' }, precision: { type: 'string', default: 'float64,float32' }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN }, child: { type: 'boolean', default: false } },
+  options: { 'half-stars': { type: 'boolean', default: false }, threads: { type: 'string', default: '1,2' }, precision: { type: 'string', default: 'float64,float32' }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN }, child: { type: 'boolean', default: false } },
 });
 const [mode, ...rest] = positionals;
 const threadCounts = flags.threads.split(',').map(Number);
@@ -53,7 +53,8 @@ function generated(count, seed = 5) {
       for (let k = 0; k < 10; k++) x += U[i * 10 + k] * V[k * cols + j];
       rowIndices[p] = i;
       colIndices[p] = j;
-      values[p++] = Math.min(5, Math.max(1, x));
+      // --half-stars: values on MovieLens's scale of 0.5 steps, which a Float32Array holds exactly.
+      values[p++] = flags['half-stars'] ? Math.min(5, Math.max(0.5, Math.round(2 * x) / 2)) : Math.min(5, Math.max(1, x));
     }
   }
   return { rows, cols, rowIndices, colIndices, values };
@@ -155,7 +156,7 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const memory = [];
 for (const precision of precisions) for (const threads of threadCounts) {
   const child = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(count), String(threads), precision], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', ...(flags['half-stars'] ? ['--half-stars'] : []), String(count), String(threads), precision], { encoding: 'utf8', maxBuffer: 1 << 20 })
       .trim().split('\n').pop(),
   );
   console.log(`| ${count.toLocaleString('en')} generated | mfwasm wasm ${precision} | ${threads} | ${rate(child.kernel)} | ${rate(child.rate)} (factorize() ${child.seconds.toFixed(1)} s) |`);
