@@ -59,7 +59,9 @@ function errors(model: Factorization, data: Scored): Float64Array {
     throw new RangeError(`expected one value per pair (${predictions.length}), got ${data.values.length}`);
   }
   if (predictions.length === 0) throw new RangeError('expected at least one observation to score, got none');
-  return predictions.map((p, t) => p - data.values[t]);
+  // In place: at 10M ratings a second array is 80 MB more at the end of mfwasm fit.
+  for (let t = 0; t < predictions.length; t++) predictions[t] -= data.values[t];
+  return predictions;
 }
 
 /** Root mean squared error of the model's predictions. */
