@@ -21,7 +21,7 @@ export class DivergenceError extends Error {
     const what = Number.isFinite(loss) ? `grew from ${initialLoss.toPrecision(4)} to ${loss.toPrecision(4)}` : `became ${loss}`;
     super(
       epoch < 0
-        ? `factorize: the loss ${what} ${when}: X's values or options.init are too large for float64 arithmetic. Check the scale of X and of options.init.`
+        ? `factorize: the loss ${what} ${when}: X's values or options.init are too large for the run's arithmetic (float64's range, or float32's ±3.4e38 with precision 'float32'). Check the scale of X and of options.init.`
         : `factorize: the loss ${what} ${when}${Number.isNaN(learningRate) ? '' : ` with learningRate ${learningRate}`}: ${solver} diverged. ${advice}`,
     );
     this.name = 'DivergenceError';

@@ -14,6 +14,9 @@ import { runSpec } from './solve.js';
 import { SOLVERS, type FactorView, type Run, type SolverModule } from './solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Parameters } from './types.js';
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export interface PreparedRun {
   settings: Settings;
   solver: SolverModule;
@@ -104,6 +107,10 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   }
   // No closure here may reach `given`, `problem` or `spec`: the closures returned (parameters, the observed
   // pattern) share this function's scope, and would keep the run's input arrays alive through training.
+  if (settings.precision === 'float32' && Math.max(-given.stats.min, given.stats.max) > FLOAT32_MAX) {
+    const value = given.stats.max > FLOAT32_MAX ? given.stats.max : given.stats.min;
+    throw new RangeError(`X: a value of ${value} is beyond float32's range (±${FLOAT32_MAX.toPrecision(5)}); use precision: 'float64'`);
+  }
   const byDensity = chooseLayout(given.problem, backend.sparseBelowDensity);
   const layout = layoutOf(solver, settings, () => byDensity);
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);

@@ -82,6 +82,16 @@ test('options.precision is checked', async () => {
   }
 });
 
+test('a value beyond float32\'s range is refused up front in a float32 run, not reported as a divergence', async () => {
+  const X = { rows: 3, cols: 3, rowIndices: [0, 1, 2], colIndices: [0, 1, 2], values: [1, -1e39, 3] };
+  await factorize(X, { rank: 1, precision: 'float32' }).then(
+    () => assert.unreachable('accepted'),
+    (error) => assert.match(error.message, /^X: a value of -1e\+39 is beyond float32's range \(±3\.4028e\+38\); use precision: 'float64'$/),
+  );
+  const model = await factorize(X, { solver: 'als', rank: 1, epochs: 1 }); // float64 takes it
+  assert.ok(Number.isFinite(model.loss));
+});
+
 test('a float32 fit saved as float32 loads back with the same factors, to the bit', async () => {
   const model = await factorize(X, { solver: 'als', rank: 3, epochs: 4, biases: true, precision: 'float32' });
   const loaded = Factorization.fromBytes(model.toBytes({ precision: 'float32' }));
