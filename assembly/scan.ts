@@ -121,15 +121,26 @@ export function squaredDeviation(x: usize, rows: i32, cols: i32, center: f64): f
 }
 
 /**
- * Copies the observed (non-NaN) entries of x[0…n−1] to out in order and returns how many: every entry is
- * written and the cursor moves only past observed ones (f64.eq gives 0 or 1), with no branch to mispredict.
+ * Copies the observed entries of x (rows×cols) to out in order and returns how many, from the observed bits
+ * summarize() wrote: each word's set bits are visited lowest first, so an entry's place in out is known from
+ * the bits alone. (A branchless pass moving a cursor by x == x measured 5.6 ms for 1000×1000: each store's
+ * address waited on the previous entry's load and compare.)
  */
-export function compactObserved(x: usize, n: i32, out: usize): i32 {
-  let t = 0;
-  for (let p = 0; p < n; p++) {
-    const v = load<f64>(x + (<usize>p << 3));
-    store<f64>(out + (<usize>t << 3), v);
-    t += <i32>(v == v);
+export function compactObserved(x: usize, rows: i32, cols: i32, bits: usize, out: usize): i32 {
+  const words = wordsPerRow(cols);
+  let t: usize = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = x + ((<usize>i * cols) << 3);
+    const rowBits = bits + (<usize>(i * words) << 2);
+    for (let w = 0; w < words; w++) {
+      let word = load<u32>(rowBits + (<usize>w << 2));
+      const first = row + (<usize>(w << 5) << 3);
+      while (word != 0) {
+        store<f64>(out + (t << 3), load<f64>(first + (<usize>ctz(word) << 3)));
+        t++;
+        word &= word - 1;
+      }
+    }
   }
-  return t;
+  return <i32>t;
 }

@@ -63,7 +63,7 @@ export const wasmBackend: Backend = {
   hardwareThreads,
   async summarize(values, rows, cols) {
     const words = (cols + 31) >>> 5;
-    const sizes = { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64, compact: (rows * cols + 1) * F64 };
+    const sizes = { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64, compact: rows * cols * F64 };
     // A dense X past 4 GiB cannot be copied in, though its sparse form may well fit: the JS twin of
     // the pass gives the same summary.
     if (tooLarge(sizes)) return summarizeInJs(values, rows, cols);
@@ -81,7 +81,7 @@ export const wasmBackend: Backend = {
         colCounts: f64(k, at.colCounts, cols).slice(),
         bits: new Uint32Array(k.memory.buffer, at.bits, rows * words).slice(),
         deviation: k.squaredDeviation(at.x, rows, cols, sum / observedCount),
-        values: f64(k, at.compact, k.compactObserved(at.x, rows * cols, at.compact)).slice(),
+        values: f64(k, at.compact, k.compactObserved(at.x, rows, cols, at.bits, at.compact)).slice(),
       };
     } finally {
       f64Runtime.giveBack(k);

@@ -19,7 +19,7 @@ export type Kernels = KernelContract<number, number> & {
   heapBase(): number;
   summarize(x: number, rows: number, cols: number, rowCounts: number, colCounts: number, bits: number, out: number): number;
   squaredDeviation(x: number, rows: number, cols: number, center: number): number;
-  compactObserved(x: number, n: number, out: number): number;
+  compactObserved(x: number, rows: number, cols: number, bits: number, out: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   /** Σ of count float32 values: the plain pass bench:recommend times as the memory-bandwidth limit. */
