@@ -151,11 +151,3 @@ function withArguments(kernel: (...args: unknown[]) => number, a: unknown[]): ()
     default: return () => kernel(...a);
   }
 }
-
-/** Bytes the buffers take. */
-export function bytesOf({ real, i32, precision = 'float64' }: Buffers): number {
-  let bytes = 0;
-  for (const length of Object.values(real)) bytes += REAL_BYTES[precision] * length;
-  for (const length of Object.values(i32)) bytes += 4 * length;
-  return bytes;
-}
