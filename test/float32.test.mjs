@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Factorization, factorize } from 'mfwasm';
+import { backends } from '../dist/backends/index.js';
 import { BACKENDS, inputForms, lowRankWithMissing, maxRelativeError, reference } from './helpers.mjs';
 
 const X = lowRankWithMissing(80, 60, 3, 0.5, 17);
@@ -72,6 +73,21 @@ for (const backend of BACKENDS) {
 }
 
 const test = suite('float32: options, model files, CLI');
+
+test('a float32 workspace stores 4 bytes an entry on both backends, a float64 one 8', async () => {
+  for (const [precision, Real] of [['float32', Float32Array], ['float64', Float64Array]]) {
+    for (const backend of BACKENDS) {
+      const space = await backends[backend].open({ real: { a: 1000, b: 10 }, i32: { c: 5 }, precision }, 1);
+      assert.is(space.precision, precision);
+      const view = space.viewReal(space.real.a, 1000);
+      assert.ok(view instanceof Real, `${backend} ${precision}: ${view.constructor.name}`);
+      view[3] = 0.1;
+      assert.is(view[3], Real === Float32Array ? Math.fround(0.1) : 0.1);
+      if (backend === 'wasm') assert.is(space.atReal(space.real.a, 10) - space.real.a, 10 * Real.BYTES_PER_ELEMENT);
+      space.close();
+    }
+  }
+});
 
 test('options.precision is checked', async () => {
   for (const precision of ['float16', 32, null, 'Float32']) {
