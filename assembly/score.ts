@@ -19,9 +19,10 @@ export function scoreColumns(w: usize, ht: usize, cols: i32, width: i32, offset:
 /**
  * The same over Hᵀ and w stored as float32, in f32x4 arithmetic: two columns at a time, each with four lanes
  * taking coordinates k mod 4, the lanes added in f64 as (0 + 1) + (2 + 3), then the width mod 4 trailing
- * coordinates in f64 (src/backends/js/score.ts copies this order with Math.fround). 1M columns at rank 64
- * (the kernel alone, timed ad hoc beside one plain pass over the same 256 MB, 16–18 ms): widening every pair
- * to f64x2, 21.1 ms; f32x4 over four columns at a time 20.8 ms, eight 27.0 ms, two 20.1–20.3 ms.
+ * coordinates in f64 (src/backends/js/score.ts copies this order with Math.fround). At 1M columns and rank
+ * 64 the kernel alone runs at about 1.2× one plain pass over the same bytes (bench:recommend -- --large);
+ * widening every pair to f64x2 instead was 21.1 ms against 16–18 ms for the pass, and four or eight columns
+ * at a time measured no better than two (ad hoc, stop 20).
  */
 export function scoreColumnsF32(w: usize, ht: usize, cols: i32, width: i32, offset: f64, out: usize): void {
   const rowBytes = <usize>width << 2;

@@ -44,10 +44,13 @@ function byOwnIndices(model: Factorization, data: Scored): Float64Array | undefi
   if (!sameIds(data.rowIds, model.rowIds) || !sameIds(data.colIds, model.colIds)) return undefined;
   const p = model.info.parameters;
   const predictions = new Float64Array(data.rowIndices.length);
+  const rows = data.rowIndices as ArrayLike<number>;
+  const cols = data.colIndices as ArrayLike<number>;
   for (let t = 0; t < predictions.length; t++) {
-    const [i, j] = [data.rowIndices[t], data.colIndices[t]];
-    if (!(Number.isInteger(i) && Number.isInteger(j) && (i as number) >= 0 && (i as number) < p.rows && (j as number) >= 0 && (j as number) < p.cols)) return undefined;
-    predictions[t] = predictEntry(p, i as number, j as number);
+    const i = rows[t];
+    const j = cols[t];
+    if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && i < p.rows && j >= 0 && j < p.cols)) return undefined;
+    predictions[t] = predictEntry(p, i, j);
   }
   return predictions;
 }

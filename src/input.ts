@@ -207,7 +207,8 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Prom
     rowCounts,
     colCounts,
     observed: columnsOfBits(bits, rows, cols),
-    observedValues: summary.values,
+    // In a Float32Array when that loses nothing, as a sparse X's are (sparseProblem).
+    observedValues: exactInFloat32(summary.values) ? Float32Array.from(summary.values) : summary.values,
   };
 }
 
@@ -322,7 +323,7 @@ function duplicate(row: number, col: number, rowOf: Int32Array, colOf: Int32Arra
 }
 
 /** Whether every value is a float32 value, so that a Float32Array holds them without loss. */
-export function exactInFloat32(values: ArrayLike<number>): boolean {
+function exactInFloat32(values: ArrayLike<number>): boolean {
   for (let p = 0; p < values.length; p++) if (Math.fround(values[p]) !== values[p]) return false;
   return true;
 }

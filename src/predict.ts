@@ -21,8 +21,13 @@ export function predictEntry(p: Parameters, i: number, j: number): number {
   const rowSeen = i >= 0 && p.rowCounts[i] > 0;
   const colSeen = j >= 0 && p.colCounts[j] > 0;
   if (rowSeen && colSeen) {
+    // H's entry k of column j is at hAt + k·hStep in either layout (the same sum, k ascending).
+    const { W, H, width } = p;
+    const hAt = p.hTransposed ? j * width : j;
+    const hStep = p.hTransposed ? 1 : p.cols;
+    const wAt = i * width;
     let sum = 0;
-    for (let k = 0; k < p.width; k++) sum += p.W[i * p.width + k] * hEntry(p, k, j);
+    for (let k = 0; k < width; k++) sum += W[wAt + k] * H[hAt + k * hStep];
     value = p.offset + sum;
   } else {
     value = p.mean;

@@ -4,7 +4,7 @@
 import { backends, type Backend } from './backends/index.js';
 import { abortReason } from './errors.js';
 import { initialFactors, type Factors } from './init.js';
-import { declaredShape, exactInFloat32, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
+import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
 import { chooseLayout, toLayout } from './layout.js';
 import { asFloat64 } from './matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
@@ -147,7 +147,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
   const pattern = given.observed;
-  const values = given.observedValues instanceof Float64Array && exactInFloat32(given.observedValues) ? Float32Array.from(given.observedValues) : given.observedValues;
+  const values = given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
 }
