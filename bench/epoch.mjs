@@ -3,7 +3,7 @@
 //   node bench/epoch.mjs <case> <wasm|js> [dense|sparse|auto] [observed fraction] [threads (default 1)]
 import Benchmark from 'benchmark';
 import { backends } from '../dist/backends/index.js';
-import { prepareRun } from '../dist/prepare.js';
+import { prepareRun } from '../dist/fit/plan.js';
 import { CASES, makeProblem } from './problems.mjs';
 
 const [name, backendName, kernel = 'auto', observed, threads = '1'] = process.argv.slice(2);

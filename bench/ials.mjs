@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareRun } from '../dist/prepare.js';
+import { prepareRun } from '../dist/fit/plan.js';
 import { backends } from '../dist/backends/index.js';
-import { Random } from '../dist/rng.js';
+import { Random } from '../dist/math/rng.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const rank = Number(process.argv[3] ?? 64);

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRatingsFile } from '../dist/cli/files.js';
-import { Random } from '../dist/rng.js';
+import { Random } from '../dist/math/rng.js';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,

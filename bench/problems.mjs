@@ -1,6 +1,6 @@
 // The benchmark problems, generated from a seed with the package's own generator so that every
 // process (and every backend) sees the same data.
-import { Random } from '../dist/rng.js';
+import { Random } from '../dist/math/rng.js';
 
 export const CASES = {
   'seed-5x6': { rows: 5, cols: 6, rank: 2, observed: 0.6, label: '5×6, rank 2, 60% observed' },

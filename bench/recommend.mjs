@@ -1,7 +1,7 @@
 // Serving latency: top-10 recommendations over 100,000 columns at rank 50 (npm run bench:recommend).
 import Benchmark from 'benchmark';
 import { Factorization } from 'mfwasm';
-import { Random } from '../dist/rng.js';
+import { Random } from '../dist/math/rng.js';
 
 const [rows, cols, rank] = [1000, 100_000, 50];
 const random = new Random(7);

@@ -15,8 +15,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { factorize } from 'mfwasm';
-import { prepareRun } from '../dist/prepare.js';
-import { Random } from '../dist/rng.js';
+import { prepareRun } from '../dist/fit/plan.js';
+import { Random } from '../dist/math/rng.js';
 import { readSplit } from './movielens.mjs';
 
 const RANK = 40;

@@ -4,9 +4,9 @@
 // The notebook's code, op for op: R = M⊙(X − WH); W += η·R·Hᵀ; R = M⊙(X − WH); H += η·Wᵀ·R.
 import Benchmark from 'benchmark';
 import { backends } from '../dist/backends/index.js';
-import { initialFactors } from '../dist/init.js';
-import { readObservations } from '../dist/input.js';
-import { Random } from '../dist/rng.js';
+import { initialFactors } from '../dist/fit/init.js';
+import { readObservations } from '../dist/input/observations.js';
+import { Random } from '../dist/math/rng.js';
 import { CASES, makeProblem } from './problems.mjs';
 
 let tf;

@@ -12,8 +12,8 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { backends } from '../dist/backends/index.js';
-import { prepareRun } from '../dist/prepare.js';
-import { Random } from '../dist/rng.js';
+import { prepareRun } from '../dist/fit/plan.js';
+import { Random } from '../dist/math/rng.js';
 import { CASES, makeProblem } from './problems.mjs';
 
 const { values } = parseArgs({

@@ -10,8 +10,23 @@ export type Solver = 'gd' | 'sgd' | 'als' | 'ials';
 export type Layout = 'dense' | 'sparse';
 export type KernelChoice = Layout | 'auto';
 
+/** A run's real numbers, in its precision. */
+export type RealArray = Float64Array | Float32Array;
+
 /** A row or column as the user names it: an id when the model has ids, otherwise an index. */
 export type Key = string | number;
+
+/**
+ * Observations by key: rows and columns as a model names them (ids, or indices when it has none), or indices
+ * with the `rowIds`/`colIds` they refer to (as trainTestSplit returns them).
+ */
+export interface KeyedObservations {
+  rowIndices: ArrayLike<Key>;
+  colIndices: ArrayLike<Key>;
+  values: ArrayLike<number>;
+  rowIds?: readonly Key[];
+  colIds?: readonly Key[];
+}
 
 /** Why training stopped. */
 export type StopReason = 'epochs' | 'tolerance' | 'patience' | 'callback';
@@ -110,4 +125,42 @@ export interface FactorRow {
    * coldStart 'mean'. Left out (Spark's rows), it counts as seen.
    */
   count?: number;
+}
+
+// The one canonical form every input is turned into before any work (src/input/ makes it; the solvers
+// write it into a run's memory). Each kernel is written once per layout.
+
+/** Every entry stored; missing entries are NaN. */
+export interface DenseProblem {
+  layout: 'dense';
+  rows: number;
+  cols: number;
+  /** rows×cols row-major; NaN where the entry is not observed. */
+  values: Float64Array;
+  observedCount: number;
+}
+
+/** Observed entries only, in CSR order: rows ascending, columns ascending within a row. */
+export interface SparseProblem {
+  layout: 'sparse';
+  rows: number;
+  cols: number;
+  /** Row i's entries are positions rowStart[i] ≤ p < rowStart[i + 1]; length rows + 1. */
+  rowStart: Int32Array;
+  colIndex: Int32Array;
+  /**
+   * The observed values: a Float32Array when every one is a float32 value (ratings such as 1…5 or 0.5 steps
+   * are), which holds them exactly in half the memory; read as doubles either way.
+   */
+  values: Float64Array | Float32Array;
+  observedCount: number;
+}
+
+export type Problem = DenseProblem | SparseProblem;
+
+/** Observations as parallel lists of indices and values. */
+export interface Observations {
+  rowIndex: Int32Array;
+  colIndex: Int32Array;
+  values: Float64Array;
 }

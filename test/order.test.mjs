@@ -1,8 +1,8 @@
 // SGD's visiting order (src/order.ts): LIBMF's blocks over the observations.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sgdBlocks, singleObservations } from '../dist/order.js';
-import { Random } from '../dist/rng.js';
+import { sgdBlocks, singleObservations } from '../dist/solvers/order.js';
+import { Random } from '../dist/math/rng.js';
 
 /** A CSR problem with `rows` rows, `cols` columns and each entry present with probability `density`. */
 function csr(rows, cols, density, seed) {

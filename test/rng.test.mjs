@@ -1,7 +1,7 @@
 // The package's own generator: reproducible in every engine, and normal draws that are normal.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { log, Random } from '../dist/rng.js';
+import { log, Random } from '../dist/math/rng.js';
 
 test('log agrees with Math.log to the last bit (V8 uses the same fdlibm algorithm)', () => {
   const random = new Random(1);

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { expandGrid, factorize, Factorization, parseGrid, search } from 'mfwasm';
-import { pick, shuffled } from '../dist/evaluate.js';
+import { pick, shuffled } from '../dist/evaluate/evaluate.js';
 import { lowRankWithMissing } from './helpers.mjs';
 
 function ratings() {

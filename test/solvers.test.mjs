@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { singleObservations } from '../dist/order.js';
-import { prepareRun } from '../dist/prepare.js';
+import { singleObservations } from '../dist/solvers/order.js';
+import { prepareRun } from '../dist/fit/plan.js';
 import { BACKENDS, maxRelativeError } from './helpers.mjs';
 
 const reference = JSON.parse(readFileSync(new URL('./fixtures/solvers.json', import.meta.url), 'utf8'));

@@ -1,5 +1,5 @@
 import type { BackendName } from '../types.js';
-import type { Buffers, Workspace } from './kernels.js';
+import type { Buffers, Workspace } from '../runtime/kernels.js';
 
 export type { BackendName, Solver } from '../types.js';
 

@@ -7,7 +7,7 @@ import {
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
 import type { Backend, DenseSummary } from './backend.js';
-import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from './kernels.js';
+import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
 
 const F64 = 8;
 const I32 = 4;

@@ -9,7 +9,7 @@
 // and run() returns at once; on a browser page's main thread, which may not block, the workers do all
 // of it and the last one to finish posts a message. Messages are left for what cannot be shared as
 // numbers: a run's module and memory (attach), once per memory.
-import { KERNEL_NAMES, type Phase } from '../backends/kernels.js';
+import { KERNEL_NAMES, type Phase } from './kernels.js';
 import { Command, Control, nodeModule, nodeProcess, runShare, spinsFor, type ThreadMessage, type ThreadReply } from './shared.js';
 
 /** A run's shared memory, as the threads know it: instances are made once per memory and kept. */

@@ -10,7 +10,7 @@ import { wasmBase64 } from './binary.js';
 import { wasmBase64 as threadedBase64 } from './binary-threads.js';
 import { wasmBase64 as singleBase64 } from './binary-single.js';
 import { wasmBase64 as singleThreadedBase64 } from './binary-single-threads.js';
-import type { Kernels as KernelContract } from '../backends/kernels.js';
+import type { Kernels as KernelContract } from './kernels.js';
 import type { SharedInstance } from './threads.js';
 
 /** An instance's exports: the kernel contract over byte offsets, and the module's own helpers. */

@@ -3,9 +3,9 @@
 // bounds), then the same for H's columns against the new W. One kernel serves both halves: it walks
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
-import { runHere, type KernelCall } from '../backends/kernels.js';
-import { rowOfEach, writeColumnOrder, writeValues } from '../layout.js';
-import type { SparseProblem } from '../problem.js';
+import { runHere, type KernelCall } from '../runtime/kernels.js';
+import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
+import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsOnThreads, scratchFor, scratchOf } from './parallel.js';

@@ -1,6 +1,6 @@
 // Long epochs in blocks, so that an abort lands within tens of milliseconds even inside one epoch.
-import { abortReason } from '../errors.js';
-import type { Awaitable } from '../backends/kernels.js';
+import { abortReason } from '../check/errors.js';
+import type { Awaitable } from '../runtime/kernels.js';
 
 /** How long a block of work may hold the event loop when a signal could abort it. */
 const SLICE_MS = 10;

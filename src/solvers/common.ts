@@ -1,7 +1,7 @@
 // What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
-import type { Awaitable, Workspace } from '../backends/kernels.js';
+import type { Awaitable, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
-import { transposeInto } from '../matrix.js';
+import { transposeInto } from '../math/matrix.js';
 import type { RunSpec } from './solver.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */

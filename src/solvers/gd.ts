@@ -1,9 +1,9 @@
 // 'gd': the seed's full-batch gradient descent. Each epoch W ← W + η·(M⊙(X−WH))Hᵀ, then with the new W,
 // H ← H + η·Wᵀ(M⊙(X−WH)), plus the penalties' gradients, L1's proximal step and the bound when set.
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
-import type { Buffers, Phase, Workspace } from '../backends/kernels.js';
-import { writeValues } from '../layout.js';
-import type { SparseProblem } from '../problem.js';
+import type { Buffers, Phase, Workspace } from '../runtime/kernels.js';
+import { writeValues } from './layout.js';
+import type { SparseProblem } from '../types.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, perThread, scratchFor, scratchOf, total, type Range } from './parallel.js';

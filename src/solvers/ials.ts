@@ -7,9 +7,9 @@
 // gramian of the other side (assembly/ials.ts), exactly (cgSteps 0: Cholesky) or by a few conjugate-
 // gradient steps warm-started from the current factors (the default, as in implicit).
 import { gramian, ialsHalf } from '../backends/js/ials.js';
-import { rowOfEach, writeColumnOrder, writeValues } from '../layout.js';
-import type { SparseProblem } from '../problem.js';
-import { runHere, type KernelCall } from '../backends/kernels.js';
+import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
+import type { SparseProblem } from '../types.js';
+import { runHere, type KernelCall } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
 import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';

@@ -4,7 +4,7 @@
 //   one range per thread, balanced by cost: any split gives the same bits;
 // - a sum (a loss) is cut into chunks fixed by the problem alone, each chunk a call summed in order
 //   after the phase: the same chunks, hence the same bits, on 1 thread or 64.
-import type { Awaitable, KernelCall, Phase, Workspace } from '../backends/kernels.js';
+import type { Awaitable, KernelCall, Phase, Workspace } from '../runtime/kernels.js';
 
 /** Entries per chunk of a sum: small enough to spread a loss over threads, large enough to cost nothing. */
 export const CHUNK = 16384;

@@ -3,14 +3,14 @@
 // that share no row and no column), with per-row and per-column AdaGrad steps. The run stores the
 // observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
 // blocks are shared out and the threads meet between rounds: the same updates as on one thread.
-import { transposeInto } from '../matrix.js';
-import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from '../order.js';
-import type { SparseProblem } from '../problem.js';
+import { transposeInto } from '../math/matrix.js';
+import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from './order.js';
+import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
-import type { KernelCall, Phase, RealArray } from '../backends/kernels.js';
+import type { KernelCall, Phase, RealArray } from '../runtime/kernels.js';
 import type { Shape, SolverModule } from './solver.js';
 
 /** Row i of `from` to row slot[i] of `to` (`toSlots`), or row slot[i] of `from` to row i of `to`; n×width each. */

@@ -1,11 +1,11 @@
 // What a solver is: one module per solver (gd.ts, sgd.ts, als.ts) fills in this interface — its options
 // and defaults, the buffers it lays out, and its epoch and loss as calls of named kernels — and the
 // registry (index.ts) maps names to modules. Nothing else in the package branches on the solver.
-import type { Awaitable, Buffers, RealArray, Workspace } from '../backends/kernels.js';
-import type { Problem } from '../problem.js';
-import type { Random } from '../rng.js';
+import type { Awaitable, Buffers, RealArray, Workspace } from '../runtime/kernels.js';
+import type { Problem } from '../types.js';
+import type { Random } from '../math/rng.js';
 import type { Layout, Solver } from '../types.js';
-import type { Visit } from '../order.js';
+import type { Visit } from './order.js';
 
 export type { Awaitable };
 

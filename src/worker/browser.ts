@@ -1,8 +1,8 @@
 // mfwasm/worker in browsers: factorize() in a module Web Worker, so the page never blocks.
-import type { ObservationsInput } from '../input.js';
-import type { Factorization } from '../model.js';
-import type { SparseData } from '../evaluate.js';
-import type { SearchOptions, SearchResult } from '../search.js';
+import type { ObservationsInput } from '../input/observations.js';
+import type { Factorization } from '../model/factorization.js';
+import type { SparseData } from '../evaluate/evaluate.js';
+import type { SearchOptions, SearchResult } from '../evaluate/search.js';
 import { fitInWorker, searchInWorker as searchInWorkerOver, type Port, type WorkerFitOptions } from './protocol.js';
 
 export type { WorkerFitOptions } from './protocol.js';

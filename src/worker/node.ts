@@ -1,9 +1,9 @@
 // mfwasm/worker in Node: factorize() in a worker_threads Worker.
 import { Worker } from 'node:worker_threads';
-import type { ObservationsInput } from '../input.js';
-import type { Factorization } from '../model.js';
-import type { SparseData } from '../evaluate.js';
-import type { SearchOptions, SearchResult } from '../search.js';
+import type { ObservationsInput } from '../input/observations.js';
+import type { Factorization } from '../model/factorization.js';
+import type { SparseData } from '../evaluate/evaluate.js';
+import type { SearchOptions, SearchResult } from '../evaluate/search.js';
 import { fitInWorker, searchInWorker as searchInWorkerOver, type Port, type WorkerFitOptions } from './protocol.js';
 
 export type { WorkerFitOptions } from './protocol.js';

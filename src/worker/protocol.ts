@@ -1,13 +1,13 @@
 // The messages between a page (or a Node thread) and a worker that trains, and both ends of them.
 // On top of the public API only: the worker runs factorize(); the model comes back as toBytes().
-import { describe } from '../describe.js';
-import { abortReason, DivergenceError } from '../errors.js';
-import { factorize } from '../factorize.js';
-import type { ObservationsInput } from '../input.js';
-import { Factorization } from '../model.js';
-import type { EpochReport, FactorizeOptions } from '../options.js';
-import type { SparseData } from '../evaluate.js';
-import { search, type SearchOptions, type SearchResult, type Trial } from '../search.js';
+import { describe } from '../check/describe.js';
+import { abortReason, DivergenceError } from '../check/errors.js';
+import { factorize } from '../model/factorize.js';
+import type { ObservationsInput } from '../input/observations.js';
+import { Factorization } from '../model/factorization.js';
+import type { EpochReport, FactorizeOptions } from '../fit/options.js';
+import type { SparseData } from '../evaluate/evaluate.js';
+import { search, type SearchOptions, type SearchResult, type Trial } from '../evaluate/search.js';
 
 type WorkerOptions = Omit<FactorizeOptions, 'onEpoch' | 'signal'>;
 

@@ -1,7 +1,7 @@
 // The pure-TypeScript backend: the twin of every WASM kernel (same signatures, same order of operations),
 // over typed arrays, and the fallback where WebAssembly is unavailable.
 import type { Backend } from '../backend.js';
-import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../kernels.js';
+import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../../runtime/kernels.js';
 import { alsHalf } from './als.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';

@@ -1,5 +1,5 @@
 // Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
-import type { RealArray } from '../kernels.js';
+import type { RealArray } from '../../runtime/kernels.js';
 import { updated } from './update.js';
 import { dot } from './vector.js';
 

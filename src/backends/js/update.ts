@@ -1,7 +1,7 @@
 // Pure-TypeScript twin of assembly/update.ts: same formulas, same order of operations.
 // A parameter block is step[rank], l2[rank], l1[rank], low[rank].
 import { axpy } from './vector.js';
-import type { RealArray } from '../kernels.js';
+import type { RealArray } from '../../runtime/kernels.js';
 
 export function updated(
   value: number, gradient: number, count: number, eta: number, params: RealArray, k: number, rank: number,

@@ -1,7 +1,7 @@
 // The pure-TypeScript twin of assembly/vector.ts. Each reduction follows the same summation
 // order as the f64x2 kernel (even positions in one lane, odd in the other, lanes added, then a
 // trailing odd element), so both backends give bit-identical results.
-import type { RealArray } from '../kernels.js';
+import type { RealArray } from '../../runtime/kernels.js';
 
 /** Σ a[aAt + t]·b[bAt + t] for t < n. */
 export function dot(a: RealArray, aAt: number, b: RealArray, bAt: number, n: number): number {

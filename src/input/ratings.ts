@@ -1,7 +1,7 @@
 // Ratings as users hold them — records with string or sparse numeric ids, or delimited text — turned
 // into the sparse form factorize() takes, with the ids kept so that the model answers in them.
-import { describe } from './describe.js';
-import type { Key } from './types.js';
+import { describe } from '../check/describe.js';
+import type { Key } from '../types.js';
 
 /** Sparse observations with their row and column ids: pass it straight to factorize(). */
 export interface Ratings {

@@ -1,12 +1,12 @@
 // Top-n by partial selection: a size-n min-heap over one pass, O(N log n) instead of a full sort.
 
-export interface Scored {
+export interface Ranked {
   index: number;
   score: number;
 }
 
 /** The n largest of `scores`, best first (ties: the lower index first); NaN entries are left out. */
-export function topN(scores: Float64Array, n: number): Scored[] {
+export function topN(scores: Float64Array, n: number): Ranked[] {
   const count = scores.length;
   const size = Math.min(n, count);
   const heapIndex = new Int32Array(size);
@@ -51,7 +51,7 @@ export function topN(scores: Float64Array, n: number): Scored[] {
       floor = heapScore[0];
     }
   }
-  const result: Scored[] = [];
+  const result: Ranked[] = [];
   for (let t = 0; t < filled; t++) result.push({ index: heapIndex[t], score: heapScore[t] });
   return result.sort((a, b) => b.score - a.score || a.index - b.index);
 }

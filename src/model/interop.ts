@@ -1,11 +1,11 @@
 // Models in other tools' shapes: LIBMF's text model (also what R's recosystem and ML.NET's matrix
 // factorization write), and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
 // userFactors and itemFactors).
-import { describe } from './describe.js';
-import { finite, nonNegative, range } from './validate.js';
-import type { FactorizationInfo, FactorRow, Key } from './types.js';
+import { describe } from '../check/describe.js';
+import { finite, nonNegative, range } from '../check/validate.js';
+import type { FactorizationInfo, FactorRow, Key } from '../types.js';
 
-export type { FactorRow } from './types.js';
+export type { FactorRow } from '../types.js';
 
 const DEFAULT_FOLD_IN_REGULARIZATION = 0.1; // LIBMF's default -l2, used by foldIn on imported models
 

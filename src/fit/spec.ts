@@ -4,11 +4,11 @@
 // kernel is written once, for any width.
 import type { Factors } from './init.js';
 import type { Settings } from './options.js';
-import type { Visit } from './order.js';
-import type { Problem } from './problem.js';
-import type { Random } from './rng.js';
-import type { RunSpec } from './solvers/index.js';
-import type { PenaltySettings } from './types.js';
+import type { Visit } from '../solvers/order.js';
+import type { Problem } from '../types.js';
+import type { Random } from '../math/rng.js';
+import type { RunSpec } from '../solvers/index.js';
+import type { PenaltySettings } from '../types.js';
 
 /** The parameter block of one factor: step, l2, l1, low, each `width` long (assembly/update.ts). */
 function parameterBlock(width: number, rank: number, l2: number, l1: number, nonnegative: boolean, extra: [number, number][]): Float64Array {

@@ -1,27 +1,15 @@
 // Scoring a model on held-out observations, seeded splits, and cross-validation — so that settings can
 // be compared as in Surprise.
-import { describe } from './describe.js';
-import { factorize } from './factorize.js';
-import type { Ids, SparseMatrixInput } from './input.js';
-import type { Factorization } from './model.js';
-import { predictEntry } from './predict.js';
-import type { Key } from './types.js';
-import type { FactorizeOptions } from './options.js';
-import { SOLVERS } from './solvers/index.js';
-import { rankingMetrics, type RankingMetrics } from './topn.js';
-import { Random } from './rng.js';
-
-/**
- * Observations to score: rows and columns as the model names them (ids or indices), or indices with the
- * `rowIds`/`colIds` they refer to (as trainTestSplit returns them).
- */
-export interface Scored {
-  rowIndices: ArrayLike<Key>;
-  colIndices: ArrayLike<Key>;
-  values: ArrayLike<number>;
-  rowIds?: readonly Key[];
-  colIds?: readonly Key[];
-}
+import { describe } from '../check/describe.js';
+import { factorize } from '../model/factorize.js';
+import type { Ids, SparseMatrixInput } from '../input/observations.js';
+import type { Factorization } from '../model/factorization.js';
+import { predictEntry } from '../math/predict.js';
+import type { Key, KeyedObservations } from '../types.js';
+import type { FactorizeOptions } from '../fit/options.js';
+import { SOLVERS } from '../solvers/index.js';
+import { rankingMetrics, type RankingMetrics } from './ranking.js';
+import { Random } from '../math/rng.js';
 
 function keys(indices: ArrayLike<Key>, ids: readonly Key[] | undefined, modelIds: readonly Key[] | null): ArrayLike<Key> {
   return ids && modelIds ? Array.from(indices, (index) => ids[index as number]) : indices;
@@ -40,7 +28,7 @@ function sameIds(ids: readonly Key[] | undefined, modelIds: readonly Key[] | nul
  * train RMSE went to mapping indices to ids and back); undefined when an index is not one, so that the
  * general path reports it.
  */
-function byOwnIndices(model: Factorization, data: Scored): Float64Array | undefined {
+function byOwnIndices(model: Factorization, data: KeyedObservations): Float64Array | undefined {
   if (!sameIds(data.rowIds, model.rowIds) || !sameIds(data.colIds, model.colIds)) return undefined;
   const p = model.info.parameters;
   const predictions = new Float64Array(data.rowIndices.length);
@@ -55,7 +43,7 @@ function byOwnIndices(model: Factorization, data: Scored): Float64Array | undefi
   return predictions;
 }
 
-function errors(model: Factorization, data: Scored): Float64Array {
+function errors(model: Factorization, data: KeyedObservations): Float64Array {
   const predictions = byOwnIndices(model, data)
     ?? model.predictMany(keys(data.rowIndices, data.rowIds, model.rowIds), keys(data.colIndices, data.colIds, model.colIds));
   if (data.values.length !== predictions.length) {
@@ -68,13 +56,13 @@ function errors(model: Factorization, data: Scored): Float64Array {
 }
 
 /** Root mean squared error of the model's predictions. */
-export function rmse(model: Factorization, data: Scored): number {
+export function rmse(model: Factorization, data: KeyedObservations): number {
   const e = errors(model, data);
   return Math.sqrt(e.reduce((sum, x) => sum + x * x, 0) / e.length);
 }
 
 /** Mean absolute error of the model's predictions. */
-export function mae(model: Factorization, data: Scored): number {
+export function mae(model: Factorization, data: KeyedObservations): number {
   const e = errors(model, data);
   return e.reduce((sum, x) => sum + Math.abs(x), 0) / e.length;
 }
@@ -156,7 +144,7 @@ const RANKING = ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage'] as con
  * 'precision@k', 'recall@k', 'map@k', 'ndcg@k', 'coverage@k' and 'auc' (top-N against the held-out columns,
  * the model's training observations left out; see rankingMetrics).
  */
-export function score(model: Factorization, test: Scored, metrics: readonly string[]): FoldScore {
+export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[]): FoldScore {
   const result: FoldScore = {};
   const ranked = new Map<number, RankingMetrics>();
   for (const name of metrics) {

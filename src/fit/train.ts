@@ -1,16 +1,15 @@
 // The epoch loop every solver shares: loss history, divergence check, validation scoring with early
 // stopping, tolerance, the onEpoch callback and AbortSignal.
-import { abortReason, DivergenceError } from './errors.js';
-import type { Observations } from './input.js';
+import { abortReason, DivergenceError } from '../check/errors.js';
 import type { Settings } from './options.js';
-import { rmse, type Parameters } from './predict.js';
-import { columnsByRow, rankingMetrics } from './ranking.js';
-import { jsScorer } from './backends/index.js';
-import { SOLVERS, type FactorView, type Run } from './solvers/index.js';
+import { rmse, type Parameters } from '../math/predict.js';
+import { columnsByRow, rankingMetrics } from '../math/ranking.js';
+import { jsScorer } from '../backends/index.js';
+import { SOLVERS, type FactorView, type Run } from '../solvers/index.js';
 
-import type { StopReason } from './types.js';
+import type { Observations, StopReason } from '../types.js';
 
-export type { StopReason } from './types.js';
+export type { StopReason } from '../types.js';
 
 export interface Outcome {
   initialLoss: number;

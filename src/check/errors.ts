@@ -1,4 +1,4 @@
-import type { Solver } from './types.js';
+import type { Solver } from '../types.js';
 
 /**
  * Thrown when training diverges — the objective became non-finite or grew 1e10-fold — so that

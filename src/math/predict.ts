@@ -1,9 +1,8 @@
 // Predictions from trained factors: one function, used on the factors while training (to score a
 // validation set) and by the model users keep.
-import type { Observations } from './input.js';
-import type { Parameters } from './types.js';
+import type { Observations, Parameters } from '../types.js';
 
-export type { Parameters } from './types.js';
+export type { Parameters } from '../types.js';
 
 /** Entry (i, j) of H, whichever way it is stored. */
 export function hEntry(p: Parameters, k: number, j: number): number {

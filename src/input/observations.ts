@@ -1,11 +1,11 @@
 // Every accepted input form → one canonical Problem (src/problem.ts), validated before any work.
 // Every error names the argument, what was expected and what was given.
-import { describe } from './describe.js';
-import { ids } from './validate.js';
-import type { Matrix } from './matrix.js';
-import type { DenseSummary } from './backends/index.js';
-import { columnsOfBits, counts, sparseStats } from './layout.js';
-import type { Problem, SparseProblem } from './problem.js';
+import { describe } from '../check/describe.js';
+import { ids } from '../check/validate.js';
+import type { Matrix } from '../types.js';
+import type { DenseSummary } from '../backends/index.js';
+import { columnsOfBits, counts, sparseStats } from './problem.js';
+import type { Observations, Problem, SparseProblem } from '../types.js';
 
 /** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
 export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
@@ -39,7 +39,7 @@ export interface Ids {
 
 export type ObservationsInput = MatrixInput | SparseMatrixInput | (DenseMatrixInput & Ids) | (SparseMatrixInput & Ids);
 
-export type { KernelChoice } from './types.js';
+export type { KernelChoice } from '../types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -397,12 +397,6 @@ export function readValidation(value: unknown, rows: number, cols: number): Obse
   };
 }
 
-/** Observations as parallel lists. */
-export interface Observations {
-  rowIndex: Int32Array;
-  colIndex: Int32Array;
-  values: Float64Array;
-}
 
 
 /**

@@ -1,7 +1,6 @@
-// Conversions between the layouts of a Problem, and the derived orders some solvers walk (written straight
-// into a run's memory).
-import type { RealArray } from './backends/kernels.js';
-import type { DenseProblem, Layout, Problem, SparseProblem } from './problem.js';
+// The canonical problem's layouts and statistics: dense ↔ sparse, the layout 'auto' picks, counts per row and
+// column, and the values' statistics.
+import type { DenseProblem, Layout, Problem, SparseProblem } from '../types.js';
 
 function toSparse(problem: DenseProblem): SparseProblem {
   const { rows, cols, values: dense, observedCount } = problem;
@@ -40,42 +39,6 @@ export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layo
 export function toLayout(problem: Problem, layout: Layout): Problem {
   if (layout === problem.layout) return problem;
   return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
-}
-
-/** The row of each observation, in CSR order, written into `target` (by default a new array). */
-export function rowOfEach(problem: SparseProblem, target: Int32Array = new Int32Array(problem.observedCount)): Int32Array {
-  for (let i = 0; i < problem.rows; i++) target.fill(i, problem.rowStart[i], problem.rowStart[i + 1]);
-  return target;
-}
-
-/**
- * Writes (x − offset)·scale for each value x into `target`: μ subtracted (scale 1, exact) or a confidence
- * (offset 0). Runs write their values so, straight into their memory, rather than from a shifted copy.
- */
-export function writeValues(target: RealArray, values: RealArray, offset: number, scale = 1): void {
-  if (offset === 0 && scale === 1) target.set(values);
-  else for (let p = 0; p < values.length; p++) target[p] = (values[p] - offset) * scale;
-}
-
-/**
- * The observations by column (CSC, rows ascending within a column), written straight into a run's arrays:
- * colStart (cols + 1), rowIndex and values (as writeValues writes them), from the CSR order and each
- * observation's row.
- */
-export function writeColumnOrder(
-  problem: SparseProblem, rowOf: Int32Array, target: { colStart: Int32Array; rowIndex: Int32Array; values: RealArray }, offset: number, scale = 1,
-): void {
-  const { cols, colIndex, values, observedCount } = problem;
-  const { colStart, rowIndex } = target;
-  colStart.fill(0);
-  for (let p = 0; p < observedCount; p++) colStart[colIndex[p] + 1]++;
-  for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
-  const cursor = colStart.slice(0, cols);
-  for (let p = 0; p < observedCount; p++) {
-    const t = cursor[colIndex[p]]++;
-    rowIndex[t] = rowOf[p];
-    target.values[t] = (values[p] - offset) * scale;
-  }
 }
 
 /** Observations per row and per column of a sparse problem (a dense one's come from its summary). */

@@ -2,7 +2,7 @@
 // module's own signatures, over buffers a backend lays out and owns. A buffer is a handle: a byte offset
 // into linear memory for the WASM backend, a typed array for the pure-TS one. Solvers (src/solvers/) are
 // written once against this contract; test/kernels.test.mjs holds each WASM kernel to its TS twin.
-import type { Precision } from '../types.js';
+import type { Precision, RealArray } from '../types.js';
 
 export type { Precision };
 
@@ -69,7 +69,7 @@ export type Phase = readonly KernelCall[];
 
 
 /** A view of a real buffer: a Float64Array, or a Float32Array in a float32 run. */
-export type RealArray = Float64Array | Float32Array;
+export type { RealArray };
 
 /** Bytes per entry of a real buffer. */
 export const REAL_BYTES: Readonly<Record<Precision, number>> = Object.freeze({ float64: 8, float32: 4 });

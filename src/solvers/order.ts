@@ -7,8 +7,8 @@
 // the observations block by block, so an epoch reads them front to back, and consecutive updates share a
 // row's factors and draw columns from one bin, which stay in cache; a uniformly random order over all
 // observations misses the cache on nearly every update once the factors outgrow it.
-import type { SparseProblem } from './problem.js';
-import type { Random } from './rng.js';
+import type { SparseProblem } from '../types.js';
+import type { Random } from '../math/rng.js';
 
 /** LIBMF's default number of bins per side: also the blocks of a round. */
 export const BINS = 20;

@@ -1,9 +1,9 @@
 // Saving and loading models: JSON, and a compact binary form with a format version and a checksum.
 // Both round-trip exactly (the binary form in float32 rounds the factors, by request).
-import { describe } from './describe.js';
-import { SOLVER_NAMES } from './solvers/index.js';
-import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from './validate.js';
-import type { FactorizationInfo } from './types.js';
+import { describe } from '../check/describe.js';
+import { SOLVER_NAMES } from '../solvers/index.js';
+import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from '../check/validate.js';
+import type { FactorizationInfo } from '../types.js';
 
 /** 2: the training values are kept (observedValues), for model.update(). Version 1 files still load. */
 export const FORMAT_VERSION = 2;

@@ -1,18 +1,18 @@
 // Everything from a user's input to a started run, in one place: used by factorize() and, internally,
 // by the tests and benches that drive a run epoch by epoch. Every check happens here, before any work,
 // including the memory the run needs, computed from the declared shape before anything is allocated.
-import { backends, type Backend } from './backends/index.js';
-import { abortReason } from './errors.js';
+import { backends, type Backend } from '../backends/index.js';
+import { abortReason } from '../check/errors.js';
 import { initialFactors, type Factors } from './init.js';
-import { declaredShape, readIds, readObservations, readValidation, type Observations, type ObservationsInput } from './input.js';
-import { chooseLayout, toLayout } from './layout.js';
-import { asFloat64 } from './matrix.js';
+import { declaredShape, readIds, readObservations, readValidation, type ObservationsInput } from '../input/observations.js';
+import { chooseLayout, toLayout } from '../input/problem.js';
+import { asFloat64 } from '../math/matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
-import type { Visit } from './order.js';
-import { Random } from './rng.js';
-import { runSpec } from './solve.js';
-import { SOLVERS, type FactorView, type Run, type SolverModule } from './solvers/index.js';
-import type { FactorizationInfo, Key, Layout, Parameters } from './types.js';
+import type { Visit } from '../solvers/order.js';
+import { Random } from '../math/rng.js';
+import { runSpec } from './spec.js';
+import { SOLVERS, type FactorView, type Run, type SolverModule } from '../solvers/index.js';
+import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;

@@ -1,6 +1,6 @@
-import type { RealArray } from './backends/kernels.js';
+import type { RealArray } from '../types.js';
 
-export type { Matrix } from './types.js';
+export type { Matrix } from '../types.js';
 
 /** The array itself if it is a Float64Array, else a Float64Array copy of it (a float32 run's factors). */
 export function asFloat64(array: RealArray): Float64Array {

@@ -1,5 +1,5 @@
-import { readMatrix, type Given } from './input.js';
-import type { Random } from './rng.js';
+import { readMatrix, type Given } from '../input/observations.js';
+import type { Random } from '../math/rng.js';
 
 /** Latent factors: W rows×rank and H rank×cols, both row-major. */
 export interface Factors {

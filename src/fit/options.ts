@@ -1,15 +1,14 @@
 // Option names, defaults and validation. Anything not listed here is rejected, so that a typo
 // such as `learningrate` is an error rather than a silently ignored setting.
-import { describe } from './describe.js';
-import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from './validate.js';
-import type { MaskInput, MatrixInput, SparseMatrixInput } from './input.js';
-import { SOLVER_NAMES, SOLVERS } from './solvers/index.js';
-import type { BackendName, FactorizationInfo, KernelChoice, Precision, Solver } from './types.js';
+import { describe } from '../check/describe.js';
+import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from '../check/validate.js';
+import type { MaskInput, MatrixInput, SparseMatrixInput } from '../input/observations.js';
+import { SOLVER_NAMES, SOLVERS } from '../solvers/index.js';
+import type { BackendName, FactorizationInfo, KernelChoice, Precision, Solver } from '../types.js';
 
-/** A trained model (a Factorization) to continue from: what options.init takes for a warm start. */
+/** A trained model (a Factorization, or what it is made of) to continue from: what options.init takes for a warm start. */
 export interface WarmStart {
   readonly info: FactorizationInfo;
-  rowFactors(): unknown;
 }
 
 /** Options that belong to one solver (see each module's ownOptions). */
@@ -283,8 +282,8 @@ export function readOptions(options: unknown): Settings {
     throw new RangeError(`options.kernel: '${kernel}' is for solver ${owners.join(' or ')}; solver '${solver}' always works on the observed entries`);
   }
   let init: Settings['init'] = {};
-  const warm = given.init as { info?: unknown; rowFactors?: unknown } | undefined;
-  if (warm && typeof warm === 'object' && typeof warm.rowFactors === 'function' && isPlainObject(warm.info)) {
+  const warm = given.init as { info?: unknown } | undefined;
+  if (warm && typeof warm === 'object' && isPlainObject(warm.info) && isPlainObject(warm.info.parameters)) {
     // A trained model: training continues from its factors (and biases), rows and columns matched by id.
     const model = warm.info as unknown as FactorizationInfo;
     if (model.parameters.rank !== rank) {

@@ -1,16 +1,15 @@
 // Top-N evaluation of any model (explicit or implicit, trained or imported) and the most-popular baseline.
-import { Factorization } from './model.js';
-import { columnsByRow, rankingMetrics as metricsOf, type RankingMetrics } from './ranking.js';
-import type { Scored } from './evaluate.js';
-import { describe } from './describe.js';
-import { integer } from './validate.js';
-import type { Key } from './types.js';
-import type { RecommendOptions } from './model.js';
+import { Factorization } from '../model/factorization.js';
+import { columnsByRow, rankingMetrics as metricsOf, type RankingMetrics } from '../math/ranking.js';
+import { describe } from '../check/describe.js';
+import { integer } from '../check/validate.js';
+import type { Key, KeyedObservations } from '../types.js';
+import type { RecommendOptions } from '../model/factorization.js';
 
-export type { RankingMetrics } from './ranking.js';
+export type { RankingMetrics } from '../math/ranking.js';
 
 /** Observations by key: rows and columns as the model names them, or indices with the ids they refer to. */
-export type Observed = Omit<Scored, 'values'> & { values?: ArrayLike<number> };
+export type Observed = Omit<KeyedObservations, 'values'> & { values?: ArrayLike<number> };
 
 export interface RankingOptions extends Pick<RecommendOptions, 'minCount' | 'shrinkage' | 'excludeObserved'> {
   /** The cut-off. Default 10. */

@@ -2,14 +2,14 @@
 // ParamGridBuilder + CrossValidator): trials in a seeded order, every epoch of every trial scored so that
 // one run serves every epoch count, successive halving over folds to stop trials that cannot win, and
 // the best settings refitted on all the data.
-import { describe } from './describe.js';
+import { describe } from '../check/describe.js';
 import { pick, shuffled, type SparseData } from './evaluate.js';
-import { factorize } from './factorize.js';
-import type { Factorization } from './model.js';
-import type { FactorizeOptions } from './options.js';
-import { Random } from './rng.js';
-import { SOLVERS } from './solvers/index.js';
-import { integer, isPlainObject } from './validate.js';
+import { factorize } from '../model/factorize.js';
+import type { Factorization } from '../model/factorization.js';
+import type { FactorizeOptions } from '../fit/options.js';
+import { Random } from '../math/rng.js';
+import { SOLVERS } from '../solvers/index.js';
+import { integer, isPlainObject } from '../check/validate.js';
 
 /** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
 export interface Distribution {

@@ -1,21 +1,20 @@
 // model.update(): absorbing new observations without training from scratch — the model's own training
 // values plus the new ones, a warm start from its factors (options.init), a few epochs.
-import { describe } from './describe.js';
-import type { Scored } from './evaluate.js';
-import { fit } from './factorize.js';
-import type { Factorization } from './model.js';
+import { describe } from '../check/describe.js';
+import { fit } from './fit.js';
 import type { FactorizeOptions } from './options.js';
-import { SOLVERS } from './solvers/index.js';
-import type { Key } from './types.js';
+import { SOLVERS } from '../solvers/index.js';
+import type { FactorizationInfo, Key, KeyedObservations } from '../types.js';
 
-/** New observations: rows and columns as the model names them (ids, or indices); unknown ones are added. */
-export type NewObservations = Scored;
-
-export async function updateModel(model: Factorization, data: NewObservations, options: Partial<FactorizeOptions> = {}): Promise<Factorization> {
+/**
+ * A model's parameters after absorbing `data` (rows and columns as the model names them, ids or indices;
+ * unknown ones are added): its training observations plus these, warm-started from its factors.
+ */
+export async function update(info: FactorizationInfo, data: KeyedObservations, options: Partial<FactorizeOptions> = {}): Promise<FactorizationInfo> {
   const where = 'update';
-  const info = model.info;
   const old = info.observed;
-  if (model.solver === 'imported' || !old.values) {
+  const solver = info.training.solver;
+  if (solver === 'imported' || !old.values) {
     throw new TypeError(`${where}: this model keeps no training values (imported, or saved by an mfwasm before format 2); train it with factorize() on all the data`);
   }
   const n = data?.values?.length;
@@ -87,19 +86,19 @@ export async function updateModel(model: Factorization, data: NewObservations, o
     ...(info.rowIds ? { rowIds: rows.keys } : {}), ...(info.colIds ? { colIds: cols.keys } : {}),
   };
   const penalties = info.penalties;
-  const implicit = SOLVERS[model.solver].implicit;
+  const implicit = SOLVERS[solver].implicit;
   // ALS-type solvers re-solve just the rows and columns the new observations touch (then `epochs` full
   // passes, 0 by default); the others run `epochs` (default 1) full epochs over old + new.
-  const partial = Boolean(SOLVERS[model.solver].partialUpdate);
+  const partial = Boolean(SOLVERS[solver].partialUpdate);
   const touched = partial
     ? { rows: Int32Array.from(new Set(rows.index)).sort(), cols: Int32Array.from(new Set(cols.index)).sort() }
     : undefined;
   const trained: FactorizeOptions = {
-    solver: model.solver, rank: model.rank, epochs: partial ? 0 : 1,
+    solver, rank: p.rank, epochs: partial ? 0 : 1,
     regularization: { W: penalties.regularization.W, H: penalties.regularization.H },
     ...(implicit
       ? { alpha: penalties.alpha, cgSteps: penalties.cgSteps }
-      : { biases: penalties.biases, biasRegularization: penalties.regularization.bias, l1: penalties.l1, nonnegative: penalties.nonnegative, clip: model.clip !== null }),
+      : { biases: penalties.biases, biasRegularization: penalties.regularization.bias, l1: penalties.l1, nonnegative: penalties.nonnegative, clip: p.clip !== null }),
   };
-  return fit(X, { ...trained, ...options, init: model } as FactorizeOptions, touched);
+  return fit(X, { ...trained, ...options, init: { info } } as FactorizeOptions, touched);
 }

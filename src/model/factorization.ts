@@ -1,18 +1,18 @@
 // The model users keep: predictions, imputation, recommendations, similar columns, fold-in of new rows
 // and columns, ids, and (through persist.ts and interop.ts) files.
-import { backends, jsScorer, type Scorer } from './backends/index.js';
-import { describe } from './describe.js';
-import { readMatrix } from './input.js';
+import { backends, jsScorer, type Scorer } from '../backends/index.js';
+import { describe } from '../check/describe.js';
+import { readMatrix } from '../input/observations.js';
 import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
-import { predictEntry } from './predict.js';
-import { integer, nonNegative } from './validate.js';
-import { SOLVERS } from './solvers/index.js';
-import { topN } from './select.js';
-import { parameterBlocks } from './solve.js';
-import type { FactorizeOptions } from './options.js';
-import type { NewObservations } from './update.js';
-import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
+import { predictEntry } from '../math/predict.js';
+import { integer, nonNegative } from '../check/validate.js';
+import { SOLVERS } from '../solvers/index.js';
+import { topN } from '../math/select.js';
+import { parameterBlocks } from '../fit/spec.js';
+import type { FactorizeOptions } from '../fit/options.js';
+import { update } from '../fit/update.js';
+import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, Solver, StopReason } from '../types.js';
 
 /**
  * What predict() does with a row or column id the model does not know: 'error' throws (the default);
@@ -405,9 +405,8 @@ export class Factorization {
    * model's factors and biases (options.init) for `options.epochs` (default 1) with the model's solver and
    * penalties unless `options` says otherwise. One ALS epoch is usually enough (bench/README.md).
    */
-  async update(observations: NewObservations, options: Partial<FactorizeOptions> = {}): Promise<Factorization> {
-    const { updateModel } = await import('./update.js');
-    return updateModel(this, observations, options);
+  async update(observations: KeyedObservations, options: Partial<FactorizeOptions> = {}): Promise<Factorization> {
+    return new Factorization(await update(this.#info, observations, options));
   }
 
   /** A plain object that JSON.stringify writes and fromJSON reads back exactly. */

@@ -1,0 +1,39 @@
+// Writing a problem into a run's memory: values less μ (or as confidences), and the derived orders some
+// solvers walk (each observation's row, the column order), straight into the run's arrays.
+import type { RealArray, SparseProblem } from '../types.js';
+
+/** The row of each observation, in CSR order, written into `target` (by default a new array). */
+export function rowOfEach(problem: SparseProblem, target: Int32Array = new Int32Array(problem.observedCount)): Int32Array {
+  for (let i = 0; i < problem.rows; i++) target.fill(i, problem.rowStart[i], problem.rowStart[i + 1]);
+  return target;
+}
+
+/**
+ * Writes (x − offset)·scale for each value x into `target`: μ subtracted (scale 1, exact) or a confidence
+ * (offset 0). Runs write their values so, straight into their memory, rather than from a shifted copy.
+ */
+export function writeValues(target: RealArray, values: RealArray, offset: number, scale = 1): void {
+  if (offset === 0 && scale === 1) target.set(values);
+  else for (let p = 0; p < values.length; p++) target[p] = (values[p] - offset) * scale;
+}
+
+/**
+ * The observations by column (CSC, rows ascending within a column), written straight into a run's arrays:
+ * colStart (cols + 1), rowIndex and values (as writeValues writes them), from the CSR order and each
+ * observation's row.
+ */
+export function writeColumnOrder(
+  problem: SparseProblem, rowOf: Int32Array, target: { colStart: Int32Array; rowIndex: Int32Array; values: RealArray }, offset: number, scale = 1,
+): void {
+  const { cols, colIndex, values, observedCount } = problem;
+  const { colStart, rowIndex } = target;
+  colStart.fill(0);
+  for (let p = 0; p < observedCount; p++) colStart[colIndex[p] + 1]++;
+  for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
+  const cursor = colStart.slice(0, cols);
+  for (let p = 0; p < observedCount; p++) {
+    const t = cursor[colIndex[p]]++;
+    rowIndex[t] = rowOf[p];
+    target.values[t] = (values[p] - offset) * scale;
+  }
+}
