@@ -4,13 +4,14 @@ export { factorize } from './model/factorize.js';
 export { Factorization } from './model/factorization.js';
 export { DivergenceError } from './check/errors.js';
 export { DEFAULTS } from './fit/options.js';
+export { RECOMMENDED_SOLVER, solvers } from './solvers/index.js';
 export { parseRatings, ratingsFromRecords, sumDuplicates } from './input/ratings.js';
 export { crossValidate, mae, rmse, score, trainTestSplit } from './evaluate/evaluate.js';
 export { mostPopular, rankingMetrics } from './evaluate/ranking.js';
 export { expandGrid, parseGrid, search } from './evaluate/search.js';
 export { factorRowsFromCsv, factorRowsToCsv } from './model/interop.js';
 export { FORMAT_VERSION } from './model/persist.js';
-export type { EpochReport, FactorizeOptions, ValidationInput } from './fit/options.js';
+export type { EpochReport, FactorizeOptions, RunOptions, ValidationInput } from './fit/options.js';
 export type {
   DenseMatrixInput,
   Ids,
@@ -20,7 +21,8 @@ export type {
   SparseMatrixInput,
 } from './input/observations.js';
 export type { ColdStart, PredictOptions, RecommendOptions, SimilarOptions } from './model/factorization.js';
-export type { BackendName, FactorRow, Folded, Key, KernelChoice, Layout, Matrix, Parameters, Solver, StopReason } from './types.js';
+export type { BackendName, FactorRow, Folded, Key, KernelChoice, KeyedObservations, Layout, Matrix, Parameters, StopReason } from './types.js';
+export type { LayoutOptions, RatingOptions, Solver, SolverInfo, SolverOptions } from './solvers/index.js';
 export type { Ratings, RecordFields, TextOptions } from './input/ratings.js';
 export type { FoldScore, SplitOptions } from './evaluate/evaluate.js';
 export type { FactorsInput } from './model/interop.js';

@@ -5,7 +5,6 @@ export type BackendName = 'wasm' | 'js';
 
 /** How numbers are stored: a run's buffers (options.precision), a model file's factors, a scorer's. */
 export type Precision = 'float64' | 'float32';
-export type Solver = 'gd' | 'sgd' | 'als' | 'ials';
 /** How a problem's observations are stored: every entry (NaN = missing), or the observed ones in CSR order. */
 export type Layout = 'dense' | 'sparse';
 export type KernelChoice = Layout | 'auto';
@@ -82,8 +81,8 @@ export interface TrainingRecord {
   validationHistory: Float64Array;
   bestEpoch: number;
   stoppedBy: StopReason;
-  /** 'imported' for a model read from LIBMF's format or from factor rows. */
-  solver: Solver | 'imported';
+  /** The solver's name (a key of src/solvers/'s registry), or 'imported' for a model read from LIBMF's format or from factor rows. */
+  solver: string;
   backend: BackendName | 'imported';
   kernel: Layout | 'imported';
 }
@@ -164,3 +163,38 @@ export interface Observations {
   colIndex: Int32Array;
   values: Float64Array;
 }
+
+// The input forms the public API takes (src/input/ reads them).
+
+/** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
+export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
+
+export interface DenseMatrixInput {
+  rows: number;
+  cols: number;
+  /** rows×cols entries, row-major. */
+  data: Float64Array | ArrayLike<number>;
+}
+
+/** Which entries of a dense X are observed: 1/true observed, 0/false missing. */
+export type MaskInput =
+  | readonly (readonly (number | boolean)[])[]
+  | { rows: number; cols: number; data: Uint8Array | ArrayLike<number | boolean> };
+
+/** The observed entries as coordinate lists (the seed's `[i, j, x]` list): entry p is X[rowIndices[p]][colIndices[p]] = values[p]. */
+export interface SparseMatrixInput {
+  rows: number;
+  cols: number;
+  rowIndices: Int32Array | ArrayLike<number>;
+  colIndices: Int32Array | ArrayLike<number>;
+  values: Float64Array | ArrayLike<number>;
+}
+
+/** Ids of the rows and columns, which the model then takes and returns in place of indices. */
+export interface Ids {
+  rowIds?: readonly (string | number)[];
+  colIds?: readonly (string | number)[];
+}
+
+export type ObservationsInput = MatrixInput | SparseMatrixInput | (DenseMatrixInput & Ids) | (SparseMatrixInput & Ids);
+

@@ -162,7 +162,13 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.is(evaluation.code, 0, evaluation.err);
   assert.match(evaluation.out, /^fold  precision@5  auc\n   1 +[\d.]+ +[\d.]+\n   2 +[\d.]+ +[\d.]+\nmean +[\d.]+ +[\d.]+\n$/);
   assert.match(run('eval', 'events.csv', '--implicit', '--metrics', 'precision@x').err, /^mfwasm: metrics: expected 'rmse', 'mae', 'auc' or one of/);
-  assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only with --implicit/);
+  assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only for solver ials, got solver als/);
+  // The solver is checked by the command line, and an events solver reads events with or without --implicit.
+  assert.match(run('fit', 'ratings.csv', '--solver', 'ALS').err, /^mfwasm: --solver: expected one of gd, sgd, als, ials, got "ALS"/);
+  assert.match(run('fit', 'events.csv', '--implicit', '--solver', 'als').err, /^mfwasm: --implicit: solver als takes ratings, not events/);
+  const ials = run('fit', 'events.csv', '--solver', 'ials', '--no-biases', '--rank', '3', '--epochs', '2', '--out', 'events.mfm');
+  assert.is(ials.code, 0, ials.err);
+  assert.match(ials.out, /test precision@10/);
 });
 
 test('tune searches a grid by cross-validation, prints the trials and writes the refit model', () => {

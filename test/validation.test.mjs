@@ -21,7 +21,7 @@ const cases = [
   ['rank a string', X, { rank: '2' }, RangeError, /options\.rank: .*got the string "2"/],
   ['options not an object', X, 2, TypeError, /options: expected an object/],
   ['unknown option (typo)', X, { rank: 1, learningrate: 0.1 }, TypeError, /unknown option 'learningrate' \(did you mean 'learningRate'\?\)/],
-  ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, solver, mask/],
+  ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, solver, epochs/],
   ['unknown init key', X, { rank: 1, init: { w: [[1], [1], [1]] } }, TypeError, /options\.init: unknown option 'w' \(did you mean 'W'\?\)/],
   ['unknown backend', X, { rank: 1, backend: 'gpu' }, RangeError, /options\.backend: expected one of 'wasm', 'js', got the string "gpu"/],
   ['unknown kernel', X, { rank: 1, kernel: 'csr' }, RangeError, /options\.kernel: expected one of 'auto', 'dense', 'sparse'/],
@@ -66,7 +66,7 @@ const cases = [
   ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
   ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
   ['unknown solver', X, { rank: 1, solver: 'adam' }, RangeError, /options\.solver: expected one of 'gd', 'sgd', 'als', 'ials', got the string "adam"/],
-  ['learningRate with als', X, { rank: 1, solver: 'als', learningRate: 0.1 }, TypeError, /options\.learningRate: solver 'als' takes no learning rate/],
+  ['learningRate with als', X, { rank: 1, solver: 'als', learningRate: 0.1 }, TypeError, /options\.learningRate: only for solver 'gd' or 'sgd', got solver 'als'/],
   ['adaptive with gd', X, { rank: 1, adaptive: true }, TypeError, /options\.adaptive: only for solver 'sgd', got solver 'gd'/],
   ['adaptive not a boolean', X, { rank: 1, solver: 'sgd', adaptive: 1 }, TypeError, /options\.adaptive: expected true or false, got 1/],
   ['regularization negative', X, { rank: 1, regularization: -1 }, RangeError, /options\.regularization: expected a finite number ≥ 0, got -1/],
@@ -90,7 +90,7 @@ const cases = [
   ['validation unknown key', X, { rank: 1, validation: { rowIndices: [0], colIndices: [2], ratings: [3] } }, TypeError, /options\.validation: unknown key 'ratings'/],
   ['onEpoch not a function', X, { rank: 1, onEpoch: 'log' }, TypeError, /options\.onEpoch: expected a function, got the string "log"/],
   ['signal not an AbortSignal', X, { rank: 1, signal: true }, TypeError, /options\.signal: expected an AbortSignal, got boolean true/],
-  ["kernel 'dense' with sgd", X, { rank: 1, solver: 'sgd', kernel: 'dense' }, RangeError, /options\.kernel: 'dense' is for solver 'gd'/],
+  ["kernel 'dense' with sgd", X, { rank: 1, solver: 'sgd', kernel: 'dense' }, TypeError, /options\.kernel: only for solver 'gd', got solver 'sgd'/],
   ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 67108864 \(the most rows or columns mfwasm supports\), got undefined/],
 ];
 

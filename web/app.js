@@ -1,7 +1,7 @@
 // The demo page: training runs in a Web Worker (mfwasm/worker), so the page stays responsive; the loss
 // chart is uPlot (a devDependency of the page only).
 import uPlot from '../node_modules/uplot/dist/uPlot.esm.js';
-import { DEFAULTS, mostPopular, parseRatings, rmse, score, sumDuplicates, trainTestSplit } from '../dist/browser/index.js';
+import { DEFAULTS, mostPopular, parseRatings, RECOMMENDED_SOLVER, rmse, score, solvers, sumDuplicates, trainTestSplit } from '../dist/browser/index.js';
 import { factorizeInWorker } from '../dist/browser/worker.js';
 import { lowRankProblem } from './generate.js';
 
@@ -10,9 +10,14 @@ const number = (id) => Number($(id).value);
 const state = { problem: null, losses: [], hiddenRmse: [], controller: null, lastFit: null, maps: {}, times: null };
 window.mfwasmDemo = state; // read by the browser test
 
-// gd's stable step shrinks as rows gain observations (the loss is a sum), so the page starts it lower
-// than the library's 0.05, which suits the seed's 5×6 matrix; sgd and als use the library's defaults.
-const LEARNING_RATES = { gd: 0.005, sgd: DEFAULTS.sgd.learningRate, als: NaN };
+// The matrix section completes ratings: its solvers are the registry's solvers of ratings. Each keeps its own
+// step; the seed's full-batch gd (the library's default solver) has a stable step that shrinks as rows gain
+// observations (the loss is a sum), so the page starts it at a tenth of the library's, which suits the seed's 5×6.
+const RATING_SOLVERS = Object.values(solvers).filter((s) => s.data === 'ratings');
+const LEARNING_RATES = Object.fromEntries(RATING_SOLVERS.filter((s) => 'learningRate' in s.options).map((s) => [
+  s.name, s.name === DEFAULTS.solver ? s.options.learningRate.default / 10 : s.options.learningRate.default,
+]));
+const takesStep = (name) => name in LEARNING_RATES;
 const tick = (x) => (x == null ? '' : x >= 1e4 || x < 1e-2 ? x.toExponential(0).replace('e+', 'e') : String(+x.toPrecision(3)));
 const format = (x) => (x === undefined || !Number.isFinite(x) ? '—' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4));
 
@@ -140,7 +145,7 @@ function setStatus(text, kind) {
 function trainingOptions() {
   const solver = $('solver').value;
   const options = { solver, rank: number('rank'), epochs: number('epochs'), backend: $('backend').value, seed: 1, regularization: number('regularization') };
-  if (solver !== 'als') options.learningRate = number('learning-rate');
+  if (takesStep(solver)) options.learningRate = number('learning-rate');
   return options;
 }
 
@@ -287,17 +292,18 @@ async function compare() {
 
 async function trainRatings() {
   const out = $('csv-result');
-  const implicit = $('csv-kind').value === 'events';
+  const kind = $('csv-kind').value; // 'ratings' or 'events'
+  const solver = solvers[RECOMMENDED_SOLVER[kind]];
   try {
     // Events: a line per play or click (a count optional); repeats become counts.
-    const parsed = parseRatings($('csv').value, implicit ? { events: true } : {});
-    const ratings = implicit ? sumDuplicates(parsed) : parsed;
+    const parsed = parseRatings($('csv').value, kind === 'events' ? { events: true } : {});
+    const ratings = kind === 'events' ? sumDuplicates(parsed) : parsed;
     const { train, test } = trainTestSplit(ratings, { testFraction: 0.1, seed: 1, keepEveryRow: true });
     out.textContent = 'Training…';
-    const model = await factorizeInWorker(train, implicit ? { solver: 'ials', rank: 10 } : { solver: 'als', rank: 10, biases: true });
+    const model = await factorizeInWorker(train, { solver: solver.name, rank: 10, ...(solver.takes.includes('biases') ? { biases: true } : {}) });
     const top = model.recommend($('csv-user').value, 10);
     const cell = (text) => { const td = document.createElement('td'); td.textContent = text; return td; };
-    if (implicit) {
+    if (kind === 'events') {
       const metrics = ['precision@10', 'ndcg@10', 'auc'];
       const ours = score(model, test, metrics);
       const popular = score(mostPopular(train), test, metrics);
@@ -338,12 +344,22 @@ function sampleEvents() {
   return lines.join('\n');
 }
 
-/** Each solver keeps its own learning rate; als has none. */
+/** Each solver keeps its own learning rate; a solver with no step has the field disabled. */
 function onSolver() {
   const solver = $('solver').value;
   const field = $('learning-rate');
-  field.disabled = solver === 'als';
-  field.value = solver === 'als' ? '' : String(LEARNING_RATES[solver]);
+  field.disabled = !takesStep(solver);
+  field.value = takesStep(solver) ? String(LEARNING_RATES[solver]) : '';
+}
+
+/** The solver list, from the registry: the recommended one first and selected, each with its summary. */
+function fillSolvers() {
+  const select = $('solver');
+  const ordered = [...RATING_SOLVERS].sort((a, b) => (b.name === RECOMMENDED_SOLVER.ratings) - (a.name === RECOMMENDED_SOLVER.ratings));
+  select.replaceChildren(...ordered.map((s) => Object.assign(document.createElement('option'), {
+    value: s.name, textContent: s.name === DEFAULTS.solver ? `${s.name} (the seed's)` : s.name, title: s.summary,
+  })));
+  select.value = RECOMMENDED_SOLVER.ratings;
 }
 
 $('generate').addEventListener('click', generate);
@@ -357,7 +373,7 @@ $('csv-kind').addEventListener('change', () => {
 });
 $('solver').addEventListener('change', onSolver);
 $('learning-rate').addEventListener('change', () => {
-  if ($('solver').value !== 'als') LEARNING_RATES[$('solver').value] = number('learning-rate');
+  if (takesStep($('solver').value)) LEARNING_RATES[$('solver').value] = number('learning-rate');
 });
 for (const id of ['mask', 'observed-map', 'truth', 'approximation', 'error']) {
   $(id).addEventListener('mousemove', hover);
@@ -369,6 +385,7 @@ $('file').addEventListener('change', async () => {
 });
 addEventListener('resize', () => chart.setSize({ width: Math.max(280, $('chart').clientWidth), height: 260 }));
 $('csv').value = sampleRatings();
+fillSolvers();
 onSolver();
 makeChart();
 generate();

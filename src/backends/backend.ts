@@ -1,7 +1,7 @@
 import type { BackendName } from '../types.js';
 import type { Buffers, Workspace } from '../runtime/kernels.js';
 
-export type { BackendName, Solver } from '../types.js';
+export type { BackendName } from '../types.js';
 
 /** Scores every column for a row: out[j] = offset + w·h_j, over factors it holds (cols×width). */
 export interface Scorer {

@@ -1,5 +1,3 @@
-import type { Solver } from '../types.js';
-
 /**
  * Thrown when training diverges — the objective became non-finite or grew 1e10-fold — so that
  * no NaN or exploding factors are ever returned.
@@ -9,14 +7,15 @@ export class DivergenceError extends Error {
   readonly epoch: number;
   /** The step in use (NaN for a solver without one). */
   readonly learningRate: number;
-  readonly solver: Solver;
+  /** The solver's name. */
+  readonly solver: string;
   /** The out-of-bounds objective, and the initial one it is compared with. */
   readonly loss: number;
   readonly initialLoss: number;
   /** What to try, from the solver's module. */
   readonly advice: string;
 
-  constructor(solver: Solver, epoch: number, loss: number, initialLoss: number, learningRate: number, advice: string) {
+  constructor(solver: string, epoch: number, loss: number, initialLoss: number, learningRate: number, advice: string) {
     const when = epoch < 0 ? 'for the initial factors' : `after epoch ${epoch}`;
     const what = Number.isFinite(loss) ? `grew from ${initialLoss.toPrecision(4)} to ${loss.toPrecision(4)}` : `became ${loss}`;
     super(

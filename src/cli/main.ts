@@ -2,7 +2,10 @@
 // mfwasm fit | predict | recommend | eval | impute — on top of the public API only.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { crossValidate, DEFAULTS, Factorization, factorize, mae, parseGrid, rmse, score, search, sumDuplicates, trainTestSplit, type FactorizeOptions, type Solver } from '../index.js';
+import {
+  crossValidate, DEFAULTS, Factorization, factorize, mae, parseGrid, RECOMMENDED_SOLVER, rmse, score, search, solvers, sumDuplicates, trainTestSplit,
+  type FactorizeOptions, type Solver, type SolverInfo,
+} from '../index.js';
 import { help, parseArgs, UsageError, type OptionSpec, type Parsed } from './args.js';
 import { readDenseCsv, readRatingsFile, writeAtomically } from './files.js';
 
@@ -15,35 +18,72 @@ const READING: OptionSpec[] = [
   { name: 'skip-bad-lines', type: 'boolean', help: 'count and report malformed lines instead of stopping', default: false },
 ];
 /**
- * Where the command line's defaults differ from the library's (DEFAULTS), and why: rating files are what
- * it reads, and for ratings ALS with biases at rank 40 is the setting that works without tuning; the
- * library's own defaults (gd, no biases) are the seed notebook's, made for small dense matrices.
+ * Where the command line's defaults differ from the library's (DEFAULTS), and why: rating files are what it
+ * reads, and for them the recommended solver (RECOMMENDED_SOLVER: ALS) with biases at rank 40 is the setting
+ * that works without tuning; the library's own defaults (gd, no biases) are the seed notebook's, made for
+ * small dense matrices.
  */
-const CLI_DEFAULTS = { solver: 'als' as Solver, rank: 40, biases: true };
-const perSolver = (key: 'epochs' | 'learningRate' | 'regularization') =>
-  (['gd', 'sgd', 'als', 'ials'] as const).filter((s) => !Number.isNaN(DEFAULTS[s][key])).map((s) => `${s} ${DEFAULTS[s][key]}`).join(', ');
+const CLI_DEFAULTS = { rank: 40, biases: true };
+const SOLVER_LIST = Object.keys(solvers) as Solver[];
+const perSolver = (value: (name: Solver) => number | boolean | undefined) =>
+  SOLVER_LIST.filter((name) => value(name) !== undefined).map((name) => `${name} ${value(name)}`).join(', ');
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Every solver's own options, once each by name (a flag each), with the solvers that take it. */
+const OWN_OPTIONS = new Map<string, { type: 'number' | 'integer' | 'boolean'; help: string; owners: Solver[] }>();
+for (const name of SOLVER_LIST) {
+  for (const [option, { type, help }] of Object.entries(solvers[name].options)) {
+    const known = OWN_OPTIONS.get(option);
+    if (known) known.owners.push(name);
+    else OWN_OPTIONS.set(option, { type, help, owners: [name] });
+  }
+}
+const ownFlags: OptionSpec[] = [...OWN_OPTIONS].map(([option, { type, help, owners }]) => ({
+  name: kebab(option), type,
+  help: `${owners.join(' and ')}: ${help} (default: ${perSolver((name) => solvers[name].options[option]?.default as number | boolean | undefined)})`,
+}));
 
 const TRAINING: OptionSpec[] = [
   { name: 'rank', short: 'k', type: 'integer', help: 'latent factors', default: CLI_DEFAULTS.rank },
-  { name: 'solver', type: 'string', help: `gd, sgd or als (the library's default is ${DEFAULTS.solver}, for small dense matrices)`, default: CLI_DEFAULTS.solver },
-  { name: 'epochs', type: 'integer', help: `passes over the data (default: the solver's: ${perSolver('epochs')})` },
-  { name: 'learning-rate', type: 'number', help: `gd and sgd step (default: the solver's: ${perSolver('learningRate')})` },
-  { name: 'regularization', type: 'number', help: `L2 penalty per observation (default: the solver's: ${perSolver('regularization')})` },
-  { name: 'biases', type: 'boolean', help: 'fit global mean and row and column biases (off in the library; not with --implicit)', default: CLI_DEFAULTS.biases },
-  { name: 'implicit', type: 'boolean', help: 'events, not ratings: user,item[,count] lines (repeats summed), solver ials, ranking metrics', default: false },
-  { name: 'alpha', type: 'number', help: `with --implicit: confidence 1 + alpha·count (default: ${DEFAULTS.alpha})` },
-  { name: 'cg-steps', type: 'integer', help: `with --implicit: conjugate-gradient steps per row solve, 0 exact (default: ${DEFAULTS.cgSteps})` },
-  { name: 'nonnegative', type: 'boolean', help: 'keep the factors ≥ 0', default: false },
+  {
+    name: 'solver', type: 'string',
+    help: `${SOLVER_LIST.join(', ')} (default: ${RECOMMENDED_SOLVER.ratings}, or ${RECOMMENDED_SOLVER.events} with --implicit; the library's default is ${DEFAULTS.solver}, for small dense matrices)`,
+  },
+  { name: 'epochs', type: 'integer', help: `passes over the data (default: the solver's: ${perSolver((name) => DEFAULTS[name].epochs)})` },
+  { name: 'regularization', type: 'number', help: `L2 penalty per observation (default: the solver's: ${perSolver((name) => DEFAULTS[name].regularization)})` },
+  ...ownFlags,
+  { name: 'biases', type: 'boolean', help: `fit global mean and row and column biases (off in the library; solvers ${takers('biases')})`, default: CLI_DEFAULTS.biases },
+  { name: 'implicit', type: 'boolean', help: `events, not ratings: user,item[,count] lines (repeats summed), solver ${RECOMMENDED_SOLVER.events} unless --solver names another for events, ranking metrics`, default: false },
+  { name: 'nonnegative', type: 'boolean', help: `keep the factors ≥ 0 (solvers ${takers('nonnegative')})`, default: false },
   { name: 'backend', type: 'string', help: 'wasm or js', default: DEFAULTS.backend },
   { name: 'threads', type: 'integer', help: 'threads of the wasm backend, same result whatever the count (default: every core for problems large enough to gain)' },
   { name: 'seed', type: 'integer', help: 'seed of the initial factors and of splits', default: DEFAULTS.seed },
 ];
+
+function takers(option: 'biases' | 'nonnegative'): string {
+  return SOLVER_LIST.filter((name) => solvers[name].takes.includes(option)).join(', ');
+}
+
+/** The solver a command line asks for: --solver, or the recommended one for its kind of data. */
+function chosenSolver(o: Parsed['options']): SolverInfo {
+  const given = o.solver as string | undefined;
+  if (given !== undefined && !(SOLVER_LIST as string[]).includes(given)) {
+    throw new UsageError(`--solver: expected one of ${SOLVER_LIST.join(', ')}, got ${JSON.stringify(given)}`);
+  }
+  const solver = solvers[(given as Solver | undefined) ?? RECOMMENDED_SOLVER[o.implicit ? 'events' : 'ratings']];
+  if (o.implicit && solver.data !== 'events') {
+    const forEvents = SOLVER_LIST.filter((name) => solvers[name].data === 'events').join(', ');
+    throw new UsageError(`--implicit: solver ${solver.name} takes ratings, not events; leave out --solver, or name one for events (${forEvents})`);
+  }
+  return solver;
+}
 const OUTPUT: OptionSpec[] = [
   { name: 'quiet', short: 'q', type: 'boolean', help: 'print nothing but errors', default: false },
   { name: 'help', short: 'h', type: 'boolean', help: 'show this help', default: false },
 ];
 
-function readingOptions(o: Parsed['options']) {
+/** How a file is read: as events (repeats summed into counts) when the solver takes events. */
+function readingOptions(o: Parsed['options'], data: SolverInfo['data'] = chosenSolver(o).data) {
   const columns = String(o.columns).split(',').map((c) => (/^\d+$/.test(c) ? Number(c) : c));
   if (columns.length !== 3) throw new UsageError(`--columns: expected three columns (user,item,rating), got ${JSON.stringify(o.columns)}`);
   return {
@@ -51,27 +91,34 @@ function readingOptions(o: Parsed['options']) {
     header: o.header as boolean | undefined,
     columns: columns as [number | string, number | string, number | string],
     skipBadLines: o['skip-bad-lines'] as boolean,
-    events: o.implicit === true,
+    events: data === 'events',
   };
 }
 
 function trainingOptions(o: Parsed['options']): FactorizeOptions {
-  const common: FactorizeOptions = { rank: o.rank as number, backend: o.backend as 'wasm' | 'js', seed: o.seed as number };
-  if (o.threads !== undefined) common.threads = o.threads as number;
-  let options: FactorizeOptions;
-  if (o.implicit) {
-    options = { ...common, solver: 'ials' };
-    if (o.alpha !== undefined) options.alpha = o.alpha as number;
-    if (o['cg-steps'] !== undefined) options.cgSteps = o['cg-steps'] as number;
-  } else {
-    for (const name of ['alpha', 'cg-steps']) if (o[name] !== undefined) throw new UsageError(`--${name}: only with --implicit`);
-    options = { ...common, solver: o.solver as Solver, biases: o.biases as boolean, nonnegative: o.nonnegative as boolean };
+  const solver = chosenSolver(o);
+  const options: Record<string, unknown> = { solver: solver.name, rank: o.rank, backend: o.backend, seed: o.seed };
+  if (o.threads !== undefined) options.threads = o.threads;
+  if (o.epochs !== undefined) options.epochs = o.epochs;
+  if (o.regularization !== undefined) options.regularization = o.regularization;
+  // --biases (on by default here) and --nonnegative go to the solvers that take them; for events there is no
+  // bias to fit and no bound, and only an explicit --nonnegative is an error.
+  for (const shared of ['biases', 'nonnegative'] as const) if (solver.takes.includes(shared)) options[shared] = o[shared];
+  if (o.nonnegative && !solver.takes.includes('nonnegative')) throw new UsageError(`--nonnegative: not for solver ${solver.name}; solvers ${takers('nonnegative')} take it`);
+  for (const [option, { owners }] of OWN_OPTIONS) {
+    const value = o[kebab(option)];
+    if (value === undefined) continue;
+    if (!owners.includes(solver.name)) throw new UsageError(`--${kebab(option)}: only for solver ${owners.join(' or ')}, got solver ${solver.name}`);
+    options[option] = value;
   }
-  if (o.epochs !== undefined) options.epochs = o.epochs as number;
-  if (o['learning-rate'] !== undefined) options.learningRate = o['learning-rate'] as number;
-  if (o.regularization !== undefined) options.regularization = o.regularization as number;
-  return options;
+  return options as unknown as FactorizeOptions;
 }
+
+/** A file's ratings as the solver takes them: an event log has a line per play or click, so repeats become counts. */
+const asData = <T extends Parameters<typeof sumDuplicates>[0]>(ratings: T, data: SolverInfo['data']): T => (data === 'events' ? sumDuplicates(ratings) : ratings);
+
+/** What a file's lines are called in summaries. */
+const unit = (data: SolverInfo['data']) => (data === 'events' ? 'pairs' : 'ratings');
 
 /** Epoch, loss, validation RMSE and ETA: redrawn in place on a terminal, a line a second otherwise. */
 function progress(total: number, quiet: boolean) {
@@ -118,10 +165,10 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     ],
     async run({ positional: [file], options: o }) {
       if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
-      const read = await readRatingsFile(file, readingOptions(o));
+      const solver = chosenSolver(o);
+      const read = await readRatingsFile(file, readingOptions(o, solver.data));
       const { skipped, firstSkipped } = read;
-      // An event log has a line per play or click: repeats become counts.
-      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
+      const ratings = asData(read.ratings, solver.data);
       if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
       const fraction = o['test-fraction'] as number;
       if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
@@ -132,7 +179,7 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
         [train, test] = [ratings, undefined];
       }
       const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
-      const epochs = options.epochs ?? DEFAULTS[options.solver ?? DEFAULTS.solver].epochs;
+      const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
       const bar = progress(epochs, o.quiet as boolean);
       const started = performance.now();
       const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
@@ -141,8 +188,8 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
       const seconds = (performance.now() - started) / 1000;
       await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
-      say(o.quiet, `${ratings.values.length} ratings, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
-      if (o.implicit) {
+      say(o.quiet, `${ratings.values.length} ${unit(solver.data)}, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
+      if (solver.data === 'events') {
         const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
         say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
       } else {
@@ -195,13 +242,13 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     description: 'Cross-validates the training options on a ratings file: RMSE and MAE per fold and their mean.',
     specs: [
       ...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
-      { name: 'metrics', type: 'string', help: 'comma-separated: rmse, mae, precision@k, recall@k, map@k, ndcg@k, coverage@k, auc (default: rmse,mae; with --implicit precision@10,ndcg@10)' },
+      { name: 'metrics', type: 'string', help: `comma-separated: rmse, mae, precision@k, recall@k, map@k, ndcg@k, coverage@k, auc (default: the solver's: ${SOLVER_LIST.map((name) => `${name} ${solvers[name].metrics.join(',')}`).join('; ')})` },
       ...READING, ...OUTPUT,
     ],
     async run({ positional: [file], options: o }) {
       if (!file) throw new UsageError('eval: which ratings file?');
-      const read = await readRatingsFile(file, readingOptions(o));
-      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
+      const { data } = chosenSolver(o);
+      const ratings = asData((await readRatingsFile(file, readingOptions(o, data))).ratings, data);
       const metrics = o.metrics === undefined ? undefined : String(o.metrics).split(',').map((m) => m.trim().toLowerCase());
       const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number, ...(metrics ? { metrics } : {}) });
       const names = Object.keys(result.mean);
@@ -231,29 +278,28 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
       if (!file) throw new UsageError('tune: which ratings file?');
       if (o.grid === undefined) throw new UsageError("tune: --grid is required, e.g. --grid 'rank=20,50 regularization=0.05,0.1'");
       const grid = parseGrid(String(o.grid));
-      const read = await readRatingsFile(file, readingOptions(o));
-      const ratings = o.implicit ? sumDuplicates(read.ratings) : read.ratings;
+      const solver = chosenSolver(o);
+      const ratings = asData((await readRatingsFile(file, readingOptions(o, solver.data))).ratings, solver.data);
       const base = trainingOptions(o);
       for (const name of Object.keys(grid)) delete (base as unknown as Record<string, unknown>)[name];
       if (o.epochs !== undefined) base.epochs = o.epochs as number;
       const started = performance.now();
       let done = 0;
       let best = Infinity;
-      const implicit = base.solver === 'ials';
-      const label = implicit ? 'precision@10' : 'RMSE';
+      const label = solver.validationMetric === 'rmse' ? 'RMSE' : solver.validationMetric;
       say(o.quiet, `trial  ${label.padStart(12)}  ±std    folds  seconds  settings`);
       const result = await search(ratings, {
         base, grid, folds: o.folds as number, seed: o.seed as number, halving: o.halving as boolean,
         onTrial: (t) => {
           done++;
-          const score = implicit ? -t.mean : t.mean;
+          const score = solver.higherIsBetter ? -t.mean : t.mean;
           if (!t.stopped && score < best) best = score;
           say(o.quiet, `${String(done).padStart(5)}  ${t.mean.toFixed(4).padStart(12)}  ${t.std.toFixed(4)}  ${`${t.folds.length}${t.stopped ? ' (stopped)' : ''}`.padEnd(13)}${t.seconds.toFixed(1).padStart(7)}  ${JSON.stringify(t.settings)}`);
         },
       });
       await writeAtomically(o.out as string, result.refit.toBytes());
       say(o.quiet, `best ${JSON.stringify(result.best)} (${result.metric}); ${result.saved.fits} fits, ${result.saved.skipped} skipped by halving (≈ ${result.saved.seconds.toFixed(1)} s saved); ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
-      say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${implicit ? 'pairs' : 'ratings'})`);
+      say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${unit(solver.data)})`);
     },
   },
   update: {
@@ -268,13 +314,13 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     async run({ positional: [modelFile, file], options: o }) {
       if (!modelFile || !file) throw new UsageError('update: expected a model file and a file of new ratings');
       const model = await loadModel(modelFile);
-      const read = await readRatingsFile(file, { ...readingOptions(o), events: model.solver === 'ials' });
-      const ratings = model.solver === 'ials' ? sumDuplicates(read.ratings) : read.ratings;
+      const data = model.solver === 'imported' ? 'ratings' : solvers[model.solver].data;
+      const ratings = asData((await readRatingsFile(file, readingOptions(o, data))).ratings, data);
       const started = performance.now();
       const updated = await model.update(ratings, { epochs: o.epochs as number });
       const out = (o.out as string | undefined) ?? modelFile;
       await writeAtomically(out, updated.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
-      say(o.quiet, `${ratings.values.length} new ${model.solver === 'ials' ? 'pairs' : 'ratings'}; ${updated.W.rows - model.W.rows} new rows, ${updated.H.cols - model.H.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      say(o.quiet, `${ratings.values.length} new ${unit(data)}; ${updated.W.rows - model.W.rows} new rows, ${updated.H.cols - model.H.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       say(o.quiet, `wrote ${out}`);
     },
   },
@@ -282,13 +328,14 @@ const COMMANDS: Record<string, { usage: string; description: string; specs: Opti
     usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
     description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
     specs: [
-      { ...TRAINING[0], default: 3 }, { name: 'solver', type: 'string', help: 'gd, sgd or als', default: 'als' }, ...TRAINING.slice(2),
+      { ...TRAINING[0], default: 3 }, ...TRAINING.slice(1),
       { name: 'out', short: 'o', type: 'string', help: 'file to write (default: standard output)' }, ...OUTPUT,
     ],
     async run({ positional: [file], options: o }) {
       if (!file) throw new UsageError('impute: which matrix file?');
       const X = await readDenseCsv(file);
-      const model = await factorize(X, { ...trainingOptions({ ...o, biases: o.biases }), clip: false });
+      if (chosenSolver(o).data !== 'ratings') throw new UsageError(`impute: fills in values, so it needs a solver for ratings; got ${o.solver}`);
+      const model = await factorize(X, { ...trainingOptions(o), clip: false } as FactorizeOptions);
       const { rows, cols, data } = model.impute(X);
       const text = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)).join(',')).join('\n') + '\n';
       if (o.out) await writeAtomically(o.out as string, text);

@@ -7,7 +7,7 @@ import type { Factorization } from '../model/factorization.js';
 import { predictEntry } from '../math/predict.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
-import { SOLVERS } from '../solvers/index.js';
+import { DEFAULT_SOLVER, solverModule } from '../solvers/index.js';
 import { rankingMetrics, type RankingMetrics } from './ranking.js';
 import { Random } from '../math/rng.js';
 
@@ -166,7 +166,7 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
 /**
  * k-fold cross-validation: each fold of a seeded random partition is held out once while the rest trains
  * with `options`. Returns each fold's scores and their means: by default RMSE and MAE (precision@10 and
- * nDCG@10 for an implicit solver), or the `metrics` named (see score()).
+ * nDCG@10 for a solver of events), or the `metrics` named (see score()).
  */
 export async function crossValidate(
   data: SparseData,
@@ -176,7 +176,7 @@ export async function crossValidate(
   if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
     throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
   }
-  const names = metrics ?? (options.solver && SOLVERS[options.solver]?.implicit ? ['precision@10', 'ndcg@10'] : ['rmse', 'mae']);
+  const names = metrics ?? (solverModule(String(options.solver ?? DEFAULT_SOLVER)) ?? solverModule(DEFAULT_SOLVER)).metrics;
   const order = shuffled(data.values.length, seed);
   const scores: FoldScore[] = [];
   for (let fold = 0; fold < folds; fold++) {

@@ -1,6 +1,6 @@
-// Top-N evaluation of any model (explicit or implicit, trained or imported) and the most-popular baseline.
+// Top-N evaluation of any model (of ratings or of events, trained or imported) and the most-popular baseline.
 import { Factorization } from '../model/factorization.js';
-import { columnsByRow, rankingMetrics as metricsOf, type RankingMetrics } from '../math/ranking.js';
+import { columnsByRow, rankingMetricsOf, type RankingMetrics } from '../math/ranking.js';
 import { describe } from '../check/describe.js';
 import { integer } from '../check/validate.js';
 import type { Key, KeyedObservations } from '../types.js';
@@ -49,7 +49,7 @@ export function rankingMetrics(model: Factorization, test: Observed, options: Ra
     for (const j of leftOut.get(row) ?? []) scores[j] = NaN;
     return scores;
   };
-  return metricsOf(columnsByRow(held.rows, held.cols), scoresOf, k, cols);
+  return rankingMetricsOf(columnsByRow(held.rows, held.cols), scoresOf, k, cols);
 }
 
 /**

@@ -6,9 +6,9 @@ import { describe } from '../check/describe.js';
 import { pick, shuffled, type SparseData } from './evaluate.js';
 import { factorize } from '../model/factorize.js';
 import type { Factorization } from '../model/factorization.js';
-import type { FactorizeOptions } from '../fit/options.js';
+import type { FactorizeOptions, Without } from '../fit/options.js';
 import { Random } from '../math/rng.js';
-import { SOLVERS } from '../solvers/index.js';
+import { DEFAULT_SOLVER, solverModule } from '../solvers/index.js';
 import { integer, isPlainObject } from '../check/validate.js';
 
 /** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
@@ -21,8 +21,11 @@ export interface Distribution {
 }
 
 export interface SearchOptions {
-  /** Settings every trial shares (solver included), as factorize takes them; `epochs` is the most each trial runs. */
-  base: FactorizeOptions;
+  /**
+   * Settings every trial shares (solver included), as factorize takes them; `epochs` is the most each trial
+   * runs. `rank` may come from the grid or the distributions instead.
+   */
+  base: Without<FactorizeOptions, 'rank'> & { rank?: number };
   /** Grid search: each option's values; every combination is a trial. */
   grid?: Record<string, readonly unknown[]>;
   /** Random search: each option's values (a list to pick from, or a Distribution), and how many trials. */
@@ -33,8 +36,8 @@ export interface SearchOptions {
   /** Instead of folds, one held-out split of this fraction of `data` (each trial then runs once). */
   holdout?: number;
   /**
-   * What trials are scored by, after every epoch: 'rmse' (explicit solvers) or 'precision@10' (ials) — the
-   * metric each solver's training validates with. Default: the solver's.
+   * What trials are scored by, after every epoch: the metric the solver's training validates with ('rmse'
+   * for ratings, 'precision@10' for events; the docs' solver table). Default: the solver's.
    */
   metric?: 'rmse' | 'precision@10';
   /** Seconds after which no new trial starts (trials under way finish). Default: no limit. */
@@ -129,13 +132,14 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   }
   // A seeded order, so that which trials halving stops does not depend on how the grid was written.
   const order = shuffled(candidates.length, seed + 1);
-  const solver = (base.solver ?? 'gd') as keyof typeof SOLVERS;
-  const implicit = SOLVERS[solver]?.implicit ?? false;
-  const metric = implicit ? 'precision@10' : 'rmse';
+  const solver = String(base.solver ?? DEFAULT_SOLVER);
+  // An unknown solver is reported by the first fit, with factorize's message.
+  const { name: metric, higherIsBetter } = (solverModule(solver) ?? solverModule(DEFAULT_SOLVER)).validation;
+  const reported = metric === 'rmse' ? 'validationRmse' : 'validationPrecision';
   if (options.metric !== undefined && options.metric !== metric) {
     throw new RangeError(`search: options.metric: solver '${solver}' is scored after every epoch by '${metric}', got ${describe(options.metric)}; score other metrics on the refit model with score()`);
   }
-  const better = (a: number, b: number) => (implicit ? a > b : a < b);
+  const better = (a: number, b: number) => (higherIsBetter ? a > b : a < b);
   const positions = shuffled(data.values.length, seed);
   // k folds of a seeded permutation, or one split with the first `holdout` of it held out.
   const heldCount = holdout === undefined ? 0 : Math.max(1, Math.round(holdout * positions.length));
@@ -167,7 +171,7 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
       ...base, ...trial.settings, restoreBest: false,
       validation: { rowIndices: foldData[fold].test.rowIndices, colIndices: foldData[fold].test.colIndices, values: foldData[fold].test.values },
       ...(signal ? { signal } : {}),
-      onEpoch: (report) => void curve.push((implicit ? report.validationPrecision : report.validationRmse) as number),
+      onEpoch: (report) => void curve.push(report[reported] as number),
     } as FactorizeOptions);
     trial.seconds += (performance.now() - started) / 1000;
     trial.curves.push(curve);

@@ -1,8 +1,9 @@
 // One fit from input to trained parameters: plan (every check, then the run), train, and what the model is
 // made of. Returns plain data (FactorizationInfo); the model (src/model/) wraps it.
 import type { ObservationsInput } from '../input/observations.js';
-import type { FactorizationInfo } from '../types.js';
+import type { FactorizationInfo, PenaltySettings } from '../types.js';
 import type { FactorizeOptions } from './options.js';
+import type { OwnSettings, SolverModule } from '../solvers/index.js';
 import { prepareRun } from './plan.js';
 import { train } from './train.js';
 
@@ -12,7 +13,7 @@ import { train } from './train.js';
  * partial re-solve), before options.epochs full epochs (which may then be 0).
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
-  const { settings, solver, backend, run, layout, validation, parameters, observed, ids, threads } = await prepareRun(X, options);
+  const { settings, backend, run, layout, validation, parameters, observed, ids, threads } = await prepareRun(X, options);
   try {
     if (touched) run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed, threads);
@@ -20,7 +21,7 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
       parameters: parameters(outcome.factors),
       penalties: {
         rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative,
-        ...(solver.implicit ? { alpha: settings.alpha, cgSteps: settings.cgSteps } : {}),
+        ...keptSettings(settings.module, settings.own),
       },
       training: {
         initialLoss: outcome.initialLoss,
@@ -38,4 +39,9 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
   } finally {
     run.close();
   }
+}
+
+/** The solver's own settings that the model records (fold-in and update solve with them). */
+export function keptSettings(module: SolverModule, own: OwnSettings): Partial<PenaltySettings> {
+  return Object.fromEntries(Object.entries(module.own).filter(([, option]) => option.kept).map(([name]) => [name, own[name]]));
 }

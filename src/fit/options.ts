@@ -1,18 +1,19 @@
-// Option names, defaults and validation. Anything not listed here is rejected, so that a typo
-// such as `learningrate` is an error rather than a silently ignored setting.
+// The options every solver shares (RunOptions), the union with each solver's own (FactorizeOptions), every
+// default in one place, and readOptions — the one check of a call's options. Anything not listed is rejected,
+// so that a typo such as `learningrate` is an error rather than a silently ignored setting; an option of
+// another solver is rejected naming the solvers that take it.
 import { describe } from '../check/describe.js';
 import { boolean, integer, isPlainObject, nonNegative, oneOf, rejectUnknown } from '../check/validate.js';
-import type { MaskInput, MatrixInput, SparseMatrixInput } from '../input/observations.js';
-import { SOLVER_NAMES, SOLVERS } from '../solvers/index.js';
-import type { BackendName, FactorizationInfo, KernelChoice, Precision, Solver } from '../types.js';
+import type { MatrixInput, SparseMatrixInput } from '../types.js';
+import {
+  DEFAULT_SOLVER, SOLVER_NAMES, SOLVER_OPTION_NAMES, SOLVERS, solversTaking, takes, type OwnSettings, type Solver, type SolverModule, type SolverOptions,
+} from '../solvers/index.js';
+import type { BackendName, FactorizationInfo, KernelChoice, Precision } from '../types.js';
 
 /** A trained model (a Factorization, or what it is made of) to continue from: what options.init takes for a warm start. */
 export interface WarmStart {
   readonly info: FactorizationInfo;
 }
-
-/** Options that belong to one solver (see each module's ownOptions). */
-const SOLVER_OPTIONS = ['adaptive', 'alpha', 'cgSteps'] as const;
 
 /** Observations held out to score every epoch: coordinates into X, as the sparse form of X. */
 export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number };
@@ -22,77 +23,46 @@ export interface EpochReport {
   epoch: number;
   /** The objective after it (lossHistory[epoch]). */
   loss: number;
-  /** RMSE on `validation` after it, or undefined without a validation set (and for implicit solvers). */
+  /** RMSE on `validation` after it, or undefined without a validation set (and for a solver of events). */
   validationRmse: number | undefined;
-  /** Implicit solvers: precision@10 on `validation` after it (training observations left out). */
+  /** A solver of events: precision@10 on `validation` after it (training observations left out). */
   validationPrecision?: number;
   /** Threads the run trains on (see options.threads; 1 where threads are unavailable). */
   threads: number;
 }
 
-export interface FactorizeOptions {
+/** The options every solver takes. */
+export interface RunOptions {
   /** Number of latent factors: W is rows×rank, H is rank×cols. Required; an integer ≥ 1. */
   rank: number;
-  /** 'gd' (the seed's full-batch gradient descent), 'sgd' or 'als'. Default 'gd'. */
+  /** The solver: a name from `solvers` (docs/solvers.md). Default DEFAULTS.solver, the seed's gradient descent. */
   solver?: Solver;
-  /**
-   * Which entries of a dense X are observed (1/true) or missing (0/false); same shape as X.
-   * Default: every entry of X that is not NaN is observed. Not allowed with a sparse X.
-   */
-  mask?: MaskInput;
-  /** Most passes over the data; an integer ≥ 0. Default: gd 2000, sgd 20, als 15. */
+  /** Most passes over the data; an integer ≥ 0. Default: the solver's (DEFAULTS[solver].epochs). */
   epochs?: number;
   /**
-   * Step size of gd and sgd; finite and > 0 (als has none). Default: gd 0.05 (the seed's), sgd 0.1.
-   * With gd the loss is a sum over observed entries, so a stable step shrinks as rows and columns gain
-   * observations; a step that is too large stops with a DivergenceError.
-   */
-  learningRate?: number;
-  /** sgd only: per-row and per-column AdaGrad steps (learningRate/√G), as LIBMF. Default true. */
-  adaptive?: boolean;
-  /**
-   * ials only: an event's confidence is 1 + alpha·value (a play count of 3 weighs 1 + 3·alpha; entries with no
-   * event weigh 1). Default 2 (with ials's regularization 1: the best of a small sweep on MovieLens events, bench/README.md).
-   */
-  alpha?: number;
-  /**
-   * ials only: conjugate-gradient steps per row solve, warm-started from the current factors (Takács et al.
-   * 2011, implicit's default 3); 0 solves each row exactly by Cholesky. Default 3.
-   */
-  cgSteps?: number;
-  /**
    * L2 penalty λ per observation: each observed entry adds ½λ(‖w_i‖² + ‖h_j‖²), so a row observed n
-   * times carries ½λn‖w_i‖² (LIBMF's and Spark ALS's weighting). A number, or { W, H }.
-   * Default: gd 0, sgd 0.08, als 0.1. als needs it > 0.
+   * times carries ½λn‖w_i‖² (LIBMF's and Spark ALS's weighting; a solver of events may count it per row and
+   * column instead, docs/solvers.md). A number, or { W, H }. Default: the solver's (DEFAULTS[solver].regularization);
+   * an exact least-squares solver needs it > 0.
    */
   regularization?: number | { W?: number; H?: number };
-  /** L2 penalty of the biases, per observation likewise. Default: regularization's W value. */
-  biasRegularization?: number;
-  /** L1 penalty per observation: each observed entry adds l1·(|w_i|₁ + |h_j|₁). A number, or { W, H }. Default 0. */
-  l1?: number | { W?: number; H?: number };
-  /** Model x ≈ μ + b_i + c_j + w_i·h_j, with μ the mean of the training values. Default false. */
-  biases?: boolean;
-  /** Keep W and H ≥ 0 (biases stay free). Default false. */
-  nonnegative?: boolean;
   /** Stop when the objective's relative change over an epoch is at most this; 0 turns it off. Default 0. */
   tolerance?: number;
-  /** Observations held out from X, scored (RMSE) after every epoch; coordinates into X. */
+  /** Observations held out from X, scored after every epoch by the solver's metric (RMSE, or precision@10 for events); coordinates into X. */
   validation?: ValidationInput;
-  /** With validation: stop after this many epochs without a better validation RMSE. Default: no early stop. */
+  /** With validation: stop after this many epochs without a better validation score. Default: no early stop. */
   patience?: number;
-  /** With validation: return the factors of the epoch with the best validation RMSE. Default true. */
+  /** With validation: return the factors of the epoch with the best validation score. Default true. */
   restoreBest?: boolean;
   /** Called after every epoch; returning false (or a promise of false) stops training there. */
   onEpoch?: (report: EpochReport) => unknown;
   /** Aborts training: factorize rejects with the signal's reason. Training yields to the event loop so that it can. */
   signal?: AbortSignal;
-  /** Clip predictions to the range of the training values, as Surprise does. Default: true for sgd, als and biases; false for plain gd. */
-  clip?: boolean;
   /**
    * Initial factors, either or both: W rows×rank and H rank×cols (number[][] or { rows, cols, data }); or a
    * trained model (a Factorization of the same rank) to continue from: its factors — and biases, when both
    * fit biases — for the rows and columns of X it knows, matched by id (by index when neither has ids);
-   * rows and columns it does not know get fresh draws. Default: seeded draws (see the README).
+   * rows and columns it does not know get fresh draws. Default: seeded draws (see the docs).
    */
   init?: { W?: MatrixInput; H?: MatrixInput } | WarmStart;
   /** Seed of the random initial factors and of sgd's visiting order; any safe integer. Default 42. */
@@ -103,9 +73,9 @@ export interface FactorizeOptions {
    * Threads the epochs run on, 1 to 64 ('wasm' backend; 'js' runs on one). Every solver gives the same
    * result, to the bit, whatever the count. Default: the machine's logical cores (os.availableParallelism(),
    * navigator.hardwareConcurrency) for problems large enough to gain from them (observed entries × width
-   * ≥ 2^18, a few milliseconds an epoch; sgd: 2^25, about a million ratings), else 1; the environment
-   * variable MFWASM_THREADS, where there is one, replaces that default. Browsers share memory between threads only on cross-origin isolated
-   * pages; elsewhere training uses one thread and says so once on the console.
+   * ≥ the solver's threshold: 2^18, a few milliseconds an epoch, or 2^25 for sgd's small blocks), else 1; the environment
+   * variable MFWASM_THREADS, where there is one, replaces that default. Browsers share memory between threads
+   * only on cross-origin isolated pages; elsewhere training uses one thread and says so once on the console.
    */
   threads?: number;
   /**
@@ -116,23 +86,25 @@ export interface FactorizeOptions {
    * loss). Default 'float64' (the seed's arithmetic, exactly).
    */
   precision?: Precision;
-  /**
-   * gd only: 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only
-   * (observed·rank); 'auto' picks sparse below 40% observed on 'wasm', 85% on 'js', where it is faster.
-   * sgd and als always run sparse. Default 'auto'.
-   */
-  kernel?: KernelChoice;
 }
+
+/** Omit over each member of a union (TypeScript's Omit flattens a union into its common keys). */
+export type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * factorize()'s options: the common ones and those of the chosen solver (src/solvers/: each module's options
+ * type), so that TypeScript refuses an option the solver does not take.
+ */
+export type FactorizeOptions = RunOptions & SolverOptions;
 
 /** Options after validation, with every default filled in. */
 export interface Settings {
   rank: number;
   solver: Solver;
+  module: SolverModule;
   epochs: number;
-  learningRate: number;
-  adaptive: boolean;
-  alpha: number;
-  cgSteps: number;
+  /** The solver's own options, read and defaulted (its module's `own`). */
+  own: OwnSettings;
   regularization: { W: number; H: number; bias: number };
   l1: { W: number; H: number };
   biases: boolean;
@@ -143,13 +115,13 @@ export interface Settings {
   clip: boolean;
   seed: number;
   backend: BackendName;
-  /** undefined: chosen from the problem's size (src/prepare.ts). */
+  /** undefined: chosen from the problem's size (src/fit/plan.ts). */
   threads: number | undefined;
   precision: Precision;
   kernel: KernelChoice;
   mask: unknown;
   validation: unknown;
-  onEpoch: FactorizeOptions['onEpoch'];
+  onEpoch: RunOptions['onEpoch'];
   signal: AbortSignal | undefined;
   init: { W?: unknown; H?: unknown; model?: FactorizationInfo };
 }
@@ -157,27 +129,30 @@ export interface Settings {
 /** The most threads a run takes (options.threads). */
 export const MAX_THREADS = 64;
 
-/** Every default, in one place: the solvers' own (from their modules) and the common ones. */
-export const DEFAULTS = Object.freeze({
-  gd: SOLVERS.gd.defaults,
-  sgd: SOLVERS.sgd.defaults,
-  als: SOLVERS.als.defaults,
-  ials: SOLVERS.ials.defaults,
-  solver: 'gd' as Solver,
-  seed: 42,
-  backend: 'wasm' as BackendName,
-  precision: 'float64' as Precision,
-  kernel: 'auto' as KernelChoice,
-  adaptive: true,
-  alpha: 2,
-  cgSteps: 3,
-});
+/** A solver's defaults: epochs, regularization and each of its own options. */
+export type SolverDefaults = Readonly<{ epochs: number; regularization: number } & Record<string, number | boolean>>;
 
-const OPTION_NAMES = [
-  'rank', 'solver', 'mask', 'epochs', 'learningRate', 'adaptive', 'alpha', 'cgSteps', 'regularization', 'biasRegularization', 'l1',
-  'biases', 'nonnegative', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal', 'clip',
-  'init', 'seed', 'backend', 'threads', 'precision', 'kernel',
+function defaultsOf(module: SolverModule): SolverDefaults {
+  return Object.freeze({ ...module.defaults, ...Object.fromEntries(Object.entries(module.own).map(([name, option]) => [name, option.default])) });
+}
+
+/** Every default, in one place: each solver's (from its module) and the common ones. */
+export const DEFAULTS: Readonly<{ [K in Solver]: SolverDefaults } & { solver: Solver; seed: number; backend: BackendName; precision: Precision; kernel: KernelChoice }> =
+  Object.freeze({
+    ...(Object.fromEntries(SOLVER_NAMES.map((name) => [name, defaultsOf(SOLVERS[name])])) as { [K in Solver]: SolverDefaults }),
+    solver: DEFAULT_SOLVER as Solver,
+    seed: 42,
+    backend: 'wasm' as BackendName,
+    precision: 'float64' as Precision,
+    kernel: 'auto' as KernelChoice,
+  });
+
+/** The options every solver takes. */
+const RUN_OPTIONS = [
+  'rank', 'solver', 'epochs', 'regularization', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal',
+  'init', 'seed', 'backend', 'threads', 'precision',
 ] as const;
+const OPTION_NAMES = [...RUN_OPTIONS, ...SOLVER_OPTION_NAMES];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
 const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
@@ -202,39 +177,21 @@ export function readOptions(options: unknown): Settings {
     throw new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`);
   }
   rejectUnknown('options', options, OPTION_NAMES);
-  const given = options as Partial<Record<(typeof OPTION_NAMES)[number], unknown>>;
+  const given = options as Record<string, unknown>;
   if (given.rank === undefined) throw new TypeError('options.rank: required, an integer ≥ 1 (the number of latent factors)');
   const rank = integer('options.rank', given.rank, 1);
   const solver = given.solver === undefined ? DEFAULTS.solver : oneOf('options.solver', given.solver, SOLVER_NAMES);
-  const module = SOLVERS[solver];
-  const defaults = module.defaults;
-  const epochs = given.epochs === undefined ? defaults.epochs : integer('options.epochs', given.epochs, 0);
+  const module: SolverModule = SOLVERS[solver];
+  for (const name of SOLVER_OPTION_NAMES) {
+    if (given[name] !== undefined && !takes(module, name)) {
+      throw new TypeError(`options.${name}: only for solver ${solversTaking(name)}, got solver '${solver}'; leave it out`);
+    }
+  }
+  const own: Record<string, number | boolean> = {};
+  for (const [name, option] of Object.entries(module.own)) own[name] = given[name] === undefined ? option.default : option.read(`options.${name}`, given[name]);
+  const epochs = given.epochs === undefined ? module.defaults.epochs : integer('options.epochs', given.epochs, 0);
 
-  let learningRate = defaults.learningRate;
-  if (given.learningRate !== undefined) {
-    if (!module.takesLearningRate) throw new TypeError(`options.learningRate: solver '${solver}' takes no learning rate; leave it out`);
-    learningRate = given.learningRate as number;
-    if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
-      throw new RangeError(`options.learningRate: expected a finite number > 0, got ${describe(given.learningRate)}`);
-    }
-  }
-  for (const name of SOLVER_OPTIONS) {
-    if (given[name] !== undefined && !module.ownOptions.includes(name)) {
-      const owners = SOLVER_NAMES.filter((other) => SOLVERS[other].ownOptions.includes(name)).map((other) => `'${other}'`);
-      throw new TypeError(`options.${name}: only for solver ${owners.join(' or ')}, got solver '${solver}'`);
-    }
-  }
-  const adaptive = given.adaptive === undefined ? DEFAULTS.adaptive : boolean('options.adaptive', given.adaptive);
-  const alpha = given.alpha === undefined ? DEFAULTS.alpha : nonNegative('options.alpha', given.alpha);
-  const cgSteps = given.cgSteps === undefined ? DEFAULTS.cgSteps : integer('options.cgSteps', given.cgSteps, 0);
-  if (module.implicit) {
-    // Preferences are 0 or 1 over the whole matrix: no biases, bounds or L1 in this objective.
-    for (const name of ['biases', 'nonnegative', 'l1', 'biasRegularization', 'clip', 'mask'] as const) {
-      if (given[name] !== undefined) throw new TypeError(`options.${name}: not for solver '${solver}' (implicit feedback); leave it out`);
-    }
-  }
-
-  const l2 = perFactor('options.regularization', given.regularization, defaults.regularization);
+  const l2 = perFactor('options.regularization', given.regularization, module.defaults.regularization);
   if (module.needsRegularization && (l2.W === 0 || l2.H === 0)) {
     throw new RangeError(
       `options.regularization: solver '${solver}' needs a value > 0 for W and H, so that every least-squares solve is well posed; got ` +
@@ -277,10 +234,6 @@ export function readOptions(options: unknown): Settings {
   const threads = given.threads === undefined ? undefined : integer('options.threads', given.threads, 1, MAX_THREADS);
   const precision = given.precision === undefined ? DEFAULTS.precision : oneOf('options.precision', given.precision, PRECISIONS);
   const kernel = given.kernel === undefined ? DEFAULTS.kernel : oneOf('options.kernel', given.kernel, KERNELS);
-  if (kernel !== 'auto' && !module.layouts.includes(kernel)) {
-    const owners = SOLVER_NAMES.filter((other) => SOLVERS[other].layouts.includes(kernel)).map((other) => `'${other}'`);
-    throw new RangeError(`options.kernel: '${kernel}' is for solver ${owners.join(' or ')}; solver '${solver}' always works on the observed entries`);
-  }
   let init: Settings['init'] = {};
   const warm = given.init as { info?: unknown } | undefined;
   if (warm && typeof warm === 'object' && isPlainObject(warm.info) && isPlainObject(warm.info.parameters)) {
@@ -296,7 +249,7 @@ export function readOptions(options: unknown): Settings {
     init = given.init as Settings['init'];
   }
   return {
-    rank, solver, epochs, learningRate, adaptive, alpha, cgSteps, regularization: { ...l2, bias }, l1, biases, nonnegative,
+    rank, solver, module, epochs, own, regularization: { ...l2, bias }, l1, biases, nonnegative,
     tolerance, patience, restoreBest, clip, seed, backend, threads, precision, kernel, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };

@@ -11,7 +11,7 @@ import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from '
 import type { Visit } from '../solvers/order.js';
 import { Random } from '../math/rng.js';
 import { runSpec } from './spec.js';
-import { SOLVERS, type FactorView, type Run, type SolverModule } from '../solvers/index.js';
+import type { FactorView, Run, SolverModule } from '../solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 
 /** The largest finite float32. */
@@ -83,7 +83,7 @@ function layoutOf(solver: SolverModule, settings: Settings, density: () => Layou
  */
 export async function prepareRun(X: ObservationsInput, options: FactorizeOptions, overrides: { visit?: Visit } = {}): Promise<PreparedRun> {
   const settings = readOptions(options);
-  const solver = SOLVERS[settings.solver];
+  const solver = settings.module;
   const backend = backends[settings.backend];
   // From the declared shape first, before anything proportional to rows, cols or rank is allocated.
   const declared = declaredShape(X);
@@ -102,8 +102,8 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;
-  if (solver.implicit && given.stats.min < 0) {
-    throw new RangeError(`X: solver '${solver.name}' takes event values ≥ 0 (counts: confidence is 1 + alpha·value), got a value of ${given.stats.min}`);
+  if (solver.data === 'events' && given.stats.min < 0) {
+    throw new RangeError(`X: solver '${solver.name}' takes event values ≥ 0 (counts or weights of what happened), got a value of ${given.stats.min}`);
   }
   // No closure here may reach `given`, `problem` or `spec`: the closures returned (parameters, the observed
   // pattern) share this function's scope, and would keep the run's input arrays alive through training.
@@ -140,9 +140,9 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
     throw error;
   }
   const parameters = (view: FactorView): Parameters => ({
-    // An implicit model predicts preferences: a row or column never seen gets 0, not the values' mean.
+    // A model of events predicts preferences: a row or column never seen gets 0, not the values' mean.
     rows, cols, rank: settings.rank, width, biases: settings.biases, W: asFloat64(view.W), H: asFloat64(view.H), hTransposed: view.hTransposed,
-    offset, mean: solver.implicit ? 0 : stats.mean,
+    offset, mean: solver.data === 'events' ? 0 : stats.mean,
     rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().

@@ -73,11 +73,8 @@ export function runSpec(
     plain: !biases && !nonnegative && [regularization.W, regularization.H, l1.W, l1.H].every((v) => v === 0),
     rowCounts: counts.rowCounts,
     colCounts: counts.colCounts,
-    learningRate: settings.learningRate,
-    adaptive: settings.adaptive,
+    own: settings.own,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
-    alpha: settings.alpha,
-    cgSteps: settings.cgSteps,
     random,
     ...(visit ? { visit } : {}),
   };

@@ -2,12 +2,9 @@
 // stopping, tolerance, the onEpoch callback and AbortSignal.
 import { abortReason, DivergenceError } from '../check/errors.js';
 import type { Settings } from './options.js';
-import { rmse, type Parameters } from '../math/predict.js';
-import { columnsByRow, rankingMetrics } from '../math/ranking.js';
-import { jsScorer } from '../backends/index.js';
-import { SOLVERS, type FactorView, type Run } from '../solvers/index.js';
+import type { FactorView, Run } from '../solvers/index.js';
 
-import type { Observations, StopReason } from '../types.js';
+import type { Observations, Parameters, StopReason } from '../types.js';
 
 export type { StopReason } from '../types.js';
 
@@ -15,7 +12,7 @@ export interface Outcome {
   initialLoss: number;
   /** Entry e: the objective after epoch e. */
   lossHistory: Float64Array;
-  /** Entry e: validation RMSE (implicit solvers: precision@10) after epoch e; empty without a validation set. */
+  /** Entry e: the validation score (the solver's metric: RMSE, or precision@10 for events) after epoch e; empty without a validation set. */
   validationHistory: Float64Array;
   /** The epoch whose factors are returned (the best on validation, or the last). −1: the initial factors. */
   bestEpoch: number;
@@ -42,12 +39,13 @@ export async function train(
   /** Threads the run trains on, for the reports. */
   threads = 1,
 ): Promise<Outcome> {
-  const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver } = settings;
-  const advice = SOLVERS[solver].divergenceAdvice(settings.learningRate);
-  // Explicit solvers are validated by RMSE (lower is better), implicit ones by precision@10 (higher).
-  const implicit = SOLVERS[solver].implicit;
-  const score = validation && (implicit ? precisionOn(validation, observed, parameters) : (view: FactorView) => rmse(parameters(view), validation));
-  const better = implicit ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const { epochs, tolerance, patience, restoreBest, onEpoch, signal, solver, module, own } = settings;
+  const advice = module.divergenceAdvice(own);
+  const learningRate = typeof own.learningRate === 'number' ? own.learningRate : NaN;
+  // The solver's metric: RMSE for ratings (lower is better), precision@10 for events (higher).
+  const metric = module.validation;
+  const score = validation && metric.scorer(validation, observed, parameters);
+  const better = metric.higherIsBetter ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (signal?.aborted) throw abortReason(signal);
   const lossHistory = new Float64Array(epochs);
   const validationHistory = new Float64Array(validation ? epochs : 0);
@@ -57,7 +55,7 @@ export async function train(
   const limit = initialLoss > 0 ? initialLoss * BLOW_UP : Infinity;
   // A non-finite objective never passes, not even the initial one (whose limit would be Infinity).
   const check = (epoch: number, loss: number) => {
-    if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver, epoch, loss, initialLoss, settings.learningRate, advice);
+    if (!(loss <= limit) || !Number.isFinite(loss)) throw new DivergenceError(solver, epoch, loss, initialLoss, learningRate, advice);
   };
   check(-1, initialLoss);
   let bestScore = NaN;
@@ -88,7 +86,7 @@ export async function train(
       }
     }
     if (onEpoch) {
-      let verdict = onEpoch(implicit ? { epoch, loss, validationRmse: undefined, validationPrecision: validationScore, threads } : { epoch, loss, validationRmse: validationScore, threads });
+      let verdict = onEpoch(metric.name === 'rmse' ? { epoch, loss, validationRmse: validationScore, threads } : { epoch, loss, validationRmse: undefined, validationPrecision: validationScore, threads });
       if (verdict instanceof Promise) verdict = await verdict;
       if (verdict === false) {
         stoppedBy = 'callback';
@@ -119,7 +117,7 @@ export async function train(
     // x − x is 0 for a finite x and NaN for ±Infinity or NaN: one sum tells (a plain loop; every() is ~10× slower).
     let sum = 0;
     for (let p = 0; p < data.length; p++) sum += data[p] - data[p];
-    if (sum !== 0) throw new DivergenceError(solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, settings.learningRate, advice);
+    if (sum !== 0) throw new DivergenceError(solver, useBest ? bestEpoch : ran - 1, NaN, initialLoss, learningRate, advice);
   }
   return {
     initialLoss,
@@ -128,23 +126,5 @@ export async function train(
     bestEpoch: useBest ? bestEpoch : ran - 1,
     stoppedBy,
     factors,
-  };
-}
-
-/** precision@10 on held-out observations, each row's training columns and columns never seen left out. */
-function precisionOn(
-  validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
-): (view: FactorView) => number {
-  const relevant = columnsByRow(validation.rowIndex, validation.colIndex);
-  return (view) => {
-    const p = parameters(view);
-    const scorer = jsScorer(p.H, p.cols, p.width);
-    const scoresOf = (row: number) => {
-      const scores = scorer.scores(p.W.subarray(row * p.width, (row + 1) * p.width), p.offset);
-      for (let j = 0; j < p.cols; j++) if (!(p.colCounts[j] > 0)) scores[j] = NaN;
-      for (let t = observed.rowStart[row]; t < observed.rowStart[row + 1]; t++) scores[observed.colIndex[t]] = NaN;
-      return scores;
-    };
-    return rankingMetrics(relevant, scoresOf, 10, p.cols, false).precision;
   };
 }

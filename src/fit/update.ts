@@ -3,7 +3,7 @@
 import { describe } from '../check/describe.js';
 import { fit } from './fit.js';
 import type { FactorizeOptions } from './options.js';
-import { SOLVERS } from '../solvers/index.js';
+import { solverModule, takes } from '../solvers/index.js';
 import type { FactorizationInfo, Key, KeyedObservations } from '../types.js';
 
 /**
@@ -86,19 +86,18 @@ export async function update(info: FactorizationInfo, data: KeyedObservations, o
     ...(info.rowIds ? { rowIds: rows.keys } : {}), ...(info.colIds ? { colIds: cols.keys } : {}),
   };
   const penalties = info.penalties;
-  const implicit = SOLVERS[solver].implicit;
-  // ALS-type solvers re-solve just the rows and columns the new observations touch (then `epochs` full
-  // passes, 0 by default); the others run `epochs` (default 1) full epochs over old + new.
-  const partial = Boolean(SOLVERS[solver].partialUpdate);
+  const module = solverModule(solver);
+  // Solvers with a partial re-solve re-solve just the rows and columns the new observations touch (then
+  // `epochs` full passes, 0 by default); the others run `epochs` (default 1) full epochs over old + new.
+  const partial = module.partialUpdate;
   const touched = partial
     ? { rows: Int32Array.from(new Set(rows.index)).sort(), cols: Int32Array.from(new Set(cols.index)).sort() }
     : undefined;
-  const trained: FactorizeOptions = {
-    solver, rank: p.rank, epochs: partial ? 0 : 1,
-    regularization: { W: penalties.regularization.W, H: penalties.regularization.H },
-    ...(implicit
-      ? { alpha: penalties.alpha, cgSteps: penalties.cgSteps }
-      : { biases: penalties.biases, biasRegularization: penalties.regularization.bias, l1: penalties.l1, nonnegative: penalties.nonnegative, clip: p.clip !== null }),
+  // The model's settings, as far as its solver takes them: the shared ones and its kept own ones.
+  const model: Record<string, unknown> = { ...penalties, biasRegularization: penalties.regularization.bias, clip: p.clip !== null };
+  const trained = {
+    solver, rank: p.rank, epochs: partial ? 0 : 1, regularization: { W: penalties.regularization.W, H: penalties.regularization.H },
+    ...Object.fromEntries(Object.entries(model).filter(([name, value]) => value !== undefined && takes(module, name))),
   };
   return fit(X, { ...trained, ...options, init: { info } } as FactorizeOptions, touched);
 }

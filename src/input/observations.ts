@@ -1,45 +1,13 @@
-// Every accepted input form → one canonical Problem (src/problem.ts), validated before any work.
+// Every accepted input form → one canonical Problem (types.ts), validated before any work.
 // Every error names the argument, what was expected and what was given.
 import { describe } from '../check/describe.js';
 import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
-import type { Observations, Problem, SparseProblem } from '../types.js';
+import type { Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
-/** A dense matrix: an array of equal-length rows, or row-major `data` with its shape. */
-export type MatrixInput = readonly (readonly number[])[] | DenseMatrixInput;
-
-export interface DenseMatrixInput {
-  rows: number;
-  cols: number;
-  /** rows×cols entries, row-major. */
-  data: Float64Array | ArrayLike<number>;
-}
-
-/** Which entries of a dense X are observed: 1/true observed, 0/false missing. */
-export type MaskInput =
-  | readonly (readonly (number | boolean)[])[]
-  | { rows: number; cols: number; data: Uint8Array | ArrayLike<number | boolean> };
-
-/** The observed entries as coordinate lists (the seed's `[i, j, x]` list): entry p is X[rowIndices[p]][colIndices[p]] = values[p]. */
-export interface SparseMatrixInput {
-  rows: number;
-  cols: number;
-  rowIndices: Int32Array | ArrayLike<number>;
-  colIndices: Int32Array | ArrayLike<number>;
-  values: Float64Array | ArrayLike<number>;
-}
-
-/** Ids of the rows and columns, which the model then takes and returns in place of indices. */
-export interface Ids {
-  rowIds?: readonly (string | number)[];
-  colIds?: readonly (string | number)[];
-}
-
-export type ObservationsInput = MatrixInput | SparseMatrixInput | (DenseMatrixInput & Ids) | (SparseMatrixInput & Ids);
-
-export type { KernelChoice } from '../types.js';
+export type { DenseMatrixInput, Ids, MaskInput, MatrixInput, ObservationsInput, SparseMatrixInput } from '../types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

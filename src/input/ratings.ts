@@ -437,7 +437,7 @@ export function parseRatings(text: string, options: TextOptions = {}): Ratings {
 
 /**
  * The same observations with each repeated (row, column) pair kept once, its values summed: an event log
- * (a line per play or click) as counts, which is what solver 'ials' takes. Order: first occurrence.
+ * (a line per play or click) as counts, which is what a solver of events takes. Order: first occurrence.
  */
 export function sumDuplicates<T extends { rows: number; cols: number; rowIndices: ArrayLike<number>; colIndices: ArrayLike<number>; values: ArrayLike<number> }>(data: T): T {
   if (typeof data !== 'object' || data === null || data.values?.length === undefined) {

@@ -29,7 +29,7 @@ export interface RankingMetrics {
  * with NaN for columns that are not candidates (the row's training observations, say). Rows are taken in
  * ascending order; ties in the top k go to the lower column index.
  */
-export function rankingMetrics(
+export function rankingMetricsOf(
   relevant: ReadonlyMap<number, Int32Array>, scoresOf: (row: number) => Float64Array, k: number, cols: number,
   /** AUC sorts every row's candidates; validation, which needs only the top k, skips it. */
   withAuc = true,

@@ -7,12 +7,12 @@ import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } fro
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { predictEntry } from '../math/predict.js';
 import { integer, nonNegative } from '../check/validate.js';
-import { SOLVERS } from '../solvers/index.js';
+import { foldInOf, solverModule, type OwnSettings, type Solver } from '../solvers/index.js';
 import { topN } from '../math/select.js';
 import { parameterBlocks } from '../fit/spec.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { update } from '../fit/update.js';
-import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, Solver, StopReason } from '../types.js';
+import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, StopReason } from '../types.js';
 
 /**
  * What predict() does with a row or column id the model does not know: 'error' throws (the default);
@@ -62,11 +62,11 @@ export interface SimilarOptions {
 export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
 
 /**
- * Shrinkage corrects explicit-rating models, whose column biases are barely shrunk for columns seen once;
- * an implicit model already ranks by how much evidence a column has, and a model from elsewhere has no counts.
+ * Shrinkage corrects models of ratings, whose column biases are barely shrunk for columns seen once; a model
+ * of events already ranks by how much evidence a column has, and a model from elsewhere has no counts.
  */
 function defaultShrinkage(solver: Solver | 'imported'): number {
-  return solver !== 'imported' && !SOLVERS[solver].implicit ? RANKING_DEFAULTS.shrinkage : 0;
+  return solver !== 'imported' && solverModule(solver).data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
 }
 
 function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {
@@ -166,7 +166,8 @@ export class Factorization {
     this.stoppedBy = t.stoppedBy;
     this.converged = t.stoppedBy === 'tolerance';
     this.loss = t.bestEpoch >= 0 ? t.lossHistory[t.bestEpoch] : t.initialLoss;
-    this.solver = t.solver;
+    // fit() and persistence admit only the registry's names.
+    this.solver = t.solver as Solver | 'imported';
     this.backend = t.backend;
     this.kernel = t.kernel;
   }
@@ -499,11 +500,10 @@ export class Factorization {
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
       values[t] = x - p.offset;
     }
-    // The trained solver's own row solve (explicit ALS's for models from elsewhere).
-    const module = this.solver === 'imported' ? SOLVERS.als : SOLVERS[this.solver];
-    const solved = module.foldIn({
+    // The trained solver's own row solve (the least-squares one of ratings for models from elsewhere).
+    const solved = foldInOf(this.solver)({
       index, values, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
-      params: side === 'row' ? wParams : hParams, lambda, alpha: penalties.alpha ?? 1, cgSteps: penalties.cgSteps ?? 0,
+      params: side === 'row' ? wParams : hParams, lambda, own: penalties as unknown as OwnSettings,
       coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
     });
     const folded: Folded = { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };

@@ -9,20 +9,30 @@ import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsOnThreads, scratchFor, scratchOf } from './parallel.js';
+import type { RatingOptions } from './options.js';
 import type { Shape, SolverModule } from './solver.js';
+import { rmseMetric } from './validation.js';
 
-export const als: SolverModule = {
+/** solver 'als': alternating exact least-squares solves. */
+export interface AlsOptions extends RatingOptions {
+  solver: 'als';
+}
+
+export const als: SolverModule<AlsOptions> = {
   name: 'als',
-  defaults: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 0.1 }),
-  takesLearningRate: false,
-  ownOptions: [],
+  summary: 'alternating exact least-squares solves of rows and columns; no step to tune, the first choice for ratings',
+  defaults: Object.freeze({ epochs: 15, regularization: 0.1 }),
+  own: {},
+  takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask'],
+  data: 'ratings',
+  validation: rmseMetric,
+  metrics: ['rmse', 'mae'],
   needsRegularization: true,
   clipsByDefault: true,
   threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
-  implicit: false,
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {

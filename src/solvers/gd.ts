@@ -7,7 +7,19 @@ import type { SparseProblem } from '../types.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, perThread, scratchFor, scratchOf, total, type Range } from './parallel.js';
+import { positive, type LayoutOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
+import { rmseMetric } from './validation.js';
+
+/** solver 'gd': the seed's full-batch gradient descent. */
+export interface GdOptions extends RatingOptions, LayoutOptions {
+  solver?: 'gd';
+  /**
+   * Step size; finite and > 0. Default 0.05 (the seed's). The loss is a sum over observed entries, so a stable
+   * step shrinks as rows and columns gain observations; a step that is too large stops with a DivergenceError.
+   */
+  learningRate?: number;
+}
 
 /**
  * An epoch is W's step (rows spread over the threads) and then H's half (columns spread over them): no
@@ -43,7 +55,8 @@ function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, step
 /** W's step over one range of rows per thread. */
 function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase {
   const { real: b } = space;
-  const { width, learningRate } = spec;
+  const { width } = spec;
+  const learningRate = spec.own.learningRate as number;
   const plain = spec.plain ? 1 : 0;
   return perThread(space, balanced(undefined, 0, rows, space.threads, 1, 8), ([first, end]) => [
     'stepRows', space.atReal(b.w, first * width), space.atReal(b.gradientW, first * width), space.atReal(b.rowCounts, first), b.wParams,
@@ -53,7 +66,8 @@ function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase
 
 function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { real: b } = space;
-  const { problem, width, learningRate } = spec;
+  const { problem, width } = spec;
+  const learningRate = spec.own.learningRate as number;
   const { rows, cols } = problem;
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
@@ -77,7 +91,8 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
 
 function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { real: b, i32: n } = space;
-  const { width, learningRate } = spec;
+  const { width } = spec;
+  const learningRate = spec.own.learningRate as number;
   const problem = spec.problem as SparseProblem;
   const { rows, cols, observedCount } = problem;
   const plain = spec.plain ? 1 : 0;
@@ -103,20 +118,23 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   );
 }
 
-export const gd: SolverModule = {
+export const gd: SolverModule<GdOptions> = {
   name: 'gd',
-  defaults: Object.freeze({ epochs: 2000, learningRate: 0.05, regularization: 0 }),
-  takesLearningRate: true,
-  ownOptions: [],
+  summary: "the seed's full-batch gradient descent on every observed entry at once; exact against numpy, for small dense matrices",
+  defaults: Object.freeze({ epochs: 2000, regularization: 0 }),
+  own: { learningRate: positive(0.05, 'step size') },
+  takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'kernel'],
+  data: 'ratings',
+  validation: rmseMetric,
+  metrics: ['rmse', 'mae'],
   needsRegularization: false,
   clipsByDefault: false,
   threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: false,
   layouts: ['dense', 'sparse'],
   initialDraw: 'normal',
-  implicit: false,
-  divergenceAdvice: (learningRate) =>
-    `Try a smaller learningRate, e.g. ${learningRate / 10}; the stable step shrinks as rows and columns gain observations.`,
+  divergenceAdvice: ({ learningRate }) =>
+    `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}; the stable step shrinks as rows and columns gain observations.`,
   buffers({ layout, rows, cols, observedCount, width, threads = 1 }: Shape): Buffers {
     const common = commonBuffers(rows, cols, width);
     if (layout === 'dense') {

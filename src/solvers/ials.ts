@@ -13,20 +13,43 @@ import { runHere, type KernelCall } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
 import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';
+import { integerOption, nonNegativeOption } from './options.js';
 import type { Shape, SolverModule } from './solver.js';
+import { precisionMetric } from './validation.js';
 
-export const ials: SolverModule = {
+/** solver 'ials': implicit-feedback ALS for events (plays, clicks, purchases). */
+export interface IalsOptions {
+  solver: 'ials';
+  /**
+   * An event's confidence is 1 + alpha·value (a play count of 3 weighs 1 + 3·alpha; entries with no event weigh
+   * 1). Default 2 (with ials's regularization 1: the best of a small sweep on MovieLens events, docs/benchmarks.md).
+   */
+  alpha?: number;
+  /**
+   * Conjugate-gradient steps per row solve, warm-started from the current factors (Takács et al. 2011, implicit's
+   * default 3); 0 solves each row exactly by Cholesky. Default 3.
+   */
+  cgSteps?: number;
+}
+
+export const ials: SolverModule<IalsOptions> = {
   name: 'ials',
-  defaults: Object.freeze({ epochs: 15, learningRate: NaN, regularization: 1 }),
-  takesLearningRate: false,
-  ownOptions: ['alpha', 'cgSteps'],
+  summary: 'implicit-feedback ALS (Hu, Koren and Volinsky) for events such as plays or clicks: every unobserved entry counts as a weak 0',
+  defaults: Object.freeze({ epochs: 15, regularization: 1 }),
+  own: {
+    alpha: nonNegativeOption(2, 'confidence 1 + alpha·value of an event', true),
+    cgSteps: integerOption(3, 0, 'conjugate-gradient steps per row solve, 0 exact', true),
+  },
+  takes: [],
+  data: 'events',
+  validation: precisionMetric,
+  metrics: ['precision@10', 'ndcg@10'],
   needsRegularization: false,
   clipsByDefault: false,
   threadsFrom: 2 ** 18, // a few milliseconds an epoch
   partialUpdate: true,
   layouts: ['sparse'],
   initialDraw: 'uniform',
-  implicit: true,
   divergenceAdvice: () => 'Try a larger regularization, or a smaller alpha.',
   buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
     return {
@@ -40,7 +63,9 @@ export const ials: SolverModule = {
   },
   start(space, spec) {
     const { kernels: k, real: b, i32: n } = space;
-    const { width, alpha, cgSteps } = spec;
+    const { width } = spec;
+    const alpha = spec.own.alpha as number;
+    const cgSteps = spec.own.cgSteps as number;
     // The L2 penalties of W and H (½λ‖·‖² per row and column here, not per observation).
     const [lambdaW, lambdaH] = [spec.wParams[width], spec.hParams[width]];
     const problem = spec.problem as SparseProblem;
@@ -113,7 +138,8 @@ export const ials: SolverModule = {
     };
   },
   // A new row's events, solved exactly (Cholesky) against the trained side: no warm start to refine.
-  foldIn({ index, values, fixed, fixedCount, width, lambda, alpha }) {
+  foldIn({ index, values, fixed, fixedCount, width, lambda, own }) {
+    const alpha = own.alpha as number;
     const solved = new Float64Array(width);
     const fixedGramian = new Float64Array(width * width);
     gramian(fixed, fixedCount, width, fixedGramian, 0, width);

@@ -11,7 +11,18 @@ import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
 import type { KernelCall, Phase, RealArray } from '../runtime/kernels.js';
+import { booleanOption, positive, type RatingOptions } from './options.js';
 import type { Shape, SolverModule } from './solver.js';
+import { rmseMetric } from './validation.js';
+
+/** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
+export interface SgdOptions extends RatingOptions {
+  solver: 'sgd';
+  /** Step size; finite and > 0. Default 0.1. */
+  learningRate?: number;
+  /** Per-row and per-column AdaGrad steps (learningRate/√G), as LIBMF. Default true. */
+  adaptive?: boolean;
+}
 
 /** Row i of `from` to row slot[i] of `to` (`toSlots`), or row slot[i] of `from` to row i of `to`; n×width each. */
 function moveRows<Target extends RealArray>(from: RealArray, to: Target, slot: Int32Array, width: number, toSlots: boolean): Target {
@@ -26,11 +37,18 @@ function moveRows<Target extends RealArray>(from: RealArray, to: Target, slot: I
 /** Rows of `stored` (row i at slot[i]) back in order i. */
 const unslot = (stored: RealArray, slot: Int32Array, width: number) => moveRows(stored, new Float64Array(slot.length * width), slot, width, false);
 
-export const sgd: SolverModule = {
+export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',
-  defaults: Object.freeze({ epochs: 20, learningRate: 0.1, regularization: 0.08 }),
-  takesLearningRate: true,
-  ownOptions: ['adaptive'],
+  summary: "one update per observation in LIBMF's blocked, seeded order, with AdaGrad steps; fast on large rating sets",
+  defaults: Object.freeze({ epochs: 20, regularization: 0.08 }),
+  own: {
+    learningRate: positive(0.1, 'step size'),
+    adaptive: booleanOption(true, 'per-row and per-column AdaGrad steps, as LIBMF'),
+  },
+  takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask'],
+  data: 'ratings',
+  validation: rmseMetric,
+  metrics: ['rmse', 'mae'],
   needsRegularization: false,
   clipsByDefault: true,
   // Its rounds of small blocks lose on two threads below about a million ratings (MovieLens latest-small,
@@ -39,8 +57,7 @@ export const sgd: SolverModule = {
   partialUpdate: false,
   layouts: ['sparse'],
   initialDraw: 'uniform',
-  implicit: false,
-  divergenceAdvice: (learningRate) => `Try a smaller learningRate, e.g. ${learningRate / 10}.`,
+  divergenceAdvice: ({ learningRate }) => `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}.`,
   buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS }: Shape) {
     return {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols },
@@ -49,7 +66,8 @@ export const sgd: SolverModule = {
   },
   start(space, spec) {
     const { real: b, i32: n } = space;
-    const { width, learningRate } = spec;
+    const { width } = spec;
+    const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
     const given = spec.visit;
@@ -91,7 +109,7 @@ export const sgd: SolverModule = {
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);
     space.viewReal(b.rowScale, rows).fill(1);
     space.viewReal(b.colScale, cols).fill(1);
-    const adaptive = spec.adaptive ? 1 : 0;
+    const adaptive = spec.own.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     const observedLoss = observedLossOf(space, n.rowOf, n.colOf, b.values, count, width);
     const blockOrder = space.viewI32(n.blockOrder, blocks);

@@ -1,10 +1,11 @@
-// What a solver is: one module per solver (gd.ts, sgd.ts, als.ts) fills in this interface — its options
-// and defaults, the buffers it lays out, and its epoch and loss as calls of named kernels — and the
-// registry (index.ts) maps names to modules. Nothing else in the package branches on the solver.
+// What a solver is: one module per solver fills in this interface — its options (own and shared), their
+// defaults and checks, the data it takes, its validation metric, its capabilities, the buffers it lays out,
+// and its epoch and loss as calls of named kernels — and the registry (index.ts) maps names to modules.
+// Nothing outside src/solvers/ names a solver or branches on one: it asks the module.
 import type { Awaitable, Buffers, RealArray, Workspace } from '../runtime/kernels.js';
-import type { Problem } from '../types.js';
 import type { Random } from '../math/rng.js';
-import type { Layout, Solver } from '../types.js';
+import type { Layout, Observations, Parameters, Problem } from '../types.js';
+import type { SharedOption, SharedOptions } from './options.js';
 import type { Visit } from './order.js';
 
 export type { Awaitable };
@@ -63,7 +64,7 @@ export interface Shape {
  * Everything a run starts from, whatever the solver: `width` counts every coordinate of a factor row (the
  * latent factors and, with biases, a bias and a constant 1; see src/solve.ts).
  */
-export interface RunSpec {
+export interface RunSpec<Own = OwnSettings> {
   /** In the layout the solver asked for, as given: the run stores each value less `offset`. */
   problem: Problem;
   /** μ with biases (explicit solvers), else 0: subtracted from every value as the run writes it (layout.ts writeValues). */
@@ -81,14 +82,10 @@ export interface RunSpec {
   /** Observations per row and per column, as f64. */
   rowCounts: Float64Array;
   colCounts: Float64Array;
-  learningRate: number;
-  /** sgd: AdaGrad-style per-row and per-column steps. */
-  adaptive: boolean;
-  /** als: coordinate descent (needed for L1 and bounds) instead of a Cholesky solve. */
+  /** The solver's own settings (its `own` options, read and defaulted). */
+  own: Own;
+  /** L1 or bounds are set: a least-squares solve must go by coordinate descent rather than Cholesky. */
   coordinateDescent: boolean;
-  /** ials: confidence 1 + alpha·value, and conjugate-gradient steps per row solve (0: exact Cholesky). */
-  alpha: number;
-  cgSteps: number;
   /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
   random: Random;
   /**
@@ -112,41 +109,77 @@ export interface FoldInput {
   /** The side's parameter block (4·width) and L2 penalty. */
   params: Float64Array;
   lambda: number;
-  /** ials: confidence 1 + alpha·value, and CG steps (0: exact). */
-  alpha: number;
-  cgSteps: number;
+  /** The model's kept own settings (see OwnOption.kept). */
+  own: OwnSettings;
   coordinateDescent: boolean;
 }
 
-export interface SolverDefaults {
-  epochs: number;
-  /** NaN for a solver without a step. */
-  learningRate: number;
-  regularization: number;
+/** Settings a run reads by name: the values of a solver's own options. */
+export type OwnSettings = Readonly<Record<string, number | boolean>>;
+
+/** How one of a solver's own options is read: its default, its check and its one-line help. */
+export interface OwnOption<T extends number | boolean> {
+  readonly default: T;
+  /** 'integer' and 'number' values are checked by `read`; the CLI makes a flag of each. */
+  readonly type: 'number' | 'integer' | 'boolean';
+  /** The check: returns the value, or throws naming `name`, what was expected and what was given. */
+  read(name: string, value: unknown): T;
+  /** One line for the CLI's help and the docs. */
+  readonly help: string;
+  /** Recorded in the model (fold-in and update solve with it). */
+  readonly kept?: boolean;
 }
 
-export interface SolverModule {
-  readonly name: Solver;
-  readonly defaults: Readonly<SolverDefaults>;
-  /** Whether it takes options.learningRate. */
-  readonly takesLearningRate: boolean;
-  /** Options only this solver takes, beyond the common ones. */
-  readonly ownOptions: readonly string[];
+/** The shared options in O (every one, for an untyped module). */
+export type SharedIn<O> = string extends keyof O ? SharedOption : Extract<keyof O, SharedOption>;
+
+/** The names in O that are a solver's own (not shared with other solvers, not `solver`). */
+export type OwnName<O> = Exclude<keyof O, SharedOption | 'solver'>;
+
+/** What a validation set is scored by after every epoch. */
+export interface ValidationMetric {
+  /** As EpochReport names it: 'rmse' (validationRmse) or 'precision@10' (validationPrecision). */
+  readonly name: 'rmse' | 'precision@10';
+  readonly higherIsBetter: boolean;
+  /** The scorer of a run's factors, made once per fit. */
+  scorer(
+    validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
+  ): (view: FactorView) => number;
+}
+
+/**
+ * A solver. `O` is its options type (a member of FactorizeOptions' union): its own options, described by
+ * `own`, and the shared ones it accepts, listed in `takes`. Untyped (`any`), it is any solver's module.
+ */
+export interface SolverModule<O = any> {
+  readonly name: string;
+  /** One line: what it is and when to use it (the CLI's help, the docs' solver table, the demo). */
+  readonly summary: string;
+  readonly defaults: Readonly<{ epochs: number; regularization: number }>;
+  /** Its own options: default, check and help of each. */
+  readonly own: { readonly [K in OwnName<O>]-?: OwnOption<Extract<NonNullable<O[K]>, number | boolean>> };
+  /** The shared options it accepts (src/solvers/options.ts); any other is refused, naming the solvers that take it. */
+  readonly takes: readonly SharedIn<O>[];
+  /**
+   * What the values are: 'ratings' to predict (a prediction is μ + biases + w·h; a row or column never seen
+   * gets the mean), or 'events' — counts or weights ≥ 0 of things that happened, where what is predicted is
+   * a preference (a row or column never seen gets 0) and a file's repeated pairs are summed.
+   */
+  readonly data: 'ratings' | 'events';
+  /** How a validation set is scored after every epoch. */
+  readonly validation: ValidationMetric;
+  /** The metrics crossValidate and search report by default. */
+  readonly metrics: readonly string[];
   /** Whether every L2 penalty must be > 0 (each least-squares solve well posed). */
   readonly needsRegularization: boolean;
   /** Default of options.clip without biases (with biases it is always on). */
   readonly clipsByDefault: boolean;
   /** The layouts it has kernels for; with more than one, options.kernel chooses ('auto' by density). */
   readonly layouts: readonly Layout[];
-  /** How its initial factors are drawn (src/init.ts). */
+  /** How its initial factors are drawn (src/fit/init.ts). */
   readonly initialDraw: 'normal' | 'uniform';
-  /** What to try when it diverges. */
-  divergenceAdvice(learningRate: number): string;
-  /**
-   * Implicit feedback: predictions are preferences (no offset, no clipping, no biases), validation is by a
-   * ranking metric and recommendations rank by the plain score.
-   */
-  readonly implicit: boolean;
+  /** What to try when it diverges, given its own settings. */
+  divergenceAdvice(own: OwnSettings): string;
   /**
    * From how many entries × width (observed entries, or every entry of a dense gd) the default thread count
    * is every core rather than one: below it, waking threads costs more than they give (bench:threads).
@@ -161,3 +194,5 @@ export interface SolverModule {
   /** Lays the run out in a backend's workspace (laid out from buffers(shape)) and returns it. */
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run;
 }
+
+export type { SharedOption, SharedOptions };

@@ -5,11 +5,11 @@ import { abortReason, DivergenceError } from '../check/errors.js';
 import { factorize } from '../model/factorize.js';
 import type { ObservationsInput } from '../input/observations.js';
 import { Factorization } from '../model/factorization.js';
-import type { EpochReport, FactorizeOptions } from '../fit/options.js';
+import type { EpochReport, FactorizeOptions, Without } from '../fit/options.js';
 import type { SparseData } from '../evaluate/evaluate.js';
 import { search, type SearchOptions, type SearchResult, type Trial } from '../evaluate/search.js';
 
-type WorkerOptions = Omit<FactorizeOptions, 'onEpoch' | 'signal'>;
+type WorkerOptions = Without<FactorizeOptions, 'onEpoch' | 'signal'>;
 
 type ToWorker =
   | { type: 'fit'; X: ObservationsInput; options: WorkerOptions; reports: boolean }
@@ -127,18 +127,18 @@ function transferables(X: unknown, options: WorkerOptions): ArrayBuffer[] {
     }
   };
   visit(X);
-  visit(options.mask);
+  visit((options as { mask?: unknown }).mask);
   visit(options.validation);
   return [...found];
 }
 
-export interface WorkerFitOptions extends FactorizeOptions {
+export type WorkerFitOptions = FactorizeOptions & {
   /**
    * Hand the input's typed arrays over to the worker instead of copying them: no copy is made, and they
    * are then detached here (length 0). Default false (copied; the caller's arrays are untouched).
    */
   transfer?: boolean;
-}
+};
 
 /** Main side: one fit in a fresh worker; resolves to the model, rejects with the worker's error. */
 export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFitOptions): Promise<Factorization> {
@@ -146,7 +146,7 @@ export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFit
     return Promise.reject(new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`));
   }
   const { onEpoch, signal, transfer = false, ...rest } = options;
-  return run(port, { type: 'fit', X, options: rest, reports: onEpoch !== undefined }, transfer ? transferables(X, rest) : [], signal, onEpoch, undefined);
+  return run(port, { type: 'fit', X, options: rest as WorkerOptions, reports: onEpoch !== undefined }, transfer ? transferables(X, rest) : [], signal, onEpoch, undefined);
 }
 
 /** Main side: one search in a fresh worker, each trial reported to onTrial as it ends; resolves to the search's result. */

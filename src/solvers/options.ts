@@ -1,0 +1,68 @@
+// The options that several solvers share, each documented once with its default: a solver's options type is
+// made of these fragments and its own options, and its module lists in `takes` the shared ones it accepts.
+// Also the readers its own options are checked with.
+import { describe } from '../check/describe.js';
+import { boolean, integer, nonNegative } from '../check/validate.js';
+import type { KernelChoice, MaskInput } from '../types.js';
+import type { OwnOption } from './solver.js';
+
+/** The options of a model of ratings: biases, bounds, L1 and clipping (gd, sgd and als take them all). */
+export interface RatingOptions {
+  /** Model x ≈ μ + b_i + c_j + w_i·h_j, with μ the mean of the training values. Default false. */
+  biases?: boolean;
+  /** L2 penalty of the biases, per observation likewise. Default: regularization's W value. */
+  biasRegularization?: number;
+  /** L1 penalty per observation: each observed entry adds l1·(|w_i|₁ + |h_j|₁). A number, or { W, H }. Default 0. */
+  l1?: number | { W?: number; H?: number };
+  /** Keep W and H ≥ 0 (biases stay free). Default false. */
+  nonnegative?: boolean;
+  /** Clip predictions to the range of the training values, as Surprise does. Default: the solver's (see the docs' solver table), and true with biases. */
+  clip?: boolean;
+  /**
+   * Which entries of a dense X are observed (1/true) or missing (0/false); same shape as X.
+   * Default: every entry of X that is not NaN is observed. Not allowed with a sparse X.
+   */
+  mask?: MaskInput;
+}
+
+/** The option of a solver with kernels for both layouts. */
+export interface LayoutOptions {
+  /**
+   * 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only (observed·rank);
+   * 'auto' picks sparse below 40% observed on 'wasm', 85% on 'js', where it is faster. Default 'auto'.
+   */
+  kernel?: KernelChoice;
+}
+
+/** Every shared option, as its solvers type it. */
+export type SharedOptions = RatingOptions & LayoutOptions;
+export type SharedOption = keyof SharedOptions;
+
+/** Every shared option's name, in the order the docs list them. */
+export const SHARED_OPTIONS: readonly SharedOption[] = Object.freeze(['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'kernel']);
+
+/** An own option: a finite number > 0 (a step size). */
+export function positive(defaultValue: number, help: string, kept = false): OwnOption<number> {
+  return {
+    default: defaultValue, type: 'number', help, kept,
+    read(name, value) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name}: expected a finite number > 0, got ${describe(value)}`);
+      return value;
+    },
+  };
+}
+
+/** An own option: a finite number ≥ 0. */
+export function nonNegativeOption(defaultValue: number, help: string, kept = false): OwnOption<number> {
+  return { default: defaultValue, type: 'number', help, kept, read: nonNegative };
+}
+
+/** An own option: an integer ≥ min. */
+export function integerOption(defaultValue: number, min: number, help: string, kept = false): OwnOption<number> {
+  return { default: defaultValue, type: 'integer', help, kept, read: (name, value) => integer(name, value, min) };
+}
+
+/** An own option: true or false. */
+export function booleanOption(defaultValue: boolean, help: string, kept = false): OwnOption<boolean> {
+  return { default: defaultValue, type: 'boolean', help, kept, read: boolean };
+}
