@@ -15,7 +15,7 @@ import { train } from './train.js';
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
   const { settings, backend, run, layout, validation, parameters, observed, ids, threads } = await prepareRun(X, options);
   try {
-    if (touched) run.solveOnly!(touched.rows, touched.cols);
+    if (touched) await run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed, threads);
     return {
       parameters: parameters(outcome.factors),

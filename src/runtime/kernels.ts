@@ -58,14 +58,17 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'ialsHalf', 'ialsLoss', 'penalty',
 ] as const);
 
-/** One kernel call: its name and its arguments (handles and numbers). */
-export type KernelCall = readonly [KernelName, ...unknown[]];
+/**
+ * One kernel call: its name and its arguments, typed from the kernel's signature, so that a wrong argument
+ * count or type fails the compiler (F and I: the handles of real and i32 buffers).
+ */
+export type KernelCall<F = unknown, I = unknown> = { [K in KernelName]: readonly [K, ...Parameters<Kernels<F, I>[K]>] }[KernelName];
 
 /**
  * Calls that touch disjoint memory, so that any order, on any thread, gives the same bits: call c of a
  * phase runs on thread c mod `threads`, which is also the thread whose scratch buffers it may use.
  */
-export type Phase = readonly KernelCall[];
+export type Phase<F = unknown, I = unknown> = readonly KernelCall<F, I>[];
 
 
 /** A view of a real buffer: a Float64Array, or a Float32Array in a float32 run. */
@@ -107,7 +110,7 @@ export interface Workspace<F, I> {
    * Runs the phases one after another, each phase's calls spread over the threads, and returns every
    * call's result in order. With one thread it answers at once; with more, once every thread is done.
    */
-  run(phases: readonly Phase[]): Awaitable<number[]>;
+  run(phases: readonly Phase<F, I>[]): Awaitable<number[]>;
   /** Gives the memory back; the workspace cannot be used afterwards. */
   close(): void;
 }

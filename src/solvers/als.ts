@@ -3,14 +3,14 @@
 // bounds), then the same for H's columns against the new W. One kernel serves both halves: it walks
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
-import { runHere, type KernelCall } from '../runtime/kernels.js';
+import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsOnThreads, scratchFor, scratchOf } from './parallel.js';
 import type { RatingOptions } from './options.js';
-import type { Shape, SolverModule } from './solver.js';
+import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
 /** solver 'als': alternating exact least-squares solves. */
@@ -41,8 +41,8 @@ export const als: SolverModule<AlsOptions> = {
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
     };
   },
-  start(space, spec) {
-    const { kernels: k, real: b, i32: n } = space;
+  start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
+    const { real: b, i32: n } = space;
     const { width } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
@@ -61,7 +61,7 @@ export const als: SolverModule<AlsOptions> = {
     // The call solving rows first..end−1 of one half with a thread's scratch: the kernel indexes its start
     // array and its output by row, so a range is the same call on buffers advanced to its first row.
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
-      (first: number, end: number, thread: number): KernelCall => [
+      (first: number, end: number, thread: number): KernelCall<F, I> => [
         'alsHalf', space.atI32(start, first), index, values, space.atReal(counts, first), fixed, space.atReal(solved, first * width), params,
         end - first, width, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread), descend,
       ];
@@ -75,7 +75,11 @@ export const als: SolverModule<AlsOptions> = {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       epoch: (signal) => after(inBlocks(rows, signal, rowsHalf), () => inBlocks(cols, signal, colsHalf)),
       solveOnly(touchedRows, touchedCols) {
-        runHere(k, [Array.from(touchedRows, (i) => solveRows(i, i + 1, 0)), Array.from(touchedCols, (j) => solveCols(j, j + 1, 0))]);
+        // A call per row, call c on thread c mod threads with that thread's scratch: each row's solve is its own.
+        const on = (c: number) => c % space.threads;
+        return after(space.run([
+          Array.from(touchedRows, (i, c) => solveRows(i, i + 1, on(c))), Array.from(touchedCols, (j, c) => solveCols(j, j + 1, on(c))),
+        ]), () => undefined);
       },
       view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

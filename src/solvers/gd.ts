@@ -28,7 +28,7 @@ export interface GdOptions extends RatingOptions, LayoutOptions {
  * that pass, in the same run of phases (one wake-up of the threads an epoch), and loss() after an epoch
  * costs nothing. The phases' arguments never change, so they are made once.
  */
-function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, stepPhases: readonly Phase[], penalty: () => number, view: Run['view']): Run {
+function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase<F, I>, stepPhases: readonly Phase<F, I>[], penalty: () => number, view: Run['view']): Run {
   /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
   let dataLoss: number | undefined;
   // The loss pass's chunks are the last calls.
@@ -53,7 +53,7 @@ function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase, step
 }
 
 /** W's step over one range of rows per thread. */
-function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase {
+function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase<F, I> {
   const { real: b } = space;
   const { width } = spec;
   const learningRate = spec.own.learningRate as number;
@@ -75,7 +75,7 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   space.viewReal(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
   const residual = (thread: number) => scratchOf(space, b.residual, 4 * cols + width, thread);
-  const lossPhase: Phase = chunks(rows, undefined, cols).map(([first, end], call) => [
+  const lossPhase: Phase<F, I> = chunks(rows, undefined, cols).map(([first, end], call) => [
     'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual(call % space.threads),
     space.atReal(gradientW, first * width), end - first, cols, width,
   ]);
@@ -101,7 +101,7 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
   space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
   writeValues(space.viewReal(b.values, observedCount), problem.values, spec.offset);
-  const lossPhase: Phase = chunks(rows, problem.rowStart).map(([first, end]) => [
+  const lossPhase: Phase<F, I> = chunks(rows, problem.rowStart).map(([first, end]) => [
     'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atReal(b.w, first * width), b.ht,
     space.atReal(b.gradientW, first * width), end - first, width,
   ]);

@@ -9,12 +9,12 @@
 import { gramian, ialsHalf } from '../backends/js/ials.js';
 import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
-import { runHere, type KernelCall } from '../runtime/kernels.js';
+import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeTransposedH } from './common.js';
 import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';
 import { integerOption, nonNegativeOption } from './options.js';
-import type { Shape, SolverModule } from './solver.js';
+import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { precisionMetric } from './validation.js';
 
 /** solver 'ials': implicit-feedback ALS for events (plays, clicks, purchases). */
@@ -61,7 +61,7 @@ export const ials: SolverModule<IalsOptions> = {
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count },
     };
   },
-  start(space, spec) {
+  start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     const { kernels: k, real: b, i32: n } = space;
     const { width } = spec;
     const alpha = spec.own.alpha as number;
@@ -87,7 +87,7 @@ export const ials: SolverModule<IalsOptions> = {
     }, 0, alpha);
     // The call solving rows first..end−1 of one half with a thread's scratch (each row's solve is its own).
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
-      (first: number, end: number, thread: number): KernelCall => [
+      (first: number, end: number, thread: number): KernelCall<F, I> => [
         'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atReal(solved, first * width), b.gramian,
         end - first, width, lambda, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread),
         scratchOf(space, b.cg, 3 * width, thread), cgSteps,
@@ -128,10 +128,15 @@ export const ials: SolverModule<IalsOptions> = {
       epoch: (signal) =>
         after(gramianOf('H'), () => after(inBlocks(rows, signal, solveRows), () => after(gramianOf('W'), () => inBlocks(cols, signal, solveCols)))),
       solveOnly(touchedRows, touchedCols) {
-        // Model updates run here, in the calling thread, a row at a time.
+        // A call per row, call c on thread c mod threads with that thread's scratch: each row's solve is its own.
+        const on = (c: number) => c % space.threads;
         holds = undefined;
-        runHere(k, [...gramianPhases.H, Array.from(touchedRows, (i) => solveRow(i, i + 1, 0)), ...gramianPhases.W, Array.from(touchedCols, (j) => solveCol(j, j + 1, 0))]);
-        holds = 'W';
+        return after(space.run([
+          ...gramianPhases.H, Array.from(touchedRows, (i, c) => solveRow(i, i + 1, on(c))),
+          ...gramianPhases.W, Array.from(touchedCols, (j, c) => solveCol(j, j + 1, on(c))),
+        ]), () => {
+          holds = 'W';
+        });
       },
       view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),

@@ -90,13 +90,13 @@ export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U
  * halves are, where each row's solve is its own.
  */
 export function rowsOnThreads<F, I>(
-  space: Workspace<F, I>, starts: ArrayLike<number>, perRow: number, solve: (first: number, end: number, thread: number) => KernelCall,
+  space: Workspace<F, I>, starts: ArrayLike<number>, perRow: number, solve: (first: number, end: number, thread: number) => KernelCall<F, I>,
 ): (from: number, to: number) => Awaitable<number[]> {
   return (from, to) => space.run([perThread(space, balanced(starts, from, to, space.threads, perRow), ([first, end], thread) => solve(first, end, thread))]);
 }
 
 /** One phase over the workspace's threads: call t is made by `call(range t, t)`. */
-export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[], call: (range: Range, thread: number) => KernelCall): Phase {
+export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[], call: (range: Range, thread: number) => KernelCall<F, I>): Phase<F, I> {
   return ranges.map((range, thread) => call(range, thread % space.threads));
 }
 

@@ -10,9 +10,9 @@ import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
-import type { KernelCall, Phase, RealArray } from '../runtime/kernels.js';
+import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type RatingOptions } from './options.js';
-import type { Shape, SolverModule } from './solver.js';
+import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
@@ -64,7 +64,7 @@ export const sgd: SolverModule<SgdOptions> = {
       i32: { rowOf: count, colOf: count, blockStart: blocks + 1, blockOrder: blocks },
     };
   },
-  start(space, spec) {
+  start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     const { real: b, i32: n } = space;
     const { width } = spec;
     const learningRate = spec.own.learningRate as number;
@@ -114,7 +114,7 @@ export const sgd: SolverModule<SgdOptions> = {
     const observedLoss = observedLossOf(space, n.rowOf, n.colOf, b.values, count, width);
     const blockOrder = space.viewI32(n.blockOrder, blocks);
     // The blocks blockOrder[from…to−1], in that order.
-    const pass = (from: number, to: number): KernelCall => [
+    const pass = (from: number, to: number): KernelCall<F, I> => [
       'sgdEpoch', space.atI32(n.blockOrder, from), to - from, n.blockStart, n.rowOf, n.colOf, b.values, b.w, b.ht, b.wParams, b.hParams,
       b.rowScale, b.colScale, width, learningRate, adaptive,
     ];
@@ -128,8 +128,8 @@ export const sgd: SolverModule<SgdOptions> = {
      */
     const byColumns = cols >= rows;
     const ownerOf = (block: number) => (byColumns ? block % BINS : Math.floor(block / BINS)) % threads;
-    const rounds = (order: Int32Array): Phase[] => {
-      const phases: Phase[] = [];
+    const rounds = (order: Int32Array): Phase<F, I>[] => {
+      const phases: Phase<F, I>[] = [];
       for (let round = 0; round < blocks; round += BINS) {
         const shares: number[][] = Array.from({ length: threads }, () => []);
         for (const block of order.subarray(round, round + BINS)) shares[ownerOf(block)].push(block);

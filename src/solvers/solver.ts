@@ -41,7 +41,7 @@ export interface Run {
    * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
    * columns of H against the new W — what absorbing a few new observations needs (model.update()).
    */
-  solveOnly?(rows: Int32Array, cols: Int32Array): void;
+  solveOnly?(rows: Int32Array, cols: Int32Array): Awaitable<void>;
   /** Frees what the run holds; the run cannot be used afterwards. */
   close(): void;
 }
