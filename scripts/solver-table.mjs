@@ -1,9 +1,9 @@
 // The docs' solver table, made from the registry (`solvers`): `node scripts/solver-table.mjs` rewrites it in
-// README.md and docs/solvers.md (between the solver-table markers); test/readme.test.mjs checks they match.
+// docs/solvers.md (between the solver-table markers); test/readme.test.mjs checks it matches.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-export const TABLE_FILES = ['README.md', 'docs/solvers.md'];
+export const TABLE_FILES = ['docs/solvers.md'];
 const START = /<!-- solver-table[^>]*-->\n\| solver \|[^\n]*\n\|---[^\n]*\n/;
 const END = '<!-- /solver-table -->';
 

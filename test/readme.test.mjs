@@ -101,7 +101,7 @@ test('every snippet compiles under tsc --strict as TypeScript', () => {
   assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
 });
 
-test('the solver tables are the registry\'s (node scripts/solver-table.mjs rewrites them)', () => {
+test('the solver table is the registry\'s (node scripts/solver-table.mjs rewrites it)', () => {
   const expected = solverRows(api);
   assert.is(expected.length, Object.keys(api.solvers).length);
   for (const file of TABLE_FILES) {

@@ -293,7 +293,7 @@ async function compare() {
 async function trainRatings() {
   const out = $('csv-result');
   const kind = $('csv-kind').value; // 'ratings' or 'events'
-  const solver = solvers[RECOMMENDED_SOLVER[kind]];
+  const solver = solvers[$('csv-solver').value];
   try {
     // Events: a line per play or click (a count optional); repeats become counts.
     const parsed = parseRatings($('csv').value, kind === 'events' ? { events: true } : {});
@@ -352,6 +352,15 @@ function onSolver() {
   field.value = takesStep(solver) ? String(LEARNING_RATES[solver]) : '';
 }
 
+/** The CSV section's solvers: the registry's for the chosen kind of data, the recommended one selected. */
+function fillCsvSolvers() {
+  const kind = $('csv-kind').value;
+  const select = $('csv-solver');
+  select.replaceChildren(...Object.values(solvers).filter((s) => s.data === kind).map((s) =>
+    Object.assign(document.createElement('option'), { value: s.name, textContent: s.name, title: s.summary })));
+  select.value = RECOMMENDED_SOLVER[kind];
+}
+
 /** The solver list, from the registry: the recommended one first and selected, each with its summary. */
 function fillSolvers() {
   const select = $('solver');
@@ -370,6 +379,7 @@ $('csv-train').addEventListener('click', trainRatings);
 $('csv-kind').addEventListener('change', () => {
   $('csv').value = $('csv-kind').value === 'events' ? sampleEvents() : sampleRatings();
   $('csv-result').textContent = '';
+  fillCsvSolvers();
 });
 $('solver').addEventListener('change', onSolver);
 $('learning-rate').addEventListener('change', () => {
@@ -386,6 +396,7 @@ $('file').addEventListener('change', async () => {
 addEventListener('resize', () => chart.setSize({ width: Math.max(280, $('chart').clientWidth), height: 260 }));
 $('csv').value = sampleRatings();
 fillSolvers();
+fillCsvSolvers();
 onSolver();
 makeChart();
 generate();

@@ -37,12 +37,14 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
 export function initialFactors(
   { problem, stats }: Given, rank: number, centered: boolean, random: Random, init: { W?: unknown; H?: unknown },
   distribution: 'normal' | 'uniform',
+  /** The draws' scale, where the solver sets it rather than the values. */
+  givenScale?: number,
 ): Factors {
   const { rows, cols, observedCount } = problem;
   const deviation = Math.sqrt(stats.deviation / observedCount);
   const rms = centered ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
-  const scale = normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
+  const scale = givenScale !== undefined ? givenScale : normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
   const draw = (length: number) => random.fill(new Float64Array(length), scale, normal ? 'normal' : 'uniform');
   const W = init.W === undefined ? draw(rows * rank) : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
   const H = init.H === undefined ? draw(rank * cols) : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');

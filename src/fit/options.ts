@@ -200,7 +200,7 @@ export function readOptions(options: unknown): Settings {
   }
   const bias = given.biasRegularization === undefined ? l2.W : nonNegative('options.biasRegularization', given.biasRegularization);
   const l1 = perFactor('options.l1', given.l1, 0);
-  const biases = given.biases === undefined ? false : boolean('options.biases', given.biases);
+  const biases = given.biases === undefined ? module.defaults.biases ?? false : boolean('options.biases', given.biases);
   const nonnegative = given.nonnegative === undefined ? false : boolean('options.nonnegative', given.nonnegative);
   const tolerance = given.tolerance === undefined ? 0 : nonNegative('options.tolerance', given.tolerance);
 
@@ -221,7 +221,8 @@ export function readOptions(options: unknown): Settings {
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     throw new TypeError(`options.signal: expected an AbortSignal, got ${describe(given.signal)}`);
   }
-  const clip = given.clip === undefined ? module.clipsByDefault || biases : boolean('options.clip', given.clip);
+  // Events are not predicted as values: nothing to clip them to.
+  const clip = given.clip === undefined ? module.data === 'ratings' && (module.clipsByDefault || biases) : boolean('options.clip', given.clip);
 
   let seed: number = DEFAULTS.seed;
   if (given.seed !== undefined) {

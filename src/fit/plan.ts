@@ -116,9 +116,10 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
   const { stats } = given;
-  const offset = settings.biases ? stats.mean : 0;
+  // μ is part of a prediction of ratings with biases; a model of events predicts preferences, centred on nothing.
+  const offset = settings.biases && solver.data === 'ratings' ? stats.mean : 0;
   const random = new Random(settings.seed);
-  const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw);
+  const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank));
   // A warm start overwrites the fresh draws of the rows and columns the model knows (so the stream of draws,
   // and sgd's order after it, does not depend on which ones it knows).
   const warm = settings.init.model ? continueFrom(settings.init.model, latent, ids, rows, cols, settings.biases) : undefined;

@@ -155,7 +155,8 @@ export interface SolverModule<O = any> {
   readonly name: string;
   /** One line: what it is and when to use it (the CLI's help, the docs' solver table, the demo). */
   readonly summary: string;
-  readonly defaults: Readonly<{ epochs: number; regularization: number }>;
+  /** Its defaults of the options every solver takes, and of `biases` where it takes that (else false). */
+  readonly defaults: Readonly<{ epochs: number; regularization: number; biases?: boolean }>;
   /** Its own options: default, check and help of each. */
   readonly own: { readonly [K in OwnName<O>]-?: OwnOption<Extract<NonNullable<O[K]>, number | boolean>> };
   /** The shared options it accepts (src/solvers/options.ts); any other is refused, naming the solvers that take it. */
@@ -178,6 +179,8 @@ export interface SolverModule<O = any> {
   readonly layouts: readonly Layout[];
   /** How its initial factors are drawn (src/fit/init.ts). */
   readonly initialDraw: 'normal' | 'uniform';
+  /** The draws' scale for a rank, where it does not follow from the values (events carry no scale); default: from the values. */
+  initialScale?(rank: number): number;
   /** What to try when it diverges, given its own settings. */
   divergenceAdvice(own: OwnSettings): string;
   /**
