@@ -1,5 +1,5 @@
 // The module's exports: the kernels and where free memory starts. Kernels never allocate;
-// src/wasm/module.ts lays out every buffer from heapBase() and grows memory itself.
+// src/runtime/wasm.ts lays out every buffer from heapBase() and grows memory itself.
 
 export { denseGradientW, denseStepH } from "./dense";
 export { sparseGradientW, sparseStepH } from "./sparse";
