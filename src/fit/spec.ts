@@ -65,6 +65,7 @@ export function runSpec(
   return {
     problem,
     offset,
+    rank,
     width,
     initial: { W, H },
     wParams,

@@ -502,7 +502,7 @@ export class Factorization {
     }
     // The trained solver's own row solve (the least-squares one of ratings for models from elsewhere).
     const solved = foldInOf(this.solver)({
-      index, values, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
+      where, index, values, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
       params: side === 'row' ? wParams : hParams, lambda, own: penalties as unknown as OwnSettings,
       coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
     });

@@ -69,6 +69,8 @@ export interface RunSpec<Own = OwnSettings> {
   problem: Problem;
   /** μ with biases (explicit solvers), else 0: subtracted from every value as the run writes it (layout.ts writeValues). */
   offset: number;
+  /** The latent factors of a row: width less the bias coordinates. */
+  rank: number;
   width: number;
   /** W rows×width and H width×cols, row-major. */
   initial: { W: Float64Array; H: Float64Array };
@@ -96,6 +98,8 @@ export interface RunSpec<Own = OwnSettings> {
 }
 
 export interface FoldInput {
+  /** Who asks (e.g. 'foldIn'): what an error message starts with. */
+  where: string;
   /** The other side's indices of the observations, and their values (less μ for explicit models). */
   index: Int32Array;
   values: Float64Array;
