@@ -13,3 +13,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { gramian, ialsHalf, ialsLoss } from "./ials";
+export { bprEpoch } from "./bpr";

@@ -47,6 +47,11 @@ export interface Kernels<F, I> {
   /** iALS: ½ Σ over every entry of c·(p − w·h)², through H's gramian. */
   ialsLoss(start: I, index: I, confidence: F, w: F, ht: F, gramianOfH: F, rows: number, width: number, scratch: F): number;
   penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
+  /** BPR: `samples` sampled triples; Σ −ln σ(x) returned; mode 0 measures, 1 updates both sides, 2 rows only. */
+  bprEpoch(
+    rowStart: I, colIndex: I, rowOf: I, w: F, ht: F, state: I, count: number, cols: number, samples: number,
+    width: number, rank: number, learningRate: number, lambdaW: number, lambdaH: number, biasLambda: number, mode: number,
+  ): number;
 }
 
 /** The name of a kernel of the contract. */
@@ -55,7 +60,7 @@ export type KernelName = keyof Kernels<unknown, unknown>;
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'denseGradientW', 'denseStepH', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
-  'ialsHalf', 'ialsLoss', 'penalty',
+  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch',
 ] as const);
 
 /**

@@ -2,13 +2,14 @@
 // TS twins in src/backends/js/, and one line in SOLVERS below; its options type joins FactorizeOptions' union
 // from the module's own type.
 import { als, explicitFoldIn } from './als.js';
+import { bpr } from './bpr.js';
 import { gd } from './gd.js';
 import { ials } from './ials.js';
 import { sgd } from './sgd.js';
 import { SHARED_OPTIONS, type SharedOption } from './options.js';
 import type { SolverModule } from './solver.js';
 
-export const SOLVERS = Object.freeze({ gd, sgd, als, ials });
+export const SOLVERS = Object.freeze({ gd, sgd, als, ials, bpr });
 
 /** A solver's name: a key of the registry. */
 export type Solver = keyof typeof SOLVERS;

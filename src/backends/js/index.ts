@@ -3,6 +3,7 @@
 import type { Backend } from '../backend.js';
 import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../../runtime/kernels.js';
 import { alsHalf } from './als.js';
+import { bprEpoch } from './bpr.js';
 import { denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
 import { summarize } from './scan.js';
@@ -14,7 +15,7 @@ import { penalty, stepRows } from './update.js';
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss,
+  gramian, ialsHalf, ialsLoss, bprEpoch,
 });
 
 /** The longest typed array V8 and the other engines allocate. */
