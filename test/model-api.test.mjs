@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RatingsReader } from '../dist/input/ratings.js';
+import { RatingsReader } from '../dist/input/reader.js';
 import {
   crossValidate, factorize, Factorization, factorRowsFromCsv, factorRowsToCsv, mae, parseRatings, ratingsFromRecords, rmse, trainTestSplit,
 } from 'mfwasm';

@@ -3,7 +3,8 @@
 import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { linesIn, RatingsReader, type Ratings, type TextOptions } from '../input/ratings.js';
+import type { Ratings } from '../input/ratings.js';
+import { linesIn, RatingsReader, type TextOptions } from '../input/reader.js';
 
 /** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
 async function feed(path: string, reader: RatingsReader): Promise<void> {

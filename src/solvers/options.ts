@@ -4,7 +4,6 @@
 import { describe } from '../check/describe.js';
 import { boolean, integer, nonNegative } from '../check/validate.js';
 import type { KernelChoice, MaskInput } from '../types.js';
-import type { OwnOption } from './solver.js';
 
 /** The options of a model of ratings: biases, bounds, L1 and clipping (gd, sgd and als take them all). */
 export interface RatingOptions {
@@ -40,6 +39,19 @@ export type SharedOption = keyof SharedOptions;
 
 /** Every shared option's name, in the order the docs list them. */
 export const SHARED_OPTIONS: readonly SharedOption[] = Object.freeze(['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'kernel']);
+
+/** How one of a solver's own options is read: its default, its check and its one-line help. */
+export interface OwnOption<T extends number | boolean> {
+  readonly default: T;
+  /** 'integer' and 'number' values are checked by `read`; the CLI makes a flag of each. */
+  readonly type: 'number' | 'integer' | 'boolean';
+  /** The check: returns the value, or throws naming `name`, what was expected and what was given. */
+  read(name: string, value: unknown): T;
+  /** One line for the CLI's help and the docs. */
+  readonly help: string;
+  /** Recorded in the model (fold-in and update solve with it). */
+  readonly kept?: boolean;
+}
 
 /** An own option: a finite number > 0 (a step size). */
 export function positive(defaultValue: number, help: string, kept = false): OwnOption<number> {

@@ -5,7 +5,7 @@
 import type { Awaitable, Buffers, RealArray, Workspace } from '../runtime/kernels.js';
 import type { Random } from '../math/rng.js';
 import type { Layout, Observations, Parameters, Problem } from '../types.js';
-import type { SharedOption, SharedOptions } from './options.js';
+import type { OwnOption, SharedOption, SharedOptions } from './options.js';
 import type { Visit } from './order.js';
 
 export type { Awaitable };
@@ -121,19 +121,6 @@ export interface FoldInput {
 /** Settings a run reads by name: the values of a solver's own options. */
 export type OwnSettings = Readonly<Record<string, number | boolean>>;
 
-/** How one of a solver's own options is read: its default, its check and its one-line help. */
-export interface OwnOption<T extends number | boolean> {
-  readonly default: T;
-  /** 'integer' and 'number' values are checked by `read`; the CLI makes a flag of each. */
-  readonly type: 'number' | 'integer' | 'boolean';
-  /** The check: returns the value, or throws naming `name`, what was expected and what was given. */
-  read(name: string, value: unknown): T;
-  /** One line for the CLI's help and the docs. */
-  readonly help: string;
-  /** Recorded in the model (fold-in and update solve with it). */
-  readonly kept?: boolean;
-}
-
 /** The shared options in O (every one, for an untyped module). */
 export type SharedIn<O> = string extends keyof O ? SharedOption : Extract<keyof O, SharedOption>;
 
@@ -202,4 +189,4 @@ export interface SolverModule<O = any> {
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run;
 }
 
-export type { SharedOption, SharedOptions };
+export type { OwnOption, SharedOption, SharedOptions };

@@ -1,0 +1,321 @@
+// Delimited text (CSV, TSV, MovieLens files, `user item rating` lines) → Ratings: a streaming reader that
+// detects the delimiter and header and keeps ids as written, for parseRatings() and the command line's files.
+import { describe } from '../check/describe.js';
+import { IdIndex, type Ratings } from './ratings.js';
+
+export interface TextOptions {
+  /** Column separator; default: detected (tab, '::', comma, ';' or runs of spaces). */
+  delimiter?: string;
+  /** Whether the first line names the columns; default: detected (a non-numeric third field). */
+  header?: boolean;
+  /** Columns of the row id, column id and value, by 0-based position or header name. Default 0, 1, 2. */
+  columns?: [number | string, number | string, number | string];
+  /** Count malformed lines and go on, instead of stopping at the first. Default false. */
+  skipBadLines?: boolean;
+  /**
+   * Events (`user,item[,count]`): the value column is optional and counts 1 where it is missing. A first
+   * line of two fields is taken for a header when neither has a digit (`user,item`); say `header` to decide.
+   * Default false.
+   */
+  events?: boolean;
+}
+
+function detectDelimiter(line: string): string | RegExp {
+  if (line.includes('\t')) return '\t';
+  if (line.includes('::')) return '::';
+  if (line.includes(',')) return ',';
+  if (line.includes(';')) return ';';
+  return / +/;
+}
+
+/**
+ * A typed array filled one value at a time: allocated once at the expected length when the caller knows
+ * it (the lines of a file or text: then reading holds each rating once, 16 bytes, and returns the array
+ * itself), else grown by doubling.
+ */
+class Growing<T extends Int32Array | Float64Array> {
+  length = 0;
+  data: T;
+  constructor(make: new (n: number) => T, expected: number) {
+    this.data = new make(Math.max(1, expected));
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  done(): T {
+    // Nearly full (the expected length was right, less a header or blank lines): the array itself, no copy.
+    if (this.length >= 0.99 * this.data.length) return this.data.subarray(0, this.length) as T;
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/** Lines in `bytes` (newlines, plus one for a last line without one): what a reader of them can expect at most. */
+export function linesIn(bytes: Uint8Array | string): number {
+  let count = 1;
+  if (typeof bytes === 'string') {
+    for (let at = bytes.indexOf('\n'); at >= 0; at = bytes.indexOf('\n', at + 1)) count++;
+  } else {
+    for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+  }
+  return count;
+}
+
+const decoder = new TextDecoder();
+const SPACE = 32;
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const COLON = 58;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Reads ratings from bytes, a chunk at a time — the one parser behind parseRatings() and the command
+ * line's streaming reader. Lines are split and fields found on the bytes themselves, plain-integer ids
+ * and plain decimals are read without making strings (Number() and the id maps only see the rest), and
+ * values land in growing typed arrays: millions of lines are mostly this loop.
+ */
+export class RatingsReader {
+  readonly #options: TextOptions;
+  /** -1: runs of blanks; otherwise the delimiter's first byte (with #double for '::'). */
+  #delimiter = -2;
+  #double = false;
+  #positions: [number, number, number] | undefined;
+  #rowAt = 0;
+  #colAt = 1;
+  #valueAt = 2;
+  #fieldCount = 0;
+  #wanted = 0;
+  readonly #starts = new Int32Array(64);
+  readonly #ends = new Int32Array(64);
+  #pending: Uint8Array | undefined;
+  #lineNumber = 0;
+  readonly #rows = new IdIndex();
+  readonly #cols = new IdIndex();
+  readonly #rowIndices: Growing<Int32Array>;
+  readonly #colIndices: Growing<Int32Array>;
+  readonly #values: Growing<Float64Array>;
+  /** Malformed lines passed over (with skipBadLines). */
+  skipped = 0;
+  /** The first one passed over, for the report. */
+  firstSkipped: { line: number; text: string } | undefined;
+  /** Lines beginning with this are comments (MatrixMarket's '%'). */
+  readonly #comment: number;
+  /** Non-comment lines to pass over before the data (MatrixMarket's size line). */
+  #preamble: number;
+
+  /** `expectedLines`: how many lines will come at most (linesIn()), so that the arrays are allocated once. */
+  constructor(options: TextOptions & { comment?: string; preamble?: number } = {}, expectedLines = 1024) {
+    this.#options = options;
+    this.#rowIndices = new Growing(Int32Array, expectedLines);
+    this.#colIndices = new Growing(Int32Array, expectedLines);
+    this.#values = new Growing(Float64Array, expectedLines);
+    this.#comment = options.comment ? options.comment.charCodeAt(0) : -1;
+    this.#preamble = options.preamble ?? 0;
+  }
+
+  /** Takes the next bytes of the file; a line may span chunks. */
+  feed(chunk: Uint8Array): void {
+    const bytes = chunk;
+    let start = 0;
+    if (this.#pending) {
+      // The line begun in the last chunk: only it is joined, not the whole chunk.
+      const newline = bytes.indexOf(NEWLINE);
+      const head = bytes.subarray(0, newline < 0 ? bytes.length : newline);
+      const joined = new Uint8Array(this.#pending.length + head.length);
+      joined.set(this.#pending);
+      joined.set(head, this.#pending.length);
+      this.#pending = undefined;
+      if (newline < 0) {
+        this.#pending = joined;
+        return;
+      }
+      const end = joined.length > 0 && joined[joined.length - 1] === RETURN ? joined.length - 1 : joined.length;
+      this.#line(joined, 0, end);
+      start = newline + 1;
+    }
+    for (let end = bytes.indexOf(NEWLINE, start); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+      this.#line(bytes, start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
+      start = end + 1;
+    }
+    if (start < bytes.length) this.#pending = bytes.slice(start);
+  }
+
+  /** The ratings read; call after the last chunk. */
+  ratings(): Ratings {
+    if (this.#pending) {
+      const last = this.#pending;
+      this.#pending = undefined;
+      this.#line(last, 0, last.length);
+    }
+    if (this.#values.length === 0) throw new RangeError('expected at least one rating, got none');
+    return {
+      rows: this.#rows.ids.length,
+      cols: this.#cols.ids.length,
+      rowIndices: this.#rowIndices.done(),
+      colIndices: this.#colIndices.done(),
+      values: this.#values.done(),
+      rowIds: this.#rows.ids,
+      colIds: this.#cols.ids,
+    };
+  }
+
+  #line(bytes: Uint8Array, start: number, end: number): void {
+    const n = ++this.#lineNumber;
+    while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
+    while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+    if (start === end || bytes[start] === this.#comment) return;
+    if (this.#preamble > 0) {
+      this.#preamble--;
+      return;
+    }
+    if (!this.#positions && this.#firstLine(decoder.decode(bytes.subarray(start, end)))) return;
+    const rowAt = this.#rowAt;
+    const colAt = this.#colAt;
+    const valueAt = this.#valueAt;
+    const found = this.#split(bytes, start, end);
+    const value = found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : this.#options.events ? 1 : NaN;
+    if (found < this.#fieldCount || this.#starts[rowAt] === this.#ends[rowAt] || this.#starts[colAt] === this.#ends[colAt] || value !== value || value === Infinity || value === -Infinity) {
+      const text = decoder.decode(bytes.subarray(start, end));
+      if (this.#options.skipBadLines) {
+        this.skipped++;
+        this.firstSkipped ??= { line: n, text };
+        return;
+      }
+      throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    this.#rowIndices.push(this.#id(this.#rows, bytes, this.#starts[rowAt], this.#ends[rowAt]));
+    this.#colIndices.push(this.#id(this.#cols, bytes, this.#starts[colAt], this.#ends[colAt]));
+    this.#values.push(value);
+  }
+
+  /** Settles the delimiter, the header and the columns; true when the line was the header. */
+  #firstLine(text: string): boolean {
+    const delimiter = this.#options.delimiter ?? detectDelimiter(text);
+    if (typeof delimiter === 'string' && (delimiter.length === 0 || delimiter.length > 2 || delimiter.charCodeAt(0) > 127 || (delimiter.length === 2 && delimiter !== '::'))) {
+      throw new RangeError(`options.delimiter: expected one ASCII character or '::', got ${describe(delimiter)}`);
+    }
+    this.#delimiter = typeof delimiter === 'string' && delimiter !== ' ' ? delimiter.charCodeAt(0) : -1;
+    this.#double = delimiter === '::';
+    const fields = text.split(delimiter).map((field) => field.trim());
+    // A header names its columns; a value such as NaN or Infinity is a bad rating, not a header.
+    // Events may have two fields: then a first line with no digit in either (`user,item`) is the header.
+    const header =
+      this.#options.header ??
+      (fields.length >= 3
+        ? !/^\s*[+-]?(\d|\.\d|nan\s*$|inf)/i.test(fields[2])
+        : this.#options.events === true && fields.length === 2 && !/\d/.test(fields[0]) && !/\d/.test(fields[1]));
+    const names = header ? fields : [];
+    const position = (column: number | string | undefined, fallback: number) => {
+      if (column === undefined) return fallback;
+      if (typeof column === 'number') return column;
+      const at = names.indexOf(column);
+      if (at < 0) throw new RangeError(`options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
+      return at;
+    };
+    const columns = this.#options.columns ?? [];
+    this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
+    [this.#rowAt, this.#colAt, this.#valueAt] = this.#positions;
+    // Fields looked for on each line, and fields a line must have (events may leave out the value).
+    this.#wanted = Math.max(...this.#positions) + 1;
+    this.#fieldCount = this.#options.events ? Math.max(this.#rowAt, this.#colAt) + 1 : this.#wanted;
+    if (this.#wanted > this.#starts.length) throw new RangeError(`options.columns: expected positions below ${this.#starts.length}`);
+    return header;
+  }
+
+  /** Finds the first fields' [start, end) on the line, blanks trimmed; returns how many it found. */
+  #split(bytes: Uint8Array, start: number, end: number): number {
+    const starts = this.#starts;
+    const ends = this.#ends;
+    const wanted = this.#wanted;
+    const delimiter = this.#delimiter;
+    let found = 0;
+    let at = start;
+    while (found < wanted) {
+      let stop = at;
+      if (delimiter < 0) {
+        while (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) stop++;
+      } else {
+        while (stop < end && !(bytes[stop] === delimiter && (!this.#double || bytes[stop + 1] === COLON))) stop++;
+      }
+      let s = at;
+      let e = stop;
+      while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
+      while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
+      starts[found] = s;
+      ends[found] = e;
+      found++;
+      if (stop >= end) break;
+      at = stop + (this.#double ? 2 : 1);
+      if (delimiter < 0) while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+    }
+    return found;
+  }
+
+  /** A plain decimal (-?digits[.digits], at most 15 digits) exactly as Number() reads it; otherwise Number(). */
+  #number(bytes: Uint8Array, start: number, end: number): number {
+    let i = start;
+    const negative = bytes[i] === 45;
+    if (negative || bytes[i] === 43) i++;
+    let mantissa = 0;
+    let digits = 0;
+    let scale = 0;
+    let point = false;
+    for (; i < end; i++) {
+      const c = bytes[i];
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        if (point) scale++;
+      } else if (c === 46 && !point) point = true;
+      else break;
+    }
+    // Both exact below 2^53 and 10^22, so one correctly rounded division gives Number()'s answer.
+    if (i === end && digits > 0 && digits <= 15 && scale <= 22) {
+      const value = scale ? mantissa / POWERS_OF_TEN[scale] : mantissa;
+      return negative ? -value : value;
+    }
+    const text = decoder.decode(bytes.subarray(start, end));
+    return text === '' ? NaN : Number(text);
+  }
+
+  /** The index of the id at [start, end): integers without making a string, text through the id map. */
+  #id(index: IdIndex, bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    // Up to 7 digits: below TABLE_LIMIT (2^24), so the table holds it.
+    if (length <= 7 && (length === 1 || bytes[start] !== 48)) {
+      let number = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const digit = bytes[i] - 48;
+        if (digit < 0 || digit > 9) break;
+        number = number * 10 + digit;
+      }
+      if (i === end) {
+        const known = index.indexOfInteger(number);
+        return known >= 0 ? known : index.addInteger(number, decoder.decode(bytes.subarray(start, end)));
+      }
+    }
+    return index.of(decoder.decode(bytes.subarray(start, end)));
+  }
+}
+
+/**
+ * Delimited text (CSV, TSV, MovieLens `ratings.csv` and `u.data`, `user item rating` lines) → Ratings.
+ * Ids stay strings, as written. A malformed line is an error naming its number and content.
+ */
+export function parseRatings(text: string, options: TextOptions = {}): Ratings {
+  if (typeof text !== 'string') throw new TypeError(`parseRatings: expected text, got ${describe(text)}`);
+  const reader = new RatingsReader(options, linesIn(text));
+  try {
+    reader.feed(new TextEncoder().encode(text));
+    return reader.ratings();
+  } catch (error) {
+    (error as Error).message = `parseRatings: ${(error as Error).message}`;
+    throw error;
+  }
+}
