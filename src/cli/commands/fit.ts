@@ -1,0 +1,51 @@
+// mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
+import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit } from '../../index.js';
+import { UsageError } from '../args.js';
+import { asData, chosenSolver, OUTPUT, progress, READING, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { readRatingsFile, writeAtomically } from '../files.js';
+
+export const fit: Command = {
+  usage: 'mfwasm fit <ratings> [options]',
+  description: 'Trains a model on a ratings file (CSV, TSV, space-separated, MovieLens ratings.csv/u.data, MatrixMarket .mtx),\nholding out --test-fraction of it to report test RMSE, and writes the model file.',
+  specs: [
+    ...TRAINING,
+    { name: 'test-fraction', type: 'number', help: 'fraction held out for test RMSE; 0 to train on everything', default: 0.1 },
+    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+    { name: 'float32', type: 'boolean', help: 'train in float32 (half the memory) and store the factors so (half the file)', default: false },
+    ...READING, ...OUTPUT,
+  ],
+  async run({ positional: [file], options: o }) {
+    if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
+    const solver = chosenSolver(o);
+    const read = await readRatingsFile(file, readingOptions(o, solver.data));
+    const { skipped, firstSkipped } = read;
+    const ratings = asData(read.ratings, solver.data);
+    if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
+    const fraction = o['test-fraction'] as number;
+    if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
+    let { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+    if (test && test.values.length === 0) {
+      // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
+      process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);
+      [train, test] = [ratings, undefined];
+    }
+    const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
+    const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
+    const bar = progress(epochs, o.quiet as boolean);
+    const started = performance.now();
+    const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
+    // A signal makes training yield to the event loop every 20 ms, so that Ctrl-C is handled at once.
+    const yielding = new AbortController().signal;
+    const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
+    const seconds = (performance.now() - started) / 1000;
+    await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
+    say(o.quiet, `${ratings.values.length} ${unit(solver.data)}, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
+    if (solver.data === 'events') {
+      const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
+      say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
+    } else {
+      say(o.quiet, `train RMSE ${rmse(model, train).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+    }
+    say(o.quiet, `wrote ${o.out}`);
+  },
+};

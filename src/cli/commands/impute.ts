@@ -1,0 +1,24 @@
+// mfwasm impute: fill the missing cells of a dense CSV matrix.
+import { factorize, type FactorizeOptions } from '../../index.js';
+import { UsageError } from '../args.js';
+import { chosenSolver, OUTPUT, trainingOptions, TRAINING, type Command } from '../common.js';
+import { readDenseCsv, writeAtomically } from '../files.js';
+
+export const impute: Command = {
+  usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
+  description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
+  specs: [
+    { ...TRAINING[0], default: 3 }, ...TRAINING.slice(1),
+    { name: 'out', short: 'o', type: 'string', help: 'file to write (default: standard output)' }, ...OUTPUT,
+  ],
+  async run({ positional: [file], options: o }) {
+    if (!file) throw new UsageError('impute: which matrix file?');
+    const X = await readDenseCsv(file);
+    if (chosenSolver(o).data !== 'ratings') throw new UsageError(`impute: fills in values, so it needs a solver for ratings; got ${o.solver}`);
+    const model = await factorize(X, { ...trainingOptions(o), clip: false } as FactorizeOptions);
+    const { rows, cols, data } = model.impute(X);
+    const text = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)).join(',')).join('\n') + '\n';
+    if (o.out) await writeAtomically(o.out as string, text);
+    else process.stdout.write(text);
+  },
+};

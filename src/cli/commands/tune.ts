@@ -1,0 +1,45 @@
+// mfwasm tune: search settings by cross-validation and write the best model.
+import { parseGrid, search } from '../../index.js';
+import { UsageError } from '../args.js';
+import { asData, chosenSolver, OUTPUT, READING, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { readRatingsFile, writeAtomically } from '../files.js';
+
+export const tune: Command = {
+  usage: "mfwasm tune <ratings> --grid 'rank=20,50 regularization=0.02..0.2:log:4' [options]",
+  description: 'Searches settings by k-fold cross-validation (every epoch scored, successive halving over folds), prints\nthe table as trials end, and writes a model refitted on the whole file with the best settings.',
+  specs: [
+    ...TRAINING,
+    { name: 'grid', type: 'string', help: "the settings to try: name=v1,v2 or name=low..high[:log]:count, space-separated" },
+    { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
+    { name: 'halving', type: 'boolean', help: 'successive halving over folds (--no-halving: every trial on every fold)', default: true },
+    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+    ...READING, ...OUTPUT,
+  ],
+  async run({ positional: [file], options: o }) {
+    if (!file) throw new UsageError('tune: which ratings file?');
+    if (o.grid === undefined) throw new UsageError("tune: --grid is required, e.g. --grid 'rank=20,50 regularization=0.05,0.1'");
+    const grid = parseGrid(String(o.grid));
+    const solver = chosenSolver(o);
+    const ratings = asData((await readRatingsFile(file, readingOptions(o, solver.data))).ratings, solver.data);
+    const base = trainingOptions(o);
+    for (const name of Object.keys(grid)) delete (base as unknown as Record<string, unknown>)[name];
+    if (o.epochs !== undefined) base.epochs = o.epochs as number;
+    const started = performance.now();
+    let done = 0;
+    let best = Infinity;
+    const label = solver.validationMetric === 'rmse' ? 'RMSE' : solver.validationMetric;
+    say(o.quiet, `trial  ${label.padStart(12)}  ±std    folds  seconds  settings`);
+    const result = await search(ratings, {
+      base, grid, folds: o.folds as number, seed: o.seed as number, halving: o.halving as boolean,
+      onTrial: (t) => {
+        done++;
+        const score = solver.higherIsBetter ? -t.mean : t.mean;
+        if (!t.stopped && score < best) best = score;
+        say(o.quiet, `${String(done).padStart(5)}  ${t.mean.toFixed(4).padStart(12)}  ${t.std.toFixed(4)}  ${`${t.folds.length}${t.stopped ? ' (stopped)' : ''}`.padEnd(13)}${t.seconds.toFixed(1).padStart(7)}  ${JSON.stringify(t.settings)}`);
+      },
+    });
+    await writeAtomically(o.out as string, result.refit.toBytes());
+    say(o.quiet, `best ${JSON.stringify(result.best)} (${result.metric}); ${result.saved.fits} fits, ${result.saved.skipped} skipped by halving (≈ ${result.saved.seconds.toFixed(1)} s saved); ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+    say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${unit(solver.data)})`);
+  },
+};
