@@ -4,7 +4,7 @@ import { columnsByRow, rankingMetricsOf, type RankingMetrics } from '../math/ran
 import { describe } from '../check/describe.js';
 import { integer } from '../check/validate.js';
 import type { Key, KeyedObservations } from '../types.js';
-import type { RecommendOptions } from '../model/factorization.js';
+import type { RecommendOptions } from '../model/ranking.js';
 
 export type { RankingMetrics } from '../math/ranking.js';
 

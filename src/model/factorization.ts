@@ -1,82 +1,23 @@
-// The model users keep: predictions, imputation, recommendations, similar columns, fold-in of new rows
-// and columns, ids, and (through persist.ts and interop.ts) files.
+// The model users keep: its factors and training record, and what can be done with them — predictions and
+// imputation here; rankings (ranking.ts), fold-in (fold.ts), ids (keys.ts), files (persist.ts, interop.ts) and
+// updates (src/fit/update.ts) each in their own module, this class the facade over them.
 import { backends, jsScorer, type Scorer } from '../backends/index.js';
 import { describe } from '../check/describe.js';
-import { readMatrix } from '../input/observations.js';
-import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
-import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
-import { predictEntry } from '../math/predict.js';
-import { integer, nonNegative } from '../check/validate.js';
-import { foldInOf, solverModule, type OwnSettings, type Solver } from '../solvers/index.js';
-import { topN } from '../math/select.js';
-import { parameterBlocks } from '../fit/spec.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { update } from '../fit/update.js';
+import { readMatrix } from '../input/observations.js';
+import { predictEntry } from '../math/predict.js';
+import { topN } from '../math/select.js';
+import type { Solver } from '../solvers/index.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, StopReason } from '../types.js';
+import { fold, foldedRow } from './fold.js';
+import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
+import { Keys, readColdStart, type PredictOptions } from './keys.js';
+import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
+import { scoreAll, similar, type Ranked, type RecommendOptions, type SimilarOptions } from './ranking.js';
 
-/**
- * What predict() does with a row or column id the model does not know: 'error' throws (the default);
- * 'mean' predicts it like a row or column never seen in training — the training mean plus the bias of the
- * side that is known (Spark ALS's coldStartStrategy, with the mean in place of NaN).
- */
-export type ColdStart = 'error' | 'mean';
-
-export interface PredictOptions {
-  /** Default 'error'. */
-  coldStart?: ColdStart;
-}
-
-function readColdStart(where: string, options: PredictOptions): ColdStart {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { coldStart }, got ${describe(options)}`);
-  const { coldStart = 'error' } = options;
-  if (coldStart !== 'error' && coldStart !== 'mean') {
-    throw new RangeError(`${where}: options.coldStart: expected 'error' or 'mean', got ${describe(coldStart)}`);
-  }
-  return coldStart;
-}
-
-export interface RecommendOptions {
-  /** Leave out the row's training observations. Default true. */
-  excludeObserved?: boolean;
-  /** Further columns to leave out. */
-  exclude?: readonly Key[];
-  /** Leave out columns with fewer training observations than this. Default 1 (only never-seen columns). */
-  minCount?: number;
-  /**
-   * β of the ranking's shrinkage: what a column adds to the row's baseline (its bias and w_i·h_j) is
-   * scaled by n_j/(n_j + β), n_j being its training observations, so that a column rated once or twice
-   * cannot top every list on one lucky rating. 0 ranks by the plain prediction. Default 20.
-   */
-  shrinkage?: number;
-}
-
-/** Options of similar(). */
-export interface SimilarOptions {
-  /** Leave out columns with fewer training observations than this. Default 1. */
-  minCount?: number;
-  /** β: each cosine is scaled by n_j/(n_j + β), as in recommend(). 0 gives the plain cosine. Default 20. */
-  shrinkage?: number;
-}
-
-/** Ranking defaults shared by recommend() and similar(). */
-export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
-
-/**
- * Shrinkage corrects models of ratings, whose column biases are barely shrunk for columns seen once; a model
- * of events already ranks by how much evidence a column has, and a model from elsewhere has no counts.
- */
-function defaultShrinkage(solver: Solver | 'imported'): number {
-  return solver !== 'imported' && solverModule(solver).data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
-}
-
-function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {
-  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options;
-  return { minCount: integer(`${where}: options.minCount`, minCount, 0), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
-}
-
-function idIndex(ids: readonly Key[] | null): Map<string, number> | null {
-  return ids && new Map(ids.map((id, index) => [String(id), index]));
-}
+export type { ColdStart, PredictOptions } from './keys.js';
+export type { RecommendOptions, SimilarOptions } from './ranking.js';
 
 /** The result of `factorize`: the factors, how training went, and what can be done with them. */
 export class Factorization {
@@ -126,11 +67,11 @@ export class Factorization {
   readonly kernel: Layout | 'imported';
   readonly #info: FactorizationInfo;
   readonly #p: Parameters;
-  readonly #rowIndex: Map<string, number> | null;
+  readonly #keys: Keys;
   #scorer: Scorer | undefined;
-  /** The fewest observations of any column (minCount's pass is skipped when no column falls below it). */
   #lowestCount: number | undefined;
-  readonly #colIndex: Map<string, number> | null;
+  /** What the rankings read of the model (ranking.ts). */
+  readonly #ranked: Ranked;
 
   constructor(info: FactorizationInfo) {
     let p = info.parameters;
@@ -142,8 +83,7 @@ export class Factorization {
     }
     this.#info = { ...info, parameters: p };
     this.#p = p;
-    this.#rowIndex = idIndex(info.rowIds);
-    this.#colIndex = idIndex(info.colIds);
+    this.#keys = new Keys(info.rowIds, info.colIds, rows, cols);
     const W = new Float64Array(rows * rank);
     for (let i = 0; i < rows; i++) W.set(p.W.subarray(i * width, i * width + rank), i * rank);
     const H = new Float64Array(rank * cols);
@@ -170,6 +110,11 @@ export class Factorization {
     this.solver = t.solver as Solver | 'imported';
     this.backend = t.backend;
     this.kernel = t.kernel;
+    this.#ranked = {
+      p, keys: this.#keys, solver: this.solver, observed: this.#info.observed,
+      scorer: () => (this.#scorer ??= jsScorer(p.H, p.cols, p.width)),
+      lowestCount: () => (this.#lowestCount ??= p.colCounts.reduce((lowest, count) => (count < lowest ? count : lowest), Infinity)),
+    };
   }
 
   /** Everything the model is made of (for persist.ts and interop.ts). */
@@ -179,27 +124,11 @@ export class Factorization {
 
   /** The index of a row given as the user names it (an id when the model has ids). */
   rowIndexOf(row: Key, where = 'row'): number {
-    return this.#resolve(row, this.#rowIndex, this.#p.rows, where);
+    return this.#keys.indexOf(row, 'row', where);
   }
 
   colIndexOf(col: Key, where = 'col'): number {
-    return this.#resolve(col, this.#colIndex, this.#p.cols, where);
-  }
-
-  #resolve(key: Key, ids: Map<string, number> | null, count: number, where: string): number {
-    if (ids) {
-      const index = ids.get(String(key));
-      if (index === undefined) throw new RangeError(`${where}: no such id ${typeof key === 'string' ? JSON.stringify(key) : describe(key)} in the training data`);
-      return index;
-    }
-    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= count) {
-      throw new RangeError(`${where}: expected an integer from 0 to ${count - 1}, got ${describe(key)}`);
-    }
-    return key;
-  }
-
-  #colKey(index: number): Key {
-    return this.colIds ? this.colIds[index] : index;
+    return this.#keys.indexOf(col, 'col', where);
   }
 
   /**
@@ -209,7 +138,7 @@ export class Factorization {
    */
   predict(row: Key, col: Key, options: PredictOptions = {}): number {
     const coldStart = readColdStart('predict', options);
-    return predictEntry(this.#p, this.#lookUp(row, 'row', 'predict: row', coldStart), this.#lookUp(col, 'col', 'predict: col', coldStart));
+    return predictEntry(this.#p, this.#keys.lookUp(row, 'row', 'predict: row', coldStart), this.#keys.lookUp(col, 'col', 'predict: col', coldStart));
   }
 
   /** Predictions for the pairs (rows[t], cols[t]). */
@@ -224,27 +153,11 @@ export class Factorization {
     const out = new Float64Array(rows.length);
     for (let t = 0; t < rows.length; t++) {
       // A known key costs one lookup; the message naming the entry is made only for a key that fails.
-      const i = this.#known(rows[t], this.#rowIndex, this.#p.rows) ?? this.#lookUp(rows[t], 'row', `predictMany: rows[${t}]`, coldStart);
-      const j = this.#known(cols[t], this.#colIndex, this.#p.cols) ?? this.#lookUp(cols[t], 'col', `predictMany: cols[${t}]`, coldStart);
+      const i = this.#keys.known(rows[t], 'row') ?? this.#keys.lookUp(rows[t], 'row', `predictMany: rows[${t}]`, coldStart);
+      const j = this.#keys.known(cols[t], 'col') ?? this.#keys.lookUp(cols[t], 'col', `predictMany: cols[${t}]`, coldStart);
       out[t] = predictEntry(this.#p, i, j);
     }
     return out;
-  }
-
-  /** The index of a key the model knows, or undefined (then #lookUp decides: an error, or −1). */
-  #known(key: Key, ids: Map<string, number> | null, count: number): number | undefined {
-    if (ids) return ids.get(typeof key === 'string' ? key : String(key));
-    return typeof key === 'number' && Number.isInteger(key) && key >= 0 && key < count ? key : undefined;
-  }
-
-  /** An index, or −1 (an unknown key under coldStart 'mean': predicted like a row or column never seen). */
-  #lookUp(key: Key, side: 'row' | 'col', where: string, coldStart: ColdStart): number {
-    if (coldStart === 'mean') {
-      const ids = side === 'row' ? this.#rowIndex : this.#colIndex;
-      const count = side === 'row' ? this.#p.rows : this.#p.cols;
-      if (ids ? !ids.has(String(key)) : typeof key === 'number' && Number.isInteger(key) && (key < 0 || key >= count)) return -1;
-    }
-    return side === 'row' ? this.rowIndexOf(key, where) : this.colIndexOf(key, where);
   }
 
   /** Every prediction, rows×cols. */
@@ -276,7 +189,7 @@ export class Factorization {
   recommend(row: Key | Folded, n = 10, options: RecommendOptions = {}): { col: Key; score: number }[] {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommend: n: expected an integer ≥ 0, got ${describe(n)}`);
     const scores = this.scoreAll(row, options, 'recommend');
-    return topN(scores, n).map(({ index, score }) => ({ col: this.#colKey(index), score }));
+    return topN(scores, n).map(({ index, score }) => ({ col: this.#keys.colKey(index), score }));
   }
 
   /**
@@ -284,42 +197,12 @@ export class Factorization {
    * the columns it leaves out. A view that the next call overwrites: copy it to keep it.
    */
   scoreAll(row: Key | Folded, options: RecommendOptions = {}, where = 'scoreAll'): Float64Array {
-    const p = this.#p;
-    const { width } = p;
-    let w: Float64Array;
-    let rowIndex = -1;
     if (typeof row === 'object' && row !== null && 'factors' in row) {
-      w = this.#foldedRow(row, where);
-    } else {
-      rowIndex = this.rowIndexOf(row as Key, `${where}: row`);
-      w = p.W.subarray(rowIndex * width, (rowIndex + 1) * width);
+      return scoreAll(this.#ranked, foldedRow(this.#p, row, where), -1, row.observed, options, where);
     }
-    const { excludeObserved = true, exclude = [] } = options;
-    const { minCount, shrinkage } = rankingOptions(where, options, this.solver);
-    const excluded = exclude.map((col, t) => this.colIndexOf(col, `${where}: exclude[${t}]`));
-    const { H, colCounts, cols, offset } = p;
-    this.#scorer ??= jsScorer(H, cols, width);
-    // A view the next call overwrites: marking excluded columns NaN in it is safe.
-    const scores = this.#scorer.scores(w, offset);
-    // The row's own part of every score (μ and its bias) stays; the column's part is shrunk.
-    const base = offset + (p.biases ? w[p.rank] : 0);
-    // A pass over every column only when it changes something (it is a tenth of a float32 recommend at 1M columns).
-    this.#lowestCount ??= colCounts.reduce((lowest, count) => (count < lowest ? count : lowest), Infinity);
-    if (shrinkage > 0 || minCount > this.#lowestCount) {
-      for (let c = 0; c < cols; c++) {
-        const count = colCounts[c];
-        if (count < minCount) scores[c] = NaN;
-        else if (shrinkage > 0) scores[c] = base + (count / (count + shrinkage)) * (scores[c] - base);
-      }
-    }
-    if (excludeObserved && rowIndex >= 0) {
-      const { rowStart, colIndex } = this.#info.observed;
-      for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) scores[colIndex[t]] = NaN;
-    } else if (excludeObserved && typeof row === 'object' && row.observed) {
-      for (const j of row.observed) if (j >= 0 && j < cols) scores[j] = NaN;
-    }
-    for (const j of excluded) scores[j] = NaN;
-    return scores;
+    const { width, W } = this.#p;
+    const i = this.rowIndexOf(row as Key, `${where}: row`);
+    return scoreAll(this.#ranked, W.subarray(i * width, (i + 1) * width), i, undefined, options, where);
   }
 
   /**
@@ -352,28 +235,9 @@ export class Factorization {
    * factors are mostly their initial draws, do not come first.
    */
   similar(col: Key, n = 10, options: SimilarOptions = {}): { col: Key; similarity: number }[] {
-    const p = this.#p;
-    const { width, rank } = p;
     const j0 = this.colIndexOf(col, 'similar: col');
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
-    const { minCount, shrinkage } = rankingOptions('similar', options, this.solver);
-    const H = p.H;
-    const similarity = new Float64Array(p.cols);
-    let norm0 = 0;
-    for (let k = 0; k < rank; k++) norm0 += H[j0 * width + k] ** 2;
-    norm0 = Math.sqrt(norm0);
-    if (norm0 === 0) return [];
-    for (let j = 0, at = 0; j < p.cols; j++, at += width) {
-      let dot = 0;
-      let norm = 0;
-      for (let k = 0; k < rank; k++) {
-        dot += H[j0 * width + k] * H[at + k];
-        norm += H[at + k] * H[at + k];
-      }
-      const count = p.colCounts[j];
-      similarity[j] = j === j0 || count < minCount || norm === 0 ? NaN : (dot / (norm0 * Math.sqrt(norm))) * (count / (count + shrinkage));
-    }
-    return topN(similarity, n).map(({ index, score }) => ({ col: this.#colKey(index), similarity: score }));
+    return similar(this.#ranked, j0, n, options);
   }
 
   /**
@@ -382,18 +246,18 @@ export class Factorization {
    * (or `regularization` when given; needed when the model was trained without one).
    */
   foldIn(observations: { colIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
-    return this.#fold('foldIn', observations.colIndices, observations.values, options.regularization, 'row');
+    return fold(this.#info, this.#keys, 'foldIn', observations.colIndices, observations.values, options.regularization, 'row');
   }
 
   /** The same for a new column from its observations { rowIndices, values }, against the trained W. */
   foldInColumn(observations: { rowIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
-    return this.#fold('foldInColumn', observations.rowIndices, observations.values, options.regularization, 'col');
+    return fold(this.#info, this.#keys, 'foldInColumn', observations.rowIndices, observations.values, options.regularization, 'col');
   }
 
   /** The prediction for a folded-in row and a trained column (clipped like predict). */
   predictFolded(folded: Folded, col: Key): number {
     const p = this.#p;
-    const w = this.#foldedRow(folded, 'predictFolded');
+    const w = foldedRow(p, folded, 'predictFolded');
     const j = this.colIndexOf(col, 'predictFolded: col');
     const single: Parameters = { ...p, rows: 1, W: w, rowCounts: new Float64Array([1]) };
     return predictEntry(single, 0, j);
@@ -454,60 +318,5 @@ export class Factorization {
    */
   static fromFactors(factors: FactorsInput): Factorization {
     return new Factorization(fromFactorRows(factors));
-  }
-
-  /** A folded row as a full-width factor row: [factors, bias, 1]. */
-  #foldedRow(folded: Folded, where: string): Float64Array {
-    const { rank, width, biases } = this.#p;
-    if (!(folded.factors instanceof Float64Array) || folded.factors.length !== rank) {
-      throw new TypeError(`${where}: expected folded factors of length ${rank} (from foldIn), got ${describe(folded.factors)}`);
-    }
-    const w = new Float64Array(width);
-    w.set(folded.factors);
-    if (biases) [w[rank], w[rank + 1]] = [folded.bias, 1];
-    return w;
-  }
-
-  #fold(where: string, keys: ArrayLike<Key>, given: ArrayLike<number>, regularization: number | undefined, side: 'row' | 'col'): Folded {
-    const p = this.#p;
-    const { rank, width, biases } = p;
-    if (!keys || !given || keys.length !== given.length) {
-      throw new RangeError(`${where}: expected as many values as indices, got ${keys?.length} indices and ${given?.length} values`);
-    }
-    if (keys.length === 0) throw new RangeError(`${where}: expected at least one observation, got none`);
-    const penalties = { ...this.#info.penalties };
-    if (regularization !== undefined) {
-      if (typeof regularization !== 'number' || !(regularization > 0) || !Number.isFinite(regularization)) {
-        throw new RangeError(`${where}: options.regularization: expected a finite number > 0, got ${describe(regularization)}`);
-      }
-      penalties.regularization = { W: regularization, H: regularization, bias: regularization };
-    }
-    const lambda = side === 'row' ? penalties.regularization.W : penalties.regularization.H;
-    if (!(lambda > 0)) {
-      throw new RangeError(`${where}: the model was trained without regularization, so the solve may be singular; pass { regularization } (e.g. 0.1)`);
-    }
-    // The solve is width×width: a model of huge rank cannot be folded into (its factors can still be used).
-    if (width * width > 1 << 27) {
-      throw new RangeError(`${where}: a rank-${rank} model needs a ${width}×${width} solve (${((width * width * 8) / 2 ** 30).toFixed(1)} GiB); fold-in supports ranks up to 11584`);
-    }
-    const { wParams, hParams } = parameterBlocks(penalties);
-    const other = side === 'row' ? p.H : p.W;
-    const index = new Int32Array(keys.length);
-    const values = new Float64Array(keys.length);
-    for (let t = 0; t < keys.length; t++) {
-      index[t] = side === 'row' ? this.colIndexOf(keys[t], `${where}: colIndices[${t}]`) : this.rowIndexOf(keys[t], `${where}: rowIndices[${t}]`);
-      const x = given[t];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
-      values[t] = x - p.offset;
-    }
-    // The trained solver's own row solve (the least-squares one of ratings for models from elsewhere).
-    const solved = foldInOf(this.solver)({
-      where, index, values, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
-      params: side === 'row' ? wParams : hParams, lambda, own: penalties as unknown as OwnSettings,
-      coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
-    });
-    const folded: Folded = { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
-    if (side === 'row') folded.observed = index;
-    return folded;
   }
 }

@@ -1,0 +1,117 @@
+// A model's rankings: every column's score for a row (what recommend() ranks), with shrinkage by how often
+// a column was seen, minCount and exclusions; and the columns most similar to a column.
+import { integer, nonNegative } from '../check/validate.js';
+import type { Scorer } from '../backends/index.js';
+import { topN } from '../math/select.js';
+import { solverModule, type Solver } from '../solvers/index.js';
+import type { Key, Parameters } from '../types.js';
+import type { Keys } from './keys.js';
+
+export interface RecommendOptions {
+  /** Leave out the row's training observations. Default true. */
+  excludeObserved?: boolean;
+  /** Further columns to leave out. */
+  exclude?: readonly Key[];
+  /** Leave out columns with fewer training observations than this. Default 1 (only never-seen columns). */
+  minCount?: number;
+  /**
+   * β of the ranking's shrinkage: what a column adds to the row's baseline (its bias and w_i·h_j) is
+   * scaled by n_j/(n_j + β), n_j being its training observations, so that a column rated once or twice
+   * cannot top every list on one lucky rating. 0 ranks by the plain prediction. Default 20.
+   */
+  shrinkage?: number;
+}
+
+/** Options of similar(). */
+export interface SimilarOptions {
+  /** Leave out columns with fewer training observations than this. Default 1. */
+  minCount?: number;
+  /** β: each cosine is scaled by n_j/(n_j + β), as in recommend(). 0 gives the plain cosine. Default 20. */
+  shrinkage?: number;
+}
+
+/** Ranking defaults shared by recommend() and similar(). */
+export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
+
+/**
+ * Shrinkage corrects models of ratings, whose column biases are barely shrunk for columns seen once; a model
+ * of events already ranks by how much evidence a column has, and a model from elsewhere has no counts.
+ */
+function defaultShrinkage(solver: Solver | 'imported'): number {
+  return solver !== 'imported' && solverModule(solver).data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
+}
+
+function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {
+  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options;
+  return { minCount: integer(`${where}: options.minCount`, minCount, 0), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
+}
+/** What a ranking reads of a model. */
+export interface Ranked {
+  readonly p: Parameters;
+  readonly keys: Keys;
+  readonly solver: Solver | 'imported';
+  /** Each row's training columns (CSR). */
+  readonly observed: { rowStart: Int32Array; colIndex: Int32Array };
+  /** The scorer of every column (the model's resident one when prepareServing() made it). */
+  scorer(): Scorer;
+  /** The fewest training observations of any column (minCount's pass is skipped when no column falls below it). */
+  lowestCount(): number;
+}
+
+/**
+ * Every column's ranking score for the factor row `w` (a trained row's, `rowIndex` ≥ 0, or folded-in factors
+ * with the columns they came from), NaN for the columns left out. A view that the next call overwrites.
+ */
+export function scoreAll(
+  model: Ranked, w: Float64Array, rowIndex: number, foldedFrom: Int32Array | undefined, options: RecommendOptions, where: string,
+): Float64Array {
+  const { p, keys } = model;
+  const { excludeObserved = true, exclude = [] } = options;
+  const { minCount, shrinkage } = rankingOptions(where, options, model.solver);
+  const excluded = exclude.map((col, t) => keys.indexOf(col, 'col', `${where}: exclude[${t}]`));
+  const { colCounts, cols, offset } = p;
+  // A view the next call overwrites: marking excluded columns NaN in it is safe.
+  const scores = model.scorer().scores(w, offset);
+  // The row's own part of every score (μ and its bias) stays; the column's part is shrunk.
+  const base = offset + (p.biases ? w[p.rank] : 0);
+  // A pass over every column only when it changes something (it is a tenth of a float32 recommend at 1M columns).
+  if (shrinkage > 0 || minCount > model.lowestCount()) {
+    for (let c = 0; c < cols; c++) {
+      const count = colCounts[c];
+      if (count < minCount) scores[c] = NaN;
+      else if (shrinkage > 0) scores[c] = base + (count / (count + shrinkage)) * (scores[c] - base);
+    }
+  }
+  if (excludeObserved && rowIndex >= 0) {
+    const { rowStart, colIndex } = model.observed;
+    for (let t = rowStart[rowIndex]; t < rowStart[rowIndex + 1]; t++) scores[colIndex[t]] = NaN;
+  } else if (excludeObserved && foldedFrom) {
+    for (const j of foldedFrom) if (j >= 0 && j < cols) scores[j] = NaN;
+  }
+  for (const j of excluded) scores[j] = NaN;
+  return scores;
+}
+
+/** The n columns whose latent factors point most nearly the way column j0's do (see Factorization.similar). */
+export function similar(model: Ranked, j0: number, n: number, options: SimilarOptions): { col: Key; similarity: number }[] {
+  const { p } = model;
+  const { width, rank } = p;
+  const { minCount, shrinkage } = rankingOptions('similar', options, model.solver);
+  const H = p.H;
+  const similarity = new Float64Array(p.cols);
+  let norm0 = 0;
+  for (let k = 0; k < rank; k++) norm0 += H[j0 * width + k] ** 2;
+  norm0 = Math.sqrt(norm0);
+  if (norm0 === 0) return [];
+  for (let j = 0, at = 0; j < p.cols; j++, at += width) {
+    let dot = 0;
+    let norm = 0;
+    for (let k = 0; k < rank; k++) {
+      dot += H[j0 * width + k] * H[at + k];
+      norm += H[at + k] * H[at + k];
+    }
+    const count = p.colCounts[j];
+    similarity[j] = j === j0 || count < minCount || norm === 0 ? NaN : (dot / (norm0 * Math.sqrt(norm))) * (count / (count + shrinkage));
+  }
+  return topN(similarity, n).map(({ index, score }) => ({ col: model.keys.colKey(index), similarity: score }));
+}
