@@ -8,7 +8,7 @@ import { bprEpoch } from '../backends/js/bpr.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, writeTransposedH } from './common.js';
+import { commonBuffers, writeEventsRun } from './common.js';
 import { rowOfEach } from './layout.js';
 import { positive } from './options.js';
 import { after } from './parallel.js';
@@ -54,22 +54,15 @@ export const bpr: SolverModule<BprOptions> = {
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-    const { kernels: k, real: b, i32: n } = space;
+    const { real: b, i32: n } = space;
     const { width, rank } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
     const learningRate = spec.own.learningRate as number;
     const [lambdaW, lambdaH] = [spec.wParams[width], spec.hParams[width]];
     const biasLambda = width > rank ? spec.hParams[width + rank + 1] : 0;
-    space.viewReal(b.w, rows * width).set(spec.initial.W);
-    writeTransposedH(space, spec);
     // The penalty is ½λ‖·‖² per row and column (the kernel's weight decay), not weighted by events.
-    space.viewReal(b.rowCounts, rows).fill(1);
-    space.viewReal(b.colCounts, cols).fill(1);
-    space.viewReal(b.wParams, 4 * width).set(spec.wParams);
-    space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
-    space.viewI32(n.colIndex, count).set(problem.colIndex);
+    const penalty = writeEventsRun(space, spec);
     rowOfEach(problem, space.viewI32(n.rowOf, count));
     const state = space.viewI32(n.state, 2);
     // A xorshift state is never 0.
@@ -81,7 +74,6 @@ export const bpr: SolverModule<BprOptions> = {
     ];
     const epochState = n.state;
     const lossState = space.atI32(n.state, 1);
-    const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
     return {
       loss() {
         state[1] = lossSeed;

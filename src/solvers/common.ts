@@ -2,6 +2,7 @@
 import type { Awaitable, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
 import { transposeInto } from '../math/matrix.js';
+import type { SparseProblem } from '../types.js';
 import type { RunSpec } from './solver.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
@@ -48,4 +49,23 @@ export function observedLossOf<F, I>(space: Workspace<F, I>, rowOf: I, colOf: I,
     const results = space.run([phase]);
     return results instanceof Promise ? results.then(total) : total(results);
   };
+}
+
+/**
+ * What a run of a solver of events starts from: W, H transposed, the parameter blocks with counts of one (its
+ * penalty is ½λ‖·‖² per row and column, not weighted by events) and the CSR order. Returns that penalty.
+ */
+export function writeEventsRun<F, I>(space: Workspace<F, I>, spec: RunSpec): () => number {
+  const { kernels: k, real: b, i32: n } = space;
+  const { width } = spec;
+  const { rows, cols, rowStart, colIndex, observedCount } = spec.problem as SparseProblem;
+  space.viewReal(b.w, rows * width).set(spec.initial.W);
+  writeTransposedH(space, spec);
+  space.viewReal(b.rowCounts, rows).fill(1);
+  space.viewReal(b.colCounts, cols).fill(1);
+  space.viewReal(b.wParams, 4 * width).set(spec.wParams);
+  space.viewReal(b.hParams, 4 * width).set(spec.hParams);
+  space.viewI32(n.rowStart, rows + 1).set(rowStart);
+  space.viewI32(n.colIndex, observedCount).set(colIndex);
+  return () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
 }

@@ -11,7 +11,7 @@ import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, writeTransposedH } from './common.js';
+import { commonBuffers, writeEventsRun } from './common.js';
 import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';
 import { integerOption, nonNegativeOption } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
@@ -62,7 +62,7 @@ export const ials: SolverModule<IalsOptions> = {
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
-    const { kernels: k, real: b, i32: n } = space;
+    const { real: b, i32: n } = space;
     const { width } = spec;
     const alpha = spec.own.alpha as number;
     const cgSteps = spec.own.cgSteps as number;
@@ -70,15 +70,7 @@ export const ials: SolverModule<IalsOptions> = {
     const [lambdaW, lambdaH] = [spec.wParams[width], spec.hParams[width]];
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
-    space.viewReal(b.w, rows * width).set(spec.initial.W);
-    writeTransposedH(space, spec);
-    // The penalty is ½λ‖·‖² per row and column, not weighted by observations: counts of one.
-    space.viewReal(b.rowCounts, rows).fill(1);
-    space.viewReal(b.colCounts, cols).fill(1);
-    space.viewReal(b.wParams, 4 * width).set(spec.wParams);
-    space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
-    space.viewI32(n.colIndex, count).set(problem.colIndex);
+    const penalty = writeEventsRun(space, spec);
     // The values become confidences less one: α·value.
     writeValues(space.viewReal(b.confidence, count), problem.values, 0, alpha);
     const colStart = space.viewI32(n.colStart, cols + 1);
@@ -98,7 +90,6 @@ export const ials: SolverModule<IalsOptions> = {
     const perRow = cgSteps > 0 ? width : width / 3;
     const rowsHalf = rowsOnThreads(space, problem.rowStart, perRow, solveRow);
     const colsHalf = rowsOnThreads(space, colStart, perRow, solveCol);
-    const penalty = () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
     // The gramian's rows spread over the threads: each entry sums over the factors in order either way.
     const gramianPhase = (factors: typeof b.w, n: number) =>
       perThread(space, balanced(undefined, 0, width, space.threads), ([first, end]) => ['gramian', factors, n, width, b.gramian, first, end - first]);
