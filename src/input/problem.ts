@@ -57,8 +57,7 @@ export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCo
  */
 export function sparseStats(problem: SparseProblem) {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
-  // Σx and Σx² in one pass, Σ(x − mean)² in a second; lanes in locals (a callback per value and lanes in an
-  // array measured 2 ms of MovieLens's 12 ms setup).
+  // Σx and Σx² in one pass, Σ(x − mean)² in a second; lanes in locals, where V8 keeps them in registers.
   const lastIsOdd = (cols & 1) === 1;
   let sum = 0;
   let squares = 0;

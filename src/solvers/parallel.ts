@@ -102,8 +102,7 @@ export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[]
 
 /**
  * Entries of one thread's region of a scratch buffer holding `entries` f64: rounded up and padded so that
- * no two threads' regions share a 64-byte cache line (threads writing one line slow each other down:
- * ALS on 2 threads ran 1.4× faster than on one with its scratch packed, against 2× for iALS).
+ * no two threads' regions share a 64-byte cache line (threads writing one line slow each other down).
  */
 export function scratchStride(entries: number): number {
   return Math.ceil(entries / 8) * 8 + 8;

@@ -51,8 +51,7 @@ export const sgd: SolverModule<SgdOptions> = {
   metrics: ['rmse', 'mae'],
   needsRegularization: false,
   clipsByDefault: true,
-  // Its rounds of small blocks lose on two threads below about a million ratings (MovieLens latest-small,
-  // 90,752: 11.6M updates/s on two against 12.9M on one; 10M ratings: 21.9M against 12.8M).
+  // Its rounds of small blocks lose on two threads below about a million ratings (npm run bench:threads).
   threadsFrom: 2 ** 25,
   partialUpdate: false,
   layouts: ['sparse'],
