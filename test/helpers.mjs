@@ -63,3 +63,21 @@ export function lowRankWithMissing(rows, cols, rank, observed, seed) {
     }),
   );
 }
+
+/**
+ * A test's sgd visit: each observation a block of its own, in CSR order, the epochs' orders given (a fixture's
+ * orders of the observations), rows and columns stored in order. Set on a plan's spec (plan.spec.visit,
+ * plan.shape.blocks) before start().
+ */
+export function singleObservations(count, orders = [], rows = 0, cols = 0) {
+  let epoch = 0;
+  return {
+    blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b),
+    blockOf: (_, p) => p,
+    nextOrder: () => Int32Array.from(orders[epoch++]),
+    // Every row and column in bin 0: stored in their own order.
+    rowBin: new Int32Array(rows),
+    colBin: new Int32Array(cols),
+    inRounds: false,
+  };
+}

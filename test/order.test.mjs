@@ -1,8 +1,9 @@
 // SGD's visiting order (src/order.ts): LIBMF's blocks over the observations.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sgdBlocks, singleObservations } from '../dist/solvers/order.js';
+import { sgdBlocks } from '../dist/solvers/order.js';
 import { Random } from '../dist/math/rng.js';
+import { singleObservations } from './helpers.mjs';
 
 /** A CSR problem with `rows` rows, `cols` columns and each entry present with probability `density`. */
 function csr(rows, cols, density, seed) {
@@ -36,7 +37,7 @@ function storedPositions({ rows, rowStart, observedCount }, { blockStart, blockO
 test('the blocks hold every observation once, each block in CSR order within one row bin and one column bin', () => {
   for (const [rows, cols, density] of [[97, 61, 0.3], [5, 6, 0.6], [300, 7, 0.5], [1, 1, 1]]) {
     const problem = csr(rows, cols, density, rows + cols);
-    const { visit } = sgdBlocks(problem, new Random(1));
+    const visit = sgdBlocks(problem, new Random(1));
     const { blockStart } = visit;
     const positions = storedPositions(problem, visit);
     assert.is(blockStart.length, 401);
@@ -67,7 +68,7 @@ test('each epoch visits the blocks in a fresh seeded order; the same seed gives 
   assert.is(new Set(orders).size, 3);
 });
 
-test('singleObservations: each observation a block of its own, in CSR order', () => {
+test('the tests\' singleObservations: each observation a block of its own, in CSR order', () => {
   const visit = singleObservations(5);
   const { blockStart } = visit;
   const positions = storedPositions({ rows: 1, rowStart: Int32Array.of(0, 5), observedCount: 5 }, visit);

@@ -4,9 +4,8 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { singleObservations } from '../dist/solvers/order.js';
-import { prepareRun } from '../dist/fit/plan.js';
-import { BACKENDS, maxRelativeError } from './helpers.mjs';
+import { plan, start } from '../dist/fit/plan.js';
+import { BACKENDS, maxRelativeError, singleObservations } from './helpers.mjs';
 
 const reference = JSON.parse(readFileSync(new URL('./fixtures/solvers.json', import.meta.url), 'utf8'));
 const nanX = (c) => c.X.map((row) => row.map((x) => (x === null ? NaN : x)));
@@ -44,11 +43,14 @@ for (const backend of BACKENDS) {
       const X = nanX(c);
       const observed = X.flat().filter((x) => !Number.isNaN(x)).length;
       // One observation per block, so that each epoch's block order is the fixture's order of observations.
-      const { run, width } = await prepareRun(X, { ...c.options, solver: 'sgd', rank: c.rank, backend, init: { W: c.W0, H: c.H0 } }, { visit: singleObservations(observed) });
+      const planned = await plan(X, { ...c.options, solver: 'sgd', rank: c.rank, backend, init: { W: c.W0, H: c.H0 } });
+      planned.spec.visit = singleObservations(observed, c.orders, c.rows, c.cols);
+      planned.shape.blocks = observed;
+      const { run, width } = await start(planned);
       try {
         const losses = [];
-        for (const order of c.orders) {
-          await run.epoch(undefined, Int32Array.from(order));
+        for (let epoch = 0; epoch < c.orders.length; epoch++) {
+          await run.epoch();
           losses.push(await run.loss());
         }
         assert.ok(maxRelativeError(losses, c.losses) <= 1e-9, `worst relative error: ${maxRelativeError(losses, c.losses)}`);

@@ -1,17 +1,17 @@
-// Everything from a user's input to a started run, in one place: used by factorize() and, internally,
-// by the tests and benches that drive a run epoch by epoch. Every check happens here, before any work,
-// including the memory the run needs, computed from the declared shape before anything is allocated.
+// From a user's input to a started run: plan() makes every check of a call — X, the options, the memory the
+// run needs (from the declared shape, before anything is allocated), a warm start, the thread count — and lays
+// the problem out; start() allocates the run's buffers and starts the solver. Used by fit() and, internally, by
+// the tests and benches that drive a run epoch by epoch.
 import { backends, type Backend } from '../backends/index.js';
 import { abortReason } from '../check/errors.js';
 import { initialFactors, type Factors } from './init.js';
-import { declaredShape, readIds, readObservations, readValidation, type ObservationsInput } from '../input/observations.js';
+import { declaredShape, readIds, readObservations, readValidation, type Given, type ObservationsInput } from '../input/observations.js';
 import { chooseLayout, toLayout } from '../input/problem.js';
 import { asFloat64 } from '../math/matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
-import type { Visit } from '../solvers/order.js';
 import { Random } from '../math/rng.js';
 import { runSpec } from './spec.js';
-import type { FactorView, Run, SolverModule } from '../solvers/index.js';
+import type { FactorView, Run, RunSpec, Shape, SolverModule } from '../solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 
 /** The largest finite float32. */
@@ -53,21 +53,15 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
   }
 }
 
-/**
- * options.threads' default: MFWASM_THREADS where set, else the backend's cores for problems large enough
- * to gain from them (entries × width ≥ the solver's threadsFrom), else 1.
- */
-async function defaultThreads(backend: Backend, solver: SolverModule, entries: number, width: number): Promise<number> {
+/** MFWASM_THREADS, where set: it replaces options.threads' default (checked before any work). */
+function environmentThreads(): number | undefined {
   const fromEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MFWASM_THREADS;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') {
-    const threads = Number(fromEnvironment);
-    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-      throw new RangeError(`MFWASM_THREADS: expected an integer from 1 to ${MAX_THREADS}, got "${fromEnvironment}"`);
-    }
-    return threads;
+  if (fromEnvironment === undefined || fromEnvironment === '') return undefined;
+  const threads = Number(fromEnvironment);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(`MFWASM_THREADS: expected an integer from 1 to ${MAX_THREADS}, got "${fromEnvironment}"`);
   }
-  if (entries * width < solver.threadsFrom) return 1;
-  return Math.min(MAX_THREADS, await backend.hardwareThreads());
+  return threads;
 }
 
 /** The layout a solver runs in: its only one, or for gd the kernel asked for ('auto': by density). */
@@ -76,15 +70,36 @@ function layoutOf(solver: SolverModule, settings: Settings, density: () => Layou
   return settings.kernel === 'auto' ? density() : settings.kernel;
 }
 
+/** A call checked and laid out, before any run buffer is allocated: what start() makes a run of. */
+export interface Plan {
+  settings: Settings;
+  solver: SolverModule;
+  backend: Backend;
+  layout: Layout;
+  /** Threads the run will ask the backend for. */
+  threads: number;
+  validation: Observations | undefined;
+  ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
+  /** What the run starts from (the problem in its layout, the initial factors, the parameter blocks). */
+  spec: RunSpec;
+  /** The run's shape: what its buffers are derived from. */
+  shape: Shape;
+  /** The input as read: its statistics and the observed pattern and values the model keeps. */
+  given: Given;
+  /** Yields to the event loop between setup phases when a signal could abort the call. */
+  pause(): Promise<void>;
+}
+
 /**
- * Validates X and the options, lays out and starts the run. `overrides.visit` (internal, for tests): sgd's
- * storage and visiting order. What it returns keeps of X only what the model keeps (the observed pattern
- * and values, for recommend() and update()); the layouts built for the run can be collected while it trains.
+ * Every check of a call — X, the options, the size of the run, a warm start's ids, the thread count — then X
+ * in the solver's layout and the initial factors. Nothing proportional to the run is allocated before the
+ * checks that the declared shape allows.
  */
-export async function prepareRun(X: ObservationsInput, options: FactorizeOptions, overrides: { visit?: Visit } = {}): Promise<PreparedRun> {
+export async function plan(X: ObservationsInput, options: FactorizeOptions): Promise<Plan> {
   const settings = readOptions(options);
   const solver = settings.module;
   const backend = backends[settings.backend];
+  const threadsFromEnvironment = environmentThreads();
   // From the declared shape first, before anything proportional to rows, cols or rank is allocated.
   const declared = declaredShape(X);
   if (declared) {
@@ -105,8 +120,6 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   if (solver.data === 'events' && given.stats.min < 0) {
     throw new RangeError(`X: solver '${solver.name}' takes event values ≥ 0 (counts or weights of what happened), got a value of ${given.stats.min}`);
   }
-  // No closure here may reach `given`, `problem` or `spec`: the closures returned (parameters, the observed
-  // pattern) share this function's scope, and would keep the run's input arrays alive through training.
   if (settings.precision === 'float32' && Math.max(-given.stats.min, given.stats.max) > FLOAT32_MAX) {
     const value = given.stats.max > FLOAT32_MAX ? given.stats.max : given.stats.min;
     throw new RangeError(`X: a value of ${value} is beyond float32's range (±${FLOAT32_MAX.toPrecision(5)}); use precision: 'float64'`);
@@ -115,6 +128,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const layout = layoutOf(solver, settings, () => byDensity);
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
+  const warmStart = settings.init.model && matchedTo(settings.init.model, ids, rows, cols);
   const { stats } = given;
   // μ is part of a prediction of ratings with biases; a model of events predicts preferences, centred on nothing.
   const offset = settings.biases && solver.data === 'ratings' ? stats.mean : 0;
@@ -122,15 +136,21 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank));
   // A warm start overwrites the fresh draws of the rows and columns the model knows (so the stream of draws,
   // and sgd's order after it, does not depend on which ones it knows).
-  const warm = settings.init.model ? continueFrom(settings.init.model, latent, ids, rows, cols, settings.biases) : undefined;
+  const warm = warmStart ? continueFrom(settings.init.model!, warmStart, latent, rows, cols, settings.biases) : undefined;
   await pause();
-  const problem = toLayout(given.problem, layout);
-  const spec = runSpec(settings, problem, latent, offset, given, random, overrides.visit, warm);
-  const { width } = spec;
-  const { rowCounts, colCounts } = spec;
-  const threads = settings.threads ?? (await defaultThreads(backend, solver, layout === 'dense' ? rows * cols : observedCount, width));
-  const shape = { layout, rows, cols, observedCount, width, threads, ...(overrides.visit ? { blocks: overrides.visit.blockStart.length - 1 } : {}) };
-  await pause();
+  const spec = runSpec(settings, toLayout(given.problem, layout), latent, offset, given, random, warm);
+  const entries = layout === 'dense' ? rows * cols : observedCount;
+  const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
+  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, threads };
+  return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause };
+}
+
+/**
+ * The run of a plan: its buffers laid out in the backend's memory and the solver started. What it returns keeps
+ * of X only what the model keeps (the observed pattern and values, for recommend() and update()); the layouts
+ * built for the run can be collected while it trains.
+ */
+export async function start({ settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause }: Plan): Promise<PreparedRun> {
   const space = await backend.open({ ...solver.buffers(shape), precision: settings.precision }, threads);
   let run: Run;
   try {
@@ -140,11 +160,18 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
     space.close();
     throw error;
   }
+  // No closure below may reach `given`, `spec` or `shape` whole: they would keep the run's input arrays alive
+  // through training.
+  const { rows, cols } = shape;
+  const { width, offset, rowCounts, colCounts } = spec;
+  const { rank, biases } = settings;
+  const { mean, min, max } = given.stats;
+  const clip = settings.clip ? ([min, max] as const) : null;
+  const neverSeen = solver.data === 'events' ? 0 : mean;
   const parameters = (view: FactorView): Parameters => ({
     // A model of events predicts preferences: a row or column never seen gets 0, not the values' mean.
-    rows, cols, rank: settings.rank, width, biases: settings.biases, W: asFloat64(view.W), H: asFloat64(view.H), hTransposed: view.hTransposed,
-    offset, mean: solver.data === 'events' ? 0 : stats.mean,
-    rowCounts, colCounts, clip: settings.clip ? [stats.min, stats.max] : null,
+    rows, cols, rank, width, biases, W: asFloat64(view.W), H: asFloat64(view.H), hTransposed: view.hTransposed,
+    offset, mean: neverSeen, rowCounts, colCounts, clip,
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
   const pattern = given.observed;
@@ -153,17 +180,17 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
   return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
 }
 
+/** plan() then start(): X and the options to a started run. */
+export async function prepareRun(X: ObservationsInput, options: FactorizeOptions): Promise<PreparedRun> {
+  return start(await plan(X, options));
+}
 
 /**
- * Copies a trained model's factors into `latent` for the rows and columns of X it knows — matched by id, or
- * by index when neither X nor the model has ids — and returns their biases (0 for the rest), for a warm start.
+ * Each row and column of X's index in a trained model — matched by id, or by index when neither X nor the model
+ * has ids; −1 where the model does not know it — for a warm start; checked before any draw.
  */
-function continueFrom(
-  model: FactorizationInfo, latent: Factors, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null },
-  rows: number, cols: number, biases: boolean,
-): { rowBias: Float64Array; colBias: Float64Array } {
+function matchedTo(model: FactorizationInfo, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null }, rows: number, cols: number) {
   const p = model.parameters;
-  const { rank, width } = p;
   const index = (own: readonly Key[] | null, theirs: readonly Key[] | null, count: number, theirCount: number, side: string) => {
     if ((own === null) !== (theirs === null)) {
       throw new TypeError(`options.init: the model ${theirs ? 'has' : 'has no'} ${side} ids and X ${own ? 'has' : 'has none'}; both or neither, to match ${side}s`);
@@ -171,8 +198,18 @@ function continueFrom(
     const at = theirs ? new Map(theirs.map((id, i) => [String(id), i])) : undefined;
     return Int32Array.from({ length: count }, (_, i) => (at ? at.get(String(own![i])) ?? -1 : i < theirCount ? i : -1));
   };
-  const rowOf = index(ids.rowIds, model.rowIds, rows, p.rows, 'row');
-  const colOf = index(ids.colIds, model.colIds, cols, p.cols, 'column');
+  return { rowOf: index(ids.rowIds, model.rowIds, rows, p.rows, 'row'), colOf: index(ids.colIds, model.colIds, cols, p.cols, 'column') };
+}
+
+/**
+ * Copies a trained model's factors into `latent` for the rows and columns of X it knows (`matched`), and returns
+ * their biases (0 for the rest).
+ */
+function continueFrom(
+  model: FactorizationInfo, { rowOf, colOf }: { rowOf: Int32Array; colOf: Int32Array }, latent: Factors, rows: number, cols: number, biases: boolean,
+): { rowBias: Float64Array; colBias: Float64Array } {
+  const p = model.parameters;
+  const { rank, width } = p;
   const rowBias = new Float64Array(rows);
   const colBias = new Float64Array(cols);
   const carryBiases = biases && p.biases;

@@ -4,7 +4,6 @@
 // kernel is written once, for any width.
 import type { Factors } from './init.js';
 import type { Settings } from './options.js';
-import type { Visit } from '../solvers/order.js';
 import type { Problem } from '../types.js';
 import type { Random } from '../math/rng.js';
 import type { RunSpec } from '../solvers/index.js';
@@ -41,7 +40,7 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
  */
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
-  counts: { rowCounts: Float64Array; colCounts: Float64Array }, random: Random, visit?: Visit,
+  counts: { rowCounts: Float64Array; colCounts: Float64Array }, random: Random,
   /** A warm start's biases (with biases on); otherwise they start at 0. */
   initialBiases?: { rowBias: Float64Array; colBias: Float64Array },
 ): RunSpec {
@@ -77,6 +76,5 @@ export function runSpec(
     own: settings.own,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
     random,
-    ...(visit ? { visit } : {}),
   };
 }

@@ -17,13 +17,19 @@ export const SGD_BLOCKS = BINS * BINS;
 
 /**
  * How an sgd run stores and visits its observations: block by block, block b being the stored observations
- * blockStart[b]…blockStart[b+1]−1, each block's in CSR order, and each epoch visits the blocks in a given
- * order. `blockOf(i, p)` is the block of CSR position p (of row i): a stable scatter by it stores the run,
- * with no per-observation array beside it.
+ * blockStart[b]…blockStart[b+1]−1, each block's in CSR order, and each epoch the blocks in the order
+ * nextOrder() gives. `blockOf(i, p)` is the block of CSR position p (of row i): a stable scatter by it stores
+ * the run, with no per-observation array beside it. Rows and columns are stored bin by bin (`rowBin`, `colBin`).
  */
 export interface Visit {
   blockStart: Int32Array;
   blockOf(row: number, position: number): number;
+  /** The next epoch's order of the blocks. */
+  nextOrder(): Int32Array;
+  rowBin: Int32Array;
+  colBin: Int32Array;
+  /** Whether each BINS blocks of an order share no row bin and no column bin (a round threads can share). */
+  inRounds: boolean;
 }
 
 function permutation(n: number, random: Random): Int32Array {
@@ -42,11 +48,6 @@ function shuffle(values: Int32Array, random: Random): void {
   }
 }
 
-/** Each observation a block of its own, in CSR order: Run.epoch then takes any permutation of the observations. */
-export function singleObservations(count: number): Visit {
-  return { blockStart: Int32Array.from({ length: count + 1 }, (_, b) => b), blockOf: (_, p) => p };
-}
-
 /**
  * Where each row (or column) is stored: bin by bin, in order within a bin, so that the rows of a block lie
  * together in memory. Threads updating two blocks of a round then never write one cache line (factor rows and
@@ -59,11 +60,8 @@ export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
   return bin.map((b) => start[b]++);
 }
 
-/**
- * LIBMF's blocks over `problem`, a function returning each epoch's block order, and each row's and column's
- * bin.
- */
-export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, random: Random): { visit: Visit; nextOrder: () => Int32Array; rowBin: Int32Array; colBin: Int32Array } {
+/** LIBMF's blocks over `problem`: its BINS×BINS blocks, each epoch's block order, each row's and column's bin. */
+export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, random: Random): Visit {
   const rowBin = permutation(rows, random).map((label) => Math.floor((label * BINS) / rows));
   const colBin = permutation(cols, random).map((label) => Math.floor((label * BINS) / cols));
   const blocks = BINS * BINS;
@@ -80,7 +78,9 @@ export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, ran
   return {
     rowBin,
     colBin,
-    visit: { blockStart, blockOf },
+    blockStart,
+    blockOf,
+    inRounds: true,
     // Round r pairs row bin rowBins[a] with column bin colBins[(a + rounds[r]) mod BINS]: every block
     // once per epoch, and within a round every row bin and every column bin once.
     nextOrder: () => {

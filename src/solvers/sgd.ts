@@ -69,11 +69,8 @@ export const sgd: SolverModule<SgdOptions> = {
     const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
-    const given = spec.visit;
-    const { visit, nextOrder, rowBin, colBin } = given
-      ? { visit: given, rowBin: new Int32Array(rows), colBin: new Int32Array(cols), nextOrder: () => { throw new Error('mfwasm: an sgd run with a given visit takes each epoch\'s order'); } }
-      : sgdBlocks(problem, spec.random);
-    const { blockStart } = visit;
+    const visit = spec.visit ?? sgdBlocks(problem, spec.random);
+    const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;
     // Rows and columns stored bin by bin (src/order.ts slotsByBin): same updates, other addresses.
     const rowSlot = slotsByBin(rowBin, BINS);
@@ -143,9 +140,9 @@ export const sgd: SolverModule<SgdOptions> = {
     };
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
-      epoch(signal, order) {
-        if (order || threads === 1) {
-          blockOrder.set(order ?? nextOrder());
+      epoch(signal) {
+        if (threads === 1 || !visit.inRounds) {
+          blockOrder.set(nextOrder());
           return inBlocks(blocks, signal, (from, to) => space.run([[pass(from, to)]]));
         }
         const phases = rounds(nextOrder());

@@ -33,9 +33,8 @@ export interface Run {
   /**
    * One epoch. With a signal, a long epoch works in blocks of rows (or of SGD blocks), yields to the event
    * loop between them and rejects with the signal's reason once it is aborted; the arithmetic is the same.
-   * `order` (sgd only) overrides the run's own seeded block order: tests drive it with a fixture's.
    */
-  epoch(signal?: AbortSignal, order?: Int32Array): Awaitable<void>;
+  epoch(signal?: AbortSignal): Awaitable<void>;
   view(): FactorView;
   /**
    * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
@@ -90,10 +89,7 @@ export interface RunSpec<Own = OwnSettings> {
   coordinateDescent: boolean;
   /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
   random: Random;
-  /**
-   * sgd: how to store and visit the observations; by default LIBMF's 20×20 blocks drawn from `random`.
-   * Tests give one observation per block, to drive a fixture's orders through Run.epoch.
-   */
+  /** sgd: how to store and visit the observations; by default LIBMF's 20×20 blocks drawn from `random`. */
   visit?: Visit;
 }
 
