@@ -45,8 +45,11 @@ export function initialFactors(
   const rms = centered ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
   const scale = givenScale !== undefined ? givenScale : normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
+  // The given factors are checked before anything is drawn; W is drawn before H, as always.
+  const givenW = init.W === undefined ? undefined : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
+  const givenH = init.H === undefined ? undefined : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
   const draw = (length: number) => random.fill(new Float64Array(length), scale, normal ? 'normal' : 'uniform');
-  const W = init.W === undefined ? draw(rows * rank) : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
-  const H = init.H === undefined ? draw(rank * cols) : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
+  const W = givenW ?? draw(rows * rank);
+  const H = givenH ?? draw(rank * cols);
   return { W, H };
 }
