@@ -15,7 +15,7 @@ if (!shape.rows || !backends[backendName]) {
 if (observed) shape.observed = Number(observed);
 
 // A step small enough to stay stable however many epochs benchmark.js runs.
-const options = { rank: shape.rank, learningRate: 1e-4, backend: backendName, kernel, threads: Number(threads) };
+const options = { rank: shape.rank, learningRate: 1e-4, backend: backendName, layout: kernel, threads: Number(threads) };
 const X = makeProblem(shape);
 
 const check = await prepareRun(X, options);

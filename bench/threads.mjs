@@ -84,8 +84,8 @@ const cases = [
   { label: `als rank 32, ${sparse.rows}×${sparse.cols}, ${observed} observed`, X: sparse, options: { solver: 'als', rank: 32 } },
   { label: `ials rank 64 (CG), same events`, X: sparse, options: { solver: 'ials', rank: 64 } },
   { label: `sgd rank 40, same ratings`, X: sparse, options: { solver: 'sgd', rank: 40 } },
-  { label: `gd sparse rank 32, same ratings`, X: sparse, options: { solver: 'gd', rank: 32, learningRate: 1e-4, kernel: 'sparse' } },
-  ...['dense-300', 'dense-1000'].map((name) => ({ label: `gd dense ${CASES[name].label}`, X: makeProblem(CASES[name]), options: { solver: 'gd', rank: CASES[name].rank, learningRate: 1e-4, kernel: 'dense' } })),
+  { label: `gd sparse rank 32, same ratings`, X: sparse, options: { solver: 'gd', rank: 32, learningRate: 1e-4, layout: 'sparse' } },
+  ...['dense-300', 'dense-1000'].map((name) => ({ label: `gd dense ${CASES[name].label}`, X: makeProblem(CASES[name]), options: { solver: 'gd', rank: CASES[name].rank, learningRate: 1e-4, layout: 'dense' } })),
 ];
 
 async function epochSeconds(X, options, threads) {

@@ -72,7 +72,7 @@ for (const backend of ['js', 'wasm']) {
   const started = performance.now();
   const result = await factorize(big, { ...bigOptions, backend });
   timings[backend] = { ms: performance.now() - started, loss: result.loss };
-  console.log(`  ${backend.padEnd(4)} ${timings[backend].ms.toFixed(0).padStart(6)} ms   ${result.kernel} kernel   ` +
+  console.log(`  ${backend.padEnd(4)} ${timings[backend].ms.toFixed(0).padStart(6)} ms   ${result.layout} kernel   ` +
     `loss ${result.initialLoss.toFixed(1)} → ${result.loss}`);
 }
 const difference = Math.abs(timings.js.loss - timings.wasm.loss) / timings.wasm.loss;

@@ -22,7 +22,7 @@ export type {
   SparseMatrixInput,
 } from './input/observations.js';
 export type { ColdStart, PredictOptions, RecommendOptions, SimilarOptions } from './model/factorization.js';
-export type { BackendName, FactorRow, Folded, Key, KernelChoice, KeyedObservations, Layout, Matrix, Parameters, StopReason } from './types.js';
+export type { BackendName, FactorRow, Folded, Key, KeyedObservations, Layout, LayoutChoice, Matrix, Parameters, StopReason } from './types.js';
 export type { LayoutOptions, RatingOptions, Solver, SolverInfo, SolverOptions } from './solvers/index.js';
 export type { Ratings, RecordFields } from './input/ratings.js';
 export type { TextOptions } from './input/reader.js';

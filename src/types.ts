@@ -7,7 +7,8 @@ export type BackendName = 'wasm' | 'js';
 export type Precision = 'float64' | 'float32';
 /** How a problem's observations are stored: every entry (NaN = missing), or the observed ones in CSR order. */
 export type Layout = 'dense' | 'sparse';
-export type KernelChoice = Layout | 'auto';
+/** options.layout: a layout, or 'auto' (by density). */
+export type LayoutChoice = Layout | 'auto';
 
 /** A run's real numbers, in its precision. */
 export type RealArray = Float64Array | Float32Array;
@@ -84,7 +85,8 @@ export interface TrainingRecord {
   /** The solver's name (a key of src/solvers/'s registry), or 'imported' for a model read from LIBMF's format or from factor rows. */
   solver: string;
   backend: BackendName | 'imported';
-  kernel: Layout | 'imported';
+  /** The layout the run worked in ('kernel' in model files). */
+  layout: Layout | 'imported';
 }
 
 /** Everything a model is made of; what persistence writes and reads. */

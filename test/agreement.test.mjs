@@ -19,9 +19,9 @@ const shapes = [
 for (const [rows, cols, rank, observed] of shapes) {
   const X = lowRankWithMissing(rows, cols, Math.max(1, rank - 1), observed, rows * 1000 + cols);
   X[0][0] = 1; // at least one observed entry
-  for (const kernel of ['dense', 'sparse']) {
-    test(`${rows}×${cols} rank ${rank}, ${observed * 100}% observed, ${kernel}: wasm and js agree bit for bit`, async () => {
-      const options = { rank, epochs: 200, learningRate: 0.01, seed: 7, kernel };
+  for (const layout of ['dense', 'sparse']) {
+    test(`${rows}×${cols} rank ${rank}, ${observed * 100}% observed, ${layout}: wasm and js agree bit for bit`, async () => {
+      const options = { rank, epochs: 200, learningRate: 0.01, seed: 7, layout };
       const wasm = await factorize(X, { ...options, backend: 'wasm' });
       const js = await factorize(X, { ...options, backend: 'js' });
       assert.equal([...wasm.lossHistory], [...js.lossHistory]);
@@ -48,8 +48,8 @@ for (const [rows, cols, rank, observed] of shapes) {
 
   test(`${rows}×${cols} rank ${rank}: dense and sparse kernels agree to rounding`, async () => {
     const options = { rank, epochs: 200, learningRate: 0.01, seed: 3, backend: 'wasm' };
-    const dense = await factorize(X, { ...options, kernel: 'dense' });
-    const sparse = await factorize(X, { ...options, kernel: 'sparse' });
+    const dense = await factorize(X, { ...options, layout: 'dense' });
+    const sparse = await factorize(X, { ...options, layout: 'sparse' });
     assert.ok(maxRelativeError(sparse.lossHistory, dense.lossHistory) < 1e-12);
     assert.ok(maxRelativeError(sparse.W.data, dense.W.data) < 1e-9);
   });

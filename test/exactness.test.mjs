@@ -16,7 +16,7 @@ for (const backend of BACKENDS) {
       for (const kernel of ['auto', 'dense', 'sparse']) {
         test(`${c.name}, ${form} form, ${kernel} kernel: loss after every epoch matches numpy`, async () => {
           const fit = await factorize(X, {
-            rank: c.rank, epochs: c.epochs, learningRate: c.eta, init: { W: c.W0, H: c.H0 }, backend, kernel, ...extra,
+            rank: c.rank, epochs: c.epochs, learningRate: c.eta, init: { W: c.W0, H: c.H0 }, backend, layout: kernel, ...extra,
           });
           assert.is(fit.lossHistory.length, c.epochs);
           assert.is(fit.backend, backend);
@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
       const [X, extra] = inputForms(c).nan;
       const fit = await factorize(X, { rank: c.rank, epochs: 1, learningRate: c.eta, backend, ...extra });
       const density = c.mask.flat().filter(Boolean).length / (c.rows * c.cols);
-      assert.is(fit.kernel, density < backends[backend].sparseBelowDensity ? 'sparse' : 'dense', `${c.name}: density ${density}`);
+      assert.is(fit.layout, density < backends[backend].sparseBelowDensity ? 'sparse' : 'dense', `${c.name}: density ${density}`);
     }
   });
 

@@ -24,8 +24,8 @@ const isFloat32 = (values) => values.every((v) => Math.fround(v) === v);
 // moves it by about the rounding of the data (~1e-7 relative). gd and sgd take many small steps, each
 // rounded, so their paths drift further apart, yet stay within a hundredth of a percent of the RMSE.
 const CASES = [
-  ['gd (dense)', { solver: 'gd', kernel: 'dense', rank: 3, epochs: 300, learningRate: 0.005 }, 1e-4],
-  ['gd (sparse), penalised', { solver: 'gd', kernel: 'sparse', rank: 3, epochs: 300, learningRate: 0.005, regularization: 0.01 }, 1e-4],
+  ['gd (dense)', { solver: 'gd', layout: 'dense', rank: 3, epochs: 300, learningRate: 0.005 }, 1e-4],
+  ['gd (sparse), penalised', { solver: 'gd', layout: 'sparse', rank: 3, epochs: 300, learningRate: 0.005, regularization: 0.01 }, 1e-4],
   ['sgd with biases', { solver: 'sgd', rank: 3, epochs: 30, biases: true }, 1e-4],
   ['als with biases', { solver: 'als', rank: 3, epochs: 10, biases: true }, 1e-5],
   ['als, non-negative', { solver: 'als', rank: 3, epochs: 10, nonnegative: true }, 1e-5],

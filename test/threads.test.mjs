@@ -21,8 +21,8 @@ X.forEach((row, i) => row.forEach((x, j) => {
 }));
 
 const CASES = [
-  ['gd dense', X, { solver: 'gd', kernel: 'dense', rank: 4, epochs: 25, learningRate: 0.0005 }],
-  ['gd sparse, penalised', X, { solver: 'gd', kernel: 'sparse', rank: 4, epochs: 25, learningRate: 0.0005, regularization: 0.01, l1: 0.001 }],
+  ['gd dense', X, { solver: 'gd', layout: 'dense', rank: 4, epochs: 25, learningRate: 0.0005 }],
+  ['gd sparse, penalised', X, { solver: 'gd', layout: 'sparse', rank: 4, epochs: 25, learningRate: 0.0005, regularization: 0.01, l1: 0.001 }],
   ['sgd', X, { solver: 'sgd', rank: 4, epochs: 6 }],
   ['sgd with biases, not adaptive', X, { solver: 'sgd', rank: 4, epochs: 6, biases: true, adaptive: false, learningRate: 0.01 }],
   ['als with biases', X, { solver: 'als', rank: 4, epochs: 4, biases: true }],

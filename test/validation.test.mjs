@@ -21,10 +21,11 @@ const cases = [
   ['rank a string', X, { rank: '2' }, RangeError, /options\.rank: .*got the string "2"/],
   ['options not an object', X, 2, TypeError, /options: expected an object/],
   ['unknown option (typo)', X, { rank: 1, learningrate: 0.1 }, TypeError, /unknown option 'learningrate' \(did you mean 'learningRate'\?\)/],
+  ['renamed option', X, { rank: 1, kernel: 'dense' }, TypeError, /unknown option 'kernel' \(did you mean 'layout'\?\)/],
   ['unknown option', X, { rank: 1, frobnicate: true }, TypeError, /unknown option 'frobnicate'; expected one of rank, solver, epochs/],
   ['unknown init key', X, { rank: 1, init: { w: [[1], [1], [1]] } }, TypeError, /options\.init: unknown option 'w' \(did you mean 'W'\?\)/],
   ['unknown backend', X, { rank: 1, backend: 'gpu' }, RangeError, /options\.backend: expected one of 'wasm', 'js', got the string "gpu"/],
-  ['unknown kernel', X, { rank: 1, kernel: 'csr' }, RangeError, /options\.kernel: expected one of 'auto', 'dense', 'sparse'/],
+  ['unknown layout', X, { rank: 1, layout: 'csr' }, RangeError, /options\.layout: expected one of 'auto', 'dense', 'sparse'/],
   ['learningRate 0', X, { rank: 1, learningRate: 0 }, RangeError, /options\.learningRate: expected a finite number > 0, got 0/],
   ['learningRate negative', X, { rank: 1, learningRate: -0.1 }, RangeError, /options\.learningRate: .*got -0\.1/],
   ['learningRate Infinity', X, { rank: 1, learningRate: Infinity }, RangeError, /options\.learningRate: .*got Infinity/],
@@ -90,7 +91,7 @@ const cases = [
   ['validation unknown key', X, { rank: 1, validation: { rowIndices: [0], colIndices: [2], ratings: [3] } }, TypeError, /options\.validation: unknown key 'ratings'/],
   ['onEpoch not a function', X, { rank: 1, onEpoch: 'log' }, TypeError, /options\.onEpoch: expected a function, got the string "log"/],
   ['signal not an AbortSignal', X, { rank: 1, signal: true }, TypeError, /options\.signal: expected an AbortSignal, got boolean true/],
-  ["kernel 'dense' with sgd", X, { rank: 1, solver: 'sgd', kernel: 'dense' }, TypeError, /options\.kernel: only for solver 'gd', got solver 'sgd'/],
+  ["layout 'dense' with sgd", X, { rank: 1, solver: 'sgd', layout: 'dense' }, TypeError, /options\.layout: only for solver 'gd', got solver 'sgd'/],
   ['COO missing rows', { cols: 3, rowIndices: [0], colIndices: [0], values: [1] }, { rank: 1 }, RangeError, /X\.rows: expected an integer from 1 to 67108864 \(the most rows or columns mfwasm supports\), got undefined/],
 ];
 
@@ -139,11 +140,11 @@ for (const backend of BACKENDS) {
     const huge = { rows: 70000, cols: 70000, rowIndices: [0, 69999], colIndices: [5, 7], values: [1, 2] };
     const started = Date.now();
     try {
-      await factorize(huge, { rank: 2, kernel: 'dense', backend });
+      await factorize(huge, { rank: 2, layout: 'dense', backend });
     } catch (error) {
       assert.instance(error, RangeError);
       // Both backends support the same sizes: a run that fits the 4 GiB a 32-bit module addresses.
-      assert.match(error.message, /4 GiB a 32-bit module can address; try kernel: 'sparse'/);
+      assert.match(error.message, /4 GiB a 32-bit module can address; try layout: 'sparse'/);
       assert.ok(Date.now() - started < 1000, 'checked before allocating');
       return;
     }
@@ -153,7 +154,7 @@ for (const backend of BACKENDS) {
   test('the same problem in sparse form runs', async () => {
     const huge = { rows: 70000, cols: 70000, rowIndices: [0, 69999], colIndices: [5, 7], values: [1, 2] };
     const fit = await factorize(huge, { rank: 2, epochs: 3, learningRate: 0.1, backend });
-    assert.is(fit.kernel, 'sparse');
+    assert.is(fit.layout, 'sparse');
     assert.is(fit.W.data.length, 140000);
   });
 
@@ -166,7 +167,7 @@ for (const backend of BACKENDS) {
     const snapshot = JSON.stringify([dense, mask, W, [...H.data], [...sparse.rowIndices], sparse.colIndices, [...sparse.values]]);
     await factorize(dense, { rank: 1, mask, init: { W, H }, epochs: 50, learningRate: 0.01, backend });
     await factorize(sparse, { rank: 1, init: { W, H }, epochs: 50, learningRate: 0.01, backend });
-    await factorize(dense, { rank: 1, epochs: 50, learningRate: 0.01, kernel: 'sparse', backend });
+    await factorize(dense, { rank: 1, epochs: 50, learningRate: 0.01, layout: 'sparse', backend });
     assert.is(JSON.stringify([dense, mask, W, [...H.data], [...sparse.rowIndices], sparse.colIndices, [...sparse.values]]), snapshot);
   });
 

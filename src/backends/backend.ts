@@ -39,7 +39,7 @@ export interface Backend {
   readonly name: BackendName;
   /**
    * Below this fraction of observed entries this backend's sparse GD kernel beats its dense one,
-   * as measured by `npm run bench -- --density`: kernel 'auto' uses it.
+   * as measured by `npm run bench -- --density`: layout 'auto' uses it.
    */
   readonly sparseBelowDensity: number;
   /** Why this backend cannot lay out these buffers, or undefined if it can. Checked before any work. */

@@ -26,10 +26,13 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+/** Options renamed since a release: their new names, which an error suggests. */
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({ kernel: 'layout' });
+
 export function rejectUnknown(where: string, value: object, known: readonly string[]): void {
   for (const name of Object.keys(value)) {
     if (known.includes(name)) continue;
-    const suggestion = closest(name, known);
+    const suggestion = known.includes(RENAMED[name]) ? RENAMED[name] : closest(name, known);
     throw new TypeError(
       `${where}: unknown option '${name}'` +
         (suggestion ? ` (did you mean '${suggestion}'?)` : '') +

@@ -84,7 +84,7 @@ export function mostPopular(train: { rows: number; cols: number; rowIndices: Arr
     penalties: { rank: 1, biases: false, nonnegative: false, l1: { W: 0, H: 0 }, regularization: { W: 0.1, H: 0.1, bias: 0.1 } },
     training: {
       initialLoss: NaN, lossHistory: new Float64Array(0), validationHistory: new Float64Array(0), bestEpoch: -1,
-      stoppedBy: 'epochs', solver: 'imported', backend: 'imported', kernel: 'imported',
+      stoppedBy: 'epochs', solver: 'imported', backend: 'imported', layout: 'imported',
     },
     observed: { rowStart, colIndex },
     rowIds: train.rowIds ?? null,

@@ -31,7 +31,7 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
         stoppedBy: outcome.stoppedBy,
         solver: settings.solver,
         backend: backend.name,
-        kernel: layout,
+        layout,
       },
       observed,
       ...ids,

@@ -8,7 +8,7 @@ import type { MatrixInput, SparseMatrixInput } from '../types.js';
 import {
   DEFAULT_SOLVER, SOLVER_NAMES, SOLVER_OPTION_NAMES, SOLVERS, solversTaking, takes, type OwnSettings, type Solver, type SolverModule, type SolverOptions,
 } from '../solvers/index.js';
-import type { BackendName, FactorizationInfo, KernelChoice, Precision } from '../types.js';
+import type { BackendName, FactorizationInfo, LayoutChoice, Precision } from '../types.js';
 
 /** A trained model (a Factorization, or what it is made of) to continue from: what options.init takes for a warm start. */
 export interface WarmStart {
@@ -118,7 +118,7 @@ export interface Settings {
   /** undefined: chosen from the problem's size (src/fit/plan.ts). */
   threads: number | undefined;
   precision: Precision;
-  kernel: KernelChoice;
+  layout: LayoutChoice;
   mask: unknown;
   validation: unknown;
   onEpoch: RunOptions['onEpoch'];
@@ -137,14 +137,14 @@ function defaultsOf(module: SolverModule): SolverDefaults {
 }
 
 /** Every default, in one place: each solver's (from its module) and the common ones. */
-export const DEFAULTS: Readonly<{ [K in Solver]: SolverDefaults } & { solver: Solver; seed: number; backend: BackendName; precision: Precision; kernel: KernelChoice }> =
+export const DEFAULTS: Readonly<{ [K in Solver]: SolverDefaults } & { solver: Solver; seed: number; backend: BackendName; precision: Precision; layout: LayoutChoice }> =
   Object.freeze({
     ...(Object.fromEntries(SOLVER_NAMES.map((name) => [name, defaultsOf(SOLVERS[name])])) as { [K in Solver]: SolverDefaults }),
     solver: DEFAULT_SOLVER as Solver,
     seed: 42,
     backend: 'wasm' as BackendName,
     precision: 'float64' as Precision,
-    kernel: 'auto' as KernelChoice,
+    layout: 'auto' as LayoutChoice,
   });
 
 /** The options every solver takes. */
@@ -155,7 +155,7 @@ const RUN_OPTIONS = [
 const OPTION_NAMES = [...RUN_OPTIONS, ...SOLVER_OPTION_NAMES];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
-const KERNELS: readonly KernelChoice[] = ['auto', 'dense', 'sparse'];
+const LAYOUTS: readonly LayoutChoice[] = ['auto', 'dense', 'sparse'];
 
 /** A penalty given as one number or as { W, H }; a side left out takes `fallback`. */
 function perFactor(name: string, value: unknown, fallback: number): { W: number; H: number } {
@@ -234,7 +234,7 @@ export function readOptions(options: unknown): Settings {
   const backend = given.backend === undefined ? DEFAULTS.backend : oneOf('options.backend', given.backend, BACKENDS);
   const threads = given.threads === undefined ? undefined : integer('options.threads', given.threads, 1, MAX_THREADS);
   const precision = given.precision === undefined ? DEFAULTS.precision : oneOf('options.precision', given.precision, PRECISIONS);
-  const kernel = given.kernel === undefined ? DEFAULTS.kernel : oneOf('options.kernel', given.kernel, KERNELS);
+  const layout = given.layout === undefined ? DEFAULTS.layout : oneOf('options.layout', given.layout, LAYOUTS);
   let init: Settings['init'] = {};
   const warm = given.init as { info?: unknown } | undefined;
   if (warm && typeof warm === 'object' && isPlainObject(warm.info) && isPlainObject(warm.info.parameters)) {
@@ -251,7 +251,7 @@ export function readOptions(options: unknown): Settings {
   }
   return {
     rank, solver, module, epochs, own, regularization: { ...l2, bias }, l1, biases, nonnegative,
-    tolerance, patience, restoreBest, clip, seed, backend, threads, precision, kernel, mask: given.mask,
+    tolerance, patience, restoreBest, clip, seed, backend, threads, precision, layout, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };
 }

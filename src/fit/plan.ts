@@ -47,8 +47,8 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
   const reason = backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
   if (reason) {
     throw new RangeError(
-      `factorize: X of ${rows}×${cols} with ${observedCount} observed entries at rank ${settings.rank}, solver '${solver.name}', the ${layout} kernel: ` +
-        `${reason}` + (layout === 'dense' ? "; try kernel: 'sparse'" : '; reduce the rank or the number of rows and columns'),
+      `factorize: X of ${rows}×${cols} with ${observedCount} observed entries at rank ${settings.rank}, solver '${solver.name}', the ${layout} layout: ` +
+        `${reason}` + (layout === 'dense' ? "; try layout: 'sparse'" : '; reduce the rank or the number of rows and columns'),
     );
   }
 }
@@ -67,7 +67,7 @@ function environmentThreads(): number | undefined {
 /** The layout a solver runs in: its only one, or for gd the kernel asked for ('auto': by density). */
 function layoutOf(solver: SolverModule, settings: Settings, density: () => Layout): Layout {
   if (solver.layouts.length === 1) return solver.layouts[0];
-  return settings.kernel === 'auto' ? density() : settings.kernel;
+  return settings.layout === 'auto' ? density() : settings.layout;
 }
 
 /** A call checked and laid out, before any run buffer is allocated: what start() makes a run of. */

@@ -63,8 +63,8 @@ export class Factorization {
   readonly solver: Solver | 'imported';
   /** The backend that ran: 'wasm' or 'js' (or 'imported'). */
   readonly backend: BackendName | 'imported';
-  /** The kernel layout that ran: 'dense' or 'sparse' (or 'imported'). */
-  readonly kernel: Layout | 'imported';
+  /** The layout the run worked in: 'dense' (every entry) or 'sparse' (the observed ones), or 'imported'. */
+  readonly layout: Layout | 'imported';
   readonly #info: FactorizationInfo;
   readonly #p: Parameters;
   readonly #keys: Keys;
@@ -109,7 +109,7 @@ export class Factorization {
     // fit() and persistence admit only the registry's names.
     this.solver = t.solver as Solver | 'imported';
     this.backend = t.backend;
-    this.kernel = t.kernel;
+    this.layout = t.layout;
     this.#ranked = {
       p, keys: this.#keys, solver: this.solver, observed: this.#info.observed,
       scorer: () => (this.#scorer ??= jsScorer(p.H, p.cols, p.width)),

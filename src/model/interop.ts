@@ -30,7 +30,7 @@ function importedInfo(
     },
     training: {
       initialLoss: NaN, lossHistory: new Float64Array(0), validationHistory: new Float64Array(0), bestEpoch: -1,
-      stoppedBy: 'epochs', solver: 'imported', backend: 'imported', kernel: 'imported',
+      stoppedBy: 'epochs', solver: 'imported', backend: 'imported', layout: 'imported',
     },
     observed: { rowStart: new Int32Array(rows + 1), colIndex: new Int32Array(0) },
     rowIds,

@@ -34,7 +34,7 @@ function header(info: FactorizationInfo) {
   return {
     rows: p.rows, cols: p.cols, rank: p.rank, width: p.width, biases: p.biases, offset: p.offset, mean: p.mean, clip: p.clip,
     penalties: info.penalties,
-    training: { initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.kernel },
+    training: { initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.layout },
     rowIds: info.rowIds, colIds: info.colIds,
   };
 }
@@ -148,7 +148,7 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
     },
     training: {
       initialLoss: h.training.initialLoss ?? NaN, bestEpoch: h.training.bestEpoch, stoppedBy: h.training.stoppedBy,
-      solver: h.training.solver, backend: h.training.backend, kernel: h.training.kernel,
+      solver: h.training.solver, backend: h.training.backend, layout: h.training.kernel,
       lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory),
     },
     observed: {

@@ -123,7 +123,7 @@ export const gd: SolverModule<GdOptions> = {
   summary: "the seed's full-batch gradient descent on every observed entry at once; exact against numpy, for small dense matrices",
   defaults: Object.freeze({ epochs: 2000, regularization: 0 }),
   own: { learningRate: positive(0.05, 'step size') },
-  takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'kernel'],
+  takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'layout'],
   data: 'ratings',
   validation: rmseMetric,
   metrics: ['rmse', 'mae'],

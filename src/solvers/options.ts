@@ -3,7 +3,7 @@
 // Also the readers its own options are checked with.
 import { describe } from '../check/describe.js';
 import { boolean, integer, nonNegative } from '../check/validate.js';
-import type { KernelChoice, MaskInput } from '../types.js';
+import type { LayoutChoice, MaskInput } from '../types.js';
 
 /** The options of a model of ratings: biases, bounds, L1 and clipping (gd, sgd and als take them all). */
 export interface RatingOptions {
@@ -30,7 +30,7 @@ export interface LayoutOptions {
    * 'dense' computes on every entry (M·N·rank per epoch); 'sparse' on the observed ones only (observed·rank);
    * 'auto' picks sparse below 40% observed on 'wasm', 85% on 'js', where it is faster. Default 'auto'.
    */
-  kernel?: KernelChoice;
+  layout?: LayoutChoice;
 }
 
 /** Every shared option, as its solvers type it. */
@@ -38,7 +38,7 @@ export type SharedOptions = RatingOptions & LayoutOptions;
 export type SharedOption = keyof SharedOptions;
 
 /** Every shared option's name, in the order the docs list them. */
-export const SHARED_OPTIONS: readonly SharedOption[] = Object.freeze(['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'kernel']);
+export const SHARED_OPTIONS: readonly SharedOption[] = Object.freeze(['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'layout']);
 
 /** How one of a solver's own options is read: its default, its check and its one-line help. */
 export interface OwnOption<T extends number | boolean> {

@@ -162,7 +162,7 @@ export interface SolverModule<O = any> {
   readonly needsRegularization: boolean;
   /** Default of options.clip without biases (with biases it is always on). */
   readonly clipsByDefault: boolean;
-  /** The layouts it has kernels for; with more than one, options.kernel chooses ('auto' by density). */
+  /** The layouts it has kernels for; with more than one, options.layout chooses ('auto' by density). */
   readonly layouts: readonly Layout[];
   /** How its initial factors are drawn (src/fit/init.ts). */
   readonly initialDraw: 'normal' | 'uniform';

@@ -5,7 +5,7 @@ import { factorize, search, type FactorizeOptions } from 'mfwasm';
 const X = [[1, 2], [3, NaN]];
 
 // Accepted: each solver with its own options and the shared ones it takes.
-await factorize(X, { rank: 1, learningRate: 0.01, kernel: 'sparse', biases: true });
+await factorize(X, { rank: 1, learningRate: 0.01, layout: 'sparse', biases: true });
 await factorize(X, { rank: 1, solver: 'gd', learningRate: 0.01 });
 await factorize(X, { rank: 1, solver: 'sgd', learningRate: 0.01, adaptive: false, l1: 0.1 });
 await factorize(X, { rank: 1, solver: 'als', biases: true, nonnegative: true, clip: false });
@@ -22,8 +22,8 @@ await factorize(X, { rank: 1, solver: 'als', learningRate: 0.1 });
 await factorize(X, { rank: 1, solver: 'sgd', alpha: 2 });
 // @ts-expect-error ials models events: no biases
 await factorize(X, { rank: 1, solver: 'ials', biases: true });
-// @ts-expect-error kernel (the layout) is gd's choice
-await factorize(X, { rank: 1, solver: 'als', kernel: 'dense' });
+// @ts-expect-error the layout is gd's choice
+await factorize(X, { rank: 1, solver: 'als', layout: 'dense' });
 // @ts-expect-error adaptive is sgd's, and the default solver is gd
 await factorize(X, { rank: 1, adaptive: true });
 // @ts-expect-error no such solver
