@@ -1,5 +1,5 @@
 // Stochastic gradient descent: one update of a row's and a column's factors per observation. The
-// observations are stored in visiting order, block after block (src/order.ts); an epoch takes the
+// observations are stored in visiting order, block after block (src/solvers/order.ts); an epoch takes the
 // blocks in the order given (the TypeScript side draws a seeded permutation of them each epoch) and
 // each block front to back.
 //

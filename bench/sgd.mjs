@@ -60,7 +60,7 @@ function generated(count, seed = 5) {
   return { rows, cols, rowIndices, colIndices, values };
 }
 
-/** Updates per second of the epoch kernel alone (each epoch drawing its block order, src/order.ts), no loss pass. */
+/** Updates per second of the epoch kernel alone (each epoch drawing its block order, src/solvers/order.ts), no loss pass. */
 async function kernelRate(X, backendName, threads = 1, precision = 'float64') {
   const { run } = await prepareRun(X, { solver: 'sgd', rank: RANK, backend: backendName, seed: 1, threads, precision });
   const count = X.values.length;

@@ -71,7 +71,7 @@ export interface PenaltySettings {
   regularization: { W: number; H: number; bias: number };
   l1: { W: number; H: number };
   nonnegative: boolean;
-  /** ials: confidence 1 + alpha·value, and the CG steps of its row solves. */
+  /** A solver's own options that its fold-in needs (OwnOption.kept): iALS's confidence 1 + alpha·value and CG steps. */
   alpha?: number;
   cgSteps?: number;
 }

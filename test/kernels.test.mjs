@@ -1,4 +1,4 @@
-// Every kernel of the contract (src/backends/kernels.ts) against its pure-TS twin, bit for bit, on odd and
+// Every kernel of the contract (src/runtime/kernels.ts) against its pure-TS twin, bit for bit, on odd and
 // even lengths and ranks: the same buffers filled with the same numbers in a WASM and a JS workspace, one
 // call each, every buffer compared afterwards. A drift names its kernel here rather than showing up as a
 // 200-epoch mismatch. The scan and the scorers, which are not part of the solver contract, are checked too.

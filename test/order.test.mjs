@@ -1,4 +1,4 @@
-// SGD's visiting order (src/order.ts): LIBMF's blocks over the observations.
+// SGD's visiting order (src/solvers/order.ts): LIBMF's blocks over the observations.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sgdBlocks } from '../dist/solvers/order.js';

@@ -1,6 +1,6 @@
 // The checks every entry point uses — options, inputs, model files (JSON, bytes, LIBMF, factor rows),
 // the ranking options and the worker — so that every error has one form: the argument's name, what was
-// expected and what was given (src/describe.ts).
+// expected and what was given (src/check/describe.ts).
 import { describe } from './describe.js';
 
 function closest(name: string, candidates: readonly string[]): string | undefined {

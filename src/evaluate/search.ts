@@ -57,7 +57,7 @@ export interface SearchOptions {
 export interface Trial {
   /** The trial's own options (beside `base`), with `epochs` the best epoch count found. */
   settings: Record<string, unknown>;
-  /** The validation score of each fold run, at the chosen epoch count (RMSE, or precision@10 for ials). */
+  /** The validation score of each fold run, at the chosen epoch count (the solver's validation metric: RMSE, or precision@10 for events). */
   folds: number[];
   mean: number;
   std: number;

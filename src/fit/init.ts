@@ -26,11 +26,12 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
 
 /**
  * The starting factors: the user's where given, otherwise draws from the seeded generator (W's
- * rows×rank entries row by row, then H's rank×cols).
- * - 'normal' (gd, like the seed's randn): standard deviation √(rms/√rank), with rms the RMS of the
+ * rows×rank entries row by row, then H's rank×cols), in the distribution the solver's module names
+ * (SolverModule.initialDraw) and at its scale where it sets one (initialScale), else:
+ * - 'normal' (like the seed's randn): standard deviation √(rms/√rank), with rms the RMS of the
  *   observed values (less their mean when `centered`, as with biases), so that an entry of W·H starts
  *   at about the scale of what the factors must explain.
- * - 'uniform' (sgd, als): uniform on [0, √(s/rank)) with s the standard deviation of the observed
+ * - 'uniform': uniform on [0, √(s/rank)) with s the standard deviation of the observed
  *   values — LIBMF's initialisation on data it normalises by that deviation. Measured on MovieLens
  *   (bench/accuracy.mjs), this small positive start is what lets SGD reach LIBMF's accuracy in 20 epochs.
  */

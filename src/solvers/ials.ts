@@ -22,7 +22,7 @@ export interface IalsOptions {
   solver: 'ials';
   /**
    * An event's confidence is 1 + alpha·value (a play count of 3 weighs 1 + 3·alpha; entries with no event weigh
-   * 1). Default 2 (with ials's regularization 1: the best of a small sweep on MovieLens events, docs/benchmarks.md).
+   * 1). Default 2 (with ials's regularization 1: the best of a small sweep on MovieLens events, bench/README.md).
    */
   alpha?: number;
   /**

@@ -1,4 +1,4 @@
-// 'sgd': one update of w_i and h_j per observation, in LIBMF's order (src/order.ts: rows and columns
+// 'sgd': one update of w_i and h_j per observation, in LIBMF's order (src/solvers/order.ts: rows and columns
 // shuffled once into 20×20 blocks, the blocks in a fresh seeded order each epoch, in rounds of blocks
 // that share no row and no column), with per-row and per-column AdaGrad steps. The run stores the
 // observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
@@ -72,7 +72,7 @@ export const sgd: SolverModule<SgdOptions> = {
     const visit = spec.visit ?? sgdBlocks(problem, spec.random);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;
-    // Rows and columns stored bin by bin (src/order.ts slotsByBin): same updates, other addresses.
+    // Rows and columns stored bin by bin (src/solvers/order.ts slotsByBin): same updates, other addresses.
     const rowSlot = slotsByBin(rowBin, BINS);
     const colSlot = slotsByBin(colBin, BINS);
     const w = space.viewReal(b.w, rows * width);

@@ -61,7 +61,7 @@ export interface Shape {
 
 /**
  * Everything a run starts from, whatever the solver: `width` counts every coordinate of a factor row (the
- * latent factors and, with biases, a bias and a constant 1; see src/solve.ts).
+ * latent factors and, with biases, a bias and a constant 1; see src/fit/spec.ts).
  */
 export interface RunSpec<Own = OwnSettings> {
   /** In the layout the solver asked for, as given: the run stores each value less `offset`. */
