@@ -1,8 +1,8 @@
 // Implicit feedback on MovieLens latest-small's fixed split, by the protocol in ../shared/data/README.md:
 // ratings ≥ 4 are the events (training events from train.txt, held-out events from test.txt), every other
 // movie a candidate, each user's training events left out; precision@10, nDCG@10 and AUC over the users
-// with held-out events, for most-popular, iALS at documented settings, and als/sgd with biases (trained on
-// every training rating). Also the time of the whole factorize() call to reach LIBMF's precision@10.
+// with held-out events, for most-popular, iALS and BPR at documented settings, and als/sgd with biases (trained
+// on every training rating). Also the time of the whole factorize() call to reach LIBMF's precision@10.
 //   npm run bench:implicit -- [data folder]    (default: ../shared/data/ml-latest-small)
 import { factorize, mostPopular, rankingMetrics } from 'mfwasm';
 import { loadSplitOrSkip } from './movielens.mjs';
@@ -31,6 +31,8 @@ const configurations = [
   ['ials, rank 32, defaults (α 2, λ 1, 15 epochs, CG 3)', { solver: 'ials', rank: 32 }],
   ['ials, rank 32, defaults, 3 epochs', { solver: 'ials', rank: 32, epochs: 3 }],
   ['ials, rank 32, defaults, 4 epochs', { solver: 'ials', rank: 32, epochs: 4 }],
+  ['bpr, rank 32, defaults (learningRate 0.05, λ 0.01, 40 epochs, column biases)', { solver: 'bpr', rank: 32 }],
+  ['bpr, rank 64, learningRate 0.1, 100 epochs', { solver: 'bpr', rank: 64, learningRate: 0.1, epochs: 100 }],
 ];
 for (const [label, options] of configurations) {
   if (only && !label.includes(only)) continue;
