@@ -224,34 +224,37 @@ export function readOptions(options: unknown): Settings {
   // Events are not predicted as values: nothing to clip them to.
   const clip = given.clip === undefined ? module.data === 'ratings' && (module.clipsByDefault || biases) : boolean('options.clip', given.clip);
 
-  let seed: number = DEFAULTS.seed;
-  if (given.seed !== undefined) {
-    seed = given.seed as number;
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-      throw new RangeError(`options.seed: expected a safe integer, got ${describe(given.seed)}`);
-    }
-  }
+  const seed = given.seed === undefined ? DEFAULTS.seed : safeInteger('options.seed', given.seed);
   const backend = given.backend === undefined ? DEFAULTS.backend : oneOf('options.backend', given.backend, BACKENDS);
   const threads = given.threads === undefined ? undefined : integer('options.threads', given.threads, 1, MAX_THREADS);
   const precision = given.precision === undefined ? DEFAULTS.precision : oneOf('options.precision', given.precision, PRECISIONS);
   const layout = given.layout === undefined ? DEFAULTS.layout : oneOf('options.layout', given.layout, LAYOUTS);
-  let init: Settings['init'] = {};
-  const warm = given.init as { info?: unknown } | undefined;
-  if (warm && typeof warm === 'object' && isPlainObject(warm.info) && isPlainObject(warm.info.parameters)) {
-    // A trained model: training continues from its factors (and biases), rows and columns matched by id.
-    const model = warm.info as unknown as FactorizationInfo;
-    if (model.parameters.rank !== rank) {
-      throw new RangeError(`options.init: the model has rank ${model.parameters.rank}; expected options.rank ${rank} to continue from it`);
-    }
-    init = { model };
-  } else if (given.init !== undefined) {
-    if (!isPlainObject(given.init)) throw new TypeError(`options.init: expected { W?, H? } or a model to continue from, got ${describe(given.init)}`);
-    rejectUnknown('options.init', given.init, ['W', 'H']);
-    init = given.init as Settings['init'];
-  }
+  const init = readInit(given.init, rank);
   return {
     rank, solver, module, epochs, own, regularization: { ...l2, bias }, l1, biases, nonnegative,
     tolerance, patience, restoreBest, clip, seed, backend, threads, precision, layout, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };
+}
+
+/** options.init: given factors { W?, H? } (checked against X later, before any draw), or a model to continue from. */
+function readInit(value: unknown, rank: number): Settings['init'] {
+  if (value === undefined) return {};
+  const warm = value as { info?: unknown };
+  if (typeof warm === 'object' && warm !== null && isPlainObject(warm.info) && isPlainObject(warm.info.parameters)) {
+    // A trained model: training continues from its factors (and biases), rows and columns matched by id.
+    const model = warm.info as unknown as FactorizationInfo;
+    if (model.parameters.rank !== rank) {
+      throw new RangeError(`options.init: the model has rank ${model.parameters.rank}; expected options.rank ${rank} to continue from it`);
+    }
+    return { model };
+  }
+  if (!isPlainObject(value)) throw new TypeError(`options.init: expected { W?, H? } or a model to continue from, got ${describe(value)}`);
+  rejectUnknown('options.init', value, ['W', 'H']);
+  return value as Settings['init'];
+}
+
+function safeInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new RangeError(`${name}: expected a safe integer, got ${describe(value)}`);
+  return value;
 }
