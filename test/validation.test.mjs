@@ -2,7 +2,7 @@
 // before any work, on each backend; inputs never mutated.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DivergenceError, factorize } from 'mfwasm';
+import { DivergenceError, factorize, parseRatings, rmse, trainTestSplit } from 'mfwasm';
 import { BACKENDS } from './helpers.mjs';
 
 const X = [
@@ -173,3 +173,28 @@ for (const backend of BACKENDS) {
 
   test.run();
 }
+
+// trainTestSplit's test set, as it is, is a validation set: its indices refer to its own rowIds/colIds.
+const held = suite('validation with ids');
+held('options.validation takes trainTestSplit\'s test set as it is, and ids of its own are looked up in X\'s', async () => {
+  const lines = ['user,item,rating'];
+  for (let u = 0; u < 30; u++) for (let m = 0; m < 20; m++) if ((u * 7 + m * 3) % 4 === 0) lines.push(`u${u},m${m},${1 + ((u + m) % 5)}`);
+  const ratings = parseRatings(lines.join('\n'));
+  const { train, test } = trainTestSplit(ratings, { testFraction: 0.2, seed: 3, keepEveryRow: true });
+  const options = { rank: 2, solver: 'als', epochs: 4, biases: true, restoreBest: false };
+  const model = await factorize(train, { ...options, validation: test });
+  assert.ok(Math.abs(model.validationHistory[3] - rmse(model, test)) < 1e-12, `${model.validationHistory[3]} vs ${rmse(model, test)}`);
+  // The same observations named by ids in another order: the same scores.
+  const order = [...test.rowIds.keys()].reverse();
+  const shuffledIds = order.map((i) => test.rowIds[i]);
+  const renamed = { ...test, rowIds: shuffledIds, rowIndices: Array.from(test.rowIndices, (i) => order.indexOf(i)) };
+  const again = await factorize(train, { ...options, validation: renamed });
+  assert.equal(Array.from(again.validationHistory), Array.from(model.validationHistory));
+  const unknown = { ...test, rowIds: test.rowIds.map((id, i) => (i === test.rowIndices[0] ? 'nobody' : id)) };
+  const error = await factorize(train, { ...options, validation: unknown }).then(() => undefined, (e) => e);
+  assert.match(error?.message, /^options\.validation\.rowIndices\[0\]: id "nobody" is not among X's row ids/);
+  const plain = { rows: train.rows, cols: train.cols, rowIndices: train.rowIndices, colIndices: train.colIndices, values: train.values };
+  const noIds = await factorize(plain, { ...options, validation: test }).then(() => undefined, (e) => e);
+  assert.match(noIds?.message, /^options\.validation\.rowIds: X has no row ids to match them to/);
+});
+held.run();

@@ -8,15 +8,18 @@ import type { MatrixInput, SparseMatrixInput } from '../types.js';
 import {
   DEFAULT_SOLVER, SOLVER_NAMES, SOLVER_OPTION_NAMES, SOLVERS, solversTaking, takes, type OwnSettings, type Solver, type SolverModule, type SolverOptions,
 } from '../solvers/index.js';
-import type { BackendName, FactorizationInfo, LayoutChoice, Precision } from '../types.js';
+import type { BackendName, FactorizationInfo, Key, LayoutChoice, Precision } from '../types.js';
 
 /** A trained model (a Factorization, or what it is made of) to continue from: what options.init takes for a warm start. */
 export interface WarmStart {
   readonly info: FactorizationInfo;
 }
 
-/** Observations held out to score every epoch: coordinates into X, as the sparse form of X. */
-export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number };
+/**
+ * Observations held out to score every epoch: coordinates into X, as the sparse form of X; or, with `rowIds` and
+ * `colIds` (as trainTestSplit's test set has them), indices into those ids, looked up among X's.
+ */
+export type ValidationInput = Omit<SparseMatrixInput, 'rows' | 'cols'> & { rows?: number; cols?: number; rowIds?: readonly Key[]; colIds?: readonly Key[] };
 
 export interface EpochReport {
   /** 0-based epoch just finished. */

@@ -127,7 +127,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const byDensity = chooseLayout(given.problem, backend.sparseBelowDensity);
   const layout = layoutOf(solver, settings, () => byDensity);
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
-  const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols);
+  const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols, ids);
   const warmStart = settings.init.model && matchedTo(settings.init.model, ids, rows, cols);
   const { stats } = given;
   // μ is part of a prediction of ratings with biases; a model of events predicts preferences, centred on nothing.

@@ -5,7 +5,7 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
-import type { Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
+import type { Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
 export type { DenseMatrixInput, Ids, MaskInput, MatrixInput, ObservationsInput, SparseMatrixInput } from '../types.js';
 
@@ -341,26 +341,48 @@ export async function readObservations(X: unknown, mask: unknown, summarize: Sum
 }
 
 /** Validates held-out observations against X's shape. */
-export function readValidation(value: unknown, rows: number, cols: number): Observations {
-  const given = value as Partial<SparseMatrixInput>;
-  if (given.rows !== undefined && given.rows !== rows) {
+export function readValidation(
+  value: unknown, rows: number, cols: number, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null },
+): Observations {
+  const given = value as Partial<SparseMatrixInput & { rowIds: unknown; colIds: unknown }>;
+  if (given.rows !== undefined && given.rowIds === undefined && given.rows !== rows) {
     throw new RangeError(`options.validation.rows: expected X's ${rows}, got ${describe(given.rows)}`);
   }
-  if (given.cols !== undefined && given.cols !== cols) {
+  if (given.cols !== undefined && given.colIds === undefined && given.cols !== cols) {
     throw new RangeError(`options.validation.cols: expected X's ${cols}, got ${describe(given.cols)}`);
   }
   for (const key of Object.keys(given)) {
-    if (!['rows', 'cols', 'rowIndices', 'colIndices', 'values'].includes(key)) {
-      throw new TypeError(`options.validation: unknown key '${key}'; expected rowIndices, colIndices, values (and optionally rows, cols)`);
+    if (!['rows', 'cols', 'rowIndices', 'colIndices', 'values', 'rowIds', 'colIds'].includes(key)) {
+      throw new TypeError(`options.validation: unknown key '${key}'; expected rowIndices, colIndices, values (and optionally rows, cols, rowIds, colIds)`);
     }
   }
   const values = finiteValues('options.validation.values', given.values);
   if (values.length === 0) throw new RangeError('options.validation: expected at least one observation, got none');
   return {
-    rowIndex: indexList('options.validation.rowIndices', given.rowIndices, values.length, rows, 'X.rows'),
-    colIndex: indexList('options.validation.colIndices', given.colIndices, values.length, cols, 'X.cols'),
+    rowIndex: validationSide('row', given.rowIndices, given.rowIds, ids.rowIds, values.length, rows),
+    colIndex: validationSide('col', given.colIndices, given.colIds, ids.colIds, values.length, cols),
     values,
   };
+}
+
+/**
+ * A validation set's rows (or columns) as indices into X: its indices as they are, or — with ids of its own, as
+ * trainTestSplit's test set has — its ids looked up among X's (no lookup when they are X's own list).
+ */
+function validationSide(side: 'row' | 'col', indices: unknown, theirIds: unknown, ownIds: readonly Key[] | null, length: number, count: number): Int32Array {
+  const name = `options.validation.${side}Indices`;
+  const idsName = `options.validation.${side}Ids`;
+  if (theirIds === undefined) return indexList(name, indices, length, count, side === 'row' ? 'X.rows' : 'X.cols');
+  const their = ids(idsName, theirIds, arrayLike(idsName, theirIds).length);
+  const index = indexList(name, indices, length, their.length, `${idsName}.length`);
+  if (!ownIds) throw new TypeError(`${idsName}: X has no ${side} ids to match them to; give ${side}Indices into X without ${side}Ids`);
+  if (their === ownIds || (their.length === ownIds.length && their.every((id, i) => id === ownIds[i]))) return index;
+  const at = new Map(ownIds.map((id, i) => [String(id), i]));
+  return index.map((i, t) => {
+    const own = at.get(String(their[i]));
+    if (own === undefined) throw new RangeError(`${name}[${t}]: id ${JSON.stringify(their[i])} is not among X's ${side} ids`);
+    return own;
+  });
 }
 
 
