@@ -164,7 +164,14 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.match(run('eval', 'events.csv', '--implicit', '--metrics', 'precision@x').err, /^mfwasm: metrics: expected 'rmse', 'mae', 'auc' or one of/);
   assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only for solver ials, got solver als/);
   // The solver is checked by the command line, and an events solver reads events with or without --implicit.
-  assert.match(run('fit', 'ratings.csv', '--solver', 'ALS').err, /^mfwasm: --solver: expected one of gd, sgd, als, ials\b.*, got "ALS"/);
+  assert.match(run('fit', 'ratings.csv', '--solver', 'nmf').err, /^mfwasm: --solver: expected one of gd, sgd, als, ials\b.*, got "nmf"/);
+  const upper = run('fit', 'ratings.csv', '--solver', 'ALS', '--epochs', '1', '--out', 'upper.mfm', '--quiet');
+  assert.is(upper.code, 0, upper.err);
+  assert.is(Factorization.fromBytes(readFileSync(file('upper.mfm'))).solver, 'als');
+  // Switches say nothing of a default that is off, and how to turn off one that is on.
+  const fitHelp = run('fit', '--help').out;
+  assert.not.match(fitHelp, /default: false/);
+  assert.match(fitHelp, /--\[no-\]biases .*\(on; --no-biases turns it off\)/);
   assert.match(run('fit', 'events.csv', '--implicit', '--solver', 'als').err, /^mfwasm: --implicit: solver als takes ratings, not events/);
   const ials = run('fit', 'events.csv', '--solver', 'ials', '--no-biases', '--rank', '3', '--epochs', '2', '--out', 'events.mfm');
   assert.is(ials.code, 0, ials.err);

@@ -59,7 +59,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
 export function help(usage: string, description: string, specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => {
     const flag = `${s.short ? `-${s.short}, ` : ''}--${s.type === 'boolean' && s.default === true ? '[no-]' : ''}${s.name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'text' : s.type}>`}`;
-    const fallback = s.default === undefined ? '' : ` (default: ${s.default})`;
+    // A switch is off unless given, which needs no saying; one that is on says how to turn it off.
+    const fallback = s.default === undefined || s.default === false ? '' : s.default === true ? ` (on; --no-${s.name} turns it off)` : ` (default: ${s.default})`;
     return `  ${flag.padEnd(30)} ${s.help}${fallback}`;
   });
   return `usage: ${usage}\n\n${description}\n\noptions:\n${rows.join('\n')}\n`;

@@ -69,9 +69,10 @@ export function takers(option: 'biases' | 'nonnegative'): string {
 
 /** The solver a command line asks for: --solver, or the recommended one for its kind of data. */
 export function chosenSolver(o: Parsed['options']): SolverInfo {
-  const given = o.solver as string | undefined;
+  // Solver names are lower case; --solver ALS means als.
+  const given = (o.solver as string | undefined)?.toLowerCase();
   if (given !== undefined && !(SOLVER_LIST as string[]).includes(given)) {
-    throw new UsageError(`--solver: expected one of ${SOLVER_LIST.join(', ')}, got ${JSON.stringify(given)}`);
+    throw new UsageError(`--solver: expected one of ${SOLVER_LIST.join(', ')}, got ${JSON.stringify(o.solver)}`);
   }
   const solver = solvers[(given as Solver | undefined) ?? RECOMMENDED_SOLVER[o.implicit ? 'events' : 'ratings']];
   if (o.implicit && solver.data !== 'events') {
