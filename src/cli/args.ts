@@ -9,6 +9,8 @@ export interface OptionSpec {
   type: 'string' | 'number' | 'integer' | 'boolean';
   default?: string | number | boolean;
   help: string;
+  /** A switch with no default here that is on by default where it applies: help shows its --no- form. */
+  negatable?: boolean;
 }
 
 export class UsageError extends Error {
@@ -58,7 +60,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
 
 export function help(usage: string, description: string, specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => {
-    const flag = `${s.short ? `-${s.short}, ` : ''}--${s.type === 'boolean' && s.default === true ? '[no-]' : ''}${s.name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'text' : s.type}>`}`;
+    const flag = `${s.short ? `-${s.short}, ` : ''}--${s.type === 'boolean' && (s.default === true || s.negatable) ? '[no-]' : ''}${s.name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'text' : s.type}>`}`;
     // A switch is off unless given, which needs no saying; one that is on says how to turn it off.
     const fallback = s.default === undefined || s.default === false ? '' : s.default === true ? ` (on; --no-${s.name} turns it off)` : ` (default: ${s.default})`;
     return `  ${flag.padEnd(30)} ${s.help}${fallback}`;

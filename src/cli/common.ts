@@ -44,6 +44,7 @@ for (const name of SOLVER_LIST) {
 const ownFlags: OptionSpec[] = [...OWN_OPTIONS].map(([option, { type, help, owners }]) => ({
   name: kebab(option), type,
   help: `${owners.join(' and ')}: ${help} (default: ${perSolver((name) => solvers[name].options[option]?.default as number | boolean | undefined)})`,
+  negatable: owners.some((name) => solvers[name].options[option]?.default === true),
 }));
 
 export const TRAINING: OptionSpec[] = [
