@@ -200,4 +200,26 @@ for (const [name, options] of Object.entries(SOLVERS)) {
     assert.equal([...wasm.colBias], [...js.colBias]);
   });
 }
+// gd's step when the call gives none: the seed's 0.05, halved whenever an epoch would raise the objective.
+const halving = testRandom(5);
+const steep = Array.from({ length: 80 }, () => Array.from({ length: 60 }, () => (halving() < 0.5 ? 1 + Math.round(halving() * 8) / 2 : NaN)));
+for (const layout of ['dense', 'sparse']) {
+  test(`gd with no learningRate (${layout}) converges where the seed's fixed 0.05 diverges, the loss never rising; same bits on both backends`, async () => {
+    const fits = [];
+    for (const backend of BACKENDS) fits.push(await factorize(steep, { rank: 3, epochs: 60, layout, backend }));
+    const [wasm, js] = fits;
+    assert.equal(Array.from(wasm.lossHistory), Array.from(js.lossHistory));
+    assert.equal(Array.from(wasm.W.data), Array.from(js.W.data));
+    const losses = [wasm.initialLoss, ...wasm.lossHistory];
+    assert.ok(losses.every((loss, e) => e === 0 || loss <= losses[e - 1]), 'the objective never rises');
+    assert.ok(wasm.loss < 0.1 * wasm.initialLoss, `${wasm.initialLoss} → ${wasm.loss}`);
+    try {
+      await factorize(steep, { rank: 3, epochs: 60, layout, learningRate: 0.05 });
+      assert.unreachable('a given step is applied as it is');
+    } catch (error) {
+      assert.instance(error, DivergenceError);
+      assert.is(error.learningRate, 0.05);
+    }
+  });
+}
 test.run();

@@ -108,6 +108,8 @@ export interface Settings {
   epochs: number;
   /** The solver's own options, read and defaulted (its module's `own`). */
   own: OwnSettings;
+  /** The own options the call gave. */
+  ownGiven: readonly string[];
   regularization: { W: number; H: number; bias: number };
   l1: { W: number; H: number };
   biases: boolean;
@@ -192,6 +194,7 @@ export function readOptions(options: unknown): Settings {
   }
   const own: Record<string, number | boolean> = {};
   for (const [name, option] of Object.entries(module.own)) own[name] = given[name] === undefined ? option.default : option.read(`options.${name}`, given[name]);
+  const ownGiven = Object.keys(module.own).filter((name) => given[name] !== undefined);
   const epochs = given.epochs === undefined ? module.defaults.epochs : integer('options.epochs', given.epochs, 0);
 
   const l2 = perFactor('options.regularization', given.regularization, module.defaults.regularization);
@@ -234,7 +237,7 @@ export function readOptions(options: unknown): Settings {
   const layout = given.layout === undefined ? DEFAULTS.layout : oneOf('options.layout', given.layout, LAYOUTS);
   const init = readInit(given.init, rank);
   return {
-    rank, solver, module, epochs, own, regularization: { ...l2, bias }, l1, biases, nonnegative,
+    rank, solver, module, epochs, own, ownGiven, regularization: { ...l2, bias }, l1, biases, nonnegative,
     tolerance, patience, restoreBest, clip, seed, backend, threads, precision, layout, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };

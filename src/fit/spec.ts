@@ -74,6 +74,7 @@ export function runSpec(
     rowCounts: counts.rowCounts,
     colCounts: counts.colCounts,
     own: settings.own,
+    ownGiven: settings.ownGiven,
     coordinateDescent: nonnegative || l1.W > 0 || l1.H > 0,
     random,
   };

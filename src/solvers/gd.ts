@@ -1,7 +1,7 @@
 // 'gd': the seed's full-batch gradient descent. Each epoch W ← W + η·(M⊙(X−WH))Hᵀ, then with the new W,
 // H ← H + η·Wᵀ(M⊙(X−WH)), plus the penalties' gradients, L1's proximal step and the bound when set.
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
-import type { Buffers, Phase, Workspace } from '../runtime/kernels.js';
+import type { Awaitable, Buffers, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
@@ -15,33 +15,59 @@ import { rmseMetric } from './validation.js';
 export interface GdOptions extends RatingOptions, LayoutOptions {
   solver?: 'gd';
   /**
-   * Step size; finite and > 0. Default 0.05 (the seed's). The loss is a sum over observed entries, so a stable
-   * step shrinks as rows and columns gain observations; a step that is too large stops with a DivergenceError.
+   * Step size; finite and > 0, applied as given (a step that is too large stops with a DivergenceError). Default:
+   * automatic — 0.05 (the seed's), halved whenever an epoch would raise the objective (the epoch is redone): the loss
+   * is a sum over observed entries, so a stable step shrinks as rows and columns gain observations.
    */
   learningRate?: number;
 }
+
+/** How many times an automatic step may halve within one epoch before the epoch is taken as it comes. */
+const HALVINGS = 40;
 
 /**
  * An epoch is W's step (rows spread over the threads) and then H's half (columns spread over them): no
  * sum crosses threads. The loss pass, in fixed chunks of rows, also makes W's gradient of the current
  * factors (the residual it needs is the loss's), which the next epoch applies: so each epoch ends with
  * that pass, in the same run of phases (one wake-up of the threads an epoch), and loss() after an epoch
- * costs nothing. The phases' arguments never change, so they are made once.
+ * costs nothing. The phases' arguments never change, so they are made once per step size.
+ *
+ * With a step the user did not give (`automatic`), an epoch that would raise the objective is undone — the
+ * factors and W's gradient restored from `state` — and redone at half the step, which then stays: the first
+ * call on data whose stable step is far below the seed's converges instead of diverging. A given step is
+ * applied as it is (the seed's arithmetic, exactly).
  */
-function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase<F, I>, stepPhases: readonly Phase<F, I>[], penalty: () => number, view: Run['view']): Run {
+function gradientDescentRun<F, I>(
+  space: Workspace<F, I>, lossPhase: Phase<F, I>, stepsAt: (learningRate: number) => readonly Phase<F, I>[], learningRate: number,
+  automatic: boolean, state: readonly RealArray[], penalty: () => number, view: Run['view'],
+): Run {
   /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
   let dataLoss: number | undefined;
   // The loss pass's chunks are the last calls.
   const lossOf = (results: number[]) => total(results, results.length - lossPhase.length);
-  const first = [lossPhase, ...stepPhases, lossPhase];
-  const next = [...stepPhases, lossPhase];
+  let stepPhases = stepsAt(learningRate);
+  const measure = (): Awaitable<number> =>
+    dataLoss !== undefined ? dataLoss : after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)));
+  const saved = automatic ? state.map((view) => new Float64Array(view.length)) : [];
+  /** One epoch at the current step from an objective of `before`; halves the step and redoes it while it rises. */
+  const attempt = (before: number, halvings: number): Awaitable<void> => {
+    state.forEach((view, k) => saved[k].set(view));
+    const kept = dataLoss;
+    return after(space.run([...stepPhases, lossPhase]), (results) => {
+      dataLoss = lossOf(results);
+      if (dataLoss + penalty() <= before || halvings === HALVINGS) return;
+      state.forEach((view, k) => view.set(saved[k]));
+      dataLoss = kept;
+      learningRate /= 2;
+      stepPhases = stepsAt(learningRate);
+      return attempt(before, halvings + 1);
+    });
+  };
   return {
-    loss() {
-      if (dataLoss !== undefined) return dataLoss + penalty();
-      return after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)) + penalty());
-    },
+    loss: () => after(measure(), (data) => data + penalty()),
     epoch() {
-      const phases = dataLoss === undefined ? first : next;
+      if (automatic) return after(measure(), (data) => attempt(data + penalty(), 0));
+      const phases = dataLoss === undefined ? [lossPhase, ...stepPhases, lossPhase] : [...stepPhases, lossPhase];
       dataLoss = undefined;
       return after(space.run(phases), (results) => {
         dataLoss = lossOf(results);
@@ -53,10 +79,9 @@ function gradientDescentRun<F, I>(space: Workspace<F, I>, lossPhase: Phase<F, I>
 }
 
 /** W's step over one range of rows per thread. */
-function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase<F, I> {
+function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number, learningRate: number): Phase<F, I> {
   const { real: b } = space;
   const { width } = spec;
-  const learningRate = spec.own.learningRate as number;
   const plain = spec.plain ? 1 : 0;
   return perThread(space, balanced(undefined, 0, rows, space.threads, 1, 8), ([first, end]) => [
     'stepRows', space.atReal(b.w, first * width), space.atReal(b.gradientW, first * width), space.atReal(b.rowCounts, first), b.wParams,
@@ -67,7 +92,6 @@ function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number): Phase
 function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { real: b } = space;
   const { problem, width } = spec;
-  const learningRate = spec.own.learningRate as number;
   const { rows, cols } = problem;
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
@@ -79,20 +103,22 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual(call % space.threads),
     space.atReal(gradientW, first * width), end - first, cols, width,
   ]);
-  const stepH = perThread(space, balanced(undefined, 0, cols, space.threads, 1, 8), ([first, end], thread) => [
+  const columns = balanced(undefined, 0, cols, space.threads, 1, 8);
+  const stepH = (learningRate: number) => perThread(space, columns, ([first, end], thread) => [
     'denseStepH', space.atReal(x, first), w, space.atReal(h, first), residual(thread), space.atReal(gradientH, first),
     space.atReal(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
   ]);
+  const state = [space.viewReal(w, rows * width), space.viewReal(h, width * cols), space.viewReal(gradientW, rows * width)];
   return gradientDescentRun(
-    space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, h, true),
-    () => ({ W: space.viewReal(w, rows * width), H: space.viewReal(h, width * cols), hTransposed: false }),
+    space, lossPhase, (learningRate) => [stepW(space, spec, rows, learningRate), stepH(learningRate)], spec.own.learningRate as number,
+    !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, h, true),
+    () => ({ W: state[0], H: state[1], hTransposed: false }),
   );
 }
 
 function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { real: b, i32: n } = space;
   const { width } = spec;
-  const learningRate = spec.own.learningRate as number;
   const problem = spec.problem as SparseProblem;
   const { rows, cols, observedCount } = problem;
   const plain = spec.plain ? 1 : 0;
@@ -108,13 +134,16 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   // Columns shared out by their observations: each thread makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
   for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
-  const stepH = perThread(space, balanced(columnEnds, 0, cols, space.threads, 1, 8), ([first, end]: Range) => [
+  const columns = balanced(columnEnds, 0, cols, space.threads, 1, 8);
+  const stepH = (learningRate: number) => perThread(space, columns, ([first, end]: Range) => [
     'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
     learningRate, plain,
   ]);
+  const state = [space.viewReal(b.w, rows * width), space.viewReal(b.ht, cols * width), space.viewReal(b.gradientW, rows * width)];
   return gradientDescentRun(
-    space, lossPhase, [stepW(space, spec, rows), stepH], penaltyOf(space, spec, b.ht, false),
-    () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
+    space, lossPhase, (learningRate) => [stepW(space, spec, rows, learningRate), stepH(learningRate)], spec.own.learningRate as number,
+    !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, b.ht, false),
+    () => ({ W: state[0], H: state[1], hTransposed: true }),
   );
 }
 
@@ -122,7 +151,7 @@ export const gd: SolverModule<GdOptions> = {
   name: 'gd',
   summary: "the seed's full-batch gradient descent on every observed entry at once; exact against numpy, for small dense matrices",
   defaults: Object.freeze({ epochs: 2000, regularization: 0 }),
-  own: { learningRate: positive(0.05, 'step size') },
+  own: { learningRate: positive(0.05, 'step size; when not given, halved whenever an epoch would raise the loss') },
   takes: ['biases', 'biasRegularization', 'l1', 'nonnegative', 'clip', 'mask', 'layout'],
   data: 'ratings',
   validation: rmseMetric,

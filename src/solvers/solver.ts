@@ -85,6 +85,8 @@ export interface RunSpec<Own = OwnSettings> {
   colCounts: Float64Array;
   /** The solver's own settings (its `own` options, read and defaulted). */
   own: Own;
+  /** The own options the call gave (the others hold their defaults): a solver may adapt what was not given. */
+  ownGiven: readonly string[];
   /** L1 or bounds are set: a least-squares solve must go by coordinate descent rather than Cholesky. */
   coordinateDescent: boolean;
   /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
