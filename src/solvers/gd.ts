@@ -46,28 +46,43 @@ function gradientDescentRun<F, I>(
   // The loss pass's chunks are the last calls.
   const lossOf = (results: number[]) => total(results, results.length - lossPhase.length);
   let stepPhases = stepsAt(learningRate);
+  let epochPhases = [...stepPhases, lossPhase];
   const measure = (): Awaitable<number> =>
     dataLoss !== undefined ? dataLoss : after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)));
   const saved = automatic ? state.map((view) => new Float64Array(view.length)) : [];
-  /** One epoch at the current step from an objective of `before`; halves the step and redoes it while it rises. */
-  const attempt = (before: number, halvings: number): Awaitable<void> => {
-    state.forEach((view, k) => saved[k].set(view));
-    const kept = dataLoss;
-    return after(space.run([...stepPhases, lossPhase]), (results) => {
-      dataLoss = lossOf(results);
-      if (dataLoss + penalty() <= before || halvings === HALVINGS) return;
-      state.forEach((view, k) => view.set(saved[k]));
-      dataLoss = kept;
-      learningRate /= 2;
-      stepPhases = stepsAt(learningRate);
-      return attempt(before, halvings + 1);
-    });
+  /**
+   * After an epoch at the current step from an objective of `before`: true when it stands; otherwise the factors
+   * are restored and the step halved, for the epoch to be redone.
+   */
+  const stands = (results: number[], before: number, kept: number | undefined, halvings: number): boolean => {
+    dataLoss = lossOf(results);
+    if (dataLoss + penalty() <= before || halvings === HALVINGS) return true;
+    for (let k = 0; k < state.length; k++) state[k].set(saved[k]);
+    dataLoss = kept;
+    learningRate /= 2;
+    stepPhases = stepsAt(learningRate);
+    epochPhases = [...stepPhases, lossPhase];
+    return false;
+  };
+  /** One epoch from an objective of `before`, redone at half the step while it would rise. */
+  const attempt = (before: number, first = 0): Awaitable<void> => {
+    for (let halvings = first; ; halvings++) {
+      for (let k = 0; k < state.length; k++) saved[k].set(state[k]);
+      const kept = dataLoss;
+      const results = space.run(epochPhases);
+      // On threads the results come later: the rest of the attempts follow them.
+      if (results instanceof Promise) return results.then((done) => (stands(done, before, kept, halvings) ? undefined : attempt(before, halvings + 1)));
+      if (stands(results, before, kept, halvings)) return;
+    }
   };
   return {
     loss: () => after(measure(), (data) => data + penalty()),
     epoch() {
-      if (automatic) return after(measure(), (data) => attempt(data + penalty(), 0));
-      const phases = dataLoss === undefined ? [lossPhase, ...stepPhases, lossPhase] : [...stepPhases, lossPhase];
+      if (automatic) {
+        const data = measure();
+        return typeof data === 'number' ? attempt(data + penalty()) : data.then((known) => attempt(known + penalty()));
+      }
+      const phases = dataLoss === undefined ? [lossPhase, ...epochPhases] : epochPhases;
       dataLoss = undefined;
       return after(space.run(phases), (results) => {
         dataLoss = lossOf(results);
