@@ -34,10 +34,20 @@ test('fit → predict → recommend with the file\'s own ids', () => {
   writeFileSync(file('pairs.csv'), 'user,item\nuser1,movie2\nuser7,movie0\n');
   const predict = run('predict', 'model.mfm', 'pairs.csv');
   assert.is(predict.code, 0, predict.err);
-  assert.is(predict.out, `user1,movie2,${model.predict('user1', 'movie2').toFixed(4)}\nuser7,movie0,${model.predict('user7', 'movie0').toFixed(4)}\n`);
+  assert.is(predict.out, `user,item,prediction\nuser1,movie2,${model.predict('user1', 'movie2').toFixed(4)}\nuser7,movie0,${model.predict('user7', 'movie0').toFixed(4)}\n`);
   const recommend = run('recommend', 'model.mfm', '--user', 'user3', '-n', '4');
   assert.is(recommend.code, 0, recommend.err);
-  assert.is(recommend.out, model.recommend('user3', 4).map((r) => `${r.col},${r.score.toFixed(4)}`).join('\n') + '\n');
+  assert.is(recommend.out, ['item,score', ...model.recommend('user3', 4).map((r) => `${r.col},${r.score.toFixed(4)}`)].join('\n') + '\n');
+  // Unknown ids: an error naming the line by default; --cold-start mean predicts them as unseen, skip leaves them out.
+  writeFileSync(file('strangers.csv'), 'user,item\nuser1,movie2\nnobody,movie2\nuser7,nothing\n');
+  assert.match(run('predict', 'model.mfm', 'strangers.csv').err, /^mfwasm: strangers\.csv: line 3: predict: row: no such id "nobody" in the training data \(--cold-start mean or skip goes on past it\)/);
+  const mean = run('predict', 'model.mfm', 'strangers.csv', '--cold-start', 'mean');
+  assert.is(mean.code, 0, mean.err);
+  assert.is(mean.out, `user,item,prediction\nuser1,movie2,${model.predict('user1', 'movie2').toFixed(4)}\nnobody,movie2,${model.predict('nobody', 'movie2', { coldStart: 'mean' }).toFixed(4)}\nuser7,nothing,${model.predict('user7', 'nothing', { coldStart: 'mean' }).toFixed(4)}\n`);
+  assert.match(mean.err, /^mfwasm: 2 pairs named an id the model does not know: predicted as unseen\n$/);
+  const skip = run('predict', 'model.mfm', 'strangers.csv', '--cold-start', 'skip');
+  assert.is(skip.out, `user,item,prediction\nuser1,movie2,${model.predict('user1', 'movie2').toFixed(4)}\n`);
+  assert.match(skip.err, /2 pairs named an id the model does not know: left out/);
 });
 
 test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV', () => {
@@ -53,6 +63,13 @@ test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV
   const filled = readFileSync(file('filled.csv'), 'utf8').trim().split('\n').map((row) => row.split(',').map(Number));
   assert.equal([filled[0][0], filled[0][1], filled[1][0], filled[1][2], filled[2][1], filled[2][2]], [1, 2, 2, 6, 6, 9], 'observed cells kept');
   assert.ok([filled[0][2], filled[1][1], filled[2][0]].every(Number.isFinite));
+  // A header line: named by --header and written back; without it, the error says so.
+  writeFileSync(file('named.csv'), 'a,b,c\n1,2,\n2,,6\n,6,9\n');
+  assert.match(run('impute', 'named.csv', '--rank', '1').err, /^mfwasm: named\.csv: line 1, column 1: expected a number or an empty cell, got "a" \(a first line of column names: --header\)/);
+  const named = run('impute', 'named.csv', '--rank', '1', '--header');
+  assert.is(named.code, 0, named.err);
+  assert.is(named.out.split('\n')[0], 'a,b,c');
+  assert.equal(named.out.trim().split('\n').slice(1).map((row) => row.split(',').map(Number))[1][2], 6);
 });
 
 test('MatrixMarket and u.data files read too', () => {

@@ -56,18 +56,23 @@ export async function readRatingsFile(path: string, options: TextOptions): Promi
   }
 }
 
-/** A dense matrix from CSV: empty cells, NaN or NA are missing. */
-export async function readDenseCsv(path: string): Promise<number[][]> {
-  const rows = (await readFile(path, 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
-  return rows.map((line, i) =>
+/** A dense matrix from CSV: empty cells, NaN or NA are missing; with `header`, the first line names the columns. */
+export async function readDenseCsv(path: string, header = false): Promise<{ header: string | undefined; rows: number[][] }> {
+  const lines = (await readFile(path, 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
+  const first = header ? lines.shift() : undefined;
+  const offset = header ? 2 : 1;
+  return { header: first, rows: lines.map((line, i) =>
     line.split(/[,\t;]/).map((cell, j) => {
       const text = cell.trim();
       if (text === '' || /^(nan|na)$/i.test(text)) return NaN;
       const x = Number(text);
-      if (!Number.isFinite(x)) throw new RangeError(`${path}: line ${i + 1}, column ${j + 1}: expected a number or an empty cell, got ${JSON.stringify(text)}`);
+      if (!Number.isFinite(x)) {
+        const hint = i === 0 && !header ? ' (a first line of column names: --header)' : '';
+        throw new RangeError(`${path}: line ${i + offset}, column ${j + 1}: expected a number or an empty cell, got ${JSON.stringify(text)}${hint}`);
+      }
       return x;
     }),
-  );
+  ) };
 }
 
 /** Temporary files being written, removed if the process is stopped by a signal mid-write. */
