@@ -180,6 +180,15 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.match(evaluation.out, /^fold  precision@5  auc\n   1 +[\d.]+ +[\d.]+\n   2 +[\d.]+ +[\d.]+\nmean +[\d.]+ +[\d.]+\n$/);
   assert.match(run('eval', 'events.csv', '--implicit', '--metrics', 'precision@x').err, /^mfwasm: metrics: expected 'rmse', 'mae', 'auc' or one of/);
   assert.match(run('fit', 'ratings.csv', '--alpha', '3').err, /^mfwasm: --alpha: only for solver ials, got solver als/);
+  // Two columns name an event file's user and item (every line one event); ratings need a third.
+  writeFileSync(file('plays.csv'), readFileSync(file('ratings.csv'), 'utf8').replace(/,0$/gm, ',964982703'));
+  const pairs = run('fit', 'plays.csv', '--implicit', '--columns', 'userId,movieId', '--rank', '2', '--epochs', '2', '--out', 'plays.mfm');
+  assert.is(pairs.code, 0, pairs.err);
+  assert.match(pairs.out, /^\d+ pairs, /);
+  assert.match(run('fit', 'plays.csv', '--columns', 'userId,movieId').err, /^mfwasm: --columns: expected user,item,rating \(names or 0-based positions\), got "userId,movieId"/);
+  // A timestamp named as the rating is refused, saying why; a column the header does not have is named.
+  assert.match(run('fit', 'plays.csv', '--columns', '0,1,3').err, /^mfwasm: --columns: the value column holds 964982703 \(observation 1\), not a rating \(they stay within ±1000000\); name the rating column/);
+  assert.match(run('fit', 'plays.csv', '--columns', 'userId,movieId,score').err, /^mfwasm: plays\.csv: --columns: no column named "score" in the header \[userId, movieId, rating, timestamp\]/);
   // The solver is checked by the command line, and an events solver reads events with or without --implicit.
   assert.match(run('fit', 'ratings.csv', '--solver', 'nmf').err, /^mfwasm: --solver: expected one of gd, sgd, als, ials\b.*, got "nmf"/);
   const upper = run('fit', 'ratings.csv', '--solver', 'ALS', '--epochs', '1', '--out', 'upper.mfm', '--quiet');
@@ -211,7 +220,8 @@ test('update absorbs new ratings into a model file, adding new users and items',
   writeFileSync(file('new.csv'), 'userId,movieId,rating\nuser1,movie2,4.5\nnewbie,movie3,3\nuser2,brand-new,5\n');
   const update = run('update', 'before.mfm', 'new.csv', '--out', 'after.mfm');
   assert.is(update.code, 0, update.err);
-  assert.match(update.out, /^3 new ratings; 1 new rows, 1 new columns; 1 epoch of als in [\d.]+ s\nwrote after\.mfm\n$/);
+  // The library's default: als re-solves what the new lines touch, then no full epoch.
+  assert.match(update.out, /^3 new ratings; 1 new rows, 1 new columns; 0 epochs of als in [\d.]+ s\nwrote after\.mfm\n$/);
   const after = Factorization.fromBytes(readFileSync(file('after.mfm')));
   assert.ok(after.rowIds.includes('newbie') && after.colIds.includes('brand-new'));
   assert.match(run('update', 'before.mfm').err, /^mfwasm: update: expected a model file and a file of new ratings/);

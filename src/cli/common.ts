@@ -2,9 +2,10 @@
 // turning parsed flags into the library's options, progress lines, and loading a model file.
 import { readFile } from 'node:fs/promises';
 import {
-  DEFAULTS, Factorization, RECOMMENDED_SOLVER, solvers, sumDuplicates, type FactorizeOptions, type Solver, type SolverInfo,
+  DEFAULTS, Factorization, RECOMMENDED_SOLVER, solvers, sumDuplicates, type FactorizeOptions, type Ratings, type Solver, type SolverInfo,
 } from '../index.js';
 import { UsageError, type OptionSpec, type Parsed } from './args.js';
+import { readRatingsFile } from './files.js';
 
 /** A command: its usage line, description, options and what it does. */
 export interface Command {
@@ -90,11 +91,14 @@ export const OUTPUT: OptionSpec[] = [
 /** How a file is read: as events (repeats summed into counts) when the solver takes events. */
 export function readingOptions(o: Parsed['options'], data: SolverInfo['data'] = chosenSolver(o).data) {
   const columns = String(o.columns).split(',').map((c) => (/^\d+$/.test(c) ? Number(c) : c));
-  if (columns.length !== 3) throw new UsageError(`--columns: expected three columns (user,item,rating), got ${JSON.stringify(o.columns)}`);
+  const allowed = data === 'events' ? 'user,item or user,item,count' : 'user,item,rating';
+  if (columns.length !== 3 && !(data === 'events' && columns.length === 2)) {
+    throw new UsageError(`--columns: expected ${allowed} (names or 0-based positions), got ${JSON.stringify(o.columns)}`);
+  }
   return {
     delimiter: o.delimiter as string | undefined,
     header: o.header as boolean | undefined,
-    columns: columns as [number | string, number | string, number | string],
+    columns: columns as [number | string, number | string, number | string] | [number | string, number | string],
     skipBadLines: o['skip-bad-lines'] as boolean,
     events: data === 'events',
   };
@@ -119,8 +123,28 @@ export function trainingOptions(o: Parsed['options']): FactorizeOptions {
   return options as unknown as FactorizeOptions;
 }
 
-/** A file's ratings as the solver takes them: an event log has a line per play or click, so repeats become counts. */
-export const asData = <T extends Parameters<typeof sumDuplicates>[0]>(ratings: T, data: SolverInfo['data']): T => (data === 'events' ? sumDuplicates(ratings) : ratings);
+/** The largest value a ratings or events column holds: past it, the column named is not one (a timestamp, an id). */
+const LARGEST_VALUE = 1e6;
+
+/**
+ * A file's ratings as the solver takes them — an event log has a line per play or click, so repeats become
+ * counts — with a report of the malformed lines skipped. A value column holding values past ±1e6 is refused:
+ * ratings and counts are not that large, a timestamp or an id column is.
+ */
+export async function readData(file: string, o: Parsed['options'], data: SolverInfo['data']): Promise<Ratings> {
+  const { ratings, skipped, firstSkipped } = await readRatingsFile(file, readingOptions(o, data));
+  if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
+  const { values } = ratings;
+  for (let t = 0; t < values.length; t++) {
+    if (Math.abs(values[t]) > LARGEST_VALUE) {
+      throw new UsageError(
+        `--columns: the value column holds ${values[t]} (observation ${t + 1}), not a ${data === 'events' ? 'count' : 'rating'} (they stay within ±${LARGEST_VALUE}); ` +
+          `name the ${data === 'events' ? 'count' : 'rating'} column with --columns (now ${o.columns})`,
+      );
+    }
+  }
+  return data === 'events' ? sumDuplicates(ratings) : ratings;
+}
 
 /** What a file's lines are called in summaries. */
 export const unit = (data: SolverInfo['data']) => (data === 'events' ? 'pairs' : 'ratings');

@@ -51,7 +51,8 @@ export async function readRatingsFile(path: string, options: TextOptions): Promi
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EISDIR') throw new Error(`${path}: is a folder, not a ratings file`);
-    if (code === undefined) (error as Error).message = `${path}: ${(error as Error).message}`;
+    // The reader names its options as the library does; here they are flags.
+    if (code === undefined) (error as Error).message = `${path}: ${(error as Error).message.replace(/^options\.(columns|delimiter|header)/, '--$1')}`;
     throw error;
   }
 }

@@ -8,8 +8,11 @@ export interface TextOptions {
   delimiter?: string;
   /** Whether the first line names the columns; default: detected (a non-numeric third field). */
   header?: boolean;
-  /** Columns of the row id, column id and value, by 0-based position or header name. Default 0, 1, 2. */
-  columns?: [number | string, number | string, number | string];
+  /**
+   * Columns of the row id, column id and value, by 0-based position or header name. Default 0, 1, 2. Events may
+   * name two (no value column: every line counts 1).
+   */
+  columns?: [number | string, number | string, number | string] | [number | string, number | string];
   /** Count malformed lines and go on, instead of stopping at the first. Default false. */
   skipBadLines?: boolean;
   /**
@@ -178,7 +181,7 @@ export class RatingsReader {
     const colAt = this.#colAt;
     const valueAt = this.#valueAt;
     const found = this.#split(bytes, start, end);
-    const value = found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : this.#options.events ? 1 : NaN;
+    const value = valueAt >= 0 && found > valueAt ? this.#number(bytes, this.#starts[valueAt], this.#ends[valueAt]) : this.#options.events ? 1 : NaN;
     if (found < this.#fieldCount || this.#starts[rowAt] === this.#ends[rowAt] || this.#starts[colAt] === this.#ends[colAt] || value !== value || value === Infinity || value === -Infinity) {
       const text = decoder.decode(bytes.subarray(start, end));
       if (this.#options.skipBadLines) {
@@ -214,11 +217,15 @@ export class RatingsReader {
       if (column === undefined) return fallback;
       if (typeof column === 'number') return column;
       const at = names.indexOf(column);
-      if (at < 0) throw new RangeError(`options.columns: no column named ${describe(column)} in the header [${names.join(', ')}]`);
+      if (at < 0) throw new RangeError(`options.columns: no column named ${JSON.stringify(column)} in the header [${names.join(', ')}]`);
       return at;
     };
     const columns = this.#options.columns ?? [];
-    this.#positions = [position(columns[0], 0), position(columns[1], 1), position(columns[2], 2)];
+    if (columns.length === 2 && !this.#options.events) {
+      throw new RangeError('options.columns: expected a row, a column and a value column; two columns (no value) are for events');
+    }
+    const valueAt = columns.length === 2 ? -1 : position(columns[2], 2);
+    this.#positions = [position(columns[0], 0), position(columns[1], 1), valueAt];
     [this.#rowAt, this.#colAt, this.#valueAt] = this.#positions;
     // Fields looked for on each line, and fields a line must have (events may leave out the value).
     this.#wanted = Math.max(...this.#positions) + 1;

@@ -1,8 +1,7 @@
 // mfwasm eval: cross-validated metrics of the training options on a file.
 import { crossValidate, solvers } from '../../index.js';
 import { UsageError } from '../args.js';
-import { asData, chosenSolver, OUTPUT, READING, readingOptions, SOLVER_LIST, trainingOptions, TRAINING, type Command } from '../common.js';
-import { readRatingsFile } from '../files.js';
+import { chosenSolver, OUTPUT, READING, readData, SOLVER_LIST, trainingOptions, TRAINING, type Command } from '../common.js';
 
 export const evaluate: Command = {
   usage: 'mfwasm eval <ratings> [--folds 5] [options]',
@@ -15,7 +14,7 @@ export const evaluate: Command = {
   async run({ positional: [file], options: o }) {
     if (!file) throw new UsageError('eval: which ratings file?');
     const { data } = chosenSolver(o);
-    const ratings = asData((await readRatingsFile(file, readingOptions(o, data))).ratings, data);
+    const ratings = await readData(file, o, data);
     const metrics = o.metrics === undefined ? undefined : String(o.metrics).split(',').map((m) => m.trim().toLowerCase());
     const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number, ...(metrics ? { metrics } : {}) });
     const names = Object.keys(result.mean);

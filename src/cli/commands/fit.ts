@@ -1,8 +1,8 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
 import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit } from '../../index.js';
 import { UsageError } from '../args.js';
-import { asData, chosenSolver, OUTPUT, progress, READING, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
-import { readRatingsFile, writeAtomically } from '../files.js';
+import { chosenSolver, OUTPUT, progress, READING, readData, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { writeAtomically } from '../files.js';
 
 export const fit: Command = {
   usage: 'mfwasm fit <ratings> [options]',
@@ -17,10 +17,7 @@ export const fit: Command = {
   async run({ positional: [file], options: o }) {
     if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
     const solver = chosenSolver(o);
-    const read = await readRatingsFile(file, readingOptions(o, solver.data));
-    const { skipped, firstSkipped } = read;
-    const ratings = asData(read.ratings, solver.data);
-    if (skipped) process.stderr.write(`mfwasm: skipped ${skipped} malformed line${skipped > 1 ? 's' : ''} (first: line ${firstSkipped!.line}: ${JSON.stringify(firstSkipped!.text.slice(0, 60))})\n`);
+    const ratings = await readData(file, o, solver.data);
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
     let { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };

@@ -1,8 +1,8 @@
 // mfwasm tune: search settings by cross-validation and write the best model.
 import { parseGrid, search } from '../../index.js';
 import { UsageError } from '../args.js';
-import { asData, chosenSolver, OUTPUT, READING, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
-import { readRatingsFile, writeAtomically } from '../files.js';
+import { chosenSolver, OUTPUT, READING, readData, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { writeAtomically } from '../files.js';
 
 export const tune: Command = {
   usage: "mfwasm tune <ratings> --grid 'rank=20,50 regularization=0.02..0.2:log:4' [options]",
@@ -20,7 +20,7 @@ export const tune: Command = {
     if (o.grid === undefined) throw new UsageError("tune: --grid is required, e.g. --grid 'rank=20,50 regularization=0.05,0.1'");
     const grid = parseGrid(String(o.grid));
     const solver = chosenSolver(o);
-    const ratings = asData((await readRatingsFile(file, readingOptions(o, solver.data))).ratings, solver.data);
+    const ratings = await readData(file, o, solver.data);
     const base = trainingOptions(o);
     for (const name of Object.keys(grid)) delete (base as unknown as Record<string, unknown>)[name];
     if (o.epochs !== undefined) base.epochs = o.epochs as number;

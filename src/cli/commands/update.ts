@@ -1,14 +1,14 @@
 // mfwasm update: absorb new ratings or events into a model without training from scratch.
 import { solvers } from '../../index.js';
 import { UsageError } from '../args.js';
-import { asData, loadModel, OUTPUT, READING, readingOptions, say, unit, type Command } from '../common.js';
-import { readRatingsFile, writeAtomically } from '../files.js';
+import { loadModel, OUTPUT, READING, readData, say, unit, type Command } from '../common.js';
+import { writeAtomically } from '../files.js';
 
 export const update: Command = {
-  usage: 'mfwasm update <model> <new ratings> [--epochs 1] [--out model2.mfm]',
+  usage: 'mfwasm update <model> <new ratings> [--epochs N] [--out model2.mfm]',
   description: 'Absorbs new ratings (or events) into a model without training from scratch: its own training data plus the\nnew lines, warm-started from its factors, with its solver and penalties. New users and items are added.',
   specs: [
-    { name: 'epochs', type: 'integer', help: 'epochs over old + new data', default: 1 },
+    { name: 'epochs', type: 'integer', help: 'full epochs over old + new data (default: the library\'s — 0 after re-solving what the new lines touch for\nsolvers that can, 1 for the others)' },
     { name: 'out', short: 'o', type: 'string', help: 'model file to write (default: the model file itself)' },
     { name: 'float32', type: 'boolean', help: 'store the factors in float32 (half the size)', default: false },
     ...READING, ...OUTPUT,
@@ -17,9 +17,9 @@ export const update: Command = {
     if (!modelFile || !file) throw new UsageError('update: expected a model file and a file of new ratings');
     const model = await loadModel(modelFile);
     const data = model.solver === 'imported' ? 'ratings' : solvers[model.solver].data;
-    const ratings = asData((await readRatingsFile(file, readingOptions(o, data))).ratings, data);
+    const ratings = await readData(file, o, data);
     const started = performance.now();
-    const updated = await model.update(ratings, { epochs: o.epochs as number });
+    const updated = await model.update(ratings, o.epochs === undefined ? {} : { epochs: o.epochs as number });
     const out = (o.out as string | undefined) ?? modelFile;
     await writeAtomically(out, updated.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
     say(o.quiet, `${ratings.values.length} new ${unit(data)}; ${updated.W.rows - model.W.rows} new rows, ${updated.H.cols - model.H.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
