@@ -209,6 +209,9 @@ test('tune searches a grid by cross-validation, prints the trials and writes the
   assert.is(tune.code, 0, tune.err);
   assert.match(tune.out, /^trial +RMSE +±std +folds +seconds +settings\n/);
   assert.is(tune.out.match(/^ +\d+ +[\d.]+ +[\d.]+ +\d/gm).length, 4);
+  // The columns line up: every trial's settings start under the header's.
+  const [header, ...trials] = tune.out.split('\n').filter((line) => /^ *(trial|\d)/.test(line));
+  assert.ok(trials.length === 4 && trials.every((line) => line.indexOf('{') === header.indexOf('settings')), tune.out);
   assert.match(tune.out, /best \{"rank":\d,"regularization":[\d.]+,"epochs":\d\} \(rmse\); \d+ fits, \d+ skipped by halving/);
   assert.ok([1, 2].includes(Factorization.fromBytes(readFileSync(file('tuned.mfm'))).rank));
   assert.match(run('tune', 'ratings.csv').err, /^mfwasm: tune: --grid is required/);

@@ -28,14 +28,17 @@ export const tune: Command = {
     let done = 0;
     let best = Infinity;
     const label = solver.validationMetric === 'rmse' ? 'RMSE' : solver.validationMetric;
-    say(o.quiet, `trial  ${label.padStart(12)}  ±std    folds  seconds  settings`);
+    // One width per column, header and rows alike.
+    const row = (trial: string, score: string, std: string, folds: string, seconds: string, settings: string) =>
+      `${trial.padStart(5)}  ${score.padStart(12)}  ${std.padStart(6)}  ${folds.padEnd(13)}  ${seconds.padStart(7)}  ${settings}`;
+    say(o.quiet, row('trial', label, '±std', 'folds', 'seconds', 'settings'));
     const result = await search(ratings, {
       base, grid, folds: o.folds as number, seed: o.seed as number, halving: o.halving as boolean,
       onTrial: (t) => {
         done++;
         const score = solver.higherIsBetter ? -t.mean : t.mean;
         if (!t.stopped && score < best) best = score;
-        say(o.quiet, `${String(done).padStart(5)}  ${t.mean.toFixed(4).padStart(12)}  ${t.std.toFixed(4)}  ${`${t.folds.length}${t.stopped ? ' (stopped)' : ''}`.padEnd(13)}${t.seconds.toFixed(1).padStart(7)}  ${JSON.stringify(t.settings)}`);
+        say(o.quiet, row(String(done), t.mean.toFixed(4), t.std.toFixed(4), `${t.folds.length}${t.stopped ? ' (stopped)' : ''}`, t.seconds.toFixed(1), JSON.stringify(t.settings)));
       },
     });
     await writeAtomically(o.out as string, result.refit.toBytes());
