@@ -50,6 +50,19 @@ test('fit → predict → recommend with the file\'s own ids', () => {
   assert.match(skip.err, /2 pairs named an id the model does not know: left out/);
 });
 
+test('fit --test scores a held-out file: the whole ratings file trained on, unknown pairs left out and counted', () => {
+  writeFileSync(file('heldout.csv'), 'userId,movieId,rating\nuser1,movie2,4\nuser3,movie5,2.5\nstranger,movie1,3\nuser2,unknown,1\n');
+  const fit = run('fit', 'ratings.csv', '--rank', '2', '--epochs', '4', '--test', 'heldout.csv', '--out', 'tested.mfm');
+  assert.is(fit.code, 0, fit.err);
+  assert.match(fit.err, /heldout\.csv: 2 of 4 held-out pairs name a user or item not in the training file: left out/);
+  const model = Factorization.fromBytes(readFileSync(file('tested.mfm')));
+  const expected = Math.sqrt(((model.predict('user1', 'movie2') - 4) ** 2 + (model.predict('user3', 'movie5') - 2.5) ** 2) / 2);
+  assert.match(fit.out, new RegExp(`test RMSE ${expected.toFixed(4)} \\(MAE [\\d.]+\\) on 2 held out`));
+  assert.match(fit.out, new RegExp(`^${lines.length - 1} ratings`), 'trained on every line of the file');
+  writeFileSync(file('strangers-only.csv'), 'userId,movieId,rating\nstranger,movie1,3\n');
+  assert.match(run('fit', 'ratings.csv', '--test', 'strangers-only.csv').err, /--test: strangers-only\.csv: no held-out pair names a user and an item of the training file/);
+});
+
 test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV', () => {
   const quiet = run('fit', 'ratings.csv', '--rank', '2', '--out', 'quiet.mfm', '--quiet');
   assert.is(quiet.code, 0, quiet.err);

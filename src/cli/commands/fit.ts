@@ -1,15 +1,16 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
-import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit } from '../../index.js';
+import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit, type Ratings } from '../../index.js';
 import { UsageError } from '../args.js';
 import { chosenSolver, OUTPUT, progress, READING, readData, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
 import { writeAtomically } from '../files.js';
 
 export const fit: Command = {
   usage: 'mfwasm fit <ratings> [options]',
-  description: 'Trains a model on a ratings file (CSV, TSV, space-separated, MovieLens ratings.csv/u.data, MatrixMarket .mtx),\nholding out --test-fraction of it to report test RMSE, and writes the model file.',
+  description: 'Trains a model on a ratings file (CSV, TSV, space-separated, MovieLens ratings.csv/u.data, MatrixMarket .mtx),\nholding out --test-fraction of it (or scoring a --test file) to report test metrics, and writes the model file.',
   specs: [
     ...TRAINING,
     { name: 'test-fraction', type: 'number', help: 'fraction held out for test RMSE; 0 to train on everything', default: 0.1 },
+    { name: 'test', type: 'string', help: 'a file of held-out ratings (or events) to score instead: the whole ratings file is trained on;\npairs naming a user or item not in it are left out, counted' },
     { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
     { name: 'float32', type: 'boolean', help: 'train in float32 (half the memory) and store the factors so (half the file)', default: false },
     ...READING, ...OUTPUT,
@@ -20,7 +21,9 @@ export const fit: Command = {
     const ratings = await readData(file, o, solver.data);
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
-    let { train, test } = fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+    let { train, test } = o.test !== undefined
+      ? { train: ratings, test: knownPairs(await readData(o.test as string, o, solver.data), ratings, o.test as string) }
+      : fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
     if (test && test.values.length === 0) {
       // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
       process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);
@@ -30,7 +33,7 @@ export const fit: Command = {
     const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
     const bar = progress(epochs, o.quiet as boolean);
     const started = performance.now();
-    const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values };
+    const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values, rowIds: test.rowIds, colIds: test.colIds };
     // A signal makes training yield to the event loop every 20 ms, so that Ctrl-C is handled at once.
     const yielding = new AbortController().signal;
     const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
@@ -46,3 +49,20 @@ export const fit: Command = {
     say(o.quiet, `wrote ${o.out}`);
   },
 };
+
+/**
+ * The held-out pairs of a --test file whose user and item the training file has, as ratings over its own ids;
+ * the others are left out and counted on standard error (a model has nothing to say of them but the mean).
+ */
+function knownPairs(held: Ratings, train: Ratings, path: string): Ratings {
+  const rows = new Set(train.rowIds.map(String));
+  const cols = new Set(train.colIds.map(String));
+  const keep = [...held.values.keys()].filter((t) => rows.has(String(held.rowIds[held.rowIndices[t]])) && cols.has(String(held.colIds[held.colIndices[t]])));
+  const left = held.values.length - keep.length;
+  if (left) process.stderr.write(`mfwasm: ${path}: ${left} of ${held.values.length} held-out pairs name a user or item not in the training file: left out\n`);
+  if (keep.length === 0) throw new UsageError(`--test: ${path}: no held-out pair names a user and an item of the training file`);
+  return {
+    ...held, rowIndices: Int32Array.from(keep, (t) => held.rowIndices[t]), colIndices: Int32Array.from(keep, (t) => held.colIndices[t]),
+    values: Float64Array.from(keep, (t) => held.values[t]),
+  };
+}
