@@ -70,6 +70,9 @@ test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV
   const evaluation = run('eval', 'ratings.csv', '--rank', '2', '--folds', '3', '--epochs', '5');
   assert.is(evaluation.code, 0, evaluation.err);
   assert.match(evaluation.out, /^fold  RMSE    MAE\n   1  [\d.]+  [\d.]+\n   2  [\d.]+  [\d.]+\n   3  [\d.]+  [\d.]+\nmean  [\d.]+  [\d.]+\n$/);
+  const relevant = run('eval', 'ratings.csv', '--rank', '2', '--folds', '2', '--epochs', '3', '--metrics', 'precision@5', '--relevant', '4');
+  assert.is(relevant.code, 0, relevant.err);
+  assert.match(relevant.out, /^fold  precision@5\n   1 +[\d.]+\n   2 +[\d.]+\nmean +[\d.]+\n$/);
   writeFileSync(file('matrix.csv'), '1,2,\n2,,6\n,6,9\n');
   const impute = run('impute', 'matrix.csv', '--rank', '1', '--out', 'filled.csv');
   assert.is(impute.code, 0, impute.err);

@@ -74,6 +74,16 @@ test('mostPopular ranks by training counts, leaves out a row\'s own, and works w
   assert.throws(() => mostPopular({ rows: 2, cols: 2, rowIndices: [0, 5], colIndices: [0, 1] }), /mostPopular: train\.rowIndices\[1\]: expected an integer from 0 to 1, got 5/);
   assert.throws(() => mostPopular(null), /mostPopular: train: expected \{ rows, cols, rowIndices, colIndices \}, got null/);
   assert.throws(() => rankingMetrics(popular, null), /rankingMetrics: test: expected \{ rowIndices, colIndices \}, got null/);
+  // `relevant` keeps the held-out ratings at or above a threshold (or those a function accepts): row 0's rating 2
+  // of column 2 is not relevant at 4, its rating 5 of column 3 is.
+  const rated = { rowIndices: [0, 0], colIndices: [2, 3], values: [2, 5] };
+  const all = rankingMetrics(popular, rated, { k: 1 });
+  const relevantOnly = rankingMetrics(popular, rated, { k: 1, relevant: 4 });
+  assert.equal([all.precision, relevantOnly.precision, relevantOnly.recall], [1, 0, 0]);
+  assert.equal(rankingMetrics(popular, rated, { k: 2, relevant: (value) => value > 4 }).recall, 1);
+  assert.throws(() => rankingMetrics(popular, rated, { relevant: 'high' }), /rankingMetrics: options\.relevant: expected a threshold \(a finite number\) or a function of a value, got the string "high"/);
+  assert.throws(() => rankingMetrics(popular, { rowIndices: [0], colIndices: [2] }, { relevant: 4 }), /rankingMetrics: test: options\.relevant needs its values/);
+  assert.throws(() => rankingMetrics(popular, rated, { relevant: 6 }), /rankingMetrics: test: expected at least one relevant observation, got none/);
   assert.throws(() => sumDuplicates(null), /sumDuplicates: expected \{ rows, cols, rowIndices, colIndices, values \}, got null/);
 });
 

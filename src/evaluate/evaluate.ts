@@ -8,7 +8,7 @@ import { predictEntry } from '../math/predict.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { DEFAULT_SOLVER, solverModule } from '../solvers/index.js';
-import { rankingMetrics, type RankingMetrics } from './ranking.js';
+import { rankingMetrics, type RankingMetrics, type RankingOptions } from './ranking.js';
 import { Random } from '../math/rng.js';
 
 function keys(indices: ArrayLike<Key>, ids: readonly Key[] | undefined, modelIds: readonly Key[] | null): ArrayLike<Key> {
@@ -141,9 +141,10 @@ const RANKING = ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage'] as con
 /**
  * Scores a model on held-out observations by metric names: 'rmse', 'mae', and ranking metrics
  * 'precision@k', 'recall@k', 'map@k', 'ndcg@k', 'coverage@k' and 'auc' (top-N against the held-out columns,
- * the model's training observations left out; see rankingMetrics).
+ * the model's training observations left out; see rankingMetrics); `relevant` picks the held-out observations the
+ * ranking metrics count (rankingMetrics' option).
  */
-export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[]): FoldScore {
+export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[], { relevant }: Pick<RankingOptions, 'relevant'> = {}): FoldScore {
   const result: FoldScore = {};
   const ranked = new Map<number, RankingMetrics>();
   for (const name of metrics) {
@@ -155,7 +156,7 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
       if (!RANKING.includes(kind as (typeof RANKING)[number]) || !Number.isInteger(k) || k < 1 || (kind === 'auc') !== (cut === undefined)) {
         throw new RangeError(`metrics: expected 'rmse', 'mae', 'auc' or one of ${RANKING.filter((m) => m !== 'auc').map((m) => `'${m}@k'`).join(', ')} (k ≥ 1), got ${describe(name)}`);
       }
-      if (!ranked.has(k)) ranked.set(k, rankingMetrics(model, test, { k }));
+      if (!ranked.has(k)) ranked.set(k, rankingMetrics(model, test, { k, relevant }));
       result[name] = ranked.get(k)![kind as (typeof RANKING)[number]];
     }
   }
@@ -170,7 +171,7 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
 export async function crossValidate(
   data: SparseData,
   options: FactorizeOptions,
-  { folds = 5, seed = 42, metrics }: { folds?: number; seed?: number; metrics?: readonly string[] } = {},
+  { folds = 5, seed = 42, metrics, relevant }: { folds?: number; seed?: number; metrics?: readonly string[]; relevant?: RankingOptions['relevant'] } = {},
 ): Promise<{ folds: FoldScore[]; mean: FoldScore }> {
   if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
     throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
@@ -182,7 +183,7 @@ export async function crossValidate(
     const held = order.filter((_, t) => t % folds === fold).sort((a, b) => a - b);
     const kept = order.filter((_, t) => t % folds !== fold).sort((a, b) => a - b);
     const model = await factorize(pick(data, kept), options);
-    scores.push(score(model, pick(data, held), names));
+    scores.push(score(model, pick(data, held), names, { relevant }));
   }
   const mean: FoldScore = {};
   for (const name of names) mean[name] = scores.reduce((sum, s) => sum + s[name], 0) / scores.length;

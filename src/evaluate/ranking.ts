@@ -16,6 +16,25 @@ export interface RankingOptions extends Pick<RecommendOptions, 'minCount' | 'shr
   k?: number;
   /** Observations to leave out of each row's candidates (usually the training set), besides excludeObserved. */
   exclude?: Observed;
+  /**
+   * Which held-out observations are relevant: a threshold on their values (`4`: ratings ≥ 4, the usual protocol
+   * for ratings), or a test of a value. Default: every held-out observation (events).
+   */
+  relevant?: number | ((value: number) => boolean);
+}
+
+/** The held-out observations that count as relevant (all of them without `relevant`). */
+function relevantOnly(test: Observed, relevant: RankingOptions['relevant'], where: string): Observed {
+  if (relevant === undefined) return test;
+  if (typeof relevant !== 'function' && !(typeof relevant === 'number' && Number.isFinite(relevant))) {
+    throw new TypeError(`${where}: options.relevant: expected a threshold (a finite number) or a function of a value, got ${describe(relevant)}`);
+  }
+  if (test?.values?.length !== test?.rowIndices?.length) {
+    throw new RangeError(`${where}: test: options.relevant needs its values, one per observation; got ${test?.values?.length ?? 'none'}`);
+  }
+  const passes = typeof relevant === 'number' ? (value: number) => value >= relevant : relevant;
+  const keep = Array.from({ length: test.values!.length }, (_, t) => t).filter((t) => passes(test.values![t]));
+  return { ...test, rowIndices: keep.map((t) => test.rowIndices[t]), colIndices: keep.map((t) => test.colIndices[t]), values: keep.map((t) => test.values![t]) };
 }
 
 function indices(model: Factorization, data: Observed, where: string): { rows: Int32Array; cols: Int32Array } {
@@ -32,15 +51,15 @@ function indices(model: Factorization, data: Observed, where: string): { rows: I
 
 /**
  * precision@k, recall@k, MAP@k, nDCG@k, AUC and coverage of a model's rankings against held-out
- * observations (`test`: each row's held-out columns are its relevant ones), averaged over the rows that have
- * some. Candidates are what recommend() ranks — its own training observations left out (excludeObserved),
+ * observations (`test`: each row's held-out columns are its relevant ones, or those `relevant` keeps), averaged
+ * over the rows that have some. Candidates are what recommend() ranks — its own training observations left out (excludeObserved),
  * plus `exclude` — with the same scores and options.
  */
 export function rankingMetrics(model: Factorization, test: Observed, options: RankingOptions = {}): RankingMetrics {
-  const { k = 10, exclude, ...recommend } = options;
+  const { k = 10, exclude, relevant, ...recommend } = options;
   integer('rankingMetrics: options.k', k, 1);
-  const held = indices(model, test, 'rankingMetrics: test');
-  if (held.rows.length === 0) throw new RangeError('rankingMetrics: test: expected at least one observation, got none');
+  const held = indices(model, relevantOnly(test, relevant, 'rankingMetrics'), 'rankingMetrics: test');
+  if (held.rows.length === 0) throw new RangeError(`rankingMetrics: test: expected at least one ${relevant === undefined ? '' : 'relevant '}observation, got none`);
   const left = exclude ? indices(model, exclude, 'rankingMetrics: options.exclude') : undefined;
   const leftOut = left ? columnsByRow(left.rows, left.cols) : new Map<number, Int32Array>();
   const cols = model.H.cols;

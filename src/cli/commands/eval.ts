@@ -9,6 +9,7 @@ export const evaluate: Command = {
   specs: [
     ...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
     { name: 'metrics', type: 'string', help: `comma-separated: rmse, mae, precision@k, recall@k, map@k, ndcg@k, coverage@k, auc (default: the solver's: ${SOLVER_LIST.map((name) => `${name} ${solvers[name].metrics.join(',')}`).join('; ')})` },
+    { name: 'relevant', type: 'number', help: 'ranking metrics count the held-out ratings ≥ this as relevant (e.g. 4; default: every held-out line)' },
     ...READING, ...OUTPUT,
   ],
   async run({ positional: [file], options: o }) {
@@ -16,7 +17,9 @@ export const evaluate: Command = {
     const { data } = chosenSolver(o);
     const ratings = await readData(file, o, data);
     const metrics = o.metrics === undefined ? undefined : String(o.metrics).split(',').map((m) => m.trim().toLowerCase());
-    const result = await crossValidate(ratings, trainingOptions(o), { folds: o.folds as number, seed: o.seed as number, ...(metrics ? { metrics } : {}) });
+    const result = await crossValidate(ratings, trainingOptions(o), {
+      folds: o.folds as number, seed: o.seed as number, ...(metrics ? { metrics } : {}), ...(o.relevant === undefined ? {} : { relevant: o.relevant as number }),
+    });
     const names = Object.keys(result.mean);
     const label = (name: string) => (name === 'rmse' || name === 'mae' ? name.toUpperCase() : name);
     const width = (name: string) => Math.max(label(name).length, 6);
