@@ -372,6 +372,12 @@ function fillSolvers() {
 }
 
 $('generate').addEventListener('click', generate);
+// Enter in a field of a section does what its button does: generate, train, or train on the pasted data.
+for (const [section, action] of [['#generate', generate], ['#train', train], ['#csv-train', trainRatings]]) {
+  $(section.slice(1)).closest('fieldset').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && event.target instanceof HTMLInputElement && !$(section.slice(1)).disabled) action();
+  });
+}
 $('train').addEventListener('click', train);
 $('cancel').addEventListener('click', () => state.controller?.abort());
 $('compare').addEventListener('click', compare);

@@ -40,5 +40,11 @@ export function staticServer(root = ROOT, allowed = ['web', 'dist', 'node_module
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 5173);
-  staticServer().listen(port, '127.0.0.1', () => console.log(`mfwasm demo: http://localhost:${port}/  (npm run build first if dist/ is missing)`));
+  const server = staticServer();
+  server.on('error', (error) => {
+    // A port already taken is the usual failure: say so and how to pick another, not a stack trace.
+    console.error(error.code === 'EADDRINUSE' ? `mfwasm demo: port ${port} is in use; free it, or choose another: PORT=5174 npm run demo:web` : `mfwasm demo: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(port, '127.0.0.1', () => console.log(`mfwasm demo: http://localhost:${port}/  (npm run build first if dist/ is missing)`));
 }
