@@ -102,6 +102,22 @@ if (!available && process.env.CI) {
       })),
     );
 
+  test('a tall or a wide matrix keeps the page\'s height: each map fits its square box, its shape kept', async () => {
+    const { page, errors } = await openDemo();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const heights = [];
+    for (const [rows, cols] of [[60, 50], [400, 20], [20, 400]]) {
+      await page.fill('#rows', String(rows));
+      await page.fill('#cols', String(cols));
+      await page.click('#generate');
+      heights.push(await page.evaluate(() => document.documentElement.scrollHeight));
+      const box = await page.evaluate(() => { const r = document.getElementById('mask').getBoundingClientRect(); return [r.width, r.height]; });
+      assert.ok(Math.abs(box[0] - box[1]) < 2, `${rows}×${cols}: the map's box is square, got ${box}`);
+    }
+    assert.ok(Math.max(...heights) - Math.min(...heights) < 50, `page heights ${heights}`);
+    assert.equal(errors, []);
+  });
+
   test('at its largest sizes (400×400) every solver trains and every picture is drawn; a timing compares per epoch', async () => {
     const { page, errors } = await openDemo();
     await page.setViewportSize({ width: 1280, height: 900 });

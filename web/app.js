@@ -40,13 +40,16 @@ function range(...matrices) {
   return [low, high];
 }
 
-/** Draws a matrix at one canvas pixel per entry (scaled up by CSS); NaN stays white. Keeps it for hover. */
+/**
+ * Draws a matrix at one canvas pixel per entry, scaled up by CSS into a square box with its own aspect ratio kept
+ * (object-fit: contain), so a 400×20 matrix is a strip inside the box, not a page-tall map; NaN stays white.
+ * Keeps it for hover.
+ */
 function heatmap(id, rows, low, high, palette) {
   const canvas = $(id);
   const [m, n] = [rows.length, rows[0].length];
   canvas.width = n;
   canvas.height = m;
-  canvas.style.aspectRatio = `${n} / ${m}`;
   const context = canvas.getContext('2d');
   const image = context.createImageData(n, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
@@ -95,9 +98,13 @@ function hover(event) {
   const canvas = event.target;
   const rows = state.maps[canvas.id];
   if (!rows) return;
+  // The map fills its box along one side and is centred along the other (object-fit: contain).
   const box = canvas.getBoundingClientRect();
-  const i = Math.floor(((event.clientY - box.top) / box.height) * rows.length);
-  const j = Math.floor(((event.clientX - box.left) / box.width) * rows[0].length);
+  const scale = Math.min(box.width / rows[0].length, box.height / rows.length);
+  const left = box.left + (box.width - scale * rows[0].length) / 2;
+  const top = box.top + (box.height - scale * rows.length) / 2;
+  const i = Math.floor((event.clientY - top) / scale);
+  const j = Math.floor((event.clientX - left) / scale);
   if (i < 0 || j < 0 || i >= rows.length || j >= rows[0].length) return;
   const { truth, mask } = state.problem;
   const approximation = state.maps.approximation;
