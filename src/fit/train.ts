@@ -1,5 +1,6 @@
 // The epoch loop every solver shares: loss history, divergence check, validation scoring with early
 // stopping, tolerance, the onEpoch callback and AbortSignal.
+import { backends } from '../backends/index.js';
 import { abortReason, DivergenceError } from '../check/errors.js';
 import type { Settings } from './options.js';
 import type { FactorView, Run } from '../solvers/index.js';
@@ -44,7 +45,8 @@ export async function train(
   const learningRate = typeof own.learningRate === 'number' ? own.learningRate : NaN;
   // The solver's metric: RMSE for ratings (lower is better), precision@10 for events (higher).
   const metric = module.validation;
-  const score = validation && metric.scorer(validation, observed, parameters);
+  const scorerOf = (ht: Float64Array, cols: number, width: number) => backends[settings.backend].scorer(ht, cols, width, 'float64');
+  const score = validation && metric.scorer(validation, observed, parameters, scorerOf);
   const better = metric.higherIsBetter ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (signal?.aborted) throw abortReason(signal);
   const lossHistory = new Float64Array(epochs);
@@ -77,7 +79,8 @@ export async function train(
     let validationScore: number | undefined;
     if (score) {
       const view = run.view();
-      validationScore = score(view);
+      const scored = score(view);
+      validationScore = scored instanceof Promise ? await scored : scored;
       validationHistory[epoch] = validationScore;
       if (bestEpoch < 0 || better(validationScore, bestScore)) {
         bestScore = validationScore;

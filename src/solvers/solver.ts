@@ -3,6 +3,7 @@
 // and its epoch and loss as calls of named kernels — and the registry (index.ts) maps names to modules.
 // Nothing outside src/solvers/ names a solver or branches on one: it asks the module.
 import type { Awaitable, Buffers, RealArray, Workspace } from '../runtime/kernels.js';
+import type { Scorer } from '../backends/index.js';
 import type { Random } from '../math/rng.js';
 import type { Layout, Observations, Parameters, Problem } from '../types.js';
 import type { OwnOption, SharedOption, SharedOptions } from './options.js';
@@ -130,10 +131,14 @@ export interface ValidationMetric {
   /** As EpochReport names it: 'rmse' (validationRmse) or 'precision@10' (validationPrecision). */
   readonly name: 'rmse' | 'precision@10';
   readonly higherIsBetter: boolean;
-  /** The scorer of a run's factors, made once per fit. */
+  /**
+   * The scorer of a run's factors, made once per fit. `scorerOf` scores every column for a row over given
+   * factors on the fit's backend (WASM SIMD, or the TS twin), for a metric that ranks columns.
+   */
   scorer(
     validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
-  ): (view: FactorView) => number;
+    scorerOf: (ht: Float64Array, cols: number, width: number) => Promise<Scorer>,
+  ): (view: FactorView) => Awaitable<number>;
 }
 
 /**
