@@ -20,4 +20,16 @@ test('dist/ imports nothing from Node (but the CLI and mfwasm/worker\'s Node bui
   assert.match(binary, /export const wasmBase64 = "AGFzbQ/);
 });
 
+// Type checkers that ignore `exports` (moduleResolution node10) find subpaths' types through typesVersions:
+// every subpath export's types, mapped to the same file there.
+test('package.json: each subpath export\'s types are in typesVersions too, and the files exist', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const subpaths = Object.entries(manifest.exports).filter(([path, target]) => path !== '.' && typeof target === 'object' && target.types);
+  assert.ok(subpaths.length >= 2);
+  for (const [path, target] of subpaths) {
+    assert.equal(manifest.typesVersions['*'][path.slice(2)], [target.types], path);
+    assert.ok(readdirSync(new URL('../' + target.types.replace(/[^/]+$/, ''), import.meta.url)).includes(target.types.split('/').pop()), target.types);
+  }
+});
+
 test.run();
