@@ -60,7 +60,7 @@ function fitsOf(ratingsFile) {
   for (const precision of ['float64', 'float32']) {
     const started = performance.now();
     const run = spawnSync(process.execPath, ['--import', report, cli, 'fit', ratingsFile, '--solver', 'sgd', '--rank', '40', '--epochs', '3', '--threads', '1',
-      '--test-fraction', '0', '--quiet', '--out', model, ...(precision === 'float32' ? ['--float32'] : [])], { encoding: 'utf8' });
+      '--test-fraction', '0', '--quiet', '--force', '--out', model, ...(precision === 'float32' ? ['--float32'] : [])], { encoding: 'utf8' });
     const seconds = (performance.now() - started) / 1000;
     if (run.status !== 0) throw new Error(`mfwasm fit failed: ${run.stderr}`);
     const kib = Number(/maxrss (\d+)/.exec(run.stderr)[1]);

@@ -189,7 +189,9 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.is(fit.code, 0, fit.err);
   const model = Factorization.fromBytes(readFileSync(file('events.mfm')));
   assert.is(model.solver, 'ials');
-  const loud = run('fit', 'events.csv', '--implicit', '--rank', '3', '--out', 'events.mfm', '--epochs', '3');
+  // An existing model is not replaced without --force.
+  assert.match(run('fit', 'events.csv', '--implicit', '--rank', '3', '--out', 'events.mfm').err, /^mfwasm: --out: events\.mfm exists; --force replaces it, or name another file/);
+  const loud = run('fit', 'events.csv', '--implicit', '--rank', '3', '--out', 'events.mfm', '--force', '--epochs', '3');
   assert.match(loud.out, /test precision@10 [\d.]+, nDCG@10 [\d.]+, AUC [\d.]+ on \d+ held-out events/);
   const evaluation = run('eval', 'events.csv', '--implicit', '--rank', '3', '--folds', '2', '--epochs', '3', '--metrics', 'precision@5,auc');
   assert.is(evaluation.code, 0, evaluation.err);
@@ -215,7 +217,7 @@ test('fit --implicit on user,item events (repeats summed) reports ranking metric
   assert.not.match(fitHelp, /default: false/);
   assert.match(fitHelp, /--\[no-\]biases .*\(on; --no-biases turns it off\)/);
   assert.match(run('fit', 'events.csv', '--implicit', '--solver', 'als').err, /^mfwasm: --implicit: solver als takes ratings, not events/);
-  const ials = run('fit', 'events.csv', '--solver', 'ials', '--no-biases', '--rank', '3', '--epochs', '2', '--out', 'events.mfm');
+  const ials = run('fit', 'events.csv', '--solver', 'ials', '--no-biases', '--rank', '3', '--epochs', '2', '--out', 'events.mfm', '--force');
   assert.is(ials.code, 0, ials.err);
   assert.match(ials.out, /test precision@10/);
 });

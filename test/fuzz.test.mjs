@@ -207,7 +207,7 @@ test('damaged rating files given to mfwasm fit: one clear line on stderr, exit 1
       }
       const file = join(dir, `ratings-${c}.csv`);
       writeFileSync(file, lines.join(random.pick(['\n', '\r\n'])));
-      const run = spawnSync(process.execPath, [cli, 'fit', file, '--out', join(dir, 'model.mfm'), '-k', '2', '--epochs', '2', '--quiet'], { encoding: 'utf8', timeout: 20000 });
+      const run = spawnSync(process.execPath, [cli, 'fit', file, '--out', join(dir, `model-${c}.mfm`), '-k', '2', '--epochs', '2', '--quiet'], { encoding: 'utf8', timeout: 20000 });
       if (run.signal) t.hangs++;
       else if (run.status === 0) t.results++;
       else if (run.status === 1 && /^mfwasm: .+\n$/.test(run.stderr) && !/\n\s+at /.test(run.stderr)) t.clearErrors++;

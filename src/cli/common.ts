@@ -1,5 +1,6 @@
 // What the commands share: the option specs of reading and training (the solver's flags from the registry),
 // turning parsed flags into the library's options, progress lines, and loading a model file.
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   DEFAULTS, Factorization, RECOMMENDED_SOLVER, solvers, sumDuplicates, type FactorizeOptions, type Ratings, type Solver, type SolverInfo,
@@ -83,6 +84,17 @@ export function chosenSolver(o: Parsed['options']): SolverInfo {
   }
   return solver;
 }
+/** --force: what lets a command replace a file --out names. */
+export const FORCE: OptionSpec = { name: 'force', short: 'f', type: 'boolean', help: 'replace the --out file if it exists', default: false };
+
+/** Refuses, before any work, to replace an existing --out file without --force. */
+export function checkOut(o: Parsed['options']): void {
+  // A device or special file is refused by the writer itself, with its own reason.
+  if (typeof o.out === 'string' && !o.force && existsSync(o.out) && statSync(o.out).isFile()) {
+    throw new UsageError(`--out: ${o.out} exists; --force replaces it, or name another file`);
+  }
+}
+
 export const OUTPUT: OptionSpec[] = [
   { name: 'quiet', short: 'q', type: 'boolean', help: 'print nothing but errors', default: false },
   { name: 'help', short: 'h', type: 'boolean', help: 'show this help', default: false },

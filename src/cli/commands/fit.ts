@@ -1,7 +1,7 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
 import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit, type Ratings } from '../../index.js';
 import { UsageError } from '../args.js';
-import { chosenSolver, OUTPUT, progress, READING, readData, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
 import { writeAtomically } from '../files.js';
 
 export const fit: Command = {
@@ -11,19 +11,23 @@ export const fit: Command = {
     ...TRAINING,
     { name: 'test-fraction', type: 'number', help: 'fraction held out for test RMSE; 0 to train on everything', default: 0.1 },
     { name: 'test', type: 'string', help: 'a file of held-out ratings (or events) to score instead: the whole ratings file is trained on;\npairs naming a user or item not in it are left out, counted' },
-    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' }, FORCE,
     { name: 'float32', type: 'boolean', help: 'train in float32 (half the memory) and store the factors so (half the file)', default: false },
     ...READING, ...OUTPUT,
   ],
   async run({ positional: [file], options: o }) {
     if (!file) throw new UsageError('fit: which ratings file? (mfwasm fit ratings.csv)');
     const solver = chosenSolver(o);
-    const ratings = await readData(file, o, solver.data);
+    // Every flag is checked before the file is read, and the output file once the input is known good.
+    trainingOptions(o);
+    readingOptions(o, solver.data);
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
+    const ratings = await readData(file, o, solver.data);
     let { train, test } = o.test !== undefined
       ? { train: ratings, test: knownPairs(await readData(o.test as string, o, solver.data), ratings, o.test as string) }
       : fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+    checkOut(o);
     if (test && test.values.length === 0) {
       // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
       process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);

@@ -1,7 +1,7 @@
 // mfwasm impute: fill the missing cells of a dense CSV matrix.
 import { factorize, type FactorizeOptions } from '../../index.js';
 import { UsageError } from '../args.js';
-import { chosenSolver, OUTPUT, trainingOptions, TRAINING, type Command } from '../common.js';
+import { checkOut, FORCE, chosenSolver, OUTPUT, trainingOptions, TRAINING, type Command } from '../common.js';
 import { readDenseCsv, writeAtomically } from '../files.js';
 
 export const impute: Command = {
@@ -10,13 +10,15 @@ export const impute: Command = {
   specs: [
     { ...TRAINING[0], default: 3 }, ...TRAINING.slice(1),
     { name: 'header', type: 'boolean', help: 'the first line names the columns (written back as it is)', default: false },
-    { name: 'out', short: 'o', type: 'string', help: 'file to write (default: standard output)' }, ...OUTPUT,
+    { name: 'out', short: 'o', type: 'string', help: 'file to write (default: standard output)' }, FORCE, ...OUTPUT,
   ],
   async run({ positional: [file], options: o }) {
     if (!file) throw new UsageError('impute: which matrix file?');
-    const { header, rows: X } = await readDenseCsv(file, o.header as boolean);
     if (chosenSolver(o).data !== 'ratings') throw new UsageError(`impute: fills in values, so it needs a solver for ratings; got ${o.solver}`);
-    const model = await factorize(X, { ...trainingOptions(o), clip: false } as FactorizeOptions);
+    const options = { ...trainingOptions(o), clip: false } as FactorizeOptions;
+    const { header, rows: X } = await readDenseCsv(file, o.header as boolean);
+    checkOut(o);
+    const model = await factorize(X, options);
     const { rows, cols, data } = model.impute(X);
     const lines = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)).join(','));
     const text = (header === undefined ? lines : [header, ...lines]).join('\n') + '\n';

@@ -1,7 +1,7 @@
 // mfwasm tune: search settings by cross-validation and write the best model.
 import { parseGrid, search } from '../../index.js';
 import { UsageError } from '../args.js';
-import { chosenSolver, OUTPUT, READING, readData, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
+import { checkOut, FORCE, chosenSolver, OUTPUT, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
 import { writeAtomically } from '../files.js';
 
 export const tune: Command = {
@@ -12,7 +12,7 @@ export const tune: Command = {
     { name: 'grid', type: 'string', help: "the settings to try: name=v1,v2 or name=low..high[:log]:count, space-separated" },
     { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },
     { name: 'halving', type: 'boolean', help: 'successive halving over folds (--no-halving: every trial on every fold)', default: true },
-    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' },
+    { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' }, FORCE,
     ...READING, ...OUTPUT,
   ],
   async run({ positional: [file], options: o }) {
@@ -20,8 +20,10 @@ export const tune: Command = {
     if (o.grid === undefined) throw new UsageError("tune: --grid is required, e.g. --grid 'rank=20,50 regularization=0.05,0.1'");
     const grid = parseGrid(String(o.grid));
     const solver = chosenSolver(o);
-    const ratings = await readData(file, o, solver.data);
     const base = trainingOptions(o);
+    readingOptions(o, solver.data);
+    const ratings = await readData(file, o, solver.data);
+    checkOut(o);
     for (const name of Object.keys(grid)) delete (base as unknown as Record<string, unknown>)[name];
     if (o.epochs !== undefined) base.epochs = o.epochs as number;
     const started = performance.now();
