@@ -38,6 +38,11 @@ test('fit → predict → recommend with the file\'s own ids', () => {
   const recommend = run('recommend', 'model.mfm', '--user', 'user3', '-n', '4');
   assert.is(recommend.code, 0, recommend.err);
   assert.is(recommend.out, ['item,score', ...model.recommend('user3', 4).map((r) => `${r.col},${r.score.toFixed(4)}`)].join('\n') + '\n');
+  // --titles joins an id,title file (quoted titles, a header), each title written back as CSV writes it.
+  writeFileSync(file('movies.csv'), 'movieId,title,genres\n' + Array.from({ length: 30 }, (_, j) => `movie${j},"Film ${j}, the ""cut""",Drama`).join('\n') + '\n');
+  const titled = run('recommend', 'model.mfm', '--user', 'user3', '-n', '2', '--titles', 'movies.csv');
+  assert.is(titled.code, 0, titled.err);
+  assert.is(titled.out, ['item,score,title', ...model.recommend('user3', 2).map((r) => `${r.col},${r.score.toFixed(4)},"Film ${r.col.slice(5)}, the ""cut"""`)].join('\n') + '\n');
   // Unknown ids: an error naming the line by default; --cold-start mean predicts them as unseen, skip leaves them out.
   writeFileSync(file('strangers.csv'), 'user,item\nuser1,movie2\nnobody,movie2\nuser7,nothing\n');
   assert.match(run('predict', 'model.mfm', 'strangers.csv').err, /^mfwasm: strangers\.csv: line 3: predict: row: no such id "nobody" in the training data \(--cold-start mean or skip goes on past it\)/);

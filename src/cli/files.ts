@@ -76,6 +76,44 @@ export async function readDenseCsv(path: string, header = false): Promise<{ head
   ) };
 }
 
+/** The fields of one CSV line: commas split it, double quotes enclose a field that holds commas ("" is a quote). */
+export function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let at = 0; at < line.length; at++) {
+    const c = line[at];
+    if (quoted) {
+      if (c === '"' && line[at + 1] === '"') field += line[at++];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * Titles by id from a CSV file whose first two columns are an id and a title (MovieLens movies.csv:
+ * movieId,title,genres, titles quoted where they hold commas); a first line naming the columns is passed over.
+ */
+export async function readTitles(path: string): Promise<Map<string, string>> {
+  const titles = new Map<string, string>();
+  const lines = (await readFile(path, 'utf8')).split(/\r?\n/);
+  lines.forEach((line, n) => {
+    if (line.trim() === '') return;
+    const [id, title] = csvFields(line);
+    if (title === undefined) throw new RangeError(`${path}: line ${n + 1}: expected an id and a title, got ${JSON.stringify(line.slice(0, 80))}`);
+    if (n === 0 && /^title$/i.test(title.trim())) return; // the header
+    titles.set(id.trim(), title.trim());
+  });
+  return titles;
+}
+
 /** Temporary files being written, removed if the process is stopped by a signal mid-write. */
 const pending = new Set<string>();
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
