@@ -30,6 +30,8 @@ const configurations = [
   ['sgd, rank 40, biases, defaults', { solver: 'sgd', rank: 40, biases: true }],
   ['sgd, rank 300, biases, learningRate 0.05', { solver: 'sgd', rank: 300, biases: true, learningRate: 0.05 }],
   ['gd, rank 40, biases, λ 0.1, learningRate 3e-4, 2000 epochs', { solver: 'gd', rank: 40, biases: true, regularization: 0.1, learningRate: 3e-4, epochs: 2000 }],
+  // The first call a user makes: only the rank (gd, its automatic step, no regularization).
+  ['defaults: { rank: 10 } (gd, automatic step, 2000 epochs)', { rank: 10 }],
 ];
 
 console.log(`MovieLens latest-small, fixed split: ${train.values.length} train / ${test.values.length} test ratings, ${rows}×${cols}\n`);
