@@ -69,6 +69,17 @@ for (const backend of BACKENDS) {
     assert.ok(all.some((r) => seen.has(Number(r.col.slice(1)))), 'training columns may come back when not excluded');
   });
 
+  test('recommendMany: recommend() for each row, in order, every row by default', async () => {
+    const model = await trained;
+    const many = model.recommendMany(['u5', 'u0', 'u17'], 6, { shrinkage: 3 });
+    assert.equal(many.map((r) => r.row), ['u5', 'u0', 'u17']);
+    many.forEach(({ row, items }) => assert.equal(items, model.recommend(row, 6, { shrinkage: 3 })));
+    const everyRow = model.recommendMany(undefined, 2);
+    assert.equal(everyRow.map((r) => r.row), model.rowIds);
+    assert.throws(() => model.recommendMany(['u5', 'nobody']), /recommendMany: rows\[1\]: no such id "nobody" in the training data/);
+    assert.throws(() => model.recommendMany('u5'), /recommendMany: rows: expected an array of row keys, got the string "u5"/);
+  });
+
   test('prepareServing: the WASM scorer recommends what the JS one does', async () => {
     const model = await factorize(ratings, { solver: 'als', rank: 4, biases: true, epochs: 40, backend });
     const plain = ['u0', 'u5', 'u17'].map((u) => model.recommend(u, 8));

@@ -193,6 +193,20 @@ export class Factorization {
   }
 
   /**
+   * recommend() for each of `rows` (all of them by default), in order: the same lists, order and ties as one
+   * call per row, with the options checked once. One thread; prepareServing() puts the scoring in WebAssembly.
+   */
+  recommendMany(rows?: readonly Key[], n = 10, options: RecommendOptions = {}): { row: Key; items: { col: Key; score: number }[] }[] {
+    if (rows !== undefined && !Array.isArray(rows)) throw new TypeError(`recommendMany: rows: expected an array of row keys, got ${describe(rows)}`);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommendMany: n: expected an integer ≥ 0, got ${describe(n)}`);
+    const keys = rows ?? (this.rowIds ?? Array.from({ length: this.#p.rows }, (_, i) => i));
+    return keys.map((row, t) => {
+      this.rowIndexOf(row, `recommendMany: rows[${t}]`);
+      return { row, items: this.recommend(row, n, options) };
+    });
+  }
+
+  /**
    * Every column's ranking score for a row (or folded-in factors), as recommend() ranks them, with NaN for
    * the columns it leaves out. A view that the next call overwrites: copy it to keep it.
    */
