@@ -144,8 +144,12 @@ if (!available && process.env.CI) {
     await page.click('#compare');
     await page.waitForFunction(() => window.mfwasmDemo.times, null, { timeout: 60000 });
     assert.match(await page.textContent('#times'), /time per epoch .* WASM [\d.]+ ms, pure JS [\d.]+ ms/);
+    // The timing runs are not a fit: the last fit's maps, figures and status are gone, not left standing.
+    assert.is(await page.evaluate(() => window.mfwasmDemo.maps.approximation), undefined);
+    assert.is(await page.textContent('#m-hidden'), '—');
+    assert.match(await page.textContent('#status'), /^Timing .* Train draws a fit\.$/);
     // Hovering a map names the entry.
-    const box = await page.locator('#approximation').boundingBox();
+    const box = await page.locator('#truth').boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     assert.match(await page.textContent('#tip'), /row \d+, col \d+ · (observed|hidden)/);
     // A phone-sized screen: nothing wider than the screen.
@@ -183,6 +187,9 @@ if (!available && process.env.CI) {
     const value = Number(await page.textContent('#csv-rmse'));
     assert.ok(value > 0 && value < 1.5, `${value}`);
     assert.is(await page.locator('#csv-result tr').count(), 11);
+    // Ratings show predicted ratings, within the data's range (1…5 in the sample).
+    const shown = (await page.locator('#csv-result td.num').allTextContents()).map(Number);
+    assert.ok(shown.length === 10 && shown.every((x) => x >= 1 && x <= 5), `${shown}`);
     await page.close();
   });
 

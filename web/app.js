@@ -83,6 +83,8 @@ function drawMaps(approximation) {
     canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
     delete state.maps[id];
   }
+  // Without a fit the error map and its legend are empty, not the last fit's.
+  $('error-range').textContent = '';
   if (approximation) {
     heatmap('approximation', approximation, low, high);
     const error = approximation.map((row, i) => row.map((v, j) => Math.abs(v - truth[i][j])));
@@ -254,6 +256,7 @@ async function train() {
     const threads = `${state.threads} thread${state.threads === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (the page is not cross-origin isolated)'}`;
     setStatus(`Done: ${fit.epochs} epochs of ${fit.solver} on ${fit.backend}, ${threads}, in ${(performance.now() - started).toFixed(0)} ms; loss ${format(fit.initialLoss)} → ${format(fit.loss)}.`, 'done');
   } catch (error) {
+    drawMaps(null);
     setStatus(error.name === 'AbortError' ? 'Cancelled.' : `${error.name}: ${error.message}`, error.name === 'AbortError' ? 'cancelled' : 'error');
   } finally {
     $('train').disabled = false;
@@ -267,6 +270,10 @@ async function compare() {
   if (!state.problem && !generate()) return;
   const options = { ...trainingOptions(), epochs: Math.max(2, number('epochs')) };
   const perEpoch = {};
+  // The timing runs are not the fit the maps and figures show: those are cleared, and the status says so.
+  resetResults();
+  drawMaps(null);
+  setStatus(`Timing ${options.solver} on each backend; Train draws a fit.`, 'idle');
   $('compare').disabled = true;
   $('train').disabled = true;
   try {
@@ -322,10 +329,12 @@ async function trainRatings() {
       out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>`;
     }
     const table = document.createElement('table');
-    table.innerHTML = '<tr><th>item</th><th>score</th></tr>';
+    // Ratings show the predicted rating (clipped to the data's range, as predict() does); events their ranking score.
+    table.innerHTML = kind === 'events' ? '<tr><th>item</th><th>score</th></tr>' : '<tr><th>item</th><th>predicted</th></tr>';
     for (const r of top) {
       const tr = document.createElement('tr');
-      tr.append(cell(String(r.col)), Object.assign(cell(r.score.toFixed(2)), { className: 'num' }));
+      const shown = kind === 'events' ? r.score : model.predict($('csv-user').value, r.col);
+      tr.append(cell(String(r.col)), Object.assign(cell(shown.toFixed(2)), { className: 'num' }));
       table.append(tr);
     }
     out.append(table);
