@@ -329,11 +329,13 @@ async function trainRatings() {
       out.innerHTML = `<p>${ratings.values.length} ratings, ${ratings.rows} users × ${ratings.cols} items. Test RMSE on a held-out tenth: <b id="csv-rmse">${rmse(model, test).toFixed(4)}</b></p>`;
     }
     const table = document.createElement('table');
-    // Ratings show the predicted rating (clipped to the data's range, as predict() does); events their ranking score.
-    table.innerHTML = kind === 'events' ? '<tr><th>item</th><th>score</th></tr>' : '<tr><th>item</th><th>predicted</th></tr>';
+    // A rating's ranking score is shown within the ratings' range (clipping keeps the order); events' as they are.
+    table.innerHTML = '<tr><th>item</th><th>score</th></tr>';
+    let [low, high] = [Infinity, -Infinity];
+    for (const x of ratings.values) [low, high] = [Math.min(low, x), Math.max(high, x)];
     for (const r of top) {
       const tr = document.createElement('tr');
-      const shown = kind === 'events' ? r.score : model.predict($('csv-user').value, r.col);
+      const shown = kind === 'events' ? r.score : Math.min(high, Math.max(low, r.score));
       tr.append(cell(String(r.col)), Object.assign(cell(shown.toFixed(2)), { className: 'num' }));
       table.append(tr);
     }
