@@ -19,16 +19,17 @@ export const predict: Command = {
     const model = await loadModel(modelFile);
     const lines = (await readFile(pairsFile, 'utf8')).split(/\r?\n/);
     const out: string[] = ['user,item,prediction'];
-    const isRow = (field: string) => (model.rowIds ? model.rowIds.some((id) => String(id) === field) : /^\d+$/.test(field));
+    // The model's ids as written, once: a lookup per line, not a scan of every id.
+    const idsOf = (ids: readonly unknown[] | null) => (ids ? new Set(ids.map(String)) : null);
+    const known = { row: idsOf(model.rowIds), col: idsOf(model.colIds) };
     const knows = (field: string, side: 'row' | 'col') => {
-      const ids = side === 'row' ? model.rowIds : model.colIds;
       const count = side === 'row' ? model.W.rows : model.H.cols;
-      return ids ? ids.some((id) => String(id) === field) : /^\d+$/.test(field) && Number(field) < count;
+      return known[side] ? known[side]!.has(field) : /^\d+$/.test(field) && Number(field) < count;
     };
     let unknown = 0;
     lines.forEach((line, n) => {
       const fields = line.trim().split(/[,\t;]|\s+/);
-      if (line.trim() === '' || (n === 0 && !isRow(fields[0]) && !/^\d+$/.test(fields[0]))) return; // blank, or a header line
+      if (line.trim() === '' || (n === 0 && !knows(fields[0], 'row') && !/^\d+$/.test(fields[0]))) return; // blank, or a header line
       if (fields.length < 2) throw new RangeError(`${pairsFile}: line ${n + 1}: expected a user and an item, got ${JSON.stringify(line.slice(0, 80))}`);
       if (coldStart !== 'error' && (!knows(fields[0], 'row') || !knows(fields[1], 'col'))) {
         unknown++;
