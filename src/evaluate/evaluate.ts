@@ -7,7 +7,7 @@ import type { Factorization } from '../model/factorization.js';
 import { predictEntry } from '../math/predict.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
-import { DEFAULT_SOLVER, solverModule } from '../solvers/index.js';
+import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
 import { rankingMetrics, type RankingMetrics, type RankingOptions } from './ranking.js';
 import { Random } from '../math/rng.js';
 
@@ -176,7 +176,7 @@ export async function crossValidate(
   if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
     throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
   }
-  const names = metrics ?? (solverModule(String(options.solver ?? DEFAULT_SOLVER)) ?? solverModule(DEFAULT_SOLVER)).metrics;
+  const names = metrics ?? (solverModule(String(options.solver ?? DEFAULT_SOLVER)) ?? SOLVERS[DEFAULT_SOLVER]).metrics;
   const order = shuffled(data.values.length, seed);
   const scores: FoldScore[] = [];
   for (let fold = 0; fold < folds; fold++) {

@@ -8,7 +8,7 @@ import { factorize } from '../model/factorize.js';
 import type { Factorization } from '../model/factorization.js';
 import type { FactorizeOptions, Without } from '../fit/options.js';
 import { Random } from '../math/rng.js';
-import { DEFAULT_SOLVER, solverModule } from '../solvers/index.js';
+import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
 import { integer, isPlainObject } from '../check/validate.js';
 
 /** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
@@ -134,7 +134,7 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   const order = shuffled(candidates.length, seed + 1);
   const solver = String(base.solver ?? DEFAULT_SOLVER);
   // An unknown solver is reported by the first fit, with factorize's message.
-  const { name: metric, higherIsBetter } = (solverModule(solver) ?? solverModule(DEFAULT_SOLVER)).validation;
+  const { name: metric, higherIsBetter } = (solverModule(solver) ?? SOLVERS[DEFAULT_SOLVER]).validation;
   const reported = metric === 'rmse' ? 'validationRmse' : 'validationPrecision';
   if (options.metric !== undefined && options.metric !== metric) {
     throw new RangeError(`search: options.metric: solver '${solver}' is scored after every epoch by '${metric}', got ${describe(options.metric)}; score other metrics on the refit model with score()`);

@@ -14,7 +14,9 @@ export async function update(info: FactorizationInfo, data: KeyedObservations, o
   const where = 'update';
   const old = info.observed;
   const solver = info.training.solver;
-  if (solver === 'imported' || !old.values) {
+  // An imported model has no solver of the registry's ('imported') and no training values.
+  const module = solverModule(solver);
+  if (!module || !old.values) {
     throw new TypeError(`${where}: this model keeps no training values (imported, or saved by an mfwasm before format 2); train it with factorize() on all the data`);
   }
   const n = data?.values?.length;
@@ -86,7 +88,6 @@ export async function update(info: FactorizationInfo, data: KeyedObservations, o
     ...(info.rowIds ? { rowIds: rows.keys } : {}), ...(info.colIds ? { colIds: cols.keys } : {}),
   };
   const penalties = info.penalties;
-  const module = solverModule(solver);
   // Solvers with a partial re-solve re-solve just the rows and columns the new observations touch (then
   // `epochs` full passes, 0 by default); the others run `epochs` (default 1) full epochs over old + new.
   const partial = module.partialUpdate;

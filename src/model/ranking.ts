@@ -38,7 +38,7 @@ export const RANKING_DEFAULTS = Object.freeze({ minCount: 1, shrinkage: 20 });
  * of events already ranks by how much evidence a column has, and a model from elsewhere has no counts.
  */
 function defaultShrinkage(solver: Solver | 'imported'): number {
-  return solver !== 'imported' && solverModule(solver).data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
+  return solverModule(solver)?.data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
 }
 
 function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {

@@ -31,19 +31,19 @@ type Only<O> = O & { [K in Exclude<AnySolverOption, keyof O>]?: never };
  */
 export type SolverOptions = { [K in Solver]: Only<OptionsOf<K> & { solver: K }> }[Solver] | Only<OptionsOf<typeof DEFAULT_SOLVER> & { solver?: undefined }>;
 
-/** The module of a solver by name (its options are already checked against SOLVER_NAMES). */
-export function solverModule(name: string): SolverModule {
+/** The module of a solver by name, or undefined for a name the registry does not hold. */
+export function solverModule(name: string): SolverModule | undefined {
   return (SOLVERS as Readonly<Record<string, SolverModule>>)[name];
 }
 
 /** The fold-in of a model trained by `solver`; for a model from elsewhere, the least-squares solve of ratings. */
 export function foldInOf(solver: string): SolverModule['foldIn'] {
-  return solver in SOLVERS ? solverModule(solver).foldIn : explicitFoldIn;
+  return solverModule(solver)?.foldIn ?? explicitFoldIn;
 }
 
 /** Every solver-dependent option's name: the shared ones and every module's own. */
 export const SOLVER_OPTION_NAMES: readonly string[] = Object.freeze([
-  ...SHARED_OPTIONS, ...new Set(SOLVER_NAMES.flatMap((name) => Object.keys(solverModule(name).own))),
+  ...SHARED_OPTIONS, ...new Set(SOLVER_NAMES.flatMap((name) => Object.keys(SOLVERS[name].own))),
 ]);
 
 /** Whether a solver takes an option (shared or own). */
@@ -53,7 +53,7 @@ export function takes(module: SolverModule, option: string): boolean {
 
 /** The solvers that take an option, as a message names them: "'gd' or 'sgd'". */
 export function solversTaking(option: string): string {
-  const names = SOLVER_NAMES.filter((name) => takes(solverModule(name), option)).map((name) => `'${name}'`);
+  const names = SOLVER_NAMES.filter((name) => takes(SOLVERS[name], option)).map((name) => `'${name}'`);
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0] ?? 'none';
 }
 
@@ -80,7 +80,7 @@ export interface SolverInfo {
 /** Every solver's public facts, by name, in the registry's order. */
 export const solvers: Readonly<Record<Solver, SolverInfo>> = Object.freeze(
   Object.fromEntries(SOLVER_NAMES.map((name) => {
-    const module = solverModule(name);
+    const module: SolverModule = SOLVERS[name];
     const options = Object.fromEntries(Object.entries(module.own).map(([option, { default: value, type, help }]) => [option, Object.freeze({ default: value, type, help })]));
     return [name, Object.freeze({
       name, summary: module.summary, data: module.data, validationMetric: module.validation.name, higherIsBetter: module.validation.higherIsBetter,
