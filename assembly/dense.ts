@@ -12,7 +12,7 @@
 // Layout (row-major f64): x M×N, w M×rank, h rank×N, residual 4×N + rank, gradientW M×rank, gradientH rank×N.
 
 import { REAL, SHIFT, get, get2, put, put2, splatAt, kept, kept2 } from "./real";
-import { stepColumns } from "./update";
+import { stepColumns, stepRows } from "./update";
 import { axpy, zero } from "./vector";
 
 /** Masks a residual pair: x − product where x is observed, 0 where x is NaN. */
@@ -350,4 +350,28 @@ function accumulate4Pair(g: usize, gStride: usize, r: usize, stride: usize, n: i
     accumulate4(g + offset, r + offset, stride, 1, f64x2.extract_lane(u0, 0), f64x2.extract_lane(u1, 0), f64x2.extract_lane(u2, 0), f64x2.extract_lane(u3, 0));
     accumulate4(g1 + offset, r + offset, stride, 1, f64x2.extract_lane(v0, 0), f64x2.extract_lane(v1, 0), f64x2.extract_lane(v2, 0), f64x2.extract_lane(v3, 0));
   }
+}
+
+/**
+ * `epochs` whole epochs on one thread in one call — W's step from gradientW, H's half, then the loss pass
+ * that makes the next gradient, the calls of an epoch's phases in their order — for problems too small to
+ * cut (one part each): the calls into the module cost more than such an epoch. The objective after each
+ * epoch goes to the f64 `losses`; it stops after an epoch whose objective is not finite, passes `limit`, or
+ * moves by at most tolerance × the one before (`previous` before the first). Returns the epochs run.
+ */
+export function denseEpochs(
+  x: usize, w: usize, h: usize, residual: usize, gradientW: usize, gradientH: usize, rowCounts: usize, colCounts: usize,
+  wParams: usize, hParams: usize, rows: i32, cols: i32, rank: i32, learningRate: f64, plain: bool,
+  epochs: i32, losses: usize, previous: f64, limit: f64, tolerance: f64,
+): i32 {
+  for (let e = 0; e < epochs; e++) {
+    stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate, plain);
+    denseStepH(x, w, h, residual, gradientH, colCounts, hParams, rows, cols, cols, rank, learningRate, plain);
+    const loss = denseGradientW(x, w, h, residual, gradientW, rows, cols, rank);
+    store<f64>(losses + (<usize>e << 3), loss);
+    if (!(loss <= limit) || loss - loss != 0) return e + 1;
+    if (tolerance > 0 && Math.abs(previous - loss) <= tolerance * Math.abs(previous)) return e + 1;
+    previous = loss;
+  }
+  return epochs;
 }

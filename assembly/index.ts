@@ -1,7 +1,7 @@
 // The module's exports: the kernels and where free memory starts. Kernels never allocate;
 // src/runtime/wasm.ts lays out every buffer from heapBase() and grows memory itself.
 
-export { denseGradientW, denseStepH } from "./dense";
+export { denseGradientW, denseStepH, denseEpochs } from "./dense";
 export { sparseGradientW, sparseStepH } from "./sparse";
 export { sgdEpoch, observedLoss } from "./sgd";
 export { alsHalf } from "./als";

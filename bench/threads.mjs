@@ -1,11 +1,14 @@
-// npm run bench:threads [-- --threads 1,2,4] [--observed 1000000]   (ONLY=<label prefix>: one case)
+// npm run bench:threads [-- --threads 1,2,default] [--observed 1000000] [--busy]   (ONLY=<label prefix>: one case)
 //
-// Thread scaling of every solver: the seconds of one epoch on one thread and on more, measured side by
-// side in one process (runs alternate between the counts, the median of each kept), with the results
-// checked to be the same to the bit whatever the count. Problems are generated from a seed: a sparse
+// Thread scaling of every solver: the seconds of one epoch on one thread, on more, and on the default count
+// (`default`: options.threads left out, as a user leaves it), measured side by side in one process (runs
+// alternate between the counts, the median of each kept), with the results checked to be the same to the bit
+// whatever the count. An epoch's time is the mean over a whole run from its first epoch — a run that finds
+// its threads starved and goes on alone pays for the finding. Problems are generated from a seed: a sparse
 // rating-like matrix with `--observed` entries (default 10^6), and the dense GD cases of `npm run bench`.
-// After the table: what waking the threads costs (runs of empty kernel calls), and whether this machine's
-// cores run two copies of dense gd's H half at full speed (one process, then two processes at once).
+// With --busy the table is made again beside one busy process (a plain `node -e` loop), as a user's machine
+// is. After the table: what waking the threads costs, and whether this machine's cores run two copies of
+// dense gd's H half at full speed (one process, then two processes at once).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -18,8 +21,8 @@ import { CASES, makeProblem } from './problems.mjs';
 
 const { values } = parseArgs({
   options: {
-    threads: { type: 'string', default: '1,2' }, observed: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' },
-    'h-half': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1,2,default' }, observed: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' },
+    'h-half': { type: 'boolean', default: false }, busy: { type: 'boolean', default: false },
   },
 });
 
@@ -48,7 +51,7 @@ if (values['h-half']) {
   console.log(JSON.stringify(await denseHalfMs()));
   process.exit(0);
 }
-const counts = values.threads.split(',').map(Number);
+const counts = values.threads.split(',').map((count) => (count === 'default' ? count : Number(count)));
 const observed = Number(values.observed);
 const rounds = Number(values.rounds);
 
@@ -88,45 +91,66 @@ const cases = [
   ...['dense-300', 'dense-1000'].map((name) => ({ label: `gd dense ${CASES[name].label}`, X: makeProblem(CASES[name]), options: { solver: 'gd', rank: CASES[name].rank, learningRate: 1e-4, layout: 'dense' } })),
 ];
 
+/** Epochs each case runs: as many as take about a second on one thread (at least 4), fixed before timing. */
+const epochsOf = new Map();
+
 async function epochSeconds(X, options, threads) {
-  const { run } = await prepareRun(X, { ...options, threads });
-  // Three epochs, then the factors and loss, which must not depend on the thread count; they also warm up.
-  for (let e = 0; e < 3; e++) await run.epoch();
+  const started = performance.now();
+  const { run, threads: chosen } = await prepareRun(X, threads === 'default' ? options : { ...options, threads });
+  const prepared = performance.now();
+  let epochs = epochsOf.get(options);
+  let ran = 0;
+  do {
+    await run.epoch();
+    ran++;
+  } while (epochs ? ran < epochs : ran < 4 || (performance.now() - prepared < 1000 && ran < 200));
+  const seconds = (performance.now() - prepared) / 1e3 / ran;
+  if (!epochs) epochsOf.set(options, ran);
+  // The factors and loss after the same epochs, which must not depend on the thread count.
   const loss = await run.loss();
   const { W, H } = run.view();
   const digest = createHash('sha1').update(new Uint8Array(W.buffer, W.byteOffset, W.byteLength)).update(new Uint8Array(H.buffer, H.byteOffset, H.byteLength)).digest('hex');
-  const epochs = [];
-  const deadline = performance.now() + 1500;
-  do {
-    const started = performance.now();
-    await run.epoch();
-    epochs.push((performance.now() - started) / 1e3);
-  } while (epochs.length < 3 || (performance.now() < deadline && epochs.length < 200));
   run.close();
-  epochs.sort((a, b) => a - b);
-  return { seconds: epochs[epochs.length >> 1], digest: `${digest}:${loss}`, epochs: epochs.length };
+  return { seconds, digest: `${digest}:${loss}`, chosen, setup: (prepared - started) / 1e3 };
 }
 
 const time = (s) => (s < 1e-3 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(2)} ms` : `${s.toFixed(2)} s`);
+const name = (t) => (t === 'default' ? 'default' : `${t} thread${t > 1 ? 's' : ''}`);
 console.log(`mfwasm bench:threads — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
-console.log(`Median seconds of one epoch (warm), ${rounds} alternating rounds per count; every count's factors and loss checked equal.\n`);
-console.log(`| problem | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts.slice(1).map((t) => `${t} vs 1`).join(' | ')} |`);
-console.log(`|---|${counts.map(() => '---').join('|')}|${counts.slice(1).map(() => '---').join('|')}|`);
-for (const { label, X, options } of cases.filter((c) => !only || c.label.startsWith(only))) {
-  const samples = new Map(counts.map((t) => [t, []]));
-  const digests = new Set();
-  for (let round = 0; round < rounds; round++) {
-    for (const threads of counts) {
-      const { seconds, digest } = await epochSeconds(X, options, threads);
-      samples.get(threads).push(seconds);
-      digests.add(digest);
+console.log(`Seconds of one epoch (the mean over a whole run from its first epoch, the median of ${rounds} alternating rounds per count); every count's factors and loss checked equal.`);
+
+async function table(title) {
+  console.log(`\n${title}\n`);
+  console.log(`| problem | ${counts.map(name).join(' | ')} | ${counts.slice(1).map((t) => `${name(t)} vs 1`).join(' | ')} |`);
+  console.log(`|---|${counts.map(() => '---').join('|')}|${counts.slice(1).map(() => '---').join('|')}|`);
+  for (const { label, X, options } of cases.filter((c) => !only || c.label.startsWith(only))) {
+    const samples = new Map(counts.map((t) => [t, []]));
+    const digests = new Set();
+    let chosen;
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of counts) {
+        const result = await epochSeconds(X, options, threads);
+        samples.get(threads).push(result.seconds);
+        digests.add(result.digest);
+        if (threads === 'default') chosen = result.chosen;
+      }
     }
+    const median = (list) => list.slice().sort((a, b) => a - b)[list.length >> 1];
+    const base = median(samples.get(counts[0]));
+    const cells = counts.map((t) => `${time(median(samples.get(t)))}${t === 'default' ? ` (${chosen})` : ''}`);
+    const ratios = counts.slice(1).map((t) => `${(base / median(samples.get(t))).toFixed(2)}×`);
+    console.log(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |${digests.size === 1 ? '' : ' RESULTS DIFFER'}`);
   }
-  const median = (list) => list.slice().sort((a, b) => a - b)[list.length >> 1];
-  const base = median(samples.get(counts[0]));
-  const cells = counts.map((t) => time(median(samples.get(t))));
-  const ratios = counts.slice(1).map((t) => `${(base / median(samples.get(t))).toFixed(2)}×`);
-  console.log(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |${digests.size === 1 ? '' : ' RESULTS DIFFER'}`);
+}
+
+await table('Idle machine (nothing else running, as far as this bench knows):');
+if (values.busy) {
+  const busy = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+  try {
+    await table('Beside one busy process (`node -e "for (;;);"`, started before the table):');
+  } finally {
+    busy.kill();
+  }
 }
 
 // Waking the threads: runs of empty calls (no rows), one phase, then 20 phases (19 barriers).

@@ -113,6 +113,15 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
       await sameOnBoth('denseGradientW', buffers, fill, ({ kernels: k, real: b }) => k.denseGradientW(b.x, b.w, b.h, b.residual, b.gradientW, rows, cols, width));
       await sameOnBoth('denseStepH', buffers, fill, ({ kernels: k, real: b }) =>
         k.denseStepH(b.x, b.w, b.h, b.residual, b.gradientH, b.colCounts, b.hParams, rows, cols, cols, width, 0.01, plain));
+      // Whole epochs in one call (float64 runs only: its objectives are f64), on both backends.
+      if (precision === 'float64') {
+        const epochs = laid(precision, d, ['x', 'w', 'h', 'residual', 'gradientW', 'gradientH', 'rowCounts', 'colCounts', 'wParams', 'hParams', 'losses'], [], {
+          residual: new Float64Array(4 * cols + width), gradientW: Float64Array.from({ length: rows * width }, (_, p) => Math.cos(p)),
+          gradientH: new Float64Array(width * cols), rowCounts: new Float64Array(rows).fill(3), wParams: hParams, hParams, losses: new Float64Array(8),
+        });
+        await sameOnBoth('denseEpochs', epochs.buffers, epochs.fill, ({ kernels: k, real: b }) =>
+          k.denseEpochs(b.x, b.w, b.h, b.residual, b.gradientW, b.gradientH, b.rowCounts, b.colCounts, b.wParams, b.hParams, rows, cols, width, 0.01, plain, 6, b.losses, 1e9, 1e12, 0));
+      }
       // A block of columns (what one thread takes): the columns from 1 on, rows `cols` apart.
       await sameOnBoth('denseStepH (columns 1…)', buffers, fill, ({ kernels: k, real: b, atReal: at }) =>
         k.denseStepH(at(b.x, 1), b.w, at(b.h, 1), b.residual, at(b.gradientH, 1), at(b.colCounts, 1), b.hParams, rows, cols - 1, cols, width, 0.01, plain));

@@ -59,6 +59,29 @@ test('an abort lands within an epoch on threads', async () => {
   assert.ok(performance.now() - started < 30 + 150, `${performance.now() - started} ms`);
 });
 
+test('a pool thread that dies mid-run rejects the run within 100 ms, and the next run starts new threads', async () => {
+  const { threadPool } = await import('../dist/runtime/threads.js');
+  const big = lowRankWithMissing(600, 400, 8, 0.5, 3);
+  const options = { solver: 'als', rank: 60, epochs: 1000, threads: 2 };
+  const controller = new AbortController();
+  let killed;
+  const pool = await threadPool(2);
+  setTimeout(() => {
+    killed = performance.now();
+    pool.terminateWorker(0);
+  }, 60);
+  await factorize(big, { ...options, signal: controller.signal }).then(
+    () => assert.unreachable('resolved'),
+    (error) => {
+      assert.match(error.message, /^mfwasm: a thread of the pool stopped \(a worker thread exited \(code 1\)\); the run on it cannot finish — run it again/);
+      assert.ok(performance.now() - killed < 100, `rejected ${performance.now() - killed} ms after the thread died`);
+    },
+  );
+  // A new pool: the same bits as one thread.
+  const small = { ...options, rank: 4, epochs: 3 };
+  assert.equal(state(await factorize(big, small)), state(await factorize(big, { ...small, threads: 1 })));
+});
+
 test('options.threads and MFWASM_THREADS are checked', async () => {
   for (const threads of [0, 1.5, 65, '2', -1]) {
     await factorize(X, { rank: 2, epochs: 1, threads }).then(

@@ -47,6 +47,26 @@ for (const backend of BACKENDS) {
     assert.ok(Math.abs(fit.lossHistory.at(-3) - before) > 1e-7 * fit.lossHistory.at(-3), 'it did not stop late');
   });
 
+  test('epochs made at once (nothing asked between them) are the epochs made one by one, stops included', async () => {
+    // onEpoch returning nothing asks for each epoch in turn; without it a small dense gd fit makes them at once.
+    const bothWays = async (options) => {
+      const together = await factorize(train, { rank: 3, layout: 'dense', backend, ...options }).catch((error) => error);
+      const oneByOne = await factorize(train, { rank: 3, layout: 'dense', backend, ...options, onEpoch: () => {} }).catch((error) => error);
+      return [together, oneByOne];
+    };
+    const [together, oneByOne] = await bothWays({ learningRate: 0.02, epochs: 3000, tolerance: 1e-7 });
+    assert.is(together.stoppedBy, 'tolerance');
+    assert.equal([...together.lossHistory], [...oneByOne.lossHistory]);
+    assert.equal([...together.W.data, ...together.H.data], [...oneByOne.W.data, ...oneByOne.H.data]);
+    const [diverged, divergedOneByOne] = await bothWays({ learningRate: 0.5, epochs: 3000 });
+    assert.instance(diverged, DivergenceError);
+    assert.is(diverged.message, divergedOneByOne.message);
+    const controller = new AbortController();
+    controller.abort();
+    await factorize(train, { rank: 3, layout: 'dense', learningRate: 0.02, epochs: 3000, backend, signal: controller.signal }).then(
+      () => assert.unreachable('resolved'), (error) => assert.is(error.name, 'AbortError'));
+  });
+
   for (const [name, options] of Object.entries(SOLVERS)) {
     test(`${name}: validation RMSE every epoch; patience stops; the best epoch's factors come back`, async () => {
       // Rank 8 with no penalty on a rank-3 problem overfits, so validation RMSE turns up.

@@ -11,12 +11,26 @@ import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } fro
 
 const F64 = 8;
 const I32 = 4;
+/** What the runtime aligns buffers to (src/runtime/wasm.ts): no two threads' scratch regions share a cache line. */
+const ALIGN = 64;
 
-/** Byte sizes of a run's buffers, in the order they are laid out. */
-function byteSizes({ real, i32, precision = 'float64' }: Buffers): Record<string, number> {
+/** Bytes of one thread's region of the scratch buffers, and each buffer's offset in it (64-byte aligned). */
+function scratchRegion(scratch: Record<string, number> = {}, precision: Precision): { bytes: number; offsets: Record<string, number> } {
+  const offsets: Record<string, number> = {};
+  let bytes = 0;
+  for (const [name, length] of Object.entries(scratch)) {
+    offsets[name] = bytes;
+    bytes += Math.ceil((length * REAL_BYTES[precision]) / ALIGN) * ALIGN;
+  }
+  return { bytes, offsets };
+}
+
+/** Byte sizes of a run's buffers, in the order they are laid out; the scratch regions of `threads` threads last. */
+function byteSizes({ real, i32, scratch, precision = 'float64' }: Buffers, threads = 1): Record<string, number> {
   const sizes: Record<string, number> = {};
   for (const [name, length] of Object.entries(real)) sizes[`real:${name}`] = length * REAL_BYTES[precision];
   for (const [name, length] of Object.entries(i32)) sizes[`i32:${name}`] = length * I32;
+  if (scratch) sizes.scratch = threads * scratchRegion(scratch, precision).bytes;
   return sizes;
 }
 
@@ -30,26 +44,31 @@ const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memor
 
 /**
  * The buffers laid out in an instance's memory; handles are byte offsets. Memory is never grown after this.
- * With a pool, phases run on `threads` threads over the same (shared) memory; kernels called directly
- * run in the calling thread.
+ * With a pool, phases run on `threads` threads over the same (shared) memory, each with its own region
+ * of the scratch buffers (a handle is thread 0's); kernels called directly run in the calling thread.
  */
 function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: ThreadPool, threads = 1): Workspace<number, number> {
-  const at = reserve(k, byteSizes(buffers));
-  const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
+  const at = reserve(k, byteSizes(buffers, pool ? threads : 1));
   const precision = buffers.precision ?? 'float64';
+  const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
+  const region = scratchRegion(buffers.scratch, precision);
+  const scratch = Object.fromEntries(Object.entries(region.offsets).map(([name, offset]) => [name, at.scratch + offset]));
   const Real = precision === 'float32' ? Float32Array : Float64Array;
   const realBytes = REAL_BYTES[precision];
+  const runner = pool?.runner(k.shared!.key, k as never, threads, { start: at.scratch ?? 0, stride: region.bytes });
   return {
     kernels: k,
     precision,
-    real: handles('real'),
+    real: { ...handles('real'), ...scratch },
     i32: handles('i32'),
     viewReal: (buffer, length) => new Real(k.memory.buffer, buffer, length),
     viewI32: (buffer, length) => new Int32Array(k.memory.buffer, buffer, length),
     atReal: (buffer, index) => buffer + index * realBytes,
     atI32: (buffer, index) => buffer + index * I32,
-    threads: pool ? threads : 1,
-    run: pool ? (phases) => pool.run(k.shared!.key, k as never, phases, threads) : (phases) => runHere(k, phases),
+    get threads() {
+      return runner ? runner.threads : 1;
+    },
+    run: runner ? (phases) => runner.run(phases) : (phases) => runHere(k, phases),
     close: () => runtime.giveBack(k),
   };
 }

@@ -13,10 +13,11 @@ import { train } from './train.js';
  * partial re-solve), before options.epochs full epochs (which may then be 0).
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
-  const { settings, backend, run, layout, validation, parameters, observed, ids, threads } = await prepareRun(X, options);
+  const prepared = await prepareRun(X, options);
+  const { settings, backend, run, layout, validation, parameters, observed, ids } = prepared;
   try {
     if (touched) await run.solveOnly!(touched.rows, touched.cols);
-    const outcome = await train(run, settings, validation, parameters, observed, threads);
+    const outcome = await train(run, settings, validation, parameters, observed, () => prepared.threads);
     return {
       parameters: parameters(outcome.factors),
       penalties: {

@@ -30,7 +30,7 @@ export interface EpochReport {
   validationRmse: number | undefined;
   /** A solver of events: precision@10 on `validation` after it (training observations left out). */
   validationPrecision?: number;
-  /** Threads the run trains on (see options.threads; 1 where threads are unavailable). */
+  /** Threads the run trains on (see options.threads; 1 where threads are unavailable, or once they were found starved). */
   threads: number;
 }
 

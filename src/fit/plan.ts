@@ -26,8 +26,11 @@ export interface PreparedRun {
   width: number;
   /** The layout the run works in. */
   layout: Layout;
-  /** Threads the run works on (options.threads or its default; 1 where threads are unavailable). */
-  threads: number;
+  /**
+   * Threads the run works on now (options.threads or its default; 1 where threads are unavailable, or once
+   * the run found them starved and went on alone).
+   */
+  readonly threads: number;
   validation: Observations | undefined;
   /** The model's parameters over a view of the run's factors. */
   parameters(view: FactorView): Parameters;
@@ -177,7 +180,12 @@ export async function start({ settings, solver, backend, layout, threads, valida
   const pattern = given.observed;
   const values = given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
-  return { settings, solver, backend, run, width, layout, threads: space.threads, validation, parameters, observed, ids };
+  return {
+    settings, solver, backend, run, width, layout, validation, parameters, observed, ids,
+    get threads() {
+      return space.threads;
+    },
+  };
 }
 
 /** plan() then start(): X and the options to a started run. */

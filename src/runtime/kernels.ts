@@ -18,6 +18,16 @@ export interface Kernels<F, I> {
     x: F, w: F, h: F, residual: F, gradientH: F, colCounts: F, hParams: F,
     rows: number, cols: number, stride: number, rank: number, learningRate: number, plain: number,
   ): void;
+  /**
+   * Dense gd, one thread: `epochs` whole epochs (stepRows, denseStepH, denseGradientW) in one call, each
+   * objective to the f64 `losses`; stops after one not finite, past `limit`, or within `tolerance` of the one
+   * before (`previous` first). Returns the epochs run.
+   */
+  denseEpochs(
+    x: F, w: F, h: F, residual: F, gradientW: F, gradientH: F, rowCounts: F, colCounts: F, wParams: F, hParams: F,
+    rows: number, cols: number, rank: number, learningRate: number, plain: number,
+    epochs: number, losses: F, previous: number, limit: number, tolerance: number,
+  ): number;
   sparseGradientW(rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientW: F, rows: number, rank: number): number;
   /** Sparse gd: H's half for columns colFrom…colTo−1 of `cols`. */
   sparseStepH(
@@ -59,7 +69,7 @@ export type KernelName = keyof Kernels<unknown, unknown>;
 
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
-  'denseGradientW', 'denseStepH', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
+  'denseGradientW', 'denseStepH', 'denseEpochs', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
   'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch',
 ] as const);
 
@@ -70,8 +80,17 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
 export type KernelCall<F = unknown, I = unknown> = { [K in KernelName]: readonly [K, ...Parameters<Kernels<F, I>[K]>] }[KernelName];
 
 /**
- * Calls that touch disjoint memory, so that any order, on any thread, gives the same bits: call c of a
- * phase runs on thread c mod `threads`, which is also the thread whose scratch buffers it may use.
+ * Parameters of a kernel that are scratch: a call names a scratch buffer (Buffers.scratch) there, and each
+ * thread running such a call gets its own region of it, so that a call may run on any thread.
+ */
+export const SCRATCH_PARAMETERS: Readonly<Partial<Record<KernelName, readonly number[]>>> = Object.freeze({
+  denseGradientW: [3], denseStepH: [3], denseEpochs: [4], alsHalf: [9, 10], ialsHalf: [9, 10, 11], ialsLoss: [8],
+});
+
+/**
+ * Calls that touch disjoint memory (scratch aside, which is each thread's own), so that any order, on
+ * any thread, gives the same bits: threads claim a phase's calls as they come, and a phase starts once
+ * every call of the one before it is done.
  */
 export type Phase<F = unknown, I = unknown> = readonly KernelCall<F, I>[];
 
@@ -89,6 +108,11 @@ export const REAL_BYTES: Readonly<Record<Precision, number>> = Object.freeze({ f
 export interface Buffers {
   real: Record<string, number>;
   i32: Record<string, number>;
+  /**
+   * Real entries of each thread's scratch, by name: named by a call in a scratch parameter
+   * (SCRATCH_PARAMETERS), a handle stands for the region of the thread running the call.
+   */
+  scratch?: Record<string, number>;
   precision?: Precision;
 }
 
@@ -97,7 +121,7 @@ export interface Workspace<F, I> {
   readonly kernels: Kernels<F, I>;
   /** How the real buffers are stored. */
   readonly precision: Precision;
-  /** Handles by the names given in Buffers. */
+  /** Handles by the names given in Buffers (scratch buffers among the real ones). */
   readonly real: Record<string, F>;
   readonly i32: Record<string, I>;
   /**
@@ -109,7 +133,7 @@ export interface Workspace<F, I> {
   /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
   atReal(buffer: F, index: number): F;
   atI32(buffer: I, index: number): I;
-  /** Threads a phase is spread over (1: every call in the calling thread). */
+  /** Threads a phase is spread over (1: every call in the calling thread); may drop to 1 during a run. */
   readonly threads: number;
   /**
    * Runs the phases one after another, each phase's calls spread over the threads, and returns every

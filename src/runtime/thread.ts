@@ -2,7 +2,7 @@
 // Web Workers alike. Between runs it waits on the control word; a run's program is read from shared
 // memory and its share run on the instance of the run's memory. It goes back to its event loop only
 // when a message is posted to it (setup, a memory to attach or to forget).
-import { Command, Control, nodeModule, nodeProcess, runShare, type ThreadMessage, type ThreadReply } from './shared.js';
+import { Command, Control, nodeModule, nodeProcess, Share, spinUntil, waitFinished, type ThreadMessage, type ThreadReply } from './shared.js';
 
 type KernelTable = Record<string, (...args: number[]) => number>;
 
@@ -23,8 +23,6 @@ async function port(): Promise<Port> {
 
 /** Longest sleep between two looks at the control word when idle. */
 const IDLE_WAIT_MS = 20;
-/** Spins of a thread left out of the last run before it sleeps. */
-const IDLE_SPINS = 2000;
 
 const instances = new Map<number, KernelTable>();
 let setup: Extract<ThreadMessage, { type: 'setup' }> | undefined;
@@ -33,28 +31,31 @@ let seen = 0;
 
 /** Runs commands until one says a message waits for this thread. */
 function serve(channel: Port): void {
-  const { control, program, results, failure, kernels: names, index } = setup!;
+  const { control, program, claims, results, failure, kernels: names, index } = setup!;
   // Whether this thread took part in the last run: only then is the next command likely soon (the next
-  // epoch), and only then may it spin — a thread left out spinning would take a core from those working.
+  // epoch), and only then is it worth a spin.
   let active = false;
   for (;;) {
-    const spins = active ? Atomics.load(control, Control.Spins) : IDLE_SPINS;
-    for (let spin = 0; Atomics.load(control, Control.Sequence) === seen; spin++) {
+    if (!(active && spinUntil(() => Atomics.load(control, Control.Sequence) !== seen, Atomics.load(control, Control.SpinMicros)))) {
       // Timed: a thread asleep in Atomics.wait does not see Worker.terminate(), which Node's exit waits for.
-      if (spin > spins) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
+      while (Atomics.load(control, Control.Sequence) === seen) Atomics.wait(control, Control.Sequence, seen, IDLE_WAIT_MS);
     }
     seen = Atomics.load(control, Control.Sequence);
-    if (Atomics.load(control, Control.Command) === Command.Run) {
+    active = false;
+    Atomics.store(control, Control.Claiming + index, 1);
+    const tag = Atomics.load(control, Control.Open);
+    if (Atomics.load(control, Control.Command) === Command.Run && tag !== 0) {
       const thread = Atomics.load(control, Control.FirstWorker) + index;
-      active = thread < Atomics.load(control, Control.Participants);
-      if (active) {
-        runShare(instances.get(Atomics.load(control, Control.Key)), control, program, results, failure, thread, names);
-      }
-      if (Atomics.add(control, Control.Done, 1) === Atomics.load(control, Control.Workers) - 1) {
-        Atomics.notify(control, Control.Done);
-        if (Atomics.load(control, Control.PostWhenDone)) channel.post({ type: 'done' });
+      if (thread < Atomics.load(control, Control.Participants)) {
+        active = true;
+        const share = new Share(instances.get(Atomics.load(control, Control.Key)), control, program, claims, results, failure, names, tag, thread);
+        share.onRunDone = () => channel.post({ type: 'done' });
+        const spin = Atomics.load(control, Control.SpinMicros);
+        // Past the last phase nothing waits for this thread: back to the command word at once.
+        for (let end = share.work(); end >= 0 && end < share.total; end = share.work()) waitFinished(control, tag, end, spin);
       }
     }
+    Atomics.store(control, Control.Claiming + index, 0);
     // A message posted to this thread waits in its event loop: go there, whatever command woke it (a run
     // may have followed the Messages command before this thread looked).
     if (Atomics.load(control, Control.Pending + index) > 0) return;

@@ -4,13 +4,15 @@
 //
 // Messages between threads cost about 0.1 ms each way, more than a small epoch: runs do not use them.
 // A run's phases are written as numbers into shared memory and the threads, which wait on a shared word
-// between runs (src/runtime/thread.ts), are woken with Atomics.notify; they meet at a barrier between
-// phases. Where the calling thread may block (Node's main thread, any worker) it takes part as thread 0
-// and run() returns at once; on a browser page's main thread, which may not block, the workers do all
-// of it and the last one to finish posts a message. Messages are left for what cannot be shared as
-// numbers: a run's module and memory (attach), once per memory.
-import { KERNEL_NAMES, type Phase } from './kernels.js';
-import { Command, Control, nodeModule, nodeProcess, runShare, spinsFor, type ThreadMessage, type ThreadReply } from './shared.js';
+// between runs (src/runtime/thread.ts), are woken with Atomics.notify; they claim calls one at a time
+// (src/runtime/shared.ts), so a thread another process keeps off its core delays nobody unless it holds
+// a call. Where the calling thread may block (Node's main thread, any worker) it takes part as thread 0;
+// when it has run what it could it spins briefly for the calls others hold, then awaits them, so that
+// a thread that died is seen (its 'exit' event) and the run rejected. On a browser page's main thread,
+// which may not block, the workers do all of it and the one finishing the last call posts a message.
+// Messages are left for what cannot be shared as numbers: a run's module and memory (attach), once per memory.
+import { KERNEL_NAMES, runHere, type Awaitable, type Phase } from './kernels.js';
+import { Command, Control, nodeModule, nodeProcess, Share, SPIN_MICROS, spinUntil, type ThreadMessage, type ThreadReply } from './shared.js';
 
 /** A run's shared memory, as the threads know it: instances are made once per memory and kept. */
 export interface SharedInstance {
@@ -22,6 +24,10 @@ export interface SharedInstance {
 const CONTROL_WORDS = 16 + 256;
 /** f64 of the shared program: a run longer than this goes in several commands (calls within a phase are independent). */
 const PROGRAM_ENTRIES = 1 << 17;
+/** A call takes at least two entries of the program. */
+const MAX_CALLS = PROGRAM_ENTRIES / 2;
+/** Tags of runs grow by one a run; before they would overflow an Int32 the claims are cleared and they start again. */
+const LAST_TAG = 2 ** 31 - 2;
 
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function hardwareThreads(): Promise<number> {
@@ -127,27 +133,51 @@ async function spawn(onFailure: (error: Error) => void, onDone: () => void): Pro
   return thread;
 }
 
+/** Scratch regions of a run: thread t's region of a scratch buffer is `stride` bytes after thread t − 1's. */
+export interface ScratchLayout {
+  start: number;
+  stride: number;
+}
+
+/** The runs of one workspace on the pool (see ThreadPool.runner). */
+export interface PoolRunner {
+  run(phases: readonly Phase[]): Awaitable<number[]>;
+  /** Threads its runs now take: the count asked for, or 1 once its helpers were found starved. */
+  readonly threads: number;
+}
+
+/**
+ * A workspace stops waking its helpers once the caller has waited for them more than this share of its
+ * runs' time (and more than STARVED_MS): another process holds the cores, and one thread is then faster.
+ * Calls and scratch do not depend on who runs them, so the results keep every bit.
+ */
+const STARVED_SHARE = 0.25;
+const STARVED_MS = 2;
+
 class ThreadPool {
   /** Logical cores of the machine. */
   readonly cores: number;
   #threads: Thread[] = [];
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   readonly #program = new Float64Array(new SharedArrayBuffer(8 * PROGRAM_ENTRIES));
-  /** A call takes at least two entries of the program: half as many results suffice. */
-  readonly #results = new Float64Array(new SharedArrayBuffer(4 * PROGRAM_ENTRIES));
+  /** Per call: the tag of the last run that claimed it. */
+  readonly #claims = new Int32Array(new SharedArrayBuffer(4 * MAX_CALLS));
+  readonly #results = new Float64Array(new SharedArrayBuffer(8 * MAX_CALLS));
   readonly #failure = new Uint8Array(new SharedArrayBuffer(1024));
   /** Whether the calling thread takes part (it may block): then workers are threads 1…n. */
   readonly #callerTakesPart = mayBlock();
   #broken: Error | undefined;
+  #tag = 0;
   /** Resolves the run awaiting its workers' 'done' (a page's main thread only). */
   #whenDone: (() => void) | undefined;
-  /** Runs on a page's main thread await the workers, and messages wait for them: one at a time. */
+  /** Whatever is in flight (a run awaiting its threads, a message): the next waits for it. */
   #queue: Promise<unknown> = Promise.resolve();
+  #busy = false;
   #growing: Promise<unknown> = Promise.resolve();
 
   constructor(cores: number) {
     this.cores = cores;
-    Atomics.store(this.#control, Control.Spins, spinsFor(1, cores));
+    Atomics.store(this.#control, Control.SpinMicros, SPIN_MICROS);
   }
 
   /** Workers a run on `threads` threads needs. */
@@ -167,30 +197,55 @@ class ThreadPool {
       let thread: Thread | undefined;
       thread = await spawn((error) => thread && this.#lost(thread, error), () => this.#whenDone?.());
       const index = this.#threads.length;
-      await this.#send(thread, index, { type: 'setup', index, control: this.#control, program: this.#program, results: this.#results, failure: this.#failure, kernels: KERNEL_NAMES });
-      // Counted only once it waits on the control word: a run waits for every counted worker.
+      await this.#send(thread, index, {
+        type: 'setup', index, control: this.#control, program: this.#program, claims: this.#claims, results: this.#results,
+        failure: this.#failure, kernels: KERNEL_NAMES,
+      });
+      // Counted only once it waits on the control word.
       this.#threads.push(thread);
       Atomics.store(this.#control, Control.Workers, this.#threads.length);
     }
   }
 
-  /** A worker died: the others may wait at a barrier for it for ever, and the pool is of no more use. */
+  /**
+   * A worker died: a call it held will never finish, and the pool is of no more use. A run awaiting its
+   * threads is rejected; the next run starts a new pool.
+   */
   #lost(thread: Thread, error: Error): void {
-    if (!this.#threads.includes(thread)) return;
-    this.#broken = error;
+    if (!this.#threads.includes(thread) || this.#broken) return;
+    this.#broken = new Error(`mfwasm: a thread of the pool stopped (${error.message.replace(/^mfwasm: /, '')}); the run on it cannot finish — run it again: new threads are started`, { cause: error });
+    Atomics.store(this.#control, Control.Broken, 1);
+    Atomics.notify(this.#control, Control.Finished);
     for (const other of this.#threads) other.terminate();
     this.#threads = [];
+    this.#whenDone?.();
     pool = undefined;
+  }
+
+  /** Ends a worker as if it had crashed: how tests check that a run sees a thread die. */
+  terminateWorker(index: number): void {
+    this.#threads[index]?.terminate();
   }
 
   /**
    * Posts a message to worker `index` and waits until it is handled (waking the worker if it is waiting on
-   * the control word). After the runs queued before it: the Messages command must not overwrite a run's.
+   * the control word). After whatever is in flight: the Messages command must not overwrite a run's.
    */
   #send(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
-    const sent = this.#queue.then(() => this.#post(thread, index, message));
-    this.#queue = sent.catch(() => undefined);
-    return sent;
+    return this.#enqueue(() => this.#post(thread, index, message));
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const done = this.#queue.then(async () => {
+      this.#busy = true;
+      try {
+        return await task();
+      } finally {
+        this.#busy = false;
+      }
+    });
+    this.#queue = done.catch(() => undefined);
+    return done;
   }
 
   async #post(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
@@ -222,32 +277,129 @@ class ThreadPool {
   }
 
   /**
-   * Runs the phases on `threads` threads over an attached memory — the caller's share through `own`, its
-   * instance over that memory — synchronously where the caller may block.
+   * The runs of one workspace: phases on `threads` threads over an attached memory (`own`: the caller's
+   * instance over it), synchronous where the caller may block and every call is done within a short spin.
+   * Once its helpers are found starved its runs stay on the calling thread.
    */
-  run(key: number, own: Kernels, phases: readonly Phase[], threads: number): number[] | Promise<number[]> {
-    if (this.#broken) throw this.#broken;
-    if (this.#callerTakesPart) {
-      const results: number[] = [];
-      for (const command of commands(phases)) this.#command(key, own, command, threads, results);
-      return results;
-    }
-    const result = this.#queue.then(async () => {
-      const results: number[] = [];
-      for (const command of commands(phases)) await this.#command(key, own, command, threads, results);
-      return results;
-    });
-    this.#queue = result.catch(() => undefined);
-    return result;
+  runner(key: number, own: Kernels, threads: number, scratch: ScratchLayout): PoolRunner {
+    let elapsed = 0;
+    let waited = 0;
+    let alone = false;
+    const timing = { waited: 0 };
+    const pool = this;
+    return {
+      get threads() {
+        return alone ? 1 : threads;
+      },
+      run(phases) {
+        if (alone) return runHere(own, phases);
+        if (!pool.#callerTakesPart) return pool.#enqueue(() => pool.#runOnWorkers(key, phases, threads, scratch));
+        // After a run still awaiting its threads, asking again then: another may have started meanwhile.
+        if (pool.#busy) return pool.#queue.then(() => this.run(phases));
+        const started = performance.now();
+        timing.waited = 0;
+        const account = (results: number[]) => {
+          elapsed += performance.now() - started;
+          waited += timing.waited;
+          if (waited > STARVED_MS && waited > STARVED_SHARE * elapsed) alone = true;
+          return results;
+        };
+        const results = pool.#runHere(key, own, phases, threads, scratch, timing);
+        return results instanceof Promise ? results.then(account) : account(results);
+      },
+    };
   }
 
-  /** One command: its phases written to the program, the workers woken, the caller's share, the results. */
-  #command(key: number, own: Kernels, phases: readonly Phase[], threads: number, results: number[]): void | Promise<void> {
+  /** A run the calling thread takes part in: commands one after another, awaiting only when it must. */
+  #runHere(key: number, own: Kernels, phases: readonly Phase[], threads: number, scratch: ScratchLayout, timing: { waited: number }): Awaitable<number[]> {
+    if (this.#broken) throw this.#broken;
+    const results: number[] = [];
+    const all = commands(phases);
+    const from = (next: number): Awaitable<number[]> => {
+      for (let c = next; c < all.length; c++) {
+        const done = this.#command(key, own, all[c], threads, scratch, results, timing);
+        if (done instanceof Promise) {
+          const rest = done.then(() => from(c + 1));
+          this.#queue = rest.catch(() => undefined);
+          this.#busy = true;
+          return rest.finally(() => (this.#busy = false));
+        }
+      }
+      return results;
+    };
+    return from(0);
+  }
+
+  /** A command with the caller as thread 0: its calls, then a spin for the others', then an await. */
+  #command(key: number, own: Kernels, phases: readonly Phase[], threads: number, scratch: ScratchLayout, results: number[], timing: { waited: number }): void | Promise<void> {
+    const control = this.#control;
+    const tag = this.#open(key, phases, threads, scratch, false);
+    const share = new Share(own, control, this.#program, this.#claims, this.#results, this.#failure, KERNEL_NAMES, tag, 0);
+    const finished = (count: number) => () => Atomics.load(control, Control.Finished) >= count;
+    const proceed = (): void | Promise<void> => {
+      for (;;) {
+        const end = share.work();
+        const target = end < 0 ? share.total : end;
+        const waitFrom = performance.now();
+        if (!spinUntil(finished(target), SPIN_MICROS)) {
+          return this.#awaitFinished(target).then(() => {
+            timing.waited += performance.now() - waitFrom;
+            return proceed();
+          });
+        }
+        timing.waited += performance.now() - waitFrom;
+        if (target === share.total) return this.#close(results, share.total);
+      }
+    };
+    return proceed();
+  }
+
+  /** Awaits `count` finished calls without blocking, so that a worker's death (its 'exit' event) is seen. */
+  async #awaitFinished(count: number): Promise<void> {
+    const control = this.#control;
+    const waitAsync = (Atomics as { waitAsync?: (array: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: unknown } }).waitAsync;
+    // A pending waitAsync does not keep a Node process alive, and the workers are unref'd: a timer does.
+    const alive = setInterval(() => {}, 1000);
+    try {
+      for (;;) {
+        if (this.#broken) throw this.#broken;
+        const seen = Atomics.load(control, Control.Finished);
+        if (seen >= count) return;
+        if (waitAsync) {
+          const waiting = waitAsync(control, Control.Finished, seen, 50);
+          if (waiting.async) await waiting.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
+  /** A run on a page's main thread: the workers do every call; the one finishing the last posts 'done'. */
+  async #runOnWorkers(key: number, phases: readonly Phase[], threads: number, scratch: ScratchLayout): Promise<number[]> {
+    const results: number[] = [];
+    for (const command of commands(phases)) {
+      if (this.#broken) throw this.#broken;
+      const finished = new Promise<void>((resolve) => (this.#whenDone = resolve));
+      const total = this.#open(key, command, threads, scratch, true);
+      if (total > 0) await finished;
+      if (this.#broken) throw this.#broken;
+      this.#close(results, callsOf(command));
+    }
+    return results;
+  }
+
+  /**
+   * Writes a command's program, opens it under a new tag and wakes the threads. Returns the tag (with
+   * `postWhenDone`: the count of calls, 0 when there are none to wait for).
+   */
+  #open(key: number, phases: readonly Phase[], threads: number, scratch: ScratchLayout, postWhenDone: boolean): number {
     const control = this.#control;
     const program = this.#program;
     let at = 0;
     program[at++] = phases.length;
-    let calls = 0;
     for (const phase of phases) {
       program[at++] = phase.length;
       for (const [name, ...args] of phase) {
@@ -255,39 +407,54 @@ class ThreadPool {
         program[at++] = args.length;
         for (const arg of args) program[at++] = arg as number;
       }
-      calls += phase.length;
     }
-    const workers = this.#threads.length;
+    if (this.#tag === LAST_TAG) this.#restartTags();
+    const tag = ++this.#tag;
     Atomics.store(control, Control.Command, Command.Run);
     Atomics.store(control, Control.Key, key);
     Atomics.store(control, Control.Participants, threads);
     Atomics.store(control, Control.FirstWorker, this.#callerTakesPart ? 1 : 0);
-    Atomics.store(control, Control.Done, 0);
+    Atomics.store(control, Control.Finished, 0);
     Atomics.store(control, Control.Failed, 0);
-    Atomics.store(control, Control.PostWhenDone, this.#callerTakesPart ? 0 : 1);
-    Atomics.store(control, Control.Spins, spinsFor(threads, this.cores));
-    const finished = this.#callerTakesPart ? undefined : new Promise<void>((resolve) => (this.#whenDone = resolve));
+    Atomics.store(control, Control.PostWhenDone, postWhenDone ? 1 : 0);
+    Atomics.store(control, Control.ScratchStart, scratch.start);
+    Atomics.store(control, Control.ScratchStride, scratch.stride);
+    Atomics.store(control, Control.Open, tag);
     Atomics.add(control, Control.Sequence, 1);
     Atomics.notify(control, Control.Sequence);
-    const collect = () => {
-      if (Atomics.load(control, Control.Failed)) {
-        const length = Atomics.load(control, Control.FailureLength);
-        throw new Error(`mfwasm: ${new TextDecoder().decode(this.#failure.slice(0, length))}`);
-      }
-      for (let c = 0; c < calls; c++) results.push(this.#results[c]);
-    };
-    if (this.#callerTakesPart) {
-      runShare(own, control, program, this.#results, this.#failure, 0, KERNEL_NAMES);
-      // Every worker, taking part or not, counts itself done: no command starts while one still reads this one.
-      for (let spin = 0; Atomics.load(control, Control.Done) < workers; spin++) {
-        const done = Atomics.load(control, Control.Done);
-        if (spin > Atomics.load(control, Control.Spins)) Atomics.wait(control, Control.Done, done, 1000);
-        if (this.#broken) throw this.#broken;
-      }
-      return collect();
-    }
-    return finished!.then(collect);
+    return postWhenDone ? callsOf(phases) : tag;
   }
+
+  /** Closes the open command (late threads then claim nothing) and collects its results, or its failure. */
+  #close(results: number[], calls: number): void {
+    const control = this.#control;
+    Atomics.store(control, Control.Open, 0);
+    if (Atomics.load(control, Control.Failed)) {
+      const length = Atomics.load(control, Control.FailureLength);
+      throw new Error(`mfwasm: ${new TextDecoder().decode(this.#failure.slice(0, length))}`);
+    }
+    for (let c = 0; c < calls; c++) results.push(this.#results[c]);
+  }
+
+  /**
+   * Tags start again at 1 with every claim cleared, once no worker can still write an old tag (each says
+   * when it may): a worker late by 2^31 runs would otherwise see the new, smaller tags as older than its own.
+   */
+  #restartTags(): void {
+    const control = this.#control;
+    for (let index = 0; index < this.#threads.length; index++) {
+      while (Atomics.load(control, Control.Claiming + index)) Atomics.wait(control, Control.Claiming + index, 1, 1);
+    }
+    this.#claims.fill(0);
+    this.#tag = 0;
+  }
+}
+
+/** Calls of a command. */
+function callsOf(phases: readonly Phase[]): number {
+  let calls = 0;
+  for (const phase of phases) calls += phase.length;
+  return calls;
 }
 
 /** An instance's kernels by name. */

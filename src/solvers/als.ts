@@ -8,7 +8,7 @@ import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
-import { after, rowsOnThreads, scratchFor, scratchOf } from './parallel.js';
+import { after, rowsInParts } from './parallel.js';
 import type { RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
@@ -34,11 +34,11 @@ export const als: SolverModule<AlsOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
-  buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
+  buffers({ rows, cols, observedCount: count, width }: Shape) {
     return {
-      // gram and rhs: scratch of each thread's solves.
-      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width) },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count },
       i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
+      scratch: { gram: width * width, rhs: width },
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
@@ -58,27 +58,26 @@ export const als: SolverModule<AlsOptions> = {
     }, spec.offset);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
-    // The call solving rows first..end−1 of one half with a thread's scratch: the kernel indexes its start
-    // array and its output by row, so a range is the same call on buffers advanced to its first row.
+    // The call solving rows first..end−1 of one half: the kernel indexes its start array and its output by
+    // row, so a range is the same call on buffers advanced to its first row.
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
-      (first: number, end: number, thread: number): KernelCall<F, I> => [
+      (first: number, end: number): KernelCall<F, I> => [
         'alsHalf', space.atI32(start, first), index, values, space.atReal(counts, first), fixed, space.atReal(solved, first * width), params,
-        end - first, width, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread), descend,
+        end - first, width, b.gram, b.rhs, descend,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
     // A row costs a width³/3 factorization plus width² per observation.
-    const rowsHalf = rowsOnThreads(space, problem.rowStart, width / 3, solveRows);
-    const colsHalf = rowsOnThreads(space, colStart, width / 3, solveCols);
+    const rowsHalf = rowsInParts(space, problem.rowStart, width / 3, width * width, solveRows);
+    const colsHalf = rowsInParts(space, colStart, width / 3, width * width, solveCols);
     const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       epoch: (signal) => after(inBlocks(rows, signal, rowsHalf), () => inBlocks(cols, signal, colsHalf)),
       solveOnly(touchedRows, touchedCols) {
-        // A call per row, call c on thread c mod threads with that thread's scratch: each row's solve is its own.
-        const on = (c: number) => c % space.threads;
+        // A call per row: each row's solve is its own.
         return after(space.run([
-          Array.from(touchedRows, (i, c) => solveRows(i, i + 1, on(c))), Array.from(touchedCols, (j, c) => solveCols(j, j + 1, on(c))),
+          Array.from(touchedRows, (i) => solveRows(i, i + 1)), Array.from(touchedCols, (j) => solveCols(j, j + 1)),
         ]), () => undefined);
       },
       view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),

@@ -1,12 +1,12 @@
 // 'gd': the seed's full-batch gradient descent. Each epoch W ← W + η·(M⊙(X−WH))Hᵀ, then with the new W,
 // H ← H + η·Wᵀ(M⊙(X−WH)), plus the penalties' gradients, L1's proximal step and the bound when set.
 // Two layouts: 'dense' works on every entry of X (NaN = missing), 'sparse' on the observed ones (CSR).
-import type { Awaitable, Buffers, Phase, RealArray, Workspace } from '../runtime/kernels.js';
+import type { Awaitable, Buffers, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after, balanced, chunks, perThread, scratchFor, scratchOf, total, type Range } from './parallel.js';
+import { after, balanced, chunks, partsFor, total, type Range } from './parallel.js';
 import { positive, type LayoutOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
@@ -22,12 +22,14 @@ export interface GdOptions extends RatingOptions, LayoutOptions {
   learningRate?: number;
 }
 
+/** Parts of sparse gd's H half, whose every call scans all observations (enough for two threads to share). */
+const SCANNING_PARTS = 4;
+
 /** How many times an automatic step may halve within one epoch before the epoch is taken as it comes. */
 const HALVINGS = 40;
 
 /**
- * An epoch is W's step (rows spread over the threads) and then H's half (columns spread over them): no
- * sum crosses threads. The loss pass, in fixed chunks of rows, also makes W's gradient of the current
+ * An epoch is W's step (in parts of rows) and then H's half (in parts of columns): no sum crosses parts. The loss pass, in fixed chunks of rows, also makes W's gradient of the current
  * factors (the residual it needs is the loss's), which the next epoch applies: so each epoch ends with
  * that pass, in the same run of phases (one wake-up of the threads an epoch), and loss() after an epoch
  * costs nothing. The phases' arguments never change, so they are made once per step size.
@@ -40,6 +42,8 @@ const HALVINGS = 40;
 function gradientDescentRun<F, I>(
   space: Workspace<F, I>, lossPhase: Phase<F, I>, stepsAt: (learningRate: number) => readonly Phase<F, I>[], learningRate: number,
   automatic: boolean, state: readonly RealArray[], penalty: () => number, view: Run['view'],
+  /** Epochs in one call (dense, one part per phase, no penalty, a given step), or undefined. */
+  together?: (count: number, previous: number, limit: number, tolerance: number) => { ran: number; losses: Float64Array },
 ): Run {
   /** The data term of the current factors, once the loss pass has run on them (W's gradient is then ready). */
   let dataLoss: number | undefined;
@@ -88,17 +92,29 @@ function gradientDescentRun<F, I>(
         dataLoss = lossOf(results);
       });
     },
+    epochs: together && !automatic
+      ? (count, losses, from, limit, tolerance) => {
+        if (dataLoss === undefined) measure();
+        const done = together(Math.min(count, TOGETHER), dataLoss!, limit, tolerance);
+        losses.set(done.losses.subarray(0, done.ran), from);
+        dataLoss = done.losses[done.ran - 1];
+        return done.ran;
+      }
+      : undefined,
     view,
     close: () => space.close(),
   };
 }
 
-/** W's step over one range of rows per thread. */
+/** Most epochs made in one call (the size of the buffer their objectives go to). */
+const TOGETHER = 1024;
+
+/** W's step, in parts of rows. */
 function stepW<F, I>(space: Workspace<F, I>, spec: RunSpec, rows: number, learningRate: number): Phase<F, I> {
   const { real: b } = space;
   const { width } = spec;
   const plain = spec.plain ? 1 : 0;
-  return perThread(space, balanced(undefined, 0, rows, space.threads, 1, 8), ([first, end]) => [
+  return balanced(undefined, 0, rows, partsFor(rows * width), 1, 8).map(([first, end]) => [
     'stepRows', space.atReal(b.w, first * width), space.atReal(b.gradientW, first * width), space.atReal(b.rowCounts, first), b.wParams,
     end - first, width, learningRate, plain,
   ]);
@@ -113,21 +129,34 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   writeValues(space.viewReal(b.x, rows * cols), problem.values, spec.offset);
   space.viewReal(b.h, width * cols).set(spec.initial.H);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
-  const residual = (thread: number) => scratchOf(space, b.residual, 4 * cols + width, thread);
-  const lossPhase: Phase<F, I> = chunks(rows, undefined, cols).map(([first, end], call) => [
-    'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual(call % space.threads),
+  const { residual } = b;
+  const lossPhase: Phase<F, I> = chunks(rows, undefined, cols).map(([first, end]) => [
+    'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual,
     space.atReal(gradientW, first * width), end - first, cols, width,
   ]);
-  const columns = balanced(undefined, 0, cols, space.threads, 1, 8);
-  const stepH = (learningRate: number) => perThread(space, columns, ([first, end], thread) => [
-    'denseStepH', space.atReal(x, first), w, space.atReal(h, first), residual(thread), space.atReal(gradientH, first),
+  // A column's gradient and step read every row twice.
+  const columns = balanced(undefined, 0, cols, partsFor(2 * rows * cols * width), 1, 8);
+  const stepH = (learningRate: number) => columns.map(([first, end]): KernelCall<F, I> => [
+    'denseStepH', space.atReal(x, first), w, space.atReal(h, first), residual, space.atReal(gradientH, first),
     space.atReal(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
   ]);
   const state = [space.viewReal(w, rows * width), space.viewReal(h, width * cols), space.viewReal(gradientW, rows * width)];
+  const stepsAt = (learningRate: number) => [stepW(space, spec, rows, learningRate), stepH(learningRate)];
+  const learningRate = spec.own.learningRate as number;
+  // A problem whose every phase is one call, with nothing to add to the loss: whole epochs in one call.
+  const uncut = lossPhase.length === 1 && stepsAt(learningRate).every((phase) => phase.length === 1);
+  const together = uncut && !spec.penalized && space.precision === 'float64' && space.threads === 1
+    ? (count: number, previous: number, limit: number, tolerance: number) => {
+      const ran = space.kernels.denseEpochs(
+        x, w, h, residual, gradientW, gradientH, b.rowCounts, colCounts, b.wParams, hParams, rows, cols, width, learningRate, plain,
+        count, b.losses, previous, limit, tolerance,
+      );
+      return { ran, losses: space.viewReal(b.losses, ran) as Float64Array };
+    }
+    : undefined;
   return gradientDescentRun(
-    space, lossPhase, (learningRate) => [stepW(space, spec, rows, learningRate), stepH(learningRate)], spec.own.learningRate as number,
-    !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, h, true),
-    () => ({ W: state[0], H: state[1], hTransposed: false }),
+    space, lossPhase, stepsAt, learningRate, !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, h, true),
+    () => ({ W: state[0], H: state[1], hTransposed: false }), together,
   );
 }
 
@@ -149,8 +178,9 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   // Columns shared out by their observations: each thread makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
   for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
-  const columns = balanced(columnEnds, 0, cols, space.threads, 1, 8);
-  const stepH = (learningRate: number) => perThread(space, columns, ([first, end]: Range) => [
+  // Each call reads every row's column indices to find its columns' entries: a few parts, not many.
+  const columns = balanced(columnEnds, 0, cols, Math.min(SCANNING_PARTS, partsFor(2 * observedCount * width)), 1, 8);
+  const stepH = (learningRate: number) => columns.map(([first, end]: Range): KernelCall<F, I> => [
     'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
     learningRate, plain,
   ]);
@@ -179,13 +209,14 @@ export const gd: SolverModule<GdOptions> = {
   initialDraw: 'normal',
   divergenceAdvice: ({ learningRate }) =>
     `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}; the stable step shrinks as rows and columns gain observations.`,
-  buffers({ layout, rows, cols, observedCount, width, threads = 1 }: Shape): Buffers {
+  buffers({ layout, rows, cols, observedCount, width }: Shape): Buffers {
     const common = commonBuffers(rows, cols, width);
     if (layout === 'dense') {
       return {
-        // residual: each thread's four rows of scratch.
-        real: { ...common, x: rows * cols, h: width * cols, residual: scratchFor(threads, 4 * cols + width), gradientW: rows * width, gradientH: width * cols },
+        real: { ...common, x: rows * cols, h: width * cols, gradientW: rows * width, gradientH: width * cols, losses: TOGETHER },
         i32: {},
+        // Four rows of scratch for the thread running a call.
+        scratch: { residual: 4 * cols + width },
       };
     }
     return {

@@ -12,7 +12,7 @@ import type { SparseProblem } from '../types.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeEventsRun } from './common.js';
-import { after, balanced, chunks, perThread, rowsOnThreads, scratchFor, scratchOf, total } from './parallel.js';
+import { after, balanced, chunks, partsFor, rowsInParts, total } from './parallel.js';
 import { integerOption, nonNegativeOption } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { precisionMetric } from './validation.js';
@@ -51,14 +51,11 @@ export const ials: SolverModule<IalsOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: () => 'Try a larger regularization, or a smaller alpha.',
-  buffers({ rows, cols, observedCount: count, width, threads = 1 }: Shape) {
+  buffers({ rows, cols, observedCount: count, width }: Shape) {
     return {
-      real: {
-        // gram, rhs and cg: scratch of each thread's solves.
-        ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count,
-        gramian: width * width, gram: scratchFor(threads, width * width), rhs: scratchFor(threads, width), cg: scratchFor(threads, 3 * width),
-      },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, confidence: count, byColumn: count, gramian: width * width },
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count },
+      scratch: { gram: width * width, rhs: width, cg: 3 * width },
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
@@ -77,26 +74,25 @@ export const ials: SolverModule<IalsOptions> = {
     writeColumnOrder(problem, rowOfEach(problem), {
       colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
     }, 0, alpha);
-    // The call solving rows first..end−1 of one half with a thread's scratch (each row's solve is its own).
+    // The call solving rows first..end−1 of one half (each row's solve is its own).
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, confidence: typeof b.w, fixed: typeof b.w, solved: typeof b.w, lambda: number) =>
-      (first: number, end: number, thread: number): KernelCall<F, I> => [
+      (first: number, end: number): KernelCall<F, I> => [
         'ialsHalf', space.atI32(start, first), index, confidence, fixed, space.atReal(solved, first * width), b.gramian,
-        end - first, width, lambda, scratchOf(space, b.gram, width * width, thread), scratchOf(space, b.rhs, width, thread),
-        scratchOf(space, b.cg, 3 * width, thread), cgSteps,
+        end - first, width, lambda, b.gram, b.rhs, b.cg, cgSteps,
       ];
     const solveRow = solver(n.rowStart, n.colIndex, b.confidence, b.ht, b.w, lambdaW);
     const solveCol = solver(n.colStart, n.rowIndex, b.byColumn, b.w, b.ht, lambdaH);
-    // One range per thread, balanced by cost: with CG about cgSteps·width² a row plus width per event and step.
+    // Parts balanced by cost: with CG about cgSteps·width² a row plus width per event and step.
     const perRow = cgSteps > 0 ? width : width / 3;
-    const rowsHalf = rowsOnThreads(space, problem.rowStart, perRow, solveRow);
-    const colsHalf = rowsOnThreads(space, colStart, perRow, solveCol);
-    // The gramian's rows spread over the threads: each entry sums over the factors in order either way.
+    const rowsHalf = rowsInParts(space, problem.rowStart, perRow, width * width, solveRow);
+    const colsHalf = rowsInParts(space, colStart, perRow, width * width, solveCol);
+    // The gramian in parts of its rows: each entry sums over the factors in order either way.
     const gramianPhase = (factors: typeof b.w, n: number) =>
-      perThread(space, balanced(undefined, 0, width, space.threads), ([first, end]) => ['gramian', factors, n, width, b.gramian, first, end - first]);
+      balanced(undefined, 0, width, partsFor(n * width * width)).map(([first, end]): KernelCall<F, I> => ['gramian', factors, n, width, b.gramian, first, end - first]);
     const gramianPhases = { H: [gramianPhase(b.ht, cols)], W: [gramianPhase(b.w, rows)] };
-    const lossPhase = chunks(rows, undefined, width).map(([first, end], call) => [
+    const lossPhase = chunks(rows, undefined, width).map(([first, end]) => [
       'ialsLoss', space.atI32(n.rowStart, first), n.colIndex, b.confidence, space.atReal(b.w, first * width), b.ht, b.gramian, end - first, width,
-      scratchOf(space, b.rhs, width, call % space.threads),
+      b.rhs,
     ] as const);
     // Which side the gramian buffer holds: the loss needs H's, an epoch starts from H's, so the one the
     // loss made is not made again; solving a side makes the other's stale.
@@ -119,12 +115,11 @@ export const ials: SolverModule<IalsOptions> = {
       epoch: (signal) =>
         after(gramianOf('H'), () => after(inBlocks(rows, signal, solveRows), () => after(gramianOf('W'), () => inBlocks(cols, signal, solveCols)))),
       solveOnly(touchedRows, touchedCols) {
-        // A call per row, call c on thread c mod threads with that thread's scratch: each row's solve is its own.
-        const on = (c: number) => c % space.threads;
+        // A call per row: each row's solve is its own.
         holds = undefined;
         return after(space.run([
-          ...gramianPhases.H, Array.from(touchedRows, (i, c) => solveRow(i, i + 1, on(c))),
-          ...gramianPhases.W, Array.from(touchedCols, (j, c) => solveCol(j, j + 1, on(c))),
+          ...gramianPhases.H, Array.from(touchedRows, (i) => solveRow(i, i + 1)),
+          ...gramianPhases.W, Array.from(touchedCols, (j) => solveCol(j, j + 1)),
         ]), () => {
           holds = 'W';
         });

@@ -1,13 +1,25 @@
-// How a solver cuts a step into kernel calls for the workspace's threads so that the result does not
-// depend on how many there are. Two kinds of cut:
+// How a solver cuts a step into kernel calls so that the result does not depend on how many threads
+// run them, nor on which thread runs which call. Two kinds of cut:
 // - work whose every output has its own arithmetic (a row's solve, a column's gradient) is split into
-//   one range per thread, balanced by cost: any split gives the same bits;
+//   parts balanced by cost, as many as the work is large (never as many as there are threads): any split
+//   gives the same bits, and threads claim the parts as they come, so a thread another process holds
+//   back does less of the work instead of holding the others up;
 // - a sum (a loss) is cut into chunks fixed by the problem alone, each chunk a call summed in order
 //   after the phase: the same chunks, hence the same bits, on 1 thread or 64.
-import type { Awaitable, KernelCall, Phase, Workspace } from '../runtime/kernels.js';
+import type { Awaitable, KernelCall, Workspace } from '../runtime/kernels.js';
 
 /** Entries per chunk of a sum: small enough to spread a loss over threads, large enough to cost nothing. */
 export const CHUNK = 16384;
+
+/** Multiply-adds per part of a step: tens of microseconds, so that a call costs little beside its work. */
+const PART_WORK = 2 ** 18;
+/** Most parts a step is cut into: enough that the last part to finish leaves the others idle briefly. */
+const MAX_PARTS = 256;
+
+/** How many parts a step of `work` multiply-adds is cut into. */
+export function partsFor(work: number): number {
+  return Math.max(1, Math.min(MAX_PARTS, Math.ceil(work / PART_WORK)));
+}
 
 export type Range = readonly [from: number, to: number];
 
@@ -85,35 +97,16 @@ export function after<T, U>(value: Awaitable<T>, next: (value: T) => Awaitable<U
 }
 
 /**
- * Rows from…to−1 of a CSR-like side (`starts`) solved on the workspace's threads, one balanced range each
- * (a row costing its entries plus `perRow`): `solve(first, end, thread)` makes a range's call. What ALS-type
- * halves are, where each row's solve is its own.
+ * Rows from…to−1 of a CSR-like side (`starts`) solved in parts balanced by cost (a row costing its entries
+ * plus `perRow`, each `unit` multiply-adds): `solve(first, end)` makes a part's call. What ALS-type halves
+ * are, where each row's solve is its own.
  */
-export function rowsOnThreads<F, I>(
-  space: Workspace<F, I>, starts: ArrayLike<number>, perRow: number, solve: (first: number, end: number, thread: number) => KernelCall<F, I>,
+export function rowsInParts<F, I>(
+  space: Workspace<F, I>, starts: ArrayLike<number>, perRow: number, unit: number, solve: (first: number, end: number) => KernelCall<F, I>,
 ): (from: number, to: number) => Awaitable<number[]> {
-  return (from, to) => space.run([perThread(space, balanced(starts, from, to, space.threads, perRow), ([first, end], thread) => solve(first, end, thread))]);
+  return (from, to) => {
+    const work = (starts[to] - starts[from] + perRow * (to - from)) * unit;
+    return space.run([balanced(starts, from, to, partsFor(work), perRow).map(([first, end]) => solve(first, end))]);
+  };
 }
 
-/** One phase over the workspace's threads: call t is made by `call(range t, t)`. */
-export function perThread<F, I>(space: Workspace<F, I>, ranges: readonly Range[], call: (range: Range, thread: number) => KernelCall<F, I>): Phase<F, I> {
-  return ranges.map((range, thread) => call(range, thread % space.threads));
-}
-
-/**
- * Entries of one thread's region of a scratch buffer holding `entries` f64: rounded up and padded so that
- * no two threads' regions share a 64-byte cache line (threads writing one line slow each other down).
- */
-export function scratchStride(entries: number): number {
-  return Math.ceil(entries / 8) * 8 + 8;
-}
-
-/** Entries of a scratch buffer holding `entries` for each of `threads` threads. */
-export function scratchFor(threads: number, entries: number): number {
-  return threads * scratchStride(entries);
-}
-
-/** Thread `thread`'s region of a scratch buffer of `entries` per thread. */
-export function scratchOf<F, I>(space: Workspace<F, I>, buffer: F, entries: number, thread: number): F {
-  return space.atReal(buffer, thread * scratchStride(entries));
-}

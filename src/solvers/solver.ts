@@ -36,6 +36,13 @@ export interface Run {
    * loop between them and rejects with the signal's reason once it is aborted; the arithmetic is the same.
    */
   epoch(signal?: AbortSignal): Awaitable<void>;
+  /**
+   * Where a solver can: up to `count` epochs at once, the objective after each to losses[from + e], on the
+   * calling thread — for when nothing is asked between epochs (no validation, callback or signal). Stops
+   * after an epoch whose objective is not finite or passes `limit`, or moves by at most `tolerance` × the one
+   * before; returns the epochs run. The same arithmetic as epoch() and loss() in turn.
+   */
+  epochs?(count: number, losses: Float64Array, from: number, limit: number, tolerance: number): number;
   view(): FactorView;
   /**
    * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
@@ -56,7 +63,7 @@ export interface Shape {
   width: number;
   /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
   blocks?: number;
-  /** Threads the run may use: solvers lay out scratch for each (default 1). */
+  /** Threads the run may use (default 1). */
   threads?: number;
 }
 

@@ -1,5 +1,5 @@
 // Pure-TypeScript twin of assembly/dense.ts: same loops, same summation order.
-import { stepColumns } from './update.js';
+import { stepColumns, stepRows } from './update.js';
 import { axpy, dot } from './vector.js';
 
 /** Fills `residual` with row i of M⊙(X−WH) and returns its Σr² (lane order of vector.ts). */
@@ -58,4 +58,22 @@ export function denseStepH(
     for (let k = 0; k < rank; k++) axpy(gradientH, k * stride, w[i * rank + k], residual, 0, cols);
   }
   stepColumns(h, gradientH, colCounts, hParams, cols, stride, rank, learningRate, plain);
+}
+
+/** Whole epochs in one call (assembly/dense.ts denseEpochs): the phases' calls of each epoch, in order. */
+export function denseEpochs(
+  x: Float64Array, w: Float64Array, h: Float64Array, residual: Float64Array, gradientW: Float64Array, gradientH: Float64Array,
+  rowCounts: Float64Array, colCounts: Float64Array, wParams: Float64Array, hParams: Float64Array, rows: number, cols: number, rank: number,
+  learningRate: number, plain: number, epochs: number, losses: Float64Array, previous: number, limit: number, tolerance: number,
+): number {
+  for (let e = 0; e < epochs; e++) {
+    stepRows(w, gradientW, rowCounts, wParams, rows, rank, learningRate, plain);
+    denseStepH(x, w, h, residual, gradientH, colCounts, hParams, rows, cols, cols, rank, learningRate, plain);
+    const loss = denseGradientW(x, w, h, residual, gradientW, rows, cols, rank);
+    losses[e] = loss;
+    if (!(loss <= limit) || loss - loss !== 0) return e + 1;
+    if (tolerance > 0 && Math.abs(previous - loss) <= tolerance * Math.abs(previous)) return e + 1;
+    previous = loss;
+  }
+  return epochs;
 }

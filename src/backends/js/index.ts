@@ -4,7 +4,7 @@ import type { Backend } from '../backend.js';
 import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../../runtime/kernels.js';
 import { alsHalf } from './als.js';
 import { bprEpoch } from './bpr.js';
-import { denseGradientW, denseStepH } from './dense.js';
+import { denseEpochs, denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
 import { summarize } from './scan.js';
 import { jsScorer } from './score.js';
@@ -14,7 +14,7 @@ import { penalty, stepRows } from './update.js';
 
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
-  denseGradientW, denseStepH, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
+  denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
   gramian, ialsHalf, ialsLoss, bprEpoch,
 });
 
@@ -25,12 +25,12 @@ const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
  * A float32 run's buffers are Float32Arrays: the kernels read them as doubles, compute in doubles and
  * round on store, as the f32 build does (assembly/real.ts).
  */
-function open({ real, i32, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
+function open({ real, i32, scratch = {}, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
   const Real = precision === 'float32' ? Float32Array : Float64Array;
   return {
     kernels: jsKernels as unknown as Kernels<RealArray, Int32Array>,
     precision,
-    real: Object.fromEntries(Object.entries(real).map(([name, length]) => [name, new Real(length)])),
+    real: Object.fromEntries(Object.entries({ ...real, ...scratch }).map(([name, length]) => [name, new Real(length)])),
     i32: Object.fromEntries(Object.entries(i32).map(([name, length]) => [name, new Int32Array(length)])),
     viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
