@@ -6,7 +6,8 @@
 // whatever the count. An epoch's time is the mean over a whole run from its first epoch — a run that finds
 // its threads starved and goes on alone pays for the finding. Problems are generated from a seed: a sparse
 // rating-like matrix with `--observed` entries (default 10^6), and the dense GD cases of `npm run bench`.
-// With --busy the table is made again beside one busy process (a plain `node -e` loop), as a user's machine
+// With --whole it times whole factorize() calls instead (input to model, the solvers' default epochs, 30 for gd),
+// each on 1 and 2 threads, every round's ratio printed. With --busy the table is made again beside one busy process (a plain `node -e` loop), as a user's machine
 // is. After the table: what waking the threads costs, and whether this machine's cores run two copies of
 // dense gd's H half at full speed (one process, then two processes at once).
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,7 +23,7 @@ import { CASES, makeProblem } from './problems.mjs';
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '1,2,default' }, observed: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' },
-    'h-half': { type: 'boolean', default: false }, busy: { type: 'boolean', default: false },
+    'h-half': { type: 'boolean', default: false }, busy: { type: 'boolean', default: false }, whole: { type: 'boolean', default: false },
   },
 });
 
@@ -141,6 +142,36 @@ async function table(title) {
     const ratios = counts.slice(1).map((t) => `${(base / median(samples.get(t))).toFixed(2)}×`);
     console.log(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |${digests.size === 1 ? '' : ' RESULTS DIFFER'}`);
   }
+}
+
+/** Whole factorize() calls, 1 vs 2 threads alternating, the ratio of each round (a warm pool: one call first). */
+async function whole() {
+  const { factorize } = await import('../dist/index.js');
+  console.log('\nWhole factorize() (input to model), 1 and 2 threads alternating; every round\'s 2-vs-1 ratio:\n');
+  console.log('| problem | 1 thread (median) | 2 threads (median) | 2 vs 1, each round | median |');
+  console.log('|---|---|---|---|---|');
+  for (const { label, X, options } of cases.filter((c) => !only || c.label.startsWith(only))) {
+    const given = options.solver === 'gd' ? { ...options, epochs: 30 } : options;
+    await factorize(X, { ...given, threads: 2, epochs: 1 });
+    const times = { 1: [], 2: [] };
+    const digests = new Set();
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of [1, 2]) {
+        const started = performance.now();
+        const model = await factorize(X, { ...given, threads });
+        times[threads].push((performance.now() - started) / 1e3);
+        digests.add(`${model.loss}`);
+      }
+    }
+    const median = (list) => list.slice().sort((a, b) => a - b)[list.length >> 1];
+    const ratios = times[1].map((one, round) => one / times[2][round]);
+    console.log(`| ${label} | ${time(median(times[1]))} | ${time(median(times[2]))} | ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')} | ${median(ratios).toFixed(2)}× |${digests.size === 1 ? '' : ' RESULTS DIFFER'}`);
+  }
+}
+
+if (values.whole) {
+  await whole();
+  process.exit(0);
 }
 
 await table('Idle machine (nothing else running, as far as this bench knows):');
