@@ -79,6 +79,7 @@ export interface RunOptions {
    * ≥ the solver's threshold: 2^18, a few milliseconds an epoch, or 2^25 for sgd's small blocks), else 1; the environment
    * variable MFWASM_THREADS, where there is one, replaces that default. Browsers share memory between threads
    * only on cross-origin isolated pages; elsewhere training uses one thread and says so once on the console.
+   * A run whose threads are kept waiting by other processes goes on alone, with the same result.
    */
   threads?: number;
   /**
