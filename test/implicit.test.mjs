@@ -107,6 +107,36 @@ test('ials validates by precision@10 with patience; events files read with or wi
   assert.equal([events.rowIds, events.colIds, [...events.values]], [['u1', 'u2'], ['song9', 'song3'], [2, 4]]);
 });
 
+test('ranking validation scores a fixed sample of 64 rows when there are more; the whole set when there are fewer', async () => {
+  const plays = { rows: 200, cols: 40, rowIndices: [], colIndices: [], values: [] };
+  for (let u = 0; u < 200; u++) for (let i = 0; i < 40; i++) if ((u * 7 + i * 3) % 5 < 2) {
+    plays.rowIndices.push(u);
+    plays.colIndices.push(i);
+    plays.values.push(1);
+  }
+  const { train, test: held } = trainTestSplit(plays, { testFraction: 0.2, seed: 5, keepEveryRow: true });
+  const fit = await factorize(train, { solver: 'ials', rank: 4, epochs: 2, validation: held, restoreBest: false });
+  // precision@10 is Σ hits / (10 · rows scored): its numerator is a whole number of hits for 64 rows.
+  const hits = fit.validationHistory.map((p) => p * 10 * 64);
+  assert.ok(hits.every((h) => Math.abs(h - Math.round(h)) < 1e-9), `${[...hits]}`);
+  const rowsHeld = new Set(held.rowIndices).size;
+  assert.ok(rowsHeld > 64, `${rowsHeld} rows held out`);
+  // The same sample every epoch, and the same on a second fit: the scores are reproducible.
+  const again = await factorize(train, { solver: 'ials', rank: 4, epochs: 2, validation: held, restoreBest: false });
+  assert.equal([...again.validationHistory], [...fit.validationHistory]);
+  // Few rows: the sample is all of them, the figure rankingMetrics gives.
+  const few = { ...held, rowIndices: [], colIndices: [], values: [] };
+  held.rowIndices.forEach((row, t) => {
+    if (row >= 20) return;
+    few.rowIndices.push(row);
+    few.colIndices.push(held.colIndices[t]);
+    few.values.push(held.values[t]);
+  });
+  const small = await factorize(train, { solver: 'ials', rank: 4, epochs: 1, validation: few, restoreBest: false });
+  const full = rankingMetrics(small, few, { k: 10, exclude: train, excludeObserved: false, minCount: 1 });
+  assert.ok(Math.abs(small.validationHistory[0] - full.precision) < 1e-12, `${small.validationHistory[0]} vs ${full.precision}`);
+});
+
 test('implicit options: only for ials, and ials takes no biases, bounds or L1', async () => {
   const X = { rows: 2, cols: 2, rowIndices: [0, 1], colIndices: [0, 1], values: [1, 1] };
   for (const [bad, pattern] of [

@@ -28,7 +28,7 @@ export interface EpochReport {
   loss: number;
   /** RMSE on `validation` after it, or undefined without a validation set (and for a solver of events). */
   validationRmse: number | undefined;
-  /** A solver of events: precision@10 on `validation` after it (training observations left out). */
+  /** A solver of events: precision@10 on `validation` after it (training observations left out; a fixed sample of 64 of its rows when it has more). */
   validationPrecision?: number;
   /** Threads the run trains on (see options.threads; 1 where threads are unavailable, or once they were found starved). */
   threads: number;
@@ -51,7 +51,10 @@ export interface RunOptions {
   regularization?: number | { W?: number; H?: number };
   /** Stop when the objective's relative change over an epoch is at most this; 0 turns it off. Default 0. */
   tolerance?: number;
-  /** Observations held out from X, scored after every epoch by the solver's metric (RMSE, or precision@10 for events); coordinates into X. */
+  /**
+   * Observations held out from X, scored after every epoch by the solver's metric (RMSE, or precision@10 for
+   * events, on a fixed seeded sample of 64 of its rows when it has more); coordinates into X.
+   */
   validation?: ValidationInput;
   /** With validation: stop after this many epochs without a better validation score. Default: no early stop. */
   patience?: number;

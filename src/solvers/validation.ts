@@ -2,6 +2,7 @@
 // one of events. A solver module names its own.
 import { rmse } from '../math/predict.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
+import { Random } from '../math/rng.js';
 import type { ValidationMetric } from './solver.js';
 
 /** RMSE of the predictions on the held-out values (lower is better). */
@@ -11,12 +12,35 @@ export const rmseMetric: ValidationMetric = {
   scorer: (validation, _observed, parameters) => (view) => rmse(parameters(view), validation),
 };
 
-/** precision@10 on held-out observations, each row's training columns and columns never seen left out. */
+/**
+ * Rows a ranking validation scores after each epoch: every column is scored for each, which costs more than
+ * an epoch of a model of events once there are hundreds of rows, so a fixed seeded sample of them is taken
+ * (the same rows every epoch, so that epochs compare).
+ */
+export const VALIDATION_ROWS = 64;
+
+/** At most `count` of the rows of `relevant`, drawn once with a fixed seed (all of them when there are fewer). */
+function sampleOf(relevant: Map<number, Int32Array>, count: number): Map<number, Int32Array> {
+  if (relevant.size <= count) return relevant;
+  const rows = [...relevant.keys()].sort((a, b) => a - b);
+  const random = new Random(1);
+  // A partial Fisher–Yates shuffle: the first `count` entries are the sample.
+  for (let t = 0; t < count; t++) {
+    const pick = t + Math.floor(random.uniform() * (rows.length - t));
+    [rows[t], rows[pick]] = [rows[pick], rows[t]];
+  }
+  return new Map(rows.slice(0, count).map((row) => [row, relevant.get(row)!]));
+}
+
+/**
+ * precision@10 on held-out observations of a fixed sample of VALIDATION_ROWS rows, each row's training columns
+ * and columns never seen left out.
+ */
 export const precisionMetric: ValidationMetric = {
   name: 'precision@10',
   higherIsBetter: true,
   scorer(validation, observed, parameters, scorerOf) {
-    const relevant = columnsByRow(validation.rowIndex, validation.colIndex);
+    const relevant = sampleOf(columnsByRow(validation.rowIndex, validation.colIndex), VALIDATION_ROWS);
     return async (view) => {
       const p = parameters(view);
       // Every column scored for every validation row: on the fit's backend, over this epoch's factors.
