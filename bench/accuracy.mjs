@@ -20,6 +20,8 @@ const mean = train.values.reduce((a, b) => a + b, 0) / train.values.length;
 const meanRmse = Math.sqrt(test.values.reduce((s, x) => s + (x - mean) ** 2, 0) / test.values.length);
 
 const configurations = [
+  ["baseline: μ + b_i + c_j, solver 'baseline', defaults (λ 0.1, 10 epochs)", { solver: 'baseline' }],
+  ['baseline, biasRegularization 0.3', { solver: 'baseline', biasRegularization: 0.3 }],
   ['biases only: μ + b_i + c_j (als, rank 1, factor λ 1000)', { solver: 'als', rank: 1, biases: true, regularization: 1000, biasRegularization: 0.1 }],
   ['als, rank 10, biases, defaults', { solver: 'als', rank: 10, biases: true }],
   ['als, rank 50, biases, defaults', { solver: 'als', rank: 50, biases: true }],

@@ -10,10 +10,11 @@ const number = (id) => Number($(id).value);
 const state = { problem: null, losses: [], hiddenRmse: [], controller: null, lastFit: null, maps: {}, times: null };
 window.mfwasmDemo = state; // read by the browser test
 
-// The matrix section completes ratings: its solvers are the registry's solvers of ratings. Each keeps its own
-// step; the seed's full-batch gd (the library's default solver) has a stable step that shrinks as rows gain
-// observations (the loss is a sum), so the page starts it at a tenth of the library's, which suits the seed's 5×6.
-const RATING_SOLVERS = Object.values(solvers).filter((s) => s.data === 'ratings');
+// The matrix section completes ratings and draws the factors: its solvers are the registry's solvers of ratings
+// with factors. Each keeps its own step; the seed's full-batch gd (the library's default solver) has a stable
+// step that shrinks as rows gain observations (the loss is a sum), so the page starts it at a tenth of the
+// library's, which suits the seed's 5×6.
+const RATING_SOLVERS = Object.values(solvers).filter((s) => s.data === 'ratings' && s.factors);
 const LEARNING_RATES = Object.fromEntries(RATING_SOLVERS.filter((s) => 'learningRate' in s.options).map((s) => [
   s.name, s.name === DEFAULTS.solver ? s.options.learningRate.default / 10 : s.options.learningRate.default,
 ]));
@@ -314,7 +315,7 @@ async function trainRatings() {
     const ratings = kind === 'events' ? sumDuplicates(parsed) : parsed;
     const { train, test } = trainTestSplit(ratings, { testFraction: 0.1, seed: 1, keepEveryRow: true });
     out.textContent = 'Training…';
-    const model = await factorizeInWorker(train, { solver: solver.name, rank: 10, ...(solver.takes.includes('biases') ? { biases: true } : {}) });
+    const model = await factorizeInWorker(train, { solver: solver.name, ...(solver.factors ? { rank: 10 } : {}), ...(solver.takes.includes('biases') ? { biases: true } : {}) });
     const top = model.recommend($('csv-user').value, 10);
     const cell = (text) => { const td = document.createElement('td'); td.textContent = text; return td; };
     if (kind === 'events') {

@@ -118,7 +118,8 @@ export function readingOptions(o: Parsed['options'], data: SolverInfo['data'] = 
 
 export function trainingOptions(o: Parsed['options']): FactorizeOptions {
   const solver = chosenSolver(o);
-  const options: Record<string, unknown> = { solver: solver.name, rank: o.rank, backend: o.backend, seed: o.seed };
+  // A model of biases alone ('baseline') has no rank to give.
+  const options: Record<string, unknown> = { solver: solver.name, ...(solver.factors ? { rank: o.rank } : {}), backend: o.backend, seed: o.seed };
   if (o.threads !== undefined) options.threads = o.threads;
   if (o.epochs !== undefined) options.epochs = o.epochs;
   if (o.regularization !== undefined) options.regularization = o.regularization;

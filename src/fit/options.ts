@@ -36,8 +36,6 @@ export interface EpochReport {
 
 /** The options every solver takes. */
 export interface RunOptions {
-  /** Number of latent factors: W is rows×rank, H is rank×cols. Required; an integer ≥ 1. */
-  rank: number;
   /** The solver: a name from `solvers` (docs/solvers.md). Default DEFAULTS.solver, the seed's gradient descent. */
   solver?: Solver;
   /** Most passes over the data; an integer ≥ 0. Default: the solver's (DEFAULTS[solver].epochs). */
@@ -183,14 +181,20 @@ function perFactor(name: string, value: unknown, fallback: number): { W: number;
 
 export function readOptions(options: unknown): Settings {
   if (!isPlainObject(options)) {
-    throw new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`);
+    throw new TypeError(`options: expected an object, at least { rank } (or { solver: 'baseline' }), got ${describe(options)}`);
   }
   rejectUnknown('options', options, OPTION_NAMES);
   const given = options as Record<string, unknown>;
-  if (given.rank === undefined) throw new TypeError('options.rank: required, an integer ≥ 1 (the number of latent factors)');
-  const rank = integer('options.rank', given.rank, 1);
   const solver = given.solver === undefined ? DEFAULTS.solver : oneOf('options.solver', given.solver, SOLVER_NAMES);
   const module: SolverModule = SOLVERS[solver];
+  if (module.biasesOnly && given.rank !== undefined && given.rank !== 0) {
+    throw new TypeError(`options.rank: solver '${solver}' has no factors (biases only); leave rank out, got ${describe(given.rank)}`);
+  }
+  if (module.biasesOnly && given.biases !== undefined) {
+    throw new TypeError(`options.biases: solver '${solver}' is biases alone, always on; leave it out, got ${describe(given.biases)}`);
+  }
+  if (!module.biasesOnly && given.rank === undefined) throw new TypeError('options.rank: required, an integer ≥ 1 (the number of latent factors)');
+  const rank = module.biasesOnly ? 0 : integer('options.rank', given.rank, 1);
   for (const name of SOLVER_OPTION_NAMES) {
     if (given[name] !== undefined && !takes(module, name)) {
       throw new TypeError(`options.${name}: only for solver ${solversTaking(name)}, got solver '${solver}'; leave it out`);

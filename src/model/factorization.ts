@@ -251,6 +251,7 @@ export class Factorization {
   similar(col: Key, n = 10, options: SimilarOptions = {}): { col: Key; similarity: number }[] {
     const j0 = this.colIndexOf(col, 'similar: col');
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`similar: n: expected an integer ≥ 0, got ${describe(n)}`);
+    if (this.rank === 0) throw new TypeError(`similar: this model has no factors to compare (rank 0: biases only, solver '${this.solver}')`);
     return similar(this.#ranked, j0, n, options);
   }
 

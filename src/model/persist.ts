@@ -66,7 +66,8 @@ function checkHeader(h: unknown, where: string): Header {
   const rows = integer(at('rows'), o.rows, 1, 0x7fffffff);
   const cols = integer(at('cols'), o.cols, 1, 0x7fffffff);
   const biases = boolean(at('biases'), o.biases);
-  const rank = integer(at('rank'), o.rank, 1, 0x7fffffff - 2);
+  // Rank 0 is a model of biases alone (solver 'baseline').
+  const rank = integer(at('rank'), o.rank, biases ? 0 : 1, 0x7fffffff - 2);
   const width = rank + (biases ? 2 : 0);
   if (o.width !== width) throw new RangeError(`${at('width')}: expected rank${biases ? ' + 2 (biases)' : ''} = ${width}, got ${describe(o.width)}`);
   finite(at('offset'), o.offset);

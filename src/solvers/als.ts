@@ -9,12 +9,12 @@ import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsInParts } from './parallel.js';
-import type { RatingOptions } from './options.js';
+import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
 /** solver 'als': alternating exact least-squares solves. */
-export interface AlsOptions extends RatingOptions {
+export interface AlsOptions extends FactorOptions, RatingOptions {
   solver: 'als';
 }
 

@@ -10,13 +10,13 @@ import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeEventsRun } from './common.js';
 import { rowOfEach } from './layout.js';
-import { positive } from './options.js';
+import { positive, type FactorOptions } from './options.js';
 import { after } from './parallel.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { precisionMetric } from './validation.js';
 
 /** solver 'bpr': Bayesian personalised ranking for events. */
-export interface BprOptions {
+export interface BprOptions extends FactorOptions {
   solver: 'bpr';
   /** SGD step; finite and > 0. Default 0.05. */
   learningRate?: number;

@@ -7,12 +7,12 @@ import type { SparseProblem } from '../types.js';
 import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, partsFor, total, type Range } from './parallel.js';
-import { positive, type LayoutOptions, type RatingOptions } from './options.js';
+import { positive, type FactorOptions, type LayoutOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
 /** solver 'gd': the seed's full-batch gradient descent. */
-export interface GdOptions extends RatingOptions, LayoutOptions {
+export interface GdOptions extends FactorOptions, RatingOptions, LayoutOptions {
   solver?: 'gd';
   /**
    * Step size; finite and > 0, applied as given (a step that is too large stops with a DivergenceError). Default:

@@ -13,12 +13,12 @@ import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, writeEventsRun } from './common.js';
 import { after, balanced, chunks, partsFor, rowsInParts, total } from './parallel.js';
-import { integerOption, nonNegativeOption } from './options.js';
+import { integerOption, nonNegativeOption, type FactorOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { precisionMetric } from './validation.js';
 
 /** solver 'ials': implicit-feedback ALS for events (plays, clicks, purchases). */
-export interface IalsOptions {
+export interface IalsOptions extends FactorOptions {
   solver: 'ials';
   /**
    * An event's confidence is 1 + alpha·value (a play count of 3 weighs 1 + 3·alpha; entries with no event weigh

@@ -2,6 +2,7 @@
 // TS twins in src/backends/js/, and one line in SOLVERS below; its options type joins FactorizeOptions' union
 // from the module's own type.
 import { als, explicitFoldIn } from './als.js';
+import { baseline } from './baseline.js';
 import { bpr } from './bpr.js';
 import { gd } from './gd.js';
 import { ials } from './ials.js';
@@ -9,7 +10,7 @@ import { sgd } from './sgd.js';
 import { SHARED_OPTIONS, type SharedOption } from './options.js';
 import type { SolverModule } from './solver.js';
 
-export const SOLVERS = Object.freeze({ gd, sgd, als, ials, bpr });
+export const SOLVERS = Object.freeze({ gd, sgd, als, ials, bpr, baseline });
 
 /** A solver's name: a key of the registry. */
 export type Solver = keyof typeof SOLVERS;
@@ -75,6 +76,8 @@ export interface SolverInfo {
   readonly options: Readonly<Record<string, { readonly default: number | boolean; readonly type: 'number' | 'integer' | 'boolean'; readonly help: string }>>;
   /** The shared options it takes (biases, l1, …; see RatingOptions and LayoutOptions). */
   readonly takes: readonly SharedOption[];
+  /** Whether it has factors (and takes `rank`): all but 'baseline', a model of biases alone. */
+  readonly factors: boolean;
 }
 
 /** Every solver's public facts, by name, in the registry's order. */
@@ -84,10 +87,10 @@ export const solvers: Readonly<Record<Solver, SolverInfo>> = Object.freeze(
     const options = Object.fromEntries(Object.entries(module.own).map(([option, { default: value, type, help }]) => [option, Object.freeze({ default: value, type, help })]));
     return [name, Object.freeze({
       name, summary: module.summary, data: module.data, validationMetric: module.validation.name, higherIsBetter: module.validation.higherIsBetter,
-      metrics: module.metrics, options: Object.freeze(options), takes: module.takes,
+      metrics: module.metrics, options: Object.freeze(options), takes: module.takes, factors: !module.biasesOnly,
     })];
   })) as Record<Solver, SolverInfo>,
 );
 
 export type { Awaitable, FactorView, FoldInput, OwnSettings, Run, RunSpec, Shape, SolverModule } from './solver.js';
-export type { LayoutOptions, RatingOptions, SharedOption } from './options.js';
+export type { FactorOptions, LayoutOptions, RatingOptions, SharedOption } from './options.js';

@@ -5,6 +5,12 @@ import { describe } from '../check/describe.js';
 import { boolean, integer, nonNegative } from '../check/validate.js';
 import type { LayoutChoice, MaskInput } from '../types.js';
 
+/** The option of every solver with factors (all but 'baseline'). */
+export interface FactorOptions {
+  /** Number of latent factors: W is rows×rank, H is rank×cols. Required; an integer ≥ 1. */
+  rank: number;
+}
+
 /** The options of a model of ratings: biases, bounds, L1 and clipping (gd, sgd and als take them all). */
 export interface RatingOptions {
   /** Model x ≈ μ + b_i + c_j + w_i·h_j, with μ the mean of the training values. Default false. */

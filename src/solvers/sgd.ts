@@ -11,12 +11,12 @@ import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
 import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
-import { booleanOption, positive, type RatingOptions } from './options.js';
+import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
-export interface SgdOptions extends RatingOptions {
+export interface SgdOptions extends FactorOptions, RatingOptions {
   solver: 'sgd';
   /** Step size; finite and > 0. Default 0.1. */
   learningRate?: number;

@@ -130,8 +130,8 @@ export type OwnSettings = Readonly<Record<string, number | boolean>>;
 /** The shared options in O (every one, for an untyped module). */
 export type SharedIn<O> = string extends keyof O ? SharedOption : Extract<keyof O, SharedOption>;
 
-/** The names in O that are a solver's own (not shared with other solvers, not `solver`). */
-export type OwnName<O> = Exclude<keyof O, SharedOption | 'solver'>;
+/** The names in O that are a solver's own (not shared with other solvers, not `solver` or `rank`). */
+export type OwnName<O> = Exclude<keyof O, SharedOption | 'solver' | 'rank'>;
 
 /** What a validation set is scored by after every epoch. */
 export interface ValidationMetric {
@@ -156,6 +156,11 @@ export interface SolverModule<O = any> {
   readonly name: string;
   /** One line: what it is and when to use it (the CLI's help, the docs' solver table, the demo). */
   readonly summary: string;
+  /**
+   * True for a model of biases alone (μ + b_i + c_j): it has no factors, so `rank` is 0 (left out, or 0) and
+   * biases are always on.
+   */
+  readonly biasesOnly?: boolean;
   /** Its defaults of the options every solver takes, and of `biases` where it takes that (else false). */
   readonly defaults: Readonly<{ epochs: number; regularization: number; biases?: boolean }>;
   /** Its own options: default, check and help of each. */

@@ -10,6 +10,8 @@ await factorize(X, { rank: 1, solver: 'gd', learningRate: 0.01 });
 await factorize(X, { rank: 1, solver: 'sgd', learningRate: 0.01, adaptive: false, l1: 0.1 });
 await factorize(X, { rank: 1, solver: 'als', biases: true, nonnegative: true, clip: false });
 await factorize(X, { rank: 1, solver: 'ials', alpha: 2, cgSteps: 0, regularization: 1 });
+// A model of biases alone takes no rank.
+await factorize(X, { solver: 'baseline', biasRegularization: 0.2, epochs: 5 });
 const options: FactorizeOptions = { rank: 2, solver: 'als', epochs: 3, threads: 1, precision: 'float32' };
 await factorize(X, options);
 // search's base may leave rank to the grid.
@@ -30,3 +32,7 @@ await factorize(X, { rank: 1, adaptive: true });
 await factorize(X, { rank: 1, solver: 'nmf' });
 // @ts-expect-error rank is required
 await factorize(X, { solver: 'als' });
+// @ts-expect-error baseline has no factors
+await factorize(X, { solver: 'baseline', rank: 3 });
+// @ts-expect-error baseline's biases are always on
+await factorize(X, { solver: 'baseline', biases: false });
