@@ -118,6 +118,45 @@ if (!available && process.env.CI) {
     assert.equal(errors, []);
   });
 
+  test('at 400×400, 5% observed, model rank 50: the suggested λ and epochs keep every solver below the mean\'s hidden RMSE', async () => {
+    const { page, errors } = await openDemo();
+    // Axes stand before any run.
+    const blankChart = await page.evaluate(() => {
+      const canvas = document.querySelector('#chart canvas');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let p = 0; p < data.length; p += 4) if (data[p + 3] > 0) count++;
+      return count;
+    });
+    assert.ok(blankChart > 500, `the chart before the first run: ${blankChart} drawn pixels`);
+    for (const [id, value] of Object.entries({ rows: 400, cols: 400, 'true-rank': 50, observed: 0.05, noise: 0.05, seed: 2 })) await page.fill(`#${id}`, String(value));
+    await page.click('#generate');
+    // 20 observations a row pin down a rank of about 5, not 50: the page says so and lowers it.
+    assert.match(await page.textContent('#status'), /True rank lowered to 5: 20 observations a row or column pin down no more\./);
+    assert.is(await page.inputValue('#true-rank'), '5');
+    for (const solver of ['gd', 'sgd', 'als']) {
+      await page.selectOption('#solver', solver);
+      await page.fill('#rank', '50');
+      await page.dispatchEvent('#rank', 'change');
+      assert.is(await page.inputValue('#regularization'), '0.1', `${solver}: λ suggested for rank 50 at 20 observations a row`);
+      assert.is(await page.inputValue('#epochs'), solver === 'gd' ? '280' : '30');
+      await page.click('#train');
+      await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status').dataset.state), null, { timeout: 60000 });
+      assert.is(await page.getAttribute('#status', 'data-state'), 'done', `${solver}: ${await page.textContent('#status')}`);
+      const [hidden, mean] = [Number(await page.textContent('#m-hidden')), Number(await page.textContent('#m-baseline'))];
+      assert.ok(hidden < mean, `${solver}: hidden RMSE ${hidden}, the mean's ${mean}`);
+    }
+    // The smallest matrix trains too.
+    for (const [id, value] of Object.entries({ rows: 2, cols: 2, 'true-rank': 1, observed: 1 })) await page.fill(`#${id}`, String(value));
+    await page.click('#generate');
+    await page.fill('#rank', '1');
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status').dataset.state), null, { timeout: 30000 });
+    assert.is(await page.getAttribute('#status', 'data-state'), 'done', await page.textContent('#status'));
+    assert.equal(errors, []);
+    await page.close();
+  });
+
   test('at its largest sizes (400×400) every solver trains and every picture is drawn; a timing compares per epoch', async () => {
     const { page, errors } = await openDemo();
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -12,11 +12,12 @@ window.mfwasmDemo = state; // read by the browser test
 
 // The matrix section completes ratings and draws the factors: its solvers are the registry's solvers of ratings
 // with factors. Each keeps its own step; the seed's full-batch gd (the library's default solver) has a stable
-// step that shrinks as rows gain observations (the loss is a sum), so the page starts it at a tenth of the
-// library's, which suits the seed's 5×6.
+// step that shrinks as rows gain observations (the loss is a sum), so the page leaves it to the library's
+// automatic step unless one is typed in.
 const RATING_SOLVERS = Object.values(solvers).filter((s) => s.data === 'ratings' && s.factors);
 const LEARNING_RATES = Object.fromEntries(RATING_SOLVERS.filter((s) => 'learningRate' in s.options).map((s) => [
-  s.name, s.name === DEFAULTS.solver ? s.options.learningRate.default / 10 : s.options.learningRate.default,
+  // gd's field starts blank: its automatic step (halved while an epoch would raise the loss) suits every size.
+  s.name, s.name === DEFAULTS.solver ? '' : s.options.learningRate.default,
 ]));
 const takesStep = (name) => name in LEARNING_RATES;
 const tick = (x) => (x == null ? '' : x >= 1e4 || x < 1e-2 ? x.toExponential(0).replace('e+', 'e') : String(+x.toPrecision(3)));
@@ -125,7 +126,12 @@ function makeChart() {
   chart = new uPlot({
     width,
     height: 260,
-    scales: { x: { time: false }, loss: { distr: 3 }, rmse: { distr: 3 } },
+    // Before the first run (no data) the axes still stand: epochs 1 to the field's count, a decade of each scale.
+    scales: {
+      x: { time: false, range: (u, low, high) => (low == null ? [1, Math.max(2, number('epochs'))] : [low, Math.max(high, low + 1)]) },
+      loss: { distr: 3, range: (u, low, high) => (low == null ? [1, 10] : uPlot.rangeLog(low, high, 10, true)) },
+      rmse: { distr: 3, range: (u, low, high) => (low == null ? [0.1, 1] : uPlot.rangeLog(low, high, 10, true)) },
+    },
     axes: [
       { label: 'epoch', size: 40 },
       { scale: 'loss', label: 'loss', size: 64, values: (u, ticks) => ticks.map(tick) },
@@ -155,9 +161,24 @@ function setStatus(text, kind) {
 function trainingOptions() {
   const solver = $('solver').value;
   const options = { solver, rank: number('rank'), epochs: number('epochs'), backend: $('backend').value, seed: 1, regularization: number('regularization') };
-  if (takesStep(solver)) options.learningRate = number('learning-rate');
+  if (takesStep(solver) && $('learning-rate').value !== '') options.learningRate = number('learning-rate');
   return options;
 }
+
+/**
+ * A regularization and epoch count that suit the rank for the matrix's observations per row and column: a
+ * rank past what they pin down needs a larger λ to stay below the mean's error, and gd more epochs. Set when
+ * the rank, the solver or the matrix's shape change; the fields stay the user's to edit.
+ */
+function suggest() {
+  const rank = number('rank');
+  const perLine = Math.max(1, Math.min(number('rows'), number('cols')) * number('observed'));
+  $('regularization').value = String(+Math.min(1, Math.max(0.01, (0.04 * rank) / perLine)).toPrecision(2));
+  $('epochs').value = String($('solver').value === DEFAULTS.solver ? Math.min(300, 30 + 5 * rank) : 30);
+}
+
+/** The largest true rank the observations can pin down: about a quarter of a row's or column's observations. */
+const trueRankLimit = (rows, cols, observed) => Math.max(1, Math.floor((Math.min(rows, cols) * observed) / 4));
 
 /** The hidden entries with their true values: scored after every epoch (the seed's real question). */
 function hiddenEntries() {
@@ -194,6 +215,10 @@ function generate() {
       return false;
     }
   }
+  // A true rank past what the observations pin down makes a matrix no model completes better than its mean.
+  const limit = trueRankLimit(settings.rows, settings.cols, settings.observed);
+  const capped = settings.rank > limit;
+  if (capped) $('true-rank').value = String((settings.rank = limit));
   state.problem = lowRankProblem(settings);
   const { truth, mask } = state.problem;
   let sum = 0;
@@ -206,7 +231,8 @@ function generate() {
   $('m-baseline').textContent = hidden ? format(Math.sqrt(squared / hidden)) : '—';
   resetResults();
   drawMaps(null);
-  setStatus(`Generated a ${settings.rows}×${settings.cols} matrix with ${count} observed and ${hidden} hidden entries. Train to fill in the hidden ones.`, 'idle');
+  const note = capped ? ` True rank lowered to ${limit}: ${Math.round(Math.min(settings.rows, settings.cols) * settings.observed)} observations a row or column pin down no more.` : '';
+  setStatus(`Generated a ${settings.rows}×${settings.cols} matrix with ${count} observed and ${hidden} hidden entries.${note} Train to fill in the hidden ones.`, 'idle');
   return true;
 }
 
@@ -369,6 +395,7 @@ function onSolver() {
   const field = $('learning-rate');
   field.disabled = !takesStep(solver);
   field.value = takesStep(solver) ? String(LEARNING_RATES[solver]) : '';
+  field.placeholder = takesStep(solver) ? 'automatic' : '';
 }
 
 /** The CSV section's solvers: the registry's for the chosen kind of data, the recommended one selected. */
@@ -406,9 +433,13 @@ $('csv-kind').addEventListener('change', () => {
   $('csv-result').textContent = '';
   fillCsvSolvers();
 });
-$('solver').addEventListener('change', onSolver);
+$('solver').addEventListener('change', () => {
+  onSolver();
+  suggest();
+});
+for (const id of ['rank', 'rows', 'cols', 'observed']) $(id).addEventListener('change', suggest);
 $('learning-rate').addEventListener('change', () => {
-  if (takesStep($('solver').value)) LEARNING_RATES[$('solver').value] = number('learning-rate');
+  if (takesStep($('solver').value)) LEARNING_RATES[$('solver').value] = $('learning-rate').value === '' ? '' : number('learning-rate');
 });
 for (const id of ['mask', 'observed-map', 'truth', 'approximation', 'error']) {
   $(id).addEventListener('mousemove', hover);
