@@ -143,7 +143,7 @@ test('bpr options: its own and the shared ones it takes; others refused naming w
   await factorize(X, { solver: 'bpr', rank: 2, epochs: 1, learningRate: 0.01, biases: false, regularization: 0.1 });
   const refused = [
     [{ alpha: 2 }, TypeError, /options\.alpha: only for solver 'ials', got solver 'bpr'/],
-    [{ clip: true }, TypeError, /options\.clip: only for solver 'gd', 'sgd' or 'als', got solver 'bpr'/],
+    [{ clip: true }, TypeError, /options\.clip: only for solver 'gd', 'sgd', 'als' or 'baseline', got solver 'bpr'/],
     [{ learningRate: 0 }, RangeError, /options\.learningRate: expected a finite number > 0, got 0/],
     [{ nonnegative: true }, TypeError, /options\.nonnegative: only for solver 'gd', 'sgd' or 'als'/],
   ];
