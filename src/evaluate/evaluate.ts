@@ -60,6 +60,27 @@ export function rmse(model: Factorization, data: KeyedObservations): number {
   return Math.sqrt(e.reduce((sum, x) => sum + x * x, 0) / e.length);
 }
 
+/**
+ * RMSE on the model's own training observations (what it keeps for update()), or undefined where it keeps
+ * none, walked row by row: each row's
+ * factors are read once rather than once per observation in a file's order, which at 10M ratings is several
+ * times faster than rmse(model, train) and gives the same figure up to the order of the sum.
+ */
+export function trainingRmse(model: Factorization): number | undefined {
+  const { parameters: p, observed } = model.info;
+  const { rowStart, colIndex, values } = observed;
+  // A model from elsewhere may keep no values: then there is nothing of its own to score it on.
+  if (!values || values.length === 0) return undefined;
+  let sum = 0;
+  for (let i = 0; i < p.rows; i++) {
+    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
+      const error = predictEntry(p, i, colIndex[t]) - values[t];
+      sum += error * error;
+    }
+  }
+  return Math.sqrt(sum / values.length);
+}
+
 /** Mean absolute error of the model's predictions. */
 export function mae(model: Factorization, data: KeyedObservations): number {
   const e = errors(model, data);

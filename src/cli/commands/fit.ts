@@ -1,5 +1,6 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
 import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit, type Ratings } from '../../index.js';
+import { trainingRmse } from '../../evaluate/evaluate.js';
 import { UsageError } from '../args.js';
 import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
 import { writeAtomically } from '../files.js';
@@ -48,7 +49,7 @@ export const fit: Command = {
       const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
       say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
     } else {
-      say(o.quiet, `train RMSE ${rmse(model, train).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      say(o.quiet, `train RMSE ${(trainingRmse(model) ?? rmse(model, train)).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
     }
     say(o.quiet, `wrote ${o.out}`);
   },
