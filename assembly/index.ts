@@ -7,7 +7,7 @@ export { sgdEpoch, observedLoss } from "./sgd";
 export { alsHalf } from "./als";
 export { stepRows, penalty } from "./update";
 export { summarize, squaredDeviation, compactObserved } from "./scan";
-export { scoreColumns, scoreColumnsF32, sumFloat32 } from "./score";
+export { scoreColumns, scoreColumnsF32, sumFloat32, recommendRows } from "./score";
 
 export function heapBase(): usize {
   return __heap_base;

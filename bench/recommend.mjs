@@ -32,6 +32,43 @@ const wasm32 = time("WASM scorer, precision: 'float32'");
 console.log(`WASM scorer: ${(js / wasm).toFixed(1)}× the pure-JS one; float32: ${(js / wasm32).toFixed(1)}× (top 10 shared with float64: ${overlap}/10)`);
 model.release();
 
+// Every row's top 10 at once: recommendMany (the kernel over parts of the rows, on every core), against one
+// recommend() per row, on 200 rows, with the pure-JS scorer and after prepareServing(); each pair side by side,
+// the lists checked equal first. With --busy, again beside one busy process.
+{
+  const users = Array.from({ length: 200 }, (_, i) => `u${i}`);
+  const pair = async (label) => {
+    const many = await model.recommendMany(users, 10);
+    if (JSON.stringify(many.map((r) => r.items)) !== JSON.stringify(users.map((u) => model.recommend(u, 10)))) throw new Error(`${label}: recommendMany differs from recommend()`);
+    const timeOf = async (fn) => {
+      const times = [];
+      for (let round = 0; round < 5; round++) {
+        const started = performance.now();
+        await fn();
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    const loop = await timeOf(() => users.map((u) => model.recommend(u, 10)));
+    const batch = await timeOf(() => model.recommendMany(users, 10));
+    console.log(`${label.padEnd(44)} one recommend() per row ${loop.toFixed(0)} ms, recommendMany ${batch.toFixed(0)} ms: ${(loop / batch).toFixed(2)}×`);
+  };
+  console.log(`\n200 rows' top 10 over ${cols.toLocaleString('en')} columns at rank ${rank} (median of 5):`);
+  await pair('pure-JS scorer');
+  await model.prepareServing();
+  await pair('WASM scorer (after prepareServing)');
+  model.release();
+  if (process.argv.includes('--busy')) {
+    const { spawn } = await import('node:child_process');
+    const busy = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+    try {
+      await pair('pure-JS scorer, beside a busy process');
+    } finally {
+      busy.kill();
+    }
+  }
+}
+
 // `npm run bench:recommend -- --large`: 1,000,000 columns at rank 64 with prepareServing({ precision:
 // 'float32' }) against the memory-bandwidth limit — one plain SIMD pass summing the same 256 MB of float32
 // factors (assembly/score.ts sumFloat32), timed side by side in the same process.

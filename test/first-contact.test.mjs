@@ -69,7 +69,7 @@ test('library: a baseline beats the mean, batch recommendations match one at a t
   assert.ok(rmse(baseline, held) < meanRmse, `baseline ${rmse(baseline, held)} vs the mean's ${meanRmse}`);
   const als = await factorize(train, { solver: 'als', rank: 10, biases: true });
   const users = ['1', '17', '299'];
-  const many = als.recommendMany(users, 5);
+  const many = await als.recommendMany(users, 5);
   assert.equal(many, users.map((row) => ({ row, items: als.recommend(row, 5) })));
   const liked = rankingMetrics(als, held, { k: 10, relevant: 4 });
   const everyRating = rankingMetrics(als, held, { k: 10 });

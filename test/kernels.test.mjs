@@ -83,7 +83,7 @@ async function sameOnBoth(name, buffers, fill, call) {
   }
 }
 
-const SCRATCH = ['residual', 'gram', 'rhs', 'cg'];
+const SCRATCH = ['residual', 'gram', 'rhs', 'cg', 'scores'];
 
 const put = (space, kind, name, array) => (kind === 'real' ? space.viewReal(space.real[name], array.length) : space.viewI32(space.i32[name], array.length)).set(array);
 /** Buffers named after the data's arrays, stored in `precision`, filled from it (a float32 buffer rounds what it is given). */
@@ -125,6 +125,25 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
       // A block of columns (what one thread takes): the columns from 1 on, rows `cols` apart.
       await sameOnBoth('denseStepH (columns 1…)', buffers, fill, ({ kernels: k, real: b, atReal: at }) =>
         k.denseStepH(at(b.x, 1), b.w, at(b.h, 1), b.residual, at(b.gradientH, 1), at(b.colCounts, 1), b.hParams, rows, cols - 1, cols, width, 0.01, plain));
+    }
+  });
+
+  // Ranking rows at once (float64 only: a model's factors are float64), in both scorers' orders, with ties.
+  if (precision === 'float64') test(`recommendRows: ${label}`, async () => {
+    const d = data(shape, rows * 41 + width, 0.4);
+    const w = Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p * 1.7));
+    const ht = Float64Array.from({ length: cols * width }, (_, p) => Math.cos(p * 0.9));
+    if (cols > 2) ht.copyWithin(2 * width, width, 2 * width); // columns 1 and 2 score the same: a tie
+    const colCounts = Float64Array.from({ length: cols }, (_, j) => (j * 7) % 5);
+    const n = Math.min(4, cols);
+    const { buffers, fill } = laid(precision, d, ['w', 'ht', 'colCounts', 'scores', 'outScore'], ['rowList', 'rowStart', 'colIndex', 'excluded', 'outIndex'], {
+      w, ht, colCounts, scores: new Float64Array(cols), outScore: new Float64Array(rows * n),
+      rowList: Int32Array.from({ length: rows }, (_, i) => rows - 1 - i), excluded: Int32Array.of(cols - 1), outIndex: new Int32Array(rows * n),
+    });
+    for (const order of [0, 1]) for (const [shrinkage, minCount, excludeObserved] of [[0, 0, 0], [3, 1, 1], [0.5, 3, 1]]) {
+      await sameOnBoth(`recommendRows (order ${order}, shrinkage ${shrinkage}, minCount ${minCount})`, buffers, fill, ({ kernels: k, real: b, i32: i }) =>
+        k.recommendRows(i.rowList, rows, b.w, b.ht, cols, width, width > 1 ? width - 1 : -1, 0.25, b.colCounts, shrinkage, minCount,
+          i.rowStart, i.colIndex, excludeObserved, i.excluded, 1, n, order, b.scores, i.outIndex, b.outScore));
     }
   });
 

@@ -71,13 +71,44 @@ for (const backend of BACKENDS) {
 
   test('recommendMany: recommend() for each row, in order, every row by default', async () => {
     const model = await trained;
-    const many = model.recommendMany(['u5', 'u0', 'u17'], 6, { shrinkage: 3 });
+    const many = await model.recommendMany(['u5', 'u0', 'u17'], 6, { shrinkage: 3 });
     assert.equal(many.map((r) => r.row), ['u5', 'u0', 'u17']);
     many.forEach(({ row, items }) => assert.equal(items, model.recommend(row, 6, { shrinkage: 3 })));
-    const everyRow = model.recommendMany(undefined, 2);
+    const everyRow = await model.recommendMany(undefined, 2);
     assert.equal(everyRow.map((r) => r.row), model.rowIds);
-    assert.throws(() => model.recommendMany(['u5', 'nobody']), /recommendMany: rows\[1\]: no such id "nobody" in the training data/);
-    assert.throws(() => model.recommendMany('u5'), /recommendMany: rows: expected an array of row keys, got the string "u5"/);
+    await model.recommendMany(['u5', 'nobody']).then(() => assert.unreachable('resolved'),
+      (error) => assert.match(error.message, /recommendMany: rows\[1\]: no such id "nobody" in the training data/));
+    await model.recommendMany('u5').then(() => assert.unreachable('resolved'),
+      (error) => assert.match(error.message, /recommendMany: rows: expected an array of row keys, got the string "u5"/));
+  });
+
+  test('recommendMany on threads: the lists, order and ties of recommend(), with every scorer and option', async () => {
+    // 300 × 2,000 at rank 8 is past the work from which rows are ranked on every core; columns 1 and 2 have
+    // the same observations, so that equal scores must go to the lower column.
+    const X = { rows: 300, cols: 2000, rowIndices: [], colIndices: [], values: [] };
+    for (let i = 0; i < 300; i++) for (let j = 0; j < 2000; j += 7 + (i % 5)) {
+      for (const col of j === 0 ? [1, 2] : [j]) {
+        X.rowIndices.push(i);
+        X.colIndices.push(col);
+        X.values.push(1 + ((i * 3 + (col === 2 ? 1 : col)) % 5));
+      }
+    }
+    const model = await factorize(X, { solver: 'als', rank: 6, biases: true, epochs: 3, backend });
+    const rows = Array.from({ length: 300 }, (_, i) => i);
+    const same = async (options, label) => {
+      const many = await model.recommendMany(rows, 12, options);
+      many.forEach(({ row, items }) => assert.equal(items, model.recommend(row, 12, options), `${label}, row ${row}`));
+    };
+    await same({}, 'defaults');
+    await same({ shrinkage: 0, minCount: 30, exclude: [5, 9], excludeObserved: false }, 'options');
+    for (const precision of ['float64', 'float32']) {
+      await model.prepareServing({ backend, precision });
+      await same({ shrinkage: 2 }, `prepareServing ${precision}`);
+    }
+    model.release();
+    const ties = await model.recommendMany([0], 2000, { shrinkage: 0, excludeObserved: false });
+    const [one, two] = [1, 2].map((col) => ties[0].items.findIndex((item) => item.col === col));
+    assert.ok(one < two, `column 1 at ${one}, column 2 at ${two}`);
   });
 
   test('prepareServing: the WASM scorer recommends what the JS one does', async () => {

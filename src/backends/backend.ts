@@ -5,6 +5,11 @@ export type { BackendName } from '../types.js';
 
 /** Scores every column for a row: out[j] = offset + w·h_j, over factors it holds (cols×width). */
 export interface Scorer {
+  /**
+   * The order its sums are made in, which decides their last bits: 'js' (the pure-JS scorer's), 'simd'
+   * (assembly/score.ts scoreColumns), or 'float32' (either backend's float32 scoring).
+   */
+  readonly order: 'js' | 'simd' | 'float32';
   /** The scores; a view the next call may overwrite. */
   scores(w: Float64Array, offset: number): Float64Array;
   /** Frees what the scorer holds. */

@@ -116,6 +116,7 @@ export const wasmBackend: Backend = {
     new Real(k.memory.buffer, at.ht, cols * width).set(ht);
     const score = single ? k.scoreColumnsF32 : k.scoreColumns;
     return {
+      order: single ? 'float32' : 'simd',
       scores(w, offset) {
         new Real(k.memory.buffer, at.w, width).set(w);
         score(at.w, at.ht, cols, width, offset, at.out);

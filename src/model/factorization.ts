@@ -14,7 +14,7 @@ import { fold, foldedRow } from './fold.js';
 import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
 import { Keys, readColdStart, type PredictOptions } from './keys.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
-import { scoreAll, similar, type Ranked, type RecommendOptions, type SimilarOptions } from './ranking.js';
+import { recommendRowsOf, scoreAll, similar, type Ranked, type RecommendOptions, type SimilarOptions } from './ranking.js';
 
 export type { ColdStart, PredictOptions } from './keys.js';
 export type { RecommendOptions, SimilarOptions } from './ranking.js';
@@ -194,16 +194,17 @@ export class Factorization {
 
   /**
    * recommend() for each of `rows` (all of them by default), in order: the same lists, order and ties as one
-   * call per row, with the options checked once. One thread; prepareServing() puts the scoring in WebAssembly.
+   * call per row, with the options checked once — ranked in WebAssembly, on every core when there is enough
+   * work (rows × columns × rank past about 4M), by the same sums as the model's scorer (prepareServing()'s
+   * float32 scoring is ranked row by row).
    */
-  recommendMany(rows?: readonly Key[], n = 10, options: RecommendOptions = {}): { row: Key; items: { col: Key; score: number }[] }[] {
+  async recommendMany(rows?: readonly Key[], n = 10, options: RecommendOptions = {}): Promise<{ row: Key; items: { col: Key; score: number }[] }[]> {
     if (rows !== undefined && !Array.isArray(rows)) throw new TypeError(`recommendMany: rows: expected an array of row keys, got ${describe(rows)}`);
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`recommendMany: n: expected an integer ≥ 0, got ${describe(n)}`);
     const keys = rows ?? (this.rowIds ?? Array.from({ length: this.#p.rows }, (_, i) => i));
-    return keys.map((row, t) => {
-      this.rowIndexOf(row, `recommendMany: rows[${t}]`);
-      return { row, items: this.recommend(row, n, options) };
-    });
+    const indices = Int32Array.from(keys, (row, t) => this.rowIndexOf(row, `recommendMany: rows[${t}]`));
+    const lists = await recommendRowsOf(this.#ranked, indices, n, options, 'recommendMany');
+    return keys.map((row, t) => ({ row, items: lists[t].map(({ index, score }) => ({ col: this.#keys.colKey(index), score })) }));
   }
 
   /**

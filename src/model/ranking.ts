@@ -1,8 +1,10 @@
 // A model's rankings: every column's score for a row (what recommend() ranks), with shrinkage by how often
 // a column was seen, minCount and exclusions; and the columns most similar to a column.
 import { integer, nonNegative } from '../check/validate.js';
-import type { Scorer } from '../backends/index.js';
-import { topN } from '../math/select.js';
+import { backends, type Scorer } from '../backends/index.js';
+import { topN, type Ranked as RankedColumn } from '../math/select.js';
+import type { KernelCall } from '../runtime/kernels.js';
+import { balanced, partsFor } from '../solvers/parallel.js';
 import { solverModule, type Solver } from '../solvers/index.js';
 import type { Key, Parameters } from '../types.js';
 import type { Keys } from './keys.js';
@@ -114,4 +116,62 @@ export function similar(model: Ranked, j0: number, n: number, options: SimilarOp
     similarity[j] = j === j0 || count < minCount || norm === 0 ? NaN : (dot / (norm0 * Math.sqrt(norm))) * (count / (count + shrinkage));
   }
   return topN(similarity, n).map(({ index, score }) => ({ col: model.keys.colKey(index), similarity: score }));
+}
+
+/** Multiply-adds of scoring from which rows are ranked on every core rather than one (a few milliseconds). */
+const RANK_THREADS_FROM = 2 ** 22;
+
+/**
+ * The top n of each listed row, as recommend() gives them (the same scores, order and ties: the kernel sums
+ * in the order of the model's scorer), ranked by a kernel over parts of the rows, on every core when there is
+ * enough work. A model scoring in float32 is ranked row by row (its kernel keeps its own copy of the factors).
+ */
+export async function recommendRowsOf(model: Ranked, rowIndices: Int32Array, n: number, options: RecommendOptions, where: string): Promise<RankedColumn[][]> {
+  const { p, keys } = model;
+  const { excludeObserved = true, exclude = [] } = options;
+  const { minCount, shrinkage } = rankingOptions(where, options, model.solver);
+  const excluded = Int32Array.from(exclude, (col, t) => keys.indexOf(col, 'col', `${where}: exclude[${t}]`));
+  const scorer = model.scorer();
+  if (scorer.order === 'float32' || rowIndices.length === 0) {
+    return Array.from(rowIndices, (row) => topN(scoreAll(model, p.W.subarray(row * p.width, (row + 1) * p.width), row, undefined, options, where), n));
+  }
+  const { rows, cols, width } = p;
+  const count = rowIndices.length;
+  const kept = Math.min(n, cols);
+  const work = count * cols * width;
+  const backend = typeof WebAssembly === 'object' ? backends.wasm : backends.js;
+  const threads = work >= RANK_THREADS_FROM ? await backend.hardwareThreads() : 1;
+  const { rowStart, colIndex } = model.observed;
+  const space = await backend.open({
+    real: { w: rows * width, ht: cols * width, colCounts: cols, outScore: Math.max(1, count * kept) },
+    i32: { rowList: count, rowStart: rows + 1, colIndex: Math.max(1, colIndex.length), excluded: Math.max(1, excluded.length), outIndex: Math.max(1, count * kept) },
+    scratch: { scores: cols },
+  }, threads);
+  try {
+    const { real: b, i32: k } = space;
+    space.viewReal(b.w, rows * width).set(p.W);
+    space.viewReal(b.ht, cols * width).set(p.H);
+    space.viewReal(b.colCounts, cols).set(p.colCounts);
+    space.viewI32(k.rowList, count).set(rowIndices);
+    space.viewI32(k.rowStart, rows + 1).set(rowStart);
+    space.viewI32(k.colIndex, colIndex.length).set(colIndex);
+    space.viewI32(k.excluded, excluded.length).set(excluded);
+    const biasAt = p.biases ? p.rank : -1;
+    const order = scorer.order === 'js' ? 0 : 1;
+    const phase = balanced(undefined, 0, count, partsFor(work)).filter(([first, end]) => end > first).map(([first, end]): KernelCall => [
+      'recommendRows', space.atI32(k.rowList, first), end - first, b.w, b.ht, cols, width, biasAt, p.offset, b.colCounts, shrinkage, minCount,
+      k.rowStart, k.colIndex, excludeObserved ? 1 : 0, k.excluded, excluded.length, kept, order, b.scores,
+      space.atI32(k.outIndex, first * kept), space.atReal(b.outScore, first * kept),
+    ]);
+    await space.run([phase]);
+    const index = space.viewI32(k.outIndex, count * kept);
+    const score = space.viewReal(b.outScore, count * kept);
+    return Array.from(rowIndices, (_, r) => {
+      const list: RankedColumn[] = [];
+      for (let t = r * kept; t < (r + 1) * kept && index[t] >= 0; t++) list.push({ index: index[t], score: score[t] });
+      return list;
+    });
+  } finally {
+    space.close();
+  }
 }

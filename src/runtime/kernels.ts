@@ -57,6 +57,15 @@ export interface Kernels<F, I> {
   /** iALS: ½ Σ over every entry of c·(p − w·h)², through H's gramian. */
   ialsLoss(start: I, index: I, confidence: F, w: F, ht: F, gramianOfH: F, rows: number, width: number, scratch: F): number;
   penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
+  /**
+   * recommend() for `count` listed rows: scores summed in the model scorer's order (0 the pure-JS scorer's, 1
+   * scoreColumns'), shrinkage, minCount and exclusions, then each row's top n (−1 past the last candidate).
+   */
+  recommendRows(
+    rowList: I, count: number, w: F, ht: F, cols: number, width: number, biasAt: number, offset: number,
+    colCounts: F, shrinkage: number, minCount: number, rowStart: I, colIndex: I, excludeObserved: number,
+    excluded: I, excludedCount: number, n: number, order: number, scores: F, outIndex: I, outScore: F,
+  ): void;
   /** BPR: `samples` sampled triples; Σ −ln σ(x) returned; mode 0 measures, 1 updates both sides, 2 rows only. */
   bprEpoch(
     rowStart: I, colIndex: I, rowOf: I, w: F, ht: F, state: I, count: number, cols: number, samples: number,
@@ -70,7 +79,7 @@ export type KernelName = keyof Kernels<unknown, unknown>;
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'denseGradientW', 'denseStepH', 'denseEpochs', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
-  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch',
+  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch', 'recommendRows',
 ] as const);
 
 /**
@@ -84,7 +93,7 @@ export type KernelCall<F = unknown, I = unknown> = { [K in KernelName]: readonly
  * thread running such a call gets its own region of it, so that a call may run on any thread.
  */
 export const SCRATCH_PARAMETERS: Readonly<Partial<Record<KernelName, readonly number[]>>> = Object.freeze({
-  denseGradientW: [3], denseStepH: [3], denseEpochs: [4], alsHalf: [9, 10], ialsHalf: [9, 10, 11], ialsLoss: [8],
+  denseGradientW: [3], denseStepH: [3], denseEpochs: [4], alsHalf: [9, 10], ialsHalf: [9, 10, 11], ialsLoss: [8], recommendRows: [18],
 });
 
 /**

@@ -7,7 +7,7 @@ import { bprEpoch } from './bpr.js';
 import { denseEpochs, denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
 import { summarize } from './scan.js';
-import { jsScorer } from './score.js';
+import { jsScorer, recommendRows } from './score.js';
 import { observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
@@ -15,7 +15,7 @@ import { penalty, stepRows } from './update.js';
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss, bprEpoch,
+  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows,
 });
 
 /** The longest typed array V8 and the other engines allocate. */

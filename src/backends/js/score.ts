@@ -1,3 +1,4 @@
+import { topN } from '../../math/select.js';
 import type { Scorer } from '../backend.js';
 
 /**
@@ -11,6 +12,7 @@ export function jsScorer(factors: Float64Array, cols: number, width: number, pre
   if (precision === 'float32') return singleScorer(Float32Array.from(factors), cols, width, out);
   const ht = factors;
   return {
+    order: 'js',
     scores(w, offset) {
       let j = 0;
       for (; j + 4 <= cols; j += 4) {
@@ -48,6 +50,7 @@ function singleScorer(ht: Float32Array, cols: number, width: number, out: Float6
   const w32 = new Float32Array(width);
   const lanes = new Float32Array(4);
   return {
+    order: 'float32',
     scores(w, offset) {
       w32.set(w);
       for (let j = 0; j < cols; j++) {
@@ -62,4 +65,49 @@ function singleScorer(ht: Float32Array, cols: number, width: number, out: Float6
     },
     close() {},
   };
+}
+
+/** Every column's score in scoreColumns' order (assembly/score.ts): k's even and odd lanes apart, then added. */
+function scoreInSimdOrder(w: Float64Array, wAt: number, ht: Float64Array, cols: number, width: number, offset: number, out: Float64Array): void {
+  const pairs = width & ~1;
+  for (let j = 0; j < cols; j++) {
+    const a = j * width;
+    let even = 0;
+    let odd = 0;
+    for (let k = 0; k < pairs; k += 2) {
+      even += w[wAt + k] * ht[a + k];
+      odd += w[wAt + k + 1] * ht[a + k + 1];
+    }
+    let sum = even + odd;
+    if (pairs < width) sum += w[wAt + pairs] * ht[a + pairs];
+    out[j] = sum + offset;
+  }
+}
+
+/** Twin of assembly/score.ts recommendRows: the pure-JS scorer's order (0) or scoreColumns' (1), then math/select's topN. */
+export function recommendRows(
+  rowList: Int32Array, count: number, w: Float64Array, ht: Float64Array, cols: number, width: number, biasAt: number, offset: number,
+  colCounts: Float64Array, shrinkage: number, minCount: number, rowStart: Int32Array, colIndex: Int32Array, excludeObserved: number,
+  excluded: Int32Array, excludedCount: number, n: number, order: number, scores: Float64Array, outIndex: Int32Array, outScore: Float64Array,
+): void {
+  const inJsOrder = jsScorer(ht, cols, width);
+  for (let r = 0; r < count; r++) {
+    const row = rowList[r];
+    const wi = w.subarray(row * width, (row + 1) * width);
+    if (order === 0) scores.set(inJsOrder.scores(wi, offset));
+    else scoreInSimdOrder(w, row * width, ht, cols, width, offset, scores);
+    const base = offset + (biasAt >= 0 ? wi[biasAt] : 0);
+    for (let c = 0; c < cols; c++) {
+      const seen = colCounts[c];
+      if (seen < minCount) scores[c] = NaN;
+      else if (shrinkage > 0) scores[c] = base + (seen / (seen + shrinkage)) * (scores[c] - base);
+    }
+    if (excludeObserved) for (let t = rowStart[row]; t < rowStart[row + 1]; t++) scores[colIndex[t]] = NaN;
+    for (let t = 0; t < excludedCount; t++) scores[excluded[t]] = NaN;
+    const top = topN(scores.subarray(0, cols), n);
+    for (let t = 0; t < n; t++) {
+      outIndex[r * n + t] = t < top.length ? top[t].index : -1;
+      outScore[r * n + t] = t < top.length ? top[t].score : NaN;
+    }
+  }
 }
