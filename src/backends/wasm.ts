@@ -2,7 +2,7 @@
 // the runtime of its precision (f64 or f32 build) and thread count (one, or memory shared with the pool's
 // threads), the module's exports as the kernels over them.
 import {
-  f64Runtime, reserve, singleRuntime, singleThreadedRuntime, threadedRuntime, tooLarge, type Kernels, type Runtime,
+  ALIGN, f64Runtime, reserve, singleRuntime, singleThreadedRuntime, threadedRuntime, tooLarge, type Kernels, type Runtime,
 } from '../runtime/wasm.js';
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
@@ -11,10 +11,11 @@ import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } fro
 
 const F64 = 8;
 const I32 = 4;
-/** What the runtime aligns buffers to (src/runtime/wasm.ts): no two threads' scratch regions share a cache line. */
-const ALIGN = 64;
 
-/** Bytes of one thread's region of the scratch buffers, and each buffer's offset in it (64-byte aligned). */
+/**
+ * Bytes of one thread's region of the scratch buffers, and each buffer's offset in it, aligned as the runtime
+ * aligns buffers: no two threads' regions share a cache line.
+ */
 function scratchRegion(scratch: Record<string, number> = {}, precision: Precision): { bytes: number; offsets: Record<string, number> } {
   const offsets: Record<string, number> = {};
   let bytes = 0;

@@ -40,8 +40,6 @@ export const enum Control {
   FailureLength = 8,
   /** 1: the thread finishing a run's last call posts 'done' (the caller cannot wait on shared memory). */
   PostWhenDone = 9,
-  /** Workers in the pool. */
-  Workers = 10,
   /** Microseconds a waiting thread spins before it sleeps. */
   SpinMicros = 11,
   /** Byte offset of thread 0's scratch region, and the bytes from one thread's region to the next (0: none). */
@@ -104,7 +102,7 @@ export class Share {
   readonly #thread: number;
   readonly #participants: number;
   #failed = false;
-  /** False once the run this share was parsed for turned out to be closed: nothing more is claimed. */
+  /** True once the run this share was parsed for turned out to be closed: nothing more is claimed. */
   stale = false;
 
   constructor(

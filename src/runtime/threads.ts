@@ -203,7 +203,6 @@ class ThreadPool {
       });
       // Counted only once it waits on the control word.
       this.#threads.push(thread);
-      Atomics.store(this.#control, Control.Workers, this.#threads.length);
     }
   }
 
@@ -383,18 +382,15 @@ class ThreadPool {
     for (const command of commands(phases)) {
       if (this.#broken) throw this.#broken;
       const finished = new Promise<void>((resolve) => (this.#whenDone = resolve));
-      const total = this.#open(key, command, threads, scratch, true);
-      if (total > 0) await finished;
+      this.#open(key, command, threads, scratch, true);
+      if (callsOf(command) > 0) await finished;
       if (this.#broken) throw this.#broken;
       this.#close(results, callsOf(command));
     }
     return results;
   }
 
-  /**
-   * Writes a command's program, opens it under a new tag and wakes the threads. Returns the tag (with
-   * `postWhenDone`: the count of calls, 0 when there are none to wait for).
-   */
+  /** Writes a command's program, opens it under a new tag and wakes the threads; returns the tag. */
   #open(key: number, phases: readonly Phase[], threads: number, scratch: ScratchLayout, postWhenDone: boolean): number {
     const control = this.#control;
     const program = this.#program;
@@ -422,7 +418,7 @@ class ThreadPool {
     Atomics.store(control, Control.Open, tag);
     Atomics.add(control, Control.Sequence, 1);
     Atomics.notify(control, Control.Sequence);
-    return postWhenDone ? callsOf(phases) : tag;
+    return tag;
   }
 
   /** Closes the open command (late threads then claim nothing) and collects its results, or its failure. */

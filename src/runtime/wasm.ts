@@ -35,7 +35,7 @@ export const MAX_MEMORY_BYTES = 65536 * PAGE_BYTES;
  * Buffers start on 64-byte boundaries: f64x2 loads want 16, and threads writing neighbouring ranges of a
  * buffer must not share a cache line at its start.
  */
-const ALIGN = 64;
+export const ALIGN = 64;
 
 /** Byte offsets of the buffers of one run, by name. */
 export type Placement<Name extends string> = Record<Name, number>;
