@@ -89,26 +89,43 @@ export function mae(model: Factorization, data: KeyedObservations): number {
 
 export type SparseData = SparseMatrixInput & Ids;
 
-export function pick(data: SparseData, positions: readonly number[]): SparseData {
-  const part: SparseData = {
-    rows: data.rows,
-    cols: data.cols,
-    rowIndices: Int32Array.from(positions, (p) => data.rowIndices[p]),
-    colIndices: Int32Array.from(positions, (p) => data.colIndices[p]),
-    values: Float64Array.from(positions, (p) => data.values[p]),
-  };
+export function pick(data: SparseData, positions: ArrayLike<number>): SparseData {
+  const count = positions.length;
+  const part: SparseData = { rows: data.rows, cols: data.cols, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Float64Array(count) };
+  const [rowIndices, colIndices, values] = [part.rowIndices as Int32Array, part.colIndices as Int32Array, part.values as Float64Array];
+  for (let t = 0; t < count; t++) {
+    const p = positions[t];
+    rowIndices[t] = data.rowIndices[p];
+    colIndices[t] = data.colIndices[p];
+    values[t] = data.values[p];
+  }
   if (data.rowIds) part.rowIds = data.rowIds;
   if (data.colIds) part.colIds = data.colIds;
   return part;
 }
 
+/**
+ * The positions 0…count−1 that `keep` keeps, ascending: what sorting a part's positions gave, in one scan (a
+ * comparison sort of 9M positions took seconds).
+ */
+function positionsWhere(count: number, keep: (p: number) => boolean): Int32Array {
+  let kept = 0;
+  for (let p = 0; p < count; p++) if (keep(p)) kept++;
+  const positions = new Int32Array(kept);
+  for (let p = 0, t = 0; p < count; p++) if (keep(p)) positions[t++] = p;
+  return positions;
+}
+
 /** The observations' positions in a seeded random order. */
-export function shuffled(count: number, seed: number): number[] {
+export function shuffled(count: number, seed: number): Int32Array {
   const random = new Random(seed);
-  const order = Array.from({ length: count }, (_, p) => p);
+  const order = new Int32Array(count);
+  for (let p = 0; p < count; p++) order[p] = p;
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(random.uniform() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    const swapped = order[i];
+    order[i] = order[j];
+    order[j] = swapped;
   }
   return order;
 }
@@ -133,25 +150,28 @@ export function trainTestSplit(data: SparseData, options: SplitOptions = {}): { 
   }
   const order = shuffled(data.values.length, seed);
   const testCount = Math.round(testFraction * order.length);
-  const train: number[] = [];
-  const test: number[] = [];
-  const kept = new Uint8Array(data.rows);
+  // Each position's side: 0 not yet placed, 1 train, 2 test.
+  const side = new Uint8Array(order.length);
   if (keepEveryRow) {
     // The first occurrence of each row in the shuffled order stays in train.
-    for (const p of order) {
+    const kept = new Uint8Array(data.rows);
+    for (let t = 0; t < order.length; t++) {
+      const p = order[t];
       const row = data.rowIndices[p];
       if (!kept[row]) {
         kept[row] = 1;
-        train.push(p);
+        side[p] = 1;
       }
     }
   }
-  const inTrain = new Set(train);
-  for (const p of order) {
-    if (inTrain.has(p)) continue;
-    (test.length < testCount ? test : train).push(p);
+  let tested = 0;
+  for (let t = 0; t < order.length; t++) {
+    const p = order[t];
+    if (side[p]) continue;
+    side[p] = tested < testCount ? 2 : 1;
+    if (side[p] === 2) tested++;
   }
-  return { train: pick(data, train.sort((a, b) => a - b)), test: pick(data, test.sort((a, b) => a - b)) };
+  return { train: pick(data, positionsWhere(side.length, (p) => side[p] === 1)), test: pick(data, positionsWhere(side.length, (p) => side[p] === 2)) };
 }
 
 /** A fold's scores by metric name: rmse and mae, or ranking metrics such as precision@10. */
@@ -199,11 +219,13 @@ export async function crossValidate(
   }
   const names = metrics ?? (solverModule(String(options.solver ?? DEFAULT_SOLVER)) ?? SOLVERS[DEFAULT_SOLVER]).metrics;
   const order = shuffled(data.values.length, seed);
+  // Each position's fold: the t-th of the shuffled order is held out in fold t mod folds.
+  const foldOf = new Int32Array(order.length);
+  for (let t = 0; t < order.length; t++) foldOf[order[t]] = t % folds;
   const scores: FoldScore[] = [];
   for (let fold = 0; fold < folds; fold++) {
-    const held = order.filter((_, t) => t % folds === fold).sort((a, b) => a - b);
-    const kept = order.filter((_, t) => t % folds !== fold).sort((a, b) => a - b);
-    const model = await factorize(pick(data, kept), options);
+    const held = positionsWhere(foldOf.length, (p) => foldOf[p] === fold);
+    const model = await factorize(pick(data, positionsWhere(foldOf.length, (p) => foldOf[p] !== fold)), options);
     scores.push(score(model, pick(data, held), names, { relevant }));
   }
   const mean: FoldScore = {};

@@ -152,7 +152,7 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   const overBudget = () => (performance.now() - started) / 1000 > budget;
 
   interface Running { index: number; settings: Record<string, unknown>; curves: number[][]; seconds: number; stopped: boolean }
-  const running: Running[] = order.map((index) => ({ index, settings: candidates[index], curves: [], seconds: 0, stopped: false }));
+  const running: Running[] = Array.from(order, (index) => ({ index, settings: candidates[index], curves: [], seconds: 0, stopped: false }));
   let fits = 0;
   /** The trial's best epoch over the folds run so far: [mean score, epoch count]. */
   const bestOf = (trial: Running): [number, number] => {
