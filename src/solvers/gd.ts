@@ -175,7 +175,7 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atReal(b.w, first * width), b.ht,
     space.atReal(b.gradientW, first * width), end - first, width,
   ]);
-  // Columns shared out by their observations: each thread makes only its own columns' gradient.
+  // Columns in parts balanced by their observations: each call makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
   for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
   // Each call reads every row's column indices to find its columns' entries: a few parts, not many.
