@@ -87,6 +87,7 @@ export function sumFloat32(at: usize, count: i32): f64 {
 /**
  * recommend() for `count` rows at once — each listed row's scores, the ranking's shrinkage, minCount and
  * exclusions (src/model/ranking.ts scoreAll), then its top n — so that many rows can be ranked on threads.
+ * `w` holds the listed rows' factors, in list order (rowList names the rows, for their training columns).
  * `order` is the order the model's scorer sums in, for the same bits as one recommend() per row: 0 the
  * pure-JS scorer's (four columns at a time, k ascending, src/backends/js/score.ts), 1 scoreColumns'. Row r's
  * columns go to outIndex[r·n …] (−1 past the last candidate) and their scores to outScore, best first, ties
@@ -100,7 +101,7 @@ export function recommendRows(
   const rowBytes = <usize>width << SHIFT;
   for (let r = 0; r < count; r++) {
     const row = load<i32>(rowList + (<usize>r << 2));
-    const wi = w + <usize>row * rowBytes;
+    const wi = w + <usize>r * rowBytes;
     if (order == 0) scoreInJsOrder(wi, ht, cols, width, offset, scores);
     else scoreColumns(wi, ht, cols, width, offset, scores);
     const base = offset + (biasAt >= 0 ? get(wi, <usize>biasAt) : 0.0);

@@ -131,7 +131,7 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
   // Ranking rows at once (float64 only: a model's factors are float64), in both scorers' orders, with ties.
   if (precision === 'float64') test(`recommendRows: ${label}`, async () => {
     const d = data(shape, rows * 41 + width, 0.4);
-    const w = Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p * 1.7));
+    const w = Float64Array.from({ length: rows * width }, (_, p) => Math.sin(p * 1.7)); // the listed rows' factors, in list order
     const ht = Float64Array.from({ length: cols * width }, (_, p) => Math.cos(p * 0.9));
     if (cols > 2) ht.copyWithin(2 * width, width, 2 * width); // columns 1 and 2 score the same: a tie
     const colCounts = Float64Array.from({ length: cols }, (_, j) => (j * 7) % 5);

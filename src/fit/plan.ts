@@ -144,7 +144,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const spec = runSpec(settings, toLayout(given.problem, layout), latent, offset, given, random, warm);
   const entries = layout === 'dense' ? rows * cols : observedCount;
   const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
-  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, threads };
+  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width };
   return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause };
 }
 

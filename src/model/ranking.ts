@@ -143,13 +143,15 @@ export async function recommendRowsOf(model: Ranked, rowIndices: Int32Array, n: 
   const threads = work >= RANK_THREADS_FROM ? await backend.hardwareThreads() : 1;
   const { rowStart, colIndex } = model.observed;
   const space = await backend.open({
-    real: { w: rows * width, ht: cols * width, colCounts: cols, outScore: Math.max(1, count * kept) },
+    real: { w: count * width, ht: cols * width, colCounts: cols, outScore: Math.max(1, count * kept) },
     i32: { rowList: count, rowStart: rows + 1, colIndex: Math.max(1, colIndex.length), excluded: Math.max(1, excluded.length), outIndex: Math.max(1, count * kept) },
     scratch: { scores: cols },
   }, threads);
   try {
     const { real: b, i32: k } = space;
-    space.viewReal(b.w, rows * width).set(p.W);
+    // Only the listed rows' factors cross into the workspace (a few rows of a million-row model are a few rows).
+    const w = space.viewReal(b.w, count * width);
+    rowIndices.forEach((row, r) => w.set(p.W.subarray(row * width, (row + 1) * width), r * width));
     space.viewReal(b.ht, cols * width).set(p.H);
     space.viewReal(b.colCounts, cols).set(p.colCounts);
     space.viewI32(k.rowList, count).set(rowIndices);
@@ -159,7 +161,7 @@ export async function recommendRowsOf(model: Ranked, rowIndices: Int32Array, n: 
     const biasAt = p.biases ? p.rank : -1;
     const order = scorer.order === 'js' ? 0 : 1;
     const phase = balanced(undefined, 0, count, partsFor(work)).filter(([first, end]) => end > first).map(([first, end]): KernelCall => [
-      'recommendRows', space.atI32(k.rowList, first), end - first, b.w, b.ht, cols, width, biasAt, p.offset, b.colCounts, shrinkage, minCount,
+      'recommendRows', space.atI32(k.rowList, first), end - first, space.atReal(b.w, first * width), b.ht, cols, width, biasAt, p.offset, b.colCounts, shrinkage, minCount,
       k.rowStart, k.colIndex, excludeObserved ? 1 : 0, k.excluded, excluded.length, kept, order, b.scores,
       space.atI32(k.outIndex, first * kept), space.atReal(b.outScore, first * kept),
     ]);

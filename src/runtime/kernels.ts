@@ -58,7 +58,7 @@ export interface Kernels<F, I> {
   ialsLoss(start: I, index: I, confidence: F, w: F, ht: F, gramianOfH: F, rows: number, width: number, scratch: F): number;
   penalty(factor: F, counts: F, params: F, n: number, rank: number, transposed: number): number;
   /**
-   * recommend() for `count` listed rows: scores summed in the model scorer's order (0 the pure-JS scorer's, 1
+   * recommend() for `count` listed rows (`w` their factors, in list order): scores summed in the model scorer's order (0 the pure-JS scorer's, 1
    * scoreColumns'), shrinkage, minCount and exclusions, then each row's top n (−1 past the last candidate).
    */
   recommendRows(

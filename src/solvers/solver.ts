@@ -63,8 +63,6 @@ export interface Shape {
   width: number;
   /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
   blocks?: number;
-  /** Threads the run may use (default 1). */
-  threads?: number;
 }
 
 /**

@@ -93,9 +93,9 @@ export function recommendRows(
   const inJsOrder = jsScorer(ht, cols, width);
   for (let r = 0; r < count; r++) {
     const row = rowList[r];
-    const wi = w.subarray(row * width, (row + 1) * width);
+    const wi = w.subarray(r * width, (r + 1) * width);
     if (order === 0) scores.set(inJsOrder.scores(wi, offset));
-    else scoreInSimdOrder(w, row * width, ht, cols, width, offset, scores);
+    else scoreInSimdOrder(w, r * width, ht, cols, width, offset, scores);
     const base = offset + (biasAt >= 0 ? wi[biasAt] : 0);
     for (let c = 0; c < cols; c++) {
       const seen = colCounts[c];
