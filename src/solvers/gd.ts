@@ -22,8 +22,8 @@ export interface GdOptions extends FactorOptions, RatingOptions, LayoutOptions {
   learningRate?: number;
 }
 
-/** Parts of sparse gd's H half, whose every call scans all observations (enough for two threads to share). */
-const SCANNING_PARTS = 4;
+/** Fewest columns in a part of dense gd's H half. */
+const COLUMNS_PER_PART = 64;
 
 /** How many times an automatic step may halve within one epoch before the epoch is taken as it comes. */
 const HALVINGS = 40;
@@ -134,8 +134,9 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     'denseGradientW', space.atReal(x, first * cols), space.atReal(w, first * width), h, residual,
     space.atReal(gradientW, first * width), end - first, cols, width,
   ]);
-  // A column's gradient and step read every row twice.
-  const columns = balanced(undefined, 0, cols, partsFor(2 * rows * cols * width), 1, 8);
+  // A column's gradient and step read every row twice. A part takes at least COLUMNS_PER_PART columns: the
+  // kernel's SIMD loops run along a part's columns, and narrower parts cost one thread more than they spread.
+  const columns = balanced(undefined, 0, cols, Math.min(partsFor(2 * rows * cols * width), Math.max(1, Math.floor(cols / COLUMNS_PER_PART))), 1, 8);
   const stepH = (learningRate: number) => columns.map(([first, end]): KernelCall<F, I> => [
     'denseStepH', space.atReal(x, first), w, space.atReal(h, first), residual, space.atReal(gradientH, first),
     space.atReal(colCounts, first), hParams, rows, end - first, cols, width, learningRate, plain,
@@ -178,8 +179,9 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   // Columns in parts balanced by their observations: each call makes only its own columns' gradient.
   const columnEnds = new Float64Array(cols + 1);
   for (let j = 0; j < cols; j++) columnEnds[j + 1] = columnEnds[j] + spec.colCounts[j];
-  // Each call reads every row's column indices to find its columns' entries: a few parts, not many.
-  const columns = balanced(columnEnds, 0, cols, Math.min(SCANNING_PARTS, partsFor(2 * observedCount * width)), 1, 8);
+  // Each call reads every row's column indices to find its columns' entries: one part per thread, so that each
+  // thread scans once (any cut of the columns gives the same bits: each column's arithmetic is its own).
+  const columns = balanced(columnEnds, 0, cols, Math.min(space.threads, partsFor(2 * observedCount * width)), 1, 8);
   const stepH = (learningRate: number) => columns.map(([first, end]: Range): KernelCall<F, I> => [
     'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
     learningRate, plain,
