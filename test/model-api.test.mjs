@@ -221,8 +221,8 @@ test('loading a truncated, corrupt, foreign or newer file says so', async () => 
   assert.throws(() => Factorization.fromBytes(new TextEncoder().encode('hello, this is not a model')), /fromBytes: not an mfwasm model/);
   const newer = bytes.slice();
   new DataView(newer.buffer).setUint16(4, 99, true);
-  assert.throws(() => Factorization.fromBytes(newer), /written by a newer mfwasm \(format version 99\); this version reads up to 2/);
-  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), version: 3 }), /fromJSON: written by a newer mfwasm \(format version 3\)/);
+  assert.throws(() => Factorization.fromBytes(newer), /written by a newer mfwasm \(format version 99\); this version reads up to 3/);
+  assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), version: 4 }), /fromJSON: written by a newer mfwasm \(format version 4\)/);
   assert.throws(() => Factorization.fromJSON({ format: 'other' }), /fromJSON: not an mfwasm model/);
   assert.throws(() => Factorization.fromJSON({ ...model.toJSON(), W: [1, 2] }), /fromJSON: W has 2 entries, expected 60/);
 });
@@ -276,12 +276,18 @@ test('ratings from records and from text in the common layouts, with the line of
   const byName = parseRatings('rating,item,user\n5,a,x\n', { columns: ['user', 'item', 'rating'] });
   assert.equal([byName.rowIds, byName.colIds, [...byName.values]], [['x'], ['a'], [5]]);
   assert.throws(() => parseRatings('1,2,3\n1,2\n'), /parseRatings: line 2: expected a row id, a column id and a number, got "1,2"/);
-  // Read into arrays allocated once from the line count: 16 bytes a rating, not a doubling array's up to 32.
+  // Read into arrays allocated once from the line count: 12 bytes a rating (values in float32 while every one
+  // is a float32 value), not a doubling array's up to 32.
   const many = Array.from({ length: 5000 }, (_, p) => `${p % 97},${p % 89},${1 + (p % 5)}`).join('\n');
   const read = parseRatings(`user,item,rating\n${many}\n`);
   assert.is(read.values.length, 5000);
+  assert.ok(read.values instanceof Float32Array);
   const bytes = read.rowIndices.buffer.byteLength + read.colIndices.buffer.byteLength + read.values.buffer.byteLength;
-  assert.ok(bytes <= 16 * 5002, `${bytes} bytes for 5000 ratings`);
+  assert.ok(bytes <= 12 * 5002, `${bytes} bytes for 5000 ratings`);
+  // The first value that is not a float32 value widens them all to float64, every one exact.
+  const widened = parseRatings(`${many}\n5,6,0.1\n7,8,2.5\n`);
+  assert.ok(widened.values instanceof Float64Array);
+  assert.equal([widened.values[0], widened.values[4999], widened.values[5000], widened.values[5001]], [1, 5, 0.1, 2.5]);
   assert.equal([read.values[0], read.values[4999], read.rowIds.length, read.colIds.length], [1, 5, 97, 89]);
   // A line split across two chunks of a streamed file is read whole.
   const reader = new RatingsReader({}, 3);

@@ -2,6 +2,7 @@
 // matched by id.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { modelToParts } from '../dist/model/persist.js';
 import { readFileSync } from 'node:fs';
 import { expandGrid, factorize, Factorization, parseGrid, search } from 'mfwasm';
 import { pick, shuffled } from '../dist/evaluate/evaluate.js';
@@ -168,6 +169,41 @@ test('format 1 files (mfwasm 0.1.0) still load and predict as they did; update s
   assert.equal(['a', 'b', 'c', 'd'].map((r) => ['x', 'y', 'z'].map((c) => model.predict(r, c))), expected);
   const error = await model.update({ rowIndices: ['a'], colIndices: ['z'], values: [3] }).then(() => undefined, (e) => e);
   assert.match(error?.message, /update: this model keeps no training values/);
+});
+
+test('format 2 files (training values in float64) still load, predict as they did and update', async () => {
+  // Written by mfwasm at 4e8093a, the last commit of format 2; its values include 3.3, no float32 value.
+  const bytes = readFileSync(new URL('./fixtures/model-v2.mfm', import.meta.url));
+  const { X, predictions } = JSON.parse(readFileSync(new URL('./fixtures/model-v2.json', import.meta.url), 'utf8'));
+  assert.is(new DataView(bytes.buffer, bytes.byteOffset).getUint16(4, true), 2);
+  const model = Factorization.fromBytes(bytes);
+  assert.equal(['a', 'b', 'c', 'd'].map((r) => ['x', 'y', 'z'].map((c) => model.predict(r, c))), predictions);
+  assert.equal([...model.info.observed.values], X.values);
+  assert.ok(model.info.observed.values instanceof Float64Array);
+  // Saved again (format 3), the float64 values stay float64.
+  assert.equal([...Factorization.fromBytes(model.toBytes()).info.observed.values], X.values);
+  const updated = await model.update({ rowIndices: ['a'], colIndices: ['y'], values: [2.5] }, { epochs: 1 });
+  assert.is(updated.info.observed.values.length, X.values.length + 1);
+});
+
+test('the binary form keeps float32 training values in 4 bytes each, and its parts join to toBytes()', async () => {
+  const halves = { rows: 40, cols: 30, rowIndices: [], colIndices: [], values: [] };
+  for (let i = 0; i < 40; i++) for (let j = (i * 7) % 3; j < 30; j += 3) halves.rowIndices.push(i), halves.colIndices.push(j), halves.values.push(1 + ((i * j) % 9) / 2);
+  const model = await factorize(halves, { solver: 'als', rank: 3, epochs: 3 });
+  assert.ok(model.info.observed.values instanceof Float32Array);
+  const bytes = model.toBytes();
+  assert.is(new DataView(bytes.buffer).getUint16(6, true) & 2, 2, 'flag bit 1: values in float32');
+  const back = Factorization.fromBytes(bytes);
+  assert.ok(back.info.observed.values instanceof Float32Array);
+  assert.equal([...back.info.observed.values], [...model.info.observed.values]);
+  const inexact = await factorize({ ...halves, values: halves.values.map((x) => x + 0.1) }, { solver: 'als', rank: 3, epochs: 3 });
+  const wide = inexact.toBytes();
+  assert.is(wide.length - bytes.length, 4 * halves.values.length, 'float64 values: 4 more bytes each');
+  assert.equal([...Factorization.fromBytes(wide).info.observed.values], [...inexact.info.observed.values]);
+  for (const precision of ['float64', 'float32']) {
+    const parts = modelToParts(model.info, precision);
+    assert.equal(Buffer.concat(parts), Buffer.from(model.toBytes({ precision })));
+  }
 });
 
 test.run();

@@ -4,6 +4,8 @@ import { createReadStream, unlinkSync } from 'node:fs';
 import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Ratings } from '../input/ratings.js';
+import type { Factorization } from '../model/factorization.js';
+import { modelToParts } from '../model/persist.js';
 import { linesIn, RatingsReader, type TextOptions } from '../input/reader.js';
 
 /** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
@@ -134,7 +136,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
  * link is written through (its target is replaced, the link stays); anything but a regular file (a device,
  * a folder) is refused rather than replaced. Errors name the path the user gave.
  */
-export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeAtomically(path: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   let target = path;
   const info = await lstat(path).catch(() => undefined);
   if (info?.isSymbolicLink()) {
@@ -157,4 +159,12 @@ export async function writeAtomically(path: string, data: string | Uint8Array): 
   } finally {
     pending.delete(temporary);
   }
+}
+
+/**
+ * A model file, written part by part (modelToParts): the arrays go from the model's own memory to the file,
+ * never joined into a second copy of the model.
+ */
+export function writeModel(path: string, model: Factorization, precision: 'float64' | 'float32' = 'float64'): Promise<void> {
+  return writeAtomically(path, modelToParts(model.info, precision));
 }

@@ -91,8 +91,10 @@ export type SparseData = SparseMatrixInput & Ids;
 
 export function pick(data: SparseData, positions: ArrayLike<number>): SparseData {
   const count = positions.length;
-  const part: SparseData = { rows: data.rows, cols: data.cols, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Float64Array(count) };
-  const [rowIndices, colIndices, values] = [part.rowIndices as Int32Array, part.colIndices as Int32Array, part.values as Float64Array];
+  // Float32 values stay float32 (the command line's reader keeps ratings in half steps so: 4 bytes each).
+  const Values = data.values instanceof Float32Array ? Float32Array : Float64Array;
+  const part: SparseData = { rows: data.rows, cols: data.cols, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Values(count) };
+  const [rowIndices, colIndices, values] = [part.rowIndices as Int32Array, part.colIndices as Int32Array, part.values as Float64Array | Float32Array];
   for (let t = 0; t < count; t++) {
     const p = positions[t];
     rowIndices[t] = data.rowIndices[p];

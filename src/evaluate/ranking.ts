@@ -62,7 +62,7 @@ export function rankingMetrics(model: Factorization, test: Observed, options: Ra
   if (held.rows.length === 0) throw new RangeError(`rankingMetrics: test: expected at least one ${relevant === undefined ? '' : 'relevant '}observation, got none`);
   const left = exclude ? indices(model, exclude, 'rankingMetrics: options.exclude') : undefined;
   const leftOut = left ? columnsByRow(left.rows, left.cols) : new Map<number, Int32Array>();
-  const cols = model.H.cols;
+  const cols = model.cols;
   const scoresOf = (row: number) => {
     const scores = model.scoreAll(model.rowIds ? model.rowIds[row] : row, recommend, 'rankingMetrics');
     for (const j of leftOut.get(row) ?? []) scores[j] = NaN;

@@ -136,7 +136,10 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   // μ is part of a prediction of ratings with biases; a model of events predicts preferences, centred on nothing.
   const offset = settings.biases && solver.data === 'ratings' ? stats.mean : 0;
   const random = new Random(settings.seed);
-  const latent = initialFactors(given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank));
+  const width = settings.rank + (settings.biases ? 2 : 0);
+  const latent = initialFactors(
+    given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank), width, settings.precision,
+  );
   // A warm start overwrites the fresh draws of the rows and columns the model knows (so the stream of draws,
   // and sgd's order after it, does not depend on which ones it knows).
   const warm = warmStart ? continueFrom(settings.init.model!, warmStart, latent, rows, cols, settings.biases) : undefined;
@@ -218,12 +221,13 @@ function continueFrom(
 ): { rowBias: Float64Array; colBias: Float64Array } {
   const p = model.parameters;
   const { rank, width } = p;
+  const runWidth = rank + (biases ? 2 : 0);
   const rowBias = new Float64Array(rows);
   const colBias = new Float64Array(cols);
   const carryBiases = biases && p.biases;
   rowOf.forEach((from, i) => {
     if (from < 0 || !(p.rowCounts[from] > 0)) return; // unknown, or never trained there: fresh draws
-    latent.W.set(p.W.subarray(from * width, from * width + rank), i * rank);
+    latent.W.set(p.W.subarray(from * width, from * width + rank), i * runWidth);
     if (carryBiases) rowBias[i] = p.W[from * width + rank];
   });
   colOf.forEach((from, j) => {

@@ -35,8 +35,8 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 
 /**
  * What a run of any solver starts from: `problem` (already in the layout the solver needs) and `offset` (μ),
- * which the run subtracts as it writes the values into its memory, the latent factors widened with the bias
- * coordinates, and the parameter blocks.
+ * which the run subtracts as it writes the values into its memory, the initial factors with their bias
+ * coordinates set, and the parameter blocks.
  */
 export function runSpec(
   settings: Settings, problem: Problem, latent: Factors, offset: number,
@@ -47,17 +47,13 @@ export function runSpec(
   const { rank, biases, regularization, l1, nonnegative } = settings;
   const { rows, cols } = problem;
   const { width, wParams, hParams } = parameterBlocks(settings);
-  // Without biases the latent factors (fresh arrays of initialFactors) are the run's as they are.
-  let { W, H } = latent;
+  // initialFactors() drew the latent coordinates into arrays of the run's width: the bias ones are set here.
+  const { W, H } = latent;
   if (biases) {
-    W = new Float64Array(rows * width);
-    H = new Float64Array(width * cols);
     for (let i = 0; i < rows; i++) {
-      W.set(latent.W.subarray(i * rank, (i + 1) * rank), i * width);
       W[i * width + rank] = initialBiases ? initialBiases.rowBias[i] : 0;
       W[i * width + rank + 1] = 1;
     }
-    H.set(latent.H);
     H.fill(1, rank * cols, (rank + 1) * cols);
     if (initialBiases) H.set(initialBiases.colBias, (rank + 1) * cols);
   }

@@ -27,8 +27,11 @@ const BLOW_UP = 1e10;
 /** How long training may hold the event loop when a signal could abort it. */
 const YIELD_EVERY_MS = 20;
 
-/** The factors, copied out of the run (as float64 whatever the run's precision). */
-const copy = (view: FactorView): FactorView => ({ W: new Float64Array(view.W), H: new Float64Array(view.H), hTransposed: view.hTransposed });
+/** The factors, copied out of the run (as float64 whatever the run's precision) unless the view made them so. */
+const copy = (view: FactorView): FactorView =>
+  view.owned && view.W instanceof Float64Array && view.H instanceof Float64Array
+    ? view
+    : { W: new Float64Array(view.W), H: new Float64Array(view.H), hTransposed: view.hTransposed, owned: true };
 
 export async function train(
   run: Run,

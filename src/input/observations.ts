@@ -5,7 +5,7 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
-import type { Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
+import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
 export type { DenseMatrixInput, Ids, MaskInput, MatrixInput, ObservationsInput, SparseMatrixInput } from '../types.js';
 
@@ -200,10 +200,15 @@ function indexList(name: string, value: unknown, length: number | undefined, bou
   return indices;
 }
 
-/** The entries of a value list, checked finite; `copy` as in indexList. */
-function finiteValues(name: string, value: unknown, copy = true): Float64Array {
+/**
+ * The entries of a value list, checked finite; `copy` as in indexList (then a Float32Array is kept as it
+ * is too: its values are float32 values, which the run and the model keep in one).
+ */
+function finiteValues(name: string, value: unknown, copy: false): Float64Array | Float32Array;
+function finiteValues(name: string, value: unknown): Float64Array;
+function finiteValues(name: string, value: unknown, copy = true): Float64Array | Float32Array {
   const list = arrayLike(name, value);
-  const values = !copy && list instanceof Float64Array ? list : new Float64Array(list.length);
+  const values = !copy && (list instanceof Float64Array || list instanceof Float32Array) ? list : new Float64Array(list.length);
   for (let p = 0; p < list.length; p++) {
     const x = list[p];
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${name}[${p}]: expected a finite number, got ${describe(x)}`);
@@ -222,6 +227,21 @@ function inCsrOrder(rowOf: Int32Array, colOf: Int32Array): boolean {
   return true;
 }
 
+/**
+ * Inputs whose arrays their owner handed over (handOver()): sparseProblem reorders them in place and keeps
+ * them rather than copying, so that a fit of the command line's 10M ratings holds them once.
+ */
+const handedOver = new WeakSet<object>();
+
+/**
+ * Gives X's rowIndices, colIndices and values to the next fit of X, which may reorder them and keep
+ * colIndices and values as the model's: the caller must not read them afterwards. For callers inside the
+ * package that read a file into arrays of their own (the command line); the public API never mutates input.
+ */
+export function handOver(X: SparseMatrixInput): void {
+  handedOver.add(X);
+}
+
 function sparseProblem(X: SparseMatrixInput): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
@@ -234,13 +254,19 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
   for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
   // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
-  const Values = exactInFloat32(given) ? Float32Array : Float64Array;
+  const Values = given instanceof Float32Array || exactInFloat32(given) ? Float32Array : Float64Array;
+  const owned = handedOver.has(X) && rowOf === X.rowIndices && colOf === X.colIndices && given === X.values && given instanceof Values;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
-    // Copies, never the caller's arrays: the model keeps them.
-    const colIndex = colOf === X.colIndices ? colOf.slice() : colOf;
-    const values = given === X.values || Values !== Float64Array ? Values.from(given) : given;
+    // Copies, never the caller's arrays (unless handed over): the model keeps them.
+    const colIndex = colOf === X.colIndices && !owned ? colOf.slice() : colOf;
+    const values = (given === X.values && !owned) || Values !== given.constructor ? Values.from(given) : given;
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+  }
+  if (owned) {
+    inRowsInPlace(rowOf, colOf, given, rowStart);
+    sortRowsByColumn(rowStart, colOf, given, cols, (i, j) => duplicateOf(X, i, j));
+    return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
   }
   // A stable counting scatter of the entries by row, straight into the CSR arrays, then each row's stretch
   // sorted by column where it is not in order already: CSR order whatever order the user listed them in,
@@ -253,11 +279,80 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     colIndex[t] = colOf[p];
     values[t] = given[p];
   }
+  sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
+  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+}
+
+/**
+ * Each entry moved to its row's stretch of the arrays, in place but for a scratch of one bin's entries: first
+ * to its bin of rows (at most 256 bins, row >> shift), each entry out of place swapped to its bin's next free
+ * place — with 256 places being filled at once the writes stay in cache, where one place per row (200k rows)
+ * missed it at every move — then each bin's entries, copied out, scattered to their rows within the bin.
+ */
+function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array): void {
+  const rows = rowStart.length - 1;
+  let shift = 0;
+  while (rows > 256 << shift) shift++;
+  const bins = ((rows - 1) >> shift) + 1;
+  const binStart = Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]);
+  const free = binStart.slice(0, bins);
+  let largest = 0;
+  for (let b = 0; b < bins; b++) {
+    const end = binStart[b + 1];
+    largest = Math.max(largest, end - binStart[b]);
+    for (let t = free[b]; t < end; t = ++free[b]) {
+      let row = rowOf[t];
+      if (row >> shift === b) continue;
+      let col = colOf[t];
+      let x = values[t];
+      while (row >> shift !== b) {
+        const place = free[row >> shift]++;
+        const nextRow = rowOf[place];
+        const nextCol = colOf[place];
+        const nextValue = values[place];
+        rowOf[place] = row;
+        colOf[place] = col;
+        values[place] = x;
+        row = nextRow;
+        col = nextCol;
+        x = nextValue;
+      }
+      rowOf[t] = row;
+      colOf[t] = col;
+      values[t] = x;
+    }
+  }
+  const binRows = new Int32Array(largest);
+  const binCols = new Int32Array(largest);
+  const binValues = new (values.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(largest);
+  const cursor = rowStart.slice(0, rows);
+  for (let b = 0; b < bins; b++) {
+    const start = binStart[b];
+    const length = binStart[b + 1] - start;
+    binRows.set(rowOf.subarray(start, start + length));
+    binCols.set(colOf.subarray(start, start + length));
+    binValues.set(values.subarray(start, start + length));
+    for (let u = 0; u < length; u++) {
+      const t = cursor[binRows[u]]++;
+      colOf[t] = binCols[u];
+      values[t] = binValues[u];
+    }
+  }
+}
+
+/**
+ * Each row's stretch sorted by column where it is not in order already (ties, which are errors, by their
+ * place in the stretch). `duplicate(i, j)`: the error for column j given twice in row i.
+ */
+function sortRowsByColumn(
+  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, cols: number, duplicate: (row: number, col: number) => RangeError,
+): void {
+  const rows = rowStart.length - 1;
   let longest = 0;
   for (let i = 0; i < rows; i++) longest = Math.max(longest, rowStart[i + 1] - rowStart[i]);
-  // A key per entry of a row: column·2^26 + its place in the row (input order), exact in a double (columns < 2^26).
+  // A key per entry of a row: column·2^26 + its place in the row, exact in a double (columns < 2^26).
   const keys = new Float64Array(longest);
-  const rowValues = new Values(longest);
+  const rowValues = new (values.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(longest);
   for (let i = 0; i < rows; i++) {
     const start = rowStart[i];
     const length = rowStart[i + 1] - start;
@@ -275,10 +370,15 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
       const t = start + u;
       colIndex[t] = Math.floor(segment[u] / MAX_DIMENSION);
       values[t] = rowValues[segment[u] % MAX_DIMENSION];
-      if (u > 0 && colIndex[t] === colIndex[t - 1]) throw duplicate(i, colIndex[t], rowOf, colOf);
+      if (u > 0 && colIndex[t] === colIndex[t - 1]) throw duplicate(i, colIndex[t]);
     }
   }
-  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+}
+
+/** The error for a pair given twice in arrays handed over (their order is gone: the pair is named, by id where X has ids). */
+function duplicateOf(X: SparseMatrixInput, row: number, col: number): RangeError {
+  const name = (ids: unknown, index: number) => (Array.isArray(ids) ? JSON.stringify(ids[index]) : String(index));
+  return new RangeError(`X: expected each (row, column) at most once, got (${name((X as Ids).rowIds, row)}, ${name((X as Ids).colIds, col)}) twice`);
 }
 
 /** The error for (row, col) given twice, naming its first two entries in the caller's order. */

@@ -9,7 +9,8 @@ export interface Ratings {
   cols: number;
   rowIndices: Int32Array;
   colIndices: Int32Array;
-  values: Float64Array;
+  /** A Float32Array when every value is a float32 value (half the memory: ratings such as 1…5 in half steps). */
+  values: Float64Array | Float32Array;
   rowIds: Key[];
   colIds: Key[];
 }

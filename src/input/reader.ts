@@ -36,13 +36,20 @@ function detectDelimiter(line: string): string | RegExp {
  * it (the lines of a file or text: then reading holds each rating once, 16 bytes, and returns the array
  * itself), else grown by doubling.
  */
-class Growing<T extends Int32Array | Float64Array> {
+class Growing<T extends Int32Array | Float64Array | Float32Array> {
   length = 0;
   data: T;
   constructor(make: new (n: number) => T, expected: number) {
     this.data = new make(Math.max(1, expected));
   }
   push(value: number): void {
+    if (this.data instanceof Float32Array && Math.fround(value) !== value) {
+      // Values are kept in float32 while every one is a float32 value (ratings such as 1…5 in half steps:
+      // 4 bytes each, not 8); the first that is not widens them all, exactly.
+      const wider = new Float64Array(this.data.length);
+      wider.set(this.data);
+      this.data = wider as unknown as T;
+    }
     if (this.length === this.data.length) {
       const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
       bigger.set(this.data);
@@ -101,7 +108,7 @@ export class RatingsReader {
   readonly #cols = new IdIndex();
   readonly #rowIndices: Growing<Int32Array>;
   readonly #colIndices: Growing<Int32Array>;
-  readonly #values: Growing<Float64Array>;
+  readonly #values: Growing<Float64Array | Float32Array>;
   /** Malformed lines passed over (with skipBadLines). */
   skipped = 0;
   /** The first one passed over, for the report. */
@@ -116,7 +123,7 @@ export class RatingsReader {
     this.#options = options;
     this.#rowIndices = new Growing(Int32Array, expectedLines);
     this.#colIndices = new Growing(Int32Array, expectedLines);
-    this.#values = new Growing(Float64Array, expectedLines);
+    this.#values = new Growing<Float64Array | Float32Array>(Float32Array, expectedLines);
     this.#comment = options.comment ? options.comment.charCodeAt(0) : -1;
     this.#preamble = options.preamble ?? 0;
   }

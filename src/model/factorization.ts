@@ -21,10 +21,9 @@ export type { RecommendOptions, SimilarOptions } from './ranking.js';
 
 /** The result of `factorize`: the factors, how training went, and what can be done with them. */
 export class Factorization {
-  /** rows×rank, row-major. */
-  readonly W: Matrix;
-  /** rank×cols, row-major. */
-  readonly H: Matrix;
+  /** Rows (users) and columns (items) the model knows. */
+  readonly rows: number;
+  readonly cols: number;
   readonly rank: number;
   /** Row biases b_i (biases: true), else null. */
   readonly rowBias: Float64Array | null;
@@ -84,12 +83,8 @@ export class Factorization {
     this.#info = { ...info, parameters: p };
     this.#p = p;
     this.#keys = new Keys(info.rowIds, info.colIds, rows, cols);
-    const W = new Float64Array(rows * rank);
-    for (let i = 0; i < rows; i++) W.set(p.W.subarray(i * width, i * width + rank), i * rank);
-    const H = new Float64Array(rank * cols);
-    for (let k = 0; k < rank; k++) for (let j = 0; j < cols; j++) H[k * cols + j] = p.H[j * width + k];
-    this.W = { rows, cols: rank, data: W };
-    this.H = { rows: rank, cols, data: H };
+    this.rows = rows;
+    this.cols = cols;
     this.rank = rank;
     this.rowBias = p.biases ? Float64Array.from({ length: rows }, (_, i) => p.W[i * width + rank]) : null;
     this.colBias = p.biases ? Float64Array.from({ length: cols }, (_, j) => p.H[j * width + rank + 1]) : null;
@@ -115,6 +110,34 @@ export class Factorization {
       scorer: () => (this.#scorer ??= jsScorer(p.H, p.cols, p.width)),
       lowestCount: () => (this.#lowestCount ??= p.colCounts.reduce((lowest, count) => (count < lowest ? count : lowest), Infinity)),
     };
+  }
+
+  #W: Matrix | undefined;
+  #H: Matrix | undefined;
+
+  /**
+   * rows×rank, row-major: the factors without the bias coordinates. Made on first use (a copy of the
+   * model's factors: a model of 10M ratings that only predicts or is saved never holds it).
+   */
+  get W(): Matrix {
+    if (!this.#W) {
+      const { rows, rank, width, W: stored } = this.#p;
+      const W = new Float64Array(rows * rank);
+      for (let i = 0; i < rows; i++) W.set(stored.subarray(i * width, i * width + rank), i * rank);
+      this.#W = { rows, cols: rank, data: W };
+    }
+    return this.#W;
+  }
+
+  /** rank×cols, row-major; made on first use, as W. */
+  get H(): Matrix {
+    if (!this.#H) {
+      const { cols, rank, width, H: stored } = this.#p;
+      const H = new Float64Array(rank * cols);
+      for (let k = 0; k < rank; k++) for (let j = 0; j < cols; j++) H[k * cols + j] = stored[j * width + k];
+      this.#H = { rows: rank, cols, data: H };
+    }
+    return this.#H;
   }
 
   /** Everything the model is made of (for persist.ts and interop.ts). */

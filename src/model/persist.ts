@@ -5,8 +5,11 @@ import { SOLVER_NAMES } from '../solvers/index.js';
 import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from '../check/validate.js';
 import type { FactorizationInfo } from '../types.js';
 
-/** 2: the training values are kept (observedValues), for model.update(). Version 1 files still load. */
-export const FORMAT_VERSION = 2;
+/**
+ * 2: the training values are kept (observedValues), for model.update(); 3: the binary form stores them as
+ * float32 when every one is a float32 value (flag bit 1). Version 1 and 2 files still load.
+ */
+export const FORMAT_VERSION = 3;
 const MAGIC = 0x4d46574d; // "MFWM"
 
 // The arrays of a model, in the order the binary form stores them; factors may be float32.
@@ -154,7 +157,8 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
     },
     observed: {
       rowStart: Int32Array.from(arrays.rowStart), colIndex: Int32Array.from(arrays.colIndex),
-      ...(arrays.observedValues.length ? { values: Float64Array.from(arrays.observedValues) } : {}),
+      ...(arrays.observedValues.length
+        ? { values: arrays.observedValues instanceof Float32Array ? arrays.observedValues.slice() : Float64Array.from(arrays.observedValues) } : {}),
     },
     rowIds: h.rowIds ? [...h.rowIds] : null,
     colIds: h.colIds ? [...h.colIds] : null,
@@ -209,7 +213,7 @@ let crcTables: Uint32Array[] | undefined;
  * holds the CRC of a byte followed by k zero bytes): the same CRC as a byte at a time, about four times
  * sooner on a model file of 10M ratings (164 MB).
  */
-function crc32(bytes: Uint8Array): number {
+function crc32(bytes: Uint8Array, crc: number): number {
   if (!crcTables) {
     const first = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -224,7 +228,6 @@ function crc32(bytes: Uint8Array): number {
     }
   }
   const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables;
-  let crc = 0xffffffff;
   let i = 0;
   for (const end = bytes.length - 8; i <= end; i += 8) {
     const low = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
@@ -232,44 +235,79 @@ function crc32(bytes: Uint8Array): number {
       t3[bytes[i + 4]] ^ t2[bytes[i + 5]] ^ t1[bytes[i + 6]] ^ t0[bytes[i + 7]];
   }
   for (; i < bytes.length; i++) crc = t0[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc;
 }
 
+/** A CRC-32 begins from all ones and ends inverted; crc32() continues one across parts in between. */
+const CRC_START = 0xffffffff;
+const crcEnd = (crc: number) => (crc ^ 0xffffffff) >>> 0;
+
+/** Flag bits of the binary form. */
+const FACTORS_FLOAT32 = 1;
+const VALUES_FLOAT32 = 2;
+
 /**
- * Layout (little-endian): magic "MFWM" u32, version u16, flags u16 (bit 0: factors in float32), header
- * length u32, the header as UTF-8 JSON, then for each array its length u32 and its entries (factors f64
- * or f32, counts and indices u32, histories f64), each array starting on an 8-byte boundary; last, the
- * CRC-32 of everything before it, u32.
+ * Layout (little-endian): magic "MFWM" u32, version u16, flags u16 (bit 0: factors in float32; bit 1: the
+ * training values in float32), header length u32, the header as UTF-8 JSON, then for each array its length
+ * u32 and its entries (factors f64 or f32, counts and indices u32, histories f64, training values f64 or f32),
+ * each array starting on an 8-byte boundary; last, the CRC-32 of everything before it, u32.
+ *
+ * Returned as the parts whose concatenation is the file: an array already in its stored type is a view of
+ * the model's own bytes, so that a caller writing the parts one after another (the command line, 10M
+ * ratings) never holds a second copy of the model.
  */
-export function modelToBytes(info: FactorizationInfo, precision: 'float64' | 'float32' = 'float64'): Uint8Array {
+export function modelToParts(info: FactorizationInfo, precision: 'float64' | 'float32' = 'float64'): Uint8Array[] {
   if (precision !== 'float64' && precision !== 'float32') {
     throw new RangeError(`toBytes: precision: expected 'float64' or 'float32', got ${describe(precision)}`);
   }
   const text = new TextEncoder().encode(JSON.stringify(header(info)));
   const arrays = arraysOf(info);
-  const align = (n: number) => Math.ceil(n / 8) * 8;
-  const sizeOf = (kind: string) => (kind === 'f64' || (kind === 'factor' && precision === 'float64') ? 8 : 4);
-  let size = align(12 + text.length);
-  for (const [name, kind] of ARRAYS) size = align(size + 4) + arrays[name].length * sizeOf(kind);
-  size = align(size) + 4;
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  const valuesFloat32 = arrays.observedValues instanceof Float32Array;
+  const typeOf = (name: ArrayName, kind: string) =>
+    kind === 'u32' ? Uint32Array
+      : (kind === 'factor' && precision === 'float32') || (name === 'observedValues' && valuesFloat32) ? Float32Array : Float64Array;
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  // Zeros up to the next 8-byte boundary unless `unaligned`, then `bytes`.
+  const push = (bytes: Uint8Array, unaligned = false) => {
+    const padding = unaligned ? 0 : -size & 7;
+    if (padding) parts.push(new Uint8Array(padding));
+    parts.push(bytes);
+    size += padding + bytes.length;
+  };
+  const start = new Uint8Array(12 + text.length);
+  const view = new DataView(start.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint16(4, FORMAT_VERSION, true);
-  view.setUint16(6, precision === 'float32' ? 1 : 0, true);
+  view.setUint16(6, (precision === 'float32' ? FACTORS_FLOAT32 : 0) | (valuesFloat32 ? VALUES_FLOAT32 : 0), true);
   view.setUint32(8, text.length, true);
-  bytes.set(text, 12);
-  let at = align(12 + text.length);
+  start.set(text, 12);
+  push(start);
   for (const [name, kind] of ARRAYS) {
     const array = arrays[name];
-    view.setUint32(at, array.length, true);
-    at = align(at + 4);
-    const Type = sizeOf(kind) === 8 ? Float64Array : kind === 'u32' ? Uint32Array : Float32Array;
-    new Type(bytes.buffer, at, array.length).set(array);
-    at += array.length * Type.BYTES_PER_ELEMENT;
+    push(new Uint8Array(Uint32Array.of(array.length).buffer), name !== ARRAYS[0][0]);
+    const Type = typeOf(name, kind);
+    // Int32Array indices are ≥ 0: their bytes are their u32 bytes.
+    const same = array instanceof Type || (Type === Uint32Array && array instanceof Int32Array);
+    const stored = same ? (array as Float64Array | Float32Array | Uint32Array | Int32Array) : Type.from(array);
+    push(new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength));
   }
-  at = align(at);
-  view.setUint32(at, crc32(bytes.subarray(0, at)), true);
+  push(new Uint8Array(0)); // the checksum's own boundary, which it covers
+  let crc = CRC_START;
+  for (const part of parts) crc = crc32(part, crc);
+  parts.push(new Uint8Array(Uint32Array.of(crcEnd(crc)).buffer));
+  return parts;
+}
+
+/** The binary form as one array (modelToParts joined). */
+export function modelToBytes(info: FactorizationInfo, precision: 'float64' | 'float32' = 'float64'): Uint8Array {
+  const parts = modelToParts(info, precision);
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
   return bytes;
 }
 
@@ -284,7 +322,9 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
   if (bytes.length < 16 || view.getUint32(0, true) !== MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "MFWM" signature)`);
   const version = view.getUint16(4, true);
   checkVersion(version, where);
-  const float32 = (view.getUint16(6, true) & 1) === 1;
+  const flags = view.getUint16(6, true);
+  const float32 = (flags & FACTORS_FLOAT32) !== 0;
+  const valuesFloat32 = (flags & VALUES_FLOAT32) !== 0;
   const align = (n: number) => Math.ceil(n / 8) * 8;
   const need = (end: number) => {
     if (end > bytes.length) throw new RangeError(`${where}: truncated: needs at least ${end} bytes, got ${bytes.length}`);
@@ -303,13 +343,14 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
     need(at + 4);
     const length = view.getUint32(at, true);
     at = align(at + 4);
-    const Type = kind === 'f64' || (kind === 'factor' && !float32) ? Float64Array : kind === 'u32' ? Uint32Array : Float32Array;
+    const Type = kind === 'u32' ? Uint32Array
+      : (kind === 'factor' && float32) || (name === 'observedValues' && valuesFloat32) ? Float32Array : Float64Array;
     need(at + length * Type.BYTES_PER_ELEMENT);
     arrays[name] = new Type(bytes.buffer, at, length);
     at += length * Type.BYTES_PER_ELEMENT;
   }
   at = align(at);
   need(at + 4);
-  if (view.getUint32(at, true) !== crc32(bytes.subarray(0, at))) throw new RangeError(`${where}: corrupt: checksum mismatch`);
+  if (view.getUint32(at, true) !== crcEnd(crc32(bytes.subarray(0, at), CRC_START))) throw new RangeError(`${where}: corrupt: checksum mismatch`);
   return assemble(h, arrays, where);
 }

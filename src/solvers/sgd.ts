@@ -149,7 +149,7 @@ export const sgd: SolverModule<SgdOptions> = {
         return inBlocks(phases.length, signal, (from, to) => space.run(phases.slice(from, to)));
       },
       // In the caller's order again.
-      view: () => ({ W: unslot(w, rowSlot, width), H: unslot(ht, colSlot, width), hTransposed: true }),
+      view: () => ({ W: unslot(w, rowSlot, width), H: unslot(ht, colSlot, width), hTransposed: true, owned: true }),
       close: () => space.close(),
     };
   },

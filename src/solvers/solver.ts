@@ -21,6 +21,8 @@ export interface FactorView {
   /** width×cols, or cols×width when `hTransposed`. */
   H: RealArray;
   hTransposed: boolean;
+  /** W and H are arrays made for this view (not views of the run's memory): the caller may keep them. */
+  owned?: boolean;
 }
 
 /**
@@ -78,7 +80,7 @@ export interface RunSpec<Own = OwnSettings> {
   rank: number;
   width: number;
   /** W rows×width and H width×cols, row-major. */
-  initial: { W: Float64Array; H: Float64Array };
+  initial: { W: Float64Array | Float32Array; H: Float64Array | Float32Array };
   /** Parameter blocks of 4·width: step, l2, l1, low (assembly/update.ts). */
   wParams: Float64Array;
   hParams: Float64Array;

@@ -1,9 +1,10 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
 import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit, type Ratings } from '../../index.js';
-import { trainingRmse } from '../../evaluate/evaluate.js';
+import { trainingRmse, type SparseData } from '../../evaluate/evaluate.js';
 import { UsageError } from '../args.js';
 import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
-import { writeAtomically } from '../files.js';
+import { writeModel } from '../files.js';
+import { handOver } from '../../input/observations.js';
 
 export const fit: Command = {
   usage: 'mfwasm fit <ratings> [options]',
@@ -24,16 +25,20 @@ export const fit: Command = {
     readingOptions(o, solver.data);
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
-    const ratings = await readData(file, o, solver.data);
-    let { train, test } = o.test !== undefined
+    let ratings: Ratings | undefined = await readData(file, o, solver.data);
+    const { rows, cols, values: { length: count } } = ratings;
+    let { train, test }: { train: SparseData | undefined; test: SparseData | undefined } = o.test !== undefined
       ? { train: ratings, test: knownPairs(await readData(o.test as string, o, solver.data), ratings, o.test as string) }
       : fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
     checkOut(o);
     if (test && test.values.length === 0) {
       // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
-      process.stderr.write(`mfwasm: ${ratings.values.length} ratings are too few to hold out a test set; training on all of them\n`);
+      process.stderr.write(`mfwasm: ${count} ratings are too few to hold out a test set; training on all of them\n`);
       [train, test] = [ratings, undefined];
     }
+    // From here only the training set (and not the file's ratings, split from it) is held, and only until
+    // factorize() has laid it out: the model keeps its own copy.
+    ratings = undefined;
     const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
     const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
     const bar = progress(epochs, o.quiet as boolean);
@@ -41,15 +46,20 @@ export const fit: Command = {
     const validation = test && { rowIndices: test.rowIndices, colIndices: test.colIndices, values: test.values, rowIds: test.rowIds, colIds: test.colIds };
     // A signal makes training yield to the event loop every 20 ms, so that Ctrl-C is handled at once.
     const yielding = new AbortController().signal;
-    const model = await factorize(train, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
+    // The training arrays are the command's own (read or split here): the fit may reorder and keep them.
+    handOver(train!);
+    const fitting = factorize(train!, { ...options, ...(validation ? { validation, restoreBest: false } : {}), signal: yielding, onEpoch: (r) => bar.report(r) });
+    train = undefined;
+    const model = await fitting;
     const seconds = (performance.now() - started) / 1000;
-    await writeAtomically(o.out as string, model.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
-    say(o.quiet, `${ratings.values.length} ${unit(solver.data)}, ${ratings.rows} rows × ${ratings.cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
+    await writeModel(o.out as string, model, o.float32 ? 'float32' : 'float64');
+    say(o.quiet, `${count} ${unit(solver.data)}, ${rows} rows × ${cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
     if (solver.data === 'events') {
       const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
       say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
     } else {
-      say(o.quiet, `train RMSE ${(trainingRmse(model) ?? rmse(model, train)).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      // The model keeps its training values (a fit always does): the training RMSE is computed from them.
+      say(o.quiet, `train RMSE ${trainingRmse(model)!.toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
     }
     say(o.quiet, `wrote ${o.out}`);
   },

@@ -23,7 +23,7 @@ export const predict: Command = {
     const idsOf = (ids: readonly unknown[] | null) => (ids ? new Set(ids.map(String)) : null);
     const known = { row: idsOf(model.rowIds), col: idsOf(model.colIds) };
     const knows = (field: string, side: 'row' | 'col') => {
-      const count = side === 'row' ? model.W.rows : model.H.cols;
+      const count = side === 'row' ? model.rows : model.cols;
       return known[side] ? known[side]!.has(field) : /^\d+$/.test(field) && Number(field) < count;
     };
     let unknown = 0;

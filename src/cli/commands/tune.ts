@@ -2,7 +2,7 @@
 import { parseGrid, search } from '../../index.js';
 import { UsageError } from '../args.js';
 import { checkOut, FORCE, chosenSolver, OUTPUT, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
-import { writeAtomically } from '../files.js';
+import { writeModel } from '../files.js';
 
 export const tune: Command = {
   usage: "mfwasm tune <ratings> --grid 'rank=20,50 regularization=0.02..0.2:log:4' [options]",
@@ -43,7 +43,7 @@ export const tune: Command = {
         say(o.quiet, row(String(done), t.mean.toFixed(4), t.std.toFixed(4), `${t.folds.length}${t.stopped ? ' (stopped)' : ''}`, t.seconds.toFixed(1), JSON.stringify(t.settings)));
       },
     });
-    await writeAtomically(o.out as string, result.refit.toBytes());
+    await writeModel(o.out as string, result.refit);
     say(o.quiet, `best ${JSON.stringify(result.best)} (${result.metric}); ${result.saved.fits} fits, ${result.saved.skipped} skipped by halving (≈ ${result.saved.seconds.toFixed(1)} s saved); ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
     say(o.quiet, `wrote ${o.out} (refitted on all ${ratings.values.length} ${unit(solver.data)})`);
   },

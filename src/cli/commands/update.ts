@@ -2,7 +2,7 @@
 import { solvers } from '../../index.js';
 import { UsageError } from '../args.js';
 import { loadModel, OUTPUT, READING, readData, say, unit, type Command } from '../common.js';
-import { writeAtomically } from '../files.js';
+import { writeModel } from '../files.js';
 
 export const update: Command = {
   usage: 'mfwasm update <model> <new ratings> [--epochs N] [--out model2.mfm]',
@@ -21,8 +21,8 @@ export const update: Command = {
     const started = performance.now();
     const updated = await model.update(ratings, o.epochs === undefined ? {} : { epochs: o.epochs as number });
     const out = (o.out as string | undefined) ?? modelFile;
-    await writeAtomically(out, updated.toBytes({ precision: o.float32 ? 'float32' : 'float64' }));
-    say(o.quiet, `${ratings.values.length} new ${unit(data)}; ${updated.W.rows - model.W.rows} new rows, ${updated.H.cols - model.H.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    await writeModel(out, updated, o.float32 ? 'float32' : 'float64');
+    say(o.quiet, `${ratings.values.length} new ${unit(data)}; ${updated.rows - model.rows} new rows, ${updated.cols - model.cols} new columns; ${updated.epochs} epoch${updated.epochs === 1 ? '' : 's'} of ${updated.solver} in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     say(o.quiet, `wrote ${out}`);
   },
 };
