@@ -253,5 +253,25 @@ test('update absorbs new ratings into a model file, adding new users and items',
   assert.match(run('update', 'before.mfm').err, /^mfwasm: update: expected a model file and a file of new ratings/);
 });
 
+test('import writes implicit\'s and LIBMF\'s models as model files; ids from files; errors name the file', () => {
+  const npz = fileURLToPath(new URL('./fixtures/implicit/als.npz', import.meta.url));
+  writeFileSync(file('users.txt'), Array.from({ length: 9 }, (_, u) => `user${u}`).join('\n') + '\n');
+  const imported = run('import', 'implicit', npz, '--out', 'implicit.mfm', '--row-ids', 'users.txt');
+  assert.is(imported.code, 0, imported.err);
+  assert.is(imported.out, 'implicit model: 9 rows × 13 columns, rank 4; wrote implicit.mfm\n');
+  const model = Factorization.fromBytes(readFileSync(file('implicit.mfm')));
+  const direct = Factorization.fromImplicit(readFileSync(npz), { rowIds: Array.from({ length: 9 }, (_, u) => `user${u}`) });
+  assert.is(model.predict('user4', 7), direct.predict('user4', 7));
+  const recommend = run('recommend', 'implicit.mfm', '--user', 'user4', '-n', '2');
+  assert.is(recommend.out, ['item,score', ...direct.recommend('user4', 2).map((r) => `${r.col},${r.score.toFixed(4)}`)].join('\n') + '\n');
+  writeFileSync(file('libmf.txt'), 'f 0\nm 2\nn 3\nk 2\nb 3.5\np0 T 1 2\np1 F 0 0\nq0 T 0.5 1\nq1 T 1 0\nq2 T 0 0.25\n');
+  assert.is(run('import', 'libmf', 'libmf.txt', '--out', 'libmf.mfm', '--quiet').code, 0);
+  assert.is(Factorization.fromBytes(readFileSync(file('libmf.mfm'))).predict(0, 0), 2.5);
+  assert.match(run('import', 'implicit', npz, '--out', 'implicit.mfm').err, /^mfwasm: --out: implicit\.mfm exists; --force replaces it/);
+  assert.match(run('import', 'spark', 'x').err, /^mfwasm: import: expected the kind of model first, one of implicit, libmf, got "spark"/);
+  const short = run('import', 'implicit', npz, '--out', 'other.mfm', '--row-ids', 'libmf.txt');
+  assert.match(short.err, /^mfwasm: .*als\.npz: fromImplicit: --row-ids: expected 9 ids, one per row of user_factors, got 10/);
+});
+
 test.after(() => rmSync(folder, { recursive: true, force: true }));
 test.run();

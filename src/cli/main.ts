@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// mfwasm fit | predict | recommend | eval | tune | update | impute — on top of the public API only: this file
+// mfwasm fit | predict | recommend | eval | tune | update | impute | import — on top of the public API only: this file
 // dispatches; each command is a module of commands/, what they share is common.ts.
 import { createRequire } from 'node:module';
 import { help, parseArgs, UsageError } from './args.js';
@@ -7,6 +7,7 @@ import type { Command } from './common.js';
 import { evaluate } from './commands/eval.js';
 import { fit } from './commands/fit.js';
 import { impute } from './commands/impute.js';
+import { importModel } from './commands/import.js';
 import { predict } from './commands/predict.js';
 import { recommend } from './commands/recommend.js';
 import { tune } from './commands/tune.js';
@@ -14,7 +15,7 @@ import { update } from './commands/update.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-const COMMANDS: Record<string, Command> = { fit, predict, recommend, eval: evaluate, tune, update, impute };
+const COMMANDS: Record<string, Command> = { fit, predict, recommend, eval: evaluate, tune, update, impute, import: importModel };
 
 const TOP = `mfwasm ${VERSION} — matrix factorization for ratings and missing data
 
@@ -28,6 +29,7 @@ commands:
   tune       search settings by cross-validation, write the best model
   update     absorb new ratings into a model without retraining from scratch
   impute     fill the missing cells of a dense CSV matrix
+  import     a model trained by implicit (.npz) or LIBMF, as a model file
 `;
 
 async function main(argv: string[]): Promise<number> {

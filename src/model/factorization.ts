@@ -11,7 +11,7 @@ import { topN } from '../math/select.js';
 import type { Solver } from '../solvers/index.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, StopReason } from '../types.js';
 import { fold, foldedRow } from './fold.js';
-import { factorRows, fromFactorRows, fromLibmf, toLibmf, type FactorsInput } from './interop.js';
+import { factorRows, fromFactorRows, fromImplicit, fromLibmf, toLibmf, type FactorsInput, type ImplicitOptions } from './interop.js';
 import { Keys, readColdStart, type PredictOptions } from './keys.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { recommendRowsOf, scoreAll, similar, type Ranked, type RecommendOptions, type SimilarOptions } from './ranking.js';
@@ -338,6 +338,16 @@ export class Factorization {
 
   static fromLibmf(text: string): Factorization {
     return new Factorization(fromLibmf(text));
+  }
+
+  /**
+   * A model from the .npz file Python's implicit saves (`model.save(path)`) for its AlternatingLeastSquares
+   * or BayesianPersonalizedRanking: predictions are implicit's scores (u·i; with BPR's item bias), and
+   * recommend() ranks as implicit's recommend does. Its rows and columns are implicit's user and item
+   * indices unless `rowIds`/`colIds` name them. Stored .npz files only (np.savez, as save() writes).
+   */
+  static fromImplicit(npz: Uint8Array | ArrayBuffer, options?: ImplicitOptions): Factorization {
+    return new Factorization(fromImplicit(npz, options));
   }
 
   /** W's rows, keyed by row id (or index): [{ id, features, bias? }]. */

@@ -1,9 +1,10 @@
 // Models in other tools' shapes: LIBMF's text model (also what R's recosystem and ML.NET's matrix
-// factorization write), and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
+// factorization write), implicit's saved .npz models, and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
 // userFactors and itemFactors).
 import { describe } from '../check/describe.js';
 import { finite, nonNegative, range } from '../check/validate.js';
 import type { FactorizationInfo, FactorRow, Key } from '../types.js';
+import { readNpz, type NpyArray } from './npz.js';
 
 export type { FactorRow } from '../types.js';
 
@@ -241,4 +242,70 @@ export function factorRowsFromCsv(text: string): FactorRow[] {
     if (hasCount) record.count = numbers[hasBias ? 1 : 0];
     return record;
   });
+}
+
+/** Options of fromImplicit(): ids for the rows (users) and columns (items), in the file's order. */
+export interface ImplicitOptions {
+  /** One id per row of user_factors. Default: the row indices. */
+  rowIds?: readonly Key[];
+  /** One id per row of item_factors. Default: the row indices. */
+  colIds?: readonly Key[];
+}
+
+/**
+ * A model from the .npz file implicit's save() writes: its AlternatingLeastSquares (user_factors and
+ * item_factors `factors` wide: scores u·i) or BayesianPersonalizedRanking (`factors + 1` wide, the users'
+ * last column 1 and the items' their bias: scores u·i over every column). The model has no biases and no
+ * offset, so that each prediction is implicit's score, in float64 over its float32 factors; its rank is
+ * the file's width. The file keeps no ids (implicit works on indices): give them as options.
+ */
+export function fromImplicit(input: Uint8Array | ArrayBuffer, options: ImplicitOptions = {}): FactorizationInfo {
+  const where = 'fromImplicit';
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { rowIds?, colIds? }, got ${describe(options)}`);
+  const file = readNpz(input, where);
+  const matrix = (name: string) => {
+    const array = file.array(name);
+    if (!array) throw new RangeError(`${where}: no ${name} in the file (it holds ${file.names.join(', ') || 'nothing'}): expected a model saved by implicit's save()`);
+    if (array.shape.length !== 2 || typeof array.data[0] === 'string') {
+      throw new RangeError(`${where}: ${name}: expected a 2-D array of numbers, got shape (${array.shape.join(', ')})`);
+    }
+    return { rows: array.shape[0], width: array.shape[1], data: array.data as Float32Array | Float64Array };
+  };
+  const users = matrix('user_factors');
+  const items = matrix('item_factors');
+  if (users.width !== items.width) throw new RangeError(`${where}: user_factors is ${users.width} wide and item_factors ${items.width}: expected the same width`);
+  const factors = scalar(file.array('factors'));
+  const bpr = file.names.includes('learning_rate');
+  const expected = factors === undefined ? users.width : factors + (bpr ? 1 : 0);
+  if (users.width !== expected) {
+    throw new RangeError(`${where}: the factors are ${users.width} wide, expected ${expected} for ${bpr ? 'BPR' : 'ALS'} with factors = ${factors}`);
+  }
+  const ids = (name: string, given: readonly Key[] | undefined, count: number, side: string) => {
+    if (given === undefined) return null;
+    if (!Array.isArray(given) || given.length !== count) {
+      throw new RangeError(`${where}: options.${name}: expected ${count} ids, one per ${side}, got ${Array.isArray(given) ? given.length : describe(given)}`);
+    }
+    return [...given];
+  };
+  const rowIds = ids('rowIds', options.rowIds, users.rows, 'row of user_factors');
+  const colIds = ids('colIds', options.colIds, items.rows, 'row of item_factors');
+  const checked = (name: string, data: Float32Array | Float64Array) => {
+    for (let t = 0; t < data.length; t++) {
+      if (!Number.isFinite(data[t])) throw new RangeError(`${where}: ${name}[${Math.floor(t / users.width)}][${t % users.width}]: expected a finite number, got ${data[t]}`);
+    }
+    return Float64Array.from(data);
+  };
+  const info = importedInfo(
+    users.width, false, checked('user_factors', users.data), checked('item_factors', items.data), 0, 0,
+    new Float64Array(users.rows).fill(1), new Float64Array(items.rows).fill(1), rowIds, colIds, null,
+  );
+  const regularization = scalar(file.array('regularization'));
+  if (regularization !== undefined && regularization >= 0) info.penalties.regularization = { W: regularization, H: regularization, bias: regularization };
+  return info;
+}
+
+/** The number a 0-d (or one-entry) array holds, if any. */
+function scalar(array: NpyArray | undefined): number | undefined {
+  const value = array && array.data.length === 1 ? array.data[0] : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
