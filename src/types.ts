@@ -87,6 +87,11 @@ export interface TrainingRecord {
   backend: BackendName | 'imported';
   /** The layout the run worked in ('kernel' in model files). */
   layout: Layout | 'imported';
+  /**
+   * RMSE of the returned factors' predictions (clipped as predict() clips) on the training observations,
+   * computed by the run where its solver can (als, sgd, baseline), in the run's precision; absent otherwise.
+   */
+  trainingRmse?: number;
 }
 
 /** Everything a model is made of; what persistence writes and reads. */

@@ -178,7 +178,9 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
       });
       await sameOnBoth('sgdEpoch', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
         k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.rowOf, n.colIndex, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
-      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width));
+      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, -Infinity, Infinity));
+      // Clamped predictions (the training error of clipped predictions): bounds inside the predictions' range.
+      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, -0.05, 0.07));
     }
   });
 

@@ -1,7 +1,8 @@
 // What the stopping rules, callbacks, penalties and prediction rules do, on each backend and solver.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DivergenceError, factorize } from 'mfwasm';
+import { DivergenceError, factorize, Factorization } from 'mfwasm';
+import { trainingRmse } from '../dist/evaluate/evaluate.js';
 import { BACKENDS, lowRankWithMissing, testRandom } from './helpers.mjs';
 import { prepareRun } from '../dist/fit/plan.js';
 
@@ -247,4 +248,32 @@ for (const layout of ['dense', 'sparse']) {
     }
   });
 }
+test('trainingRmse, computed by the run, is the RMSE of the model\'s own (clipped) predictions on its training data', async () => {
+  // Ratings in half steps from 1 to 5 (as sparse coordinates, so that every solver takes them).
+  const random = testRandom(41);
+  const ratings = { rows: 50, cols: 40, rowIndices: [], colIndices: [], values: [] };
+  for (let i = 0; i < 50; i++) {
+    for (let j = 0; j < 40; j++) {
+      if (random() < 0.3) ratings.rowIndices.push(i), ratings.colIndices.push(j), ratings.values.push(1 + Math.floor(random() * 9) / 2);
+    }
+  }
+  for (const precision of ['float64', 'float32']) {
+    const within = precision === 'float64' ? 1e-12 : 1e-6;
+    const byClip = {};
+    for (const [solver, extra] of [['als', { rank: 3 }], ['sgd', { rank: 3 }], ['baseline', {}]]) {
+      for (const clip of [true, false]) {
+        const model = await factorize(ratings, { solver, ...extra, epochs: 4, clip, precision, seed: 3 });
+        const fromModel = trainingRmse(model);
+        assert.ok(Math.abs(model.trainingRmse - fromModel) <= within * fromModel, `${solver} ${precision} clip ${clip}: ${model.trainingRmse} vs ${fromModel}`);
+        byClip[`${solver} ${clip}`] = model.trainingRmse;
+        if (solver === 'sgd' && clip) assert.is(Factorization.fromBytes(model.toBytes()).trainingRmse, model.trainingRmse);
+      }
+    }
+    // ALS's exact solves put some predictions outside the values' range: clipping them lowers the error.
+    assert.ok(byClip['als true'] < byClip['als false'], JSON.stringify(byClip));
+  }
+  const events = await factorize(ratings, { solver: 'ials', rank: 3, epochs: 2 });
+  assert.is(events.trainingRmse, undefined);
+});
+
 test.run();

@@ -18,8 +18,12 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
   try {
     if (touched) await run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed, () => prepared.threads);
+    const fitted = parameters(outcome.factors);
+    // The run's own factors are the returned ones unless an earlier epoch's were restored.
+    const current = outcome.bestEpoch === outcome.lossHistory.length - 1;
+    const error = current && run.observedError && observed.colIndex.length > 0 ? await run.observedError(fitted.clip) : undefined;
     return {
-      parameters: parameters(outcome.factors),
+      parameters: fitted,
       penalties: {
         rank: settings.rank, biases: settings.biases, regularization: settings.regularization, l1: settings.l1, nonnegative: settings.nonnegative,
         ...keptSettings(settings.module, settings.own),
@@ -33,6 +37,7 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
         solver: settings.solver,
         backend: backend.name,
         layout,
+        ...(error === undefined ? {} : { trainingRmse: Math.sqrt((2 * error) / observed.colIndex.length) }),
       },
       observed,
       ...ids,

@@ -340,6 +340,9 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
   }
 }
 
+/** Rows of at most this many entries are sorted by insertion. */
+const SHORT_ROW = 64;
+
 /**
  * Each row's stretch sorted by column where it is not in order already (ties, which are errors, by their
  * place in the stretch). `duplicate(i, j)`: the error for column j given twice in row i.
@@ -361,6 +364,22 @@ function sortRowsByColumn(
     if (ascending) continue;
     if (length > MAX_DIMENSION) {
       throw new RangeError(`X: row ${i} has ${length} entries, more than its ${cols} columns: some (row, column) is given more than once`);
+    }
+    if (length <= SHORT_ROW) {
+      // A stable insertion sort in place: for the short rows of most rating data, several times sooner than keys.
+      for (let u = start + 1; u < start + length; u++) {
+        const col = colIndex[u];
+        const x = values[u];
+        let t = u - 1;
+        for (; t >= start && colIndex[t] > col; t--) {
+          colIndex[t + 1] = colIndex[t];
+          values[t + 1] = values[t];
+        }
+        colIndex[t + 1] = col;
+        values[t + 1] = x;
+      }
+      for (let t = start + 1; t < start + length; t++) if (colIndex[t] === colIndex[t - 1]) throw duplicate(i, colIndex[t]);
+      continue;
     }
     const segment = keys.subarray(0, length);
     for (let u = 0; u < length; u++) segment[u] = colIndex[start + u] * MAX_DIMENSION + u;

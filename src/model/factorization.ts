@@ -42,6 +42,12 @@ export class Factorization {
   /** The objective of the initial factors. */
   readonly initialLoss: number;
   /**
+   * RMSE on the training observations of the returned factors' predictions (clipped as predict() clips),
+   * computed by the run for als, sgd and baseline (in the run's precision), kept when the model is saved;
+   * undefined for other solvers, for restored best epochs and for imported models.
+   */
+  readonly trainingRmse: number | undefined;
+  /**
    * Entry e: the objective after epoch e, ½ Σ (x − prediction)² over the training observations plus the
    * penalties; with no penalty, the value the seed prints.
    */
@@ -94,6 +100,7 @@ export class Factorization {
     this.colIds = info.colIds;
     const t = info.training;
     this.initialLoss = t.initialLoss;
+    this.trainingRmse = t.trainingRmse;
     this.lossHistory = t.lossHistory;
     this.validationHistory = t.validationHistory;
     this.epochs = t.lossHistory.length;

@@ -37,7 +37,10 @@ function header(info: FactorizationInfo) {
   return {
     rows: p.rows, cols: p.cols, rank: p.rank, width: p.width, biases: p.biases, offset: p.offset, mean: p.mean, clip: p.clip,
     penalties: info.penalties,
-    training: { initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.layout },
+    training: {
+      initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.layout,
+      ...(t.trainingRmse === undefined ? {} : { trainingRmse: t.trainingRmse }),
+    },
     rowIds: info.rowIds, colIds: info.colIds,
   };
 }
@@ -91,6 +94,7 @@ function checkHeader(h: unknown, where: string): Header {
   if (training.initialLoss !== null && typeof training.initialLoss !== 'number') {
     throw new RangeError(`${at('training.initialLoss')}: expected a number or null, got ${describe(training.initialLoss)}`);
   }
+  if (training.trainingRmse !== undefined) nonNegative(at('training.trainingRmse'), training.trainingRmse);
   integer(at('training.bestEpoch'), training.bestEpoch, -1);
   oneOf(at('training.stoppedBy'), training.stoppedBy, STOP_REASONS);
   oneOf(at('training.solver'), training.solver, [...SOLVER_NAMES, 'imported']);
@@ -152,6 +156,7 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
     },
     training: {
       initialLoss: h.training.initialLoss ?? NaN, bestEpoch: h.training.bestEpoch, stoppedBy: h.training.stoppedBy,
+      ...(h.training.trainingRmse === undefined ? {} : { trainingRmse: h.training.trainingRmse }),
       solver: h.training.solver, backend: h.training.backend, layout: h.training.kernel,
       lossHistory: f64(arrays.lossHistory), validationHistory: f64(arrays.validationHistory),
     },

@@ -40,7 +40,7 @@ export interface Kernels<F, I> {
     wParams: F, hParams: F, rowScale: F, colScale: F, rank: number, learningRate: number, adaptive: number,
   ): void;
   /** ½ Σ (x − w·h)² over the first `count` stored observations. */
-  observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number): number;
+  observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number, low: number, high: number): number;
   /** ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent). */
   alsHalf(
     start: I, index: I, values: F, counts: F, fixed: F, solved: F, params: F,

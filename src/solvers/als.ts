@@ -43,7 +43,8 @@ export const als: SolverModule<AlsOptions> = {
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     const { real: b, i32: n } = space;
-    const { width } = spec;
+    // Not `spec` itself in the run's closures: it holds the input's layout and the initial factors.
+    const { width, offset } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
     writeCommon(space, spec);
@@ -73,6 +74,7 @@ export const als: SolverModule<AlsOptions> = {
     const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
+      observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),
       epoch: (signal) => after(inBlocks(rows, signal, rowsHalf), () => inBlocks(cols, signal, colsHalf)),
       solveOnly(touchedRows, touchedCols) {
         // A call per row: each row's solve is its own.

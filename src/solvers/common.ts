@@ -39,14 +39,18 @@ export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): v
 }
 
 /**
- * ½ Σ (x − w·h)² over `count` observations stored as (rowOf, colOf, values), in fixed chunks summed in order:
- * the same value on any number of threads.
+ * ½ Σ (x − clamp(w·h, low, high))² over `count` observations stored as (rowOf, colOf, values), in fixed
+ * chunks summed in order: the same value on any number of threads. Without bounds, the objective's term.
  */
-export function observedLossOf<F, I>(space: Workspace<F, I>, rowOf: I, colOf: I, values: F, count: number, width: number): () => Awaitable<number> {
+export function observedLossOf<F, I>(
+  space: Workspace<F, I>, rowOf: I, colOf: I, values: F, count: number, width: number,
+): (bounds?: readonly [number, number]) => Awaitable<number> {
   const { real: b } = space;
-  const phase = chunks(count).map(([from, to]) => ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atReal(values, from), to - from, b.w, b.ht, width] as const);
-  return () => {
-    const results = space.run([phase]);
+  const phase = ([low, high]: readonly [number, number]) => chunks(count).map(([from, to]) =>
+    ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atReal(values, from), to - from, b.w, b.ht, width, low, high] as const);
+  const unbounded = phase([-Infinity, Infinity]);
+  return (bounds) => {
+    const results = space.run([bounds ? phase(bounds) : unbounded]);
     return results instanceof Promise ? results.then(total) : total(results);
   };
 }

@@ -65,7 +65,8 @@ export const sgd: SolverModule<SgdOptions> = {
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     const { real: b, i32: n } = space;
-    const { width } = spec;
+    // Not `spec` itself in the run's closures: it holds the input's layout and the initial factors.
+    const { width, offset } = spec;
     const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
@@ -140,6 +141,7 @@ export const sgd: SolverModule<SgdOptions> = {
     };
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
+      observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),
       epoch(signal) {
         if (threads === 1 || !visit.inRounds) {
           blockOrder.set(nextOrder());

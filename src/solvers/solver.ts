@@ -47,6 +47,12 @@ export interface Run {
   epochs?(count: number, losses: Float64Array, from: number, limit: number, tolerance: number): number;
   view(): FactorView;
   /**
+   * Solvers of ratings whose run keeps the observations as (row, column, value − μ): ½ Σ (x − p)² over them,
+   * p the prediction μ + w·h clipped to `clip` where given — the training error of the current factors,
+   * where the run's data already is.
+   */
+  observedError?(clip: readonly [number, number] | null): Awaitable<number>;
+  /**
    * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
    * columns of H against the new W — what absorbing a few new observations needs (model.update()).
    */

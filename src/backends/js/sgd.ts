@@ -99,15 +99,19 @@ export function plainCoordinates(wParams: RealArray, hParams: RealArray, rank: n
   return k;
 }
 
-/** ½ Σ (x − w·h)² over the first `count` stored observations, in stored order (over Float32Arrays, each prediction as singleDot sums it). */
+/**
+ * ½ Σ (x − clamp(w·h, low, high))² over the first `count` stored observations, in stored order (over
+ * Float32Arrays, each prediction as singleDot sums it).
+ */
 export function observedLoss(
-  rowOf: Int32Array, colOf: Int32Array, values: RealArray, count: number, w: RealArray, ht: RealArray, rank: number,
+  rowOf: Int32Array, colOf: Int32Array, values: RealArray, count: number, w: RealArray, ht: RealArray, rank: number, low: number, high: number,
 ): number {
   const single = w instanceof Float32Array;
   let loss = 0;
   for (let p = 0; p < count; p++) {
     const [wAt, hAt] = [rowOf[p] * rank, colOf[p] * rank];
-    const r = values[p] - (single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank));
+    const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
+    const r = values[p] - Math.min(Math.max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;

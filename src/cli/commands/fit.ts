@@ -58,8 +58,8 @@ export const fit: Command = {
       const held = test && score(model, test, ['precision@10', 'ndcg@10', 'auc']);
       say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
     } else {
-      // The model keeps its training values (a fit always does): the training RMSE is computed from them.
-      say(o.quiet, `train RMSE ${trainingRmse(model)!.toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      // Computed by the run where the solver can; else from the training values the model keeps (a fit always does).
+      say(o.quiet, `train RMSE ${(model.trainingRmse ?? trainingRmse(model)!).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
     }
     say(o.quiet, `wrote ${o.out}`);
   },
