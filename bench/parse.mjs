@@ -1,6 +1,8 @@
 // Reading speed of the command line's streaming ratings reader: 10 million `user item rating` lines
 // (generated, seeded, in a temporary folder), lines per second and peak memory.
-//   npm run bench:parse -- [lines] [--fit] [--libmf path/to/mf-train]
+//   npm run bench:parse -- [lines] [--fit] [--libmf path/to/mf-train] [--movielens-25m]
+// --movielens-25m: a file shaped like MovieLens 25M instead (25,000,095 lines, 162,541 users × 59,047 items,
+// ratings 0.5 to 5 in half steps) — its shape, not its data.
 // --fit: then `mfwasm fit` on the same file end to end (sgd rank 40, 3 epochs, one thread, no test split) in
 // float64 and float32, each in a child process, its wall time and peak RSS; with --libmf (or LIBMF_TRAIN),
 // LIBMF's `mf-train -k 40 -t 3 -s 1` on the file side by side (its peak RSS through /usr/bin/time).
@@ -15,21 +17,28 @@ import { Random } from '../dist/math/rng.js';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { fit: { type: 'boolean', default: false }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN } },
+  options: {
+    fit: { type: 'boolean', default: false }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN },
+    'movielens-25m': { type: 'boolean', default: false },
+  },
 });
-const lines = Number(positionals[0] ?? 10_000_000);
+const shape = flags['movielens-25m']
+  ? { lines: 25_000_095, users: 162_541, items: 59_047, rating: () => (1 + (random.uint32() % 10)) / 2 }
+  : { lines: 10_000_000, users: 200_000, items: 50_000, rating: () => 1 + (random.uint32() % 10) / 2 };
+const lines = Number(positionals[0] ?? shape.lines);
 const folder = mkdtempSync(join(tmpdir(), 'mfwasm-parse-'));
 const file = join(folder, 'ratings.txt');
 const random = new Random(3);
 const out = createWriteStream(file);
-// Each user's items distinct (so that the file can be trained on): its n-th rating is of item (user·7919 + n·4729) mod 50,000.
-const rated = new Int32Array(200_000);
+// Each user's items distinct (so that the file can be trained on): its n-th rating is of item (user·7919 + n·4729)
+// mod the items (4729 is prime to both item counts).
+const rated = new Int32Array(shape.users);
 for (let written = 0; written < lines; ) {
   const batch = [];
   for (let b = 0; b < 100_000 && written < lines; b++, written++) {
-    const user = random.uint32() % 200_000;
-    const item = (user * 7919 + rated[user]++ * 4729) % 50_000;
-    batch.push(`${user} ${item} ${1 + (random.uint32() % 10) / 2}`);
+    const user = random.uint32() % shape.users;
+    const item = (user * 7919 + rated[user]++ * 4729) % shape.items;
+    batch.push(`${user} ${item} ${shape.rating()}`);
   }
   if (!out.write(batch.join('\n') + '\n')) await new Promise((resolve) => out.once('drain', resolve));
 }

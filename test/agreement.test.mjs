@@ -84,27 +84,30 @@ test('observations listed in any order give the same result', async () => {
 });
 
 test('arrays handed over (the command line\'s) are put in row order in place and kept: the same fit, bit for bit', async () => {
-  // 700 rows: more than 256, so that rows are first moved by bins of rows, then within them.
+  // 700 rows: more than 256, so that rows are first moved by bins of rows, then within them; 40 columns (put in
+  // order by a counting sort in each bin) and 3000 (too many for it: rows sorted one by one).
   const random = testRandom(7);
-  const entries = [];
-  for (let i = 0; i < 700; i++) for (let j = 0; j < 40; j++) if (random() < 0.2) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
-  entries.sort(() => random() - 0.5);
-  for (const Values of [Float32Array, Float64Array]) {
-    const make = () => ({
-      rows: 700, cols: 40, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]),
-      values: Values.from(entries, (e) => (Values === Float64Array ? e[2] + 0.01 : e[2])),
-    });
-    const options = { solver: 'als', rank: 3, epochs: 3 };
-    const copied = await factorize(make(), options);
-    const given = make();
-    handOver(given);
-    const adopted = await factorize(given, options);
-    assert.equal([...adopted.lossHistory], [...copied.lossHistory], Values.name);
-    assert.equal([...adopted.info.parameters.W], [...copied.info.parameters.W], Values.name);
-    assert.equal([...adopted.info.observed.colIndex], [...copied.info.observed.colIndex]);
-    assert.equal([...adopted.info.observed.values], [...copied.info.observed.values]);
-    assert.ok(adopted.info.observed.colIndex === given.colIndices, 'kept, not copied');
-    assert.ok(copied.info.observed.values.constructor === Values);
+  for (const [cols, fraction] of [[40, 0.2], [3000, 0.004]]) {
+    const entries = [];
+    for (let i = 0; i < 700; i++) for (let j = 0; j < cols; j++) if (random() < fraction) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
+    entries.sort(() => random() - 0.5);
+    for (const Values of [Float32Array, Float64Array]) {
+      const make = () => ({
+        rows: 700, cols, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]),
+        values: Values.from(entries, (e) => (Values === Float64Array ? e[2] + 0.01 : e[2])),
+      });
+      const options = { solver: 'als', rank: 3, epochs: 3 };
+      const copied = await factorize(make(), options);
+      const given = make();
+      handOver(given);
+      const adopted = await factorize(given, options);
+      assert.equal([...adopted.lossHistory], [...copied.lossHistory], Values.name);
+      assert.equal([...adopted.info.parameters.W], [...copied.info.parameters.W], Values.name);
+      assert.equal([...adopted.info.observed.colIndex], [...copied.info.observed.colIndex]);
+      assert.equal([...adopted.info.observed.values], [...copied.info.observed.values]);
+      assert.ok(adopted.info.observed.colIndex === given.colIndices, 'kept, not copied');
+      assert.ok(copied.info.observed.values.constructor === Values);
+    }
   }
   const twice = { rows: 2, cols: 3, rowIndices: Int32Array.of(1, 0, 1, 1), colIndices: Int32Array.of(2, 0, 0, 2), values: Float32Array.of(1, 2, 3, 4), rowIds: ['ann', 'bob'], colIds: ['x', 'y', 'z'] };
   handOver(twice);

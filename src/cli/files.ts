@@ -1,6 +1,6 @@
 // Files for the command line: ratings read as a stream (never the whole text in memory), MatrixMarket
 // coordinate files, dense CSV matrices, and writes that never leave a partial file behind.
-import { createReadStream, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Ratings } from '../input/ratings.js';
@@ -8,9 +8,28 @@ import type { Factorization } from '../model/factorization.js';
 import { modelToParts } from '../model/persist.js';
 import { linesIn, RatingsReader, type TextOptions } from '../input/reader.js';
 
-/** Feeds a file to a reader in 1 MiB chunks: the text is never held whole. */
+/**
+ * A file's bytes in 4 MiB chunks, each a view of one reused buffer (valid until the next chunk): read
+ * synchronously, which on a file in the page cache is several times the speed of a stream's 1 MiB reads
+ * (each a trip through libuv's thread pool), yielding to the event loop between chunks so that Ctrl-C is
+ * still answered at once.
+ */
+async function* chunksOf(path: string): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = new Uint8Array(1 << 22);
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) {
+      yield buffer.subarray(0, read);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Feeds a file to a reader a chunk at a time: the text is never held whole (the reader copies what it keeps). */
 async function feed(path: string, reader: RatingsReader): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) reader.feed(chunk as Uint8Array);
+  for await (const chunk of chunksOf(path)) reader.feed(chunk);
 }
 
 /**
@@ -19,7 +38,7 @@ async function feed(path: string, reader: RatingsReader): Promise<void> {
  */
 async function countLines(path: string): Promise<number> {
   let lines = 1;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) lines += linesIn(chunk as Uint8Array) - 1;
+  for await (const chunk of chunksOf(path)) lines += linesIn(chunk) - 1;
   return lines;
 }
 

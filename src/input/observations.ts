@@ -264,7 +264,7 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
   }
   if (owned) {
-    inRowsInPlace(rowOf, colOf, given, rowStart);
+    inRowsInPlace(rowOf, colOf, given, rowStart, cols);
     sortRowsByColumn(rowStart, colOf, given, cols, (i, j) => duplicateOf(X, i, j));
     return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
   }
@@ -287,9 +287,11 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
  * Each entry moved to its row's stretch of the arrays, in place but for a scratch of one bin's entries: first
  * to its bin of rows (at most 256 bins, row >> shift), each entry out of place swapped to its bin's next free
  * place — with 256 places being filled at once the writes stay in cache, where one place per row (200k rows)
- * missed it at every move — then each bin's entries, copied out, scattered to their rows within the bin.
+ * missed it at every move — then each bin's entries, copied out, put in column order by a counting sort (where
+ * the columns are few beside the entries) and scattered to their rows in that order: each row's stretch then
+ * comes out in column order, which a sort per row (1.3 s of 25M ratings) would otherwise give.
  */
-function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array): void {
+function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array, cols: number): void {
   const rows = rowStart.length - 1;
   let shift = 0;
   while (rows > 256 << shift) shift++;
@@ -322,9 +324,17 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
       values[t] = x;
     }
   }
+  const Values = values.constructor as Float64ArrayConstructor | Float32ArrayConstructor;
   const binRows = new Int32Array(largest);
   const binCols = new Int32Array(largest);
-  const binValues = new (values.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(largest);
+  const binValues = new Values(largest);
+  // The counting sort's pass over every column, once a bin, is worth it while the bins' columns are not many
+  // more than the entries.
+  const byColumn = bins * cols <= 2 * rowStart[rows];
+  const colStart = byColumn ? new Int32Array(cols + 1) : undefined;
+  const sortedRows = byColumn ? new Int32Array(largest) : binRows;
+  const sortedCols = byColumn ? new Int32Array(largest) : binCols;
+  const sortedValues = byColumn ? new Values(largest) : binValues;
   const cursor = rowStart.slice(0, rows);
   for (let b = 0; b < bins; b++) {
     const start = binStart[b];
@@ -332,10 +342,21 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
     binRows.set(rowOf.subarray(start, start + length));
     binCols.set(colOf.subarray(start, start + length));
     binValues.set(values.subarray(start, start + length));
+    if (colStart) {
+      colStart.fill(0);
+      for (let u = 0; u < length; u++) colStart[binCols[u] + 1]++;
+      for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
+      for (let u = 0; u < length; u++) {
+        const v = colStart[binCols[u]]++;
+        sortedRows[v] = binRows[u];
+        sortedCols[v] = binCols[u];
+        sortedValues[v] = binValues[u];
+      }
+    }
     for (let u = 0; u < length; u++) {
-      const t = cursor[binRows[u]]++;
-      colOf[t] = binCols[u];
-      values[t] = binValues[u];
+      const t = cursor[sortedRows[u]]++;
+      colOf[t] = sortedCols[u];
+      values[t] = sortedValues[u];
     }
   }
 }

@@ -94,13 +94,15 @@ export const sgd: SolverModule<SgdOptions> = {
     const colOf = space.viewI32(n.colOf, count);
     const values = space.viewReal(b.values, count);
     const cursor = blockStart.slice(0, blocks);
+    const { rowStart, colIndex, values: given } = problem;
+    const { blockOf } = visit;
     for (let i = 0; i < rows; i++) {
       const slot = rowSlot[i];
-      for (let p = problem.rowStart[i]; p < problem.rowStart[i + 1]; p++) {
-        const t = cursor[visit.blockOf(i, p)]++;
+      for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
+        const t = cursor[blockOf(i, p)]++;
         rowOf[t] = slot;
-        colOf[t] = colSlot[problem.colIndex[p]];
-        values[t] = problem.values[p] - spec.offset;
+        colOf[t] = colSlot[colIndex[p]];
+        values[t] = given[p] - offset;
       }
     }
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);
