@@ -13,6 +13,7 @@ import { Random } from '../math/rng.js';
 import { runSpec } from './spec.js';
 import type { FactorView, Run, RunSpec, Shape, SolverModule } from '../solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
+import { nextTurn } from '../runtime/turn.js';
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -113,7 +114,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const { signal } = settings;
   const pause = async () => {
     if (!signal) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTurn();
     if (signal.aborted) throw abortReason(signal);
   };
   const given = await readObservations(X, settings.mask, backend.summarize);

@@ -6,6 +6,7 @@ import type { Settings } from './options.js';
 import type { FactorView, Run } from '../solvers/index.js';
 
 import type { Observations, Parameters, StopReason } from '../types.js';
+import { nextTurn } from '../runtime/turn.js';
 
 export type { StopReason } from '../types.js';
 
@@ -88,7 +89,7 @@ export async function train(
       if (signal) {
         if (performance.now() - started < YIELD_EVERY_MS / 4) batch *= 2;
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await nextTurn();
           lastYield = performance.now();
         }
         if (signal.aborted) throw abortReason(signal);
@@ -137,7 +138,7 @@ export async function train(
     }
     if (signal) {
       if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTurn();
         lastYield = performance.now();
       }
       if (signal.aborted) throw abortReason(signal);

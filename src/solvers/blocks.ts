@@ -1,6 +1,7 @@
 // Long epochs in blocks, so that an abort lands within tens of milliseconds even inside one epoch.
 import { abortReason } from '../check/errors.js';
 import type { Awaitable } from '../runtime/kernels.js';
+import { nextTurn } from '../runtime/turn.js';
 
 /** How long a block of work may hold the event loop when a signal could abort it. */
 const SLICE_MS = 10;
@@ -30,7 +31,7 @@ export function inBlocks(total: number, signal: AbortSignal | undefined, work: (
       // Aim the next block at the slice: grow fast work, shrink slow work.
       size = Math.max(1, Math.round(size * (took > 0 ? Math.min(4, SLICE_MS / took) : 4)));
       if (from < total && performance.now() - lastYield >= SLICE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTurn();
         lastYield = performance.now();
       }
     }
