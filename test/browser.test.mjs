@@ -294,6 +294,29 @@ if (!available && process.env.CI) {
     await page.close();
   });
 
+  // What bench:browser does with 10M ratings (a float32 sgd fit in a worker, the typed arrays transferred),
+  // at a small size: the same bits as Node, and the page's arrays handed over (detached).
+  test('a float32 fit of transferred typed arrays in a worker: the same bits as Node', async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/web/index.html`);
+    const options = { solver: 'sgd', rank: 8, epochs: 3, threads: 1, precision: 'float32' };
+    const result = await page.evaluate(async ([problem, options_]) => {
+      const { factorizeInWorker } = await import('/dist/browser/worker.js');
+      const X_ = { ...problem, rowIndices: Int32Array.from(problem.rowIndices), colIndices: Int32Array.from(problem.colIndices), values: Float32Array.from(problem.values) };
+      const model = await factorizeInWorker(X_, { ...options_, transfer: true });
+      return { loss: [...model.lossHistory], W: [...model.W.data], trainingRmse: model.trainingRmse, detached: X_.values.length === 0 };
+    }, [threadProblem, options]);
+    const node = await factorize(threadProblem, options);
+    assert.equal(result.loss, [...node.lossHistory]);
+    assert.equal(result.W, [...node.W.data]);
+    assert.is(result.trainingRmse, node.trainingRmse);
+    assert.ok(result.detached, 'the arrays were transferred, not copied');
+    assert.equal(errors, []);
+    await page.close();
+  });
+
   test('without cross-origin isolation: one thread, one console note, the same result', async () => {
     const plain = await listen(ROOT, ['web', 'dist', 'node_modules/uplot/dist'], false);
     try {

@@ -205,6 +205,13 @@ test('JSON and binary forms round-trip exactly; float32 halves the factors to wi
     assert.equal(copy.recommend('u3', 5), model.recommend('u3', 5));
     assert.is(copy.solver, 'sgd');
   }
+  // Bytes inside a larger buffer, on an 8-byte boundary (read in place) or not (copied first).
+  const bytes = model.toBytes();
+  for (const offset of [8, 3]) {
+    const larger = new Uint8Array(bytes.length + 16);
+    larger.set(bytes, offset);
+    assert.equal([...Factorization.fromBytes(larger.subarray(offset, offset + bytes.length)).W.data], [...model.W.data], `offset ${offset}`);
+  }
   const small = model.toBytes({ precision: 'float32' });
   const factorEntries = (ratings.rows + ratings.cols) * (3 + 2);
   assert.ok(Math.abs(model.toBytes().length - small.length - 4 * factorEntries) <= 16, `${small.length} vs ${model.toBytes().length}`);

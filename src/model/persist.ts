@@ -321,9 +321,11 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     throw new TypeError(`${where}: expected a Uint8Array or an ArrayBuffer, got ${describe(input)}`);
   }
-  // Copy, so that typed-array views are aligned whatever offset the caller's bytes sit at.
-  const bytes = new Uint8Array(input instanceof Uint8Array ? input : new Uint8Array(input)).slice();
-  const view = new DataView(bytes.buffer);
+  // The arrays are read through typed-array views (then copied into the model's own): a copy only where the
+  // caller's bytes do not start on an 8-byte boundary, which the views need.
+  const given = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const bytes = given.byteOffset % 8 === 0 ? given : given.slice();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 16 || view.getUint32(0, true) !== MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "MFWM" signature)`);
   const version = view.getUint16(4, true);
   checkVersion(version, where);
@@ -351,7 +353,7 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
     const Type = kind === 'u32' ? Uint32Array
       : (kind === 'factor' && float32) || (name === 'observedValues' && valuesFloat32) ? Float32Array : Float64Array;
     need(at + length * Type.BYTES_PER_ELEMENT);
-    arrays[name] = new Type(bytes.buffer, at, length);
+    arrays[name] = new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, length);
     at += length * Type.BYTES_PER_ELEMENT;
   }
   at = align(at);

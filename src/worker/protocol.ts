@@ -1,9 +1,11 @@
 // The messages between a page (or a Node thread) and a worker that trains, and both ends of them.
-// On top of the public API only: the worker runs factorize(); the model comes back as toBytes().
+// On top of the public API: the worker runs factorize() on X as it arrived (its own copy, or the caller's
+// arrays transferred: handed over to the fit, which may keep them rather than copy them); the model comes back
+// as toBytes().
 import { describe } from '../check/describe.js';
 import { abortReason, DivergenceError } from '../check/errors.js';
 import { factorize } from '../model/factorize.js';
-import type { ObservationsInput } from '../input/observations.js';
+import { handOver, type ObservationsInput } from '../input/observations.js';
 import { Factorization } from '../model/factorization.js';
 import type { EpochReport, FactorizeOptions, Without } from '../fit/options.js';
 import type { SparseData } from '../evaluate/evaluate.js';
@@ -87,6 +89,8 @@ export function serve(port: Port): void {
       const { X, options, reports } = message as Extract<ToWorker, { type: 'fit' }>;
       try {
         if (typeof options !== 'object' || options === null) throw new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`);
+        // A message's arrays belong to the worker alone.
+        if (typeof X === 'object' && X !== null && !Array.isArray(X)) handOver(X as Parameters<typeof handOver>[0]);
         const model = await factorize(X, {
           ...options,
           // The signal also makes training yield, so that an 'abort' message gets through.
@@ -101,7 +105,8 @@ export function serve(port: Port): void {
               }
             : {}),
         });
-        const bytes = model.toBytes();
+        // A float32 fit's factors are float32 values: sent so, they lose nothing.
+        const bytes = model.toBytes({ precision: options.precision === 'float32' ? 'float32' : 'float64' });
         port.postMessage({ type: 'done', bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
       } catch (error) {
         fail(error);
