@@ -10,7 +10,7 @@ import { predictEntry } from '../math/predict.js';
 import { topN } from '../math/select.js';
 import type { Solver } from '../solvers/index.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, StopReason } from '../types.js';
-import { fold, foldedRow } from './fold.js';
+import { fold, foldedRow, foldMany, type FoldedMany, type FoldInManyOptions } from './fold.js';
 import { factorRows, fromFactorRows, fromImplicit, fromLibmf, toLibmf, type FactorsInput, type ImplicitOptions } from './interop.js';
 import { Keys, readColdStart, type PredictOptions } from './keys.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
@@ -298,6 +298,38 @@ export class Factorization {
   /** The same for a new column from its observations { rowIndices, values }, against the trained W. */
   foldInColumn(observations: { rowIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
     return fold(this.#info, this.#keys, 'foldInColumn', observations.rowIndices, observations.values, options.regularization, 'col');
+  }
+
+  /**
+   * Many new rows folded in at once, each exactly as foldIn() folds in one, on every core for the solvers of
+   * ratings (the solve ALS makes for a row, in WebAssembly, cut into parts fixed by the work: the same bits
+   * whatever the threads); ials and bpr models fold each row in turn. `rowIndices` number the new rows
+   * 0…n − 1 (each with at least one observation), `colIndices` are the model's columns. With
+   * `side: 'col'`, new columns against the trained W: `colIndices` number them, `rowIndices` are the model's rows.
+   * Returns n rows of `rank` factors (row-major) and their biases.
+   */
+  async foldInMany(
+    observations: { rowIndices: ArrayLike<Key>; colIndices: ArrayLike<Key>; values: ArrayLike<number> },
+    options: FoldInManyOptions = {},
+  ): Promise<FoldedMany> {
+    const where = 'foldInMany';
+    if (typeof observations !== 'object' || observations === null) {
+      throw new TypeError(`${where}: expected { rowIndices, colIndices, values }, got ${describe(observations)}`);
+    }
+    const { side = 'row', regularization, threads } = options;
+    if (side !== 'row' && side !== 'col') throw new RangeError(`${where}: options.side: expected 'row' or 'col', got ${describe(side)}`);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`${where}: options.threads: expected an integer ≥ 1, got ${describe(threads)}`);
+    const { rowIndices, colIndices, values } = observations;
+    const [index, given] = side === 'row' ? [rowIndices, colIndices] : [colIndices, rowIndices];
+    for (const [name, list] of [['rowIndices', rowIndices], ['colIndices', colIndices], ['values', values]] as const) {
+      if (!list || typeof list.length !== 'number') throw new TypeError(`${where}: ${name}: expected an array, got ${describe(list)}`);
+    }
+    if (rowIndices.length !== colIndices.length || values.length !== rowIndices.length) {
+      throw new RangeError(`${where}: expected as many rowIndices, colIndices and values, got ${rowIndices.length}, ${colIndices.length} and ${values.length}`);
+    }
+    let count = 0;
+    for (let t = 0; t < index.length; t++) if (typeof index[t] === 'number') count = Math.max(count, (index[t] as number) + 1);
+    return foldMany(this.#info, this.#keys, where, { index: index as ArrayLike<number>, given, values, count }, regularization, side, threads);
   }
 
   /** The prediction for a folded-in row and a trained column (clipped like predict). */

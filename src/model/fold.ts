@@ -2,7 +2,10 @@
 // retraining — the trained solver's own solve against the other side's factors (src/solvers/).
 import { describe } from '../check/describe.js';
 import { parameterBlocks } from '../fit/spec.js';
+import { backends } from '../backends/index.js';
+import type { KernelCall } from '../runtime/kernels.js';
 import { foldInOf, type OwnSettings } from '../solvers/index.js';
+import { rowsInParts } from '../solvers/parallel.js';
 import type { FactorizationInfo, Folded, Key, Parameters } from '../types.js';
 import type { Keys } from './keys.js';
 
@@ -18,19 +21,10 @@ export function foldedRow(p: Parameters, folded: Folded, where: string): Float64
   return w;
 }
 
-/**
- * Factors (and bias) for a new row (or column) from its observations, against the trained other side: the
- * trained solver's own fold-in, with the model's penalties (or `regularization` when given).
- */
-export function fold(
-  info: FactorizationInfo, keys: Keys, where: string, given: ArrayLike<Key>, values: ArrayLike<number>, regularization: number | undefined, side: 'row' | 'col',
-): Folded {
+/** What every fold-in checks and solves with: the model's penalties (λ replaced when given), the penalty block, the fixed side. */
+function foldSetup(info: FactorizationInfo, where: string, regularization: number | undefined, side: 'row' | 'col') {
   const p = info.parameters;
-  const { rank, width, biases } = p;
-  if (!given || !values || given.length !== values.length) {
-    throw new RangeError(`${where}: expected as many values as indices, got ${given?.length} indices and ${values?.length} values`);
-  }
-  if (given.length === 0) throw new RangeError(`${where}: expected at least one observation, got none`);
+  const { rank, width } = p;
   const penalties = { ...info.penalties };
   if (regularization !== undefined) {
     if (typeof regularization !== 'number' || !(regularization > 0) || !Number.isFinite(regularization)) {
@@ -47,7 +41,26 @@ export function fold(
     throw new RangeError(`${where}: a rank-${rank} model needs a ${width}×${width} solve (${((width * width * 8) / 2 ** 30).toFixed(1)} GiB); fold-in supports ranks up to 11584`);
   }
   const { wParams, hParams } = parameterBlocks(penalties);
-  const other = side === 'row' ? p.H : p.W;
+  return {
+    penalties, lambda, params: side === 'row' ? wParams : hParams, other: side === 'row' ? p.H : p.W,
+    coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
+  };
+}
+
+/**
+ * Factors (and bias) for a new row (or column) from its observations, against the trained other side: the
+ * trained solver's own fold-in, with the model's penalties (or `regularization` when given).
+ */
+export function fold(
+  info: FactorizationInfo, keys: Keys, where: string, given: ArrayLike<Key>, values: ArrayLike<number>, regularization: number | undefined, side: 'row' | 'col',
+): Folded {
+  const p = info.parameters;
+  const { rank, width, biases } = p;
+  if (!given || !values || given.length !== values.length) {
+    throw new RangeError(`${where}: expected as many values as indices, got ${given?.length} indices and ${values?.length} values`);
+  }
+  if (given.length === 0) throw new RangeError(`${where}: expected at least one observation, got none`);
+  const { penalties, lambda, params, other, coordinateDescent } = foldSetup(info, where, regularization, side);
   const index = new Int32Array(given.length);
   const shifted = new Float64Array(given.length);
   for (let t = 0; t < given.length; t++) {
@@ -59,10 +72,126 @@ export function fold(
   // The trained solver's own row solve (the least-squares one of ratings for models from elsewhere).
   const solved = foldInOf(info.training.solver)({
     where, index, values: shifted, fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, rank, biases, side,
-    params: side === 'row' ? wParams : hParams, lambda, own: penalties as unknown as OwnSettings,
-    coordinateDescent: penalties.nonnegative || penalties.l1.W > 0 || penalties.l1.H > 0,
+    params, lambda, own: penalties as unknown as OwnSettings, coordinateDescent,
   });
   const folded: Folded = { factors: solved.slice(0, rank), bias: biases ? solved[side === 'row' ? rank : rank + 1] : 0 };
   if (side === 'row') folded.observed = index;
   return folded;
+}
+
+/** Options of model.foldInMany(). */
+export interface FoldInManyOptions {
+  /** 'row' (default): new rows against the trained H; 'col': new columns against the trained W. */
+  side?: 'row' | 'col';
+  /** λ of each solve. Default: the model's (to be given when it was trained without one). */
+  regularization?: number;
+  /** Threads of the solve. Default: every core when the block is large (2^22 multiply-adds or more), else 1. */
+  threads?: number;
+}
+
+/** Rows (or columns) folded in at once: their factors, rows×rank row-major, and their biases. */
+export interface FoldedMany {
+  /** One row of `rank` factors per folded row, in the order of their indices. */
+  factors: Float64Array;
+  /** Their biases (with biases), else null. */
+  bias: Float64Array | null;
+}
+
+/** Below this many multiply-adds a block is solved on one thread: waking others costs more. */
+const MANY_THREADS_FROM = 2 ** 22;
+
+/**
+ * Many new rows (or columns) folded in at once, each exactly as fold() solves one: `block` lists their
+ * observations, `index[t]` being the new row (0 to count − 1) and `given[t]` the model's column (or row) key.
+ * The explicit solve (every solver of ratings, and models from elsewhere) runs in WebAssembly over a
+ * workspace on every core, its rows cut into parts fixed by the work (the same bits whatever the threads);
+ * other solvers' fold-ins (ials, bpr) run their one-row solve for each row in turn.
+ */
+export async function foldMany(
+  info: FactorizationInfo, keys: Keys, where: string,
+  block: { index: ArrayLike<number>; given: ArrayLike<Key>; values: ArrayLike<number>; count: number },
+  regularization: number | undefined, side: 'row' | 'col', threads: number | undefined,
+): Promise<FoldedMany> {
+  const p = info.parameters;
+  const { rank, width, biases } = p;
+  const { index, given, values, count } = block;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`${where}: expected at least one ${side} to fold in, got ${describe(count)}`);
+  // The observations of each new row together, in the order given within a row (as fold() takes them).
+  const starts = new Int32Array(count + 1);
+  for (let t = 0; t < index.length; t++) {
+    const i = index[t];
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`${where}: ${side}Indices[${t}]: expected an integer from 0 to ${count - 1}, got ${describe(i)}`);
+    starts[i + 1]++;
+  }
+  for (let i = 0; i < count; i++) {
+    if (starts[i + 1] === 0) throw new RangeError(`${where}: ${side} ${i} has no observations: expected at least one for each ${side} from 0 to ${count - 1}`);
+    starts[i + 1] += starts[i];
+  }
+  const cursor = starts.slice(0, count);
+  const order = new Int32Array(index.length);
+  for (let t = 0; t < index.length; t++) order[cursor[index[t]]++] = t;
+  const solver = info.training.solver;
+  const explicit = foldInOf(solver) === foldInOf('als');
+  const factors = new Float64Array(count * rank);
+  const bias = biases ? new Float64Array(count) : null;
+  const put = (i: number, solved: Float64Array) => {
+    factors.set(solved.subarray(0, rank), i * rank);
+    if (bias) bias[i] = solved[side === 'row' ? rank : rank + 1];
+  };
+  if (!explicit) {
+    for (let i = 0; i < count; i++) {
+      const rows = order.subarray(starts[i], starts[i + 1]);
+      const folded = fold(info, keys, where, Array.from(rows, (t) => given[t]), Array.from(rows, (t) => values[t]), regularization, side);
+      const solved = new Float64Array(width);
+      solved.set(folded.factors);
+      if (biases) solved[side === 'row' ? rank : rank + 1] = folded.bias;
+      put(i, solved);
+    }
+    return { factors, bias };
+  }
+  // One fold() each would check the regularization and the solve's size: so does the first row's, here.
+  const { params, other, coordinateDescent } = foldSetup(info, where, regularization, side);
+  const observed = index.length;
+  const shifted = new Float64Array(observed);
+  const columns = new Int32Array(observed);
+  for (let u = 0; u < observed; u++) {
+    const t = order[u];
+    columns[u] = side === 'row' ? keys.indexOf(given[t], 'col', `${where}: colIndices[${t}]`) : keys.indexOf(given[t], 'row', `${where}: rowIndices[${t}]`);
+    const x = values[t];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
+    shifted[u] = x - p.offset;
+  }
+  const fixedCount = side === 'row' ? p.cols : p.rows;
+  const work = (observed + (width / 3) * count) * width * width;
+  const backend = typeof WebAssembly === 'object' ? backends.wasm : backends.js;
+  const chosen = threads ?? (work >= MANY_THREADS_FROM ? await backend.hardwareThreads() : 1);
+  const space = await backend.open({
+    real: { fixed: fixedCount * width, solved: count * width, values: observed, counts: count, params: 4 * width },
+    i32: { starts: count + 1, columns: observed },
+    scratch: { gram: width * width, rhs: width },
+  }, chosen);
+  try {
+    const { real: b, i32: n } = space;
+    space.viewReal(b.fixed, fixedCount * width).set(other);
+    const solved = space.viewReal(b.solved, count * width);
+    // The frozen constant of a row with biases: what fold() starts from.
+    if (biases) for (let i = 0; i < count; i++) solved[i * width + (side === 'row' ? rank + 1 : rank)] = 1;
+    space.viewReal(b.values, observed).set(shifted);
+    const counts = space.viewReal(b.counts, count);
+    for (let i = 0; i < count; i++) counts[i] = starts[i + 1] - starts[i];
+    space.viewReal(b.params, 4 * width).set(params);
+    space.viewI32(n.starts, count + 1).set(starts);
+    space.viewI32(n.columns, observed).set(columns);
+    const descend = coordinateDescent ? 1 : 0;
+    const solve = (first: number, end: number): KernelCall<unknown, unknown> => [
+      'alsHalf', space.atI32(n.starts, first), n.columns, b.values, space.atReal(b.counts, first), b.fixed, space.atReal(b.solved, first * width), b.params,
+      end - first, width, b.gram, b.rhs, descend,
+    ];
+    await rowsInParts(space, starts, width / 3, width * width, solve)(0, count);
+    const result = space.viewReal(b.solved, count * width);
+    for (let i = 0; i < count; i++) put(i, Float64Array.from(result.subarray(i * width, (i + 1) * width)));
+    return { factors, bias };
+  } finally {
+    space.close();
+  }
 }
