@@ -221,12 +221,14 @@ function lanesSum(lanes: v128): f64 {
 }
 
 /**
- * ½ Σ (x − w·h)² over the stored observations, in stored order; four observations' products at a time
- * as independent chains (vector.ts pairDots4), their squares added in order.
+ * ½ Σ (x − clamp(w·h, low, high))² over the stored observations, in stored order; four observations'
+ * products at a time as independent chains (vector.ts pairDots4), their squares added in order. The
+ * objective passes ±Infinity (a clamp that changes nothing); the training error of clipped predictions
+ * passes the clip range less μ.
  */
-export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
+export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64): f64 {
   // @ts-ignore: SINGLE
-  if (SINGLE) return observedLossSingle(rowOf, colOf, values, count, w, ht, rank);
+  if (SINGLE) return observedLossSingle(rowOf, colOf, values, count, w, ht, rank, low, high);
   const rankBytes = <usize>rank << SHIFT;
   let loss = 0.0;
   let p = 0;
@@ -240,10 +242,10 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
       w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
     );
     const at = values + (<usize>p << SHIFT);
-    const r0 = get(at) - dotA;
-    const r1 = get(at, 1) - dotB;
-    const r2 = get(at, 2) - dotC;
-    const r3 = get(at, 3) - dotD;
+    const r0 = get(at) - min(max(dotA, low), high);
+    const r1 = get(at, 1) - min(max(dotB, low), high);
+    const r2 = get(at, 2) - min(max(dotC, low), high);
+    const r3 = get(at, 3) - min(max(dotD, low), high);
     loss += r0 * r0;
     loss += r1 * r1;
     loss += r2 * r2;
@@ -251,7 +253,8 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
   }
   for (; p < count; p++) {
     const at = <usize>p << 2;
-    const r = get(values + (<usize>p << SHIFT)) - dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    const prediction = dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    const r = get(values + (<usize>p << SHIFT)) - min(max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
@@ -261,7 +264,7 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
  * The float32 build's observedLoss: each prediction summed as sgdRangeSingle sums it (four f32 lanes over
  * the first rank & ~3 coordinates, lanes added in f64, the rest in f64), residuals and their squares in f64.
  */
-function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32): f64 {
+function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64): f64 {
   const rankBytes = <usize>rank << 2;
   const quads = rank & ~3;
   let loss = 0.0;
@@ -270,7 +273,7 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
     const wi = w + <usize>load<i32>(rowOf + at) * rankBytes;
     const hj = ht + <usize>load<i32>(colOf + at) * rankBytes;
     const prediction = singleDot(wi, hj, quads, rank);
-    const r = get(values, p) - prediction;
+    const r = get(values, p) - min(max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
