@@ -50,9 +50,9 @@ export interface Parameters {
   width: number;
   biases: boolean;
   /** rows×width. */
-  W: Float64Array;
+  W: Float64Array | Float32Array;
   /** width×cols, or cols×width when `hTransposed`. */
-  H: Float64Array;
+  H: Float64Array | Float32Array;
   hTransposed: boolean;
   /** μ: subtracted from the values before training (the training mean with biases, else 0). */
   offset: number;

@@ -114,6 +114,15 @@ test('a float32 fit saved as float32 loads back with the same factors, to the bi
   assert.equal([...loaded.W.data], [...model.W.data]);
   assert.equal([...loaded.H.data], [...model.H.data]);
   assert.equal(loaded.predict(5, 7), model.predict(5, 7));
+  // The model keeps a float32 fit's factors in Float32Arrays (half the memory), and predicts from them exactly
+  // as from float64 copies: the loaded model holds Float64Arrays.
+  assert.ok(model.info.parameters.W instanceof Float32Array && model.info.parameters.H instanceof Float32Array);
+  assert.ok(loaded.info.parameters.W instanceof Float64Array);
+  for (const [i, j] of [[0, 0], [5, 7], [11, 3]]) assert.is(model.predict(i, j), loaded.predict(i, j));
+  assert.equal(model.recommend(2, 5), loaded.recommend(2, 5));
+  const [mine, theirs] = [await model.recommendMany([1, 2], 4), await loaded.recommendMany([1, 2], 4)];
+  assert.equal(mine, theirs);
+  assert.equal(model.foldIn({ colIndices: [1, 4], values: [3, 5] }), loaded.foldIn({ colIndices: [1, 4], values: [3, 5] }));
 });
 
 test('mfwasm fit --float32 trains in float32 and writes a float32 file', () => {

@@ -1,4 +1,4 @@
-import type { BackendName } from '../types.js';
+import type { BackendName, RealArray } from '../types.js';
 import type { Buffers, Workspace } from '../runtime/kernels.js';
 
 export type { BackendName } from '../types.js';
@@ -11,7 +11,7 @@ export interface Scorer {
    */
   readonly order: 'js' | 'simd' | 'float32';
   /** The scores; a view the next call may overwrite. */
-  scores(w: Float64Array, offset: number): Float64Array;
+  scores(w: RealArray, offset: number): Float64Array;
   /** Frees what the scorer holds. */
   close(): void;
 }
@@ -59,5 +59,5 @@ export interface Backend {
    */
   open(buffers: Buffers, threads: number): Promise<Workspace<unknown, unknown>>;
   /** A scorer over Hᵀ (cols×width, row-major), kept in float64 or, to halve its size, float32. */
-  scorer(ht: Float64Array, cols: number, width: number, precision: 'float64' | 'float32'): Promise<Scorer>;
+  scorer(ht: RealArray, cols: number, width: number, precision: 'float64' | 'float32'): Promise<Scorer>;
 }

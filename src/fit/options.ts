@@ -86,9 +86,10 @@ export interface RunOptions {
   /**
    * How the run stores its factors, values and scratch: 'float64', or 'float32' (half the memory and memory
    * traffic; the kernels still compute in float64, rounding each stored value to float32). Every solver
-   * and both backends take either; the two backends give the same bits in float32 too. The trained model's
-   * factors are float32 values held in Float64Arrays (save them with toBytes({ precision: 'float32' }) at no
-   * loss). Default 'float64' (the seed's arithmetic, exactly).
+   * and both backends take either; the two backends give the same bits in float32 too. The trained model
+   * keeps its factors in Float32Arrays (predictions are computed from them in float64, as from float64 copies;
+   * save them with toBytes({ precision: 'float32' }) at no loss; `W`/`H` give float64 copies). Default
+   * 'float64' (the seed's arithmetic, exactly).
    */
   precision?: Precision;
 }

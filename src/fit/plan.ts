@@ -7,7 +7,6 @@ import { abortReason } from '../check/errors.js';
 import { initialFactors, type Factors } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Given, type ObservationsInput } from '../input/observations.js';
 import { chooseLayout, toLayout } from '../input/problem.js';
-import { asFloat64 } from '../math/matrix.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
 import { Random } from '../math/rng.js';
 import { runSpec } from './spec.js';
@@ -177,7 +176,7 @@ export async function start({ settings, solver, backend, layout, threads, valida
   const neverSeen = solver.data === 'events' ? 0 : mean;
   const parameters = (view: FactorView): Parameters => ({
     // A model of events predicts preferences: a row or column never seen gets 0, not the values' mean.
-    rows, cols, rank, width, biases, W: asFloat64(view.W), H: asFloat64(view.H), hTransposed: view.hTransposed,
+    rows, cols, rank, width, biases, W: view.W, H: view.H, hTransposed: view.hTransposed,
     offset, mean: neverSeen, rowCounts, colCounts, clip,
   });
   // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().

@@ -5,7 +5,7 @@ import { abortReason, DivergenceError } from '../check/errors.js';
 import type { Settings } from './options.js';
 import type { FactorView, Run } from '../solvers/index.js';
 
-import type { Observations, Parameters, StopReason } from '../types.js';
+import type { Observations, Parameters, RealArray, StopReason } from '../types.js';
 import { nextTurn } from '../runtime/turn.js';
 
 export type { StopReason } from '../types.js';
@@ -28,11 +28,9 @@ const BLOW_UP = 1e10;
 /** How long training may hold the event loop when a signal could abort it. */
 const YIELD_EVERY_MS = 20;
 
-/** The factors, copied out of the run (as float64 whatever the run's precision) unless the view made them so. */
+/** The factors, copied out of the run in its precision (a float32 run's into Float32Arrays) unless the view made them so. */
 const copy = (view: FactorView): FactorView =>
-  view.owned && view.W instanceof Float64Array && view.H instanceof Float64Array
-    ? view
-    : { W: new Float64Array(view.W), H: new Float64Array(view.H), hTransposed: view.hTransposed, owned: true };
+  view.owned ? view : { W: view.W.slice(), H: view.H.slice(), hTransposed: view.hTransposed, owned: true };
 
 export async function train(
   run: Run,
@@ -49,7 +47,7 @@ export async function train(
   const learningRate = typeof own.learningRate === 'number' ? own.learningRate : NaN;
   // The solver's metric: RMSE for ratings (lower is better), precision@10 for events (higher).
   const metric = module.validation;
-  const scorerOf = (ht: Float64Array, cols: number, width: number) => backends[settings.backend].scorer(ht, cols, width, 'float64');
+  const scorerOf = (ht: RealArray, cols: number, width: number) => backends[settings.backend].scorer(ht, cols, width, 'float64');
   const score = validation && metric.scorer(validation, observed, parameters, scorerOf);
   const better = metric.higherIsBetter ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (signal?.aborted) throw abortReason(signal);

@@ -2,11 +2,6 @@ import type { RealArray } from '../types.js';
 
 export type { Matrix } from '../types.js';
 
-/** The array itself if it is a Float64Array, else a Float64Array copy of it (a float32 run's factors). */
-export function asFloat64(array: RealArray): Float64Array {
-  return array instanceof Float64Array ? array : new Float64Array(array);
-}
-
 /**
  * Writes the transpose of a row-major `rows`×`cols` matrix into `target` (`cols`×`rows`).
  * The sparse kernels keep H as N×rank so that a column's factor is contiguous.

@@ -3,7 +3,7 @@
 // userFactors and itemFactors).
 import { describe } from '../check/describe.js';
 import { finite, nonNegative, range } from '../check/validate.js';
-import type { FactorizationInfo, FactorRow, Key } from '../types.js';
+import type { FactorizationInfo, FactorRow, Key, RealArray } from '../types.js';
 import { readNpz, type NpyArray } from './npz.js';
 
 export type { FactorRow } from '../types.js';
@@ -58,7 +58,7 @@ export function toLibmf(info: FactorizationInfo): string {
   const offsetForSeenRows = p.offset !== 0 || (anyUnseenCol && p.mean !== 0);
   const k = p.width + (meanForUnseenRows ? 1 : 0) + (offsetForSeenRows ? 1 : 0);
   const lines = ['f 0', `m ${p.rows}`, `n ${p.cols}`, `k ${k}`, `b ${p.mean}`];
-  const latent = (data: Float64Array, i: number, rowSeen: boolean, constantAt: number) => {
+  const latent = (data: RealArray, i: number, rowSeen: boolean, constantAt: number) => {
     const v = Array.from(data.subarray(i * p.width, (i + 1) * p.width));
     if (!rowSeen) {
       v.fill(0);

@@ -6,7 +6,7 @@ import { topN, type Ranked as RankedColumn } from '../math/select.js';
 import type { KernelCall } from '../runtime/kernels.js';
 import { balanced, partsFor } from '../solvers/parallel.js';
 import { solverModule, type Solver } from '../solvers/index.js';
-import type { Key, Parameters } from '../types.js';
+import type { Key, Parameters, RealArray } from '../types.js';
 import type { Keys } from './keys.js';
 
 export interface RecommendOptions {
@@ -65,7 +65,7 @@ export interface Ranked {
  * with the columns they came from), NaN for the columns left out. A view that the next call overwrites.
  */
 export function scoreAll(
-  model: Ranked, w: Float64Array, rowIndex: number, foldedFrom: Int32Array | undefined, options: RecommendOptions, where: string,
+  model: Ranked, w: RealArray, rowIndex: number, foldedFrom: Int32Array | undefined, options: RecommendOptions, where: string,
 ): Float64Array {
   const { p, keys } = model;
   const { excludeObserved = true, exclude = [] } = options;

@@ -34,8 +34,9 @@ function moveRows<Target extends RealArray>(from: RealArray, to: Target, slot: I
   return to;
 }
 
-/** Rows of `stored` (row i at slot[i]) back in order i. */
-const unslot = (stored: RealArray, slot: Int32Array, width: number) => moveRows(stored, new Float64Array(slot.length * width), slot, width, false);
+/** Rows of `stored` (row i at slot[i]) back in order i, in an array of its precision. */
+const unslot = (stored: RealArray, slot: Int32Array, width: number) =>
+  moveRows(stored, new (stored.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(slot.length * width), slot, width, false);
 
 export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',

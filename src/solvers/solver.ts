@@ -116,7 +116,7 @@ export interface FoldInput {
   index: Int32Array;
   values: Float64Array;
   /** The other side's trained factors, fixedCount×width. */
-  fixed: Float64Array;
+  fixed: RealArray;
   fixedCount: number;
   width: number;
   rank: number;
@@ -150,7 +150,7 @@ export interface ValidationMetric {
    */
   scorer(
     validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
-    scorerOf: (ht: Float64Array, cols: number, width: number) => Promise<Scorer>,
+    scorerOf: (ht: RealArray, cols: number, width: number) => Promise<Scorer>,
   ): (view: FactorView) => Awaitable<number>;
 }
 

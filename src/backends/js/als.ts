@@ -1,12 +1,13 @@
 // Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations.
 import { axpy, dot } from './vector.js';
+import type { RealArray } from '../../types.js';
 
 const MAX_SWEEPS = 2000;
 
 const at = (rank: number, a: number, b: number) => (a >= b ? a * rank + b : b * rank + a);
 
 export function alsHalf(
-  start: Int32Array, index: Int32Array, values: Float64Array, counts: Float64Array, fixed: Float64Array,
+  start: Int32Array, index: Int32Array, values: Float64Array, counts: Float64Array, fixed: RealArray,
   solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
   coordinateDescent: number,
 ): void {
@@ -52,7 +53,7 @@ export function alsHalf(
 }
 
 function solveFewObserved(
-  first: number, end: number, index: Int32Array, values: Float64Array, fixed: Float64Array, w: Float64Array, wAt: number,
+  first: number, end: number, index: Int32Array, values: Float64Array, fixed: RealArray, w: Float64Array, wAt: number,
   params: Float64Array, count: number, rank: number, system: Float64Array, z: Float64Array,
 ): void {
   const m = end - first;

@@ -1,8 +1,9 @@
 // Pure-TypeScript twin of assembly/ials.ts: same loops, same order of operations.
 import { choleskySolve } from './als.js';
 import { axpy, dot } from './vector.js';
+import type { RealArray } from '../../types.js';
 
-export function gramian(factors: Float64Array, n: number, width: number, out: Float64Array, first: number, count: number): void {
+export function gramian(factors: RealArray, n: number, width: number, out: Float64Array, first: number, count: number): void {
   out.fill(0, first * width, (first + count) * width);
   for (let i = 0; i < n; i++) {
     for (let a = first; a < first + count; a++) axpy(out, a * width, factors[i * width + a], factors, i * width, width);
@@ -11,7 +12,7 @@ export function gramian(factors: Float64Array, n: number, width: number, out: Fl
 
 function product(
   gramianOfFixed: Float64Array, lambda: number, v: Float64Array, vAt: number, first: number, end: number, index: Int32Array,
-  confidence: Float64Array, fixed: Float64Array, width: number, target: Float64Array, targetAt: number,
+  confidence: Float64Array, fixed: RealArray, width: number, target: Float64Array, targetAt: number,
 ): void {
   for (let a = 0; a < width; a++) target[targetAt + a] = dot(gramianOfFixed, a * width, v, vAt, width) + lambda * v[vAt + a];
   for (let p = first; p < end; p++) {
@@ -21,7 +22,7 @@ function product(
 }
 
 export function ialsHalf(
-  start: Int32Array, index: Int32Array, confidence: Float64Array, fixed: Float64Array, solved: Float64Array,
+  start: Int32Array, index: Int32Array, confidence: Float64Array, fixed: RealArray, solved: Float64Array,
   gramianOfFixed: Float64Array, n: number, width: number, lambda: number, gram: Float64Array, rhs: Float64Array,
   cg: Float64Array, cgSteps: number,
 ): void {

@@ -1,5 +1,6 @@
 import { topN } from '../../math/select.js';
 import type { Scorer } from '../backend.js';
+import type { RealArray } from '../../types.js';
 
 /**
  * The pure-TypeScript scorer: four columns at a time, so the multiply-adds do not wait on each other.
@@ -7,7 +8,7 @@ import type { Scorer } from '../backend.js';
  * does (assembly/score.ts scoreColumnsF32): w rounded to float32, four float32 lanes per column (each
  * operation one Math.fround), the lanes added in float64, the trailing coordinates in float64.
  */
-export function jsScorer(factors: Float64Array, cols: number, width: number, precision: 'float64' | 'float32' = 'float64'): Scorer {
+export function jsScorer(factors: RealArray, cols: number, width: number, precision: 'float64' | 'float32' = 'float64'): Scorer {
   const out = new Float64Array(cols);
   if (precision === 'float32') return singleScorer(Float32Array.from(factors), cols, width, out);
   const ht = factors;

@@ -18,6 +18,6 @@ export function dot(a: RealArray, aAt: number, b: RealArray, bAt: number, n: num
 }
 
 /** y[yAt + t] += alpha·x[xAt + t] for t < n. */
-export function axpy(y: Float64Array, yAt: number, alpha: number, x: Float64Array, xAt: number, n: number): void {
+export function axpy(y: Float64Array, yAt: number, alpha: number, x: RealArray, xAt: number, n: number): void {
   for (let t = 0; t < n; t++) y[yAt + t] += alpha * x[xAt + t];
 }
