@@ -21,7 +21,9 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
     const fitted = parameters(outcome.factors);
     // The run's own factors are the returned ones unless an earlier epoch's were restored.
     const current = outcome.bestEpoch === outcome.lossHistory.length - 1;
-    const error = current && run.observedError && observed.colIndex.length > 0 ? await run.observedError(fitted.clip) : undefined;
+    // (The count from the values: a dense X's column pattern is made on first use, and is not needed here.)
+    const count = observed.values.length;
+    const error = current && run.observedError && count > 0 ? await run.observedError(fitted.clip) : undefined;
     return {
       parameters: fitted,
       penalties: {
@@ -37,7 +39,7 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
         solver: settings.solver,
         backend: backend.name,
         layout,
-        ...(error === undefined ? {} : { trainingRmse: Math.sqrt((2 * error) / observed.colIndex.length) }),
+        ...(error === undefined ? {} : { trainingRmse: Math.sqrt((2 * error) / count) }),
       },
       observed,
       ...ids,
