@@ -41,7 +41,7 @@ async function measureReference(name, implementation) {
   const folder = mkdtempSync(join(tmpdir(), 'mfwasm-bench-'));
   try {
     const given = await readObservations(makeProblem(shape), undefined, backends.js.summarize);
-    const { W, H } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal');
+    const { W, H } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank, 'float64');
     writeFileSync(join(folder, 'meta.json'), JSON.stringify({ rows: shape.rows, cols: shape.cols, rank: shape.rank, learningRate: 1e-4 }));
     writeFileSync(join(folder, 'X.f64'), given.problem.values);
     writeFileSync(join(folder, 'W.f64'), W);

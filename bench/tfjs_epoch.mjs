@@ -27,7 +27,7 @@ console.log = log;
 const name = process.argv[2];
 const shape = CASES[name];
 const given = await readObservations(makeProblem(shape), undefined, backends.js.summarize);
-const { W: W0, H: H0 } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal');
+const { W: W0, H: H0 } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank, 'float64');
 const { rows, cols, rank } = shape;
 const values = given.problem.values;
 const X = tf.tensor2d(Float32Array.from(values, (x) => (x === x ? x : 0)), [rows, cols]);
