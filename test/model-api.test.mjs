@@ -218,6 +218,28 @@ test('JSON and binary forms round-trip exactly; float32 halves the factors to wi
   assert.ok(maxRelativeError(Factorization.fromBytes(small).W.data, model.W.data) < 1e-6);
 });
 
+test('keepObservations: false keeps no training observations: the same factors, a smaller file, recommend ranks every column, update says why not', async () => {
+  const kept = await factorize(ratings, { solver: 'als', rank: 3, biases: true });
+  const light = await factorize(ratings, { solver: 'als', rank: 3, biases: true, keepObservations: false });
+  assert.equal([...light.info.parameters.W], [...kept.info.parameters.W]);
+  assert.is(light.trainingRmse, kept.trainingRmse);
+  assert.is(light.info.observed.colIndex.length, 0);
+  assert.is(light.info.observed.values, undefined);
+  assert.ok(light.toBytes().length < kept.toBytes().length - 8 * ratings.values.length, 'no columns or values in the file');
+  // recommend() cannot leave out what a row rated: with n = every column, the rated ones are listed too.
+  const row = ratings.rowIds[0];
+  assert.is(light.recommend(row, ratings.cols).length, ratings.cols);
+  assert.ok(kept.recommend(row, ratings.cols).length < ratings.cols);
+  const error = await light.update({ rowIndices: [row], colIndices: [ratings.colIds[0]], values: [3] }).then(() => undefined, (e) => e);
+  assert.match(error?.message, /update: this model keeps no training values \(trained with keepObservations: false/);
+  const loaded = Factorization.fromBytes(light.toBytes());
+  assert.is(loaded.predict(row, ratings.colIds[1]), light.predict(row, ratings.colIds[1]));
+  await factorize(ratings, { solver: 'als', rank: 3, keepObservations: 'no' }).then(
+    () => assert.unreachable('a string was taken'),
+    (e) => assert.match(e.message, /options\.keepObservations: expected true or false, got/),
+  );
+});
+
 test('loading a truncated, corrupt, foreign or newer file says so', async () => {
   const model = await factorize(ratings, { solver: 'als', rank: 2 });
   const bytes = model.toBytes();

@@ -41,7 +41,8 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
         layout,
         ...(error === undefined ? {} : { trainingRmse: Math.sqrt((2 * error) / count) }),
       },
-      observed,
+      // Without them (keepObservations: false) the model has an empty pattern and no values, as an imported one.
+      observed: settings.keepObservations ? observed : { rowStart: new Int32Array(fitted.rows + 1), colIndex: new Int32Array(0) },
       ...ids,
     };
   } finally {

@@ -58,6 +58,13 @@ export interface RunOptions {
   patience?: number;
   /** With validation: return the factors of the epoch with the best validation score. Default true. */
   restoreBest?: boolean;
+  /**
+   * Whether the model keeps its training observations (each one's column and value, in CSR order: 8–12 bytes
+   * a rating), which recommend() leaves out of a row's list and model.update() retrains on. false: it keeps
+   * none — a smaller model and model file; recommend() then ranks every column (pass `exclude`), and update()
+   * says it cannot. Default true.
+   */
+  keepObservations?: boolean;
   /** Called after every epoch; returning false (or a promise of false) stops training there. */
   onEpoch?: (report: EpochReport) => unknown;
   /** Aborts training: factorize rejects with the signal's reason. Training yields to the event loop so that it can. */
@@ -120,6 +127,7 @@ export interface Settings {
   tolerance: number;
   patience: number;
   restoreBest: boolean;
+  keepObservations: boolean;
   clip: boolean;
   seed: number;
   backend: BackendName;
@@ -158,7 +166,7 @@ export const DEFAULTS: Readonly<{ [K in Solver]: SolverDefaults } & { solver: So
 /** The options every solver takes. */
 const RUN_OPTIONS = [
   'rank', 'solver', 'epochs', 'regularization', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal',
-  'init', 'seed', 'backend', 'threads', 'precision',
+  'init', 'seed', 'backend', 'threads', 'precision', 'keepObservations',
 ] as const;
 const OPTION_NAMES = [...RUN_OPTIONS, ...SOLVER_OPTION_NAMES];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
@@ -229,6 +237,7 @@ export function readOptions(options: unknown): Settings {
   }
   const patience = given.patience === undefined ? Infinity : integer('options.patience', given.patience, 1);
   const restoreBest = given.restoreBest === undefined ? true : boolean('options.restoreBest', given.restoreBest);
+  const keepObservations = given.keepObservations === undefined ? true : boolean('options.keepObservations', given.keepObservations);
   if (given.onEpoch !== undefined && typeof given.onEpoch !== 'function') {
     throw new TypeError(`options.onEpoch: expected a function, got ${describe(given.onEpoch)}`);
   }
@@ -247,7 +256,7 @@ export function readOptions(options: unknown): Settings {
   const init = readInit(given.init, rank);
   return {
     rank, solver, module, epochs, own, ownGiven, regularization: { ...l2, bias }, l1, biases, nonnegative,
-    tolerance, patience, restoreBest, clip, seed, backend, threads, precision, layout, mask: given.mask,
+    tolerance, patience, restoreBest, keepObservations, clip, seed, backend, threads, precision, layout, mask: given.mask,
     validation: given.validation, onEpoch: given.onEpoch as Settings['onEpoch'], signal, init,
   };
 }

@@ -17,7 +17,10 @@ export async function update(info: FactorizationInfo, data: KeyedObservations, o
   // An imported model has no solver of the registry's ('imported') and no training values.
   const module = solverModule(solver);
   if (!module || !old.values) {
-    throw new TypeError(`${where}: this model keeps no training values (imported, or saved by an mfwasm before format 2); train it with factorize() on all the data`);
+    throw new TypeError(
+      `${where}: this model keeps no training values (trained with keepObservations: false, imported, or saved by an mfwasm before format 2); ` +
+        'train it with factorize() on all the data',
+    );
   }
   const n = data?.values?.length;
   if (n === undefined || data.rowIndices?.length !== n || data.colIndices?.length !== n) {
