@@ -29,5 +29,6 @@ export type { TextOptions } from './input/reader.js';
 export type { FoldScore, SplitOptions } from './evaluate/evaluate.js';
 export type { FactorsInput, ImplicitOptions } from './model/interop.js';
 export type { FoldedMany, FoldInManyOptions } from './model/fold.js';
+export type { SparkFile, SparkOptions, SparkSource } from './model/spark.js';
 export type { Observed, RankingMetrics, RankingOptions } from './evaluate/ranking.js';
 export type { Distribution, SearchOptions, SearchResult, Trial } from './evaluate/search.js';

@@ -3,7 +3,7 @@
 // Headless Debian Chromium driven by playwright-core; .ci/run installs it. Without it the suite fails in
 // CI and is skipped, saying so, elsewhere.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -313,6 +313,37 @@ if (!available && process.env.CI) {
     assert.equal(result.W, [...node.W.data]);
     assert.is(result.trainingRmse, node.trainingRmse);
     assert.ok(result.detached, 'the arrays were transferred, not copied');
+    assert.equal(errors, []);
+    await page.close();
+  });
+
+  // Spark's saved model in a page: its folder's files as a folder picker gives them (names under the folder),
+  // read by the browser build (the Parquet reader is a chunk loaded by fromSparkALS alone).
+  test('Factorization.fromSparkALS in a page, from the folder\'s files: every prediction as in Node', async () => {
+    const folder = fileURLToPath(new URL('./fixtures/spark/models/spark4', import.meta.url));
+    const files = [];
+    const walk = (path, name) => {
+      for (const entry of readdirSync(path, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(path, entry.name), `${name}/${entry.name}`);
+        else files.push({ name: `${name}/${entry.name}`, bytes: [...readFileSync(join(path, entry.name))] });
+      }
+    };
+    walk(folder, 'spark4');
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/web/index.html`);
+    const expected = JSON.parse(readFileSync(new URL('./fixtures/spark/expected.json', import.meta.url), 'utf8')).spark4;
+    const scores = await page.evaluate(async ([files_, users, items]) => {
+      const { Factorization } = await import('/dist/browser/index.js');
+      const model = await Factorization.fromSparkALS(files_.map(({ name, bytes }) => new File([new Uint8Array(bytes)], name)).map((file, n) => {
+        // A folder picker's File carries its path in webkitRelativePath; `new File` cannot set it, so name it.
+        Object.defineProperty(file, 'webkitRelativePath', { value: files_[n].name });
+        return file;
+      }));
+      return users.map((user) => items.map((item) => model.predict(user, item)));
+    }, [files, expected.userIds, expected.itemIds]);
+    assert.equal(scores, expected.scores);
     assert.equal(errors, []);
     await page.close();
   });

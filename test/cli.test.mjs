@@ -268,7 +268,15 @@ test('import writes implicit\'s and LIBMF\'s models as model files; ids from fil
   assert.is(run('import', 'libmf', 'libmf.txt', '--out', 'libmf.mfm', '--quiet').code, 0);
   assert.is(Factorization.fromBytes(readFileSync(file('libmf.mfm'))).predict(0, 0), 2.5);
   assert.match(run('import', 'implicit', npz, '--out', 'implicit.mfm').err, /^mfwasm: --out: implicit\.mfm exists; --force replaces it/);
-  assert.match(run('import', 'spark', 'x').err, /^mfwasm: import: expected the kind of model first, one of implicit, libmf, got "spark"/);
+  assert.match(run('import', 'parquet', 'x').err, /^mfwasm: import: expected the kind of model first, one of spark, implicit, libmf, got "parquet"/);
+  const spark = fileURLToPath(new URL('./fixtures/spark/models/spark4', import.meta.url));
+  const sparkRun = run('import', 'spark', spark, '--out', 'spark.mfm', '--regularization', '0.2');
+  assert.is(sparkRun.code, 0, sparkRun.err);
+  assert.is(sparkRun.out, 'spark model: 6 rows × 8 columns, rank 4; wrote spark.mfm\n');
+  const sparkModel = Factorization.fromBytes(readFileSync(file('spark.mfm')));
+  assert.is(sparkModel.info.penalties.regularization.W, 0.2);
+  assert.match(run('import', 'spark', fileURLToPath(new URL('./fixtures/spark/damaged/no-items', import.meta.url)), '--out', 'broken.mfm').err, /^mfwasm: .*no-items: fromSparkALS: no Parquet parts in itemFactors\//);
+  assert.match(run('import', 'implicit', npz, '--regularization', '2', '--out', 'x.mfm').err, /^mfwasm: --regularization: for spark models only/);
   const short = run('import', 'implicit', npz, '--out', 'other.mfm', '--row-ids', 'libmf.txt');
   assert.match(short.err, /^mfwasm: .*als\.npz: fromImplicit: --row-ids: expected 9 ids, one per row of user_factors, got 10/);
 });

@@ -1,10 +1,10 @@
 // The README and docs/ as a user reads them. Every ```js snippet runs as written, each in its own Node process,
 // in a folder holding the files the snippets name (a small MovieLens-style ratings.csv, Spark-style factor
-// folders, an implicit .npz), importing the package by its name; a snippet that throws or hangs fails. What a snippet's comments
+// folders, an implicit .npz, a saved Spark model), importing the package by its name; a snippet that throws or hangs fails. What a snippet's comments
 // promise is checked too: a `console.log(…); // → X: why` line must print X. Every snippet also compiles under
 // tsc --strict as TypeScript, and the solver tables are the registry's.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -70,6 +70,8 @@ test.before(() => {
   writeFileSync(join(folder, 'items', 'part-00000.json'), factors([1, 7, 260, 318, 1196, 1210, 5000, 5001, 5002, 5003, 5004, 5005]));
   // What implicit's model.save('model.npz') writes (test/fixtures/implicit/make_implicit_models.py).
   copyFileSync(join(ROOT, 'test/fixtures/implicit/als.npz'), join(folder, 'model.npz'));
+  // What Spark's model.save('als-model') writes (test/fixtures/spark/make_spark_models.mjs).
+  cpSync(join(ROOT, 'test/fixtures/spark/models/spark3'), join(folder, 'als-model'), { recursive: true });
 });
 
 test('the README and docs have snippets to run, and their comments promise outputs', () => {

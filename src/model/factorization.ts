@@ -12,6 +12,7 @@ import type { Solver } from '../solvers/index.js';
 import type { BackendName, FactorizationInfo, FactorRow, Folded, Key, KeyedObservations, Layout, Matrix, Parameters, StopReason } from '../types.js';
 import { fold, foldedRow, foldMany, type FoldedMany, type FoldInManyOptions } from './fold.js';
 import { factorRows, fromFactorRows, fromImplicit, fromLibmf, toLibmf, type FactorsInput, type ImplicitOptions } from './interop.js';
+import type { SparkOptions, SparkSource } from './spark.js';
 import { Keys, readColdStart, type PredictOptions } from './keys.js';
 import { modelFromBytes, modelFromJson, modelToBytes, modelToJson } from './persist.js';
 import { recommendRowsOf, scoreAll, similar, type Ranked, type RecommendOptions, type SimilarOptions } from './ranking.js';
@@ -387,6 +388,18 @@ export class Factorization {
    */
   static fromImplicit(npz: Uint8Array | ArrayBuffer, options?: ImplicitOptions): Factorization {
     return new Factorization(fromImplicit(npz, options));
+  }
+
+  /**
+   * A model from a saved Spark ALS model: the folder `ALSModel.save(path)` writes (or a PipelineModel's with
+   * one ALS stage, or mllib's `MatrixFactorizationModel.save`) — its path in Node, or its files in a browser
+   * (`File`s from a folder picker, or `{ name, bytes }` with names relative to the folder). Predictions are
+   * w_u·h_i in float64 over Spark's float32 factors; ids are Spark's integer ids; no biases.
+   */
+  static async fromSparkALS(source: SparkSource, options?: SparkOptions): Promise<Factorization> {
+    // The Parquet reader is loaded only by this method.
+    const { fromSparkALS } = await import('./spark.js');
+    return new Factorization(await fromSparkALS(source, options));
   }
 
   /** W's rows, keyed by row id (or index): [{ id, features, bias? }]. */

@@ -14,7 +14,7 @@ const DEFAULT_FOLD_IN_REGULARIZATION = 0.1; // LIBMF's default -l2, used by fold
  * A model from given factors. `W` rows×width and `Ht` cols×width hold [w, b, 1] and [h, 1, c] with biases,
  * the plain factors without; `offset` is μ of the prediction, `mean` what rows and columns never seen get.
  */
-function importedInfo(
+export function importedInfo(
   rank: number, biases: boolean, W: Float64Array, Ht: Float64Array, offset: number, mean: number,
   rowCounts: Float64Array, colCounts: Float64Array, rowIds: Key[] | null, colIds: Key[] | null, clip: readonly [number, number] | null,
 ): FactorizationInfo {
