@@ -95,6 +95,36 @@ class Compact {
 
 const text = (value: unknown) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : undefined);
 
+/** Typed reads of a decoded Thrift struct: a field of the wrong kind means a corrupt file, and says so. */
+function fieldsOf(value: unknown, what: string, fail: (why: string) => never) {
+  if (!(value instanceof Map)) return fail(`corrupt: ${what} is malformed`);
+  const struct = value as Thrift;
+  return {
+    has: (id: number) => struct.has(id),
+    /** A whole number ≥ 0 (or `fallback` when the field is absent, if given). */
+    count(id: number, fallback?: number): number {
+      const v = struct.get(id);
+      if (v === undefined && fallback !== undefined) return fallback;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return fail(`corrupt: ${what}: field ${id} is not a count`);
+      return v;
+    },
+    flag: (id: number, fallback: boolean) => (typeof struct.get(id) === 'boolean' ? (struct.get(id) as boolean) : fallback),
+    text: (id: number) => text(struct.get(id)),
+    struct: (id: number, name: string) => fieldsOf(struct.get(id), `${what}'s ${name}`, fail),
+    structs(id: number, name: string) {
+      const list = struct.get(id) ?? [];
+      if (!Array.isArray(list)) return fail(`corrupt: ${what}'s ${name} is malformed`);
+      return list.map((item, n) => fieldsOf(item, `${what}'s ${name} ${n}`, fail));
+    },
+    texts(id: number, name: string): string[] {
+      const list = struct.get(id) ?? [];
+      if (!Array.isArray(list) || list.some((item) => !(item instanceof Uint8Array))) return fail(`corrupt: ${what}'s ${name} is malformed`);
+      return list.map((item) => text(item)!);
+    },
+  };
+}
+type Fields = ReturnType<typeof fieldsOf>;
+
 /** Snappy's block format (Parquet's SNAPPY codec) into `out` (its length is the page's uncompressed size). */
 function unsnappy(input: Uint8Array, out: Uint8Array, fail: (why: string) => never): void {
   let at = 0;
@@ -149,18 +179,22 @@ function unsnappy(input: Uint8Array, out: Uint8Array, fail: (why: string) => nev
 
 /** `count` values of the RLE/bit-packed hybrid encoding at bytes[at…end) of `width` bits, into `out`. */
 function hybrid(bytes: Uint8Array, at: number, end: number, width: number, count: number, out: Int32Array, fail: (why: string) => never): void {
+  // Levels take a bit or two, dictionary indices up to 24 bits (16M entries): the 32-bit buffer below holds them.
+  if (width > 24) fail(`a bit width of ${width} in levels or indices`);
   let n = 0;
   const valueBytes = (width + 7) >> 3;
   while (n < count) {
     if (at >= end) fail('levels or indices run past their data');
     let header = 0;
     for (let shift = 0; ; shift += 7) {
+      if (at >= end || shift > 35) fail('levels or indices run past their data');
       const b = bytes[at++];
       header += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) break;
     }
     if (header % 2 === 0) {
       const run = header / 2;
+      if (run === 0 || at + valueBytes > end) fail('levels or indices run past their data');
       let value = 0;
       for (let b = 0; b < valueBytes; b++) value |= bytes[at++] << (8 * b);
       out.fill(value, n, Math.min(count, n + run));
@@ -170,6 +204,7 @@ function hybrid(bytes: Uint8Array, at: number, end: number, width: number, count
       let bits = 0;
       let buffer = 0;
       const mask = (1 << width) - 1;
+      if (at + (values / 8) * width > end) fail('levels or indices run past their data');
       for (let v = 0; v < values; v++) {
         while (bits < width) {
           buffer |= bytes[at++] << bits;
@@ -208,37 +243,42 @@ export function readParquet(bytes: Uint8Array, where: string): ParquetColumns {
   if (bytes.length < 12 || !magic(0) || !magic(bytes.length - 4)) fail('not a Parquet file (no PAR1 at both ends: truncated, or another format)');
   const footerLength = view.getUint32(bytes.length - 8, true);
   if (footerLength > bytes.length - 12) fail('truncated: its footer is longer than the file');
-  const meta = new Compact(bytes, bytes.length - 8 - footerLength, fail).struct();
-  const schema = (meta.get(2) as Thrift[] | undefined) ?? fail('no schema in the footer');
-  const rows = Number(meta.get(3) ?? 0);
+  const meta = fieldsOf(new Compact(bytes, bytes.length - 8 - footerLength, fail).struct(), 'the footer', fail);
+  if (!meta.has(2)) fail('no schema in the footer');
+  const schema = meta.structs(2, 'schema');
+  const rows = meta.count(3, 0);
+  if (rows > 2 ** 31 - 2) fail(`corrupt: ${rows} rows`);
   // The leaves under the root, with their path, their levels' maxima and their type.
   interface Leaf { path: string; type: number; maxRepetition: number; maxDefinition: number; list: boolean }
   const leaves: Leaf[] = [];
   let at = 1;
   const walk = (path: string[], repetition: number, definition: number) => {
-    const element = schema[at++] ?? fail('a schema shorter than it says');
-    const name = text(element.get(4)) ?? '';
-    const kind = Number(element.get(3) ?? 0); // 0 required, 1 optional, 2 repeated
+    const element = schema[at++] ?? fail('corrupt: a schema shorter than it says');
+    const name = element.text(4) ?? '';
+    const kind = element.count(3, 0); // 0 required, 1 optional, 2 repeated
     const r = repetition + (kind === 2 ? 1 : 0);
     const d = definition + (kind === 0 ? 0 : 1);
-    const children = Number(element.get(5) ?? 0);
+    const children = element.count(5, 0);
+    if (children > schema.length) fail('corrupt: a schema longer than it is');
     if (children > 0) {
       for (let c = 0; c < children; c++) walk([...path, name], r, d);
     } else {
-      leaves.push({ path: [...path, name].join('.'), type: Number(element.get(1)), maxRepetition: r, maxDefinition: d, list: r > 0 });
+      leaves.push({ path: [...path, name].join('.'), type: element.count(1, -1), maxRepetition: r, maxDefinition: d, list: r > 0 });
     }
   };
-  const rootChildren = Number(schema[0]?.get(5) ?? 0);
+  const rootChildren = schema[0]?.count(5, 0) ?? 0;
+  if (rootChildren > schema.length) fail('corrupt: a schema longer than it is');
   for (let c = 0; c < rootChildren; c++) walk([], 0, 0);
   const integers = new Map<string, Float64Array>();
   const lists = new Map<string, { offsets: Int32Array; values: Float32Array | Float64Array }>();
-  const groups = (meta.get(4) as Thrift[] | undefined) ?? [];
+  const groups = meta.structs(4, 'row groups');
   const parts = new Map<string, Chunk[]>();
   for (const group of groups) {
-    const chunks = (group.get(1) as Thrift[] | undefined) ?? [];
+    const chunks = group.structs(1, 'columns');
     chunks.forEach((chunk) => {
-      const column = (chunk.get(3) as Thrift | undefined) ?? fail('a column chunk without its metadata');
-      const path = ((column.get(3) as Uint8Array[] | undefined) ?? []).map((p) => text(p)).join('.');
+      if (!chunk.has(3)) fail('a column chunk without its metadata');
+      const column = chunk.struct(3, 'metadata');
+      const path = column.texts(3, 'path').join('.');
       const leaf = leaves.find((l) => l.path === path);
       if (!leaf || (leaf.type !== 1 && leaf.type !== 2 && leaf.type !== 4 && leaf.type !== 5)) return; // not a number column: skipped
       if (leaf.maxRepetition > 1) fail(`column ${path}: nested lists are not read`);
@@ -291,15 +331,17 @@ export function readParquet(bytes: Uint8Array, where: string): ParquetColumns {
 }
 
 /** A column chunk's pages: dictionary, then data pages v1 or v2. */
-function readChunk(bytes: Uint8Array, column: Thrift, leaf: { type: number; maxRepetition: number; maxDefinition: number }, fail: (why: string) => never, path: string): Chunk {
+function readChunk(bytes: Uint8Array, column: Fields, leaf: { type: number; maxRepetition: number; maxDefinition: number }, fail: (why: string) => never, path: string): Chunk {
   const problem = (why: string): never => fail(`column ${path}: ${why}`);
-  const codec = Number(column.get(4));
+  const codec = column.count(4);
   if (codec !== 0 && codec !== 1) problem(`compressed with codec ${codec}; only uncompressed and snappy (Spark's default) are read`);
-  const count = Number(column.get(5));
-  const dictionaryAt = Number(column.get(11) ?? 0);
-  const first = dictionaryAt > 0 ? dictionaryAt : Number(column.get(9));
-  const size = Number(column.get(7));
+  const count = column.count(5);
+  const dictionaryAt = column.count(11, 0);
+  const first = dictionaryAt > 0 ? dictionaryAt : column.count(9);
+  const size = column.count(7);
   if (!(first >= 4 && first + size <= bytes.length - 8)) problem('its pages lie outside the file (truncated?)');
+  // Every value takes at least a bit of its pages once uncompressed: a larger count is a corrupt header.
+  if (count > 8 * Math.max(size, column.count(6, 0)) + 8 || count > 2 ** 31 - 2) problem(`corrupt: ${count} values in ${size} bytes`);
   const repetition = new Int32Array(count);
   const definition = new Int32Array(count);
   const valueSize = leaf.type === 1 || leaf.type === 4 ? 4 : 8;
@@ -312,17 +354,19 @@ function readChunk(bytes: Uint8Array, column: Thrift, leaf: { type: number; maxR
   while (n < count) {
     if (at >= first + size) problem(`${count - n} of its ${count} values missing (truncated?)`);
     const reader = new Compact(bytes, at, fail);
-    const header = reader.struct();
-    const type = Number(header.get(1));
-    const uncompressedSize = Number(header.get(2));
-    const compressedSize = Number(header.get(3));
+    const header = fieldsOf(reader.struct(), `column ${path}'s page header`, fail);
+    const type = header.count(1);
+    const uncompressedSize = header.count(2);
+    const compressedSize = header.count(3);
+    if (uncompressedSize > 2 ** 30) problem(`corrupt: a page of ${uncompressedSize} bytes`);
     const start = reader.at;
     at = start + compressedSize;
     if (at > bytes.length - 8) problem('a page runs past the end of the file (truncated?)');
-    const v2 = type === 3 ? (header.get(8) as Thrift) : undefined;
+    const v2 = type === 3 ? header.struct(8, 'v2 header') : undefined;
     // Page v2: the levels come first, never compressed.
-    const levelBytes = v2 ? Number(v2.get(5) ?? 0) + Number(v2.get(6) ?? 0) : 0;
-    const compressed = v2 ? v2.get(7) !== false : true;
+    const levelBytes = v2 ? v2.count(5, 0) + v2.count(6, 0) : 0;
+    if (levelBytes > compressedSize || levelBytes > uncompressedSize) problem('corrupt: a page\'s levels longer than the page');
+    const compressed = v2 ? v2.flag(7, true) : true;
     let page: Uint8Array;
     if (codec === 1 && compressed) {
       page = new Uint8Array(uncompressedSize);
@@ -333,31 +377,33 @@ function readChunk(bytes: Uint8Array, column: Thrift, leaf: { type: number; maxR
     }
     const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
     if (type === 2) {
-      const dict = header.get(7) as Thrift;
-      const entries = Number(dict.get(1));
+      const dict = header.struct(7, 'dictionary header');
+      const entries = dict.count(1);
       if (entries * valueSize > page.length) problem('a dictionary page shorter than its entries');
       dictionary = leaf.type === 4 ? new Float32Array(entries) : new Float64Array(entries);
       for (let e = 0; e < entries; e++) dictionary[e] = plainValue(pageView, e * valueSize, leaf.type);
       continue;
     }
     if (type !== 0 && type !== 3) continue; // index pages
-    const data = v2 ?? (header.get(5) as Thrift);
-    const pageValues = Number(data.get(1));
+    const data = v2 ?? header.struct(5, 'data header');
+    const pageValues = data.count(1);
     if (n + pageValues > count) problem('more values in its pages than its metadata says');
-    const encoding = Number(data.get(v2 ? 4 : 2));
+    const encoding = data.count(v2 ? 4 : 2);
     let p = 0;
     const levels = (max: number, out: Int32Array, length: number | undefined) => {
       if (max === 0) {
         out.fill(0, n, n + pageValues);
         return;
       }
+      if (length === undefined && p + 4 > page.length) problem('a data page shorter than its levels');
       const byteLength = length ?? pageView.getUint32(p, true);
       if (length === undefined) p += 4;
+      if (p + byteLength > page.length) problem('a data page shorter than its levels');
       hybrid(page, p, p + byteLength, bitWidth(max), pageValues, out.subarray(n), problem);
       p += byteLength;
     };
-    levels(leaf.maxRepetition, repetition, v2 ? Number(v2.get(6) ?? 0) : undefined);
-    levels(leaf.maxDefinition, definition, v2 ? Number(v2.get(5) ?? 0) : undefined);
+    levels(leaf.maxRepetition, repetition, v2 ? v2.count(6, 0) : undefined);
+    levels(leaf.maxDefinition, definition, v2 ? v2.count(5, 0) : undefined);
     let here = 0;
     for (let t = n; t < n + pageValues; t++) if (definition[t] === leaf.maxDefinition) here++;
     if (encoding === 0) {
@@ -369,6 +415,7 @@ function readChunk(bytes: Uint8Array, column: Thrift, leaf: { type: number; maxR
       }
     } else if (encoding === 2 || encoding === 8) {
       if (!dictionary) problem('a dictionary-encoded page without a dictionary page');
+      if (p >= page.length) problem('a data page without its indices');
       const width = page[p++];
       if (scratch.length < here) scratch = new Int32Array(here);
       hybrid(page, p, page.length, width, here, scratch, problem);
