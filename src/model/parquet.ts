@@ -14,30 +14,32 @@ export interface ParquetColumns {
 
 type Thrift = Map<number, unknown>;
 
-/** A reader of the Thrift compact protocol over bytes (what Parquet's footer and page headers are written in). */
-class Compact {
-  at: number;
-  constructor(readonly bytes: Uint8Array, at: number, readonly fail: (why: string) => never) {
-    this.at = at;
-  }
+/** A position in bytes[…end): bytes, LEB128 varints and zigzag integers; `past` is the error for reading beyond. */
+class Cursor {
+  constructor(readonly bytes: Uint8Array, public at: number, readonly end: number, readonly fail: (why: string) => never, readonly past: string) {}
   byte(): number {
-    if (this.at >= this.bytes.length) this.fail('a header runs past the end of the file');
+    if (this.at >= this.end) this.fail(this.past);
     return this.bytes[this.at++];
   }
   varint(): number {
     let result = 0;
-    let scale = 1;
     for (let shift = 0; shift < 64; shift += 7) {
       const b = this.byte();
-      result += (b & 0x7f) * scale;
+      result += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) return result;
-      scale *= 128;
     }
-    return this.fail('a malformed number in a header');
+    return this.fail(this.past);
   }
   zigzag(): number {
     const n = this.varint();
     return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+}
+
+/** A reader of the Thrift compact protocol over bytes (what Parquet's footer and page headers are written in). */
+class Compact extends Cursor {
+  constructor(bytes: Uint8Array, at: number, fail: (why: string) => never) {
+    super(bytes, at, bytes.length, fail, 'a header runs past the end of the file');
   }
   value(type: number): unknown {
     switch (type) {
@@ -127,15 +129,10 @@ type Fields = ReturnType<typeof fieldsOf>;
 
 /** Snappy's block format (Parquet's SNAPPY codec) into `out` (its length is the page's uncompressed size). */
 function unsnappy(input: Uint8Array, out: Uint8Array, fail: (why: string) => never): void {
-  let at = 0;
-  // The preamble: the uncompressed length, a varint.
-  let length = 0;
-  for (let shift = 0; ; shift += 7) {
-    const b = input[at++];
-    length += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) break;
-    if (shift > 28 || at >= input.length) fail('corrupt snappy data');
-  }
+  // The preamble: the uncompressed length.
+  const preamble = new Cursor(input, 0, input.length, fail, 'corrupt snappy data');
+  const length = preamble.varint();
+  let at = preamble.at;
   if (length !== out.length) fail(`snappy data of ${length} bytes where the page header says ${out.length}`);
   let written = 0;
   while (at < input.length) {
@@ -183,15 +180,10 @@ function hybrid(bytes: Uint8Array, at: number, end: number, width: number, count
   if (width > 24) fail(`a bit width of ${width} in levels or indices`);
   let n = 0;
   const valueBytes = (width + 7) >> 3;
+  const cursor = new Cursor(bytes, at, end, fail, 'levels or indices run past their data');
   while (n < count) {
-    if (at >= end) fail('levels or indices run past their data');
-    let header = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (at >= end || shift > 35) fail('levels or indices run past their data');
-      const b = bytes[at++];
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
+    const header = cursor.varint();
+    at = cursor.at;
     if (header % 2 === 0) {
       const run = header / 2;
       if (run === 0 || at + valueBytes > end) fail('levels or indices run past their data');
@@ -216,6 +208,7 @@ function hybrid(bytes: Uint8Array, at: number, end: number, width: number, count
         bits -= width;
       }
     }
+    cursor.at = at;
   }
 }
 
@@ -437,33 +430,23 @@ function readChunk(bytes: Uint8Array, column: Fields, leaf: { type: number; maxR
 
 /** DELTA_BINARY_PACKED integers (what data page v2 writers use for them) at page[at…), `count` of them into out[from…). */
 function deltaBinaryPacked(page: Uint8Array, at: number, count: number, out: Float64Array | Float32Array, from: number, fail: (why: string) => never): void {
-  const varint = () => {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (at >= page.length) fail('delta-encoded integers run past their page');
-      const b = page[at++];
-      result += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return result;
-    }
-  };
-  const zigzag = () => {
-    const n = varint();
-    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-  };
-  const blockSize = varint();
-  const miniblocks = varint();
-  varint(); // the total count, which the page header gives too
-  let value = zigzag();
+  const cursor = new Cursor(page, at, page.length, fail, 'delta-encoded integers run past their page');
+  const blockSize = cursor.varint();
+  const miniblocks = cursor.varint();
+  cursor.varint(); // the total count, which the page header gives too
+  let value = cursor.zigzag();
   const perMiniblock = blockSize / miniblocks;
   if (!(Number.isInteger(perMiniblock) && perMiniblock > 0)) fail('corrupt delta-encoded integers');
   if (count > 0) out[from] = value;
   let n = 1;
   while (n < count) {
-    const minDelta = zigzag();
+    const minDelta = cursor.zigzag();
+    at = cursor.at;
     const widths = page.subarray(at, at + miniblocks);
     at += miniblocks;
     for (let m = 0; m < miniblocks && n < count; m++) {
       const width = widths[m];
+      if (width > 64 || at + (perMiniblock / 8) * width > page.length) fail('delta-encoded integers run past their page');
       let bits = 0;
       let buffer = 0;
       for (let v = 0; v < perMiniblock; v++) {
@@ -487,6 +470,7 @@ function deltaBinaryPacked(page: Uint8Array, at: number, count: number, out: Flo
         n++;
       }
     }
+    cursor.at = at;
   }
 }
 
