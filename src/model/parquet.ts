@@ -224,8 +224,8 @@ interface Chunk {
 }
 
 /**
- * The Parquet file's integer and list-of-number columns, straight into typed arrays. `where` names the file
- * in errors. Columns of other kinds are skipped; nested or repeated ones other than a list are errors.
+ * The Parquet file's flat integer columns and list-of-number columns, straight into typed arrays. `where` names
+ * the file in errors. Columns of other kinds are skipped; lists of lists are errors.
  */
 export function readParquet(bytes: Uint8Array, where: string): ParquetColumns {
   const fail = (why: string): never => {
@@ -273,7 +273,8 @@ export function readParquet(bytes: Uint8Array, where: string): ParquetColumns {
       const column = chunk.struct(3, 'metadata');
       const path = column.texts(3, 'path').join('.');
       const leaf = leaves.find((l) => l.path === path);
-      if (!leaf || (leaf.type !== 1 && leaf.type !== 2 && leaf.type !== 4 && leaf.type !== 5)) return; // not a number column: skipped
+      // Read: flat integer columns (int32, int64) and lists of numbers (float, double); others are skipped.
+      if (!leaf || (leaf.list ? leaf.type !== 4 && leaf.type !== 5 : leaf.type !== 1 && leaf.type !== 2)) return;
       if (leaf.maxRepetition > 1) fail(`column ${path}: nested lists are not read`);
       const list = parts.get(path) ?? [];
       list.push(readChunk(bytes, column, leaf, fail, path));
@@ -288,7 +289,7 @@ export function readParquet(bytes: Uint8Array, where: string): ParquetColumns {
       const values = new Float64Array(rows);
       let n = 0;
       for (const chunk of chunks) {
-        if (chunk.present !== chunk.definition.length && leaf.maxDefinition > 0) fail(`column ${leaf.path}: a null where an id was expected`);
+        if (chunk.present !== chunk.definition.length && leaf.maxDefinition > 0) fail(`column ${leaf.path}: a null where an integer was expected`);
         if (n + chunk.present > rows) fail(`column ${leaf.path}: more values than the file's ${rows} rows`);
         values.set(chunk.values.subarray(0, chunk.present), n);
         n += chunk.present;
