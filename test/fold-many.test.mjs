@@ -2,7 +2,7 @@
 // of threads; for ALS, folding in every training row against a model's H is the W half of its next epoch.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { factorize } from 'mfwasm';
+import { alsHalfStep, factorize } from 'mfwasm';
 import { testRandom } from './helpers.mjs';
 
 function ratings(rows, cols, fraction, seed) {
@@ -50,6 +50,35 @@ test('ALS: every training row folded in against a model\'s H is the W of its nex
   const half = await three.foldInMany(X);
   assert.equal([...half.factors], [...four.W.data]);
   assert.equal([...half.bias], [...four.rowBias]);
+});
+
+test('alsHalfStep: both halves of an ALS epoch on given factors, outside a model, bit for bit; its checks', async () => {
+  const options = { solver: 'als', rank: 5, biases: true, seed: 8, regularization: 0.07, biasRegularization: 0.02 };
+  const two = await factorize(X, { ...options, epochs: 2 });
+  const three = await factorize(X, { ...options, epochs: 3 });
+  // X's entries are listed row by row, columns ascending: CSR as it is; CSC by sorting.
+  const byRow = { rowStart: new Int32Array(X.rows + 1), colIndex: Int32Array.from(X.colIndices), values: Float64Array.from(X.values) };
+  X.rowIndices.forEach((i) => byRow.rowStart[i + 1]++);
+  for (let i = 0; i < X.rows; i++) byRow.rowStart[i + 1] += byRow.rowStart[i];
+  const order = X.values.map((_, t) => t).sort((a, b) => X.colIndices[a] - X.colIndices[b] || X.rowIndices[a] - X.rowIndices[b]);
+  const byColumn = { rowStart: new Int32Array(X.cols + 1), colIndex: Int32Array.from(order, (t) => X.rowIndices[t]), values: Float64Array.from(order, (t) => X.values[t]) };
+  X.colIndices.forEach((j) => byColumn.rowStart[j + 1]++);
+  for (let j = 0; j < X.cols; j++) byColumn.rowStart[j + 1] += byColumn.rowStart[j];
+  const p = two.info.parameters;
+  const settings = { rank: 5, biases: true, regularization: 0.07, biasRegularization: 0.02, offset: p.offset };
+  const W = await alsHalfStep(byRow, p.H, settings);
+  const H = await alsHalfStep(byColumn, W, { ...settings, side: 'col', threads: 2 });
+  assert.equal([...W], [...three.info.parameters.W]);
+  assert.equal([...H], [...three.info.parameters.H]);
+  const fails = async (block, fixed, given, pattern) => {
+    const error = await alsHalfStep(block, fixed, given).then(() => undefined, (e) => e);
+    assert.match(error?.message ?? 'no error', pattern);
+  };
+  await fails(byRow, p.H.subarray(1), settings, /^alsHalfStep: fixed: expected a Float64Array or Float32Array of n×7 factors \(rank 5 \+ 2 bias coordinates\)/);
+  await fails({ ...byRow, colIndex: byRow.colIndex.subarray(1) }, p.H, settings, /^alsHalfStep: block\.colIndex: expected an Int32Array of \d+ indices/);
+  await fails(byRow, p.H.subarray(0, 7 * 10), settings, /^alsHalfStep: block\.colIndex\[\d+\]: expected an index from 0 to 9 \(fixed has 10 rows\)/);
+  await fails(byRow, p.H, { ...settings, regularization: 0 }, /^alsHalfStep: options\.regularization: expected a finite number > 0, got 0/);
+  await fails(byRow, p.H, { ...settings, side: 'up' }, /^alsHalfStep: options\.side: expected 'row' or 'col'/);
 });
 
 test('side col: new columns against the trained W, as foldInColumn() gives them; errors name what is wrong', async () => {

@@ -6,7 +6,7 @@ import { backends } from '../backends/index.js';
 import type { KernelCall } from '../runtime/kernels.js';
 import { foldInOf, type OwnSettings } from '../solvers/index.js';
 import { rowsInParts } from '../solvers/parallel.js';
-import type { FactorizationInfo, Folded, Key, Parameters } from '../types.js';
+import type { FactorizationInfo, Folded, Key, Parameters, RealArray } from '../types.js';
 import type { Keys } from './keys.js';
 
 /** A folded row as a full-width factor row: [factors, bias, 1]. */
@@ -161,7 +161,28 @@ export async function foldMany(
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${where}: values[${t}]: expected a finite number, got ${describe(x)}`);
     shifted[u] = x - p.offset;
   }
-  const fixedCount = side === 'row' ? p.cols : p.rows;
+  const solved = await solveBlock({
+    fixed: other, fixedCount: side === 'row' ? p.cols : p.rows, width, starts, columns, values: shifted, params,
+    frozen: biases ? (side === 'row' ? rank + 1 : rank) : -1, descend: coordinateDescent, threads,
+  });
+  for (let i = 0; i < count; i++) put(i, solved.subarray(i * width, (i + 1) * width));
+  return { factors, bias };
+}
+
+/**
+ * Rows solved exactly against fixed factors, as ALS's half-step solves them (alsHalf: a width×width Cholesky
+ * solve a row, or coordinate descent), in WebAssembly on `threads` (default: every core when the block is
+ * large), the rows cut into parts fixed by the work — the same bits whatever the threads. `values` are the
+ * rows' observations less μ, in CSR order over the fixed side's rows; each row's penalty is scaled by its
+ * count of observations, as in training. Returns count×width, the frozen coordinate (with biases) 1.
+ */
+async function solveBlock(block: {
+  fixed: RealArray; fixedCount: number; width: number; starts: Int32Array; columns: Int32Array; values: Float64Array;
+  params: Float64Array; frozen: number; descend: boolean; threads: number | undefined;
+}): Promise<Float64Array> {
+  const { fixed, fixedCount, width, starts, columns, values, params, frozen, descend, threads } = block;
+  const count = starts.length - 1;
+  const observed = values.length;
   const work = (observed + (width / 3) * count) * width * width;
   const backend = typeof WebAssembly === 'object' ? backends.wasm : backends.js;
   const chosen = threads ?? (work >= MANY_THREADS_FROM ? await backend.hardwareThreads() : 1);
@@ -172,26 +193,93 @@ export async function foldMany(
   }, chosen);
   try {
     const { real: b, i32: n } = space;
-    space.viewReal(b.fixed, fixedCount * width).set(other);
+    space.viewReal(b.fixed, fixedCount * width).set(fixed);
     const solved = space.viewReal(b.solved, count * width);
-    // The frozen constant of a row with biases: what fold() starts from.
-    if (biases) for (let i = 0; i < count; i++) solved[i * width + (side === 'row' ? rank + 1 : rank)] = 1;
-    space.viewReal(b.values, observed).set(shifted);
+    // The frozen constant of a row with biases: what a trained row holds there.
+    if (frozen >= 0) for (let i = 0; i < count; i++) solved[i * width + frozen] = 1;
+    space.viewReal(b.values, observed).set(values);
     const counts = space.viewReal(b.counts, count);
     for (let i = 0; i < count; i++) counts[i] = starts[i + 1] - starts[i];
     space.viewReal(b.params, 4 * width).set(params);
     space.viewI32(n.starts, count + 1).set(starts);
     space.viewI32(n.columns, observed).set(columns);
-    const descend = coordinateDescent ? 1 : 0;
     const solve = (first: number, end: number): KernelCall<unknown, unknown> => [
       'alsHalf', space.atI32(n.starts, first), n.columns, b.values, space.atReal(b.counts, first), b.fixed, space.atReal(b.solved, first * width), b.params,
-      end - first, width, b.gram, b.rhs, descend,
+      end - first, width, b.gram, b.rhs, descend ? 1 : 0,
     ];
     await rowsInParts(space, starts, width / 3, width * width, solve)(0, count);
-    const result = space.viewReal(b.solved, count * width);
-    for (let i = 0; i < count; i++) put(i, Float64Array.from(result.subarray(i * width, (i + 1) * width)));
-    return { factors, bias };
+    return Float64Array.from(space.viewReal(b.solved, count * width));
   } finally {
     space.close();
   }
+}
+
+/** Options of alsHalfStep(). */
+export interface HalfStepOptions {
+  /** Latent factors. With biases a factor row is rank + 2 wide: W's rows [w, b, 1], H's columns [h, 1, c]. */
+  rank: number;
+  /** Whether the factor rows carry the bias coordinates. Default false. */
+  biases?: boolean;
+  /** L2 λ per observation of the latent factors; > 0. */
+  regularization: number;
+  /** L2 λ per observation of the biases. Default: regularization (as factorize's default). */
+  biasRegularization?: number;
+  /** μ, subtracted from every value (a model with biases: its training mean). Default 0. */
+  offset?: number;
+  /** 'row' (default): the rows solved are W's, against H's columns; 'col': H's columns, against W's rows. */
+  side?: 'row' | 'col';
+  /** Threads. Default: every core when the block is large (2^22 multiply-adds or more), else 1. */
+  threads?: number;
+}
+
+/**
+ * ALS's half-step on given factors, outside a model: each row of `block` (CSR over the fixed side's rows,
+ * columns ascending as training stores them) solved exactly against `fixed` (n×width, row-major), with λ
+ * scaled by the row's count of observations — the arithmetic of factorize's ALS epoch, so that W's half of an
+ * epoch computed block by block (on other machines: examples/dask) is the same, bit for bit, as in one run.
+ * Returns count×width factor rows (with biases, the frozen coordinate 1).
+ */
+export async function alsHalfStep(
+  block: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array | Float32Array },
+  fixed: Float64Array | Float32Array,
+  options: HalfStepOptions,
+): Promise<Float64Array> {
+  const where = 'alsHalfStep';
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { rank, regularization, … }, got ${describe(options)}`);
+  const { rank, biases = false, regularization, side = 'row', offset = 0, threads } = options;
+  const biasRegularization = options.biasRegularization ?? regularization;
+  if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`${where}: options.rank: expected an integer ≥ 1, got ${describe(rank)}`);
+  for (const [name, value] of [['regularization', regularization], ['biasRegularization', biasRegularization]] as const) {
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new RangeError(`${where}: options.${name}: expected a finite number > 0, got ${describe(value)}`);
+  }
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new RangeError(`${where}: options.offset: expected a finite number, got ${describe(offset)}`);
+  if (side !== 'row' && side !== 'col') throw new RangeError(`${where}: options.side: expected 'row' or 'col', got ${describe(side)}`);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`${where}: options.threads: expected an integer ≥ 1, got ${describe(threads)}`);
+  const width = rank + (biases ? 2 : 0);
+  if (!(fixed instanceof Float64Array || fixed instanceof Float32Array) || fixed.length === 0 || fixed.length % width !== 0) {
+    throw new RangeError(`${where}: fixed: expected a Float64Array or Float32Array of n×${width} factors (rank ${rank}${biases ? ' + 2 bias coordinates' : ''}), got ${describe(fixed)}`);
+  }
+  const { rowStart, colIndex, values } = block ?? ({} as typeof block);
+  if (!(rowStart instanceof Int32Array) || rowStart.length < 2 || rowStart[0] !== 0) throw new RangeError(`${where}: block.rowStart: expected an Int32Array of count + 1 offsets from 0, got ${describe(rowStart)}`);
+  const count = rowStart.length - 1;
+  const observed = rowStart[count];
+  if (!(colIndex instanceof Int32Array) || colIndex.length !== observed) throw new RangeError(`${where}: block.colIndex: expected an Int32Array of ${observed} indices (rowStart's last), got ${describe(colIndex)}`);
+  if (!(values instanceof Float64Array || values instanceof Float32Array) || values.length !== observed) throw new RangeError(`${where}: block.values: expected ${observed} values in a Float64Array or Float32Array, got ${describe(values)}`);
+  const fixedCount = fixed.length / width;
+  for (let i = 0; i < count; i++) {
+    if (!(rowStart[i + 1] >= rowStart[i])) throw new RangeError(`${where}: block.rowStart[${i + 1}]: expected at least rowStart[${i}] = ${rowStart[i]}, got ${rowStart[i + 1]}`);
+  }
+  const shifted = new Float64Array(observed);
+  for (let t = 0; t < observed; t++) {
+    if (!(colIndex[t] >= 0 && colIndex[t] < fixedCount)) throw new RangeError(`${where}: block.colIndex[${t}]: expected an index from 0 to ${fixedCount - 1} (fixed has ${fixedCount} rows), got ${colIndex[t]}`);
+    if (!Number.isFinite(values[t])) throw new RangeError(`${where}: block.values[${t}]: expected a finite number, got ${values[t]}`);
+    shifted[t] = values[t] - offset;
+  }
+  const { wParams, hParams } = parameterBlocks({
+    rank, biases, nonnegative: false, l1: { W: 0, H: 0 }, regularization: { W: regularization, H: regularization, bias: biasRegularization },
+  });
+  return solveBlock({
+    fixed, fixedCount, width, starts: rowStart, columns: colIndex, values: shifted, params: side === 'row' ? wParams : hParams,
+    frozen: biases ? (side === 'row' ? rank + 1 : rank) : -1, descend: false, threads,
+  });
 }
