@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { factorize } from '../dist/index.js';
-import { Random } from '../dist/math/rng.js';
+import { distinctRatings } from './problems.mjs';
 
 const { values: flags } = parseArgs({ options: {
   ratings: { type: 'string', default: '1000000' }, rank: { type: 'string', default: '32' }, epochs: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' },
@@ -24,16 +24,7 @@ if (!python) {
 }
 const [count, rank, epochs] = [Number(flags.ratings), Number(flags.rank), Number(flags.epochs)];
 const [users, items] = [Math.round(count / 50), Math.round(count / 200)];
-const random = new Random(5);
-const X = { rows: users, cols: items, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Float64Array(count) };
-const seen = new Set();
-for (let p = 0; p < count; ) {
-  const [i, j] = [random.uint32() % users, random.uint32() % items];
-  if (seen.has(i * items + j)) continue;
-  seen.add(i * items + j);
-  [X.rowIndices[p], X.colIndices[p], X.values[p]] = [i, j, 1 + (random.uint32() % 9) / 2];
-  p++;
-}
+const { X } = distinctRatings(count, users, items, 5);
 const folder = mkdtempSync(join(tmpdir(), 'mfwasm-dask-bench-'));
 try {
   const lines = Array.from({ length: count }, (_, p) => `${X.rowIndices[p]} ${X.colIndices[p]} ${X.values[p]}`);

@@ -5,20 +5,12 @@
 // checked to be the same bits. Each time is the median of 3 runs, the three taken in turn.
 import { parseArgs } from 'node:util';
 import { factorize } from '../dist/index.js';
-import { Random } from '../dist/math/rng.js';
+import { distinctRatings } from './problems.mjs';
 
 const { values: flags } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
-const random = new Random(11);
-const [users, items, count] = [20_000, 5_000, 1_000_000];
-const X = { rows: users, cols: items, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Float64Array(count) };
-const seen = new Set();
-for (let p = 0; p < count; ) {
-  const [i, j] = [random.uint32() % users, random.uint32() % items];
-  if (seen.has(i * items + j)) continue;
-  seen.add(i * items + j);
-  [X.rowIndices[p], X.colIndices[p], X.values[p]] = [i, j, 1 + (random.uint32() % 9) / 2];
-  p++;
-}
+const items = 5_000;
+// The generator goes on to draw the new rows' ratings.
+const { X, random } = distinctRatings(1_000_000, 20_000, items, 11);
 const model = await factorize(X, { solver: 'als', rank: 32, biases: true, epochs: 3, threads: 1 });
 const fresh = Number(flags.rows);
 const block = { rowIndices: new Int32Array(fresh * 50), colIndices: new Int32Array(fresh * 50), values: new Float64Array(fresh * 50) };

@@ -28,3 +28,21 @@ export function makeProblem({ rows, cols, rank, observed }, seed = 1) {
   }
   return { rows, cols, data };
 }
+
+/**
+ * `count` ratings 1…5 in half steps at distinct (row, column) pairs drawn uniformly from rows × cols, seeded:
+ * { rows, cols, rowIndices, colIndices, values } as typed arrays, in the order drawn.
+ */
+export function distinctRatings(count, rows, cols, seed) {
+  const random = new Random(seed);
+  const X = { rows, cols, rowIndices: new Int32Array(count), colIndices: new Int32Array(count), values: new Float64Array(count) };
+  const seen = new Set();
+  for (let p = 0; p < count; ) {
+    const [i, j] = [random.uint32() % rows, random.uint32() % cols];
+    if (seen.has(i * cols + j)) continue;
+    seen.add(i * cols + j);
+    [X.rowIndices[p], X.colIndices[p], X.values[p]] = [i, j, 1 + (random.uint32() % 9) / 2];
+    p++;
+  }
+  return { X, random };
+}
