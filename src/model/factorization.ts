@@ -318,8 +318,6 @@ export class Factorization {
       throw new TypeError(`${where}: expected { rowIndices, colIndices, values }, got ${describe(observations)}`);
     }
     const { side = 'row', regularization, threads } = options;
-    if (side !== 'row' && side !== 'col') throw new RangeError(`${where}: options.side: expected 'row' or 'col', got ${describe(side)}`);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`${where}: options.threads: expected an integer ≥ 1, got ${describe(threads)}`);
     const { rowIndices, colIndices, values } = observations;
     const [index, given] = side === 'row' ? [rowIndices, colIndices] : [colIndices, rowIndices];
     for (const [name, list] of [['rowIndices', rowIndices], ['colIndices', colIndices], ['values', values]] as const) {

@@ -97,6 +97,14 @@ export interface FoldedMany {
   bias: Float64Array | null;
 }
 
+/** options.side and options.threads of the many-rows solves, checked. */
+function sideAndThreads(where: string, side: unknown, threads: unknown): void {
+  if (side !== 'row' && side !== 'col') throw new RangeError(`${where}: options.side: expected 'row' or 'col', got ${describe(side)}`);
+  if (threads !== undefined && !(Number.isInteger(threads) && (threads as number) >= 1)) {
+    throw new RangeError(`${where}: options.threads: expected an integer ≥ 1, got ${describe(threads)}`);
+  }
+}
+
 /** Below this many multiply-adds a block is solved on one thread: waking others costs more. */
 const MANY_THREADS_FROM = 2 ** 22;
 
@@ -114,6 +122,7 @@ export async function foldMany(
 ): Promise<FoldedMany> {
   const p = info.parameters;
   const { rank, width, biases } = p;
+  sideAndThreads(where, side, threads);
   const { index, given, values, count } = block;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`${where}: expected at least one ${side} to fold in, got ${describe(count)}`);
   // The observations of each new row together, in the order given within a row (as fold() takes them).
@@ -253,8 +262,7 @@ export async function alsHalfStep(
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new RangeError(`${where}: options.${name}: expected a finite number > 0, got ${describe(value)}`);
   }
   if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new RangeError(`${where}: options.offset: expected a finite number, got ${describe(offset)}`);
-  if (side !== 'row' && side !== 'col') throw new RangeError(`${where}: options.side: expected 'row' or 'col', got ${describe(side)}`);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`${where}: options.threads: expected an integer ≥ 1, got ${describe(threads)}`);
+  sideAndThreads(where, side, threads);
   const width = rank + (biases ? 2 : 0);
   if (!(fixed instanceof Float64Array || fixed instanceof Float32Array) || fixed.length === 0 || fixed.length % width !== 0) {
     throw new RangeError(`${where}: fixed: expected a Float64Array or Float32Array of n×${width} factors (rank ${rank}${biases ? ' + 2 bias coordinates' : ''}), got ${describe(fixed)}`);

@@ -17,6 +17,8 @@ const DEFAULT_FOLD_IN_REGULARIZATION = 0.1; // LIBMF's default -l2, used by fold
 export function importedInfo(
   rank: number, biases: boolean, W: Float64Array, Ht: Float64Array, offset: number, mean: number,
   rowCounts: Float64Array, colCounts: Float64Array, rowIds: Key[] | null, colIds: Key[] | null, clip: readonly [number, number] | null,
+  /** λ of fold-in (and of update, for solvers that have one). */
+  regularization = DEFAULT_FOLD_IN_REGULARIZATION,
 ): FactorizationInfo {
   const rows = rowCounts.length;
   const cols = colCounts.length;
@@ -27,7 +29,7 @@ export function importedInfo(
     },
     penalties: {
       rank, biases, nonnegative: false, l1: { W: 0, H: 0 },
-      regularization: { W: DEFAULT_FOLD_IN_REGULARIZATION, H: DEFAULT_FOLD_IN_REGULARIZATION, bias: DEFAULT_FOLD_IN_REGULARIZATION },
+      regularization: { W: regularization, H: regularization, bias: regularization },
     },
     training: {
       initialLoss: NaN, lossHistory: new Float64Array(0), validationHistory: new Float64Array(0), bestEpoch: -1,
@@ -295,13 +297,12 @@ export function fromImplicit(input: Uint8Array | ArrayBuffer, options: ImplicitO
     }
     return Float64Array.from(data);
   };
-  const info = importedInfo(
+  const regularization = scalar(file.array('regularization'));
+  return importedInfo(
     users.width, false, checked('user_factors', users.data), checked('item_factors', items.data), 0, 0,
     new Float64Array(users.rows).fill(1), new Float64Array(items.rows).fill(1), rowIds, colIds, null,
+    regularization !== undefined && regularization >= 0 ? regularization : undefined,
   );
-  const regularization = scalar(file.array('regularization'));
-  if (regularization !== undefined && regularization >= 0) info.penalties.regularization = { W: regularization, H: regularization, bias: regularization };
-  return info;
 }
 
 /** The number a 0-d (or one-entry) array holds, if any. */

@@ -168,9 +168,8 @@ export async function fromSparkALS(source: SparkSource, options: SparkOptions = 
   const users = await factorsOf(files, root + userFolder, rank, where);
   const items = await factorsOf(files, root + itemFolder, rank, where);
   if (users.ids.length === 0 || items.ids.length === 0) throw new RangeError(`${where}: ${users.ids.length} users and ${items.ids.length} items: a model needs at least one of each`);
-  const info = importedInfo(
+  return importedInfo(
     rank, false, users.data, items.data, 0, 0, new Float64Array(users.ids.length).fill(1), new Float64Array(items.ids.length).fill(1), users.ids, items.ids, null,
+    regularization,
   );
-  info.penalties.regularization = { W: regularization, H: regularization, bias: regularization };
-  return info;
 }

@@ -17,6 +17,12 @@ import { integerOption, nonNegativeOption, type FactorOptions } from './options.
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { precisionMetric } from './validation.js';
 
+/**
+ * The gramian of a trained side, by the array holding it: a model's factors never change, and every fold-in
+ * against them (one row after another: model.foldInMany) would otherwise sum fixedCount·width² again.
+ */
+const fixedGramians = new WeakMap<object, Float64Array>();
+
 /** solver 'ials': implicit-feedback ALS for events (plays, clicks, purchases). */
 export interface IalsOptions extends FactorOptions {
   solver: 'ials';
@@ -132,8 +138,12 @@ export const ials: SolverModule<IalsOptions> = {
   foldIn({ index, values, fixed, fixedCount, width, lambda, own }) {
     const alpha = own.alpha as number;
     const solved = new Float64Array(width);
-    const fixedGramian = new Float64Array(width * width);
-    gramian(fixed, fixedCount, width, fixedGramian, 0, width);
+    let fixedGramian = fixedGramians.get(fixed);
+    if (!fixedGramian || fixedGramian.length !== width * width) {
+      fixedGramian = new Float64Array(width * width);
+      gramian(fixed, fixedCount, width, fixedGramian, 0, width);
+      fixedGramians.set(fixed, fixedGramian);
+    }
     ialsHalf(
       Int32Array.of(0, index.length), index, values.map((v) => alpha * v), fixed, solved, fixedGramian, 1, width, lambda,
       new Float64Array(width * width), new Float64Array(width), new Float64Array(3 * width), 0,
