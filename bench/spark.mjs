@@ -3,7 +3,7 @@
 // Importing a saved Spark ALS model: a Spark-shaped folder (metadata, userFactors/ and itemFactors/ as snappy
 // Parquet parts of id int32 + features list<float>, written by parquet-wasm — Apache Arrow's Rust writer — in a
 // temporary folder) read by Factorization.fromSparkALS. Prints the whole import's time and, apart, the Parquet
-// reader's own (src/model/parquet.ts over the same parts), each the median of 3.
+// reader's own (src/formats/parquet.ts over the same parts), each the median of 3.
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import * as arrow from 'apache-arrow';
 import { Compression, Table as ParquetTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { Factorization } from '../dist/index.js';
-import { readParquet } from '../dist/model/parquet.js';
+import { readParquet } from '../dist/formats/parquet.js';
 
 const { values: flags } = parseArgs({ options: { users: { type: 'string', default: '1000000' }, items: { type: 'string', default: '100000' }, rank: { type: 'string', default: '64' } } });
 const [users, items, rank] = [Number(flags.users), Number(flags.items), Number(flags.rank)];

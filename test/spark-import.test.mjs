@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Factorization } from 'mfwasm';
-import { readParquet } from '../dist/model/parquet.js';
+import { readParquet } from '../dist/formats/parquet.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/spark/', import.meta.url));
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8'));

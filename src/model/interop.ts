@@ -4,7 +4,7 @@
 import { describe } from '../check/describe.js';
 import { finite, nonNegative, range } from '../check/validate.js';
 import type { FactorizationInfo, FactorRow, Key, RealArray } from '../types.js';
-import { readNpz, type NpyArray } from './npz.js';
+import { readNpz, type NpyArray } from '../formats/npz.js';
 
 export type { FactorRow } from '../types.js';
 

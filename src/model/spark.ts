@@ -1,11 +1,11 @@
 // Spark's saved ALS models as they are: the folder `ALSModel.save(path)` writes (also a PipelineModel's ALS
 // stage, and the older mllib `MatrixFactorizationModel.save`), read from a path in Node or from the folder's
-// files in a browser. The factor tables are Parquet (src/model/parquet.ts, loaded only by this module).
+// files in a browser. The factor tables are Parquet (src/formats/parquet.ts, loaded only by this module).
 import { describe } from '../check/describe.js';
 import { nodeModule } from '../runtime/shared.js';
 import type { FactorizationInfo, Key } from '../types.js';
 import { importedInfo } from './interop.js';
-import { readParquet } from './parquet.js';
+import { readParquet } from '../formats/parquet.js';
 
 /** A file of the saved folder: its path inside the folder ('metadata/part-00000', 'userFactors/part-….parquet') and its bytes. */
 export interface SparkFile {
