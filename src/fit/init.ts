@@ -1,14 +1,13 @@
 import { readMatrix, type Given } from '../input/observations.js';
 import type { Random } from '../math/rng.js';
+import type { InitialFactors } from '../solvers/index.js';
+import type { Parameters, RealArray } from '../types.js';
 
-/**
- * The run's starting factors, row-major, in the run's precision: W rows×width (each row's rank latent
- * coordinates, then with biases its [b_i, 1]) and H width×cols (rank latent rows, then with biases a row of 1s
- * and the column biases). initialFactors() fills the latent coordinates; runSpec() the bias ones.
- */
-export interface Factors {
-  W: Float64Array | Float32Array;
-  H: Float64Array | Float32Array;
+/** A trained model a warm start continues from, and the index in it of each row and column of X (−1: unknown to it). */
+export interface WarmStart {
+  parameters: Parameters;
+  rowOf: Int32Array;
+  colOf: Int32Array;
 }
 
 function givenFactor(name: string, value: unknown, rows: number, cols: number, rowsName: string, colsName: string): Float64Array {
@@ -38,52 +37,85 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
  * - 'uniform': uniform on [0, √(s/rank)) with s the standard deviation of the observed
  *   values — LIBMF's initialisation on data it normalises by that deviation. Measured on MovieLens
  *   (bench/accuracy.mjs), this small positive start is what lets SGD reach LIBMF's accuracy in 20 epochs.
+ * A warm start overwrites the draws of the rows and columns its model knows (they are still drawn, so that the
+ * stream, and sgd's order after it, does not depend on which ones it knows) and carries its biases over.
+ *
+ * The given factors are checked here; nothing is drawn until the run writes the factors into its own memory
+ * (InitialFactors), so no array of them is made beside the run's.
  */
 export function initialFactors(
-  { problem, stats }: Given, rank: number, centered: boolean, random: Random, init: { W?: unknown; H?: unknown },
+  { problem, stats }: Given, rank: number, biases: boolean, random: Random, init: { W?: unknown; H?: unknown },
   distribution: 'normal' | 'uniform',
   /** The draws' scale, where the solver sets it rather than the values. */
   givenScale: number | undefined,
-  /** Coordinates of a factor row in the run (rank, + 2 with biases) and the run's precision. */
-  width: number, precision: 'float64' | 'float32',
-): Factors {
+  /** Coordinates of a factor row in the run: rank, + 2 with biases ([b_i, 1] in W, [1, c_j] in H). */
+  width: number,
+  warm?: WarmStart,
+): InitialFactors {
   const { rows, cols, observedCount } = problem;
   const deviation = Math.sqrt(stats.deviation / observedCount);
-  const rms = centered ? deviation : Math.sqrt(stats.squares / observedCount);
+  const rms = biases ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
   const scale = givenScale !== undefined ? givenScale : normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
-  // The given factors are checked before anything is drawn; W is drawn before H, as always.
+  const kind = normal ? 'normal' : 'uniform';
   const givenW = init.W === undefined ? undefined : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
   const givenH = init.H === undefined ? undefined : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
-  // Drawn straight into arrays of the run's width and precision: the run copies them in as they are (a float32
-  // run would round each draw as it did so), and no float64 copy of the factors outlives this call.
-  const Real = precision === 'float32' ? Float32Array : Float64Array;
-  const W = new Real(rows * width);
-  const H = new Real(width * cols);
-  const kind = normal ? 'normal' : 'uniform';
-  if (givenW) {
-    for (let i = 0; i < rows; i++) W.set(givenW.subarray(i * rank, (i + 1) * rank), i * width);
-  } else if (width === rank) {
-    fillReal(random, W, scale, kind);
-  } else {
-    // Row by row, the same stream as one fill of rows×rank.
-    const row = new Float64Array(rank);
-    for (let i = 0; i < rows; i++) W.set(random.fill(row, scale, kind), i * width);
-  }
-  if (givenH) H.set(givenH);
-  else fillReal(random, H.subarray(0, rank * cols), scale, kind);
-  return { W, H };
-}
-
-/** random.fill into a float64 or float32 array (through float64 chunks: the same draws, rounded once). */
-function fillReal(random: Random, target: Float64Array | Float32Array, scale: number, kind: 'normal' | 'uniform'): void {
-  if (target instanceof Float64Array) {
-    random.fill(target, scale, kind);
-    return;
-  }
-  const chunk = new Float64Array(Math.min(target.length, 1 << 16));
-  for (let at = 0; at < target.length; at += chunk.length) {
-    const part = chunk.subarray(0, Math.min(chunk.length, target.length - at));
-    target.set(random.fill(part, scale, kind), at);
-  }
+  // A warm start's model: where it knows a row (or column) that was trained, its factors (and biases).
+  const model = warm?.parameters;
+  const known = (of: Int32Array | undefined, counts: Float64Array | undefined) => (index: number) => {
+    const from = of ? of[index] : -1;
+    return from >= 0 && counts![from] > 0 ? from : -1;
+  };
+  const knownRow = known(warm?.rowOf, model?.rowCounts);
+  const knownCol = known(warm?.colOf, model?.colCounts);
+  const carryBiases = biases && model?.biases === true;
+  let next: 'W' | 'H' | 'done' = 'W';
+  const inTurn = (part: 'W' | 'H') => {
+    // The draws are one stream: W's, then H's, then whatever the run draws next (sgd's order).
+    if (next !== part) throw new Error(`mfwasm: the initial ${part} written out of turn (W once, then H once)`);
+    next = part === 'W' ? 'H' : 'done';
+  };
+  return {
+    writeW(target: RealArray) {
+      inTurn('W');
+      const row = new Float64Array(rank);
+      for (let i = 0; i < rows; i++) {
+        // Row by row: the same stream as one fill of rows×rank.
+        if (givenW) row.set(givenW.subarray(i * rank, (i + 1) * rank));
+        else random.fill(row, scale, kind);
+        const from = model ? knownRow(i) : -1;
+        const at = i * width;
+        if (from >= 0) {
+          for (let k = 0; k < rank; k++) target[at + k] = model!.W[from * model!.width + k];
+        } else {
+          for (let k = 0; k < rank; k++) target[at + k] = row[k];
+        }
+        if (biases) {
+          target[at + rank] = carryBiases && from >= 0 ? model!.W[from * model!.width + rank] : 0;
+          target[at + rank + 1] = 1;
+        }
+      }
+    },
+    writeH(target: RealArray, transposed: boolean) {
+      inTurn('H');
+      const colFrom = Int32Array.from({ length: model ? cols : 0 }, (_, j) => knownCol(j));
+      const line = new Float64Array(cols);
+      for (let k = 0; k < width; k++) {
+        if (k < rank) {
+          if (givenH) line.set(givenH.subarray(k * cols, (k + 1) * cols));
+          else random.fill(line, scale, kind);
+          for (let j = 0; j < colFrom.length; j++) if (colFrom[j] >= 0) line[j] = model!.H[colFrom[j] * model!.width + k];
+        } else if (k === rank) {
+          line.fill(1);
+        } else {
+          for (let j = 0; j < cols; j++) line[j] = carryBiases && colFrom[j] >= 0 ? model!.H[colFrom[j] * model!.width + rank + 1] : 0;
+        }
+        if (transposed) {
+          for (let j = 0; j < cols; j++) target[j * width + k] = line[j];
+        } else {
+          target.set(line, k * cols);
+        }
+      }
+    },
+  };
 }

@@ -4,7 +4,7 @@
 // the tests and benches that drive a run epoch by epoch.
 import { backends, type Backend } from '../backends/index.js';
 import { abortReason } from '../check/errors.js';
-import { initialFactors, type Factors } from './init.js';
+import { initialFactors, type WarmStart } from './init.js';
 import { declaredShape, readIds, readObservations, readValidation, type Given, type ObservationsInput } from '../input/observations.js';
 import { chooseLayout, toLayout } from '../input/problem.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
@@ -137,14 +137,11 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const offset = settings.biases && solver.data === 'ratings' ? stats.mean : 0;
   const random = new Random(settings.seed);
   const width = settings.rank + (settings.biases ? 2 : 0);
-  const latent = initialFactors(
-    given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank), width, settings.precision,
+  const initial = initialFactors(
+    given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank), width, warmStart,
   );
-  // A warm start overwrites the fresh draws of the rows and columns the model knows (so the stream of draws,
-  // and sgd's order after it, does not depend on which ones it knows).
-  const warm = warmStart ? continueFrom(settings.init.model!, warmStart, latent, rows, cols, settings.biases) : undefined;
   await pause();
-  const spec = runSpec(settings, toLayout(given.problem, layout), latent, offset, given, random, warm);
+  const spec = runSpec(settings, toLayout(given.problem, layout), initial, offset, given, random);
   const entries = layout === 'dense' ? rows * cols : observedCount;
   const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
   const shape: Shape = { layout, rows, cols, observedCount, width: spec.width };
@@ -200,7 +197,7 @@ export async function prepareRun(X: ObservationsInput, options: FactorizeOptions
  * Each row and column of X's index in a trained model — matched by id, or by index when neither X nor the model
  * has ids; −1 where the model does not know it — for a warm start; checked before any draw.
  */
-function matchedTo(model: FactorizationInfo, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null }, rows: number, cols: number) {
+function matchedTo(model: FactorizationInfo, ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null }, rows: number, cols: number): WarmStart {
   const p = model.parameters;
   const index = (own: readonly Key[] | null, theirs: readonly Key[] | null, count: number, theirCount: number, side: string) => {
     if ((own === null) !== (theirs === null)) {
@@ -209,31 +206,6 @@ function matchedTo(model: FactorizationInfo, ids: { rowIds: readonly Key[] | nul
     const at = theirs ? new Map(theirs.map((id, i) => [String(id), i])) : undefined;
     return Int32Array.from({ length: count }, (_, i) => (at ? at.get(String(own![i])) ?? -1 : i < theirCount ? i : -1));
   };
-  return { rowOf: index(ids.rowIds, model.rowIds, rows, p.rows, 'row'), colOf: index(ids.colIds, model.colIds, cols, p.cols, 'column') };
+  return { parameters: p, rowOf: index(ids.rowIds, model.rowIds, rows, p.rows, 'row'), colOf: index(ids.colIds, model.colIds, cols, p.cols, 'column') };
 }
 
-/**
- * Copies a trained model's factors into `latent` for the rows and columns of X it knows (`matched`), and returns
- * their biases (0 for the rest).
- */
-function continueFrom(
-  model: FactorizationInfo, { rowOf, colOf }: { rowOf: Int32Array; colOf: Int32Array }, latent: Factors, rows: number, cols: number, biases: boolean,
-): { rowBias: Float64Array; colBias: Float64Array } {
-  const p = model.parameters;
-  const { rank, width } = p;
-  const runWidth = rank + (biases ? 2 : 0);
-  const rowBias = new Float64Array(rows);
-  const colBias = new Float64Array(cols);
-  const carryBiases = biases && p.biases;
-  rowOf.forEach((from, i) => {
-    if (from < 0 || !(p.rowCounts[from] > 0)) return; // unknown, or never trained there: fresh draws
-    latent.W.set(p.W.subarray(from * width, from * width + rank), i * runWidth);
-    if (carryBiases) rowBias[i] = p.W[from * width + rank];
-  });
-  colOf.forEach((from, j) => {
-    if (from < 0 || !(p.colCounts[from] > 0)) return;
-    for (let k = 0; k < rank; k++) latent.H[k * cols + j] = p.H[from * width + k];
-    if (carryBiases) colBias[j] = p.H[from * width + rank + 1];
-  });
-  return { rowBias, colBias };
-}

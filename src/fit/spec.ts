@@ -2,11 +2,10 @@
 // objective, Σ over observations of ½(x − μ − w_i·h_j)² + the penalties, with biases folded into
 // the factors as extra coordinates (W's rows end in [b_i, 1], H's columns in [1, c_j]) so that each
 // kernel is written once, for any width.
-import type { Factors } from './init.js';
 import type { Settings } from './options.js';
 import type { Problem } from '../types.js';
 import type { Random } from '../math/rng.js';
-import type { RunSpec } from '../solvers/index.js';
+import type { InitialFactors, RunSpec } from '../solvers/index.js';
 import type { PenaltySettings } from '../types.js';
 
 /** The parameter block of one factor: step, l2, l1, low, each `width` long (assembly/update.ts). */
@@ -35,34 +34,21 @@ export function parameterBlocks({ rank, biases, regularization, l1, nonnegative 
 
 /**
  * What a run of any solver starts from: `problem` (already in the layout the solver needs) and `offset` (μ),
- * which the run subtracts as it writes the values into its memory, the initial factors with their bias
- * coordinates set, and the parameter blocks.
+ * which the run subtracts as it writes the values into its memory, the initial factors (written by the run) and
+ * the parameter blocks.
  */
 export function runSpec(
-  settings: Settings, problem: Problem, latent: Factors, offset: number,
+  settings: Settings, problem: Problem, initial: InitialFactors, offset: number,
   counts: { rowCounts: Float64Array; colCounts: Float64Array }, random: Random,
-  /** A warm start's biases (with biases on); otherwise they start at 0. */
-  initialBiases?: { rowBias: Float64Array; colBias: Float64Array },
 ): RunSpec {
   const { rank, biases, regularization, l1, nonnegative } = settings;
-  const { rows, cols } = problem;
   const { width, wParams, hParams } = parameterBlocks(settings);
-  // initialFactors() drew the latent coordinates into arrays of the run's width: the bias ones are set here.
-  const { W, H } = latent;
-  if (biases) {
-    for (let i = 0; i < rows; i++) {
-      W[i * width + rank] = initialBiases ? initialBiases.rowBias[i] : 0;
-      W[i * width + rank + 1] = 1;
-    }
-    H.fill(1, rank * cols, (rank + 1) * cols);
-    if (initialBiases) H.set(initialBiases.colBias, (rank + 1) * cols);
-  }
   return {
     problem,
     offset,
     rank,
     width,
-    initial: { W, H },
+    initial,
     wParams,
     hParams,
     penalized: [regularization.W, regularization.H, biases ? regularization.bias : 0, l1.W, l1.H].some((v) => v > 0),

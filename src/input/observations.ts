@@ -235,8 +235,9 @@ const handedOver = new WeakSet<object>();
 
 /**
  * Gives X's rowIndices, colIndices and values to the next fit of X, which may reorder them and keep
- * colIndices and values as the model's: the caller must not read them afterwards. For callers inside the
- * package that read a file into arrays of their own (the command line); the public API never mutates input.
+ * colIndices and values as the model's, and takes rowIndices away from X once the entries are in row order
+ * (so that nothing keeps them through training): the caller must not read them afterwards. For callers inside
+ * the package that read a file into arrays of their own (the command line); the public API never mutates input.
  */
 export function handOver(X: SparseMatrixInput): void {
   handedOver.add(X);
@@ -266,6 +267,8 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   if (owned) {
     inRowsInPlace(rowOf, colOf, given, rowStart, cols);
     sortRowsByColumn(rowStart, colOf, given, cols, (i, j) => duplicateOf(X, i, j));
+    // rowStart says what rowIndices did: the callers up the stack hold X until the fit ends.
+    (X as { rowIndices: ArrayLike<number> }).rowIndices = new Int32Array(0);
     return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
   }
   // A stable counting scatter of the entries by row, straight into the CSR arrays, then each row's stretch

@@ -1,7 +1,6 @@
 // What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
 import type { Awaitable, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
-import { transposeInto } from '../math/matrix.js';
 import type { SparseProblem } from '../types.js';
 import type { RunSpec } from './solver.js';
 
@@ -19,7 +18,7 @@ export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { rows, cols } = spec.problem;
   const { width } = spec;
   const b = space.real;
-  space.viewReal(b.w, rows * width).set(spec.initial.W);
+  spec.initial.writeW(space.viewReal(b.w, rows * width));
   space.viewReal(b.wParams, 4 * width).set(spec.wParams);
   space.viewReal(b.hParams, 4 * width).set(spec.hParams);
   space.viewReal(b.rowCounts, rows).set(spec.rowCounts);
@@ -35,7 +34,7 @@ export function commonBuffers(rows: number, cols: number, width: number): Record
 export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { cols } = spec.problem;
   const { width } = spec;
-  transposeInto(spec.initial.H, width, cols, space.viewReal(space.real.ht, cols * width));
+  spec.initial.writeH(space.viewReal(space.real.ht, cols * width), true);
 }
 
 /**
@@ -63,7 +62,7 @@ export function writeEventsRun<F, I>(space: Workspace<F, I>, spec: RunSpec): () 
   const { kernels: k, real: b, i32: n } = space;
   const { width } = spec;
   const { rows, cols, rowStart, colIndex, observedCount } = spec.problem as SparseProblem;
-  space.viewReal(b.w, rows * width).set(spec.initial.W);
+  spec.initial.writeW(space.viewReal(b.w, rows * width));
   writeTransposedH(space, spec);
   space.viewReal(b.rowCounts, rows).fill(1);
   space.viewReal(b.colCounts, cols).fill(1);

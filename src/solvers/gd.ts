@@ -127,7 +127,7 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
   writeValues(space.viewReal(b.x, rows * cols), problem.values, spec.offset);
-  space.viewReal(b.h, width * cols).set(spec.initial.H);
+  spec.initial.writeH(space.viewReal(b.h, width * cols), false);
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
   const { residual } = b;
   const lossPhase: Phase<F, I> = chunks(rows, undefined, cols).map(([first, end]) => [

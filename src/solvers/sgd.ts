@@ -3,7 +3,6 @@
 // that share no row and no column), with per-row and per-column AdaGrad steps. The run stores the
 // observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
 // blocks are shared out and the threads meet between rounds: the same updates as on one thread.
-import { transposeInto } from '../math/matrix.js';
 import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from './order.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
@@ -24,19 +23,38 @@ export interface SgdOptions extends FactorOptions, RatingOptions {
   adaptive?: boolean;
 }
 
-/** Row i of `from` to row slot[i] of `to` (`toSlots`), or row slot[i] of `from` to row i of `to`; n×width each. */
-function moveRows<Target extends RealArray>(from: RealArray, to: Target, slot: Int32Array, width: number, toSlots: boolean): Target {
-  for (let i = 0; i < slot.length; i++) {
-    const source = (toSlots ? i : slot[i]) * width;
-    const target = (toSlots ? slot[i] : i) * width;
-    for (let k = 0; k < width; k++) to[target + k] = from[source + k];
-  }
-  return to;
+/** Rows of `stored` (row i at slot[i]) back in order i, in an array of its precision. */
+function unslot(stored: RealArray, slot: Int32Array, width: number): RealArray {
+  const rows = new (stored.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(slot.length * width);
+  for (let i = 0; i < slot.length; i++) rows.set(stored.subarray(slot[i] * width, (slot[i] + 1) * width), i * width);
+  return rows;
 }
 
-/** Rows of `stored` (row i at slot[i]) back in order i, in an array of its precision. */
-const unslot = (stored: RealArray, slot: Int32Array, width: number) =>
-  moveRows(stored, new (stored.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(slot.length * width), slot, width, false);
+/**
+ * Row i of `data` (n×width) moved to row slot[i], in place: each cycle of the permutation followed once, one row
+ * carried along it.
+ */
+function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
+  const moved = new Uint8Array(slot.length);
+  const Real = data.constructor as Float64ArrayConstructor | Float32ArrayConstructor;
+  const carried = new Real(width);
+  const displaced = new Real(width);
+  for (let start = 0; start < slot.length; start++) {
+    if (moved[start]) continue;
+    carried.set(data.subarray(start * width, (start + 1) * width));
+    let at = start;
+    do {
+      // The row now at slot[at] makes room for the one carried from `at`, and is carried on to its own slot.
+      const target = slot[at];
+      const row = data.subarray(target * width, (target + 1) * width);
+      displaced.set(row);
+      row.set(carried);
+      carried.set(displaced);
+      moved[target] = 1;
+      at = target;
+    } while (at !== start);
+  }
+}
 
 export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',
@@ -71,21 +89,22 @@ export const sgd: SolverModule<SgdOptions> = {
     const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
+    const w = space.viewReal(b.w, rows * width);
+    const ht = space.viewReal(b.ht, cols * width);
+    // The initial factors are drawn first (the stream goes on to the visiting order), in the caller's order.
+    spec.initial.writeW(w);
+    spec.initial.writeH(ht, true);
     const visit = spec.visit ?? sgdBlocks(problem, spec.random);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;
     // Rows and columns stored bin by bin (src/solvers/order.ts slotsByBin): same updates, other addresses.
     const rowSlot = slotsByBin(rowBin, BINS);
     const colSlot = slotsByBin(colBin, BINS);
-    const w = space.viewReal(b.w, rows * width);
-    const ht = space.viewReal(b.ht, cols * width);
+    intoSlots(w, rowSlot, width);
+    intoSlots(ht, colSlot, width);
     const rowCounts = space.viewReal(b.rowCounts, rows);
     const colCounts = space.viewReal(b.colCounts, cols);
-    const { W, H } = spec.initial;
-    moveRows(W, w, rowSlot, width, true);
     for (let i = 0; i < rows; i++) rowCounts[rowSlot[i]] = spec.rowCounts[i];
-    // H (width×cols) transposed first, by the cache-blocked pass, then its rows put in their slots.
-    moveRows(transposeInto(H, width, cols, new Float64Array(cols * width)), ht, colSlot, width, true);
     for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
     space.viewReal(b.wParams, 4 * width).set(spec.wParams);
     space.viewReal(b.hParams, 4 * width).set(spec.hParams);

@@ -74,6 +74,17 @@ export interface Shape {
 }
 
 /**
+ * The factors a run starts from, drawn (or copied from the user's, or a warm start's) as the run writes them into
+ * its memory, in its precision: no copy of them is made beside the run's. W first, then H, each once.
+ */
+export interface InitialFactors {
+  /** W, rows×width row-major: each row's rank latent coordinates, then with biases [b_i, 1]. */
+  writeW(target: RealArray): void;
+  /** H, width×cols row-major (rank latent rows, then with biases a row of 1s and the column biases), or its transpose. */
+  writeH(target: RealArray, transposed: boolean): void;
+}
+
+/**
  * Everything a run starts from, whatever the solver: `width` counts every coordinate of a factor row (the
  * latent factors and, with biases, a bias and a constant 1; see src/fit/spec.ts).
  */
@@ -85,8 +96,8 @@ export interface RunSpec<Own = OwnSettings> {
   /** The latent factors of a row: width less the bias coordinates. */
   rank: number;
   width: number;
-  /** W rows×width and H width×cols, row-major. */
-  initial: { W: Float64Array | Float32Array; H: Float64Array | Float32Array };
+  /** The starting factors, written by the run into its memory: W, then H, before anything else draws from `random`. */
+  initial: InitialFactors;
   /** Parameter blocks of 4·width: step, l2, l1, low (assembly/update.ts). */
   wParams: Float64Array;
   hParams: Float64Array;
@@ -103,7 +114,7 @@ export interface RunSpec<Own = OwnSettings> {
   ownGiven: readonly string[];
   /** L1 or bounds are set: a least-squares solve must go by coordinate descent rather than Cholesky. */
   coordinateDescent: boolean;
-  /** The seeded generator, after the initial factors were drawn (sgd's visiting order continues it). */
+  /** The seeded generator: it draws the initial factors as they are written, then sgd's visiting order continues it. */
   random: Random;
   /** sgd: how to store and visit the observations; by default LIBMF's 20×20 blocks drawn from `random`. */
   visit?: Visit;
