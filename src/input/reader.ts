@@ -39,16 +39,20 @@ function detectDelimiter(line: string): string | RegExp {
 class Growing<T extends Int32Array | Float64Array | Float32Array> {
   length = 0;
   data: T;
+  /** Float32Array values, to be widened on the first value float32 does not hold. */
+  #narrow: boolean;
   constructor(make: new (n: number) => T, expected: number) {
     this.data = new make(Math.max(1, expected));
+    this.#narrow = this.data instanceof Float32Array;
   }
   push(value: number): void {
-    if (this.data instanceof Float32Array && Math.fround(value) !== value) {
+    if (this.#narrow && Math.fround(value) !== value) {
       // Values are kept in float32 while every one is a float32 value (ratings such as 1…5 in half steps:
       // 4 bytes each, not 8); the first that is not widens them all, exactly.
       const wider = new Float64Array(this.data.length);
       wider.set(this.data);
       this.data = wider as unknown as T;
+      this.#narrow = false;
     }
     if (this.length === this.data.length) {
       const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
@@ -70,9 +74,26 @@ export function linesIn(bytes: Uint8Array | string): number {
   if (typeof bytes === 'string') {
     for (let at = bytes.indexOf('\n'); at >= 0; at = bytes.indexOf('\n', at + 1)) count++;
   } else {
-    for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
+    // Four bytes at a time where they are aligned: a search call per line costs more than the line's bytes.
+    const head = Math.min(bytes.length, (4 - (bytes.byteOffset & 3)) & 3);
+    const words = (bytes.length - head) >>> 2;
+    const tail = head + 4 * words;
+    for (let at = 0; at < head; at++) if (bytes[at] === NEWLINE) count++;
+    if (words > 0) {
+      const view = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
+      for (let w = 0; w < words; w++) count += newlinesIn(view[w]);
+    }
+    for (let at = tail; at < bytes.length; at++) if (bytes[at] === NEWLINE) count++;
   }
   return count;
+}
+
+/** The newline bytes of a 32-bit word: each byte of x = word ^ 0x0a0a0a0a is 0 exactly where one is (no carry crosses bytes). */
+function newlinesIn(word: number): number {
+  const x = word ^ 0x0a0a0a0a;
+  const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+  // One high bit per newline byte: brought down to the bytes' low bits and summed into the top byte.
+  return Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
 }
 
 const decoder = new TextDecoder();
@@ -148,11 +169,110 @@ export class RatingsReader {
       this.#line(joined, 0, end);
       start = newline + 1;
     }
-    for (let end = bytes.indexOf(NEWLINE, start); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+    let fast = false;
+    for (;;) {
+      if (fast || (fast = this.#fastPath())) {
+        // Most lines of most files: `id,id,value[,…]` read in one pass; any other line goes the general way.
+        const next = this.#plainLine(bytes, start);
+        if (next >= 0) {
+          start = next;
+          continue;
+        }
+      }
+      const end = bytes.indexOf(NEWLINE, start);
+      if (end < 0) break;
       this.#line(bytes, start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
       start = end + 1;
     }
     if (start < bytes.length) this.#pending = bytes.slice(start);
+  }
+
+  /** Whether lines may go through #plainLine: the columns settled as row, column, value; one delimiter byte or blanks. */
+  #fastPath(): boolean {
+    return this.#positions !== undefined && this.#preamble === 0 && !this.#double &&
+      this.#rowAt === 0 && this.#colAt === 1 && this.#valueAt === 2 && !(this.#comment >= 48 && this.#comment <= 57);
+  }
+
+  /**
+   * A line that starts at `start` and is a plain integer id (no leading zero, ≤ 7 digits), the delimiter (or a run
+   * of blanks), another, the delimiter and a plain decimal (digits with at most one point, ≤ 15 digits) ending the
+   * line or followed by the delimiter (further fields passed over): read as #line would read it, without the search for the line's end,
+   * the field split and the calls. Returns where the next line starts, or −1 (nothing read) for any other line,
+   * one not whole in `bytes` included.
+   */
+  #plainLine(bytes: Uint8Array, start: number): number {
+    const delimiter = this.#delimiter;
+    const length = bytes.length;
+    let at = start;
+    // The two ids.
+    const rowStart = at;
+    let row = 0;
+    for (; at < length; at++) {
+      const digit = bytes[at] - 48;
+      if (digit < 0 || digit > 9) break;
+      row = row * 10 + digit;
+    }
+    const rowEnd = at;
+    if (rowEnd === rowStart || rowEnd - rowStart > 7 || (bytes[rowStart] === 48 && rowEnd - rowStart > 1)) return -1;
+    at = this.#pastDelimiter(bytes, at);
+    if (at < 0) return -1;
+    const colStart = at;
+    let col = 0;
+    for (; at < length; at++) {
+      const digit = bytes[at] - 48;
+      if (digit < 0 || digit > 9) break;
+      col = col * 10 + digit;
+    }
+    const colEnd = at;
+    if (colEnd === colStart || colEnd - colStart > 7 || (bytes[colStart] === 48 && colEnd - colStart > 1)) return -1;
+    at = this.#pastDelimiter(bytes, at);
+    if (at < 0) return -1;
+    // The value: as #number reads a plain decimal.
+    let mantissa = 0;
+    let digits = 0;
+    let scale = 0;
+    let point = false;
+    for (; at < length; at++) {
+      const c = bytes[at];
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        if (point) scale++;
+      } else if (c === 46 && !point) point = true;
+      else break;
+    }
+    if (digits === 0 || digits > 15 || at >= length) return -1;
+    // The line's end: a newline, a return then a newline, or the delimiter, further fields, then a newline.
+    let end = at;
+    if (bytes[at] === delimiter || (delimiter < 0 && (bytes[at] === SPACE || bytes[at] === TAB))) {
+      end = bytes.indexOf(NEWLINE, at);
+      if (end < 0) return -1;
+    } else if (bytes[at] === RETURN) {
+      if (at + 1 >= length || bytes[at + 1] !== NEWLINE) return -1;
+      end = at + 1;
+    } else if (bytes[at] !== NEWLINE) {
+      return -1;
+    }
+    this.#lineNumber++;
+    this.#rowIndices.push(this.#integerId(this.#rows, row, bytes, rowStart, rowEnd));
+    this.#colIndices.push(this.#integerId(this.#cols, col, bytes, colStart, colEnd));
+    this.#values.push(scale ? mantissa / POWERS_OF_TEN[scale] : mantissa);
+    return end + 1;
+  }
+
+  /** Where the field after the delimiter at `at` starts, or −1 if there is no delimiter there. */
+  #pastDelimiter(bytes: Uint8Array, at: number): number {
+    if (at >= bytes.length) return -1;
+    if (this.#delimiter >= 0) return bytes[at] === this.#delimiter ? at + 1 : -1;
+    if (bytes[at] !== SPACE && bytes[at] !== TAB) return -1;
+    while (at < bytes.length && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+    return at;
+  }
+
+  /** The index of a plain-integer id read as `number` from [start, end). */
+  #integerId(index: IdIndex, number: number, bytes: Uint8Array, start: number, end: number): number {
+    const known = index.indexOfInteger(number);
+    return known >= 0 ? known : index.addInteger(number, decoder.decode(bytes.subarray(start, end)));
   }
 
   /** The ratings read; call after the last chunk. */
@@ -309,10 +429,7 @@ export class RatingsReader {
         if (digit < 0 || digit > 9) break;
         number = number * 10 + digit;
       }
-      if (i === end) {
-        const known = index.indexOfInteger(number);
-        return known >= 0 ? known : index.addInteger(number, decoder.decode(bytes.subarray(start, end)));
-      }
+      if (i === end) return this.#integerId(index, number, bytes, start, end);
     }
     return index.of(decoder.decode(bytes.subarray(start, end)));
   }

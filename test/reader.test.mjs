@@ -1,0 +1,102 @@
+// The ratings reader against a plain split-and-Number() reading of the same lines: its one-pass path for the
+// common `id,id,value` lines and its general path for every other line must read the same ratings, whatever the
+// chunks the bytes come in; and its newline count against a byte-by-byte one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { linesIn, RatingsReader } from '../dist/input/reader.js';
+import { Random } from '../dist/math/rng.js';
+
+/** What a line should read as: fields split on the delimiter, blanks trimmed, ids as written, Number() of the value. */
+function reference(lines, delimiter) {
+  const rows = new Map();
+  const cols = new Map();
+  const read = { rowIndices: [], colIndices: [], values: [] };
+  const indexOf = (map, id) => {
+    if (!map.has(id)) map.set(id, map.size);
+    return map.get(id);
+  };
+  for (const line of lines) {
+    const text = line.replace(/\r$/, '').trim();
+    if (text === '') continue;
+    const fields = (delimiter === ' ' ? text.split(/[ \t]+/) : text.split(delimiter)).map((field) => field.trim());
+    read.rowIndices.push(indexOf(rows, fields[0]));
+    read.colIndices.push(indexOf(cols, fields[1]));
+    read.values.push(Number(fields[2]));
+  }
+  return { ...read, rowIds: [...rows.keys()], colIds: [...cols.keys()] };
+}
+
+/** An id: mostly plain integers, some with a leading zero, more than 7 digits, or not numbers. */
+function id(random) {
+  const kind = random.uint32() % 10;
+  const number = random.uint32() % 1000;
+  if (kind === 0) return `0${number}`;
+  if (kind === 1) return `${123456789 + number}`;
+  if (kind === 2) return `u${number}`;
+  return String(number);
+}
+
+/** A value: mostly plain decimals, some signed, with exponents, long, or blank-padded. */
+function value(random) {
+  const kind = random.uint32() % 12;
+  const plain = ((random.uint32() % 100) / 4).toString();
+  if (kind === 0) return `-${plain}`;
+  if (kind === 1) return `+${plain}`;
+  if (kind === 2) return `${plain}e1`;
+  if (kind === 3) return '1234567.123456789';
+  if (kind === 4) return `.${random.uint32() % 10}`;
+  if (kind === 5) return `${random.uint32() % 10}.`;
+  return plain;
+}
+
+for (const delimiter of [',', '\t', ' ', ';']) {
+  test(`the one-pass and general readings agree, delimiter ${JSON.stringify(delimiter)}, in chunks of any size`, () => {
+    const random = new Random(delimiter.charCodeAt(0));
+    const lines = [];
+    for (let n = 0; n < 3000; n++) {
+      const kind = random.uint32() % 20;
+      const sep = delimiter === ' ' && kind === 0 ? '  \t' : delimiter;
+      let line = [id(random), id(random), value(random)].join(sep);
+      if (kind === 1) line += `${delimiter}1260759144`; // a further field (MovieLens' timestamp)
+      if (kind === 2) line += '\r';
+      if (kind === 3) line = `  ${line}`;
+      if (kind === 4) line += ' ';
+      if (kind === 5) line = '';
+      if (kind === 6) line += delimiter;
+      lines.push(line);
+    }
+    const text = new TextEncoder().encode(lines.join('\n'));
+    const expected = reference(lines, delimiter);
+    for (const chunk of [1, 7, 64, 4096, text.length]) {
+      const reader = new RatingsReader({ delimiter, header: false }, linesIn(text));
+      for (let at = 0; at < text.length; at += chunk) reader.feed(text.subarray(at, at + chunk));
+      const read = reader.ratings();
+      assert.equal([...read.rowIndices], expected.rowIndices, `chunk ${chunk}: row indices`);
+      assert.equal([...read.colIndices], expected.colIndices, `chunk ${chunk}: column indices`);
+      assert.equal([...read.values], expected.values, `chunk ${chunk}: values`);
+      assert.equal(read.rowIds, expected.rowIds, `chunk ${chunk}: row ids`);
+      assert.equal(read.colIds, expected.colIds, `chunk ${chunk}: column ids`);
+    }
+  });
+}
+
+test('a bad line is named by its number, whichever path it meets', () => {
+  const reader = new RatingsReader({ delimiter: ',', header: false }, 4);
+  assert.throws(() => reader.feed(new TextEncoder().encode('1,2,3\n4,5,6\n7,8,x\n')), /line 3: expected a row id, a column id and a number, got "7,8,x"/);
+});
+
+test('newlines counted four bytes at a time equal a count byte by byte, at any alignment', () => {
+  const random = new Random(5);
+  const alphabet = [10, 11, 9, 0x8a, 0x0b, 255, 0, 49, 10];
+  for (let trial = 0; trial < 5000; trial++) {
+    const length = random.uint32() % 40;
+    const bytes = Uint8Array.from({ length: length + 4 }, () => alphabet[random.uint32() % alphabet.length]);
+    const offset = random.uint32() % 4;
+    const view = bytes.subarray(offset, offset + length);
+    let count = 1;
+    for (const byte of view) if (byte === 10) count++;
+    assert.is(linesIn(view), count);
+  }
+});
+
+test.run();
