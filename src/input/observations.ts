@@ -257,18 +257,23 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
   const Values = given instanceof Float32Array || exactInFloat32(given) ? Float32Array : Float64Array;
   const owned = handedOver.has(X) && rowOf === X.rowIndices && colOf === X.colIndices && given === X.values && given instanceof Values;
+  // Once rowStart says what the row indices said, a handed-over X gives them up: the callers up the stack hold X
+  // until the fit ends, and the collector can then take them while the run is laid out.
+  const release = () => {
+    if (owned) (X as { rowIndices: ArrayLike<number> }).rowIndices = new Int32Array(0);
+  };
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
     // Copies, never the caller's arrays (unless handed over): the model keeps them.
     const colIndex = colOf === X.colIndices && !owned ? colOf.slice() : colOf;
     const values = (given === X.values && !owned) || Values !== given.constructor ? Values.from(given) : given;
+    release();
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
   }
   if (owned) {
     inRowsInPlace(rowOf, colOf, given, rowStart, cols);
     sortRowsByColumn(rowStart, colOf, given, cols, (i, j) => duplicateOf(X, i, j));
-    // rowStart says what rowIndices did: the callers up the stack hold X until the fit ends.
-    (X as { rowIndices: ArrayLike<number> }).rowIndices = new Int32Array(0);
+    release();
     return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
   }
   // The caller's arrays copied in bins of rows — read in order, written at ≤ 256 places at once, with a scratch
