@@ -104,6 +104,60 @@ const RETURN = 13;
 const COLON = 58;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
+/** The number scanId or scanDecimal read last, in scanned[0] (no object per field; a typed array's slot is quicker than a module variable's). */
+const scanned = new Float64Array(1);
+
+/**
+ * From `at`, a plain-integer id — 1 to 7 digits (below IdIndex's table limit, 2^24), no leading zero unless
+ * alone — as far as `end` or the first other byte: returns where it stops (scanned[0]: its value), or −1.
+ */
+function scanId(bytes: Uint8Array, at: number, end: number): number {
+  const start = at;
+  let number = 0;
+  for (; at < end; at++) {
+    const digit = bytes[at] - 48;
+    if (digit < 0 || digit > 9) break;
+    number = number * 10 + digit;
+  }
+  const length = at - start;
+  if (length === 0 || length > 7 || (length > 1 && bytes[start] === 48)) return -1;
+  scanned[0] = number;
+  return at;
+}
+
+/**
+ * From `at`, a plain decimal — digits with at most one point, 1 to 15 digits — as far as `end` or the first other
+ * byte: returns where it stops (scanned[0]: exactly the number Number() reads from it), or −1.
+ */
+function scanDecimal(bytes: Uint8Array, at: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let point = false;
+  for (; at < end; at++) {
+    const c = bytes[at];
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (point) scale++;
+    } else if (c === 46 && !point) point = true;
+    else break;
+  }
+  if (digits === 0 || digits > 15) return -1;
+  // Both exact below 2^53 and 10^22, so one correctly rounded division gives Number()'s answer.
+  scanned[0] = scale ? mantissa / POWERS_OF_TEN[scale] : mantissa;
+  return at;
+}
+
+/** Where the field after a delimiter at `at` starts (past a run of blanks for `delimiter` −1), or −1 if none is there. */
+function pastDelimiter(bytes: Uint8Array, at: number, delimiter: number): number {
+  if (at >= bytes.length) return -1;
+  if (delimiter >= 0) return bytes[at] === delimiter ? at + 1 : -1;
+  if (bytes[at] !== SPACE && bytes[at] !== TAB) return -1;
+  while (at < bytes.length && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+  return at;
+}
+
 /**
  * Reads ratings from bytes, a chunk at a time — the one parser behind parseRatings() and the command
  * line's streaming reader. Lines are split and fields found on the bytes themselves, plain-integer ids
@@ -203,45 +257,19 @@ export class RatingsReader {
   #plainLine(bytes: Uint8Array, start: number): number {
     const delimiter = this.#delimiter;
     const length = bytes.length;
-    let at = start;
-    // The two ids.
-    const rowStart = at;
-    let row = 0;
-    for (; at < length; at++) {
-      const digit = bytes[at] - 48;
-      if (digit < 0 || digit > 9) break;
-      row = row * 10 + digit;
-    }
-    const rowEnd = at;
-    if (rowEnd === rowStart || rowEnd - rowStart > 7 || (bytes[rowStart] === 48 && rowEnd - rowStart > 1)) return -1;
-    at = this.#pastDelimiter(bytes, at);
-    if (at < 0) return -1;
-    const colStart = at;
-    let col = 0;
-    for (; at < length; at++) {
-      const digit = bytes[at] - 48;
-      if (digit < 0 || digit > 9) break;
-      col = col * 10 + digit;
-    }
-    const colEnd = at;
-    if (colEnd === colStart || colEnd - colStart > 7 || (bytes[colStart] === 48 && colEnd - colStart > 1)) return -1;
-    at = this.#pastDelimiter(bytes, at);
-    if (at < 0) return -1;
-    // The value: as #number reads a plain decimal.
-    let mantissa = 0;
-    let digits = 0;
-    let scale = 0;
-    let point = false;
-    for (; at < length; at++) {
-      const c = bytes[at];
-      if (c >= 48 && c <= 57) {
-        mantissa = mantissa * 10 + (c - 48);
-        digits++;
-        if (point) scale++;
-      } else if (c === 46 && !point) point = true;
-      else break;
-    }
-    if (digits === 0 || digits > 15 || at >= length) return -1;
+    // The two ids and the value.
+    const rowStart = start;
+    const rowEnd = scanId(bytes, rowStart, length);
+    if (rowEnd < 0) return -1;
+    const row = scanned[0];
+    const colStart = pastDelimiter(bytes, rowEnd, delimiter);
+    const colEnd = colStart < 0 ? -1 : scanId(bytes, colStart, length);
+    if (colEnd < 0) return -1;
+    const col = scanned[0];
+    const valueStart = pastDelimiter(bytes, colEnd, delimiter);
+    const at = valueStart < 0 ? -1 : scanDecimal(bytes, valueStart, length);
+    if (at < 0 || at >= length) return -1;
+    const value = scanned[0];
     // The line's end: a newline, a return then a newline, or the delimiter, further fields, then a newline.
     let end = at;
     if (bytes[at] === delimiter || (delimiter < 0 && (bytes[at] === SPACE || bytes[at] === TAB))) {
@@ -256,17 +284,8 @@ export class RatingsReader {
     this.#lineNumber++;
     this.#rowIndices.push(this.#integerId(this.#rows, row, bytes, rowStart, rowEnd));
     this.#colIndices.push(this.#integerId(this.#cols, col, bytes, colStart, colEnd));
-    this.#values.push(scale ? mantissa / POWERS_OF_TEN[scale] : mantissa);
+    this.#values.push(value);
     return end + 1;
-  }
-
-  /** Where the field after the delimiter at `at` starts, or −1 if there is no delimiter there. */
-  #pastDelimiter(bytes: Uint8Array, at: number): number {
-    if (at >= bytes.length) return -1;
-    if (this.#delimiter >= 0) return bytes[at] === this.#delimiter ? at + 1 : -1;
-    if (bytes[at] !== SPACE && bytes[at] !== TAB) return -1;
-    while (at < bytes.length && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
-    return at;
   }
 
   /** The index of a plain-integer id read as `number` from [start, end). */
@@ -395,42 +414,14 @@ export class RatingsReader {
     let i = start;
     const negative = bytes[i] === 45;
     if (negative || bytes[i] === 43) i++;
-    let mantissa = 0;
-    let digits = 0;
-    let scale = 0;
-    let point = false;
-    for (; i < end; i++) {
-      const c = bytes[i];
-      if (c >= 48 && c <= 57) {
-        mantissa = mantissa * 10 + (c - 48);
-        digits++;
-        if (point) scale++;
-      } else if (c === 46 && !point) point = true;
-      else break;
-    }
-    // Both exact below 2^53 and 10^22, so one correctly rounded division gives Number()'s answer.
-    if (i === end && digits > 0 && digits <= 15 && scale <= 22) {
-      const value = scale ? mantissa / POWERS_OF_TEN[scale] : mantissa;
-      return negative ? -value : value;
-    }
+    if (scanDecimal(bytes, i, end) === end) return negative ? -scanned[0] : scanned[0];
     const text = decoder.decode(bytes.subarray(start, end));
     return text === '' ? NaN : Number(text);
   }
 
   /** The index of the id at [start, end): integers without making a string, text through the id map. */
   #id(index: IdIndex, bytes: Uint8Array, start: number, end: number): number {
-    const length = end - start;
-    // Up to 7 digits: below TABLE_LIMIT (2^24), so the table holds it.
-    if (length <= 7 && (length === 1 || bytes[start] !== 48)) {
-      let number = 0;
-      let i = start;
-      for (; i < end; i++) {
-        const digit = bytes[i] - 48;
-        if (digit < 0 || digit > 9) break;
-        number = number * 10 + digit;
-      }
-      if (i === end) return this.#integerId(index, number, bytes, start, end);
-    }
+    if (scanId(bytes, start, end) === end) return this.#integerId(index, scanned[0], bytes, start, end);
     return index.of(decoder.decode(bytes.subarray(start, end)));
   }
 }
