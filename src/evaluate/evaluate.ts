@@ -4,7 +4,7 @@ import { describe } from '../check/describe.js';
 import { factorize } from '../model/factorize.js';
 import type { Ids, SparseMatrixInput } from '../input/observations.js';
 import type { Factorization } from '../model/factorization.js';
-import { predictEntry } from '../math/predict.js';
+import { predictEntry, predictInto, rowOrder } from '../math/predict.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
@@ -30,16 +30,14 @@ function sameIds(ids: readonly Key[] | undefined, modelIds: readonly Key[] | nul
 function byOwnIndices(model: Factorization, data: KeyedObservations): Float64Array | undefined {
   if (!sameIds(data.rowIds, model.rowIds) || !sameIds(data.colIds, model.colIds)) return undefined;
   const p = model.info.parameters;
-  const predictions = new Float64Array(data.rowIndices.length);
   const rows = data.rowIndices as ArrayLike<number>;
   const cols = data.colIndices as ArrayLike<number>;
-  for (let t = 0; t < predictions.length; t++) {
+  for (let t = 0; t < rows.length; t++) {
     const i = rows[t];
     const j = cols[t];
     if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && i < p.rows && j >= 0 && j < p.cols)) return undefined;
-    predictions[t] = predictEntry(p, i, j);
   }
-  return predictions;
+  return predictInto(p, rows, cols, rowOrder(rows, p.rows), new Float64Array(rows.length));
 }
 
 function errors(model: Factorization, data: KeyedObservations): Float64Array {
@@ -123,8 +121,14 @@ export function shuffled(count: number, seed: number): Int32Array {
   const random = new Random(seed);
   const order = new Int32Array(count);
   for (let p = 0; p < count; p++) order[p] = p;
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random.uniform() * (i + 1));
+  // Fisher–Yates, its uniform draws taken a chunk at a time (the same stream as one uniform() per step).
+  const draws = new Float64Array(Math.min(Math.max(count - 1, 1), 1 << 16));
+  for (let i = count - 1, at = draws.length; i > 0; i--, at++) {
+    if (at === draws.length) {
+      random.fill(draws.subarray(0, Math.min(draws.length, i)), 1, 'uniform');
+      at = 0;
+    }
+    const j = Math.floor(draws[at] * (i + 1));
     const swapped = order[i];
     order[i] = order[j];
     order[j] = swapped;

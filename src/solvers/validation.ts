@@ -1,6 +1,6 @@
 // The metrics a validation set is scored by after every epoch: RMSE for a model of ratings, precision@10 for
 // one of events. A solver module names its own.
-import { rmse } from '../math/predict.js';
+import { rmse, rowOrder } from '../math/predict.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
 import { Random } from '../math/rng.js';
 import type { ValidationMetric } from './solver.js';
@@ -9,7 +9,16 @@ import type { ValidationMetric } from './solver.js';
 export const rmseMetric: ValidationMetric = {
   name: 'rmse',
   higherIsBetter: false,
-  scorer: (validation, _observed, parameters) => (view) => rmse(parameters(view), validation),
+  scorer(validation, _observed, parameters) {
+    // The visiting order and the scratch made once, for every epoch's score.
+    let order: Int32Array | undefined;
+    const predictions = new Float64Array(validation.values.length);
+    return (view) => {
+      const p = parameters(view);
+      order ??= rowOrder(validation.rowIndex, p.rows);
+      return rmse(p, validation, order, predictions);
+    };
+  },
 };
 
 /**
