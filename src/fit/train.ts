@@ -106,14 +106,15 @@ export async function train(
     ran = epoch + 1;
     let validationScore: number | undefined;
     if (score) {
-      const view = run.view();
+      // Scored where the factors are when the metric can read them so (sgd's slots): no copy each epoch.
+      const view = (metric.readsSlots && run.scoringView?.()) || run.view();
       const scored = score(view);
       validationScore = scored instanceof Promise ? await scored : scored;
       validationHistory[epoch] = validationScore;
       if (bestEpoch < 0 || better(validationScore, bestScore)) {
         bestScore = validationScore;
         bestEpoch = epoch;
-        if (restoreBest) best = copy(view);
+        if (restoreBest) best = copy(view.slots ? run.view() : view);
       }
     }
     if (onEpoch) {

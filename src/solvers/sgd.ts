@@ -174,6 +174,7 @@ export const sgd: SolverModule<SgdOptions> = {
       },
       // In the caller's order again.
       view: () => ({ W: unslot(w, rowSlot, width), H: unslot(ht, colSlot, width), hTransposed: true, owned: true }),
+      scoringView: () => ({ W: w, H: ht, hTransposed: true, slots: { rowSlot, colSlot } }),
       close: () => space.close(),
     };
   },

@@ -23,6 +23,11 @@ export interface FactorView {
   hTransposed: boolean;
   /** W and H are arrays made for this view (not views of the run's memory): the caller may keep them. */
   owned?: boolean;
+  /**
+   * Where the run stores the rows and columns, when not in the caller's order (sgd): row i of W is row
+   * rowSlot[i], column j of H is column colSlot[j]. Only Run.scoringView's views have them.
+   */
+  slots?: { rowSlot: Int32Array; colSlot: Int32Array };
 }
 
 /**
@@ -46,6 +51,12 @@ export interface Run {
    */
   epochs?(count: number, losses: Float64Array, from: number, limit: number, tolerance: number): number;
   view(): FactorView;
+  /**
+   * Where a run stores its rows and columns in an order of its own: the factors as they are (views, `slots`
+   * set), for a validation metric that reads slots (ValidationMetric.readsSlots) to score between epochs
+   * without putting them back in order.
+   */
+  scoringView?(): FactorView;
   /**
    * Solvers of ratings whose run keeps the observations as (row, column, value − μ): ½ Σ (x − p)² over them,
    * p the prediction μ + w·h clipped to `clip` where given — the training error of the current factors,
@@ -155,6 +166,8 @@ export interface ValidationMetric {
   /** As EpochReport names it: 'rmse' (validationRmse) or 'precision@10' (validationPrecision). */
   readonly name: 'rmse' | 'precision@10';
   readonly higherIsBetter: boolean;
+  /** Its scorer takes views with `slots` (Run.scoringView). */
+  readonly readsSlots?: boolean;
   /**
    * The scorer of a run's factors, made once per fit. `scorerOf` scores every column for a row over given
    * factors on the fit's backend (WASM SIMD, or the TS twin), for a metric that ranks columns.

@@ -4,22 +4,43 @@ import { rmse, rowOrder } from '../math/predict.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
 import { Random } from '../math/rng.js';
 import type { ValidationMetric } from './solver.js';
+import type { Observations, Parameters } from '../types.js';
 
 /** RMSE of the predictions on the held-out values (lower is better). */
 export const rmseMetric: ValidationMetric = {
   name: 'rmse',
   higherIsBetter: false,
+  readsSlots: true,
   scorer(validation, _observed, parameters) {
-    // The visiting order and the scratch made once, for every epoch's score.
+    // The visiting order, the scratch and, for a run's slots, the observations and counts in them: made once.
     let order: Int32Array | undefined;
+    let slotted: { observations: Observations; rowCounts: Float64Array; colCounts: Float64Array } | undefined;
     const predictions = new Float64Array(validation.values.length);
     return (view) => {
-      const p = parameters(view);
-      order ??= rowOrder(validation.rowIndex, p.rows);
-      return rmse(p, validation, order, predictions);
+      let p = parameters(view);
+      let observations = validation;
+      if (view.slots) {
+        slotted ??= inSlots(validation, p, view.slots);
+        observations = slotted.observations;
+        p = { ...p, rowCounts: slotted.rowCounts, colCounts: slotted.colCounts };
+      }
+      order ??= rowOrder(observations.rowIndex, p.rows);
+      return rmse(p, observations, order, predictions);
     };
   },
 };
+
+/** Observations and counts over a run's slots: row i at rowSlot[i], column j at colSlot[j]; −1 (unknown) kept. */
+function inSlots(
+  { rowIndex, colIndex, values }: Observations, p: Parameters, { rowSlot, colSlot }: { rowSlot: Int32Array; colSlot: Int32Array },
+): { observations: Observations; rowCounts: Float64Array; colCounts: Float64Array } {
+  const slot = (map: Int32Array) => (index: number) => (index < 0 ? index : map[index]);
+  const rowCounts = new Float64Array(p.rows);
+  const colCounts = new Float64Array(p.cols);
+  for (let i = 0; i < p.rows; i++) rowCounts[rowSlot[i]] = p.rowCounts[i];
+  for (let j = 0; j < p.cols; j++) colCounts[colSlot[j]] = p.colCounts[j];
+  return { observations: { rowIndex: rowIndex.map(slot(rowSlot)), colIndex: colIndex.map(slot(colSlot)), values }, rowCounts, colCounts };
+}
 
 /**
  * Rows a ranking validation scores after each epoch: every column is scored for each, which costs more than
