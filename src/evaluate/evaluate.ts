@@ -4,7 +4,7 @@ import { describe } from '../check/describe.js';
 import { factorize } from '../model/factorize.js';
 import type { Ids, SparseMatrixInput } from '../input/observations.js';
 import type { Factorization } from '../model/factorization.js';
-import { predictEntry, predictInto, rowOrder } from '../math/predict.js';
+import { byRow, predictEntry, predictInto } from '../math/predict.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
@@ -37,7 +37,9 @@ function byOwnIndices(model: Factorization, data: KeyedObservations): Float64Arr
     const j = cols[t];
     if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && i < p.rows && j >= 0 && j < p.cols)) return undefined;
   }
-  return predictInto(p, rows, cols, rowOrder(rows, p.rows), new Float64Array(rows.length));
+  const pairs = byRow(rows, cols, p.rows);
+  const sorted = predictInto(p, pairs, new Float64Array(rows.length));
+  return Float64Array.from(pairs.at, (u) => sorted[u]);
 }
 
 function errors(model: Factorization, data: KeyedObservations): Float64Array {

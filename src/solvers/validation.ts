@@ -1,6 +1,6 @@
 // The metrics a validation set is scored by after every epoch: RMSE for a model of ratings, precision@10 for
 // one of events. A solver module names its own.
-import { rmse, rowOrder } from '../math/predict.js';
+import { byRow, rmse, type ByRow } from '../math/predict.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
 import { Random } from '../math/rng.js';
 import type { ValidationMetric } from './solver.js';
@@ -13,7 +13,7 @@ export const rmseMetric: ValidationMetric = {
   readsSlots: true,
   scorer(validation, _observed, parameters) {
     // The visiting order, the scratch and, for a run's slots, the observations and counts in them: made once.
-    let order: Int32Array | undefined;
+    let pairs: ByRow | undefined;
     let slotted: { observations: Observations; rowCounts: Float64Array; colCounts: Float64Array } | undefined;
     const predictions = new Float64Array(validation.values.length);
     return (view) => {
@@ -24,8 +24,8 @@ export const rmseMetric: ValidationMetric = {
         observations = slotted.observations;
         p = { ...p, rowCounts: slotted.rowCounts, colCounts: slotted.colCounts };
       }
-      order ??= rowOrder(observations.rowIndex, p.rows);
-      return rmse(p, observations, order, predictions);
+      pairs ??= byRow(observations.rowIndex, observations.colIndex, p.rows);
+      return rmse(p, observations, pairs, predictions);
     };
   },
 };
