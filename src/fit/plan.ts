@@ -142,9 +142,11 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   );
   await pause();
   const spec = runSpec(settings, toLayout(given.problem, layout), initial, offset, given, random);
+  // The validation pairs the run may score where its factors are (a run that does not, ignores them).
+  spec.heldOut = validation && solver.validation.heldOut?.(validation, given.rowCounts, given.colCounts);
   const entries = layout === 'dense' ? rows * cols : observedCount;
   const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
-  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width };
+  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length };
   return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause };
 }
 

@@ -48,7 +48,7 @@ export async function train(
   // The solver's metric: RMSE for ratings (lower is better), precision@10 for events (higher).
   const metric = module.validation;
   const scorerOf = (ht: RealArray, cols: number, width: number) => backends[settings.backend].scorer(ht, cols, width, 'float64');
-  const score = validation && metric.scorer(validation, observed, parameters, scorerOf);
+  const score = validation && metric.scorer(validation, observed, parameters, scorerOf, run);
   const better = metric.higherIsBetter ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (signal?.aborted) throw abortReason(signal);
   const lossHistory = new Float64Array(epochs);

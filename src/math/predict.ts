@@ -72,12 +72,12 @@ export function predictInto(p: Parameters, pairs: ByRow, predictions: Float64Arr
 }
 
 /**
- * Root mean squared error of the predictions on the given observations, summed in their order. `pairs` and
- * `predictions` (byRow's layout of them and scratch of one per observation) may be kept from call to call.
+ * Σ (prediction − value)² over the given observations, summed in their order. `pairs` and `predictions`
+ * (byRow's layout of them and scratch of one per observation) may be kept from call to call.
  */
-export function rmse(
+export function squaredErrors(
   p: Parameters, observations: Observations,
-  pairs = byRow(observations.rowIndex, observations.colIndex, p.rows), predictions = new Float64Array(observations.values.length),
+  pairs: ByRow = byRow(observations.rowIndex, observations.colIndex, p.rows), predictions: Float64Array = new Float64Array(observations.values.length),
 ): number {
   const { values } = observations;
   predictInto(p, pairs, predictions);
@@ -87,5 +87,10 @@ export function rmse(
     const error = predictions[at[t]] - values[t];
     sum += error * error;
   }
-  return Math.sqrt(sum / values.length);
+  return sum;
+}
+
+/** Root mean squared error of the predictions on the given observations. */
+export function rmse(p: Parameters, observations: Observations): number {
+  return Math.sqrt(squaredErrors(p, observations) / observations.values.length);
 }

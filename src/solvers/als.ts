@@ -7,7 +7,7 @@ import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsInParts } from './parallel.js';
 import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
@@ -34,10 +34,11 @@ export const als: SolverModule<AlsOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
-  buffers({ rows, cols, observedCount: count, width }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, heldOut }: Shape) {
+    const held = heldOutBuffers(heldOut);
     return {
-      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count },
-      i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, ...held.real },
+      i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
       scratch: { gram: width * width, rhs: width },
     };
   },
@@ -75,6 +76,7 @@ export const als: SolverModule<AlsOptions> = {
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),
+      heldOutError: heldOutErrorOf(space, spec, undefined),
       epoch: (signal) => after(inBlocks(rows, signal, rowsHalf), () => inBlocks(cols, signal, colsHalf)),
       solveOnly(touchedRows, touchedCols) {
         // A call per row: each row's solve is its own.

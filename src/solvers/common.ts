@@ -2,7 +2,8 @@
 import type { Awaitable, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
 import type { SparseProblem } from '../types.js';
-import type { RunSpec } from './solver.js';
+import type { Run, RunSpec } from './solver.js';
+import { byRow } from '../math/predict.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
 export function penaltyOf<F, I>(space: Workspace<F, I>, spec: RunSpec, h: F, hTransposed: boolean): () => number {
@@ -71,4 +72,32 @@ export function writeEventsRun<F, I>(space: Workspace<F, I>, spec: RunSpec): () 
   space.viewI32(n.rowStart, rows + 1).set(rowStart);
   space.viewI32(n.colIndex, observedCount).set(colIndex);
   return () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(b.ht, b.colCounts, b.hParams, cols, width, 0);
+}
+
+/** The buffers of the held-out pairs a run scores itself (Shape.heldOut of them; none without). */
+export function heldOutBuffers(count = 0): { real: Record<string, number>; i32: Record<string, number> } {
+  return { real: { heldOutValues: count }, i32: { heldOutRows: count, heldOutCols: count } };
+}
+
+/**
+ * Writes RunSpec.heldOut into the run's held-out buffers — by row, so that scoring reads each row's factors
+ * once; through `slots` where the run stores rows and columns elsewhere (sgd); values less μ, as the run's
+ * own — and returns the run's heldOutError: the training loss's kernel over them.
+ */
+export function heldOutErrorOf<F, I>(
+  space: Workspace<F, I>, spec: RunSpec, slots?: { rowSlot: Int32Array; colSlot: Int32Array },
+): Run['heldOutError'] {
+  const { heldOut, offset, width } = spec;
+  if (!heldOut || heldOut.values.length === 0) return undefined;
+  const count = heldOut.values.length;
+  const { real: b, i32: n } = space;
+  const rowOf = slots ? heldOut.rowIndex.map((i) => slots.rowSlot[i]) : heldOut.rowIndex;
+  const colOf = slots ? heldOut.colIndex.map((j) => slots.colSlot[j]) : heldOut.colIndex;
+  const pairs = byRow(rowOf, colOf, spec.problem.rows);
+  space.viewI32(n.heldOutRows, count).set(pairs.rowIndex);
+  space.viewI32(n.heldOutCols, count).set(pairs.colIndex);
+  const values = space.viewReal(b.heldOutValues, count);
+  for (let t = 0; t < count; t++) values[pairs.at[t]] = heldOut.values[t] - offset;
+  const loss = observedLossOf(space, n.heldOutRows, n.heldOutCols, b.heldOutValues, count, width);
+  return (clip) => loss(clip ? [clip[0] - offset, clip[1] - offset] : undefined);
 }

@@ -6,7 +6,7 @@
 import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from './order.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, observedLossOf, penaltyOf } from './common.js';
+import { commonBuffers, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
 import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
@@ -76,10 +76,11 @@ export const sgd: SolverModule<SgdOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: ({ learningRate }) => `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}.`,
-  buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS, heldOut }: Shape) {
+    const held = heldOutBuffers(heldOut);
     return {
-      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols },
-      i32: { rowOf: count, colOf: count, blockStart: blocks + 1, blockOrder: blocks },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols, ...held.real },
+      i32: { rowOf: count, colOf: count, blockStart: blocks + 1, blockOrder: blocks, ...held.i32 },
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
@@ -131,6 +132,7 @@ export const sgd: SolverModule<SgdOptions> = {
     const adaptive = spec.own.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     const observedLoss = observedLossOf(space, n.rowOf, n.colOf, b.values, count, width);
+    const heldOutError = heldOutErrorOf(space, spec, { rowSlot, colSlot });
     const blockOrder = space.viewI32(n.blockOrder, blocks);
     // The blocks blockOrder[from…to−1], in that order.
     const pass = (from: number, to: number): KernelCall<F, I> => [
@@ -164,6 +166,7 @@ export const sgd: SolverModule<SgdOptions> = {
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),
+      heldOutError,
       epoch(signal) {
         if (threads === 1 || !visit.inRounds) {
           blockOrder.set(nextOrder());

@@ -64,6 +64,11 @@ export interface Run {
    */
   observedError?(clip: readonly [number, number] | null): Awaitable<number>;
   /**
+   * ½ Σ (x − p)² over RunSpec.heldOut, p the prediction μ + w·h clipped to `clip` where given: a validation
+   * set scored where the factors are, by the kernel of the training loss.
+   */
+  heldOutError?(clip: readonly [number, number] | null): Awaitable<number>;
+  /**
    * ALS-type solvers: re-solves just these rows of W (each exactly, against the current H), then these
    * columns of H against the new W — what absorbing a few new observations needs (model.update()).
    */
@@ -82,6 +87,8 @@ export interface Shape {
   width: number;
   /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
   blocks?: number;
+  /** Held-out pairs the run may score itself (RunSpec.heldOut); 0 or absent without a validation set of ratings. */
+  heldOut?: number;
 }
 
 /**
@@ -129,6 +136,12 @@ export interface RunSpec<Own = OwnSettings> {
   random: Random;
   /** sgd: how to store and visit the observations; by default LIBMF's 20×20 blocks drawn from `random`. */
   visit?: Visit;
+  /**
+   * The validation pairs of a trained row and a trained column (Shape.heldOut of them), values as given: a run
+   * that keeps its observations as (row, column, value − μ) may lay them out beside them and score them by the
+   * same kernel (Run.heldOutError).
+   */
+  heldOut?: Observations;
 }
 
 export interface FoldInput {
@@ -168,6 +181,8 @@ export interface ValidationMetric {
   readonly higherIsBetter: boolean;
   /** Its scorer takes views with `slots` (Run.scoringView). */
   readonly readsSlots?: boolean;
+  /** The validation pairs a run may score itself (RunSpec.heldOut), given the training counts; none if it scores them all. */
+  heldOut?(validation: Observations, rowCounts: Float64Array, colCounts: Float64Array): Observations;
   /**
    * The scorer of a run's factors, made once per fit. `scorerOf` scores every column for a row over given
    * factors on the fit's backend (WASM SIMD, or the TS twin), for a metric that ranks columns.
@@ -175,6 +190,8 @@ export interface ValidationMetric {
   scorer(
     validation: Observations, observed: { rowStart: Int32Array; colIndex: Int32Array }, parameters: (view: FactorView) => Parameters,
     scorerOf: (ht: RealArray, cols: number, width: number) => Promise<Scorer>,
+    /** The run: where it scores RunSpec.heldOut itself (heldOutError), the metric may let it. */
+    run: Pick<Run, 'heldOutError'>,
   ): (view: FactorView) => Awaitable<number>;
 }
 

@@ -1,31 +1,59 @@
 // The metrics a validation set is scored by after every epoch: RMSE for a model of ratings, precision@10 for
 // one of events. A solver module names its own.
-import { byRow, rmse, type ByRow } from '../math/predict.js';
+import { byRow, squaredErrors, type ByRow } from '../math/predict.js';
+import { after } from './parallel.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
 import { Random } from '../math/rng.js';
-import type { ValidationMetric } from './solver.js';
+import type { FactorView, ValidationMetric } from './solver.js';
 import type { Observations, Parameters } from '../types.js';
 
-/** RMSE of the predictions on the held-out values (lower is better). */
+/** The pairs of `observations` whose row and column were both trained on (`trained`), or the others. */
+export function pairsWhere(
+  { rowIndex, colIndex, values }: Observations, rowCounts: ArrayLike<number>, colCounts: ArrayLike<number>, trained: boolean,
+): Observations {
+  const keep: number[] = [];
+  for (let t = 0; t < values.length; t++) if ((rowCounts[rowIndex[t]] > 0 && colCounts[colIndex[t]] > 0) === trained) keep.push(t);
+  return {
+    rowIndex: Int32Array.from(keep, (t) => rowIndex[t]),
+    colIndex: Int32Array.from(keep, (t) => colIndex[t]),
+    values: Float64Array.from(keep, (t) => values[t]),
+  };
+}
+
+/**
+ * RMSE of the predictions on the held-out values (lower is better). Where the run scores the pairs of a trained
+ * row and column itself (Run.heldOutError, with RunSpec.heldOut = pairsWhere(…, true)), only the others — whose
+ * prediction is the mean and the known biases — are predicted here.
+ */
 export const rmseMetric: ValidationMetric = {
   name: 'rmse',
   higherIsBetter: false,
   readsSlots: true,
-  scorer(validation, _observed, parameters) {
-    // The visiting order, the scratch and, for a run's slots, the observations and counts in them: made once.
+  heldOut: (validation, rowCounts, colCounts) => pairsWhere(validation, rowCounts, colCounts, true),
+  scorer(validation, _observed, parameters, _scorerOf, run) {
+    const count = validation.values.length;
+    // Made on the first call, for every epoch's: the pairs scored here, their layout, scratch, their slots.
+    let own: Observations | undefined;
     let pairs: ByRow | undefined;
+    let predictions: Float64Array | undefined;
     let slotted: { observations: Observations; rowCounts: Float64Array; colCounts: Float64Array } | undefined;
-    const predictions = new Float64Array(validation.values.length);
-    return (view) => {
-      let p = parameters(view);
-      let observations = validation;
+    const squaresHere = (view: FactorView, p: Parameters, observations: Observations) => {
+      if (observations.values.length === 0) return 0;
       if (view.slots) {
-        slotted ??= inSlots(validation, p, view.slots);
+        slotted ??= inSlots(observations, p, view.slots);
         observations = slotted.observations;
         p = { ...p, rowCounts: slotted.rowCounts, colCounts: slotted.colCounts };
       }
       pairs ??= byRow(observations.rowIndex, observations.colIndex, p.rows);
-      return rmse(p, observations, pairs, predictions);
+      predictions ??= new Float64Array(observations.values.length);
+      return squaredErrors(p, observations, pairs, predictions);
+    };
+    return (view) => {
+      const p = parameters(view);
+      if (!run.heldOutError) return Math.sqrt(squaresHere(view, p, validation) / count);
+      own ??= pairsWhere(validation, p.rowCounts, p.colCounts, false);
+      const here = squaresHere(view, p, own);
+      return after(run.heldOutError(p.clip), (half) => Math.sqrt((2 * half + here) / count));
     };
   },
 };
