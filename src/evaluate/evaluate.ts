@@ -54,10 +54,12 @@ function errors(model: Factorization, data: KeyedObservations): Float64Array {
   return predictions;
 }
 
+const rmseOf = (e: Float64Array) => Math.sqrt(e.reduce((sum, x) => sum + x * x, 0) / e.length);
+const maeOf = (e: Float64Array) => e.reduce((sum, x) => sum + Math.abs(x), 0) / e.length;
+
 /** Root mean squared error of the model's predictions. */
 export function rmse(model: Factorization, data: KeyedObservations): number {
-  const e = errors(model, data);
-  return Math.sqrt(e.reduce((sum, x) => sum + x * x, 0) / e.length);
+  return rmseOf(errors(model, data));
 }
 
 /**
@@ -83,8 +85,7 @@ export function trainingRmse(model: Factorization): number | undefined {
 
 /** Mean absolute error of the model's predictions. */
 export function mae(model: Factorization, data: KeyedObservations): number {
-  const e = errors(model, data);
-  return e.reduce((sum, x) => sum + Math.abs(x), 0) / e.length;
+  return maeOf(errors(model, data));
 }
 
 export type SparseData = SparseMatrixInput & Ids;
@@ -196,9 +197,11 @@ const RANKING = ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage'] as con
 export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[], { relevant }: Pick<RankingOptions, 'relevant'> = {}): FoldScore {
   const result: FoldScore = {};
   const ranked = new Map<number, RankingMetrics>();
+  // Predicted once for both RMSE and MAE.
+  let e: Float64Array | undefined;
   for (const name of metrics) {
-    if (name === 'rmse') result[name] = rmse(model, test);
-    else if (name === 'mae') result[name] = mae(model, test);
+    if (name === 'rmse') result[name] = rmseOf((e ??= errors(model, test)));
+    else if (name === 'mae') result[name] = maeOf((e ??= errors(model, test)));
     else {
       const [kind, cut] = name.split('@');
       const k = cut === undefined ? 10 : Number(cut);

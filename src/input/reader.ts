@@ -32,39 +32,55 @@ function detectDelimiter(line: string): string | RegExp {
 }
 
 /**
- * A typed array filled one value at a time: allocated once at the expected length when the caller knows
- * it (the lines of a file or text: then reading holds each rating once, 12 bytes with float32 values, 16
- * without, and returns the array itself), else grown by doubling.
+ * The ratings read so far: row and column indices and values, one push a rating into arrays allocated once at
+ * the expected count when the caller knows it (the lines of a file or text: then reading holds each rating once,
+ * 12 bytes with float32 values, 16 without, and returns the arrays themselves), else grown by doubling.
  */
-class Growing<T extends Int32Array | Float64Array | Float32Array> {
+class Triples {
   length = 0;
-  data: T;
+  rows: Int32Array;
+  cols: Int32Array;
+  values: Float64Array | Float32Array;
   /** Float32Array values, to be widened on the first value float32 does not hold. */
-  #narrow: boolean;
-  constructor(make: new (n: number) => T, expected: number) {
-    this.data = new make(Math.max(1, expected));
-    this.#narrow = this.data instanceof Float32Array;
+  #narrow = true;
+  constructor(expected: number) {
+    const capacity = Math.max(1, expected);
+    this.rows = new Int32Array(capacity);
+    this.cols = new Int32Array(capacity);
+    this.values = new Float32Array(capacity);
   }
-  push(value: number): void {
+  push(row: number, col: number, value: number): void {
     if (this.#narrow && Math.fround(value) !== value) {
       // Values are kept in float32 while every one is a float32 value (ratings such as 1…5 in half steps:
       // 4 bytes each, not 8); the first that is not widens them all, exactly.
-      const wider = new Float64Array(this.data.length);
-      wider.set(this.data);
-      this.data = wider as unknown as T;
+      const wider = new Float64Array(this.values.length);
+      wider.set(this.values);
+      this.values = wider;
       this.#narrow = false;
     }
-    if (this.length === this.data.length) {
-      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
+    const at = this.length;
+    if (at === this.rows.length) this.#grow();
+    this.rows[at] = row;
+    this.cols[at] = col;
+    this.values[at] = value;
+    this.length = at + 1;
   }
-  done(): T {
-    // Nearly full (the expected length was right, less a header or blank lines): the array itself, no copy.
-    if (this.length >= 0.99 * this.data.length) return this.data.subarray(0, this.length) as T;
-    return this.data.slice(0, this.length) as T;
+  #grow(): void {
+    const bigger = <T extends Int32Array | Float32Array | Float64Array>(array: T): T => {
+      const grown = new (array.constructor as new (n: number) => T)(array.length * 2);
+      grown.set(array);
+      return grown;
+    };
+    this.rows = bigger(this.rows);
+    this.cols = bigger(this.cols);
+    this.values = bigger(this.values);
+  }
+  /** The arrays, as long as what was read. */
+  done(): { rowIndices: Int32Array; colIndices: Int32Array; values: Float64Array | Float32Array } {
+    // Nearly full (the expected length was right, less a header or blank lines): the arrays themselves, no copy.
+    const exact = this.length >= 0.99 * this.rows.length;
+    const part = <T extends Int32Array | Float32Array | Float64Array>(array: T) => (exact ? array.subarray(0, this.length) : array.slice(0, this.length)) as T;
+    return { rowIndices: part(this.rows), colIndices: part(this.cols), values: part(this.values) };
   }
 }
 
@@ -181,9 +197,7 @@ export class RatingsReader {
   #lineNumber = 0;
   readonly #rows = new IdIndex();
   readonly #cols = new IdIndex();
-  readonly #rowIndices: Growing<Int32Array>;
-  readonly #colIndices: Growing<Int32Array>;
-  readonly #values: Growing<Float64Array | Float32Array>;
+  readonly #read: Triples;
   /** Malformed lines passed over (with skipBadLines). */
   skipped = 0;
   /** The first one passed over, for the report. */
@@ -196,9 +210,7 @@ export class RatingsReader {
   /** `expectedLines`: how many lines will come at most (linesIn()), so that the arrays are allocated once. */
   constructor(options: TextOptions & { comment?: string; preamble?: number } = {}, expectedLines = 1024) {
     this.#options = options;
-    this.#rowIndices = new Growing(Int32Array, expectedLines);
-    this.#colIndices = new Growing(Int32Array, expectedLines);
-    this.#values = new Growing<Float64Array | Float32Array>(Float32Array, expectedLines);
+    this.#read = new Triples(expectedLines);
     this.#comment = options.comment ? options.comment.charCodeAt(0) : -1;
     this.#preamble = options.preamble ?? 0;
   }
@@ -282,9 +294,7 @@ export class RatingsReader {
       return -1;
     }
     this.#lineNumber++;
-    this.#rowIndices.push(this.#integerId(this.#rows, row, bytes, rowStart, rowEnd));
-    this.#colIndices.push(this.#integerId(this.#cols, col, bytes, colStart, colEnd));
-    this.#values.push(value);
+    this.#read.push(this.#integerId(this.#rows, row, bytes, rowStart, rowEnd), this.#integerId(this.#cols, col, bytes, colStart, colEnd), value);
     return end + 1;
   }
 
@@ -301,13 +311,11 @@ export class RatingsReader {
       this.#pending = undefined;
       this.#line(last, 0, last.length);
     }
-    if (this.#values.length === 0) throw new RangeError('expected at least one rating, got none');
+    if (this.#read.length === 0) throw new RangeError('expected at least one rating, got none');
     return {
       rows: this.#rows.ids.length,
       cols: this.#cols.ids.length,
-      rowIndices: this.#rowIndices.done(),
-      colIndices: this.#colIndices.done(),
-      values: this.#values.done(),
+      ...this.#read.done(),
       rowIds: this.#rows.ids,
       colIds: this.#cols.ids,
     };
@@ -337,9 +345,7 @@ export class RatingsReader {
       }
       throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
     }
-    this.#rowIndices.push(this.#id(this.#rows, bytes, this.#starts[rowAt], this.#ends[rowAt]));
-    this.#colIndices.push(this.#id(this.#cols, bytes, this.#starts[colAt], this.#ends[colAt]));
-    this.#values.push(value);
+    this.#read.push(this.#id(this.#rows, bytes, this.#starts[rowAt], this.#ends[rowAt]), this.#id(this.#cols, bytes, this.#starts[colAt], this.#ends[colAt]), value);
   }
 
   /** Settles the delimiter, the header and the columns; true when the line was the header. */

@@ -1,5 +1,5 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
-import { DEFAULTS, factorize, mae, rmse, score, trainTestSplit, type Ratings } from '../../index.js';
+import { DEFAULTS, factorize, score, trainTestSplit, type Ratings } from '../../index.js';
 import { trainingRmse, type SparseData } from '../../evaluate/evaluate.js';
 import { UsageError } from '../args.js';
 import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
@@ -59,7 +59,8 @@ export const fit: Command = {
       say(o.quiet, held ? `test precision@10 ${held['precision@10'].toFixed(4)}, nDCG@10 ${held['ndcg@10'].toFixed(4)}, AUC ${held.auc.toFixed(3)} on ${test!.values.length} held-out events` : 'no test set');
     } else {
       // Computed by the run where the solver can; else from the training values the model keeps (a fit always does).
-      say(o.quiet, `train RMSE ${(model.trainingRmse ?? trainingRmse(model)!).toFixed(4)}` + (test ? `, test RMSE ${rmse(model, test).toFixed(4)} (MAE ${mae(model, test).toFixed(4)}) on ${test.values.length} held out` : ''));
+      const held = test && score(model, test, ['rmse', 'mae']);
+      say(o.quiet, `train RMSE ${(model.trainingRmse ?? trainingRmse(model)!).toFixed(4)}` + (held ? `, test RMSE ${held.rmse.toFixed(4)} (MAE ${held.mae.toFixed(4)}) on ${test!.values.length} held out` : ''));
     }
     say(o.quiet, `wrote ${o.out}`);
   },
