@@ -1,6 +1,6 @@
 // The ratings reader against a plain split-and-Number() reading of the same lines: its one-pass path for the
-// common `id,id,value` lines and its general path for every other line must read the same ratings, whatever the
-// chunks the bytes come in; and its newline count against a byte-by-byte one.
+// common `id,id,value` lines and its general path for every other line must read the same ratings and pass over
+// the same bad lines, whatever the chunks the bytes come in; and its newline count against a byte-by-byte one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { linesIn, RatingsReader } from '../dist/input/reader.js';
@@ -10,7 +10,7 @@ import { Random } from '../dist/math/rng.js';
 function reference(lines, delimiter) {
   const rows = new Map();
   const cols = new Map();
-  const read = { rowIndices: [], colIndices: [], values: [] };
+  const read = { rowIndices: [], colIndices: [], values: [], skipped: 0 };
   const indexOf = (map, id) => {
     if (!map.has(id)) map.set(id, map.size);
     return map.get(id);
@@ -19,9 +19,14 @@ function reference(lines, delimiter) {
     const text = line.replace(/\r$/, '').trim();
     if (text === '') continue;
     const fields = (delimiter === ' ' ? text.split(/[ \t]+/) : text.split(delimiter)).map((field) => field.trim());
+    const value = fields.length < 3 || fields[2] === '' ? NaN : Number(fields[2]);
+    if (fields.length < 3 || fields[0] === '' || fields[1] === '' || !Number.isFinite(value)) {
+      read.skipped++;
+      continue;
+    }
     read.rowIndices.push(indexOf(rows, fields[0]));
     read.colIndices.push(indexOf(cols, fields[1]));
-    read.values.push(Number(fields[2]));
+    read.values.push(value);
   }
   return { ...read, rowIds: [...rows.keys()], colIds: [...cols.keys()] };
 }
@@ -49,7 +54,7 @@ function value(random) {
   return plain;
 }
 
-for (const delimiter of [',', '\t', ' ', ';']) {
+for (const delimiter of [',', '\t', ' ', ';', '::']) {
   test(`the one-pass and general readings agree, delimiter ${JSON.stringify(delimiter)}, in chunks of any size`, () => {
     const random = new Random(delimiter.charCodeAt(0));
     const lines = [];
@@ -63,13 +68,15 @@ for (const delimiter of [',', '\t', ' ', ';']) {
       if (kind === 4) line += ' ';
       if (kind === 5) line = '';
       if (kind === 6) line += delimiter;
+      if (kind === 7) line += ':x'; // a stray colon: for '::' part of the value field, which is then bad
+      if (kind === 8) line = line.replace(delimiter, `${delimiter}:`); // '1:::2': the column id is ':2' for '::'
       lines.push(line);
     }
     const text = new TextEncoder().encode(lines.join('\n'));
     const expected = reference(lines, delimiter);
     for (const chunk of [1, 7, 64, 4096, text.length]) {
       // Told to expect the lines there are, or (chunks of 7) far fewer: the arrays then grow as they fill.
-      const reader = new RatingsReader({ delimiter, header: false }, chunk === 7 ? 16 : linesIn(text));
+      const reader = new RatingsReader({ delimiter, header: false, skipBadLines: true }, chunk === 7 ? 16 : linesIn(text));
       for (let at = 0; at < text.length; at += chunk) reader.feed(text.subarray(at, at + chunk));
       const read = reader.ratings();
       assert.equal([...read.rowIndices], expected.rowIndices, `chunk ${chunk}: row indices`);
@@ -77,6 +84,7 @@ for (const delimiter of [',', '\t', ' ', ';']) {
       assert.equal([...read.values], expected.values, `chunk ${chunk}: values`);
       assert.equal(read.rowIds, expected.rowIds, `chunk ${chunk}: row ids`);
       assert.equal(read.colIds, expected.colIds, `chunk ${chunk}: column ids`);
+      assert.is(reader.skipped, expected.skipped, `chunk ${chunk}: bad lines passed over`);
     }
   });
 }

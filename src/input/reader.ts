@@ -165,9 +165,13 @@ function scanDecimal(bytes: Uint8Array, at: number, end: number): number {
   return at;
 }
 
-/** Where the field after a delimiter at `at` starts (past a run of blanks for `delimiter` −1), or −1 if none is there. */
-function pastDelimiter(bytes: Uint8Array, at: number, delimiter: number): number {
+/**
+ * Where the field after a delimiter at `at` starts (past a run of blanks for `delimiter` −1, past both bytes of
+ * '::' when `double`), or −1 if none is there.
+ */
+function pastDelimiter(bytes: Uint8Array, at: number, delimiter: number, double: boolean): number {
   if (at >= bytes.length) return -1;
+  if (double) return bytes[at] === COLON && at + 1 < bytes.length && bytes[at + 1] === COLON ? at + 2 : -1;
   if (delimiter >= 0) return bytes[at] === delimiter ? at + 1 : -1;
   if (bytes[at] !== SPACE && bytes[at] !== TAB) return -1;
   while (at < bytes.length && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
@@ -253,15 +257,15 @@ export class RatingsReader {
     if (start < bytes.length) this.#pending = bytes.slice(start);
   }
 
-  /** Whether lines may go through #plainLine: the columns settled as row, column, value; one delimiter byte or blanks. */
+  /** Whether lines may go through #plainLine: the columns settled as row, column, value. */
   #fastPath(): boolean {
-    return this.#positions !== undefined && this.#preamble === 0 && !this.#double &&
+    return this.#positions !== undefined && this.#preamble === 0 &&
       this.#rowAt === 0 && this.#colAt === 1 && this.#valueAt === 2 && !(this.#comment >= 48 && this.#comment <= 57);
   }
 
   /**
-   * A line that starts at `start` and is a plain integer id (no leading zero, ≤ 7 digits), the delimiter (or a run
-   * of blanks), another, the delimiter and a plain decimal (digits with at most one point, ≤ 15 digits) ending the
+   * A line that starts at `start` and is a plain integer id (no leading zero, ≤ 7 digits), the delimiter (one byte,
+   * '::' or a run of blanks), another, the delimiter and a plain decimal (digits with at most one point, ≤ 15 digits) ending the
    * line or followed by the delimiter (further fields passed over): read as #line would read it, without the search for the line's end,
    * the field split and the calls. Returns where the next line starts, or −1 (nothing read) for any other line,
    * one not whole in `bytes` included.
@@ -274,17 +278,18 @@ export class RatingsReader {
     const rowEnd = scanId(bytes, rowStart, length);
     if (rowEnd < 0) return -1;
     const row = scanned[0];
-    const colStart = pastDelimiter(bytes, rowEnd, delimiter);
+    const double = this.#double;
+    const colStart = pastDelimiter(bytes, rowEnd, delimiter, double);
     const colEnd = colStart < 0 ? -1 : scanId(bytes, colStart, length);
     if (colEnd < 0) return -1;
     const col = scanned[0];
-    const valueStart = pastDelimiter(bytes, colEnd, delimiter);
+    const valueStart = pastDelimiter(bytes, colEnd, delimiter, double);
     const at = valueStart < 0 ? -1 : scanDecimal(bytes, valueStart, length);
     if (at < 0 || at >= length) return -1;
     const value = scanned[0];
     // The line's end: a newline, a return then a newline, or the delimiter, further fields, then a newline.
     let end = at;
-    if (bytes[at] === delimiter || (delimiter < 0 && (bytes[at] === SPACE || bytes[at] === TAB))) {
+    if (double ? pastDelimiter(bytes, at, delimiter, true) > 0 : bytes[at] === delimiter || (delimiter < 0 && (bytes[at] === SPACE || bytes[at] === TAB))) {
       end = bytes.indexOf(NEWLINE, at);
       if (end < 0) return -1;
     } else if (bytes[at] === RETURN) {
