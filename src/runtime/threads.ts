@@ -148,11 +148,14 @@ export interface PoolRunner {
 
 /**
  * A workspace stops waking its helpers once the caller has waited for them more than this share of its
- * runs' time (and more than STARVED_MS): another process holds the cores, and one thread is then faster.
- * Calls and scratch do not depend on who runs them, so the results keep every bit.
+ * runs' time, judged once its runs have taken STARVED_AFTER_MS: another process holds the cores, and one
+ * thread is then faster. Calls and scratch do not depend on who runs them, so the results keep every bit.
+ * An idle machine also holds a helper back now and then, 1–4 ms at a time (the virtual machine's scheduling,
+ * a page fault): judged as soon as 2 ms had been waited, a third of fresh processes on an idle machine went
+ * alone after one such wait in their first 10 ms, and stayed 1.8× slower than on two threads.
  */
 const STARVED_SHARE = 0.25;
-const STARVED_MS = 2;
+const STARVED_AFTER_MS = 50;
 
 class ThreadPool {
   /** Logical cores of the machine. */
@@ -300,7 +303,7 @@ class ThreadPool {
         const account = (results: number[]) => {
           elapsed += performance.now() - started;
           waited += timing.waited;
-          if (waited > STARVED_MS && waited > STARVED_SHARE * elapsed) alone = true;
+          if (elapsed >= STARVED_AFTER_MS && waited > STARVED_SHARE * elapsed) alone = true;
           return results;
         };
         const results = pool.#runHere(key, own, phases, threads, scratch, timing);
