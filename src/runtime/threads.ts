@@ -150,9 +150,8 @@ export interface PoolRunner {
  * A workspace stops waking its helpers once the caller has waited for them more than this share of its
  * runs' time, judged once its runs have taken STARVED_AFTER_MS: another process holds the cores, and one
  * thread is then faster. Calls and scratch do not depend on who runs them, so the results keep every bit.
- * An idle machine also holds a helper back now and then, 1–4 ms at a time (the virtual machine's scheduling,
- * a page fault): judged as soon as 2 ms had been waited, a third of fresh processes on an idle machine went
- * alone after one such wait in their first 10 ms, and stayed 1.8× slower than on two threads.
+ * An idle machine also holds a helper back now and then, a few milliseconds at a time (the virtual machine's
+ * scheduling, a page fault): judged on a run's first milliseconds, one such wait would send it alone for good.
  */
 const STARVED_SHARE = 0.25;
 const STARVED_AFTER_MS = 50;
