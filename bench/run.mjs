@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initialFactors } from '../dist/fit/init.js';
+import { factorArrays, initialFactors } from '../dist/fit/init.js';
 import { readObservations } from '../dist/input/observations.js';
 import { Random } from '../dist/math/rng.js';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,8 @@ async function measureReference(name, implementation) {
   const folder = mkdtempSync(join(tmpdir(), 'mfwasm-bench-'));
   try {
     const given = await readObservations(makeProblem(shape), undefined, backends.js.summarize);
-    const { W, H } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank, 'float64');
+    const initial = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank);
+    const { W, H } = factorArrays(initial, shape.rows, shape.cols, shape.rank);
     writeFileSync(join(folder, 'meta.json'), JSON.stringify({ rows: shape.rows, cols: shape.cols, rank: shape.rank, learningRate: 1e-4 }));
     writeFileSync(join(folder, 'X.f64'), given.problem.values);
     writeFileSync(join(folder, 'W.f64'), W);

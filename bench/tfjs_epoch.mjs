@@ -4,7 +4,7 @@
 // The notebook's code, op for op: R = M⊙(X − WH); W += η·R·Hᵀ; R = M⊙(X − WH); H += η·Wᵀ·R.
 import Benchmark from 'benchmark';
 import { backends } from '../dist/backends/index.js';
-import { initialFactors } from '../dist/fit/init.js';
+import { factorArrays, initialFactors } from '../dist/fit/init.js';
 import { readObservations } from '../dist/input/observations.js';
 import { Random } from '../dist/math/rng.js';
 import { CASES, makeProblem } from './problems.mjs';
@@ -27,7 +27,7 @@ console.log = log;
 const name = process.argv[2];
 const shape = CASES[name];
 const given = await readObservations(makeProblem(shape), undefined, backends.js.summarize);
-const { W: W0, H: H0 } = initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank, 'float64');
+const { W: W0, H: H0 } = factorArrays(initialFactors(given, shape.rank, false, new Random(42), {}, 'normal', undefined, shape.rank), shape.rows, shape.cols, shape.rank);
 const { rows, cols, rank } = shape;
 const values = given.problem.values;
 const X = tf.tensor2d(Float32Array.from(values, (x) => (x === x ? x : 0)), [rows, cols]);

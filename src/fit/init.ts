@@ -119,3 +119,15 @@ export function initialFactors(
     },
   };
 }
+
+/**
+ * The starting factors in arrays of their own (W rows×width, H width×cols, float64), drawn as a run would draw
+ * them: for the benches that hand the same start to numpy or TF.js.
+ */
+export function factorArrays(initial: InitialFactors, rows: number, cols: number, width: number): { W: Float64Array; H: Float64Array } {
+  const W = new Float64Array(rows * width);
+  initial.writeW(W);
+  const H = new Float64Array(width * cols);
+  initial.writeH(H, false);
+  return { W, H };
+}
