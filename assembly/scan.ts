@@ -6,9 +6,14 @@
 // observed values of the even and the odd columns of each pair, the lanes are added, then a trailing
 // odd column is added; row sums are added in row order.
 //
+// X may come a block of rows at a time (src/backends/wasm.ts copies it in so, through a small buffer): the
+// passes carry their totals from one call to the next, so any cut of the rows gives the same bits.
+//
 // Layout: x rows×cols f64, rowCounts f64[rows], colCounts f64[cols] (added to: zero them first),
 // bits u32[rows × wordsPerRow] (bit j%32 of word j/32 of row i set when x[i][j] is observed),
-// out f64[5]: count, Σx, Σx², min, max over the observed entries.
+// out f64[8]: count, Σx, Σx² over the observed entries, min and max in the two lanes that make them (even
+// and odd columns: the caller takes the smaller and the larger), and 1 once an observed entry is not a
+// float32 value (0 before it). Calls go on from out: set it to 0, 0, 0, +∞, +∞, −∞, −∞, 0 before the first.
 
 // @ts-ignore: decorator
 @inline
@@ -17,19 +22,21 @@ export function wordsPerRow(cols: i32): i32 {
 }
 
 /**
- * Fills rowCounts, colCounts, bits and out; returns the flat index of the first observed entry that
- * is ±Infinity, or −1 when there is none (then out is complete).
+ * Fills rowCounts, colCounts, bits and adds to out; returns the flat index (in this call's rows) of the first
+ * observed entry that is ±Infinity, or −1 when there is none (then out is complete for these rows).
  */
 export function summarize(x: usize, rows: i32, cols: i32, rowCounts: usize, colCounts: usize, bits: usize, out: usize): i32 {
   const rowBytes = <usize>cols << 3;
   const words = wordsPerRow(cols);
   const one = f64x2.splat(1);
   const infinity = f64x2.splat(Infinity);
-  let minimum = f64x2.splat(Infinity);
-  let maximum = f64x2.splat(-Infinity);
-  let count = 0.0;
-  let sum = 0.0;
-  let squares = 0.0;
+  let minimum = v128.load(out, 24);
+  let maximum = v128.load(out, 40);
+  let count = load<f64>(out);
+  let sum = load<f64>(out, 8);
+  let squares = load<f64>(out, 16);
+  // Lanes holding an observed value that float32 does not hold exactly.
+  let inexact = load<f64>(out, 56) != 0 ? i64x2.splat(-1) : i64x2.splat(0);
   for (let i = 0; i < rows; i++) {
     const row = x + <usize>i * rowBytes;
     const rowBits = bits + (<usize>(i * words) << 2);
@@ -53,6 +60,8 @@ export function summarize(x: usize, rows: i32, cols: i32, rowCounts: usize, colC
       minimum = f64x2.pmin(minimum, v);
       maximum = f64x2.pmax(maximum, v);
       infinite = v128.or(infinite, f64x2.eq(f64x2.abs(v), infinity));
+      const rounded = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+      inexact = v128.or(inexact, v128.andnot(observed, f64x2.eq(rounded, v)));
       word |= <u32>i64x2.bitmask(observed) << (<u32>j & 31);
       if (((j + 2) & 31) == 0) {
         store<u32>(rowBits + (<usize>(j >>> 5) << 2), word);
@@ -72,6 +81,7 @@ export function summarize(x: usize, rows: i32, cols: i32, rowCounts: usize, colC
         if (v < f64x2.extract_lane(minimum, 0)) minimum = f64x2.replace_lane(minimum, 0, v);
         if (v > f64x2.extract_lane(maximum, 0)) maximum = f64x2.replace_lane(maximum, 0, v);
         if (Math.abs(v) == Infinity) infinite = one;
+        if (<f64><f32>v != v) inexact = i64x2.splat(-1);
         word |= <u32>1 << (<u32>j & 31);
       }
       j++;
@@ -90,16 +100,16 @@ export function summarize(x: usize, rows: i32, cols: i32, rowCounts: usize, colC
   store<f64>(out, count);
   store<f64>(out, sum, 8);
   store<f64>(out, squares, 16);
-  store<f64>(out, Math.min(f64x2.extract_lane(minimum, 0), f64x2.extract_lane(minimum, 1)), 24);
-  store<f64>(out, Math.max(f64x2.extract_lane(maximum, 0), f64x2.extract_lane(maximum, 1)), 32);
+  v128.store(out, minimum, 24);
+  v128.store(out, maximum, 40);
+  store<f64>(out, v128.any_true(inexact) ? 1 : 0, 56);
   return -1;
 }
 
-/** Σ (x − center)² over the observed entries of a dense X, in summarize()'s order. */
-export function squaredDeviation(x: usize, rows: i32, cols: i32, center: f64): f64 {
+/** `total` + Σ (x − center)² over the observed entries of a dense X, in summarize()'s order. */
+export function squaredDeviation(x: usize, rows: i32, cols: i32, center: f64, total: f64): f64 {
   const rowBytes = <usize>cols << 3;
   const centers = f64x2.splat(center);
-  let total = 0.0;
   for (let i = 0; i < rows; i++) {
     const row = x + <usize>i * rowBytes;
     let lanes = f64x2.splat(0);
@@ -123,7 +133,7 @@ export function squaredDeviation(x: usize, rows: i32, cols: i32, center: f64): f
 /**
  * Copies the observed entries of x (rows×cols) to out in order and returns how many, from the observed bits
  * summarize() wrote: each word's set bits are visited lowest first, so an entry's place in out is known from
- * the bits alone. (A branchless pass moving a cursor by x == x measured 5.6 ms for 1000×1000: each store's
+ * the bits alone. out may be x itself: an entry is never written past where it was read. (A branchless pass moving a cursor by x == x measured 5.6 ms for 1000×1000: each store's
  * address waited on the previous entry's load and compare.)
  */
 export function compactObserved(x: usize, rows: i32, cols: i32, bits: usize, out: usize): i32 {

@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backends } from '../dist/backends/index.js';
 import { summarize as summarizeInJs } from '../dist/backends/js/scan.js';
+import { summarizeInBlocks } from '../dist/backends/wasm.js';
 import { jsScorer } from '../dist/backends/js/score.js';
 import { testRandom as generator } from './helpers.mjs';
 
@@ -235,15 +236,42 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
   });
 }
 
-test('the dense scan (summarize) gives the same summary as its twin', async () => {
-  for (const shape of SHAPES) {
-    const d = data(shape, shape.cols * 7);
-    const wasm = await backends.wasm.summarize(d.x, shape.rows, shape.cols);
-    const js = summarizeInJs(d.x, shape.rows, shape.cols);
+test('the dense scan (summarize) gives the same summary as its twin, X copied in whole or a block of rows at a time', async () => {
+  const same = (wasm, js, label) => {
+    assert.equal(Object.keys(wasm).sort(), Object.keys(js).sort(), label);
     for (const key of Object.keys(js)) {
       const [a, b] = [wasm[key], js[key]];
-      if (ArrayBuffer.isView(b)) assert.equal([...a], [...b], key);
-      else assert.ok(Object.is(a, b), `${key}: ${a} vs ${b}`);
+      if (ArrayBuffer.isView(b)) {
+        assert.equal(a.constructor.name, b.constructor.name, `${label}: ${key}'s type`);
+        assert.equal([...a], [...b], `${label}: ${key}`);
+      } else assert.ok(Object.is(a, b), `${label}: ${key}: ${a} vs ${b}`);
+    }
+  };
+  const shapes = [...SHAPES, { rows: 13, cols: 70, width: 2 }, { rows: 1, cols: 33, width: 2 }];
+  for (const shape of shapes) {
+    const { rows, cols } = shape;
+    const doubles = data(shape, shape.cols * 7).x;
+    // Half-steps and signed zeros: float32 values, so both keep them in a Float32Array; min and max are zeros of
+    // either sign in one lane or the other.
+    const halves = doubles.map((v, p) => (v !== v ? v : p % 5 === 1 ? -0 : p % 5 === 2 ? 0 : Math.round(v * 2) / 2));
+    for (const [name, x] of [['doubles', doubles], ['halves', halves]]) {
+      const js = summarizeInJs(x, rows, cols);
+      assert.equal(js.values instanceof Float32Array, name === 'halves', `${name}: the twin's values' type`);
+      same(await backends.wasm.summarize(x, rows, cols), js, `${rows}×${cols} ${name}`);
+      for (const blockRows of [1, 2, 3]) same(await summarizeInBlocks(x, rows, cols, blockRows * cols * 8), js, `${rows}×${cols} ${name}, blocks of ${blockRows} rows`);
+      // A value float32 cannot hold, in the last row only: the later blocks find it.
+      const last = Float64Array.from(x);
+      last[last.length - 1] = 0.1;
+      same(await summarizeInBlocks(last, rows, cols, cols * 8), summarizeInJs(last, rows, cols), `${rows}×${cols} ${name}, 0.1 last`);
+    }
+    // An infinite entry is named by its place in X, whichever block it is in.
+    for (const at of [0, Math.floor(rows * cols / 2), rows * cols - 1]) {
+      const x = Float64Array.from(doubles);
+      x[at] = at % 2 ? -Infinity : Infinity;
+      for (const blockRows of [1, 2, rows]) {
+        assert.equal((await summarizeInBlocks(x, rows, cols, blockRows * cols * 8)).firstInfinite, at, `${rows}×${cols}: ∞ at ${at}, blocks of ${blockRows}`);
+      }
+      assert.equal(summarizeInJs(x, rows, cols).firstInfinite, at);
     }
   }
 });

@@ -24,8 +24,9 @@ test('an instance grown past 64 MiB is let go instead of kept idle', async () =>
   const data = new Float64Array(3000 * 3000).fill(1); // 72 MB of X
   const fit = await factorize({ rows: 3000, cols: 3000, data }, { rank: 1, epochs: 1, learningRate: 1e-6 });
   assert.ok(Number.isFinite(fit.loss));
-  // The idle instance it borrowed grew past the limit and is gone too.
-  assert.ok(memoryBytes() <= before, `idle WASM memory went from ${before} to ${memoryBytes()} bytes`);
+  // The run's instance grew past the limit (X alone is 72 MB) and is gone; the summary's, which copies X in a block of
+  // rows at a time and holds only the pattern and counts (~1.5 MB here), may stay idle.
+  assert.ok(memoryBytes() < before + 16 * 2 ** 20, `idle WASM memory went from ${before} to ${memoryBytes()} bytes`);
 });
 
 test('a failed call (bad input, divergence) leaves the backend usable', async () => {

@@ -32,8 +32,11 @@ export interface DenseSummary {
   bits: Uint32Array;
   /** Σ(x − mean)² over the observed entries. */
   deviation: number;
-  /** The observed values in row-major order (what a model keeps for update()). */
-  values: Float64Array;
+  /**
+   * The observed values in row-major order (what a model keeps for update()): a Float32Array when every one is a
+   * float32 value, which holds them exactly in half the memory.
+   */
+  values: Float64Array | Float32Array;
 }
 
 /**

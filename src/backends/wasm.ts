@@ -76,37 +76,71 @@ function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: Thread
 
 threadedRuntime.onDrop = forget;
 
+/**
+ * Bytes of X a summary copies into WebAssembly memory at a time: small enough that the copy and the pass over it
+ * stay in cache, and that a summary needs no second X beside the caller's and the model's.
+ */
+const SUMMARY_BLOCK_BYTES = 1 << 18;
+
+/**
+ * The dense scan (assembly/scan.ts) over X copied in a block of rows at a time (at least one row of `blockBytes`):
+ * one pass for the pattern, counts and sums, a second for the deviation from the mean and the observed values,
+ * compacted in place in the block and copied out into the model's array. The kernels go on from one block's totals,
+ * so the blocks' size never changes a bit of the summary (tests run it with blocks of a few rows).
+ */
+export async function summarizeInBlocks(values: Float64Array, rows: number, cols: number, blockBytes: number): Promise<DenseSummary> {
+  const words = (cols + 31) >>> 5;
+  const blockRows = Math.min(rows, Math.max(1, Math.floor(blockBytes / (cols * F64))));
+  const sizes = { x: blockRows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 8 * F64 };
+  // Past 4 GiB of pattern and counts (X itself never is copied whole) the JS twin gives the same summary.
+  if (tooLarge(sizes)) return summarizeInJs(values, rows, cols);
+  const k = await f64Runtime.borrow();
+  try {
+    const at = reserve(k, sizes);
+    f64(k, at.colCounts, cols).fill(0);
+    f64(k, at.out, 8).set([0, 0, 0, Infinity, Infinity, -Infinity, -Infinity, 0]);
+    /** Copies rows first… of X into the block; returns how many. */
+    const blockAt = (first: number): number => {
+      const count = Math.min(blockRows, rows - first);
+      // One block holds all of X: the second pass finds it still there.
+      if (blockRows < rows || first === 0) f64(k, at.x, count * cols).set(values.subarray(first * cols, (first + count) * cols));
+      return count;
+    };
+    for (let first = 0; first < rows; first += blockRows) {
+      const count = blockAt(first);
+      const infinite = k.summarize(at.x, count, cols, at.rowCounts + first * F64, at.colCounts, at.bits + first * words * I32, at.out);
+      if (infinite >= 0) return { firstInfinite: first * cols + infinite } as DenseSummary;
+    }
+    const [observedCount, sum, squares, min0, min1, max0, max1, inexact] = f64(k, at.out, 8);
+    const mean = sum / observedCount;
+    const observed = inexact ? new Float64Array(observedCount) : new Float32Array(observedCount);
+    let deviation = 0;
+    let filled = 0;
+    for (let first = 0; first < rows; first += blockRows) {
+      const count = blockRows < rows ? blockAt(first) : rows;
+      deviation = k.squaredDeviation(at.x, count, cols, mean, deviation);
+      const compacted = k.compactObserved(at.x, count, cols, at.bits + first * words * I32, at.x);
+      observed.set(f64(k, at.x, compacted), filled);
+      filled += compacted;
+    }
+    return {
+      firstInfinite: -1, observedCount, sum, squares, min: Math.min(min0, min1), max: Math.max(max0, max1), deviation,
+      rowCounts: f64(k, at.rowCounts, rows).slice(),
+      colCounts: f64(k, at.colCounts, cols).slice(),
+      bits: new Uint32Array(k.memory.buffer, at.bits, rows * words).slice(),
+      values: observed,
+    };
+  } finally {
+    f64Runtime.giveBack(k);
+  }
+}
+
 export const wasmBackend: Backend = {
   name: 'wasm',
   sparseBelowDensity: 0.4,
   tooLarge: (buffers) => tooLarge(byteSizes(buffers)),
   hardwareThreads,
-  async summarize(values, rows, cols) {
-    const words = (cols + 31) >>> 5;
-    const sizes = { x: rows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 5 * F64, compact: rows * cols * F64 };
-    // A dense X past 4 GiB cannot be copied in, though its sparse form may well fit: the JS twin of
-    // the pass gives the same summary.
-    if (tooLarge(sizes)) return summarizeInJs(values, rows, cols);
-    const k = await f64Runtime.borrow();
-    try {
-      const at = reserve(k, sizes);
-      f64(k, at.x, rows * cols).set(values);
-      f64(k, at.colCounts, cols).fill(0);
-      const firstInfinite = k.summarize(at.x, rows, cols, at.rowCounts, at.colCounts, at.bits, at.out);
-      if (firstInfinite >= 0) return { firstInfinite } as DenseSummary;
-      const [observedCount, sum, squares, min, max] = f64(k, at.out, 5);
-      return {
-        firstInfinite, observedCount, sum, squares, min, max,
-        rowCounts: f64(k, at.rowCounts, rows).slice(),
-        colCounts: f64(k, at.colCounts, cols).slice(),
-        bits: new Uint32Array(k.memory.buffer, at.bits, rows * words).slice(),
-        deviation: k.squaredDeviation(at.x, rows, cols, sum / observedCount),
-        values: f64(k, at.compact, k.compactObserved(at.x, rows, cols, at.bits, at.compact)).slice(),
-      };
-    } finally {
-      f64Runtime.giveBack(k);
-    }
-  },
+  summarize: (values, rows, cols) => summarizeInBlocks(values, rows, cols, SUMMARY_BLOCK_BYTES),
   async scorer(ht, cols, width, precision) {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await f64Runtime.borrow();

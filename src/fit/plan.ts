@@ -141,7 +141,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank), width, warmStart,
   );
   await pause();
-  const spec = runSpec(settings, toLayout(given.problem, layout), initial, offset, given, random);
+  const spec = runSpec(settings, toLayout(given.problem, layout, given.observed, given.observedValues), initial, offset, given, random);
   // The validation pairs the run may score where its factors are (a run that does not, ignores them).
   spec.heldOut = validation && solver.validation.heldOut?.(validation, given.rowCounts, given.colCounts);
   const entries = layout === 'dense' ? rows * cols : observedCount;

@@ -176,7 +176,7 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Prom
     colCounts,
     observed: columnsOfBits(bits, rows, cols),
     // In a Float32Array when that loses nothing, as a sparse X's are (sparseProblem).
-    observedValues: exactInFloat32(summary.values) ? Float32Array.from(summary.values) : summary.values,
+    observedValues: summary.values,
   };
 }
 

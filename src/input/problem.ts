@@ -2,25 +2,6 @@
 // column, and the values' statistics.
 import type { DenseProblem, Layout, Problem, SparseProblem } from '../types.js';
 
-function toSparse(problem: DenseProblem): SparseProblem {
-  const { rows, cols, values: dense, observedCount } = problem;
-  const rowStart = new Int32Array(rows + 1);
-  const colIndex = new Int32Array(observedCount);
-  const values = new Float64Array(observedCount);
-  let t = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const x = dense[i * cols + j];
-      if (x === x) {
-        colIndex[t] = j;
-        values[t++] = x;
-      }
-    }
-    rowStart[i + 1] = t;
-  }
-  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount };
-}
-
 function toDense(problem: SparseProblem): DenseProblem {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
   const dense = new Float64Array(rows * cols).fill(NaN);
@@ -35,10 +16,18 @@ export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layo
   return problem.observedCount < sparseBelowDensity * problem.rows * problem.cols ? 'sparse' : 'dense';
 }
 
-/** The same problem in the given layout. */
-export function toLayout(problem: Problem, layout: Layout): Problem {
+/**
+ * The same problem in the given layout. A dense X's sparse form is the pattern and the values its summary found
+ * (`observed`, `observedValues`: no second pass over X's entries, nothing copied; the run only reads them); a sparse
+ * X's dense form is filled in from its entries.
+ */
+export function toLayout(
+  problem: Problem, layout: Layout, observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array }, observedValues: Float64Array | Float32Array,
+): Problem {
   if (layout === problem.layout) return problem;
-  return problem.layout === 'dense' ? toSparse(problem) : toDense(problem);
+  if (problem.layout === 'sparse') return toDense(problem);
+  const { rows, cols, observedCount } = problem;
+  return { layout: 'sparse', rows, cols, rowStart: observed.rowStart, colIndex: observed.colIndex, values: observedValues, observedCount };
 }
 
 /** Observations per row and per column of a sparse problem (a dense one's come from its summary). */

@@ -18,7 +18,7 @@ export type Kernels = KernelContract<number, number> & {
   memory: WebAssembly.Memory;
   heapBase(): number;
   summarize(x: number, rows: number, cols: number, rowCounts: number, colCounts: number, bits: number, out: number): number;
-  squaredDeviation(x: number, rows: number, cols: number, center: number): number;
+  squaredDeviation(x: number, rows: number, cols: number, center: number, total: number): number;
   compactObserved(x: number, rows: number, cols: number, bits: number, out: number): number;
   scoreColumns(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;
   scoreColumnsF32(w: number, ht: number, cols: number, width: number, offset: number, out: number): void;

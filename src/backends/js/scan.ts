@@ -13,6 +13,7 @@ export function summarize(x: Float64Array, rows: number, cols: number): DenseSum
   let count = 0;
   let sum = 0;
   let squares = 0;
+  let inexact = false;
   for (let i = 0; i < rows; i++) {
     const at = i * cols;
     const sums = [0, 0];
@@ -32,6 +33,7 @@ export function summarize(x: Float64Array, rows: number, cols: number): DenseSum
         bits[i * words + (j >>> 5)] |= 1 << (j & 31);
         if (v < min[lane]) min[lane] = v;
         if (v > max[lane]) max[lane] = v;
+        if (Math.fround(v) !== v) inexact = true;
       }
       if (tail) {
         rowSum = sums[0] + sums[1];
@@ -57,7 +59,8 @@ export function summarize(x: Float64Array, rows: number, cols: number): DenseSum
   }
   return {
     firstInfinite: -1, observedCount: count, sum, squares, min: Math.min(min[0], min[1]), max: Math.max(max[0], max[1]),
-    rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count), values: compactObserved(x, count),
+    rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count),
+    values: compactObserved(x, inexact ? new Float64Array(count) : new Float32Array(count)),
   };
 }
 
@@ -81,9 +84,8 @@ function squaredDeviation(x: Float64Array, rows: number, cols: number, center: n
   return total;
 }
 
-/** The observed (non-NaN) entries in order: assembly/scan.ts's compactObserved. */
-function compactObserved(x: Float64Array, count: number): Float64Array {
-  const values = new Float64Array(count);
+/** The observed (non-NaN) entries in order, into `values`: assembly/scan.ts's compactObserved. */
+function compactObserved<T extends Float64Array | Float32Array>(x: Float64Array, values: T): T {
   let t = 0;
   for (let p = 0; p < x.length; p++) {
     const v = x[p];
