@@ -345,4 +345,23 @@ test('rmse and mae by hand; a seeded split; cross-validation folds cover the dat
   assert.throws(() => trainTestSplit(ratings, { testFraction: 1 }), /testFraction: expected a number between 0 and 1/);
 });
 
+test('X.rowIds and X.colIds: a repeated id is named with both places, "42" and 42 being one id; ids that merely look alike are distinct', async () => {
+  const X = { rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] };
+  const repeats = [
+    [[1, 2, '1'], 'X.rowIds: expected distinct ids, got the string "1" at 0 and 2'],
+    [['a', 'b', 'a'], 'X.rowIds: expected distinct ids, got the string "a" at 0 and 2'],
+    [[0, 5, -0], 'X.rowIds: expected distinct ids, got 0 at 0 and 2'],
+    [[2 ** 24, 3, String(2 ** 24)], `X.rowIds: expected distinct ids, got the string "${2 ** 24}" at 0 and 2`],
+    [[7, 100000, '100000'], 'X.rowIds: expected distinct ids, got the string "100000" at 1 and 2'],
+  ];
+  for (const [rowIds, message] of repeats) {
+    await factorize({ ...X, rowIds }, { rank: 1, epochs: 1 }).then(() => assert.unreachable(JSON.stringify(rowIds)), (error) => assert.is(error.message, message));
+  }
+  for (const rowIds of [['007', '7', 'x'], [1.5, '1.50', 2], ['-1', -1.5, 0]]) {
+    const model = await factorize({ ...X, rowIds }, { rank: 1, epochs: 1 });
+    assert.equal(model.rowIds, rowIds);
+  }
+  await factorize({ ...X, colIds: ['9', 9] }, { rank: 1, epochs: 1 }).then(() => assert.unreachable(), (error) => assert.is(error.message, 'X.colIds: expected distinct ids, got 9 at 0 and 1'));
+});
+
 test.run();

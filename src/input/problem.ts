@@ -40,21 +40,46 @@ export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCo
   return { rowCounts, colCounts };
 }
 
+/** Rows a call of rowSums or rowDeviations takes. */
+const ROWS_PER_CALL = 256;
+
 /**
  * Mean, min, max, Σx² and Σ(x − mean)² of a sparse problem's values, summed in the order of the dense
  * pass (assembly/scan.ts): within a row, even and odd columns in two sums, a trailing odd column last.
+ * The passes go a few rows a call, their totals carried in `totals` (the same order, so the same bits):
+ * a small function is optimized after a few calls, while one long loop ran millions of entries in
+ * V8's interpreter before it was, each of them leaving boxed numbers for the collector — enough
+ * to grow V8's young generation, and the process's memory, for the rest of a fit.
  */
 export function sparseStats(problem: SparseProblem) {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
-  // Σx and Σx² in one pass, Σ(x − mean)² in a second; lanes in locals, where V8 keeps them in registers. An entry
-  // goes to its lane by a factor of 1 (0 elsewhere), not a branch, which random columns mispredict half the time:
-  // adding 0·x leaves a sum's bits as they were.
   const trailingColumn = (cols & 1) === 1 ? cols - 1 : -1;
-  let sum = 0;
-  let squares = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < rows; i++) {
+  // Σx, Σx², min, max; then Σ(x − mean)².
+  const totals = Float64Array.of(0, 0, Infinity, -Infinity, 0);
+  for (let first = 0; first < rows; first += ROWS_PER_CALL) {
+    rowSums(rowStart, colIndex, values, trailingColumn, first, Math.min(rows, first + ROWS_PER_CALL), totals);
+  }
+  const [sum, squares, min, max] = totals;
+  const mean = sum / observedCount;
+  for (let first = 0; first < rows; first += ROWS_PER_CALL) {
+    rowDeviations(rowStart, colIndex, values, trailingColumn, mean, first, Math.min(rows, first + ROWS_PER_CALL), totals);
+  }
+  return { mean, min, max, squares, deviation: totals[4] };
+}
+
+/**
+ * Adds rows first…end−1's Σx and Σx² to totals[0] and totals[1] and takes their min and max into totals[2] and
+ * totals[3]. Lanes in locals, where V8 keeps them in registers; an entry goes to its lane by a factor of 1 (0
+ * elsewhere), not a branch, which random columns mispredict half the time: adding 0·x leaves a sum's bits as they were.
+ */
+function rowSums(
+  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, trailingColumn: number, first: number, end: number, totals: Float64Array,
+): void {
+  let sum = totals[0];
+  let squares = totals[1];
+  let min = totals[2];
+  let max = totals[3];
+  for (let i = first; i < end; i++) {
     let sumEven = 0;
     let sumOdd = 0;
     let sumTrailing = 0;
@@ -80,9 +105,19 @@ export function sparseStats(problem: SparseProblem) {
     sum += sumEven + sumOdd + sumTrailing;
     squares += squaresEven + squaresOdd + squaresTrailing;
   }
-  const mean = sum / observedCount;
-  let deviation = 0;
-  for (let i = 0; i < rows; i++) {
+  totals[0] = sum;
+  totals[1] = squares;
+  totals[2] = min;
+  totals[3] = max;
+}
+
+/** Adds rows first…end−1's Σ(x − mean)² to totals[4], in rowSums' lanes. */
+function rowDeviations(
+  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, trailingColumn: number, mean: number, first: number, end: number,
+  totals: Float64Array,
+): void {
+  let deviation = totals[4];
+  for (let i = first; i < end; i++) {
     let even = 0;
     let odd = 0;
     let trailing = 0;
@@ -98,7 +133,7 @@ export function sparseStats(problem: SparseProblem) {
     }
     deviation += even + odd + trailing;
   }
-  return { mean, min, max, squares, deviation };
+  totals[4] = deviation;
 }
 
 /**

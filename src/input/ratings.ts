@@ -1,6 +1,7 @@
 // Ratings as users hold them — records with string or sparse numeric ids — turned into the sparse form
 // factorize() takes, with the ids kept so that the model answers in them (text: reader.ts); repeats summed.
 import { describe } from '../check/describe.js';
+import { canonicalInteger } from '../check/validate.js';
 import type { Key } from '../types.js';
 
 /** Sparse observations with their row and column ids: pass it straight to factorize(). */
@@ -13,20 +14,6 @@ export interface Ratings {
   values: Float64Array | Float32Array;
   rowIds: Key[];
   colIds: Key[];
-}
-
-/** The number an id is, when its text is a plain non-negative integer as written ("42", not "042"). */
-function canonicalInteger(id: Key): number {
-  if (typeof id === 'number') return Number.isInteger(id) && id >= 0 && id < 2 ** 31 ? id : -1;
-  const length = id.length;
-  if (length === 0 || length > 10 || (length > 1 && id.charCodeAt(0) === 48)) return -1;
-  let value = 0;
-  for (let i = 0; i < length; i++) {
-    const digit = id.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value < 2 ** 31 ? value : -1;
 }
 
 /** Ids below this that are plain integers are looked up in a table rather than a Map. */

@@ -299,14 +299,25 @@ export class RatingsReader {
       return -1;
     }
     this.#lineNumber++;
-    this.#read.push(this.#integerId(this.#rows, row, bytes, rowStart, rowEnd), this.#integerId(this.#cols, col, bytes, colStart, colEnd), value);
+    this.#read.push(this.#integerId(this.#rows, row), this.#integerId(this.#cols, col), value);
     return end + 1;
   }
 
-  /** The index of a plain-integer id read as `number` from [start, end). */
-  #integerId(index: IdIndex, number: number, bytes: Uint8Array, start: number, end: number): number {
+  /**
+   * The index of a plain-integer id read as `number` (scanId's: no leading zero, so its text is String(number); no
+   * view of the bytes and no decoding per new id).
+   */
+  #integerId(index: IdIndex, number: number): number {
     const known = index.indexOfInteger(number);
-    return known >= 0 ? known : index.addInteger(number, decoder.decode(bytes.subarray(start, end)));
+    return known >= 0 ? known : this.#newInteger(index, number);
+  }
+
+  /**
+   * A new plain-integer id's index. Out of line: inlined into the per-line path, the string made here had V8 box
+   * every line's value (tens of megabytes of garbage over 10^7 lines).
+   */
+  #newInteger(index: IdIndex, number: number): number {
+    return index.addInteger(number, String(number));
   }
 
   /** The ratings read; call after the last chunk. */
@@ -432,7 +443,7 @@ export class RatingsReader {
 
   /** The index of the id at [start, end): integers without making a string, text through the id map. */
   #id(index: IdIndex, bytes: Uint8Array, start: number, end: number): number {
-    if (scanId(bytes, start, end) === end) return this.#integerId(index, scanned[0], bytes, start, end);
+    if (scanId(bytes, start, end) === end) return this.#integerId(index, scanned[0]);
     return index.of(decoder.decode(bytes.subarray(start, end)));
   }
 }

@@ -31,15 +31,15 @@ export class Random {
   private readonly word = new Uint32Array(1);
   private readonly chunk = new Uint32Array(4096);
 
-  /** Fills `target` with the next target.length uniform integers in [0, 2³²). */
-  words(target: Uint32Array): Uint32Array {
+  /** Fills target[0…count−1] with the next `count` uniform integers in [0, 2³²). */
+  words(target: Uint32Array, count = target.length): Uint32Array {
     // The state lives in locals for the loop: V8 then keeps it in registers.
     const state = this.s;
     let s0 = state[0];
     let s1 = state[1];
     let s2 = state[2];
     let s3 = state[3];
-    for (let p = 0; p < target.length; p++) {
+    for (let p = 0; p < count; p++) {
       target[p] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
       const t = s1 << 9;
       s2 ^= s0;
@@ -81,7 +81,8 @@ export class Random {
       for (;;) {
         if (at === end) {
           end = Math.min(chunk.length, perDraw * (target.length - t));
-          this.words(chunk.subarray(0, end));
+          // No view of the chunk: fill() is called once a factor row, and a view each call was megabytes of garbage.
+          this.words(chunk, end);
           at = 0;
         }
         const first = toUniform(chunk[at], chunk[at + 1]);

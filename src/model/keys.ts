@@ -23,13 +23,27 @@ export function readColdStart(where: string, options: PredictOptions): ColdStart
   }
   return coldStart;
 }
-export class Keys {
-  readonly #rowIndex: Map<string, number> | null;
-  readonly #colIndex: Map<string, number> | null;
+/** Each id's index, by the id as a string. */
+function indexById(ids: readonly Key[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) index.set(String(ids[i]), i);
+  return index;
+}
 
-  constructor(readonly rowIds: readonly Key[] | null, readonly colIds: readonly Key[] | null, readonly rows: number, readonly cols: number) {
-    this.#rowIndex = rowIds && new Map(rowIds.map((id, index) => [String(id), index]));
-    this.#colIndex = colIds && new Map(colIds.map((id, index) => [String(id), index]));
+export class Keys {
+  // Made on the first lookup by id: a model that is only trained and saved (the command line's fit) never needs
+  // them, and for 10^5 ids they are tens of megabytes of heap.
+  #rows: Map<string, number> | null | undefined;
+  #cols: Map<string, number> | null | undefined;
+
+  constructor(readonly rowIds: readonly Key[] | null, readonly colIds: readonly Key[] | null, readonly rows: number, readonly cols: number) {}
+
+  get #rowIndex(): Map<string, number> | null {
+    return this.#rows === undefined ? (this.#rows = this.rowIds && indexById(this.rowIds)) : this.#rows;
+  }
+
+  get #colIndex(): Map<string, number> | null {
+    return this.#cols === undefined ? (this.#cols = this.colIds && indexById(this.colIds)) : this.#cols;
   }
 
   /** The index of a row or column given as the user names it; an error naming `where` otherwise. */

@@ -55,7 +55,7 @@ function shuffle(values: Int32Array, random: Random): void {
  */
 export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
   const start = new Int32Array(bins + 1);
-  for (const b of bin) start[b + 1]++;
+  for (let i = 0; i < bin.length; i++) start[bin[i] + 1]++;
   for (let b = 0; b < bins; b++) start[b + 1] += start[b];
   return bin.map((b) => start[b]++);
 }

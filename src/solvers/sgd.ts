@@ -26,32 +26,36 @@ export interface SgdOptions extends FactorOptions, RatingOptions {
 /** Rows of `stored` (row i at slot[i]) back in order i, in an array of its precision. */
 function unslot(stored: RealArray, slot: Int32Array, width: number): RealArray {
   const rows = new (stored.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(slot.length * width);
-  for (let i = 0; i < slot.length; i++) rows.set(stored.subarray(slot[i] * width, (slot[i] + 1) * width), i * width);
+  for (let i = 0; i < slot.length; i++) {
+    const from = slot[i] * width;
+    for (let k = 0; k < width; k++) rows[i * width + k] = stored[from + k];
+  }
   return rows;
 }
 
 /**
  * Row i of `data` (n×width) moved to row slot[i], in place: each cycle of the permutation followed once, one row
- * carried along it.
+ * carried along it. No view per row: at 10^5 rows those are megabytes of garbage, which grow V8's young generation
+ * for the rest of a fit.
  */
 function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
   const moved = new Uint8Array(slot.length);
   const Real = data.constructor as Float64ArrayConstructor | Float32ArrayConstructor;
   const carried = new Real(width);
-  const displaced = new Real(width);
   for (let start = 0; start < slot.length; start++) {
     if (moved[start]) continue;
-    carried.set(data.subarray(start * width, (start + 1) * width));
+    for (let k = 0; k < width; k++) carried[k] = data[start * width + k];
     let at = start;
     do {
       // The row now at slot[at] makes room for the one carried from `at`, and is carried on to its own slot.
-      const target = slot[at];
-      const row = data.subarray(target * width, (target + 1) * width);
-      displaced.set(row);
-      row.set(carried);
-      carried.set(displaced);
-      moved[target] = 1;
-      at = target;
+      const target = slot[at] * width;
+      for (let k = 0; k < width; k++) {
+        const displaced = data[target + k];
+        data[target + k] = carried[k];
+        carried[k] = displaced;
+      }
+      moved[slot[at]] = 1;
+      at = slot[at];
     } while (at !== start);
   }
 }
