@@ -258,6 +258,12 @@ test('the dense scan (summarize) gives the same summary as its twin, X copied in
       const js = summarizeInJs(x, rows, cols);
       assert.equal(js.values instanceof Float32Array, name === 'halves', `${name}: the twin's values' type`);
       same(await backends.wasm.summarize(x, rows, cols), js, `${rows}×${cols} ${name}`);
+      // Values not needed: none copied out, everything else the same.
+      const needed = [];
+      const without = summarizeInJs(x, rows, cols, (...asked) => (needed.push(asked), false));
+      assert.equal(needed, [[js.observedCount, rows, cols]]);
+      assert.is(without.values.length, 0);
+      same(await summarizeInBlocks(x, rows, cols, 2 * cols * 8, () => false), without, `${rows}×${cols} ${name}, values not needed`);
       for (const blockRows of [1, 2, 3]) same(await summarizeInBlocks(x, rows, cols, blockRows * cols * 8), js, `${rows}×${cols} ${name}, blocks of ${blockRows} rows`);
       // A value float32 cannot hold, in the last row only: the later blocks find it.
       const last = Float64Array.from(x);

@@ -345,6 +345,29 @@ test('rmse and mae by hand; a seeded split; cross-validation folds cover the dat
   assert.throws(() => trainTestSplit(ratings, { testFraction: 1 }), /testFraction: expected a number between 0 and 1/);
 });
 
+test('keepObservations: false on a dense X: its observed values are not copied out unless a sparse run needs them; the same fit either way', async () => {
+  const rows = 40;
+  const cols = 30;
+  const fits = [];
+  // 0.9 of the entries observed runs dense ('auto'); 0.2 runs sparse, which takes the summary's values as its own.
+  for (const [density, layout] of [[0.9, 'dense'], [0.2, 'sparse']]) {
+    const data = Float64Array.from(lowRankWithMissing(rows, cols, 3, density, 5).flat());
+    const X = { rows, cols, data };
+    const options = { solver: 'gd', rank: 3, epochs: 20, learningRate: 0.01, biases: true, threads: 1 };
+    const kept = await factorize(X, options);
+    const light = await factorize(X, { ...options, keepObservations: false });
+    assert.is(kept.layout, layout);
+    assert.is(light.layout, layout);
+    assert.equal([...light.info.parameters.W], [...kept.info.parameters.W], layout);
+    assert.equal([...light.lossHistory], [...kept.lossHistory], layout);
+    assert.is(light.trainingRmse, kept.trainingRmse, layout);
+    assert.is(light.info.observed.colIndex.length, 0);
+    assert.is(kept.info.observed.values.length, data.filter((v) => v === v).length);
+    fits.push(layout);
+  }
+  assert.equal(fits, ['dense', 'sparse']);
+});
+
 test('X.rowIds and X.colIds: a repeated id is named with both places, "42" and 42 being one id; ids that merely look alike are distinct', async () => {
   const X = { rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] };
   const repeats = [

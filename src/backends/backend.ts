@@ -16,6 +16,9 @@ export interface Scorer {
   close(): void;
 }
 
+/** Whether a dense X's observed values must be copied out, once their count is known. */
+export type ValuesNeeded = (observedCount: number, rows: number, cols: number) => boolean;
+
 /** What one pass over a dense X (NaN = missing) finds: assembly/scan.ts. */
 export interface DenseSummary {
   /** Flat index of the first observed ±Infinity, or −1; when ≥ 0 nothing else is filled in. */
@@ -34,7 +37,7 @@ export interface DenseSummary {
   deviation: number;
   /**
    * The observed values in row-major order (what a model keeps for update()): a Float32Array when every one is a
-   * float32 value, which holds them exactly in half the memory.
+   * float32 value, which holds them exactly in half the memory; empty when the caller said they are not needed.
    */
   values: Float64Array | Float32Array;
 }
@@ -54,8 +57,11 @@ export interface Backend {
   tooLarge(buffers: Buffers): string | undefined;
   /** The threads this backend can use at most here: the machine's logical cores, or 1. */
   hardwareThreads(): Promise<number>;
-  /** One pass over a dense X: its observed pattern, counts and value statistics, and the first infinite entry. */
-  summarize(values: Float64Array, rows: number, cols: number): Promise<DenseSummary>;
+  /**
+   * One pass over a dense X: its observed pattern, counts and value statistics, and the first infinite entry; and
+   * the observed values, copied out only when `valuesNeeded(observedCount, rows, cols)` (default: always) says so.
+   */
+  summarize(values: Float64Array, rows: number, cols: number, valuesNeeded?: ValuesNeeded): Promise<DenseSummary>;
   /**
    * The buffers laid out, and the kernels over them, for one run whose phases may use up to `threads`
    * threads; the workspace's `threads` says how many it got (1 where threads are unavailable).

@@ -6,7 +6,7 @@ import {
 } from '../runtime/wasm.js';
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
-import type { Backend, DenseSummary } from './backend.js';
+import type { Backend, DenseSummary, ValuesNeeded } from './backend.js';
 import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
 
 const F64 = 8;
@@ -84,16 +84,18 @@ const SUMMARY_BLOCK_BYTES = 1 << 18;
 
 /**
  * The dense scan (assembly/scan.ts) over X copied in a block of rows at a time (at least one row of `blockBytes`):
- * one pass for the pattern, counts and sums, a second for the deviation from the mean and the observed values,
- * compacted in place in the block and copied out into the model's array. The kernels go on from one block's totals,
+ * one pass for the pattern, counts and sums, a second for the deviation from the mean and, when `valuesNeeded`, the
+ * observed values, compacted in place in the block and copied out into the model's array. The kernels go on from one block's totals,
  * so the blocks' size never changes a bit of the summary (tests run it with blocks of a few rows).
  */
-export async function summarizeInBlocks(values: Float64Array, rows: number, cols: number, blockBytes: number): Promise<DenseSummary> {
+export async function summarizeInBlocks(
+  values: Float64Array, rows: number, cols: number, blockBytes: number, valuesNeeded: ValuesNeeded = () => true,
+): Promise<DenseSummary> {
   const words = (cols + 31) >>> 5;
   const blockRows = Math.min(rows, Math.max(1, Math.floor(blockBytes / (cols * F64))));
   const sizes = { x: blockRows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 8 * F64 };
   // Past 4 GiB of pattern and counts (X itself never is copied whole) the JS twin gives the same summary.
-  if (tooLarge(sizes)) return summarizeInJs(values, rows, cols);
+  if (tooLarge(sizes)) return summarizeInJs(values, rows, cols, valuesNeeded);
   const k = await f64Runtime.borrow();
   try {
     const at = reserve(k, sizes);
@@ -113,12 +115,14 @@ export async function summarizeInBlocks(values: Float64Array, rows: number, cols
     }
     const [observedCount, sum, squares, min0, min1, max0, max1, inexact] = f64(k, at.out, 8);
     const mean = sum / observedCount;
-    const observed = inexact ? new Float64Array(observedCount) : new Float32Array(observedCount);
+    const keep = valuesNeeded(observedCount, rows, cols);
+    const observed = !keep ? new Float64Array(0) : inexact ? new Float64Array(observedCount) : new Float32Array(observedCount);
     let deviation = 0;
     let filled = 0;
     for (let first = 0; first < rows; first += blockRows) {
       const count = blockRows < rows ? blockAt(first) : rows;
       deviation = k.squaredDeviation(at.x, count, cols, mean, deviation);
+      if (!keep) continue;
       const compacted = k.compactObserved(at.x, count, cols, at.bits + first * words * I32, at.x);
       observed.set(f64(k, at.x, compacted), filled);
       filled += compacted;
@@ -140,7 +144,7 @@ export const wasmBackend: Backend = {
   sparseBelowDensity: 0.4,
   tooLarge: (buffers) => tooLarge(byteSizes(buffers)),
   hardwareThreads,
-  summarize: (values, rows, cols) => summarizeInBlocks(values, rows, cols, SUMMARY_BLOCK_BYTES),
+  summarize: (values, rows, cols, valuesNeeded) => summarizeInBlocks(values, rows, cols, SUMMARY_BLOCK_BYTES, valuesNeeded),
   async scorer(ht, cols, width, precision) {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await f64Runtime.borrow();

@@ -14,15 +14,13 @@ import { train } from './train.js';
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
   const prepared = await prepareRun(X, options);
-  const { settings, backend, run, layout, validation, parameters, observed, ids } = prepared;
+  const { settings, backend, run, layout, validation, parameters, observed, ids, observedCount: count } = prepared;
   try {
     if (touched) await run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed, () => prepared.threads);
     const fitted = parameters(outcome.factors);
     // The run's own factors are the returned ones unless an earlier epoch's were restored.
     const current = outcome.bestEpoch === outcome.lossHistory.length - 1;
-    // (The count from the values: a dense X's column pattern is made on first use, and is not needed here.)
-    const count = observed.values.length;
     const error = current && run.observedError && count > 0 ? await run.observedError(fitted.clip) : undefined;
     return {
       parameters: fitted,

@@ -62,7 +62,8 @@ export interface RunOptions {
    * Whether the model keeps its training observations (each one's column and value, in CSR order: 8–12 bytes
    * a rating), which recommend() leaves out of a row's list and model.update() retrains on. false: it keeps
    * none — a smaller model and model file; recommend() then ranks every column (pass `exclude`), and update()
-   * says it cannot. Default true.
+   * says it cannot; a dense X's observed values are then not copied at all (unless it runs in the sparse layout,
+   * whose run needs them). Default true.
    */
   keepObservations?: boolean;
   /** Called after every epoch; returning false (or a promise of false) stops training there. */

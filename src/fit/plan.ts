@@ -36,6 +36,8 @@ export interface PreparedRun {
   parameters(view: FactorView): Parameters;
   /** Each row's observed columns: what the model's recommend() leaves out. */
   observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array | Float32Array };
+  /** How many entries of X are observed (observed.values is empty for a dense X whose values nothing keeps). */
+  observedCount: number;
   ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
 }
 
@@ -116,7 +118,10 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     await nextTurn();
     if (signal.aborted) throw abortReason(signal);
   };
-  const given = await readObservations(X, settings.mask, backend.summarize);
+  // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
+  const valuesNeeded = (observedCount: number, rows: number, cols: number) =>
+    settings.keepObservations || layoutOf(solver, settings, () => chooseLayout({ rows, cols, observedCount }, backend.sparseBelowDensity)) === 'sparse';
+  const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;
@@ -183,7 +188,7 @@ export async function start({ settings, solver, backend, layout, threads, valida
   const values = given.observedValues;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return {
-    settings, solver, backend, run, width, layout, validation, parameters, observed, ids,
+    settings, solver, backend, run, width, layout, validation, parameters, observed, ids, observedCount: shape.observedCount,
     get threads() {
       return space.threads;
     },

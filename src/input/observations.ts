@@ -3,7 +3,7 @@
 import { describe } from '../check/describe.js';
 import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
-import type { DenseSummary } from '../backends/index.js';
+import type { DenseSummary, ValuesNeeded } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
@@ -148,7 +148,7 @@ function readMask(value: unknown, rows: number, cols: number): Uint8Array {
  * A dense X: its values copied once (masked entries set to NaN), then one pass of the backend's
  * (assembly/scan.ts) checks them and finds their counts and statistics.
  */
-async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Promise<Given> {
+async function denseInput(X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded): Promise<Given> {
   // Written to only to apply a mask: otherwise the caller's Float64Array is read in place.
   const { rows, cols, data: values } = readMatrix('X', X, mask !== undefined);
   if (mask !== undefined) {
@@ -160,7 +160,7 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize): Prom
       }
     }
   }
-  const summary = await summarize(values, rows, cols);
+  const summary = await summarize(values, rows, cols, valuesNeeded);
   if (summary.firstInfinite >= 0) {
     const p = summary.firstInfinite;
     throw new RangeError(
@@ -467,7 +467,7 @@ function exactInFloat32(values: ArrayLike<number>): boolean {
 }
 
 /** A backend's one pass over a dense X (Backend.summarize). */
-export type Summarize = (values: Float64Array, rows: number, cols: number) => Promise<DenseSummary>;
+export type Summarize = (values: Float64Array, rows: number, cols: number, valuesNeeded?: ValuesNeeded) => Promise<DenseSummary>;
 
 /** X validated, in the layout it came in, with what the rest of a fit needs to know about its values. */
 export interface Given {
@@ -479,7 +479,10 @@ export interface Given {
   colCounts: Float64Array;
   /** Each row's observed columns (CSR); for a dense X made on first use. */
   observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array };
-  /** The observed values in CSR (row-major) order (a Float32Array when that loses nothing). */
+  /**
+   * The observed values in CSR (row-major) order (a Float32Array when that loses nothing); for a dense X, empty
+   * unless `valuesNeeded` said they are.
+   */
   observedValues: Float64Array | Float32Array;
 }
 
@@ -493,7 +496,7 @@ function sparseInput(X: SparseMatrixInput): Given {
  * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
  * the canonical problem in the layout it came in; a dense X is checked by `summarize`.
  */
-export async function readObservations(X: unknown, mask: unknown, summarize: Summarize): Promise<Given> {
+export async function readObservations(X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded): Promise<Given> {
   let given: Given;
   if (isSparseInput(X)) {
     if (mask !== undefined) {
@@ -501,7 +504,7 @@ export async function readObservations(X: unknown, mask: unknown, summarize: Sum
     }
     given = sparseInput(X);
   } else {
-    given = await denseInput(X, mask, summarize);
+    given = await denseInput(X, mask, summarize, valuesNeeded);
   }
   const { problem } = given;
   if (problem.observedCount === 0) {

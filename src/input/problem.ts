@@ -12,7 +12,7 @@ function toDense(problem: SparseProblem): DenseProblem {
 }
 
 /** The layout 'auto' picks: sparse below the given fraction of observed entries, where its kernel is faster. */
-export function chooseLayout(problem: Problem, sparseBelowDensity: number): Layout {
+export function chooseLayout(problem: Pick<Problem, 'rows' | 'cols' | 'observedCount'>, sparseBelowDensity: number): Layout {
   return problem.observedCount < sparseBelowDensity * problem.rows * problem.cols ? 'sparse' : 'dense';
 }
 

@@ -51,7 +51,7 @@ export const jsBackend: Backend = {
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;
   },
-  summarize: (values, rows, cols) => Promise.resolve(summarize(values, rows, cols)),
+  summarize: (values, rows, cols, valuesNeeded) => Promise.resolve(summarize(values, rows, cols, valuesNeeded)),
   hardwareThreads: () => Promise.resolve(1),
   // One thread: the twins are the reference, not the fast path.
   open: (buffers) => Promise.resolve(open(buffers) as Workspace<unknown, unknown>),
