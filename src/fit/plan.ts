@@ -118,9 +118,12 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     await nextTurn();
     if (signal.aborted) throw abortReason(signal);
   };
+  // The run's layout, from X's shape and how many of its entries are observed.
+  const layoutFor = (shape: { rows: number; cols: number; observedCount: number }) =>
+    layoutOf(solver, settings, () => chooseLayout(shape, backend.sparseBelowDensity));
   // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
   const valuesNeeded = (observedCount: number, rows: number, cols: number) =>
-    settings.keepObservations || layoutOf(solver, settings, () => chooseLayout({ rows, cols, observedCount }, backend.sparseBelowDensity)) === 'sparse';
+    settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse';
   const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
@@ -132,8 +135,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     const value = given.stats.max > FLOAT32_MAX ? given.stats.max : given.stats.min;
     throw new RangeError(`X: a value of ${value} is beyond float32's range (±${FLOAT32_MAX.toPrecision(5)}); use precision: 'float64'`);
   }
-  const byDensity = chooseLayout(given.problem, backend.sparseBelowDensity);
-  const layout = layoutOf(solver, settings, () => byDensity);
+  const layout = layoutFor(given.problem);
   checkSize(solver, backend, settings, layout, rows, cols, observedCount);
   const validation = settings.validation === undefined ? undefined : readValidation(settings.validation, rows, cols, ids);
   const warmStart = settings.init.model && matchedTo(settings.init.model, ids, rows, cols);
