@@ -14,3 +14,4 @@ export function heapBase(): usize {
 }
 export { gramian, ialsHalf, ialsLoss } from "./ials";
 export { bprEpoch } from "./bpr";
+export { drawInto } from "./random";

@@ -9,6 +9,7 @@ import { summarize as summarizeInJs } from '../dist/backends/js/scan.js';
 import { summarizeInBlocks } from '../dist/backends/wasm.js';
 import { jsScorer } from '../dist/backends/js/score.js';
 import { testRandom as generator } from './helpers.mjs';
+import { Random } from '../dist/math/rng.js';
 
 
 const SHAPES = [
@@ -235,6 +236,52 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     });
   });
 }
+
+test('drawInto: the initial factors\' draws, uniform and normal, in rows or down the columns of Hᵀ, are Random.fill\'s stream to the bit, the state left where it ends', async () => {
+  for (const precision of ['float64', 'float32']) {
+    for (const normal of [0, 1]) {
+      // A factor of 7 rows × width 5 (rank 3 drawn); then Hᵀ's 3 latent columns over 11 rows, written down the columns.
+      const buffers = { real: { w: 7 * 5, ht: 11 * 5 }, i32: { seed: 4 }, precision };
+      const random = new Random(2026);
+      const start = Int32Array.from(random.state);
+      await sameOnBoth(`drawInto ${precision} ${normal ? 'normal' : 'uniform'}`, buffers, (space) => {
+        space.viewI32(space.i32.seed, 4).set(start);
+        space.viewReal(space.real.w, 35).fill(0);
+        space.viewReal(space.real.ht, 55).fill(0);
+      }, (space) => {
+        const { kernels: k, real: b, i32: n } = space;
+        k.drawInto(n.seed, b.w, 7, 3, 5, 1, 0.7, normal);
+        k.drawInto(n.seed, b.ht, 3, 11, 1, 5, 1.3, normal);
+      });
+      // And against the generator itself: the same values, and the same state after.
+      const space = await backends.wasm.open(buffers, 1);
+      const state = space.viewI32(space.i32.seed, 4);
+      state.set(start);
+      space.viewReal(space.real.w, 35).fill(0);
+      space.kernels.drawInto(space.i32.seed, space.real.w, 7, 3, 5, 1, 0.7, normal);
+      const Real = precision === 'float32' ? Float32Array : Float64Array;
+      const expected = new Real(7 * 5);
+      const row = new Float64Array(3);
+      for (let i = 0; i < 7; i++) {
+        random.fill(row, 0.7, normal ? 'normal' : 'uniform');
+        expected.set(row, i * 5);
+      }
+      assert.equal([...space.viewReal(space.real.w, 35)], [...expected], `${precision} ${normal ? 'normal' : 'uniform'}`);
+      assert.equal([...state], [...random.state]);
+      space.close();
+    }
+  }
+  // 40,000 normal draws in float64 against the generator's: the kernel's logarithm (fdlibm's, as src/math/rng.ts's)
+  // over the whole of (0, 1).
+  const space = await backends.wasm.open({ real: { w: 40000 }, i32: { seed: 4 }, precision: 'float64' }, 1);
+  const random = new Random(7);
+  space.viewI32(space.i32.seed, 4).set(random.state);
+  space.kernels.drawInto(space.i32.seed, space.real.w, 1, 40000, 0, 1, 1, 1);
+  const expected = random.fill(new Float64Array(40000), 1, 'normal');
+  const drawn = space.viewReal(space.real.w, 40000);
+  assert.is(drawn.findIndex((v, p) => !Object.is(v, expected[p])), -1);
+  space.close();
+});
 
 test('the dense scan (summarize) gives the same summary as its twin, X copied in whole or a block of rows at a time', async () => {
   const same = (wasm, js, label) => {

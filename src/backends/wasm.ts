@@ -7,7 +7,7 @@ import {
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs } from './js/scan.js';
 import type { Backend, DenseSummary, ValuesNeeded } from './backend.js';
-import { REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
+import { DRAW_STATE, REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
 
 const F64 = 8;
 const I32 = 4;
@@ -48,7 +48,8 @@ const f64 = (k: Kernels, at: number, length: number) => new Float64Array(k.memor
  * With a pool, phases run on `threads` threads over the same (shared) memory, each with its own region
  * of the scratch buffers (a handle is thread 0's); kernels called directly run in the calling thread.
  */
-function workspace(k: Kernels, buffers: Buffers, runtime: Runtime, pool?: ThreadPool, threads = 1): Workspace<number, number> {
+function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPool, threads = 1): Workspace<number, number> {
+  const buffers = { ...given, i32: { ...given.i32, ...DRAW_STATE } };
   const at = reserve(k, byteSizes(buffers, pool ? threads : 1));
   const precision = buffers.precision ?? 'float64';
   const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));

@@ -1,6 +1,6 @@
 import { readMatrix, type Given } from '../input/observations.js';
 import type { Random } from '../math/rng.js';
-import type { InitialFactors } from '../solvers/index.js';
+import type { Draw, InitialFactors } from '../solvers/index.js';
 import type { Parameters, RealArray } from '../types.js';
 
 /** A trained model a warm start continues from, and the index in it of each row and column of X (−1: unknown to it). */
@@ -76,8 +76,19 @@ export function initialFactors(
     next = part === 'W' ? 'H' : 'done';
   };
   return {
-    writeW(target: RealArray) {
+    writeW(target: RealArray, draw?: Draw) {
       inTurn('W');
+      if (draw && !givenW && !model) {
+        // Plain draws, nothing to copy in: the backend's kernel writes them where they go.
+        draw(random.state, rows, rank, width, 1, scale, normal);
+        if (biases) {
+          for (let i = 0; i < rows; i++) {
+            target[i * width + rank] = 0;
+            target[i * width + rank + 1] = 1;
+          }
+        }
+        return;
+      }
       const row = new Float64Array(rank);
       for (let i = 0; i < rows; i++) {
         // Row by row: the same stream as one fill of rows×rank.
@@ -96,11 +107,14 @@ export function initialFactors(
         }
       }
     },
-    writeH(target: RealArray, transposed: boolean) {
+    writeH(target: RealArray, transposed: boolean, draw?: Draw) {
       inTurn('H');
+      // Plain draws: the rank latent rows by the backend's kernel, the bias rows (1s, then 0s) here.
+      const drawn = draw && !givenH && !model;
+      if (drawn) draw(random.state, rank, cols, transposed ? 1 : cols, transposed ? width : 1, scale, normal);
       const colFrom = Int32Array.from({ length: model ? cols : 0 }, (_, j) => knownCol(j));
       const line = new Float64Array(cols);
-      for (let k = 0; k < width; k++) {
+      for (let k = drawn ? rank : 0; k < width; k++) {
         if (k < rank) {
           if (givenH) line.set(givenH.subarray(k * cols, (k + 1) * cols));
           else random.fill(line, scale, kind);

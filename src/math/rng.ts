@@ -28,6 +28,11 @@ export class Random {
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
+  /** The generator's state, live: for a kernel that draws from this stream and writes back where it ended. */
+  get state(): Int32Array {
+    return this.s;
+  }
+
   private readonly word = new Uint32Array(1);
   private readonly chunk = new Uint32Array(4096);
 

@@ -66,6 +66,12 @@ export interface Kernels<F, I> {
     colCounts: F, shrinkage: number, minCount: number, rowStart: I, colIndex: I, excludeObserved: number,
     excluded: I, excludedCount: number, n: number, order: number, scores: F, outIndex: I, outScore: F,
   ): void;
+  /**
+   * The initial factors' draws (src/math/rng.ts Random's stream, from and back to `state`, four words): `lines` lines
+   * of `count` values scale × a uniform in [0, 1) or a standard normal (`normal` 1), value c of line l at
+   * l·lineStride + c·step of `target`.
+   */
+  drawInto(state: I, target: F, lines: number, count: number, lineStride: number, step: number, scale: number, normal: number): void;
   /** BPR: `samples` sampled triples; Σ −ln σ(x) returned; mode 0 measures, 1 updates both sides, 2 rows only. */
   bprEpoch(
     rowStart: I, colIndex: I, rowOf: I, w: F, ht: F, state: I, count: number, cols: number, samples: number,
@@ -75,6 +81,12 @@ export interface Kernels<F, I> {
 
 /** The name of a kernel of the contract. */
 export type KernelName = keyof Kernels<unknown, unknown>;
+
+/**
+ * The i32 buffer every workspace has beside a run's own: the generator's state, for drawInto (solvers/common.ts
+ * drawerOf).
+ */
+export const DRAW_STATE = Object.freeze({ drawState: 4 });
 
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([

@@ -2,7 +2,7 @@
 import type { Awaitable, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
 import type { SparseProblem } from '../types.js';
-import type { Run, RunSpec } from './solver.js';
+import type { Draw, Run, RunSpec } from './solver.js';
 import { byRow } from '../math/predict.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
@@ -14,12 +14,22 @@ export function penaltyOf<F, I>(space: Workspace<F, I>, spec: RunSpec, h: F, hTr
   return () => k.penalty(b.w, b.rowCounts, b.wParams, rows, width, 0) + k.penalty(h, b.colCounts, b.hParams, cols, width, hTransposed ? 1 : 0);
 }
 
+/** The backend's drawInto kernel bound to the buffer `target`: initial factors drawn where the run keeps them. */
+export function drawerOf<F, I>(space: Workspace<F, I>, target: F): Draw {
+  return (state, lines, count, lineStride, step, scale, normal) => {
+    const words = space.viewI32(space.i32.drawState, 4);
+    words.set(state);
+    space.kernels.drawInto(space.i32.drawState, target, lines, count, lineStride, step, scale, normal ? 1 : 0);
+    state.set(words);
+  };
+}
+
 /** Writes what every run starts from into its workspace: W, the parameter blocks and the counts. */
 export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { rows, cols } = spec.problem;
   const { width } = spec;
   const b = space.real;
-  spec.initial.writeW(space.viewReal(b.w, rows * width));
+  spec.initial.writeW(space.viewReal(b.w, rows * width), drawerOf(space, b.w));
   space.viewReal(b.wParams, 4 * width).set(spec.wParams);
   space.viewReal(b.hParams, 4 * width).set(spec.hParams);
   space.viewReal(b.rowCounts, rows).set(spec.rowCounts);
@@ -35,7 +45,7 @@ export function commonBuffers(rows: number, cols: number, width: number): Record
 export function writeTransposedH<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   const { cols } = spec.problem;
   const { width } = spec;
-  spec.initial.writeH(space.viewReal(space.real.ht, cols * width), true);
+  spec.initial.writeH(space.viewReal(space.real.ht, cols * width), true, drawerOf(space, space.real.ht));
 }
 
 /**
@@ -63,7 +73,7 @@ export function writeEventsRun<F, I>(space: Workspace<F, I>, spec: RunSpec): () 
   const { kernels: k, real: b, i32: n } = space;
   const { width } = spec;
   const { rows, cols, rowStart, colIndex, observedCount } = spec.problem as SparseProblem;
-  spec.initial.writeW(space.viewReal(b.w, rows * width));
+  spec.initial.writeW(space.viewReal(b.w, rows * width), drawerOf(space, b.w));
   writeTransposedH(space, spec);
   space.viewReal(b.rowCounts, rows).fill(1);
   space.viewReal(b.colCounts, cols).fill(1);

@@ -4,7 +4,7 @@
 import type { Awaitable, Buffers, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
-import { commonBuffers, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, drawerOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, partsFor, total, type Range } from './parallel.js';
 import { positive, type FactorOptions, type LayoutOptions, type RatingOptions } from './options.js';
@@ -127,7 +127,7 @@ function startDense<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const plain = spec.plain ? 1 : 0;
   writeCommon(space, spec);
   writeValues(space.viewReal(b.x, rows * cols), problem.values, spec.offset);
-  spec.initial.writeH(space.viewReal(b.h, width * cols), false);
+  spec.initial.writeH(space.viewReal(b.h, width * cols), false, drawerOf(space, b.h));
   const { x, w, h, gradientW, gradientH, colCounts, hParams } = b;
   const { residual } = b;
   const lossPhase: Phase<F, I> = chunks(rows, undefined, cols).map(([first, end]) => [

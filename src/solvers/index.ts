@@ -92,5 +92,5 @@ export const solvers: Readonly<Record<Solver, SolverInfo>> = Object.freeze(
   })) as Record<Solver, SolverInfo>,
 );
 
-export type { Awaitable, FactorView, FoldInput, InitialFactors, OwnSettings, Run, RunSpec, Shape, SolverModule } from './solver.js';
+export type { Awaitable, Draw, FactorView, FoldInput, InitialFactors, OwnSettings, Run, RunSpec, Shape, SolverModule } from './solver.js';
 export type { FactorOptions, LayoutOptions, RatingOptions, SharedOption } from './options.js';

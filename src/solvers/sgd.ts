@@ -6,7 +6,7 @@
 import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from './order.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf } from './common.js';
+import { commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
 import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
@@ -96,8 +96,8 @@ export const sgd: SolverModule<SgdOptions> = {
     const w = space.viewReal(b.w, rows * width);
     const ht = space.viewReal(b.ht, cols * width);
     // The initial factors are drawn first (the stream goes on to the visiting order), in the caller's order.
-    spec.initial.writeW(w);
-    spec.initial.writeH(ht, true);
+    spec.initial.writeW(w, drawerOf(space, b.w));
+    spec.initial.writeH(ht, true, drawerOf(space, b.ht));
     const visit = spec.visit ?? sgdBlocks(problem, spec.random);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;

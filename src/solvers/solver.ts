@@ -96,11 +96,21 @@ export interface Shape {
  * its memory, in its precision: no copy of them is made beside the run's. W first, then H, each once.
  */
 export interface InitialFactors {
-  /** W, rows×width row-major: each row's rank latent coordinates, then with biases [b_i, 1]. */
-  writeW(target: RealArray): void;
+  /**
+   * W, rows×width row-major: each row's rank latent coordinates, then with biases [b_i, 1]. Random draws go through
+   * `draw` when given (the backend's kernel, into the same buffer), else through the generator in JavaScript.
+   */
+  writeW(target: RealArray, draw?: Draw): void;
   /** H, width×cols row-major (rank latent rows, then with biases a row of 1s and the column biases), or its transpose. */
-  writeH(target: RealArray, transposed: boolean): void;
+  writeH(target: RealArray, transposed: boolean, draw?: Draw): void;
 }
+
+/**
+ * Draws into the run's buffer it is bound to: `lines` lines of `count` values, scale × the generator's next uniform
+ * (or normal) draws, value c of line l at l·lineStride + c·step; the generator's state (Random.state) goes on from
+ * there. The backend's drawInto kernel (solvers/common.ts drawerOf), the same stream as Random.fill.
+ */
+export type Draw = (state: Int32Array, lines: number, count: number, lineStride: number, step: number, scale: number, normal: boolean) => void;
 
 /**
  * Everything a run starts from, whatever the solver: `width` counts every coordinate of a factor row (the

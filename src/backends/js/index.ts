@@ -1,7 +1,7 @@
 // The pure-TypeScript backend: the twin of every WASM kernel (same signatures, same order of operations),
 // over typed arrays, and the fallback where WebAssembly is unavailable.
 import type { Backend } from '../backend.js';
-import { runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../../runtime/kernels.js';
+import { DRAW_STATE, runHere, type Buffers, type Kernels, type RealArray, type Workspace } from '../../runtime/kernels.js';
 import { alsHalf } from './als.js';
 import { bprEpoch } from './bpr.js';
 import { denseEpochs, denseGradientW, denseStepH } from './dense.js';
@@ -11,11 +11,12 @@ import { jsScorer, recommendRows } from './score.js';
 import { observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
+import { drawInto } from './random.js';
 
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows,
+  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto,
 });
 
 /** The longest typed array V8 and the other engines allocate. */
@@ -31,7 +32,7 @@ function open({ real, i32, scratch = {}, precision = 'float64' }: Buffers): Work
     kernels: jsKernels as unknown as Kernels<RealArray, Int32Array>,
     precision,
     real: Object.fromEntries(Object.entries({ ...real, ...scratch }).map(([name, length]) => [name, new Real(length)])),
-    i32: Object.fromEntries(Object.entries(i32).map(([name, length]) => [name, new Int32Array(length)])),
+    i32: Object.fromEntries(Object.entries({ ...i32, ...DRAW_STATE }).map(([name, length]) => [name, new Int32Array(length)])),
     viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     atReal: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
