@@ -7,6 +7,7 @@
 // line l at index l·lineStride + c·step (a factor's rows, or H's rows written into the columns of Hᵀ).
 
 import { SHIFT, put } from "./real";
+import { logOf } from "./fdlibm";
 
 /** Fills the target with scale × (the next draw), line by line; the state goes on from where the last call left it. */
 export function drawInto(state: usize, target: usize, lines: i32, count: i32, lineStride: i32, step: i32, scale: f64, normal: bool): void {
@@ -40,7 +41,7 @@ export function drawInto(state: usize, target: usize, lines: i32, count: i32, li
         const v = 2 * uniform(w2, w3) - 1;
         const r = u * u + v * v;
         if (r > 0 && r < 1) {
-          value = u * Math.sqrt((-2 * log(r)) / r);
+          value = u * Math.sqrt((-2 * logOf(r)) / r);
           break;
         }
       }
@@ -58,51 +59,4 @@ export function drawInto(state: usize, target: usize, lines: i32, count: i32, li
 @inline
 function uniform(first: u32, second: u32): f64 {
   return (<f64>(first >>> 5) * 67108864 + <f64>(second >>> 6)) / 9007199254740992;
-}
-
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const TWO54 = 1.8014398509481984e16;
-const LG1 = 6.666666666666735130e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
-
-/** fdlibm's __ieee754_log for finite x > 0: src/math/rng.ts log, operation for operation. */
-export function log(x: f64): f64 {
-  let hx = <i32>(reinterpret<u64>(x) >>> 32);
-  let k = 0;
-  if (hx < 0x00100000) {
-    // Subnormal: scale into the normal range.
-    k -= 54;
-    x *= TWO54;
-    hx = <i32>(reinterpret<u64>(x) >>> 32);
-  }
-  k += (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  const i = (hx + 0x95f64) & 0x100000;
-  // Normalise x into [sqrt(2)/2, sqrt(2)): its high word replaced.
-  x = reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64><u32>(hx | (i ^ 0x3ff00000)) << 32));
-  k += i >> 20;
-  const f = x - 1.0;
-  const dk = <f64>k;
-  if ((0x000fffff & (2 + hx)) < 3) {
-    if (f == 0) return k == 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
-    return k == 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
-  }
-  const s = f / (2.0 + f);
-  const z = s * s;
-  const w = z * z;
-  const t1 = w * (LG2 + w * (LG4 + w * LG6));
-  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-  const R = t2 + t1;
-  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
-    const hfsq = 0.5 * f * f;
-    return k == 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
-  }
-  return k == 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
 }

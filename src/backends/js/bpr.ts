@@ -14,7 +14,7 @@ const power = new Float64Array(1);
 const powerWords = new Int32Array(power.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-/** e^x for |x| ≤ 40 (assembly/bpr.ts expOf). */
+/** e^x for |x| ≤ 40 (assembly/fdlibm.ts expOf). */
 export function expOf(x: number): number {
   const n = Math.floor(x * INV_LN2 + 0.5);
   const r = x - n * LN2_HI - n * LN2_LO;
