@@ -7,9 +7,14 @@
 // mean squared gradient of each of its updates (AdaGrad per row and column, as LIBMF does), so one
 // learningRate suits rows with 5 and with 5,000 observations.
 //
-// Layout: blockOrder i32[blocks], blockStart i32[blocks+1], rowOf i32[nnz], colOf i32[nnz], values f64[nnz]
-// (all three in stored order), w M×rank, ht N×rank, rowScale f64[M], colScale f64[N] (the G's),
-// parameter blocks as in update.ts.
+// Layout: blockOrder i32[blocks], blockStart i32[blocks+1], cells u32[nnz] (or u32[2·nnz], below), values
+// f64[nnz] (both in stored order), blockRowBase and blockColBase i32[blocks], w M×rank, ht N×rank, rowScale
+// f64[M], colScale f64[N] (the G's), parameter blocks as in update.ts.
+//
+// A cell is an observation's row and column as offsets from its block's first row and first column: row offset
+// << colBits | column offset, in a u32 (4 bytes where a row and a column index took 8) — or, when the offsets
+// need more than 32 bits together (colBits 32), in a u64. The kernels are instantiated for each width, so the
+// loops decode with no choice inside them.
 
 import { SHIFT, get, get2, put, put2, splatAt } from "./real";
 import { updated } from "./update";
@@ -44,7 +49,7 @@ function plainAt(at: usize, block: usize, l2: f64): bool {
  * (even and odd k), lanes added, then the remaining coordinates in order (src/backends/js/sgd.ts copies this).
  */
 export function sgdEpoch(
-  blockOrder: usize, blocks: i32, blockStart: usize, rowOf: usize, colOf: usize, values: usize,
+  blockOrder: usize, blocks: i32, blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
@@ -52,19 +57,36 @@ export function sgdEpoch(
     const block = <usize>load<i32>(blockOrder + (<usize>b << 2));
     const start = load<i32>(blockStart + (block << 2));
     const end = load<i32>(blockStart + (block << 2), 4);
-    sgdRange(start, end, rowOf, colOf, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    const rowBase = <usize>load<i32>(blockRowBase + (block << 2));
+    const colBase = <usize>load<i32>(blockColBase + (block << 2));
+    if (colBits < 32) sgdRange<u32>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    else sgdRange<u64>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
   }
 }
 
+/** The row of stored observation p, from its cell (a u32 or a u64) and its block's first row. */
+// @ts-ignore: decorator
+@inline
+function cellRow<Cell>(cells: usize, p: usize, rowBase: usize, colBits: i32): usize {
+  return rowBase + <usize>(load<Cell>(cells + p * sizeof<Cell>()) >> <Cell>colBits);
+}
+
+/** The column of stored observation p, from its cell and its block's first column. */
+// @ts-ignore: decorator
+@inline
+function cellCol<Cell>(cells: usize, p: usize, colBase: usize, colBits: i32): usize {
+  return colBase + <usize>(load<Cell>(cells + p * sizeof<Cell>()) & ((<Cell>1 << <Cell>colBits) - 1));
+}
+
 /** The updates of stored observations start…end−1, in that order. */
-function sgdRange(
-  start: i32, end: i32, rowOf: usize, colOf: usize, values: usize,
+function sgdRange<Cell>(
+  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
   // @ts-ignore: SINGLE
   if (SINGLE) {
-    sgdRangeSingle(start, end, rowOf, colOf, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    sgdRangeSingle<Cell>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
     return;
   }
   const rankBytes = <usize>rank << SHIFT;
@@ -74,8 +96,8 @@ function sgdRange(
   const l2H = f64x2.splat(get(hParams + block));
   for (let t = start; t < end; t++) {
     const p = <usize>t;
-    const i = <usize>load<i32>(rowOf + (p << 2));
-    const j = <usize>load<i32>(colOf + (p << 2));
+    const i = cellRow<Cell>(cells, p, rowBase, colBits);
+    const j = cellCol<Cell>(cells, p, colBase, colBits);
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
     const error = get(values + (p << SHIFT)) - dot(wi, hj, rank);
@@ -154,8 +176,8 @@ function finishUpdate(
  * coordinates, the error, the steps and the rest of the update are f64 as in sgdRange
  * (src/backends/js/sgd.ts sgdEpochSingle copies this order, rounding each f32 operation with Math.fround).
  */
-function sgdRangeSingle(
-  start: i32, end: i32, rowOf: usize, colOf: usize, values: usize,
+function sgdRangeSingle<Cell>(
+  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
@@ -165,8 +187,8 @@ function sgdRangeSingle(
   const l2H = f32x4.splat(load<f32>(hParams + rankBytes));
   for (let t = start; t < end; t++) {
     const p = <usize>t;
-    const i = <usize>load<i32>(rowOf + (p << 2));
-    const j = <usize>load<i32>(colOf + (p << 2));
+    const i = cellRow<Cell>(cells, p, rowBase, colBits);
+    const j = cellCol<Cell>(cells, p, colBase, colBits);
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
     const prediction = singleDot(wi, hj, quads, rank);
@@ -275,6 +297,71 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
     const prediction = singleDot(wi, hj, quads, rank);
     const r = get(values, p) - min(max(prediction, low), high);
     loss += r * r;
+  }
+  return 0.5 * loss;
+}
+
+/**
+ * observedLoss over stored observations from…to−1 of an sgd run, whose rows and columns are in cells (above):
+ * the same sums in the same order (each prediction summed as dot sums it, the squares added one by one in stored
+ * order), each observation's row and column found from its block, followed forward from the one holding `from`.
+ * Four predictions at a time (pairDots4) where four observations lie in one block.
+ */
+export function cellsLoss(
+  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, from: i32, to: i32,
+  w: usize, ht: usize, rank: i32, low: f64, high: f64,
+): f64 {
+  return colBits < 32
+    ? cellsLossOf<u32>(blockStart, cells, blockRowBase, blockColBase, colBits, values, from, to, w, ht, rank, low, high)
+    : cellsLossOf<u64>(blockStart, cells, blockRowBase, blockColBase, colBits, values, from, to, w, ht, rank, low, high);
+}
+
+function cellsLossOf<Cell>(
+  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, from: i32, to: i32,
+  w: usize, ht: usize, rank: i32, low: f64, high: f64,
+): f64 {
+  const rankBytes = <usize>rank << SHIFT;
+  let block: usize = 0;
+  let next = load<i32>(blockStart);
+  let rowBase: usize = 0;
+  let colBase: usize = 0;
+  let loss = 0.0;
+  let p = from;
+  while (p < to) {
+    while (p >= next) {
+      next = load<i32>(blockStart + (block << 2), 4);
+      rowBase = <usize>load<i32>(blockRowBase + (block << 2));
+      colBase = <usize>load<i32>(blockColBase + (block << 2));
+      block++;
+    }
+    const q = <usize>p;
+    // @ts-ignore: SINGLE
+    if (!SINGLE && p + 4 <= to && p + 4 <= next) {
+      pairDots4(
+        w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 1, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 1, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 3, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 3, colBase, colBits) * rankBytes, rank,
+      );
+      const at = values + (q << SHIFT);
+      const r0 = get(at) - min(max(dotA, low), high);
+      const r1 = get(at, 1) - min(max(dotB, low), high);
+      const r2 = get(at, 2) - min(max(dotC, low), high);
+      const r3 = get(at, 3) - min(max(dotD, low), high);
+      loss += r0 * r0;
+      loss += r1 * r1;
+      loss += r2 * r2;
+      loss += r3 * r3;
+      p += 4;
+      continue;
+    }
+    const wi = w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes;
+    const hj = ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes;
+    // @ts-ignore: SINGLE
+    const prediction = SINGLE ? singleDot(wi, hj, rank & ~3, rank) : dot(wi, hj, rank);
+    const r = get(values + (q << SHIFT)) - min(max(prediction, low), high);
+    loss += r * r;
+    p++;
   }
   return 0.5 * loss;
 }

@@ -168,21 +168,54 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     }
   });
 
-  test(`sgdEpoch (adaptive and plain, in blocks), observedLoss: ${label}`, async () => {
+  test(`sgdEpoch (adaptive and plain, in blocks, cells of one word and of two), cellsLoss, observedLoss: ${label}`, async () => {
     const d = data(shape, rows * 41 + width, 0.7);
     // Three blocks over the stored observations, visited 2, 0, 1.
     const third = Math.ceil(d.count / 3);
     const blockStart = Int32Array.of(0, Math.min(third, d.count), Math.min(2 * third, d.count), d.count);
+    // Each block's first row and column; its cells count from them: one word (row offset above colBits, the column's
+    // below), or two (colBits 32).
+    const blockOf = (p) => (p >= blockStart[2] ? 2 : p >= blockStart[1] ? 1 : 0);
+    const blockRowBase = new Int32Array(3).fill(rows);
+    const blockColBase = new Int32Array(3).fill(cols);
+    for (let p = 0; p < d.count; p++) {
+      blockRowBase[blockOf(p)] = Math.min(blockRowBase[blockOf(p)], d.rowOf[p]);
+      blockColBase[blockOf(p)] = Math.min(blockColBase[blockOf(p)], d.colIndex[p]);
+    }
+    const colBits = 4;
+    const cellsOf = (words) => Int32Array.from({ length: words * d.count }, (_, t) => {
+      const p = words === 2 ? t >> 1 : t;
+      const [row, col] = [d.rowOf[p] - blockRowBase[blockOf(p)], d.colIndex[p] - blockColBase[blockOf(p)]];
+      // Two words: a little-endian u64, the column offset low.
+      return words === 2 ? (t & 1 ? row : col) : (row << colBits) | col;
+    });
     for (const adaptive of [1, 0]) {
-      const { buffers, fill } = laid(precision, d, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['rowOf', 'colIndex', 'blockStart', 'blockOrder'], {
-        wParams: d.params(0.05, 0.01, -Infinity), hParams: d.params(0.07, 0, adaptive ? -Infinity : 0),
-        rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
-      });
-      await sameOnBoth('sgdEpoch', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-        k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.rowOf, n.colIndex, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
-      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, -Infinity, Infinity));
-      // Clamped predictions (the training error of clipped predictions): bounds inside the predictions' range.
-      await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, -0.05, 0.07));
+      for (const [bits, words] of [[colBits, 1], [32, 2]]) {
+        const { buffers, fill } = laid(precision, d, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['rowOf', 'colIndex', 'cells', 'blockRowBase', 'blockColBase', 'blockStart', 'blockOrder'], {
+          wParams: d.params(0.05, 0.01, -Infinity), hParams: d.params(0.07, 0, adaptive ? -Infinity : 0),
+          rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
+          cells: cellsOf(words), blockRowBase, blockColBase,
+        });
+        await sameOnBoth(`sgdEpoch (${words} word cells)`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+          k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
+        for (const [low, high] of [[-Infinity, Infinity], [-0.05, 0.07]]) {
+          // Clamped predictions too (the training error of clipped predictions): bounds inside the predictions' range.
+          await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, low, high));
+          // cellsLoss from any place to any other: the observedLoss of those observations, to the bit.
+          for (const [from, to] of [[0, d.count], [1, d.count - 1], [third - 1, d.count], [2, Math.min(7, d.count)]]) {
+            if (from >= to) continue;
+            await sameOnBoth(`cellsLoss ${from}…${to}`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+              k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, from, to, b.w, b.ht, width, low, high));
+            const space = await backends.wasm.open(buffers, 1);
+            fill(space);
+            const { kernels: k, real: b, i32: n } = space;
+            const byCells = k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, from, to, b.w, b.ht, width, low, high);
+            const plain = k.observedLoss(space.atI32(n.rowOf, from), space.atI32(n.colIndex, from), space.atReal(b.values, from), to - from, b.w, b.ht, width, low, high);
+            space.close();
+            assert.ok(Object.is(byCells, plain), `cellsLoss ${from}…${to} (${words} words): ${byCells} vs observedLoss ${plain}`);
+          }
+        }
+      }
     }
   });
 

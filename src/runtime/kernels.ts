@@ -34,11 +34,19 @@ export interface Kernels<F, I> {
     rowStart: I, colIndex: I, values: F, w: F, ht: F, gradientH: F, colCounts: F, hParams: F,
     rows: number, colFrom: number, colTo: number, cols: number, rank: number, learningRate: number, plain: number,
   ): void;
-  /** One SGD pass over the first `blocks` entries of `blockOrder`, observations stored in visiting order. */
+  /**
+   * One SGD pass over the first `blocks` entries of `blockOrder`, observations stored in visiting order, each one's
+   * row and column a cell: offsets from its block's first row and column (assembly/sgd.ts).
+   */
   sgdEpoch(
-    blockOrder: I, blocks: number, blockStart: I, rowOf: I, colOf: I, values: F, w: F, ht: F,
+    blockOrder: I, blocks: number, blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, w: F, ht: F,
     wParams: F, hParams: F, rowScale: F, colScale: F, rank: number, learningRate: number, adaptive: number,
   ): void;
+  /** observedLoss over stored observations from…to−1 of an sgd run (rows and columns in cells). */
+  cellsLoss(
+    blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, from: number, to: number,
+    w: F, ht: F, rank: number, low: number, high: number,
+  ): number;
   /** ½ Σ (x − w·h)² over the first `count` stored observations. */
   observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number, low: number, high: number): number;
   /** ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent). */
@@ -91,7 +99,7 @@ export const DRAW_STATE = Object.freeze({ drawState: 4 });
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'denseGradientW', 'denseStepH', 'denseEpochs', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
-  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch', 'recommendRows',
+  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch', 'recommendRows', 'cellsLoss',
 ] as const);
 
 /**

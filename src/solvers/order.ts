@@ -54,10 +54,16 @@ function shuffle(values: Int32Array, random: Random): void {
  * AdaGrad scales of neighbouring rows share lines); LIBMF stores its factors relabelled the same way.
  */
 export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
+  const start = binStarts(bin, bins);
+  return bin.map((b) => start[b]++);
+}
+
+/** Where each bin's slots start, as slotsByBin lays them out (bin by bin); length bins + 1. */
+export function binStarts(bin: Int32Array, bins: number): Int32Array {
   const start = new Int32Array(bins + 1);
   for (let i = 0; i < bin.length; i++) start[bin[i] + 1]++;
   for (let b = 0; b < bins; b++) start[b + 1] += start[b];
-  return bin.map((b) => start[b]++);
+  return start;
 }
 
 /** LIBMF's blocks over `problem`: its BINS×BINS blocks, each epoch's block order, each row's and column's bin. */

@@ -1,15 +1,17 @@
 // 'sgd': one update of w_i and h_j per observation, in LIBMF's order (src/solvers/order.ts: rows and columns
 // shuffled once into 20×20 blocks, the blocks in a fresh seeded order each epoch, in rounds of blocks
 // that share no row and no column), with per-row and per-column AdaGrad steps. The run stores the
-// observations once, in visiting order, so an epoch reads them front to back. On threads, each round's
-// blocks are shared out and the threads meet between rounds: the same updates as on one thread.
-import { BINS, SGD_BLOCKS, sgdBlocks, slotsByBin } from './order.js';
+// observations once, in visiting order, so an epoch reads them front to back, each one's row and column as
+// offsets within its block in one word (assembly/sgd.ts cells): with a float32 value, 8 bytes an observation,
+// where LIBMF keeps 12. On threads, each round's blocks are shared out and the threads meet between rounds:
+// the same updates as on one thread.
+import { BINS, SGD_BLOCKS, binStarts, sgdBlocks, slotsByBin } from './order.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf } from './common.js';
+import { commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after } from './parallel.js';
-import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
+import { after, chunks, total } from './parallel.js';
+import type { Awaitable, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
@@ -59,6 +61,35 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
   }
 }
 
+/** Bits that hold the offsets 0…span−1. */
+const bitsFor = (span: number) => (span <= 1 ? 0 : 32 - Math.clz32(span - 1));
+
+/**
+ * How a run's cells hold each observation's row and column, as offsets from its block's first row and column slot
+ * (assembly/sgd.ts): a block of LIBMF's order spans one bin of rows and one of columns, at most ⌈rows/BINS⌉ and
+ * ⌈cols/BINS⌉ slots. One word a cell (the column offset in the low `colBits` bits) while both fit in 32 bits,
+ * else two (a u64: colBits 32).
+ */
+function cellLayout(rows: number, cols: number): { colBits: number; words: number } {
+  const colBits = bitsFor(Math.ceil(cols / BINS));
+  return bitsFor(Math.ceil(rows / BINS)) + colBits <= 32 ? { colBits, words: 1 } : WIDE;
+}
+
+/** Cells of two words: any offsets fit. A visit of the caller's own (tests) is stored so, its blocks' spans unknown. */
+const WIDE = Object.freeze({ colBits: 32, words: 2 });
+
+/** The objective's data term over an sgd run's stored observations (cellsLoss), in chunks as observedLossOf cuts them. */
+function cellsLossOf<F, I>(space: Workspace<F, I>, colBits: number, count: number, width: number): (bounds?: readonly [number, number]) => Awaitable<number> {
+  const { real: b, i32: n } = space;
+  const phase = ([low, high]: readonly [number, number]) => chunks(count).map(([from, to]): KernelCall<F, I> =>
+    ['cellsLoss', n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, from, to, b.w, b.ht, width, low, high]);
+  const unbounded = phase([-Infinity, Infinity]);
+  return (bounds) => {
+    const results = space.run([bounds ? phase(bounds) : unbounded]);
+    return results instanceof Promise ? results.then(total) : total(results);
+  };
+}
+
 export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',
   summary: "one update per observation in LIBMF's blocked, seeded order, with AdaGrad steps; fast on large rating sets",
@@ -79,11 +110,16 @@ export const sgd: SolverModule<SgdOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: ({ learningRate }) => `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}.`,
-  buffers({ rows, cols, observedCount: count, width, blocks = SGD_BLOCKS, heldOut }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, blocks: ownBlocks, heldOut }: Shape) {
+    const blocks = ownBlocks ?? SGD_BLOCKS;
+    const { words } = ownBlocks === undefined ? cellLayout(rows, cols) : WIDE;
     const held = heldOutBuffers(heldOut);
     return {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols, ...held.real },
-      i32: { rowOf: count, colOf: count, blockStart: blocks + 1, blockOrder: blocks, ...held.i32 },
+      i32: {
+        cells: words * count, blockRowBase: blocks, blockColBase: blocks, blockStart: blocks + 1, blockOrder: blocks,
+        ...held.i32,
+      },
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
@@ -112,20 +148,50 @@ export const sgd: SolverModule<SgdOptions> = {
     for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
     space.viewReal(b.wParams, 4 * width).set(spec.wParams);
     space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    // Scattered straight into the run's memory, block by block, CSR order kept within each block (a stable
-    // counting scatter: the CSR arrays are read front to back, and nothing per observation is allocated).
-    const rowOf = space.viewI32(n.rowOf, count);
-    const colOf = space.viewI32(n.colOf, count);
-    const values = space.viewReal(b.values, count);
-    const cursor = blockStart.slice(0, blocks);
     const { rowStart, colIndex, values: given } = problem;
     const { blockOf } = visit;
+    // Each block's first row and column slot, from which its cells count: in LIBMF's order its bins' first slots
+    // (slots go bin by bin); in a visit of the caller's own, the least slots its observations have.
+    const rowBase = space.viewI32(n.blockRowBase, blocks);
+    const colBase = space.viewI32(n.blockColBase, blocks);
+    if (!spec.visit) {
+      const rowBinStart = binStarts(rowBin, BINS);
+      const colBinStart = binStarts(colBin, BINS);
+      for (let block = 0; block < blocks; block++) {
+        rowBase[block] = rowBinStart[Math.floor(block / BINS)];
+        colBase[block] = colBinStart[block % BINS];
+      }
+    } else {
+      rowBase.fill(rows);
+      colBase.fill(cols);
+      for (let i = 0; i < rows; i++) {
+        for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
+          const block = blockOf(i, p);
+          rowBase[block] = Math.min(rowBase[block], rowSlot[i]);
+          colBase[block] = Math.min(colBase[block], colSlot[colIndex[p]]);
+        }
+      }
+    }
+    // Scattered straight into the run's memory, block by block, CSR order kept within each block (a stable
+    // counting scatter: the CSR arrays are read front to back, and nothing per observation is allocated).
+    const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
+    const cells = space.viewI32(n.cells, words * count);
+    const values = space.viewReal(b.values, count);
+    const cursor = blockStart.slice(0, blocks);
     for (let i = 0; i < rows; i++) {
       const slot = rowSlot[i];
       for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
-        const t = cursor[blockOf(i, p)]++;
-        rowOf[t] = slot;
-        colOf[t] = colSlot[colIndex[p]];
+        const block = blockOf(i, p);
+        const t = cursor[block]++;
+        const rowOffset = slot - rowBase[block];
+        const colOffset = colSlot[colIndex[p]] - colBase[block];
+        if (words === 2) {
+          // A u64 on a little-endian memory (WebAssembly's): the column offset in the low word.
+          cells[2 * t] = colOffset;
+          cells[2 * t + 1] = rowOffset;
+        } else {
+          cells[t] = (rowOffset << colBits) | colOffset;
+        }
         values[t] = given[p] - offset;
       }
     }
@@ -134,12 +200,13 @@ export const sgd: SolverModule<SgdOptions> = {
     space.viewReal(b.colScale, cols).fill(1);
     const adaptive = spec.own.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
-    const observedLoss = observedLossOf(space, n.rowOf, n.colOf, b.values, count, width);
+    const observedLoss = cellsLossOf(space, colBits, count, width);
     const heldOutError = heldOutErrorOf(space, spec, { rowSlot, colSlot });
     const blockOrder = space.viewI32(n.blockOrder, blocks);
     // The blocks blockOrder[from…to−1], in that order.
     const pass = (from: number, to: number): KernelCall<F, I> => [
-      'sgdEpoch', space.atI32(n.blockOrder, from), to - from, n.blockStart, n.rowOf, n.colOf, b.values, b.w, b.ht, b.wParams, b.hParams,
+      'sgdEpoch', space.atI32(n.blockOrder, from), to - from, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, b.w, b.ht,
+      b.wParams, b.hParams,
       b.rowScale, b.colScale, width, learningRate, adaptive,
     ];
     const { threads } = space;

@@ -85,7 +85,7 @@ export interface Shape {
   observedCount: number;
   /** Coordinates of a factor row: rank, + 2 with biases. */
   width: number;
-  /** sgd: how many blocks its visiting order has (default LIBMF's 20×20). */
+  /** sgd: how many blocks its visiting order has (default LIBMF's 20×20); given with a visit of the caller's own (RunSpec.visit). */
   blocks?: number;
   /** Held-out pairs the run may score itself (RunSpec.heldOut); 0 or absent without a validation set of ratings. */
   heldOut?: number;

@@ -13,7 +13,8 @@ const fround = Math.fround;
  * difference or product of two float32 values is the float32 operation's own rounding.
  */
 export function sgdEpoch(
-  blockOrder: Int32Array, blocks: number, blockStart: Int32Array, rowOf: Int32Array, colOf: Int32Array, values: RealArray,
+  blockOrder: Int32Array, blocks: number, blockStart: Int32Array, cells: Int32Array, blockRowBase: Int32Array, blockColBase: Int32Array,
+  colBits: number, values: RealArray,
   w: RealArray, ht: RealArray, wParams: RealArray, hParams: RealArray,
   rowScale: RealArray, colScale: RealArray, rank: number, learningRate: number, adaptive: number,
 ): void {
@@ -25,9 +26,10 @@ export function sgdEpoch(
   const lanesH = [0, 0, 0, 0];
   for (let b = 0; b < blocks; b++) {
     const block = blockOrder[b];
+    const [rowBase, colBase] = [blockRowBase[block], blockColBase[block]];
     for (let p = blockStart[block]; p < blockStart[block + 1]; p++) {
-      const i = rowOf[p];
-      const j = colOf[p];
+      const i = rowBase + cellRow(cells, p, colBits);
+      const j = colBase + cellCol(cells, p, colBits);
       const wAt = i * rank;
       const hAt = j * rank;
       const error = values[p] - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
@@ -97,6 +99,39 @@ export function plainCoordinates(wParams: RealArray, hParams: RealArray, rank: n
   let k = 0;
   while (k < rank && plainAt(wParams, k) && plainAt(hParams, k)) k++;
   return k;
+}
+
+/** An sgd run's cell p (a u32, or with colBits 32 a u64: two words, the column's low): its row's offset in its block (assembly/sgd.ts cellRow). */
+function cellRow(cells: Int32Array, p: number, colBits: number): number {
+  return colBits < 32 ? cells[p] >>> colBits : cells[2 * p + 1];
+}
+
+/** Its column's offset (assembly/sgd.ts cellCol). */
+function cellCol(cells: Int32Array, p: number, colBits: number): number {
+  return colBits < 32 ? (cells[p] & (2 ** colBits - 1)) >>> 0 : cells[2 * p];
+}
+
+/**
+ * observedLoss over stored observations from…to−1 of an sgd run, rows and columns from cells and blocks
+ * (assembly/sgd.ts cellsLoss).
+ */
+export function cellsLoss(
+  blockStart: Int32Array, cells: Int32Array, blockRowBase: Int32Array, blockColBase: Int32Array, colBits: number, values: RealArray,
+  from: number, to: number, w: RealArray, ht: RealArray, rank: number, low: number, high: number,
+): number {
+  const single = w instanceof Float32Array;
+  let block = 0;
+  while (blockStart[block + 1] <= from) block++;
+  let loss = 0;
+  for (let p = from; p < to; p++) {
+    while (p >= blockStart[block + 1]) block++;
+    const wAt = (blockRowBase[block] + cellRow(cells, p, colBits)) * rank;
+    const hAt = (blockColBase[block] + cellCol(cells, p, colBits)) * rank;
+    const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
+    const r = values[p] - Math.min(Math.max(prediction, low), high);
+    loss += r * r;
+  }
+  return 0.5 * loss;
 }
 
 /**
