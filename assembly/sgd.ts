@@ -242,6 +242,20 @@ function lanesSum(lanes: v128): f64 {
   return (<f64>f32x4.extract_lane(lanes, 0) + <f64>f32x4.extract_lane(lanes, 1)) + (<f64>f32x4.extract_lane(lanes, 2) + <f64>f32x4.extract_lane(lanes, 3));
 }
 
+/** `loss` plus the squared residuals of the four values at `at` against pairDots4's predictions (clamped), in order. */
+// @ts-ignore: decorator
+@inline
+function plusFourSquares(loss: f64, at: usize, low: f64, high: f64): f64 {
+  const r0 = get(at) - min(max(dotA, low), high);
+  const r1 = get(at, 1) - min(max(dotB, low), high);
+  const r2 = get(at, 2) - min(max(dotC, low), high);
+  const r3 = get(at, 3) - min(max(dotD, low), high);
+  loss += r0 * r0;
+  loss += r1 * r1;
+  loss += r2 * r2;
+  return loss + r3 * r3;
+}
+
 /**
  * ½ Σ (x − clamp(w·h, low, high))² over the stored observations, in stored order; four observations'
  * products at a time as independent chains (vector.ts pairDots4), their squares added in order. The
@@ -263,15 +277,7 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
       w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
       w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
     );
-    const at = values + (<usize>p << SHIFT);
-    const r0 = get(at) - min(max(dotA, low), high);
-    const r1 = get(at, 1) - min(max(dotB, low), high);
-    const r2 = get(at, 2) - min(max(dotC, low), high);
-    const r3 = get(at, 3) - min(max(dotD, low), high);
-    loss += r0 * r0;
-    loss += r1 * r1;
-    loss += r2 * r2;
-    loss += r3 * r3;
+    loss = plusFourSquares(loss, values + (<usize>p << SHIFT), low, high);
   }
   for (; p < count; p++) {
     const at = <usize>p << 2;
@@ -343,15 +349,7 @@ function cellsLossOf<Cell>(
         w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
         w + cellRow<Cell>(cells, q + 3, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 3, colBase, colBits) * rankBytes, rank,
       );
-      const at = values + (q << SHIFT);
-      const r0 = get(at) - min(max(dotA, low), high);
-      const r1 = get(at, 1) - min(max(dotB, low), high);
-      const r2 = get(at, 2) - min(max(dotC, low), high);
-      const r3 = get(at, 3) - min(max(dotD, low), high);
-      loss += r0 * r0;
-      loss += r1 * r1;
-      loss += r2 * r2;
-      loss += r3 * r3;
+      loss = plusFourSquares(loss, values + (q << SHIFT), low, high);
       p += 4;
       continue;
     }
