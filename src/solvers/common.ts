@@ -1,5 +1,5 @@
 // What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
-import type { Awaitable, Workspace } from '../runtime/kernels.js';
+import type { Awaitable, KernelCall, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
 import type { SparseProblem } from '../types.js';
 import type { Draw, Run, RunSpec } from './solver.js';
@@ -56,8 +56,18 @@ export function observedLossOf<F, I>(
   space: Workspace<F, I>, rowOf: I, colOf: I, values: F, count: number, width: number,
 ): (bounds?: readonly [number, number]) => Awaitable<number> {
   const { real: b } = space;
-  const phase = ([low, high]: readonly [number, number]) => chunks(count).map(([from, to]) =>
-    ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atReal(values, from), to - from, b.w, b.ht, width, low, high] as const);
+  return chunkedLoss(space, count, (from, to, low, high) =>
+    ['observedLoss', space.atI32(rowOf, from), space.atI32(colOf, from), space.atReal(values, from), to - from, b.w, b.ht, width, low, high]);
+}
+
+/**
+ * A loss over `count` stored observations in observedLossOf's fixed chunks, each chunk's call made by `call`
+ * (observations from…to−1, the clamp's bounds): the chunks' results summed in order.
+ */
+export function chunkedLoss<F, I>(
+  space: Workspace<F, I>, count: number, call: (from: number, to: number, low: number, high: number) => KernelCall<F, I>,
+): (bounds?: readonly [number, number]) => Awaitable<number> {
+  const phase = ([low, high]: readonly [number, number]) => chunks(count).map(([from, to]) => call(from, to, low, high));
   const unbounded = phase([-Infinity, Infinity]);
   return (bounds) => {
     const results = space.run([bounds ? phase(bounds) : unbounded]);

@@ -8,10 +8,10 @@
 import { BINS, SGD_BLOCKS, binStarts, sgdBlocks, slotsByBin } from './order.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, penaltyOf } from './common.js';
+import { chunkedLoss, commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
-import { after, chunks, total } from './parallel.js';
-import type { Awaitable, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
+import { after } from './parallel.js';
+import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
@@ -77,18 +77,6 @@ function cellLayout(rows: number, cols: number): { colBits: number; words: numbe
 
 /** Cells of two words: any offsets fit. A visit of the caller's own (tests) is stored so, its blocks' spans unknown. */
 const WIDE = Object.freeze({ colBits: 32, words: 2 });
-
-/** The objective's data term over an sgd run's stored observations (cellsLoss), in chunks as observedLossOf cuts them. */
-function cellsLossOf<F, I>(space: Workspace<F, I>, colBits: number, count: number, width: number): (bounds?: readonly [number, number]) => Awaitable<number> {
-  const { real: b, i32: n } = space;
-  const phase = ([low, high]: readonly [number, number]) => chunks(count).map(([from, to]): KernelCall<F, I> =>
-    ['cellsLoss', n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, from, to, b.w, b.ht, width, low, high]);
-  const unbounded = phase([-Infinity, Infinity]);
-  return (bounds) => {
-    const results = space.run([bounds ? phase(bounds) : unbounded]);
-    return results instanceof Promise ? results.then(total) : total(results);
-  };
-}
 
 export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',
@@ -200,7 +188,8 @@ export const sgd: SolverModule<SgdOptions> = {
     space.viewReal(b.colScale, cols).fill(1);
     const adaptive = spec.own.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
-    const observedLoss = cellsLossOf(space, colBits, count, width);
+    const observedLoss = chunkedLoss(space, count, (from, to, low, high) =>
+      ['cellsLoss', n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, from, to, b.w, b.ht, width, low, high]);
     const heldOutError = heldOutErrorOf(space, spec, { rowSlot, colSlot });
     const blockOrder = space.viewI32(n.blockOrder, blocks);
     // The blocks blockOrder[from…to−1], in that order.
