@@ -1,5 +1,6 @@
 import { readMatrix, type Given } from '../input/observations.js';
 import type { Random } from '../math/rng.js';
+import { drawInto } from '../backends/js/random.js';
 import type { Draw, InitialFactors } from '../solvers/index.js';
 import type { Parameters, RealArray } from '../types.js';
 
@@ -57,7 +58,6 @@ export function initialFactors(
   const rms = biases ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
   const scale = givenScale !== undefined ? givenScale : normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);
-  const kind = normal ? 'normal' : 'uniform';
   const givenW = init.W === undefined ? undefined : givenFactor('options.init.W', init.W, rows, rank, 'X.rows', 'rank');
   const givenH = init.H === undefined ? undefined : givenFactor('options.init.H', init.H, rank, cols, 'rank', 'X.cols');
   // A warm start's model: where it knows a row (or column) that was trained, its factors (and biases).
@@ -76,63 +76,50 @@ export function initialFactors(
     next = part === 'W' ? 'H' : 'done';
   };
   return {
-    writeW(target: RealArray, draw?: Draw) {
+    writeW(target: RealArray, draw: Draw) {
       inTurn('W');
-      if (draw && !givenW && !model) {
-        // Plain draws, nothing to copy in: the backend's kernel writes them where they go.
+      // The user's rows, or the draws (a warm start draws every row too, so the stream goes on alike, and then
+      // keeps the rows its model knows).
+      if (givenW) {
+        for (let i = 0; i < rows; i++) for (let k = 0; k < rank; k++) target[i * width + k] = givenW[i * rank + k];
+      } else {
         draw(random.state, rows, rank, width, 1, scale, normal);
-        if (biases) {
-          for (let i = 0; i < rows; i++) {
-            target[i * width + rank] = 0;
-            target[i * width + rank + 1] = 1;
-          }
-        }
-        return;
       }
-      const row = new Float64Array(rank);
+      if (!model && !biases) return;
       for (let i = 0; i < rows; i++) {
-        // Row by row: the same stream as one fill of rows×rank.
-        if (givenW) row.set(givenW.subarray(i * rank, (i + 1) * rank));
-        else random.fill(row, scale, kind);
         const from = model ? knownRow(i) : -1;
         const at = i * width;
-        if (from >= 0) {
-          for (let k = 0; k < rank; k++) target[at + k] = model!.W[from * model!.width + k];
-        } else {
-          for (let k = 0; k < rank; k++) target[at + k] = row[k];
-        }
+        if (from >= 0) for (let k = 0; k < rank; k++) target[at + k] = model!.W[from * model!.width + k];
         if (biases) {
           target[at + rank] = carryBiases && from >= 0 ? model!.W[from * model!.width + rank] : 0;
           target[at + rank + 1] = 1;
         }
       }
     },
-    writeH(target: RealArray, transposed: boolean, draw?: Draw) {
+    writeH(target: RealArray, transposed: boolean, draw: Draw) {
       inTurn('H');
-      // Plain draws: the rank latent rows by the backend's kernel, the bias rows (1s, then 0s) here.
-      const drawn = draw && !givenH && !model;
-      if (drawn) draw(random.state, rank, cols, transposed ? 1 : cols, transposed ? width : 1, scale, normal);
-      const colFrom = Int32Array.from({ length: model ? cols : 0 }, (_, j) => knownCol(j));
-      const line = new Float64Array(cols);
-      for (let k = drawn ? rank : 0; k < width; k++) {
-        if (k < rank) {
-          if (givenH) line.set(givenH.subarray(k * cols, (k + 1) * cols));
-          else random.fill(line, scale, kind);
-          for (let j = 0; j < colFrom.length; j++) if (colFrom[j] >= 0) line[j] = model!.H[colFrom[j] * model!.width + k];
-        } else if (k === rank) {
-          line.fill(1);
-        } else {
-          for (let j = 0; j < cols; j++) line[j] = carryBiases && colFrom[j] >= 0 ? model!.H[colFrom[j] * model!.width + rank + 1] : 0;
-        }
-        if (transposed) {
-          for (let j = 0; j < cols; j++) target[j * width + k] = line[j];
-        } else {
-          target.set(line, k * cols);
+      // H's value k of column j: at k·cols + j, or at j·width + k in Hᵀ.
+      const [lineStride, step] = transposed ? [1, width] : [cols, 1];
+      if (givenH) {
+        for (let k = 0; k < rank; k++) for (let j = 0; j < cols; j++) target[k * lineStride + j * step] = givenH[k * cols + j];
+      } else {
+        draw(random.state, rank, cols, lineStride, step, scale, normal);
+      }
+      for (let j = 0; j < cols; j++) {
+        const from = model ? knownCol(j) : -1;
+        if (from >= 0) for (let k = 0; k < rank; k++) target[k * lineStride + j * step] = model!.H[from * model!.width + k];
+        if (biases) {
+          target[rank * lineStride + j * step] = 1;
+          target[(rank + 1) * lineStride + j * step] = carryBiases && from >= 0 ? model!.H[from * model!.width + rank + 1] : 0;
         }
       }
     },
   };
 }
+
+/** Draws into a plain array, by the JS twin of the backends' drawInto kernel. */
+const drawingInto = (target: RealArray): Draw => (state, lines, count, lineStride, step, scale, normal) =>
+  drawInto(state, target, lines, count, lineStride, step, scale, normal ? 1 : 0);
 
 /**
  * The starting factors in arrays of their own (W rows×width, H width×cols, float64), drawn as a run would draw
@@ -140,8 +127,8 @@ export function initialFactors(
  */
 export function factorArrays(initial: InitialFactors, rows: number, cols: number, width: number): { W: Float64Array; H: Float64Array } {
   const W = new Float64Array(rows * width);
-  initial.writeW(W);
+  initial.writeW(W, drawingInto(W));
   const H = new Float64Array(width * cols);
-  initial.writeH(H, false);
+  initial.writeH(H, false, drawingInto(H));
   return { W, H };
 }

@@ -28,6 +28,13 @@ export class Random {
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
+  /** A generator that goes on from `state` (another's Random.state). */
+  static resume(state: Int32Array): Random {
+    const random = new Random(0);
+    random.s.set(state);
+    return random;
+  }
+
   /** The generator's state, live: for a kernel that draws from this stream and writes back where it ended. */
   get state(): Int32Array {
     return this.s;

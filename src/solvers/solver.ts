@@ -98,11 +98,11 @@ export interface Shape {
 export interface InitialFactors {
   /**
    * W, rows×width row-major: each row's rank latent coordinates, then with biases [b_i, 1]. Random draws go through
-   * `draw` when given (the backend's kernel, into the same buffer), else through the generator in JavaScript.
+   * `draw`, bound to the same buffer (the backend's kernel: solvers/common.ts drawerOf).
    */
-  writeW(target: RealArray, draw?: Draw): void;
+  writeW(target: RealArray, draw: Draw): void;
   /** H, width×cols row-major (rank latent rows, then with biases a row of 1s and the column biases), or its transpose. */
-  writeH(target: RealArray, transposed: boolean, draw?: Draw): void;
+  writeH(target: RealArray, transposed: boolean, draw: Draw): void;
 }
 
 /**

@@ -5,8 +5,7 @@ import type { RealArray } from '../../types.js';
 export function drawInto(
   state: Int32Array, target: RealArray, lines: number, count: number, lineStride: number, step: number, scale: number, normal: number,
 ): void {
-  const random = new Random(0);
-  random.state.set(state);
+  const random = Random.resume(state);
   const line = new Float64Array(count);
   for (let l = 0; l < lines; l++) {
     random.fill(line, scale, normal ? 'normal' : 'uniform');
