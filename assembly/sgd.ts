@@ -8,7 +8,7 @@
 // learningRate suits rows with 5 and with 5,000 observations.
 //
 // Layout: blockOrder i32[blocks], blockStart i32[blocks+1], cells u32[nnz] (or u32[2·nnz], below), values
-// f64[nnz] (both in stored order), blockRowBase and blockColBase i32[blocks], w M×rank, ht N×rank, rowScale
+// f64[nnz] (both in stored order; each observation's target is its value less `center`), blockRowBase and blockColBase i32[blocks], w M×rank, ht N×rank, rowScale
 // f64[M], colScale f64[N] (the G's), parameter blocks as in update.ts.
 //
 // A cell is an observation's row and column as offsets from its block's first row and first column: row offset
@@ -16,7 +16,7 @@
 // need more than 32 bits together (colBits 32), in a u64. The kernels are instantiated for each width, so the
 // loops decode with no choice inside them.
 
-import { SHIFT, get, get2, put, put2, splatAt } from "./real";
+import { SHIFT, get, get2, kept, put, put2, splatAt } from "./real";
 import { updated } from "./update";
 import { dot, dotA, dotB, dotC, dotD, pairDots4 } from "./vector";
 
@@ -49,7 +49,7 @@ function plainAt(at: usize, block: usize, l2: f64): bool {
  * (even and odd k), lanes added, then the remaining coordinates in order (src/backends/js/sgd.ts copies this).
  */
 export function sgdEpoch(
-  blockOrder: usize, blocks: i32, blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize,
+  blockOrder: usize, blocks: i32, blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, center: f64,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
@@ -59,8 +59,8 @@ export function sgdEpoch(
     const end = load<i32>(blockStart + (block << 2), 4);
     const rowBase = <usize>load<i32>(blockRowBase + (block << 2));
     const colBase = <usize>load<i32>(blockColBase + (block << 2));
-    if (colBits < 32) sgdRange<u32>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
-    else sgdRange<u64>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    if (colBits < 32) sgdRange<u32>(start, end, cells, rowBase, colBase, colBits, values, center, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    else sgdRange<u64>(start, end, cells, rowBase, colBase, colBits, values, center, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
   }
 }
 
@@ -78,15 +78,26 @@ function cellCol<Cell>(cells: usize, p: usize, colBase: usize, colBits: i32): us
   return colBase + <usize>(load<Cell>(cells + p * sizeof<Cell>()) & ((<Cell>1 << <Cell>colBits) - 1));
 }
 
+/**
+ * Stored value `index` after `at` less `center`, rounded as a store rounds: an sgd run may store the values as
+ * given (so that the model can take them back after training) and centre them here, which gives the bits a
+ * value centred before it was stored has. A center of 0 leaves a stored value as it is.
+ */
+// @ts-ignore: decorator
+@inline
+function target(at: usize, index: usize, center: f64): f64 {
+  return kept(get(at, index) - center);
+}
+
 /** The updates of stored observations start…end−1, in that order. */
 function sgdRange<Cell>(
-  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize,
+  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize, center: f64,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
   // @ts-ignore: SINGLE
   if (SINGLE) {
-    sgdRangeSingle<Cell>(start, end, cells, rowBase, colBase, colBits, values, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
+    sgdRangeSingle<Cell>(start, end, cells, rowBase, colBase, colBits, values, center, w, ht, wParams, hParams, rowScale, colScale, rank, learningRate, adaptive);
     return;
   }
   const rankBytes = <usize>rank << SHIFT;
@@ -100,7 +111,7 @@ function sgdRange<Cell>(
     const j = cellCol<Cell>(cells, p, colBase, colBits);
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
-    const error = get(values + (p << SHIFT)) - dot(wi, hj, rank);
+    const error = target(values, p, center) - dot(wi, hj, rank);
     const rowAt = rowScale + (i << SHIFT);
     const colAt = colScale + (j << SHIFT);
     const etas = steps(rowAt, colAt, learningRate, adaptive);
@@ -177,7 +188,7 @@ function finishUpdate(
  * (src/backends/js/sgd.ts sgdEpochSingle copies this order, rounding each f32 operation with Math.fround).
  */
 function sgdRangeSingle<Cell>(
-  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize,
+  start: i32, end: i32, cells: usize, rowBase: usize, colBase: usize, colBits: i32, values: usize, center: f64,
   w: usize, ht: usize, wParams: usize, hParams: usize, rowScale: usize, colScale: usize,
   rank: i32, learningRate: f64, adaptive: bool,
 ): void {
@@ -192,7 +203,7 @@ function sgdRangeSingle<Cell>(
     const wi = w + i * rankBytes;
     const hj = ht + j * rankBytes;
     const prediction = singleDot(wi, hj, quads, rank);
-    const error = get(values, p) - prediction;
+    const error = target(values, p, center) - prediction;
     const rowAt = rowScale + (i << 2);
     const colAt = colScale + (j << 2);
     const etas = steps(rowAt, colAt, learningRate, adaptive);
@@ -245,11 +256,11 @@ function lanesSum(lanes: v128): f64 {
 /** `loss` plus the squared residuals of the four values at `at` against pairDots4's predictions (clamped), in order. */
 // @ts-ignore: decorator
 @inline
-function plusFourSquares(loss: f64, at: usize, low: f64, high: f64): f64 {
-  const r0 = get(at) - min(max(dotA, low), high);
-  const r1 = get(at, 1) - min(max(dotB, low), high);
-  const r2 = get(at, 2) - min(max(dotC, low), high);
-  const r3 = get(at, 3) - min(max(dotD, low), high);
+function plusFourSquares(loss: f64, at: usize, center: f64, low: f64, high: f64): f64 {
+  const r0 = target(at, 0, center) - min(max(dotA, low), high);
+  const r1 = target(at, 1, center) - min(max(dotB, low), high);
+  const r2 = target(at, 2, center) - min(max(dotC, low), high);
+  const r3 = target(at, 3, center) - min(max(dotD, low), high);
   loss += r0 * r0;
   loss += r1 * r1;
   loss += r2 * r2;
@@ -277,7 +288,7 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
       w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
       w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
     );
-    loss = plusFourSquares(loss, values + (<usize>p << SHIFT), low, high);
+    loss = plusFourSquares(loss, values + (<usize>p << SHIFT), 0, low, high);
   }
   for (; p < count; p++) {
     const at = <usize>p << 2;
@@ -314,16 +325,16 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
  * Four predictions at a time (pairDots4) where four observations lie in one block.
  */
 export function cellsLoss(
-  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, from: i32, to: i32,
+  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, center: f64, from: i32, to: i32,
   w: usize, ht: usize, rank: i32, low: f64, high: f64,
 ): f64 {
   return colBits < 32
-    ? cellsLossOf<u32>(blockStart, cells, blockRowBase, blockColBase, colBits, values, from, to, w, ht, rank, low, high)
-    : cellsLossOf<u64>(blockStart, cells, blockRowBase, blockColBase, colBits, values, from, to, w, ht, rank, low, high);
+    ? cellsLossOf<u32>(blockStart, cells, blockRowBase, blockColBase, colBits, values, center, from, to, w, ht, rank, low, high)
+    : cellsLossOf<u64>(blockStart, cells, blockRowBase, blockColBase, colBits, values, center, from, to, w, ht, rank, low, high);
 }
 
 function cellsLossOf<Cell>(
-  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, from: i32, to: i32,
+  blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, center: f64, from: i32, to: i32,
   w: usize, ht: usize, rank: i32, low: f64, high: f64,
 ): f64 {
   const rankBytes = <usize>rank << SHIFT;
@@ -349,7 +360,7 @@ function cellsLossOf<Cell>(
         w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
         w + cellRow<Cell>(cells, q + 3, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 3, colBase, colBits) * rankBytes, rank,
       );
-      loss = plusFourSquares(loss, values + (q << SHIFT), low, high);
+      loss = plusFourSquares(loss, values + (q << SHIFT), center, low, high);
       p += 4;
       continue;
     }
@@ -357,7 +368,7 @@ function cellsLossOf<Cell>(
     const hj = ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes;
     // @ts-ignore: SINGLE
     const prediction = SINGLE ? singleDot(wi, hj, rank & ~3, rank) : dot(wi, hj, rank);
-    const r = get(values + (q << SHIFT)) - min(max(prediction, low), high);
+    const r = target(values, q, center) - min(max(prediction, low), high);
     loss += r * r;
     p++;
   }

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { handOver } from '../dist/input/observations.js';
+import { idleLimit } from '../dist/runtime/wasm.js';
 import { lowRankWithMissing, maxRelativeError, testRandom } from './helpers.mjs';
 
 // rows, cols, rank, fraction observed: odd and even sizes and ranks exercise the SIMD tails.
@@ -99,13 +100,16 @@ test('arrays handed over (the command line\'s) are put in row order in place and
       const options = { solver: 'als', rank: 3, epochs: 3 };
       const copied = await factorize(make(), options);
       const given = make();
+      const { colIndices } = given;
       handOver(given);
       const adopted = await factorize(given, options);
       assert.equal([...adopted.lossHistory], [...copied.lossHistory], Values.name);
       assert.equal([...adopted.info.parameters.W], [...copied.info.parameters.W], Values.name);
       assert.equal([...adopted.info.observed.colIndex], [...copied.info.observed.colIndex]);
       assert.equal([...adopted.info.observed.values], [...copied.info.observed.values]);
-      assert.ok(adopted.info.observed.colIndex === given.colIndices, 'kept, not copied');
+      assert.ok(adopted.info.observed.colIndex === colIndices, 'kept, not copied');
+      // And taken from X: nothing up the stack keeps them through training.
+      assert.equal([given.rowIndices.length, given.colIndices.length, given.values.length], [0, 0, 0]);
       assert.ok(copied.info.observed.values.constructor === Values);
     }
   }
@@ -113,6 +117,63 @@ test('arrays handed over (the command line\'s) are put in row order in place and
   handOver(twice);
   const error = await factorize(twice, { rank: 1 }).then(() => undefined, (e) => e);
   assert.match(error?.message, /X: expected each \(row, column\) at most once, got \("bob", "z"\) twice/);
+});
+
+test("an sgd run too large to keep idle gives its memory to the model: the same fit, its values back in CSR order, bit for bit", async () => {
+  const random = testRandom(11);
+  const entries = [];
+  for (let i = 0; i < 300; i++) for (let j = 0; j < 70; j++) if (random() < 0.3) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
+  entries.sort(() => random() - 0.5);
+  const limit = idleLimit.bytes;
+  try {
+    // Values as float32 values (the run stores them as given) and not (the run stores them centred, and the model
+    // keeps its own copy); with biases (centred by μ) and without; on one thread and on two (shared memory).
+    for (const precision of ['float64', 'float32']) for (const exact of [true, false]) for (const biases of [true, false]) for (const threads of [1, 2]) {
+      const X = {
+        rows: 300, cols: 70, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]),
+        values: Float64Array.from(entries, (e) => (exact ? e[2] : e[2] + 0.01)),
+      };
+      const options = { solver: 'sgd', rank: 5, epochs: 4, precision, biases, threads, seed: 3 };
+      const label = `${precision}, ${exact ? 'float32' : 'other'} values, biases ${biases}, ${threads} thread(s)`;
+      idleLimit.bytes = limit;
+      const copied = await factorize(X, options);
+      // Every memory is now too large to keep idle: each run's passes to its model.
+      idleLimit.bytes = 0;
+      const kept = await factorize(X, options);
+      const after = await factorize(X, { ...options, seed: 4 });
+      assert.equal([...kept.lossHistory], [...copied.lossHistory], label);
+      assert.ok(kept.trainingRmse === copied.trainingRmse, label);
+      for (const name of ['W', 'H']) {
+        const [a, b] = [kept.info.parameters[name], copied.info.parameters[name]];
+        assert.ok(a.constructor === b.constructor && a.every((v, p) => Object.is(v, b[p])), `${label}: ${name}`);
+      }
+      // Float32 values (which the run holds as given): the factors and the values are views of the run's memory;
+      // other values the model keeps a copy of, and the factors are copied out of the run.
+      const viewed = (array) => array.buffer.byteLength > array.byteLength;
+      assert.ok(viewed(kept.info.parameters.W) === exact, `${label}: W a view of the run's memory: ${exact}`);
+      assert.ok(!viewed(copied.info.parameters.W), `${label}: W copied`);
+      const [values, reference] = [kept.info.observed.values, copied.info.observed.values];
+      assert.ok((values.buffer === kept.info.parameters.W.buffer) === exact, `${label}: values in the run's memory: ${exact}`);
+      if (exact && threads === 1) {
+        // A model that keeps no values holds no run's memory for its factors.
+        const light = await factorize(X, { ...options, keepObservations: false });
+        assert.ok(!viewed(light.info.parameters.W), `${label}: keepObservations false, W copied`);
+        assert.ok(light.info.parameters.W.every((v, p) => Object.is(v, copied.info.parameters.W[p])), `${label}: keepObservations false, W`);
+      }
+      assert.ok(values.constructor === reference.constructor, `${label}: ${values.constructor.name} vs ${reference.constructor.name}`);
+      assert.ok(values.every((v, p) => Object.is(v, reference[p])), `${label}: the model's values`);
+      assert.equal([...kept.info.observed.colIndex], [...copied.info.observed.colIndex]);
+      // The kept memory is never lent again: a later fit leaves this model as it was.
+      assert.ok(kept.info.parameters.W.every((v, p) => Object.is(v, copied.info.parameters.W[p])), `${label}: W after another fit`);
+      assert.ok(after.info.parameters.W.some((v, p) => v !== copied.info.parameters.W[p]), 'another seed, other factors');
+      // And the model's views work as its arrays: an update, a saved and loaded model.
+      const updated = await kept.update({ rowIndices: [0], colIndices: [1], values: [4] }, { epochs: 1 });
+      const again = await copied.update({ rowIndices: [0], colIndices: [1], values: [4] }, { epochs: 1 });
+      assert.equal([...updated.lossHistory], [...again.lossHistory], `${label}: update`);
+    }
+  } finally {
+    idleLimit.bytes = limit;
+  }
 });
 
 test('the mask form accepts Uint8Array and boolean data, and ignores what unobserved entries hold', async () => {

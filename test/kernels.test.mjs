@@ -196,8 +196,10 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
           rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
           cells: cellsOf(words), blockRowBase, blockColBase,
         });
-        await sameOnBoth(`sgdEpoch (${words} word cells)`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-          k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
+        for (const center of [0, 0.37]) {
+          await sameOnBoth(`sgdEpoch (${words} word cells, center ${center})`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+            k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, center, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, adaptive));
+        }
         for (const [low, high] of [[-Infinity, Infinity], [-0.05, 0.07]]) {
           // Clamped predictions too (the training error of clipped predictions): bounds inside the predictions' range.
           await sameOnBoth('observedLoss', buffers, fill, ({ kernels: k, real: b, i32: n }) => k.observedLoss(n.rowOf, n.colIndex, b.values, d.count, b.w, b.ht, width, low, high));
@@ -205,17 +207,43 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
           for (const [from, to] of [[0, d.count], [1, d.count - 1], [third - 1, d.count], [2, Math.min(7, d.count)]]) {
             if (from >= to) continue;
             await sameOnBoth(`cellsLoss ${from}…${to}`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-              k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, from, to, b.w, b.ht, width, low, high));
+              k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, 0.37, from, to, b.w, b.ht, width, low, high));
             const space = await backends.wasm.open(buffers, 1);
             fill(space);
             const { kernels: k, real: b, i32: n } = space;
-            const byCells = k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, from, to, b.w, b.ht, width, low, high);
+            const byCells = k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, bits, b.values, 0, from, to, b.w, b.ht, width, low, high);
             const plain = k.observedLoss(space.atI32(n.rowOf, from), space.atI32(n.colIndex, from), space.atReal(b.values, from), to - from, b.w, b.ht, width, low, high);
             space.close();
             assert.ok(Object.is(byCells, plain), `cellsLoss ${from}…${to} (${words} words): ${byCells} vs observedLoss ${plain}`);
           }
         }
       }
+    }
+    // Values stored as given and centred by the kernels: the bits of values centred before they were stored (as
+    // the run stores them when the model keeps its own copy), in an epoch and in the loss.
+    // Float32 values, as a float32 run stores as given only values that are float32 values.
+    const center = 3.3;
+    const given = d.values.map((v) => Math.fround(v + center));
+    const stored = (values) => laid(precision, { ...d, values }, ['values', 'w', 'ht', 'wParams', 'hParams', 'rowScale', 'colScale'], ['cells', 'blockRowBase', 'blockColBase', 'blockStart', 'blockOrder'], {
+      wParams: d.params(0.05, 0.01, -Infinity), hParams: d.params(0.07, 0, -Infinity),
+      rowScale: new Float64Array(rows).fill(1), colScale: new Float64Array(cols).fill(1), blockStart, blockOrder: Int32Array.of(2, 0, 1),
+      cells: cellsOf(1), blockRowBase, blockColBase,
+    });
+    for (const name of ['wasm', 'js']) {
+      const results = [];
+      for (const [values, offset] of [[given, center], [given.map((v) => v - center), 0]]) {
+        const { buffers, fill } = stored(values);
+        const space = await backends[name].open(buffers, 1);
+        fill(space);
+        const { kernels: k, real: b, i32: n } = space;
+        k.sgdEpoch(n.blockOrder, 3, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, offset, b.w, b.ht, b.wParams, b.hParams, b.rowScale, b.colScale, width, 0.1, 1);
+        const loss = k.cellsLoss(n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, offset, 0, d.count, b.w, b.ht, width, -Infinity, Infinity);
+        results.push({ w: Array.from(space.viewReal(b.w, rows * width)), loss });
+        space.close();
+      }
+      assert.ok(Object.is(results[0].loss, results[1].loss), `${name}: loss ${results[0].loss} centred by the kernel vs ${results[1].loss} stored centred`);
+      const differs = results[0].w.findIndex((value, at) => !Object.is(value, results[1].w[at]));
+      assert.is(differs, -1, `${name}: sgdEpoch's factors, centred by the kernel vs stored centred, differ at ${differs}`);
     }
   });
 

@@ -72,6 +72,8 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
     },
     run: runner ? (phases) => runner.run(phases) : (phases) => runHere(k, phases),
     close: () => runtime.giveBack(k),
+    keepable: !runtime.keepsIdle(k),
+    keep: () => runtime.keep(k),
   };
 }
 

@@ -3,6 +3,8 @@
 // dispatches; each command is a module of commands/, what they share is common.ts.
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { setCollector } from '../runtime/collect.js';
 import { help, parseArgs, UsageError } from './args.js';
 import type { Command } from './common.js';
 import { evaluate } from './commands/eval.js';
@@ -20,6 +22,12 @@ import { update } from './commands/update.js';
 // here, once V8 runs (on node's command line V8 raises it to its minimum, 2); an engine that ignores it costs that
 // memory and nothing else.
 setFlagsFromString('--semi-space-growth-factor=1');
+// A fit collects once where its run has taken over the training values (src/runtime/collect.ts): the array they
+// were read into would otherwise stay beside the run for the whole fit. V8 gives its gc() to contexts made after
+// the flag is set.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (options: { type: 'major'; execution: 'sync' }) => void;
+setCollector(() => gc({ type: 'major', execution: 'sync' }));
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

@@ -5,7 +5,7 @@ import type { FactorizationInfo, PenaltySettings } from '../types.js';
 import type { FactorizeOptions } from './options.js';
 import type { OwnSettings, SolverModule } from '../solvers/index.js';
 import { prepareRun } from './plan.js';
-import { train } from './train.js';
+import { copy, train } from './train.js';
 
 /**
  * Fits X ≈ W·H (with biases, μ + b_i + c_j + w_i·h_j) on the observed entries of X with the solver the options
@@ -14,14 +14,21 @@ import { train } from './train.js';
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
   const prepared = await prepareRun(X, options);
-  const { settings, backend, run, layout, validation, parameters, observed, ids, observedCount: count } = prepared;
+  const { settings, backend, run, layout, validation, parameters, observed, ids, observedCount: count, clip } = prepared;
+  let ended = false;
   try {
     if (touched) await run.solveOnly!(touched.rows, touched.cols);
     const outcome = await train(run, settings, validation, parameters, observed, () => prepared.threads);
-    const fitted = parameters(outcome.factors);
     // The run's own factors are the returned ones unless an earlier epoch's were restored.
     const current = outcome.bestEpoch === outcome.lossHistory.length - 1;
-    const error = current && run.observedError && count > 0 ? await run.observedError(fitted.clip) : undefined;
+    const error = current && run.observedError && count > 0 ? await run.observedError(clip) : undefined;
+    // A run that holds the training values in a memory the backend would not lend again gives that memory to the
+    // model (the factors and the values) when the model keeps the values: nothing is copied out beside it, and what
+    // the model then holds beyond its own data is the run's 4 bytes an observation of cells. Else the factors are
+    // copied out (a model without values should not hold a run's memory for them).
+    const handed = settings.keepObservations ? run.handOver?.take() : undefined;
+    ended = handed !== undefined;
+    const fitted = parameters(outcome.factors ?? handed?.factors ?? copy(run.view()));
     return {
       parameters: fitted,
       penalties: {
@@ -40,11 +47,12 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
         ...(error === undefined ? {} : { trainingRmse: Math.sqrt((2 * error) / count) }),
       },
       // Without them (keepObservations: false) the model has an empty pattern and no values, as an imported one.
-      observed: settings.keepObservations ? observed : { rowStart: new Int32Array(fitted.rows + 1), colIndex: new Int32Array(0) },
+      observed: !settings.keepObservations ? { rowStart: new Int32Array(fitted.rows + 1), colIndex: new Int32Array(0) }
+        : handed ? { rowStart: observed.rowStart, colIndex: observed.colIndex, values: handed.values } : observed,
       ...ids,
     };
   } finally {
-    run.close();
+    if (!ended) run.close();
   }
 }
 

@@ -34,9 +34,14 @@ export interface PreparedRun {
   validation: Observations | undefined;
   /** The model's parameters over a view of the run's factors. */
   parameters(view: FactorView): Parameters;
-  /** Each row's observed columns: what the model's recommend() leaves out. */
-  observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array | Float32Array };
-  /** How many entries of X are observed (observed.values is empty for a dense X whose values nothing keeps). */
+  /**
+   * Each row's observed columns: what the model's recommend() leaves out; and the training values the model keeps,
+   * unless the run holds them (Run.handOver) or the model keeps none (keepObservations: false).
+   */
+  observed: { rowStart: Int32Array; colIndex: Int32Array; values: Float64Array | Float32Array | undefined };
+  /** The range predictions are clipped to (options.clip), or null. */
+  clip: readonly [number, number] | null;
+  /** How many entries of X are observed (observed.values may be empty or undefined: see there). */
   observedCount: number;
   ids: { rowIds: readonly Key[] | null; colIds: readonly Key[] | null };
 }
@@ -151,6 +156,12 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const spec = runSpec(settings, toLayout(given.problem, layout, given.observed, given.observedValues), initial, offset, given, random);
   // The validation pairs the run may score where its factors are (a run that does not, ignores them).
   spec.heldOut = validation && solver.validation.heldOut?.(validation, given.rowCounts, given.colCounts);
+  spec.releaseValues = () => {
+    const none = new Float32Array(0);
+    (spec.problem as { values: unknown }).values = none;
+    if (given.problem.layout === 'sparse') (given.problem as { values: unknown }).values = none;
+    given.observedValues = none;
+  };
   const entries = layout === 'dense' ? rows * cols : observedCount;
   const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
   const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length };
@@ -185,12 +196,13 @@ export async function start({ settings, solver, backend, layout, threads, valida
     rows, cols, rank, width, biases, W: view.W, H: view.H, hTransposed: view.hTransposed,
     offset, mean: neverSeen, rowCounts, colCounts, clip,
   });
-  // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update().
+  // The pattern stays lazy for a dense X (made on first use); the values are kept for model.update() — here unless
+  // the run holds them, so that while it trains they are held once.
   const pattern = given.observed;
-  const values = given.observedValues;
+  const values = settings.keepObservations && !run.handOver ? given.observedValues : undefined;
   const observed = { get rowStart() { return pattern.rowStart; }, get colIndex() { return pattern.colIndex; }, values };
   return {
-    settings, solver, backend, run, width, layout, validation, parameters, observed, ids, observedCount: shape.observedCount,
+    settings, solver, backend, run, width, layout, validation, parameters, observed, ids, observedCount: shape.observedCount, clip,
     get threads() {
       return space.threads;
     },

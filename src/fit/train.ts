@@ -19,8 +19,8 @@ export interface Outcome {
   /** The epoch whose factors are returned (the best on validation, or the last). −1: the initial factors. */
   bestEpoch: number;
   stoppedBy: StopReason;
-  /** Copies of the factors returned. */
-  factors: FactorView;
+  /** Copies of the restored best epoch's factors; undefined when the run's own (its current ones) are returned. */
+  factors: FactorView | undefined;
 }
 
 /** A stable run never multiplies its objective by 1e10; an unstable one does within a few dozen epochs. */
@@ -29,7 +29,7 @@ const BLOW_UP = 1e10;
 const YIELD_EVERY_MS = 20;
 
 /** The factors, copied out of the run in its precision (a float32 run's into Float32Arrays) unless the view made them so. */
-const copy = (view: FactorView): FactorView =>
+export const copy = (view: FactorView): FactorView =>
   view.owned ? view : { W: view.W.slice(), H: view.H.slice(), hTransposed: view.hTransposed, owned: true };
 
 export async function train(
@@ -144,9 +144,11 @@ export async function train(
     }
   }
   const useBest = validation && restoreBest && best !== undefined;
-  const factors = useBest ? best! : copy(run.view());
+  // The run's own factors stay where they are: fit() takes them (a copy, or the run's memory handed over).
+  const factors = useBest ? best! : undefined;
+  const returned = factors ?? run.scoringView?.() ?? run.view();
   // A finite objective can still hide an overflowed factor (an infinite w times a zero h): never return one.
-  for (const data of [factors.W, factors.H]) {
+  for (const data of [returned.W, returned.H]) {
     // x − x is 0 for a finite x and NaN for ±Infinity or NaN: one sum tells (a plain loop; every() is ~10× slower).
     let sum = 0;
     for (let p = 0; p < data.length; p++) sum += data[p] - data[p];

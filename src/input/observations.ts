@@ -235,9 +235,10 @@ const handedOver = new WeakSet<object>();
 
 /**
  * Gives X's rowIndices, colIndices and values to the next fit of X, which may reorder them and keep
- * colIndices and values as the model's, and takes rowIndices away from X once the entries are in row order
- * (so that nothing keeps them through training): the caller must not read them afterwards. For callers inside
- * the package that read a file into arrays of their own (the command line); the public API never mutates input.
+ * colIndices and values as the model's, and takes all three away from X once the entries are in row order
+ * (so that X does not keep them through training: rowIndices are then garbage, and a run that holds the values
+ * itself lets them go too): the caller must not read them afterwards. For callers inside the package that read a
+ * file into arrays of their own (the command line, the worker); the public API never mutates input.
  */
 export function handOver(X: SparseMatrixInput): void {
   handedOver.add(X);
@@ -257,10 +258,15 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
   const Values = given instanceof Float32Array || exactInFloat32(given) ? Float32Array : Float64Array;
   const owned = handedOver.has(X) && rowOf === X.rowIndices && colOf === X.colIndices && given === X.values && given instanceof Values;
-  // Once rowStart says what the row indices said, a handed-over X gives them up: the callers up the stack hold X
-  // until the fit ends, and the collector can then take them while the run is laid out.
+  // Once rowStart says what the row indices said, a handed-over X gives its arrays up: the callers up the stack
+  // hold X until the fit ends, and the collector can then take the row indices while the run is laid out (and the
+  // values, where the run holds its own).
   const release = () => {
-    if (owned) (X as { rowIndices: ArrayLike<number> }).rowIndices = new Int32Array(0);
+    if (!owned) return;
+    const emptied = X as { rowIndices: ArrayLike<number>; colIndices: ArrayLike<number>; values: ArrayLike<number> };
+    emptied.rowIndices = new Int32Array(0);
+    emptied.colIndices = new Int32Array(0);
+    emptied.values = new Values(0);
   };
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.

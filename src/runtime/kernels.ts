@@ -39,12 +39,12 @@ export interface Kernels<F, I> {
    * row and column a cell: offsets from its block's first row and column (assembly/sgd.ts).
    */
   sgdEpoch(
-    blockOrder: I, blocks: number, blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, w: F, ht: F,
+    blockOrder: I, blocks: number, blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, center: number, w: F, ht: F,
     wParams: F, hParams: F, rowScale: F, colScale: F, rank: number, learningRate: number, adaptive: number,
   ): void;
   /** observedLoss over stored observations from…to−1 of an sgd run (rows and columns in cells). */
   cellsLoss(
-    blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, from: number, to: number,
+    blockStart: I, cells: I, blockRowBase: I, blockColBase: I, colBits: number, values: F, center: number, from: number, to: number,
     w: F, ht: F, rank: number, low: number, high: number,
   ): number;
   /** ½ Σ (x − w·h)² over the first `count` stored observations. */
@@ -171,6 +171,16 @@ export interface Workspace<F, I> {
   run(phases: readonly Phase<F, I>[]): Awaitable<number[]>;
   /** Gives the memory back; the workspace cannot be used afterwards. */
   close(): void;
+  /**
+   * Whether the memory is worth keeping for views of it (keep()) rather than copying out of: true where it is
+   * larger than a backend keeps idle for the next run, so that giving it back would not reuse it anyway.
+   */
+  readonly keepable: boolean;
+  /**
+   * Ends the run as close() does, but the memory is never lent again: views of it stay valid for as long as
+   * they are held (a model's arrays), and the memory lives as long as they do.
+   */
+  keep(): void;
 }
 
 /** A value, or a promise of it: a single-threaded backend answers at once, a threaded one may not. */

@@ -48,11 +48,12 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /**
- * Instances whose memory grew past this are not kept idle: linear memory never shrinks, and a server
+ * Instances whose memory grew past `bytes` are not kept idle: linear memory never shrinks, and a server
  * that once fitted 10M ratings should not hold that memory for ever. Re-creating one costs about a
- * millisecond, small beside a problem of that size.
+ * millisecond, small beside a problem of that size. (Tests lower it, to run the path of large memories
+ * at a small size.)
  */
-const KEEP_IDLE_BYTES = 64 * 2 ** 20;
+export const idleLimit = { bytes: 64 * 2 ** 20 };
 
 /** Places buffers of the given byte sizes one after another from `start`, each 16-byte aligned. */
 function place<Name extends string>(start: number, sizes: Record<Name, number>): { placement: Placement<Name>; end: number } {
@@ -124,8 +125,18 @@ export class Runtime {
   }
 
   giveBack(kernels: Kernels): void {
-    if (kernels.memory.buffer.byteLength <= KEEP_IDLE_BYTES) this.#idle.push(kernels);
-    else if (kernels.shared) this.onDrop(kernels.shared.key);
+    if (this.keepsIdle(kernels)) this.#idle.push(kernels);
+    else this.keep(kernels);
+  }
+
+  /** Whether giveBack() keeps this instance for the next run (its memory is small enough). */
+  keepsIdle(kernels: Kernels): boolean {
+    return kernels.memory.buffer.byteLength <= idleLimit.bytes;
+  }
+
+  /** Never lends this instance again; the threads forget its memory, which lives while views of it do. */
+  keep(kernels: Kernels): void {
+    if (kernels.shared) this.onDrop(kernels.shared.key);
   }
 
   /** Bytes of linear memory held by the idle instances. */

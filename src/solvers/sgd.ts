@@ -15,6 +15,7 @@ import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
+import { collectGarbage } from '../runtime/collect.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
 export interface SgdOptions extends FactorOptions, RatingOptions {
@@ -59,6 +60,13 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
     }
     for (let k = 0; k < width; k++) data[at * width + k] = first[k];
   }
+}
+
+/** The inverse of a permutation: where each slot's row is. */
+function inverseOf(slot: Int32Array): Int32Array {
+  const inverse = new Int32Array(slot.length);
+  for (let i = 0; i < slot.length; i++) inverse[slot[i]] = i;
+  return inverse;
 }
 
 /** Bits that hold the offsets 0…span−1. */
@@ -116,7 +124,25 @@ export const sgd: SolverModule<SgdOptions> = {
     const { width, offset } = spec;
     const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
-    const { rows, cols, observedCount: count } = problem;
+    const { rows, cols, observedCount: count, rowStart, colIndex } = problem;
+    const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
+    const cells = space.viewI32(n.cells, words * count);
+    // Values stored as given where the run's precision holds them exactly, and centred by the kernels; else centred.
+    // Float32 values (what the model keeps in a Float32Array) the model can then take back after training, from the
+    // run's memory (handOver), instead of keeping a copy beside the run: they are staged in the cells' bytes (in the
+    // CSR's order) before anything else of the run is written, and forgotten everywhere else.
+    let given = problem.values;
+    const givenFloat32 = given instanceof Float32Array;
+    const asGiven = space.precision === 'float64' || givenFloat32;
+    const center = asGiven ? offset : 0;
+    const handsBack = space.keepable && givenFloat32;
+    if (handsBack) {
+      const staged = new Float32Array(cells.buffer, cells.byteOffset, count);
+      staged.set(given);
+      given = staged;
+      spec.releaseValues?.();
+      collectGarbage();
+    }
     const w = space.viewReal(b.w, rows * width);
     const ht = space.viewReal(b.ht, cols * width);
     // The initial factors are drawn first (the stream goes on to the visiting order), in the caller's order.
@@ -136,7 +162,6 @@ export const sgd: SolverModule<SgdOptions> = {
     for (let j = 0; j < cols; j++) colCounts[colSlot[j]] = spec.colCounts[j];
     space.viewReal(b.wParams, 4 * width).set(spec.wParams);
     space.viewReal(b.hParams, 4 * width).set(spec.hParams);
-    const { rowStart, colIndex, values: given } = problem;
     const { blockOf } = visit;
     // Each block's first row and column slot, from which its cells count: in LIBMF's order its bins' first slots
     // (slots go bin by bin); in a visit of the caller's own, the least slots its observations have.
@@ -161,11 +186,14 @@ export const sgd: SolverModule<SgdOptions> = {
       }
     }
     // Scattered straight into the run's memory, block by block, CSR order kept within each block (a stable
-    // counting scatter: the CSR arrays are read front to back, and nothing per observation is allocated).
-    const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
-    const cells = space.viewI32(n.cells, words * count);
+    // counting scatter: the CSR arrays are read front to back, and nothing per observation is allocated). The
+    // values first: staged in the cells' bytes, every one is read before a cell is written.
     const values = space.viewReal(b.values, count);
     const cursor = blockStart.slice(0, blocks);
+    for (let i = 0; i < rows; i++) {
+      for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) values[cursor[blockOf(i, p)]++] = asGiven ? given[p] : given[p] - offset;
+    }
+    cursor.set(blockStart.subarray(0, blocks));
     for (let i = 0; i < rows; i++) {
       const slot = rowSlot[i];
       for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
@@ -180,7 +208,6 @@ export const sgd: SolverModule<SgdOptions> = {
         } else {
           cells[t] = (rowOffset << colBits) | colOffset;
         }
-        values[t] = given[p] - offset;
       }
     }
     space.viewI32(n.blockStart, blocks + 1).set(blockStart);
@@ -189,12 +216,12 @@ export const sgd: SolverModule<SgdOptions> = {
     const adaptive = spec.own.adaptive ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     const observedLoss = chunkedLoss(space, count, (from, to, low, high) =>
-      ['cellsLoss', n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, from, to, b.w, b.ht, width, low, high]);
+      ['cellsLoss', n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, center, from, to, b.w, b.ht, width, low, high]);
     const heldOutError = heldOutErrorOf(space, spec, { rowSlot, colSlot });
     const blockOrder = space.viewI32(n.blockOrder, blocks);
     // The blocks blockOrder[from…to−1], in that order.
     const pass = (from: number, to: number): KernelCall<F, I> => [
-      'sgdEpoch', space.atI32(n.blockOrder, from), to - from, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, b.w, b.ht,
+      'sgdEpoch', space.atI32(n.blockOrder, from), to - from, n.blockStart, n.cells, n.blockRowBase, n.blockColBase, colBits, b.values, center, b.w, b.ht,
       b.wParams, b.hParams,
       b.rowScale, b.colScale, width, learningRate, adaptive,
     ];
@@ -238,6 +265,25 @@ export const sgd: SolverModule<SgdOptions> = {
       view: () => ({ W: unslot(w, rowSlot, width), H: unslot(ht, colSlot, width), hTransposed: true, owned: true }),
       scoringView: () => ({ W: w, H: ht, hTransposed: true, slots: { rowSlot, colSlot } }),
       close: () => space.close(),
+      ...(handsBack ? {
+        handOver: {
+          take() {
+            // The factors back in the caller's order, where they are.
+            intoSlots(w, inverseOf(rowSlot), width);
+            intoSlots(ht, inverseOf(colSlot), width);
+            // The values in the CSR's order, gathered into the cells' bytes (4 an observation at least, and no longer
+            // needed): the scatter of start() walked again, each block's values read front to back.
+            const cellBytes = space.viewI32(n.cells, count);
+            const kept = new Float32Array(cellBytes.buffer, cellBytes.byteOffset, count);
+            const next = blockStart.slice(0, blocks);
+            for (let i = 0; i < rows; i++) {
+              for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) kept[p] = values[next[blockOf(i, p)]++];
+            }
+            space.keep();
+            return { factors: { W: w, H: ht, hTransposed: true, owned: true }, values: kept };
+          },
+        },
+      } : {}),
     };
   },
   foldIn: (input) => explicitFoldIn(input),

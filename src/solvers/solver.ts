@@ -75,6 +75,13 @@ export interface Run {
   solveOnly?(rows: Int32Array, cols: Int32Array): Awaitable<void>;
   /** Frees what the run holds; the run cannot be used afterwards. */
   close(): void;
+  /**
+   * Present where the run holds the training values as given, copied into a memory the backend would not lend
+   * again (Workspace.keepable), so that nothing else keeps them while it trains. take() — the run's last call, in
+   * place of close() — gives that memory to the model: the factors in the caller's order, and the values in the
+   * order of the problem's CSR, as views of it.
+   */
+  handOver?: { take(): { factors: FactorView; values: RealArray } };
 }
 
 /** The size of a problem, which is all a solver needs to derive its buffers. */
@@ -152,6 +159,12 @@ export interface RunSpec<Own = OwnSettings> {
    * same kernel (Run.heldOutError).
    */
   heldOut?: Observations;
+  /**
+   * Forgets the problem's values wherever the fit holds them (the input as read, the problem), for a run that
+   * has copied them into its memory and gives them back (Run.handOver): while it trains they are held once.
+   * Absent where nothing but the problem holds them for the fit (a caller driving a run itself).
+   */
+  releaseValues?(): void;
 }
 
 export interface FoldInput {

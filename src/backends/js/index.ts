@@ -40,6 +40,9 @@ function open({ real, i32, scratch = {}, precision = 'float64' }: Buffers): Work
     threads: 1,
     run: (phases) => runHere(jsKernels, phases),
     close() {},
+    // Every run has arrays of its own: a view of them keeps only the array it views.
+    keepable: true,
+    keep() {},
   };
 }
 

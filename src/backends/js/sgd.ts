@@ -14,7 +14,7 @@ const fround = Math.fround;
  */
 export function sgdEpoch(
   blockOrder: Int32Array, blocks: number, blockStart: Int32Array, cells: Int32Array, blockRowBase: Int32Array, blockColBase: Int32Array,
-  colBits: number, values: RealArray,
+  colBits: number, values: RealArray, center: number,
   w: RealArray, ht: RealArray, wParams: RealArray, hParams: RealArray,
   rowScale: RealArray, colScale: RealArray, rank: number, learningRate: number, adaptive: number,
 ): void {
@@ -32,7 +32,7 @@ export function sgdEpoch(
       const j = colBase + cellCol(cells, p, colBits);
       const wAt = i * rank;
       const hAt = j * rank;
-      const error = values[p] - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
+      const error = target(values, p, center, single) - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
       const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
       const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
       lanesW.fill(0);
@@ -116,7 +116,7 @@ function cellCol(cells: Int32Array, p: number, colBits: number): number {
  * (assembly/sgd.ts cellsLoss).
  */
 export function cellsLoss(
-  blockStart: Int32Array, cells: Int32Array, blockRowBase: Int32Array, blockColBase: Int32Array, colBits: number, values: RealArray,
+  blockStart: Int32Array, cells: Int32Array, blockRowBase: Int32Array, blockColBase: Int32Array, colBits: number, values: RealArray, center: number,
   from: number, to: number, w: RealArray, ht: RealArray, rank: number, low: number, high: number,
 ): number {
   const single = w instanceof Float32Array;
@@ -128,10 +128,15 @@ export function cellsLoss(
     const wAt = (blockRowBase[block] + cellRow(cells, p, colBits)) * rank;
     const hAt = (blockColBase[block] + cellCol(cells, p, colBits)) * rank;
     const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
-    const r = values[p] - Math.min(Math.max(prediction, low), high);
+    const r = target(values, p, center, single) - Math.min(Math.max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
+}
+
+/** Stored value p less `center`, rounded as the run's stores round (assembly/sgd.ts target). */
+function target(values: RealArray, p: number, center: number, single: boolean): number {
+  return single ? fround(values[p] - center) : values[p] - center;
 }
 
 /**

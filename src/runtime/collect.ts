@@ -1,0 +1,17 @@
+// A full garbage collection where the host gave one (the command line does: src/cli/main.ts), called where a run
+// has just taken over what a large array held. Nothing else would collect that array while the kernels train
+// (they allocate nothing), so it would stay resident beside the run to the end of the fit.
+
+let collector: (() => void) | undefined;
+
+/** The host's full, synchronous collection. */
+export function setCollector(collect: () => void): void {
+  collector = collect;
+}
+
+/** Collects now where the host gave a way to; else does nothing (the engine collects when it will). */
+export function collectGarbage(): void {
+  // Twice: V8 frees an array buffer's memory when it sweeps after the collection that found it unreachable.
+  collector?.();
+  collector?.();
+}
