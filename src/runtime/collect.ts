@@ -11,7 +11,5 @@ export function setCollector(collect: () => void): void {
 
 /** Collects now where the host gave a way to; else does nothing (the engine collects when it will). */
 export function collectGarbage(): void {
-  // Twice: V8 frees an array buffer's memory when it sweeps after the collection that found it unreachable.
-  collector?.();
   collector?.();
 }
