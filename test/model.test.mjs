@@ -93,3 +93,30 @@ for (const backend of BACKENDS) {
 
   test.run();
 }
+
+const header = suite("the model file's header");
+
+header("is written in parts, a few thousand ids at a time: JSON.stringify's text of the whole header, whatever the ids", async () => {
+  const { headerParts } = await import('../dist/model/persist.js');
+  const model = await factorize({ rows: 2, cols: 2, rowIndices: [0, 1], colIndices: [0, 1], values: [1, 2], rowIds: ['a', 'b'], colIds: ['x', 'y'] }, { rank: 1, epochs: 1 });
+  const odd = ['quote "', 'back\\slash', 'ünï©ode 😀', 'line\nbreak', '', 7, 2 ** 40, -0.5];
+  const idLists = [null, [], ['only'], Array.from({ length: 4096 }, (_, i) => `u${i}`), Array.from({ length: 10_001 }, (_, i) => (i % 3 ? i : odd[i % odd.length]))];
+  for (const rowIds of idLists) for (const colIds of [null, idLists[3], idLists[4]]) {
+    const parts = headerParts({ ...model.info, rowIds, colIds });
+    const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of parts) { bytes.set(part, at); at += part.length; }
+    const text = new TextDecoder().decode(bytes);
+    const parsed = JSON.parse(text);
+    assert.equal(parsed.rowIds, rowIds);
+    assert.equal(parsed.colIds, colIds);
+    // JSON.stringify's own text of the same object, to the byte (what a file held before it was written in parts).
+    assert.is(text, JSON.stringify(parsed));
+    assert.ok(parts.every((part) => part.length < 200_000), 'no large part');
+  }
+  // The whole file still reads back.
+  const back = Factorization.fromBytes(model.toBytes());
+  assert.equal(back.rowIds, ['a', 'b']);
+});
+
+header.run();

@@ -47,6 +47,37 @@ function header(info: FactorizationInfo) {
 
 type Header = ReturnType<typeof header>;
 
+/** Ids a header part holds: a few thousand, so that no part (and no string made for it) is large. */
+const IDS_A_PART = 4096;
+
+/**
+ * JSON.stringify(header(info)) as UTF-8, in parts: the ids (the bulk of a header: 250k ids are megabytes) a few
+ * thousand at a time, so that writing a model file never holds the whole text twice (a string and its bytes).
+ */
+export function headerParts(info: FactorizationInfo): Uint8Array[] {
+  const { rowIds, colIds, ...rest } = header(info);
+  const encoder = new TextEncoder();
+  // The ids are header()'s last two keys: the rest's text without its closing brace, then theirs.
+  let pending = JSON.stringify(rest).slice(0, -1);
+  const parts: Uint8Array[] = [];
+  for (const [key, ids] of [['rowIds', rowIds], ['colIds', colIds]] as const) {
+    pending += `,"${key}":`;
+    if (ids === null) {
+      pending += 'null';
+      continue;
+    }
+    pending += '[';
+    for (let from = 0; from < ids.length; from += IDS_A_PART) {
+      const listed = JSON.stringify(ids.slice(from, from + IDS_A_PART));
+      parts.push(encoder.encode(pending + (from > 0 ? ',' : '') + listed.slice(1, -1)));
+      pending = '';
+    }
+    pending += ']';
+  }
+  parts.push(encoder.encode(pending + '}'));
+  return parts;
+}
+
 function expectedLength(name: ArrayName, h: Header, lengths: Partial<Record<ArrayName, number>>): number | undefined {
   switch (name) {
     case 'W': return h.rows * h.width;
@@ -271,7 +302,8 @@ export function modelToParts(info: FactorizationInfo, precision: 'float64' | 'fl
   if (precision !== 'float64' && precision !== 'float32') {
     throw new RangeError(`toBytes: precision: expected 'float64' or 'float32', got ${describe(precision)}`);
   }
-  const text = new TextEncoder().encode(JSON.stringify(header(info)));
+  const text = headerParts(info);
+  const textLength = text.reduce((sum, part) => sum + part.length, 0);
   const arrays = arraysOf(info);
   const valuesFloat32 = arrays.observedValues instanceof Float32Array;
   const typeOf = (name: ArrayName, kind: string) =>
@@ -286,14 +318,14 @@ export function modelToParts(info: FactorizationInfo, precision: 'float64' | 'fl
     parts.push(bytes);
     size += padding + bytes.length;
   };
-  const start = new Uint8Array(12 + text.length);
+  const start = new Uint8Array(12);
   const view = new DataView(start.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint16(4, FORMAT_VERSION, true);
   view.setUint16(6, (precision === 'float32' ? FACTORS_FLOAT32 : 0) | (valuesFloat32 ? VALUES_FLOAT32 : 0), true);
-  view.setUint32(8, text.length, true);
-  start.set(text, 12);
+  view.setUint32(8, textLength, true);
   push(start);
+  for (const part of text) push(part, true);
   for (const [name, kind] of ARRAYS) {
     const array = arrays[name];
     push(new Uint8Array(Uint32Array.of(array.length).buffer), name !== ARRAYS[0][0]);
