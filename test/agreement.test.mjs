@@ -155,6 +155,16 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
       const [values, reference] = [kept.info.observed.values, copied.info.observed.values];
       assert.ok((values.buffer === kept.info.parameters.W.buffer) === exact, `${label}: values in the run's memory: ${exact}`);
       if (exact && threads === 1) {
+        // More than 2^16 columns: the column indices stay the fit's own Int32Array; the rest as above.
+        const wide = { ...X, cols: 70_000, colIndices: X.colIndices.map((j) => j * 1000) };
+        idleLimit.bytes = limit;
+        const wideCopied = await factorize(wide, options);
+        idleLimit.bytes = 0;
+        const wideKept = await factorize(wide, options);
+        assert.ok(viewed(wideKept.info.parameters.W) && wideKept.info.observed.colIndex.buffer !== wideKept.info.parameters.W.buffer, `${label}: wide`);
+        assert.equal([...wideKept.info.observed.colIndex], [...wideCopied.info.observed.colIndex]);
+        assert.ok(wideKept.info.observed.values.every((v, p) => Object.is(v, wideCopied.info.observed.values[p])), `${label}: wide values`);
+        assert.ok(wideKept.info.parameters.H.every((v, p) => Object.is(v, wideCopied.info.parameters.H[p])), `${label}: wide H`);
         // A model that keeps no values holds no run's memory for its factors.
         const light = await factorize(X, { ...options, keepObservations: false });
         assert.ok(!viewed(light.info.parameters.W), `${label}: keepObservations false, W copied`);
@@ -163,6 +173,8 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
       assert.ok(values.constructor === reference.constructor, `${label}: ${values.constructor.name} vs ${reference.constructor.name}`);
       assert.ok(values.every((v, p) => Object.is(v, reference[p])), `${label}: the model's values`);
       assert.equal([...kept.info.observed.colIndex], [...copied.info.observed.colIndex]);
+      // Column indices below 2^16: the run kept them in two bytes, and gives the model its Int32Array in its memory.
+      assert.ok((kept.info.observed.colIndex.buffer === kept.info.parameters.W.buffer) === exact, `${label}: column indices in the run's memory: ${exact}`);
       // The kept memory is never lent again: a later fit leaves this model as it was.
       assert.ok(kept.info.parameters.W.every((v, p) => Object.is(v, copied.info.parameters.W[p])), `${label}: W after another fit`);
       assert.ok(after.info.parameters.W.some((v, p) => v !== copied.info.parameters.W[p]), 'another seed, other factors');

@@ -48,7 +48,7 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
       },
       // Without them (keepObservations: false) the model has an empty pattern and no values, as an imported one.
       observed: !settings.keepObservations ? { rowStart: new Int32Array(fitted.rows + 1), colIndex: new Int32Array(0) }
-        : handed ? { rowStart: observed.rowStart, colIndex: observed.colIndex, values: handed.values } : observed,
+        : handed ? { rowStart: observed.rowStart, colIndex: handed.colIndex, values: handed.values } : observed,
       ...ids,
     };
   } finally {

@@ -156,11 +156,16 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const spec = runSpec(settings, toLayout(given.problem, layout, given.observed, given.observedValues), initial, offset, given, random);
   // The validation pairs the run may score where its factors are (a run that does not, ignores them).
   spec.heldOut = validation && solver.validation.heldOut?.(validation, given.rowCounts, given.colCounts);
-  spec.releaseValues = () => {
-    const none = new Float32Array(0);
-    (spec.problem as { values: unknown }).values = none;
-    if (given.problem.layout === 'sparse') (given.problem as { values: unknown }).values = none;
-    given.observedValues = none;
+  // What the fit holds of X's values and column indices, for a run that holds them itself (RunSpec.release).
+  const forget = (name: 'values' | 'colIndex', none: Float32Array | Int32Array) => {
+    const holders = [spec.problem, given.problem, ...(name === 'colIndex' ? [given.observed] : [])] as Array<{ layout?: string } & Record<string, unknown>>;
+    for (const holder of holders) if (holder.layout !== 'dense') holder[name] = none;
+    if (name === 'values') given.observedValues = none as Float32Array;
+  };
+  spec.release = {
+    values: () => forget('values', new Float32Array(0)),
+    // A dense X's pattern is made from its bits on first use, and stays.
+    ...(given.problem.layout === 'sparse' ? { columns: () => forget('colIndex', new Int32Array(0)) } : {}),
   };
   const entries = layout === 'dense' ? rows * cols : observedCount;
   const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));

@@ -69,6 +69,35 @@ function inverseOf(slot: Int32Array): Int32Array {
   return inverse;
 }
 
+/**
+ * The values and column indices a run reads as it lays itself out. Values are stored as given where the run's
+ * precision holds them exactly (`asGiven`), and centred by the kernels; else centred. Float32 values (what the model
+ * keeps in a Float32Array) the model can take back after training, from the run's memory (Run.handOver), instead of
+ * keeping a copy beside the run: in a run the backend would not lend again (`handsBack`) they are staged in the
+ * cells' bytes (in the CSR's order) before anything else of the run is written, and the fit forgets its own. So are
+ * the column indices where each fits in two bytes (`narrowColumns`): the run keeps them so while it trains, and
+ * gives the model its Int32Array after training, in the bytes of the values.
+ */
+function observationsFor<F, I>(space: Workspace<F, I>, spec: RunSpec, cells: Int32Array) {
+  const problem = spec.problem as SparseProblem;
+  const { cols, observedCount: count } = problem;
+  const givenFloat32 = problem.values instanceof Float32Array;
+  const asGiven = space.precision === 'float64' || givenFloat32;
+  const handsBack = space.keepable && givenFloat32 && spec.release !== undefined;
+  const narrowColumns = handsBack && cols <= 2 ** 16 && spec.release?.columns !== undefined;
+  if (!handsBack) return { values: problem.values, colIndex: problem.colIndex as Int32Array | Uint16Array, asGiven, handsBack, narrowColumns };
+  const values = new Float32Array(cells.buffer, cells.byteOffset, count);
+  values.set(problem.values);
+  spec.release!.values();
+  let colIndex: Int32Array | Uint16Array = problem.colIndex;
+  if (narrowColumns) {
+    colIndex = new Uint16Array(count);
+    colIndex.set(problem.colIndex);
+    spec.release!.columns!();
+  }
+  return { values, colIndex, asGiven, handsBack, narrowColumns };
+}
+
 /** Bits that hold the offsets 0…span−1. */
 const bitsFor = (span: number) => (span <= 1 ? 0 : 32 - Math.clz32(span - 1));
 
@@ -124,31 +153,20 @@ export const sgd: SolverModule<SgdOptions> = {
     const { width, offset } = spec;
     const learningRate = spec.own.learningRate as number;
     const problem = spec.problem as SparseProblem;
-    const { rows, cols, observedCount: count, rowStart, colIndex } = problem;
+    const { rows, cols, observedCount: count, rowStart } = problem;
     const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
     const cells = space.viewI32(n.cells, words * count);
-    // Values stored as given where the run's precision holds them exactly, and centred by the kernels; else centred.
-    // Float32 values (what the model keeps in a Float32Array) the model can then take back after training, from the
-    // run's memory (handOver), instead of keeping a copy beside the run: they are staged in the cells' bytes (in the
-    // CSR's order) before anything else of the run is written, and forgotten everywhere else.
-    let given = problem.values;
-    const givenFloat32 = given instanceof Float32Array;
-    const asGiven = space.precision === 'float64' || givenFloat32;
+    const { values: given, colIndex, asGiven, handsBack, narrowColumns } = observationsFor(space, spec, cells);
+    // Here, not in observationsFor(): its frame may still hold the arrays it let go, and is gone now.
+    if (handsBack) collectGarbage();
     const center = asGiven ? offset : 0;
-    const handsBack = space.keepable && givenFloat32;
-    if (handsBack) {
-      const staged = new Float32Array(cells.buffer, cells.byteOffset, count);
-      staged.set(given);
-      given = staged;
-      spec.releaseValues?.();
-      collectGarbage();
-    }
     const w = space.viewReal(b.w, rows * width);
     const ht = space.viewReal(b.ht, cols * width);
     // The initial factors are drawn first (the stream goes on to the visiting order), in the caller's order.
     spec.initial.writeW(w, drawerOf(space, b.w));
     spec.initial.writeH(ht, true, drawerOf(space, b.ht));
-    const visit = spec.visit ?? sgdBlocks(problem, spec.random);
+    // (Its walks read a column index only to find a block: either width serves.)
+    const visit = spec.visit ?? sgdBlocks({ ...problem, colIndex: colIndex as Int32Array }, spec.random);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;
     // Rows and columns stored bin by bin (src/solvers/order.ts slotsByBin): same updates, other addresses.
@@ -279,8 +297,15 @@ export const sgd: SolverModule<SgdOptions> = {
             for (let i = 0; i < rows; i++) {
               for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) kept[p] = values[next[blockOf(i, p)]++];
             }
+            // The column indices, where the run kept them in two bytes, widened into the values' bytes (4 an
+            // observation at least, and read no more).
+            let columns = colIndex as Int32Array;
+            if (narrowColumns) {
+              columns = new Int32Array(values.buffer, values.byteOffset, count);
+              columns.set(colIndex);
+            }
             space.keep();
-            return { factors: { W: w, H: ht, hTransposed: true, owned: true }, values: kept };
+            return { factors: { W: w, H: ht, hTransposed: true, owned: true }, values: kept, colIndex: columns };
           },
         },
       } : {}),

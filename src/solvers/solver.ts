@@ -78,10 +78,10 @@ export interface Run {
   /**
    * Present where the run holds the training values as given, copied into a memory the backend would not lend
    * again (Workspace.keepable), so that nothing else keeps them while it trains. take() — the run's last call, in
-   * place of close() — gives that memory to the model: the factors in the caller's order, and the values in the
-   * order of the problem's CSR, as views of it.
+   * place of close() — gives that memory to the model: the factors in the caller's order, and the values and
+   * column indices in the order of the problem's CSR, as views of it.
    */
-  handOver?: { take(): { factors: FactorView; values: RealArray } };
+  handOver?: { take(): { factors: FactorView; values: RealArray; colIndex: Int32Array } };
 }
 
 /** The size of a problem, which is all a solver needs to derive its buffers. */
@@ -160,11 +160,12 @@ export interface RunSpec<Own = OwnSettings> {
    */
   heldOut?: Observations;
   /**
-   * Forgets the problem's values wherever the fit holds them (the input as read, the problem), for a run that
-   * has copied them into its memory and gives them back (Run.handOver): while it trains they are held once.
-   * Absent where nothing but the problem holds them for the fit (a caller driving a run itself).
+   * For a run that has copied the problem's values (and column indices) into its memory and gives them back
+   * (Run.handOver): the fit forgets its own arrays wherever it holds them (the input as read, the problem), so
+   * that while the run trains they are held once. `columns` is absent where the fit cannot forget them (a dense
+   * X's pattern); `release` is absent where nothing but the problem holds them (a caller driving a run itself).
    */
-  releaseValues?(): void;
+  release?: { values(): void; columns?(): void };
 }
 
 export interface FoldInput {
