@@ -1,5 +1,6 @@
 // Every accepted input form → one canonical Problem (types.ts), validated before any work.
 // Every error names the argument, what was expected and what was given.
+import { collectGarbage } from '../runtime/collect.js';
 import { describe } from '../check/describe.js';
 import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
@@ -509,6 +510,9 @@ export async function readObservations(X: unknown, mask: unknown, summarize: Sum
       throw new TypeError('mask: expected no mask with sparse X ({ rowIndices, colIndices, values } lists only observed entries)');
     }
     given = sparseInput(X);
+    // A handed-over X gave up its row indices once its entries were in row order: collected now (where the host
+    // gives a way), before the run's memory is written, not beside it.
+    if (handedOver.has(X)) collectGarbage();
   } else {
     given = await denseInput(X, mask, summarize, valuesNeeded);
   }

@@ -70,32 +70,41 @@ function inverseOf(slot: Int32Array): Int32Array {
 }
 
 /**
- * The values and column indices a run reads as it lays itself out. Values are stored as given where the run's
- * precision holds them exactly (`asGiven`), and centred by the kernels; else centred. Float32 values (what the model
- * keeps in a Float32Array) the model can take back after training, from the run's memory (Run.handOver), instead of
- * keeping a copy beside the run: in a run the backend would not lend again (`handsBack`) they are staged in the
- * cells' bytes (in the CSR's order) before anything else of the run is written, and the fit forgets its own. So are
- * the column indices where each fits in two bytes (`narrowColumns`): the run keeps them so while it trains, and
- * gives the model its Int32Array after training, in the bytes of the values.
+ * How a run stores the observations it lays out. Values are stored as given where the run's precision holds them
+ * exactly (`asGiven`), and centred by the kernels; else centred. Float32 values (what the model keeps in a
+ * Float32Array) the model can take back after training, from the run's memory (Run.handOver), instead of keeping a
+ * copy beside the run: in a run the backend would not lend again (`handsBack`) they are staged in the cells' bytes
+ * before anything else of the run is written (staged()), and the fit forgets its own. So are the column indices
+ * where each fits in two bytes (`narrowColumns`, narrowed()): the run keeps them so while it trains, and gives the
+ * model its Int32Array after training, in the bytes of the values.
  */
-function observationsFor<F, I>(space: Workspace<F, I>, spec: RunSpec, cells: Int32Array) {
+function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; narrowColumns: boolean } {
   const problem = spec.problem as SparseProblem;
-  const { cols, observedCount: count } = problem;
   const givenFloat32 = problem.values instanceof Float32Array;
-  const asGiven = space.precision === 'float64' || givenFloat32;
   const handsBack = space.keepable && givenFloat32 && spec.release !== undefined;
-  const narrowColumns = handsBack && cols <= 2 ** 16 && spec.release?.columns !== undefined;
-  if (!handsBack) return { values: problem.values, colIndex: problem.colIndex as Int32Array | Uint16Array, asGiven, handsBack, narrowColumns };
-  const values = new Float32Array(cells.buffer, cells.byteOffset, count);
+  return {
+    asGiven: space.precision === 'float64' || givenFloat32,
+    handsBack,
+    narrowColumns: handsBack && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined,
+  };
+}
+
+/** The problem's column indices in two bytes each; the fit forgets its own. */
+function narrowed(spec: RunSpec): Uint16Array {
+  const problem = spec.problem as SparseProblem;
+  const narrow = new Uint16Array(problem.observedCount);
+  narrow.set(problem.colIndex);
+  spec.release!.columns!();
+  return narrow;
+}
+
+/** The problem's values (float32 values) in the cells' bytes, in the CSR's order; the fit forgets its own. */
+function staged(spec: RunSpec, cells: Int32Array): Float32Array {
+  const problem = spec.problem as SparseProblem;
+  const values = new Float32Array(cells.buffer, cells.byteOffset, problem.observedCount);
   values.set(problem.values);
   spec.release!.values();
-  let colIndex: Int32Array | Uint16Array = problem.colIndex;
-  if (narrowColumns) {
-    colIndex = new Uint16Array(count);
-    colIndex.set(problem.colIndex);
-    spec.release!.columns!();
-  }
-  return { values, colIndex, asGiven, handsBack, narrowColumns };
+  return values;
 }
 
 /** Bits that hold the offsets 0…span−1. */
@@ -156,8 +165,12 @@ export const sgd: SolverModule<SgdOptions> = {
     const { rows, cols, observedCount: count, rowStart } = problem;
     const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
     const cells = space.viewI32(n.cells, words * count);
-    const { values: given, colIndex, asGiven, handsBack, narrowColumns } = observationsFor(space, spec, cells);
-    // Here, not in observationsFor(): its frame may still hold the arrays it let go, and is gone now.
+    const { asGiven, handsBack, narrowColumns } = storage(space, spec);
+    // One array at a time, each collected once the fit let it go: what is held beside the run at once stays small.
+    // (Collected here, not in the functions that let them go: their frames may still hold them, and are gone now.)
+    const colIndex = narrowColumns ? narrowed(spec) : problem.colIndex;
+    if (narrowColumns) collectGarbage();
+    const given = handsBack ? staged(spec, cells) : problem.values;
     if (handsBack) collectGarbage();
     const center = asGiven ? offset : 0;
     const w = space.viewReal(b.w, rows * width);
