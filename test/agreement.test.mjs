@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { handOver } from '../dist/input/observations.js';
 import { idleLimit } from '../dist/runtime/wasm.js';
+import { setCollector } from '../dist/runtime/collect.js';
 import { lowRankWithMissing, maxRelativeError, testRandom } from './helpers.mjs';
 
 // rows, cols, rank, fraction observed: odd and even sizes and ranks exercise the SIMD tails.
@@ -125,6 +126,8 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
   for (let i = 0; i < 300; i++) for (let j = 0; j < 70; j++) if (random() < 0.3) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
   entries.sort(() => random() - 0.5);
   const limit = idleLimit.bytes;
+  // A host that collects what a fit lets go (as the command line does; a no-op here): runs narrow their column indices.
+  setCollector(() => {});
   try {
     // Values as float32 values (the run stores them as given) and not (the run stores them centred, and the model
     // keeps its own copy); with biases (centred by μ) and without; on one thread and on two (shared memory).
@@ -165,6 +168,14 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
         assert.equal([...wideKept.info.observed.colIndex], [...wideCopied.info.observed.colIndex]);
         assert.ok(wideKept.info.observed.values.every((v, p) => Object.is(v, wideCopied.info.observed.values[p])), `${label}: wide values`);
         assert.ok(wideKept.info.parameters.H.every((v, p) => Object.is(v, wideCopied.info.parameters.H[p])), `${label}: wide H`);
+        // Where the host does not collect, the column indices stay the fit's own (no narrow copy beside them).
+        setCollector(undefined);
+        const uncollected = await factorize(X, options);
+        setCollector(() => {});
+        assert.ok(uncollected.info.observed.values.buffer === uncollected.info.parameters.W.buffer, `${label}: uncollected, values kept`);
+        assert.ok(uncollected.info.observed.colIndex.buffer !== uncollected.info.parameters.W.buffer, `${label}: uncollected, column indices the fit's`);
+        assert.equal([...uncollected.info.observed.colIndex], [...copied.info.observed.colIndex]);
+        assert.equal([...uncollected.lossHistory], [...copied.lossHistory]);
         // A model that keeps no values holds no run's memory for its factors.
         const light = await factorize(X, { ...options, keepObservations: false });
         assert.ok(!viewed(light.info.parameters.W), `${label}: keepObservations false, W copied`);
@@ -185,6 +196,7 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
     }
   } finally {
     idleLimit.bytes = limit;
+    setCollector(undefined);
   }
 });
 

@@ -4,9 +4,14 @@
 
 let collector: (() => void) | undefined;
 
-/** The host's full, synchronous collection. */
-export function setCollector(collect: () => void): void {
+/** The host's full, synchronous collection (undefined: none). */
+export function setCollector(collect: (() => void) | undefined): void {
   collector = collect;
+}
+
+/** Whether the host gave a way to collect (else what a fit lets go stays until the engine collects it). */
+export function canCollect(): boolean {
+  return collector !== undefined;
 }
 
 /** Collects now where the host gave a way to; else does nothing (the engine collects when it will). */

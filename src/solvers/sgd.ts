@@ -15,7 +15,7 @@ import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
-import { collectGarbage } from '../runtime/collect.js';
+import { canCollect, collectGarbage } from '../runtime/collect.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
 export interface SgdOptions extends FactorOptions, RatingOptions {
@@ -75,8 +75,8 @@ function inverseOf(slot: Int32Array): Int32Array {
  * Float32Array) the model can take back after training, from the run's memory (Run.handOver), instead of keeping a
  * copy beside the run: in a run the backend would not lend again (`handsBack`) they are staged in the cells' bytes
  * before anything else of the run is written (staged()), and the fit forgets its own. So are the column indices
- * where each fits in two bytes (`narrowColumns`, narrowed()): the run keeps them so while it trains, and gives the
- * model its Int32Array after training, in the bytes of the values.
+ * where each fits in two bytes and the host collects what the fit lets go (`narrowColumns`, narrowed()): the run
+ * keeps them so while it trains, and gives the model its Int32Array after training, in the bytes of the values.
  */
 function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; narrowColumns: boolean } {
   const problem = spec.problem as SparseProblem;
@@ -85,7 +85,8 @@ function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolea
   return {
     asGiven: space.precision === 'float64' || givenFloat32,
     handsBack,
-    narrowColumns: handsBack && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined,
+    // Only where what the fit lets go is collected at once: else the narrow copy would sit beside the wide one.
+    narrowColumns: handsBack && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined && canCollect(),
   };
 }
 
