@@ -23,9 +23,10 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
     const current = outcome.bestEpoch === outcome.lossHistory.length - 1;
     const error = current && run.observedError && count > 0 ? await run.observedError(clip) : undefined;
     // A run that holds the training values in a memory the backend would not lend again gives that memory to the
-    // model (the factors and the values) when the model keeps the values: nothing is copied out beside it, and what
-    // the model then holds beyond its own data is the run's 4 bytes an observation of cells. Else the factors are
-    // copied out (a model without values should not hold a run's memory for them).
+    // model (the factors, the values, and the column indices where the run holds them) when the model keeps the
+    // values: nothing is copied out beside it, and what the model then holds beyond its own data is at most 4 bytes
+    // an observation of the run's layout. Else the factors are copied out (a model without values should not hold
+    // a run's memory for them).
     const handed = settings.keepObservations ? run.handOver?.take() : undefined;
     ended = handed !== undefined;
     const fitted = parameters(outcome.factors ?? handed?.factors ?? copy(run.view()));
