@@ -18,7 +18,7 @@
 
 import { SHIFT, get, get2, kept, put, put2, splatAt } from "./real";
 import { updated } from "./update";
-import { dot, dotA, dotB, dotC, dotD, pairDots4 } from "./vector";
+import { dot, dotA, dotB, dotC, dotD, pairDots4, singleDots4, singleLanes } from "./vector";
 
 /**
  * How many leading coordinates of both factors update plainly: step 1, no L1, no lower bound and one
@@ -225,7 +225,7 @@ function sgdRangeSingle<Cell>(
       lanesW = f32x4.add(lanesW, f32x4.mul(gw, gw));
       lanesH = f32x4.add(lanesH, f32x4.mul(gh, gh));
     }
-    finishUpdate(quads, wi, hj, wParams, hParams, rowAt, colAt, rank, error, etaW, etaH, lanesSum(lanesW), lanesSum(lanesH), adaptive);
+    finishUpdate(quads, wi, hj, wParams, hParams, rowAt, colAt, rank, error, etaW, etaH, singleLanes(lanesW), singleLanes(lanesH), adaptive);
   }
 }
 
@@ -241,17 +241,11 @@ function singleDot(wi: usize, hj: usize, quads: i32, rank: i32): f64 {
     const offset = <usize>k << 2;
     products = f32x4.add(products, f32x4.mul(v128.load(wi + offset), v128.load(hj + offset)));
   }
-  let sum = lanesSum(products);
+  let sum = singleLanes(products);
   for (let k = quads; k < rank; k++) sum += get(wi, k) * get(hj, k);
   return sum;
 }
 
-/** An f32x4's lanes summed in f64, as (0 + 1) + (2 + 3). */
-// @ts-ignore: decorator
-@inline
-function lanesSum(lanes: v128): f64 {
-  return (<f64>f32x4.extract_lane(lanes, 0) + <f64>f32x4.extract_lane(lanes, 1)) + (<f64>f32x4.extract_lane(lanes, 2) + <f64>f32x4.extract_lane(lanes, 3));
-}
 
 /** `loss` plus the squared residuals of the four values at `at` against pairDots4's predictions (clamped), in order. */
 // @ts-ignore: decorator
@@ -301,13 +295,26 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
 
 /**
  * The float32 build's observedLoss: each prediction summed as sgdRangeSingle sums it (four f32 lanes over
- * the first rank & ~3 coordinates, lanes added in f64, the rest in f64), residuals and their squares in f64.
+ * the first rank & ~3 coordinates, lanes added in f64, the rest in f64), four observations at a time, residuals
+ * and their squares in f64, in order.
  */
 function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64): f64 {
   const rankBytes = <usize>rank << 2;
   const quads = rank & ~3;
   let loss = 0.0;
-  for (let p = 0; p < count; p++) {
+  let p = 0;
+  for (; p + 4 <= count; p += 4) {
+    const rows = rowOf + (<usize>p << 2);
+    const cols = colOf + (<usize>p << 2);
+    singleDots4(
+      w + <usize>load<i32>(rows) * rankBytes, ht + <usize>load<i32>(cols) * rankBytes,
+      w + <usize>load<i32>(rows, 4) * rankBytes, ht + <usize>load<i32>(cols, 4) * rankBytes,
+      w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
+      w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, quads, rank,
+    );
+    loss = plusFourSquares(loss, values + (<usize>p << 2), 0, low, high);
+  }
+  for (; p < count; p++) {
     const at = <usize>p << 2;
     const wi = w + <usize>load<i32>(rowOf + at) * rankBytes;
     const hj = ht + <usize>load<i32>(colOf + at) * rankBytes;
@@ -322,7 +329,8 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
  * observedLoss over stored observations from…to−1 of an sgd run, whose rows and columns are in cells (above):
  * the same sums in the same order (each prediction summed as dot sums it, the squares added one by one in stored
  * order), each observation's row and column found from its block, followed forward from the one holding `from`.
- * Four predictions at a time (pairDots4) where four observations lie in one block.
+ * Four predictions at a time (pairDots4; singleDots4 in float32) where four observations lie in one block, so
+ * that their loads overlap.
  */
 export function cellsLoss(
   blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, center: f64, from: i32, to: i32,
@@ -352,6 +360,18 @@ function cellsLossOf<Cell>(
       block++;
     }
     const q = <usize>p;
+    // @ts-ignore: SINGLE
+    if (SINGLE && p + 4 <= to && p + 4 <= next) {
+      singleDots4(
+        w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 1, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 1, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
+        w + cellRow<Cell>(cells, q + 3, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 3, colBase, colBits) * rankBytes, rank & ~3, rank,
+      );
+      loss = plusFourSquares(loss, values + (q << SHIFT), center, low, high);
+      p += 4;
+      continue;
+    }
     // @ts-ignore: SINGLE
     if (!SINGLE && p + 4 <= to && p + 4 <= next) {
       pairDots4(

@@ -120,6 +120,44 @@ export function pairDots4(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize,
   }
 }
 
+/**
+ * pairDots4 over float32 rows (the float32 build), each dot summed as sgd.ts singleDot sums it: the first `quads`
+ * coordinates in four f32 lanes (lane k mod 4), the lanes added in f64 as (0 + 1) + (2 + 3), then the rest in f64.
+ * Four rows at once only so that their loads overlap: each result has the bits singleDot gives it.
+ */
+// @ts-ignore: decorator
+@inline
+export function singleDots4(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize, b2: usize, a3: usize, b3: usize, quads: i32, n: i32): void {
+  let sa = f32x4.splat(0);
+  let sb = f32x4.splat(0);
+  let sc = f32x4.splat(0);
+  let sd = f32x4.splat(0);
+  for (let k = 0; k < quads; k += 4) {
+    const offset = <usize>k << 2;
+    sa = f32x4.add(sa, f32x4.mul(v128.load(a0 + offset), v128.load(b0 + offset)));
+    sb = f32x4.add(sb, f32x4.mul(v128.load(a1 + offset), v128.load(b1 + offset)));
+    sc = f32x4.add(sc, f32x4.mul(v128.load(a2 + offset), v128.load(b2 + offset)));
+    sd = f32x4.add(sd, f32x4.mul(v128.load(a3 + offset), v128.load(b3 + offset)));
+  }
+  dotA = singleLanes(sa);
+  dotB = singleLanes(sb);
+  dotC = singleLanes(sc);
+  dotD = singleLanes(sd);
+  for (let k = quads; k < n; k++) {
+    dotA += get(a0, k) * get(b0, k);
+    dotB += get(a1, k) * get(b1, k);
+    dotC += get(a2, k) * get(b2, k);
+    dotD += get(a3, k) * get(b3, k);
+  }
+}
+
+/** An f32x4's lanes summed in f64, as (0 + 1) + (2 + 3). */
+// @ts-ignore: decorator
+@inline
+export function singleLanes(lanes: v128): f64 {
+  return (<f64>f32x4.extract_lane(lanes, 0) + <f64>f32x4.extract_lane(lanes, 1)) + (<f64>f32x4.extract_lane(lanes, 2) + <f64>f32x4.extract_lane(lanes, 3));
+}
+
 // @ts-ignore: decorator
 @inline
 function finishDots4(sa: v128, sb: v128, sc: v128, sd: v128): void {
