@@ -247,7 +247,27 @@ function singleDot(wi: usize, hj: usize, quads: i32, rank: i32): f64 {
 }
 
 
-/** `loss` plus the squared residuals of the four values at `at` against pairDots4's predictions (clamped), in order. */
+/**
+ * w·h as this build's sgd sums a prediction: dot() in f64; in float32 singleDot (four f32 lanes over the first
+ * rank & ~3 coordinates, lanes added in f64, the rest in f64), as sgdRangeSingle sums it.
+ */
+// @ts-ignore: decorator
+@inline
+function oneDot(wi: usize, hj: usize, rank: i32): f64 {
+  // @ts-ignore: SINGLE
+  return SINGLE ? singleDot(wi, hj, rank & ~3, rank) : dot(wi, hj, rank);
+}
+
+/** Four predictions into dotA…dotD, each with oneDot's bits (four at once only so that their loads overlap). */
+// @ts-ignore: decorator
+@inline
+function fourDots(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize, b2: usize, a3: usize, b3: usize, rank: i32): void {
+  // @ts-ignore: SINGLE
+  if (SINGLE) singleDots4(a0, b0, a1, b1, a2, b2, a3, b3, rank & ~3, rank);
+  else pairDots4(a0, b0, a1, b1, a2, b2, a3, b3, rank);
+}
+
+/** `loss` plus the squared residuals of the four values at `at` against fourDots's predictions (clamped), in order. */
 // @ts-ignore: decorator
 @inline
 function plusFourSquares(loss: f64, at: usize, center: f64, low: f64, high: f64): f64 {
@@ -263,20 +283,18 @@ function plusFourSquares(loss: f64, at: usize, center: f64, low: f64, high: f64)
 
 /**
  * ½ Σ (x − clamp(w·h, low, high))² over the stored observations, in stored order; four observations'
- * products at a time as independent chains (vector.ts pairDots4), their squares added in order. The
+ * products at a time as independent chains (fourDots), each with oneDot's bits, their squares added in order. The
  * objective passes ±Infinity (a clamp that changes nothing); the training error of clipped predictions
  * passes the clip range less μ.
  */
 export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64): f64 {
-  // @ts-ignore: SINGLE
-  if (SINGLE) return observedLossSingle(rowOf, colOf, values, count, w, ht, rank, low, high);
   const rankBytes = <usize>rank << SHIFT;
   let loss = 0.0;
   let p = 0;
   for (; p + 4 <= count; p += 4) {
     const rows = rowOf + (<usize>p << 2);
     const cols = colOf + (<usize>p << 2);
-    pairDots4(
+    fourDots(
       w + <usize>load<i32>(rows) * rankBytes, ht + <usize>load<i32>(cols) * rankBytes,
       w + <usize>load<i32>(rows, 4) * rankBytes, ht + <usize>load<i32>(cols, 4) * rankBytes,
       w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
@@ -286,40 +304,8 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
   }
   for (; p < count; p++) {
     const at = <usize>p << 2;
-    const prediction = dot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
+    const prediction = oneDot(w + <usize>load<i32>(rowOf + at) * rankBytes, ht + <usize>load<i32>(colOf + at) * rankBytes, rank);
     const r = get(values + (<usize>p << SHIFT)) - min(max(prediction, low), high);
-    loss += r * r;
-  }
-  return 0.5 * loss;
-}
-
-/**
- * The float32 build's observedLoss: each prediction summed as sgdRangeSingle sums it (four f32 lanes over
- * the first rank & ~3 coordinates, lanes added in f64, the rest in f64), four observations at a time, residuals
- * and their squares in f64, in order.
- */
-function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64): f64 {
-  const rankBytes = <usize>rank << 2;
-  const quads = rank & ~3;
-  let loss = 0.0;
-  let p = 0;
-  for (; p + 4 <= count; p += 4) {
-    const rows = rowOf + (<usize>p << 2);
-    const cols = colOf + (<usize>p << 2);
-    singleDots4(
-      w + <usize>load<i32>(rows) * rankBytes, ht + <usize>load<i32>(cols) * rankBytes,
-      w + <usize>load<i32>(rows, 4) * rankBytes, ht + <usize>load<i32>(cols, 4) * rankBytes,
-      w + <usize>load<i32>(rows, 8) * rankBytes, ht + <usize>load<i32>(cols, 8) * rankBytes,
-      w + <usize>load<i32>(rows, 12) * rankBytes, ht + <usize>load<i32>(cols, 12) * rankBytes, quads, rank,
-    );
-    loss = plusFourSquares(loss, values + (<usize>p << 2), 0, low, high);
-  }
-  for (; p < count; p++) {
-    const at = <usize>p << 2;
-    const wi = w + <usize>load<i32>(rowOf + at) * rankBytes;
-    const hj = ht + <usize>load<i32>(colOf + at) * rankBytes;
-    const prediction = singleDot(wi, hj, quads, rank);
-    const r = get(values, p) - min(max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
@@ -329,8 +315,7 @@ function observedLossSingle(rowOf: usize, colOf: usize, values: usize, count: i3
  * observedLoss over stored observations from…to−1 of an sgd run, whose rows and columns are in cells (above):
  * the same sums in the same order (each prediction summed as dot sums it, the squares added one by one in stored
  * order), each observation's row and column found from its block, followed forward from the one holding `from`.
- * Four predictions at a time (pairDots4; singleDots4 in float32) where four observations lie in one block, so
- * that their loads overlap.
+ * Four predictions at a time (fourDots) where four observations lie in one block.
  */
 export function cellsLoss(
   blockStart: usize, cells: usize, blockRowBase: usize, blockColBase: usize, colBits: i32, values: usize, center: f64, from: i32, to: i32,
@@ -360,21 +345,8 @@ function cellsLossOf<Cell>(
       block++;
     }
     const q = <usize>p;
-    // @ts-ignore: SINGLE
-    if (SINGLE && p + 4 <= to && p + 4 <= next) {
-      singleDots4(
-        w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes,
-        w + cellRow<Cell>(cells, q + 1, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 1, colBase, colBits) * rankBytes,
-        w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
-        w + cellRow<Cell>(cells, q + 3, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 3, colBase, colBits) * rankBytes, rank & ~3, rank,
-      );
-      loss = plusFourSquares(loss, values + (q << SHIFT), center, low, high);
-      p += 4;
-      continue;
-    }
-    // @ts-ignore: SINGLE
-    if (!SINGLE && p + 4 <= to && p + 4 <= next) {
-      pairDots4(
+    if (p + 4 <= to && p + 4 <= next) {
+      fourDots(
         w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes,
         w + cellRow<Cell>(cells, q + 1, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 1, colBase, colBits) * rankBytes,
         w + cellRow<Cell>(cells, q + 2, rowBase, colBits) * rankBytes, ht + cellCol<Cell>(cells, q + 2, colBase, colBits) * rankBytes,
@@ -386,8 +358,7 @@ function cellsLossOf<Cell>(
     }
     const wi = w + cellRow<Cell>(cells, q, rowBase, colBits) * rankBytes;
     const hj = ht + cellCol<Cell>(cells, q, colBase, colBits) * rankBytes;
-    // @ts-ignore: SINGLE
-    const prediction = SINGLE ? singleDot(wi, hj, rank & ~3, rank) : dot(wi, hj, rank);
+    const prediction = oneDot(wi, hj, rank);
     const r = target(values, q, center) - min(max(prediction, low), high);
     loss += r * r;
     p++;
