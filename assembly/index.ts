@@ -3,7 +3,7 @@
 
 export { denseGradientW, denseStepH, denseEpochs } from "./dense";
 export { sparseGradientW, sparseStepH } from "./sparse";
-export { sgdEpoch, observedLoss, cellsLoss } from "./sgd";
+export { sgdEpoch, observedLoss, cellsLoss, csrLoss } from "./sgd";
 export { alsHalf } from "./als";
 export { stepRows, penalty } from "./update";
 export { summarize, squaredDeviation, compactObserved } from "./scan";

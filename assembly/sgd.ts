@@ -312,6 +312,44 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
 }
 
 /**
+ * observedLoss over observations from…to−1 stored in CSR order (rowStart, colIndex, values), each one's row found
+ * from rowStart, followed forward from `row` (the row holding `from`): the same sums in the same order as
+ * observedLoss over (row, column) lists of those observations — four at a time from `from`, across row ends —
+ * without a row index per observation.
+ */
+export function csrLoss(
+  rowStart: usize, colIndex: usize, values: usize, row: i32, from: i32, to: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64,
+): f64 {
+  const rankBytes = <usize>rank << SHIFT;
+  let end = load<i32>(rowStart + (<usize>row << 2), 4);
+  let loss = 0.0;
+  let p = from;
+  for (; p + 4 <= to; p += 4) {
+    while (p >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
+    const w0 = w + <usize>row * rankBytes;
+    while (p + 1 >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
+    const w1 = w + <usize>row * rankBytes;
+    while (p + 2 >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
+    const w2 = w + <usize>row * rankBytes;
+    while (p + 3 >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
+    const w3 = w + <usize>row * rankBytes;
+    const cols = colIndex + (<usize>p << 2);
+    fourDots(
+      w0, ht + <usize>load<i32>(cols) * rankBytes, w1, ht + <usize>load<i32>(cols, 4) * rankBytes,
+      w2, ht + <usize>load<i32>(cols, 8) * rankBytes, w3, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
+    );
+    loss = plusFourSquares(loss, values + (<usize>p << SHIFT), 0, low, high);
+  }
+  for (; p < to; p++) {
+    while (p >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
+    const prediction = oneDot(w + <usize>row * rankBytes, ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes, rank);
+    const r = get(values + (<usize>p << SHIFT)) - min(max(prediction, low), high);
+    loss += r * r;
+  }
+  return 0.5 * loss;
+}
+
+/**
  * observedLoss over stored observations from…to−1 of an sgd run, whose rows and columns are in cells (above):
  * the same sums in the same order (each prediction summed as dot sums it, the squares added one by one in stored
  * order), each observation's row and column found from its block, followed forward from the one holding `from`.

@@ -247,6 +247,37 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     }
   });
 
+  test(`csrLoss: observedLoss over CSR-stored observations from any place to any other, to the bit, without row indices: ${label}`, async () => {
+    const d = data(shape, rows * 47 + width, 0.5);
+    // Rows emptied here and there (row 1, and the last), so that the kernel steps over rows with nothing.
+    const keep = Array.from({ length: d.count }, (_, p) => d.rowOf[p] !== 1 && d.rowOf[p] !== rows - 1 || p === 0);
+    const rowOf = Int32Array.from(d.rowOf.filter((_, p) => keep[p]));
+    const colIndex = Int32Array.from(d.colIndex.filter((_, p) => keep[p]));
+    const values = Float64Array.from(d.values.filter((_, p) => keep[p]));
+    const count = values.length;
+    const rowStart = new Int32Array(rows + 1);
+    for (const i of rowOf) rowStart[i + 1]++;
+    for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+    const { buffers, fill } = laid(precision, { ...d, rowStart, colIndex, values, rowOf }, ['values', 'w', 'ht'], ['rowStart', 'colIndex', 'rowOf']);
+    const rowHolding = (p) => { let i = 0; while (rowStart[i + 1] <= p) i++; return i; };
+    for (const [low, high] of [[-Infinity, Infinity], [-0.05, 0.07]]) {
+      for (const [from, to] of [[0, count], [1, count - 1], [2, Math.min(7, count)], [Math.floor(count / 2), count], [count - 1, count]]) {
+        if (from >= to) continue;
+        await sameOnBoth(`csrLoss ${from}…${to}`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+          k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high));
+        const space = await backends.wasm.open(buffers, 1);
+        fill(space);
+        const { kernels: k, real: b, i32: n } = space;
+        const byRows = k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high);
+        // A row before the one holding `from` (row 0) serves too: the kernel steps forward from it.
+        const fromZero = k.csrLoss(n.rowStart, n.colIndex, b.values, 0, from, to, b.w, b.ht, width, low, high);
+        const plain = k.observedLoss(space.atI32(n.rowOf, from), space.atI32(n.colIndex, from), space.atReal(b.values, from), to - from, b.w, b.ht, width, low, high);
+        space.close();
+        assert.ok(Object.is(byRows, plain) && Object.is(fromZero, plain), `csrLoss ${from}…${to}: ${byRows}, ${fromZero} vs observedLoss ${plain}`);
+      }
+    }
+  });
+
   test(`alsHalf (Cholesky, few-observation rows, coordinate descent), rows and a block of rows: ${label}`, async () => {
     const d = data(shape, rows * 43 + width, 0.5);
     for (const descend of [0, 1]) {

@@ -49,6 +49,8 @@ export interface Kernels<F, I> {
   ): number;
   /** ½ Σ (x − w·h)² over the first `count` stored observations. */
   observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number, low: number, high: number): number;
+  /** observedLoss over observations from…to−1 stored in CSR order, `row` the one holding `from`. */
+  csrLoss(rowStart: I, colIndex: I, values: F, row: number, from: number, to: number, w: F, ht: F, rank: number, low: number, high: number): number;
   /** ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent). */
   alsHalf(
     start: I, index: I, values: F, counts: F, fixed: F, solved: F, params: F,
@@ -99,7 +101,7 @@ export const DRAW_STATE = Object.freeze({ drawState: 4 });
 /** Every kernel of the contract: a thread finds a call's kernel by its index here. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
   'denseGradientW', 'denseStepH', 'denseEpochs', 'sparseGradientW', 'sparseStepH', 'sgdEpoch', 'observedLoss', 'alsHalf', 'stepRows', 'gramian',
-  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch', 'recommendRows', 'cellsLoss',
+  'ialsHalf', 'ialsLoss', 'penalty', 'bprEpoch', 'recommendRows', 'cellsLoss', 'csrLoss',
 ] as const);
 
 /**

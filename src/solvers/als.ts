@@ -4,10 +4,10 @@
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
-import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
+import { writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, heldOutBuffers, heldOutErrorOf, observedLossOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsInParts } from './parallel.js';
 import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
@@ -38,7 +38,7 @@ export const als: SolverModule<AlsOptions> = {
     const held = heldOutBuffers(heldOut);
     return {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, ...held.real },
-      i32: { rowStart: rows + 1, colIndex: count, rowOf: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
+      i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
       scratch: { gram: width * width, rhs: width },
     };
   },
@@ -53,9 +53,8 @@ export const als: SolverModule<AlsOptions> = {
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
     writeValues(space.viewReal(b.values, count), problem.values, spec.offset);
-    const rowOf = rowOfEach(problem, space.viewI32(n.rowOf, count));
     const colStart = space.viewI32(n.colStart, cols + 1);
-    writeColumnOrder(problem, rowOf, {
+    writeColumnOrder(problem, {
       colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
     }, spec.offset);
     const descend = spec.coordinateDescent ? 1 : 0;
@@ -72,7 +71,7 @@ export const als: SolverModule<AlsOptions> = {
     // A row costs a width³/3 factorization plus width² per observation.
     const rowsHalf = rowsInParts(space, problem.rowStart, width / 3, width * width, solveRows);
     const colsHalf = rowsInParts(space, colStart, width / 3, width * width, solveCols);
-    const observedLoss = observedLossOf(space, n.rowOf, n.colIndex, b.values, count, width);
+    const observedLoss = csrLossOf(space, n.rowStart, n.colIndex, b.values, count, width, problem.rowStart);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),

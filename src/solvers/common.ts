@@ -61,6 +61,29 @@ export function observedLossOf<F, I>(
 }
 
 /**
+ * observedLossOf over a run's observations stored in CSR order (`rowStart`/`colIndex` handles, `rowStart` also
+ * as given): each chunk's first row found here, the rest by the kernel (csrLoss) — no row index per observation.
+ */
+export function csrLossOf<F, I>(
+  space: Workspace<F, I>, rowStart: I, colIndex: I, values: F, count: number, width: number, rowStartGiven: Int32Array,
+): (bounds?: readonly [number, number]) => Awaitable<number> {
+  const { real: b } = space;
+  const rows = rowStartGiven.length - 1;
+  // The row holding observation p: the first whose end is past p.
+  const rowHolding = (p: number) => {
+    let [low, high] = [0, rows];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (rowStartGiven[middle + 1] <= p) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return chunkedLoss(space, count, (from, to, low, high) =>
+    ['csrLoss', rowStart, colIndex, values, rowHolding(from), from, to, b.w, b.ht, width, low, high]);
+}
+
+/**
  * A loss over `count` stored observations in observedLossOf's fixed chunks, each chunk's call made by `call`
  * (observations from…to−1, the clamp's bounds): the chunks' results summed in order.
  */

@@ -7,7 +7,7 @@
 // gramian of the other side (assembly/ials.ts), exactly (cgSteps 0: Cholesky) or by a few conjugate-
 // gradient steps warm-started from the current factors (the default, as in implicit).
 import { gramian, ialsHalf } from '../backends/js/ials.js';
-import { rowOfEach, writeColumnOrder, writeValues } from './layout.js';
+import { writeColumnOrder, writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { inBlocks } from './blocks.js';
@@ -77,7 +77,7 @@ export const ials: SolverModule<IalsOptions> = {
     // The values become confidences less one: α·value.
     writeValues(space.viewReal(b.confidence, count), problem.values, 0, alpha);
     const colStart = space.viewI32(n.colStart, cols + 1);
-    writeColumnOrder(problem, rowOfEach(problem), {
+    writeColumnOrder(problem, {
       colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
     }, 0, alpha);
     // The call solving rows first..end−1 of one half (each row's solve is its own).

@@ -19,21 +19,22 @@ export function writeValues(target: RealArray, values: RealArray, offset: number
 
 /**
  * The observations by column (CSC, rows ascending within a column), written straight into a run's arrays:
- * colStart (cols + 1), rowIndex and values (as writeValues writes them), from the CSR order and each
- * observation's row.
+ * colStart (cols + 1), rowIndex and values (as writeValues writes them), from the CSR order.
  */
 export function writeColumnOrder(
-  problem: SparseProblem, rowOf: Int32Array, target: { colStart: Int32Array; rowIndex: Int32Array; values: RealArray }, offset: number, scale = 1,
+  problem: SparseProblem, target: { colStart: Int32Array; rowIndex: Int32Array; values: RealArray }, offset: number, scale = 1,
 ): void {
-  const { cols, colIndex, values, observedCount } = problem;
+  const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
   const { colStart, rowIndex } = target;
   colStart.fill(0);
   for (let p = 0; p < observedCount; p++) colStart[colIndex[p] + 1]++;
   for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
   const cursor = colStart.slice(0, cols);
-  for (let p = 0; p < observedCount; p++) {
-    const t = cursor[colIndex[p]]++;
-    rowIndex[t] = rowOf[p];
-    target.values[t] = (values[p] - offset) * scale;
+  for (let i = 0; i < rows; i++) {
+    for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
+      const t = cursor[colIndex[p]]++;
+      rowIndex[t] = i;
+      target.values[t] = (values[p] - offset) * scale;
+    }
   }
 }

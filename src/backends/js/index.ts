@@ -8,7 +8,7 @@ import { denseEpochs, denseGradientW, denseStepH } from './dense.js';
 import { gramian, ialsHalf, ialsLoss } from './ials.js';
 import { summarize } from './scan.js';
 import { jsScorer, recommendRows } from './score.js';
-import { cellsLoss, observedLoss, sgdEpoch } from './sgd.js';
+import { cellsLoss, csrLoss, observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
 import { drawInto } from './random.js';
@@ -16,7 +16,7 @@ import { drawInto } from './random.js';
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss,
+  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss, csrLoss,
 });
 
 /** The longest typed array V8 and the other engines allocate. */

@@ -134,6 +134,23 @@ export function cellsLoss(
   return 0.5 * loss;
 }
 
+/** observedLoss over observations from…to−1 stored in CSR order, `row` the one holding `from` (assembly/sgd.ts csrLoss). */
+export function csrLoss(
+  rowStart: Int32Array, colIndex: Int32Array, values: RealArray, row: number, from: number, to: number,
+  w: RealArray, ht: RealArray, rank: number, low: number, high: number,
+): number {
+  const single = w instanceof Float32Array;
+  let loss = 0;
+  for (let p = from; p < to; p++) {
+    while (p >= rowStart[row + 1]) row++;
+    const [wAt, hAt] = [row * rank, colIndex[p] * rank];
+    const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
+    const r = values[p] - Math.min(Math.max(prediction, low), high);
+    loss += r * r;
+  }
+  return 0.5 * loss;
+}
+
 /** Stored value p less `center`, rounded as the run's stores round (assembly/sgd.ts target). */
 function target(values: RealArray, p: number, center: number, single: boolean): number {
   return single ? fround(values[p] - center) : values[p] - center;
