@@ -176,6 +176,19 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
         assert.ok(uncollected.info.observed.colIndex.buffer !== uncollected.info.parameters.W.buffer, `${label}: uncollected, column indices the fit's`);
         assert.equal([...uncollected.info.observed.colIndex], [...copied.info.observed.colIndex]);
         assert.equal([...uncollected.lossHistory], [...copied.lossHistory]);
+        // With a validation set and the best epoch restored: its factors copied, the values still the run's.
+        const split = { ...X, rowIndices: X.rowIndices.filter((_, t) => t % 10), colIndices: X.colIndices.filter((_, t) => t % 10), values: X.values.filter((_, t) => t % 10) };
+        const validation = { rowIndices: X.rowIndices.filter((_, t) => t % 10 === 0), colIndices: X.colIndices.filter((_, t) => t % 10 === 0), values: X.values.filter((_, t) => t % 10 === 0) };
+        const restoring = { ...options, epochs: 30, learningRate: 0.3, validation, restoreBest: true, patience: 3 };
+        idleLimit.bytes = limit;
+        const bestCopied = await factorize(split, restoring);
+        idleLimit.bytes = 0;
+        const bestKept = await factorize(split, restoring);
+        assert.is(bestKept.info.training.bestEpoch, bestCopied.info.training.bestEpoch);
+        assert.ok(bestKept.info.training.bestEpoch < bestKept.lossHistory.length - 1, `${label}: an earlier epoch restored`);
+        assert.ok(bestKept.info.parameters.W.every((v, p) => Object.is(v, bestCopied.info.parameters.W[p])), `${label}: restored W`);
+        assert.ok(bestKept.info.observed.values.every((v, p) => Object.is(v, bestCopied.info.observed.values[p])), `${label}: restored, values`);
+        assert.ok(viewed(bestKept.info.observed.values) && !viewed(bestKept.info.parameters.W), `${label}: restored, values the run's, W a copy`);
         // A model that keeps no values holds no run's memory for its factors.
         const light = await factorize(X, { ...options, keepObservations: false });
         assert.ok(!viewed(light.info.parameters.W), `${label}: keepObservations false, W copied`);
