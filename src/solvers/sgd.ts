@@ -37,14 +37,12 @@ function unslot(stored: RealArray, slot: Int32Array, width: number): RealArray {
 }
 
 /**
- * Row i of `data` (n×width) moved to row slot[i], in place: each cycle of the permutation followed once, backwards
- * (each slot takes its row by copyWithin from where that row is, the cycle's first row saved aside): no view per row,
- * which at 10^5 rows was megabytes of garbage.
+ * Rows of `data` (n×width) moved in place so that row `at` becomes the row that was at source[at]: each cycle of
+ * the permutation followed once (each row taken by copyWithin from where it is, the cycle's first row saved aside):
+ * no view per row, which at 10^5 rows was megabytes of garbage.
  */
-function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
-  const rows = slot.length;
-  const source = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) source[slot[i]] = i;
+function moveRows(data: RealArray, source: Int32Array, width: number): void {
+  const rows = source.length;
   const done = new Uint8Array(rows);
   const first = new (data.constructor as Float64ArrayConstructor | Float32ArrayConstructor)(width);
   for (let start = 0; start < rows; start++) {
@@ -62,11 +60,11 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
   }
 }
 
-/** The inverse of a permutation: where each slot's row is. */
-function inverseOf(slot: Int32Array): Int32Array {
-  const inverse = new Int32Array(slot.length);
-  for (let i = 0; i < slot.length; i++) inverse[slot[i]] = i;
-  return inverse;
+/** Row i of `data` moved to row slot[i], in place: the row at each slot comes from the row the slot is of. */
+function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
+  const source = new Int32Array(slot.length);
+  for (let i = 0; i < slot.length; i++) source[slot[i]] = i;
+  moveRows(data, source, width);
 }
 
 /**
@@ -301,8 +299,8 @@ export const sgd: SolverModule<SgdOptions> = {
         handOver: {
           take() {
             // The factors back in the caller's order, where they are.
-            intoSlots(w, inverseOf(rowSlot), width);
-            intoSlots(ht, inverseOf(colSlot), width);
+            moveRows(w, rowSlot, width);
+            moveRows(ht, colSlot, width);
             // The values in the CSR's order, gathered into the cells' bytes (4 an observation at least, and no longer
             // needed): the scatter of start() walked again, each block's values read front to back.
             const cellBytes = space.viewI32(n.cells, count);
