@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { handOver } from '../dist/input/observations.js';
+import { handOver, packing } from '../dist/input/observations.js';
 import { idleLimit } from '../dist/runtime/wasm.js';
 import { setCollector } from '../dist/runtime/collect.js';
 import { lowRankWithMissing, maxRelativeError, testRandom } from './helpers.mjs';
@@ -83,6 +83,41 @@ test('observations listed in any order give the same result', async () => {
   const sorted = await factorize({ rows: 20, cols: 15, rowIndices, colIndices, values }, options);
   const fromShuffled = await factorize(shuffled, options);
   assert.equal([...fromShuffled.lossHistory], [...sorted.lossHistory]);
+});
+
+test('a caller\'s arrays in any order are put in CSR order: rows held in the column indices or in a scratch array alike', async () => {
+  // 700 rows: more than 256, so that rows are moved in bins of rows (3 rows a bin) first; 40 columns (put in order
+  // by a counting sort in each bin) and 3000 (rows then sorted one by one).
+  const random = testRandom(5);
+  const limit = packing.bits;
+  try {
+    for (const [cols, fraction] of [[40, 0.2], [3000, 0.004]]) {
+      const entries = [];
+      for (let i = 0; i < 700; i++) for (let j = 0; j < cols; j++) if (random() < fraction) entries.push([i, j, 1 + Math.floor(random() * 9) / 2 + 0.01 * random()]);
+      const inOrder = { rows: 700, cols, rowIndices: entries.map((e) => e[0]), colIndices: entries.map((e) => e[1]), values: entries.map((e) => e[2]) };
+      const options = { solver: 'als', rank: 3, epochs: 2 };
+      const expected = await factorize(inOrder, options);
+      entries.sort(() => random() - 0.5);
+      const shuffled = { rows: 700, cols, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]), values: Float64Array.from(entries, (e) => e[2]) };
+      for (const bits of [31, 0]) {
+        packing.bits = bits;
+        const fitted = await factorize(shuffled, options);
+        assert.equal([...fitted.info.observed.colIndex], [...expected.info.observed.colIndex], `${cols} columns, ${bits} bits`);
+        assert.equal([...fitted.info.observed.values], [...expected.info.observed.values]);
+        assert.equal([...fitted.lossHistory], [...expected.lossHistory]);
+        assert.equal([...fitted.info.parameters.W], [...expected.info.parameters.W]);
+      }
+      // A pair given twice is named by its places in the caller's arrays, on either path.
+      const twice = { ...shuffled, rowIndices: Int32Array.of(...shuffled.rowIndices, shuffled.rowIndices[4]), colIndices: Int32Array.of(...shuffled.colIndices, shuffled.colIndices[4]), values: Float64Array.of(...shuffled.values, 1) };
+      for (const bits of [31, 0]) {
+        packing.bits = bits;
+        const error = await factorize(twice, options).then(() => undefined, (e) => e);
+        assert.match(error?.message, new RegExp(`X: expected each \\(row, column\\) at most once, got \\(${entries[4][0]}, ${entries[4][1]}\\) twice`));
+      }
+    }
+  } finally {
+    packing.bits = limit;
+  }
 });
 
 test('arrays handed over (the command line\'s) are put in row order in place and kept: the same fit, bit for bit', async () => {

@@ -6,6 +6,7 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary, ValuesNeeded } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
+import { bitsFor } from '../math/bits.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
 export type { DenseMatrixInput, Ids, MaskInput, MatrixInput, ObservationsInput, SparseMatrixInput } from '../types.js';
@@ -283,21 +284,28 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     release();
     return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
   }
-  // The caller's arrays copied in bins of rows — read in order, written at ≤ 256 places at once, with a scratch
-  // of row indices — then put in rows, as above: the model keeps the column indices and values.
+  // The caller's arrays copied in bins of rows — read in order, written at ≤ 256 places at once — then put in
+  // rows, as above: the model keeps the column indices and values. Each entry's row within its bin goes above its
+  // column index while they share 31 bits (a 2^18-row bin beside 2^13 columns, or any 2^24 rows × 2^16 columns),
+  // else in a scratch array of row indices.
   const colIndex = new Int32Array(count);
   const values = new Values(count);
-  const binRow = new Int32Array(count);
   const { shift, binStart } = rowBins(rowStart);
+  const colBits = bitsFor(cols);
+  const binRow = shift + colBits <= packing.bits ? undefined : new Int32Array(count);
   const free = binStart.slice(0, -1);
   for (let p = 0; p < count; p++) {
     const row = rowOf[p];
     const t = free[row >> shift]++;
-    binRow[t] = row;
-    colIndex[t] = colOf[p];
+    if (binRow) {
+      binRow[t] = row;
+      colIndex[t] = colOf[p];
+    } else {
+      colIndex[t] = ((row & ((1 << shift) - 1)) << colBits) | colOf[p];
+    }
     values[t] = given[p];
   }
-  binsIntoRows(binRow, colIndex, values, rowStart, binStart, cols);
+  binsIntoRows(binRow ?? { shift, colBits }, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
   return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
@@ -354,10 +362,11 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
  * `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out, put in column order
  * by a counting sort (where the columns are few beside the entries) and scattered to their rows in that order,
  * so that each row's stretch comes out in column order, which a sort per row (a comparison sort of every row,
- * scattered over the arrays) would otherwise give. `rowOf` is left as scratch.
+ * scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch), or packed
+ * above its column index in `colOf` (PackedRows).
  */
 function binsIntoRows(
-  rowOf: Int32Array, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array, binStart: Int32Array, cols: number,
+  rowOf: Int32Array | PackedRows, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array, binStart: Int32Array, cols: number,
 ): void {
   const rows = rowStart.length - 1;
   const bins = binStart.length - 1;
@@ -378,8 +387,19 @@ function binsIntoRows(
   for (let b = 0; b < bins; b++) {
     const start = binStart[b];
     const length = binStart[b + 1] - start;
-    binRows.set(rowOf.subarray(start, start + length));
-    binCols.set(colOf.subarray(start, start + length));
+    if (rowOf instanceof Int32Array) {
+      binRows.set(rowOf.subarray(start, start + length));
+      binCols.set(colOf.subarray(start, start + length));
+    } else {
+      const { shift, colBits } = rowOf;
+      const firstRow = b << shift;
+      const colMask = (1 << colBits) - 1;
+      for (let u = 0; u < length; u++) {
+        const packed = colOf[start + u];
+        binRows[u] = firstRow + (packed >>> colBits);
+        binCols[u] = packed & colMask;
+      }
+    }
     binValues.set(values.subarray(start, start + length));
     if (colStart) {
       colStart.fill(0);
@@ -399,6 +419,15 @@ function binsIntoRows(
     }
   }
 }
+
+/** Entries' rows held in their column indices (binsIntoRows): the row within its bin of 2^shift rows above `colBits` bits. */
+interface PackedRows {
+  shift: number;
+  colBits: number;
+}
+
+/** The bits a packed entry may use: 31 (a non-negative Int32); settable for tests of the scratch array's path. */
+export const packing = { bits: 31 };
 
 /** Rows of at most this many entries are sorted by insertion. */
 const SHORT_ROW = 64;

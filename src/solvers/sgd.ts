@@ -16,6 +16,7 @@ import { booleanOption, positive, type FactorOptions, type RatingOptions } from 
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 import { canCollect, collectGarbage } from '../runtime/collect.js';
+import { bitsFor } from '../math/bits.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
 export interface SgdOptions extends FactorOptions, RatingOptions {
@@ -105,9 +106,6 @@ function staged(spec: RunSpec, cells: Int32Array): Float32Array {
   spec.release!.values();
   return values;
 }
-
-/** Bits that hold the offsets 0…span−1. */
-const bitsFor = (span: number) => (span <= 1 ? 0 : 32 - Math.clz32(span - 1));
 
 /**
  * How a run's cells hold each observation's row and column, as offsets from its block's first row and column slot

@@ -1,0 +1,4 @@
+// How many bits an index needs, where indices are packed into the bits of a word.
+
+/** Bits that hold 0…count−1 (0 for a count of 0 or 1). */
+export const bitsFor = (count: number): number => (count <= 1 ? 0 : 32 - Math.clz32(count - 1));
