@@ -153,7 +153,8 @@ export interface SparseProblem {
   cols: number;
   /** Row i's entries are positions rowStart[i] ≤ p < rowStart[i + 1]; length rows + 1. */
   rowStart: Int32Array;
-  colIndex: Int32Array;
+  /** Each entry's column: in two bytes where a run holds the values itself and the columns fit (observations.ts CsrTarget). */
+  colIndex: Int32Array | Uint16Array;
   /**
    * The observed values: a Float32Array when every one is a float32 value (ratings such as 1…5 or 0.5 steps
    * are), which holds them exactly in half the memory; read as doubles either way.

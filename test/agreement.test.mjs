@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { handOver, packing } from '../dist/input/observations.js';
-import { idleLimit } from '../dist/runtime/wasm.js';
+import { idleLimit, memoryBytes } from '../dist/runtime/wasm.js';
 import { setCollector } from '../dist/runtime/collect.js';
 import { lowRankWithMissing, maxRelativeError, testRandom } from './helpers.mjs';
 
@@ -203,14 +203,23 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
         assert.equal([...wideKept.info.observed.colIndex], [...wideCopied.info.observed.colIndex]);
         assert.ok(wideKept.info.observed.values.every((v, p) => Object.is(v, wideCopied.info.observed.values[p])), `${label}: wide values`);
         assert.ok(wideKept.info.parameters.H.every((v, p) => Object.is(v, wideCopied.info.parameters.H[p])), `${label}: wide H`);
-        // Where the host does not collect, the column indices stay the fit's own (no narrow copy beside them).
+        // Where the host does not collect: a caller's arrays are still put in CSR order in the run's memory, values
+        // and two-byte column indices (nothing to collect); arrays handed over (put in order in place) keep their
+        // column indices (no narrow copy beside them).
         setCollector(undefined);
         const uncollected = await factorize(X, options);
+        const handed = { ...X, rowIndices: X.rowIndices.slice(), colIndices: X.colIndices.slice(), values: Float32Array.from(X.values) };
+        handOver(handed);
+        const handedUncollected = await factorize(handed, options);
         setCollector(() => {});
-        assert.ok(uncollected.info.observed.values.buffer === uncollected.info.parameters.W.buffer, `${label}: uncollected, values kept`);
-        assert.ok(uncollected.info.observed.colIndex.buffer !== uncollected.info.parameters.W.buffer, `${label}: uncollected, column indices the fit's`);
-        assert.equal([...uncollected.info.observed.colIndex], [...copied.info.observed.colIndex]);
-        assert.equal([...uncollected.lossHistory], [...copied.lossHistory]);
+        for (const [model, built] of [[uncollected, true], [handedUncollected, false]]) {
+          const how = `${label}: uncollected, ${built ? 'built in the run' : 'handed over'}`;
+          assert.ok(model.info.observed.values.buffer === model.info.parameters.W.buffer, `${how}: values kept`);
+          assert.ok((model.info.observed.colIndex.buffer === model.info.parameters.W.buffer) === built, `${how}: column indices the run's: ${built}`);
+          assert.equal([...model.info.observed.colIndex], [...copied.info.observed.colIndex]);
+          assert.equal([...model.info.observed.values], [...copied.info.observed.values]);
+          assert.equal([...model.lossHistory], [...copied.lossHistory]);
+        }
         // With a validation set and the best epoch restored: its factors copied, the values still the run's.
         const split = { ...X, rowIndices: X.rowIndices.filter((_, t) => t % 10), colIndices: X.colIndices.filter((_, t) => t % 10), values: X.values.filter((_, t) => t % 10) };
         const validation = { rowIndices: X.rowIndices.filter((_, t) => t % 10 === 0), colIndices: X.colIndices.filter((_, t) => t % 10 === 0), values: X.values.filter((_, t) => t % 10 === 0) };
@@ -245,6 +254,61 @@ test("an sgd run too large to keep idle gives its memory to the model: the same 
   } finally {
     idleLimit.bytes = limit;
     setCollector(undefined);
+  }
+});
+
+test("a caller's sparse X put in CSR order in an sgd run's memory (laid out before X is read): the same fit as in arrays of the fit's own", async () => {
+  const random = testRandom(12);
+  const entries = [];
+  for (let i = 0; i < 400; i++) for (let j = 0; j < 60; j++) if (random() < 0.25) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
+  const inOrder = { rows: 400, cols: 60, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]), values: Float32Array.from(entries, (e) => e[2]) };
+  entries.sort(() => random() - 0.5);
+  const shuffled = { rows: 400, cols: 60, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]), values: Float64Array.from(entries, (e) => e[2]) };
+  const [limit, bits] = [idleLimit.bytes, packing.bits];
+  try {
+    for (const backend of ['wasm', 'js']) {
+      const options = { solver: 'sgd', rank: 4, epochs: 3, backend, seed: 5 };
+      const copied = await factorize(inOrder, options);
+      idleLimit.bytes = 0;
+      // In CSR order already (copied in), shuffled with the rows packed beside the columns or in the run's scratch.
+      for (const [X, packed] of [[inOrder, 31], [shuffled, 31], [shuffled, 0]]) {
+        packing.bits = packed;
+        const label = `${backend}, ${X === inOrder ? 'in order' : 'shuffled'}, ${packed} bits`;
+        const built = await factorize(X, options);
+        assert.equal([...built.lossHistory], [...copied.lossHistory], label);
+        assert.ok(built.info.parameters.W.every((v, p) => Object.is(v, copied.info.parameters.W[p])), `${label}: W`);
+        assert.equal([...built.info.observed.colIndex], [...copied.info.observed.colIndex], `${label}: column indices`);
+        assert.equal([...built.info.observed.values], [...copied.info.observed.values], `${label}: values`);
+        assert.ok(built.info.observed.colIndex instanceof Int32Array && built.info.observed.values instanceof Float32Array, label);
+        if (backend === 'wasm') assert.ok(built.info.observed.values.buffer === built.info.parameters.W.buffer, `${label}: the run's memory`);
+      }
+      packing.bits = bits;
+      idleLimit.bytes = limit;
+    }
+    // A pair given twice, found after the run was laid out: the error, and the instance given back (idle again,
+    // where the successful call before left it: one not given back would leave the idle memory smaller).
+    const twice = { ...shuffled, rowIndices: Int32Array.of(...shuffled.rowIndices, shuffled.rowIndices[0]), colIndices: Int32Array.of(...shuffled.colIndices, shuffled.colIndices[0]), values: Float64Array.of(...shuffled.values, 2) };
+    const sgd = { solver: 'sgd', rank: 4, epochs: 1, threads: 1 };
+    await factorize(shuffled, sgd);
+    const idle = memoryBytes();
+    for (let round = 0; round < 3; round++) {
+      const error = await factorize(twice, sgd).then(() => undefined, (e) => e);
+      assert.match(error?.message, /at most once/);
+      assert.ok(memoryBytes() >= idle, `idle memory ${memoryBytes()} after a failed call (was ${idle})`);
+    }
+    // An abort while X is read, and X declaring more entries than rows × cols (a pair twice: not built in the run).
+    const controller = new AbortController();
+    const aborted = factorize(shuffled, { ...sgd, signal: controller.signal });
+    controller.abort(new Error('stop'));
+    assert.is((await aborted.then(() => undefined, (e) => e))?.message, 'stop');
+    assert.ok(memoryBytes() >= idle, `idle memory ${memoryBytes()} after an abort (was ${idle})`);
+    const many = 100_000;
+    const crowded = { rows: 2, cols: 2, rowIndices: new Int32Array(many).fill(1), colIndices: new Int32Array(many).fill(1), values: new Float32Array(many).fill(3) };
+    idleLimit.bytes = 0;
+    const error = await factorize(crowded, sgd).then(() => undefined, (e) => e);
+    assert.match(error?.message, /X: expected each \(row, column\) at most once, got \(1, 1\) twice, at entries 0 and 1/);
+  } finally {
+    [idleLimit.bytes, packing.bits] = [limit, bits];
   }
 });
 

@@ -5,7 +5,9 @@
 import { backends, type Backend } from '../backends/index.js';
 import { abortReason } from '../check/errors.js';
 import { initialFactors, type WarmStart } from './init.js';
-import { declaredShape, readIds, readObservations, readValidation, type Given, type ObservationsInput } from '../input/observations.js';
+import {
+  declaredShape, isHandedOver, isSparseInput, readIds, readObservations, readValidation, type Given, type ObservationsInput,
+} from '../input/observations.js';
 import { chooseLayout, toLayout } from '../input/problem.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
 import { Random } from '../math/rng.js';
@@ -13,6 +15,7 @@ import { runSpec } from './spec.js';
 import type { FactorView, Run, RunSpec, Shape, SolverModule } from '../solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 import { nextTurn } from '../runtime/turn.js';
+import type { Workspace } from '../runtime/kernels.js';
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -98,6 +101,12 @@ export interface Plan {
   given: Given;
   /** Yields to the event loop between setup phases when a signal could abort the call. */
   pause(): Promise<void>;
+  /**
+   * The run's workspace where it was laid out before X was read (SolverModule.csrTarget: from X's declared shape,
+   * the problem's values in it); start() lays one out otherwise. A caller that changes `shape` or `spec.visit`
+   * before start() (tests driving a run) plans a dense or nested X, which never has one.
+   */
+  space?: Workspace<unknown, unknown>;
 }
 
 /**
@@ -115,6 +124,36 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   if (declared) {
     checkSize(solver, backend, settings, layoutOf(solver, settings, () => 'sparse'), declared.rows, declared.cols, declared.entries);
   }
+  const width = settings.rank + (settings.biases ? 2 : 0);
+  const threadsFor = async (entries: number) =>
+    settings.threads ?? threadsFromEnvironment ?? (entries * width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
+  // A run that holds the observations itself takes a caller's sparse X in its own memory, laid out now from the
+  // declared shape (its held-out buffers for every validation pair), so that the CSR is never built beside it.
+  const heldOutBound = settings.validation === undefined ? 0 : lengthOf((settings.validation as { values?: unknown }).values);
+  const early = solver.csrTarget && declared && isSparseInput(X) && !isHandedOver(X) && heldOutBound !== undefined
+    ? { shape: { layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound }, threads: await threadsFor(declared.entries) }
+    : undefined;
+  const space = early && await backend.open({ ...solver.buffers(early.shape), precision: settings.precision }, early.threads);
+  try {
+    return await planWith(X, settings, threadsFor, space);
+  } catch (error) {
+    space?.close();
+    throw error;
+  }
+}
+
+/** The length of an array or typed array; undefined for anything else. */
+function lengthOf(value: unknown): number | undefined {
+  return Array.isArray(value) || ArrayBuffer.isView(value) ? (value as ArrayLike<unknown>).length : undefined;
+}
+
+/** plan() after the declared shape's checks, with the run's workspace where it was laid out already. */
+async function planWith(
+  X: ObservationsInput, settings: Settings, threadsFor: (entries: number) => Promise<number>,
+  space: Workspace<unknown, unknown> | undefined,
+): Promise<Plan> {
+  const solver = settings.module;
+  const backend = backends[settings.backend];
   // With a signal, the setup yields between its phases (each tens of milliseconds at 10^5 ratings) so that
   // an abort is answered during it too.
   const { signal } = settings;
@@ -129,7 +168,10 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
   const valuesNeeded = (observedCount: number, rows: number, cols: number) =>
     settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse';
-  const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded);
+  // (Not for more entries than it was laid out for: X declares more than rows × cols, which has a pair twice.)
+  const laidOutFor = declaredShape(X)?.entries ?? 0;
+  const target = space && ((count: number) => (count <= laidOutFor ? solver.csrTarget!(space, count) : undefined));
+  const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded, target);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;
@@ -167,10 +209,9 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     // A dense X's pattern is made from its bits on first use, and stays.
     ...(given.problem.layout === 'sparse' ? { columns: () => forget('colIndex', new Int32Array(0)) } : {}),
   };
-  const entries = layout === 'dense' ? rows * cols : observedCount;
-  const threads = settings.threads ?? threadsFromEnvironment ?? (entries * spec.width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
+  const threads = space ? space.threads : await threadsFor(layout === 'dense' ? rows * cols : observedCount);
   const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length };
-  return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause };
+  return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause, space };
 }
 
 /**
@@ -178,8 +219,8 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
  * of X only what the model keeps (the observed pattern and values, for recommend() and update()); the layouts
  * built for the run can be collected while it trains.
  */
-export async function start({ settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause }: Plan): Promise<PreparedRun> {
-  const space = await backend.open({ ...solver.buffers(shape), precision: settings.precision }, threads);
+export async function start({ settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause, space: laidOut }: Plan): Promise<PreparedRun> {
+  const space = laidOut ?? await backend.open({ ...solver.buffers(shape), precision: settings.precision }, threads);
   let run: Run;
   try {
     run = solver.start(space, spec);

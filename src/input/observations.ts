@@ -15,7 +15,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function isSparseInput(value: unknown): value is SparseMatrixInput {
+/** Whether X is given as sparse coordinates. */
+export function isSparseInput(value: unknown): value is SparseMatrixInput {
   return isObject(value) && !Array.isArray(value) && ('rowIndices' in value || 'colIndices' in value || 'values' in value);
 }
 
@@ -246,7 +247,21 @@ export function handOver(X: SparseMatrixInput): void {
   handedOver.add(X);
 }
 
-function sparseProblem(X: SparseMatrixInput): SparseProblem {
+/** Whether X's arrays were handed over (handOver). */
+export function isHandedOver(X: object): boolean {
+  return handedOver.has(X);
+}
+
+/**
+ * Where the CSR of a caller's arrays may be built instead of in arrays of its own: in a run's memory, which then
+ * holds the values once (plan.ts, SolverModule.holdsObservations). Asked only for float32 values.
+ */
+export type CsrTarget = (count: number) => { values: Float32Array; scratch: Int32Array } | undefined;
+
+/** Most columns whose indices a CsrTarget's CSR keeps in two bytes each. */
+const NARROW_COLUMNS = 2 ** 16;
+
+function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
   // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own.
@@ -270,11 +285,17 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
     emptied.colIndices = new Int32Array(0);
     emptied.values = new Values(0);
   };
+  // A caller's arrays (not handed over) in a run's memory where it offers: the values in its bytes, the column
+  // indices in two bytes where they fit, the run's scratch for the rows moved in bins (below).
+  const into = owned || Values !== Float32Array ? undefined : target?.(count);
+  const narrow = into !== undefined && cols <= NARROW_COLUMNS;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
     // Copies, never the caller's arrays (unless handed over): the model keeps them.
-    const colIndex = colOf === X.colIndices && !owned ? colOf.slice() : colOf;
-    const values = (given === X.values && !owned) || Values !== given.constructor ? Values.from(given) : given;
+    const colIndex = narrow ? Uint16Array.from(colOf) : colOf === X.colIndices && !owned ? colOf.slice() : colOf;
+    let values: Float64Array | Float32Array = given;
+    if (into) into.values.set(given), (values = into.values);
+    else if ((given === X.values && !owned) || Values !== given.constructor) values = Values.from(given);
     release();
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
   }
@@ -287,25 +308,26 @@ function sparseProblem(X: SparseMatrixInput): SparseProblem {
   // The caller's arrays copied in bins of rows — read in order, written at ≤ 256 places at once — then put in
   // rows, as above: the model keeps the column indices and values. Each entry's row within its bin goes above its
   // column index while they share 31 bits (a 2^18-row bin beside 2^13 columns, or any 2^24 rows × 2^16 columns),
-  // else in a scratch array of row indices.
-  const colIndex = new Int32Array(count);
-  const values = new Values(count);
+  // else in a scratch array of row indices (a run's, where it offers one).
+  const colIndex = narrow ? new Uint16Array(count) : new Int32Array(count);
+  const values = into ? into.values : new Values(count);
   const { shift, binStart } = rowBins(rowStart);
   const colBits = bitsFor(cols);
-  const binRow = shift + colBits <= packing.bits ? undefined : new Int32Array(count);
+  const packed = shift + colBits <= packing.bits;
+  const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
   const free = binStart.slice(0, -1);
   for (let p = 0; p < count; p++) {
     const row = rowOf[p];
     const t = free[row >> shift]++;
-    if (binRow) {
-      binRow[t] = row;
-      colIndex[t] = colOf[p];
+    if (packed) {
+      scratch[t] = ((row & ((1 << shift) - 1)) << colBits) | colOf[p];
     } else {
-      colIndex[t] = ((row & ((1 << shift) - 1)) << colBits) | colOf[p];
+      scratch[t] = row;
+      colIndex[t] = colOf[p];
     }
     values[t] = given[p];
   }
-  binsIntoRows(binRow ?? { shift, colBits }, colIndex, values, rowStart, binStart, cols);
+  binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
   return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
@@ -354,19 +376,20 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
       values[t] = x;
     }
   }
-  binsIntoRows(rowOf, colOf, values, rowStart, binStart, cols);
+  binsIntoRows(rowOf, colOf, colOf, values, rowStart, binStart, cols);
 }
 
 /**
- * The entries of arrays already in bins of rows (rowBins) scattered into each row's stretch of `colOf` and
- * `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out, put in column order
+ * The entries of arrays already in bins of rows (rowBins) scattered into each row's stretch of `colIndex` (which may
+ * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out, put in column order
  * by a counting sort (where the columns are few beside the entries) and scattered to their rows in that order,
  * so that each row's stretch comes out in column order, which a sort per row (a comparison sort of every row,
  * scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch), or packed
  * above its column index in `colOf` (PackedRows).
  */
 function binsIntoRows(
-  rowOf: Int32Array | PackedRows, colOf: Int32Array, values: Float64Array | Float32Array, rowStart: Int32Array, binStart: Int32Array, cols: number,
+  rowOf: Int32Array | PackedRows, colOf: Int32Array | Uint16Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array,
+  rowStart: Int32Array, binStart: Int32Array, cols: number,
 ): void {
   const rows = rowStart.length - 1;
   const bins = binStart.length - 1;
@@ -414,7 +437,7 @@ function binsIntoRows(
     }
     for (let u = 0; u < length; u++) {
       const t = cursor[sortedRows[u]]++;
-      colOf[t] = sortedCols[u];
+      colIndex[t] = sortedCols[u];
       values[t] = sortedValues[u];
     }
   }
@@ -437,7 +460,7 @@ const SHORT_ROW = 64;
  * place in the stretch). `duplicate(i, j)`: the error for column j given twice in row i.
  */
 function sortRowsByColumn(
-  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, cols: number, duplicate: (row: number, col: number) => RangeError,
+  rowStart: Int32Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array, cols: number, duplicate: (row: number, col: number) => RangeError,
 ): void {
   const rows = rowStart.length - 1;
   let longest = 0;
@@ -522,23 +545,28 @@ export interface Given {
   observedValues: Float64Array | Float32Array;
 }
 
-function sparseInput(X: SparseMatrixInput): Given {
-  const problem = sparseProblem(X);
+function sparseInput(X: SparseMatrixInput, target?: CsrTarget): Given {
+  const problem = sparseProblem(X, target);
   const stats = sparseStats(problem);
-  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex: problem.colIndex }, observedValues: problem.values };
+  // Column indices in two bytes are the run's (CsrTarget): it hands the model four-byte ones after training.
+  const colIndex = problem.colIndex instanceof Int32Array ? problem.colIndex : new Int32Array(0);
+  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex }, observedValues: problem.values };
 }
 
 /**
  * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
- * the canonical problem in the layout it came in; a dense X is checked by `summarize`.
+ * the canonical problem in the layout it came in; a dense X is checked by `summarize`. `target`: where a sparse X's
+ * CSR may be built (a run's memory; CsrTarget).
  */
-export async function readObservations(X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded): Promise<Given> {
+export async function readObservations(
+  X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded, target?: CsrTarget,
+): Promise<Given> {
   let given: Given;
   if (isSparseInput(X)) {
     if (mask !== undefined) {
       throw new TypeError('mask: expected no mask with sparse X ({ rowIndices, colIndices, values } lists only observed entries)');
     }
-    given = sparseInput(X);
+    given = sparseInput(X, target);
     // A handed-over X gave up its row indices once its entries were in row order: collected now (where the host
     // gives a way), before the run's memory is written, not beside it.
     if (handedOver.has(X)) collectGarbage();

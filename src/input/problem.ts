@@ -73,7 +73,7 @@ export function sparseStats(problem: SparseProblem) {
  * elsewhere), not a branch, which random columns mispredict half the time: adding 0·x leaves a sum's bits as they were.
  */
 function rowSums(
-  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, trailingColumn: number, first: number, end: number, totals: Float64Array,
+  rowStart: Int32Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array, trailingColumn: number, first: number, end: number, totals: Float64Array,
 ): void {
   let sum = totals[0];
   let squares = totals[1];
@@ -113,7 +113,7 @@ function rowSums(
 
 /** Adds rows first…end−1's Σ(x − mean)² to totals[4], in rowSums' lanes. */
 function rowDeviations(
-  rowStart: Int32Array, colIndex: Int32Array, values: Float64Array | Float32Array, trailingColumn: number, mean: number, first: number, end: number,
+  rowStart: Int32Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array, trailingColumn: number, mean: number, first: number, end: number,
   totals: Float64Array,
 ): void {
   let deviation = totals[4];

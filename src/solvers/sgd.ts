@@ -77,16 +77,24 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
  * where each fits in two bytes and the host collects what the fit lets go (`narrowColumns`, narrowed()): the run
  * keeps them so while it trains, and gives the model its Int32Array after training, in the bytes of the values.
  */
-function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; narrowColumns: boolean } {
+function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; staging: boolean; narrowColumns: boolean } {
   const problem = spec.problem as SparseProblem;
   const givenFloat32 = problem.values instanceof Float32Array;
-  const handsBack = space.keepable && givenFloat32 && spec.release !== undefined;
+  // Built in the cells' bytes already (csrTarget), with the column indices in two bytes where they fit.
+  const built = givenFloat32 && stagedIn(space).buffer === problem.values.buffer && stagedIn(space).byteOffset === problem.values.byteOffset;
+  const handsBack = built || (space.keepable && givenFloat32 && spec.release !== undefined);
   return {
     asGiven: space.precision === 'float64' || givenFloat32,
     handsBack,
+    staging: handsBack && !built,
     // Only where what the fit lets go is collected at once: else the narrow copy would sit beside the wide one.
-    narrowColumns: handsBack && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined && canCollect(),
+    narrowColumns: handsBack && problem.colIndex instanceof Int32Array && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined && canCollect(),
   };
+}
+
+/** The cells' bytes, where the values wait until the cells are written (staged, or built there: csrTarget). */
+function stagedIn<F, I>(space: Workspace<F, I>): Int32Array {
+  return space.viewI32(space.i32.cells, 0);
 }
 
 /** The problem's column indices in two bytes each; the fit forgets its own. */
@@ -162,13 +170,13 @@ export const sgd: SolverModule<SgdOptions> = {
     const { rows, cols, observedCount: count, rowStart } = problem;
     const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
     const cells = space.viewI32(n.cells, words * count);
-    const { asGiven, handsBack, narrowColumns } = storage(space, spec);
+    const { asGiven, handsBack, staging, narrowColumns } = storage(space, spec);
     // One array at a time, each collected once the fit let it go: what is held beside the run at once stays small.
     // (Collected here, not in the functions that let them go: their frames may still hold them, and are gone now.)
     const colIndex = narrowColumns ? narrowed(spec) : problem.colIndex;
     if (narrowColumns) collectGarbage();
-    const given = handsBack ? staged(spec, cells) : problem.values;
-    if (handsBack) collectGarbage();
+    const given = staging ? staged(spec, cells) : problem.values;
+    if (staging) collectGarbage();
     const center = asGiven ? offset : 0;
     const w = space.viewReal(b.w, rows * width);
     const ht = space.viewReal(b.ht, cols * width);
@@ -310,7 +318,7 @@ export const sgd: SolverModule<SgdOptions> = {
             // The column indices, where the run kept them in two bytes, widened into the values' bytes (4 an
             // observation at least, and read no more).
             let columns = colIndex as Int32Array;
-            if (narrowColumns) {
+            if (colIndex instanceof Uint16Array) {
               columns = new Int32Array(values.buffer, values.byteOffset, count);
               columns.set(colIndex);
             }
@@ -322,4 +330,11 @@ export const sgd: SolverModule<SgdOptions> = {
     };
   },
   foldIn: (input) => explicitFoldIn(input),
+  // The values in the cells' bytes (staged()), the values' buffer as scratch: the run's memory is all the CSR needs.
+  csrTarget<F, I>(space: Workspace<F, I>, count: number) {
+    if (!space.keepable) return undefined;
+    const values = space.viewReal(space.real.values, count) as RealArray;
+    const cells = stagedIn(space);
+    return { values: new Float32Array(cells.buffer, cells.byteOffset, count), scratch: new Int32Array(values.buffer, values.byteOffset, count) };
+  },
 };

@@ -273,6 +273,13 @@ export interface SolverModule<O = any> {
   buffers(shape: Shape): Buffers;
   /** Lays the run out in a backend's workspace (laid out from buffers(shape)) and returns it. */
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run;
+  /**
+   * Where a run that holds the observations itself takes the CSR of a caller's arrays, built before start() in its
+   * workspace (laid out from buffers(shape) before X is read): `count` float32 values, in the bytes start() expects
+   * them in, and as many words of scratch free until then; undefined where the run would not hold them (start()
+   * then copies them, or not). A problem whose values are those bytes is taken as it is.
+   */
+  csrTarget?<F, I>(space: Workspace<F, I>, count: number): { values: Float32Array; scratch: Int32Array } | undefined;
 }
 
 export type { OwnOption, SharedOption, SharedOptions };
