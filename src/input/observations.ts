@@ -6,7 +6,7 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary, ValuesNeeded } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
-import { bitsFor } from '../math/bits.js';
+import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
 export type { DenseMatrixInput, Ids, MaskInput, MatrixInput, ObservationsInput, SparseMatrixInput } from '../types.js';
@@ -254,12 +254,10 @@ export function isHandedOver(X: object): boolean {
 
 /**
  * Where the CSR of a caller's arrays may be built instead of in arrays of its own: in a run's memory, which then
- * holds the values once (plan.ts, SolverModule.holdsObservations). Asked only for float32 values.
+ * holds the values once (plan.ts, SolverModule.csrTarget). Asked only for float32 values; the column indices are
+ * then kept in two bytes each where they fit.
  */
 export type CsrTarget = (count: number) => { values: Float32Array; scratch: Int32Array } | undefined;
-
-/** Most columns whose indices a CsrTarget's CSR keeps in two bytes each. */
-const NARROW_COLUMNS = 2 ** 16;
 
 function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem {
   const rows = dimension('X.rows', X.rows);
@@ -288,7 +286,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem 
   // A caller's arrays (not handed over) in a run's memory where it offers: the values in its bytes, the column
   // indices in two bytes where they fit, the run's scratch for the rows moved in bins (below).
   const into = owned || Values !== Float32Array ? undefined : target?.(count);
-  const narrow = into !== undefined && cols <= NARROW_COLUMNS;
+  const narrow = into !== undefined && cols <= TWO_BYTE_INDICES;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
     // Copies, never the caller's arrays (unless handed over): the model keeps them.
@@ -381,11 +379,11 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
 
 /**
  * The entries of arrays already in bins of rows (rowBins) scattered into each row's stretch of `colIndex` (which may
- * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out, put in column order
- * by a counting sort (where the columns are few beside the entries) and scattered to their rows in that order,
- * so that each row's stretch comes out in column order, which a sort per row (a comparison sort of every row,
- * scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch), or packed
- * above its column index in `colOf` (PackedRows).
+ * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out,
+ * put in column order by a counting sort (where the columns are few beside the entries) and scattered to their rows
+ * in that order, so that each row's stretch comes out in column order, which a sort per row (a comparison sort of
+ * every row, scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch),
+ * or packed above its column index in `colOf` (PackedRows).
  */
 function binsIntoRows(
   rowOf: Int32Array | PackedRows, colOf: Int32Array | Uint16Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array,

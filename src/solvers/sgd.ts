@@ -16,7 +16,7 @@ import { booleanOption, positive, type FactorOptions, type RatingOptions } from 
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 import { canCollect, collectGarbage } from '../runtime/collect.js';
-import { bitsFor } from '../math/bits.js';
+import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
 
 /** solver 'sgd': one update per observation in LIBMF's blocked, seeded order. */
 export interface SgdOptions extends FactorOptions, RatingOptions {
@@ -76,6 +76,8 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
  * before anything else of the run is written (staged()), and the fit forgets its own. So are the column indices
  * where each fits in two bytes and the host collects what the fit lets go (`narrowColumns`, narrowed()): the run
  * keeps them so while it trains, and gives the model its Int32Array after training, in the bytes of the values.
+ * A caller's X whose CSR was built in the run's memory (csrTarget) has its values there and its column indices in two
+ * bytes already: nothing is staged or narrowed.
  */
 function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; staging: boolean; narrowColumns: boolean } {
   const problem = spec.problem as SparseProblem;
@@ -88,7 +90,7 @@ function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolea
     handsBack,
     staging: handsBack && !built,
     // Only where what the fit lets go is collected at once: else the narrow copy would sit beside the wide one.
-    narrowColumns: handsBack && problem.colIndex instanceof Int32Array && problem.cols <= 2 ** 16 && spec.release?.columns !== undefined && canCollect(),
+    narrowColumns: handsBack && problem.colIndex instanceof Int32Array && problem.cols <= TWO_BYTE_INDICES && spec.release?.columns !== undefined && canCollect(),
   };
 }
 
