@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { memoryBytes } from '../dist/runtime/wasm.js';
 import { lowRankWithMissing } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
 
 test('1000 successive factorize calls do not grow WASM memory', async () => {
   const dense = lowRankWithMissing(60, 50, 3, 0.8, 1);
@@ -17,6 +18,20 @@ test('1000 successive factorize calls do not grow WASM memory', async () => {
     assert.ok(Number.isFinite(fit.loss));
   }
   assert.is(memoryBytes(), before);
+});
+
+test("a fit in Node does not load Node's fetch (the loader's Response check would: ~7 MiB and ~20 ms a process)", () => {
+  // In a fresh process, as the command line and a script run: nothing before the fit has made Node's global Response.
+  const script = `
+    const { factorize } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    for (const threads of [1, 2]) {
+      await factorize({ rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] }, { solver: 'sgd', rank: 1, epochs: 1, threads });
+      await factorize([[1, 2], [3, NaN]], { rank: 1, epochs: 1, precision: 'float32', threads });
+    }
+    console.log(JSON.stringify(process.moduleLoadList.filter((name) => name.includes('undici'))));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout.trim().split('\n').at(-1)), []);
 });
 
 test('an instance grown past 64 MiB is let go instead of kept idle', async () => {

@@ -5,13 +5,21 @@
 // allocate), copies its inputs in once, calls a kernel once per epoch (or per block of rows) and reads
 // results where they live. The next run on that instance reuses the same bytes, so memory grows to the
 // largest problem seen and never with the number of calls.
-import { instantiate } from '@assemblyscript/loader';
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { wasmBase64 } from './binary.js';
 import { wasmBase64 as threadedBase64 } from './binary-threads.js';
 import { wasmBase64 as singleBase64 } from './binary-single.js';
 import { wasmBase64 as singleThreadedBase64 } from './binary-single-threads.js';
 import type { Kernels as KernelContract } from './kernels.js';
 import type { SharedInstance } from './threads.js';
+
+/**
+ * Whether this is Node, where the compiled module is instantiated synchronously: the loader's instantiate() first asks
+ * whether its argument is a fetch Response, and Node makes its global Response on first use by loading its fetch
+ * implementation — 7 MiB and ~20 ms a process that never fetches. Browsers keep the asynchronous path (Chromium
+ * refuses synchronous instances of larger modules on its main thread).
+ */
+const inNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 
 /** An instance's exports: the kernel contract over byte offsets, and the module's own helpers. */
 export type Kernels = KernelContract<number, number> & {
@@ -112,7 +120,8 @@ export class Runtime {
     const module = await this.compile();
     // The threaded build's memory: up to what wasm32 addresses, as its build declares (asconfig.json).
     const memory = this.#shared ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor) : undefined;
-    const { exports } = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+    const imports = memory ? { env: { memory } } : {};
+    const { exports } = inNode ? instantiateSync<Record<string, unknown>>(module, imports) : await instantiate<Record<string, unknown>>(module, imports);
     // The loader wraps every export in `(...args) => { setArgumentsLength(args.length); return f(...args) }`,
     // for optional parameters, which no kernel has: call the functions it wraps (`original`) directly — the
     // wrappers cost more than a tiny epoch's work.

@@ -26,14 +26,16 @@ export interface Visit {
   blockOf(row: number, position: number): number;
   /** The next epoch's order of the blocks. */
   nextOrder(): Int32Array;
-  rowBin: Int32Array;
-  colBin: Int32Array;
+  /** Each row's bin (a byte each in LIBMF's order: BINS < 256). */
+  rowBin: Uint8Array | Int32Array;
+  colBin: Uint8Array | Int32Array;
   /** Whether each BINS blocks of an order share no row bin and no column bin (a round threads can share). */
   inRounds: boolean;
 }
 
 function permutation(n: number, random: Random): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, p) => p);
+  const order = new Int32Array(n);
+  for (let p = 0; p < n; p++) order[p] = p;
   shuffle(order, random);
   return order;
 }
@@ -53,23 +55,32 @@ function shuffle(values: Int32Array, random: Random): void {
  * together in memory. Threads updating two blocks of a round then never write one cache line (factor rows and
  * AdaGrad scales of neighbouring rows share lines); LIBMF stores its factors relabelled the same way.
  */
-export function slotsByBin(bin: Int32Array, bins: number): Int32Array {
+export function slotsByBin(bin: Uint8Array | Int32Array, bins: number): Int32Array {
   const start = binStarts(bin, bins);
-  return bin.map((b) => start[b]++);
+  const slots = new Int32Array(bin.length);
+  for (let i = 0; i < bin.length; i++) slots[i] = start[bin[i]]++;
+  return slots;
 }
 
 /** Where each bin's slots start, as slotsByBin lays them out (bin by bin); length bins + 1. */
-export function binStarts(bin: Int32Array, bins: number): Int32Array {
+export function binStarts(bin: Uint8Array | Int32Array, bins: number): Int32Array {
   const start = new Int32Array(bins + 1);
   for (let i = 0; i < bin.length; i++) start[bin[i] + 1]++;
   for (let b = 0; b < bins; b++) start[b + 1] += start[b];
   return start;
 }
 
+/** Each of n labels' bin (label·BINS/n, rounded down), a byte each. */
+function binsOf(labels: Int32Array): Uint8Array {
+  const bins = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) bins[i] = Math.floor((labels[i] * BINS) / labels.length);
+  return bins;
+}
+
 /** LIBMF's blocks over `problem`: its BINS×BINS blocks, each epoch's block order, each row's and column's bin. */
 export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, random: Random): Visit {
-  const rowBin = permutation(rows, random).map((label) => Math.floor((label * BINS) / rows));
-  const colBin = permutation(cols, random).map((label) => Math.floor((label * BINS) / cols));
+  const rowBin = binsOf(permutation(rows, random));
+  const colBin = binsOf(permutation(cols, random));
   const blocks = BINS * BINS;
   const blockOf = (i: number, p: number) => rowBin[i] * BINS + colBin[colIndex[p]];
   const blockStart = new Int32Array(blocks + 1);
