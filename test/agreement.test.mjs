@@ -296,7 +296,7 @@ test("a caller's sparse X put in CSR order in an sgd run's memory (laid out befo
       assert.match(error?.message, /at most once/);
       assert.ok(memoryBytes() >= idle, `idle memory ${memoryBytes()} after a failed call (was ${idle})`);
     }
-    // An abort while X is read, and X declaring more entries than rows × cols (a pair twice: not built in the run).
+    // An abort while X is read; X with more entries than rows × cols (a pair twice: not laid out before it is read).
     const controller = new AbortController();
     const aborted = factorize(shuffled, { ...sgd, signal: controller.signal });
     controller.abort(new Error('stop'));

@@ -128,9 +128,11 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const threadsFor = async (entries: number) =>
     settings.threads ?? threadsFromEnvironment ?? (entries * width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
   // A run that holds the observations itself takes a caller's sparse X in its own memory, laid out now from the
-  // declared shape (its held-out buffers for every validation pair), so that the CSR is never built beside it.
+  // declared shape (its held-out buffers for every validation pair), so that the CSR is never built beside it; only
+  // where X's three lists are as long as it declares (then no longer than rows × cols, the count the run holds).
   const heldOutBound = settings.validation === undefined ? 0 : lengthOf((settings.validation as { values?: unknown }).values);
-  const early = solver.csrTarget && declared && isSparseInput(X) && !isHandedOver(X) && heldOutBound !== undefined
+  const early = solver.csrTarget && declared && isSparseInput(X) && !isHandedOver(X) && heldOutBound !== undefined &&
+    lengthOf(X.rowIndices) === declared.entries && lengthOf(X.colIndices) === declared.entries
     ? { shape: { layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound }, threads: await threadsFor(declared.entries) }
     : undefined;
   const space = early && await backend.open({ ...solver.buffers(early.shape), precision: settings.precision }, early.threads);
@@ -168,9 +170,7 @@ async function planWith(
   // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
   const valuesNeeded = (observedCount: number, rows: number, cols: number) =>
     settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse';
-  // (Not for more entries than it was laid out for: X declares more than rows × cols, which has a pair twice.)
-  const laidOutFor = declaredShape(X)?.entries ?? 0;
-  const target = space && ((count: number) => (count <= laidOutFor ? solver.csrTarget!(space, count) : undefined));
+  const target = space && ((count: number) => solver.csrTarget!(space, count));
   const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded, target);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
