@@ -99,6 +99,36 @@ test('options.threads and MFWASM_THREADS are checked', async () => {
   assert.match(run.stderr, /MFWASM_THREADS: expected an integer from 1 to 64, got "many"/);
 });
 
+test("the pool's threads let go of a memory the runtime let go of: repeated threaded fits do not grow the process", () => {
+  // Every run's memory too large to keep idle (idleLimit 0), so each is let go after its fit (or kept by its model,
+  // which is then dropped); collected in the caller (--expose-gc), and by the threads' ending in the pool.
+  const script = `
+    const { factorize } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const { idleLimit } = await import(${JSON.stringify(new URL('../dist/runtime/wasm.js', import.meta.url).href)});
+    const n = 300_000, rows = 15_000, cols = 4_000;
+    const rowIndices = new Int32Array(n), colIndices = new Int32Array(n), values = new Float32Array(n);
+    for (let p = 0; p < n; p++) { rowIndices[p] = p % rows; colIndices[p] = (p * 7919 + Math.floor(p / rows)) % cols; values[p] = 1 + (p % 9) / 2; }
+    idleLimit.bytes = 0;
+    const rss = () => (globalThis.gc(), process.memoryUsage().rss);
+    // Each precision's runs on their own (float32's first: float64's would end the threads for both).
+    const after = { float32: [], float64: [] };
+    for (const precision of ['float32', 'float64']) {
+      for (let round = 0; round < 10; round++) {
+        await factorize({ rows, cols, rowIndices, colIndices, values }, { solver: 'sgd', rank: 32, epochs: 1, threads: 2, precision, keepObservations: round % 3 === 2 });
+        after[precision].push(rss());
+      }
+    }
+    console.log(JSON.stringify(after));`;
+  const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60000 });
+  assert.is(run.status, 0, run.stderr);
+  const after = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  for (const [precision, sizes] of Object.entries(after)) {
+    // A run's memory is 6–10 MiB: held by the threads, the 8 runs after the second would add 50–80 MiB.
+    const grown = (sizes[9] - sizes[1]) / 2 ** 20;
+    assert.ok(grown < 25, `${precision}: the process grew ${grown.toFixed(0)} MiB over 8 threaded fits: ${sizes.map((b) => (b / 2 ** 20).toFixed(0)).join(' ')} MiB`);
+  }
+});
+
 test('a process that trained on threads exits at once (idle threads hold nothing)', () => {
   const script = "import { factorize } from 'mfwasm'; const t = Date.now(); await factorize({ rows: 400, cols: 300, rowIndices: Array.from({ length: 20000 }, (_, p) => p % 400), colIndices: Array.from({ length: 20000 }, (_, p) => Math.floor(p / 400) * 6), values: Array.from({ length: 20000 }, (_, p) => p % 5) }, { solver: 'als', rank: 8, epochs: 3, threads: 2 }); console.log('trained');";
   const started = Date.now();

@@ -78,6 +78,7 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
 }
 
 threadedRuntime.onDrop = forget;
+singleThreadedRuntime.onDrop = forget;
 
 /**
  * Bytes of X a summary copies into WebAssembly memory at a time: small enough that the copy and the pass over it

@@ -14,8 +14,7 @@ export type ThreadMessage =
     type: 'setup'; index: number; control: Int32Array; program: Float64Array; claims: Int32Array; results: Float64Array;
     failure: Uint8Array; kernels: readonly string[];
   }
-  | { type: 'attach'; key: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
-  | { type: 'detach'; key: number };
+  | { type: 'attach'; key: number; module: WebAssembly.Module; memory: WebAssembly.Memory };
 
 export type ThreadReply = { type: 'ready' } | { type: 'handled' } | { type: 'done' };
 

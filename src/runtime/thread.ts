@@ -1,7 +1,7 @@
 // The script each pool thread runs (src/runtime/threads.ts), in Node's worker_threads and in browsers'
 // Web Workers alike. Between runs it waits on the control word; a run's program is read from shared
 // memory and its share run on the instance of the run's memory. It goes back to its event loop only
-// when a message is posted to it (setup, a memory to attach or to forget).
+// when a message is posted to it (setup, a memory to attach); a thread whose memory was let go is ended instead.
 import { Command, Control, nodeModule, nodeProcess, Share, spinUntil, waitFinished, type ThreadMessage, type ThreadReply } from './shared.js';
 
 type KernelTable = Record<string, (...args: number[]) => number>;
@@ -75,9 +75,6 @@ void port().then((channel) => {
         instances.set(message.key, new WebAssembly.Instance(message.module, imports).exports as unknown as KernelTable);
         break;
       }
-      case 'detach':
-        instances.delete(message.key);
-        break;
     }
     const { control, index } = setup!;
     channel.post({ type: 'handled' });

@@ -66,6 +66,12 @@ interface Thread {
   terminate(): void;
   /** Memories this thread has an instance for. */
   attached: Set<number>;
+  /**
+   * Whether it had an instance over a memory since let go: the instance keeps the memory alive until this thread's
+   * heap is collected, which a thread waiting on shared memory between runs never gets to. Such a thread is ended
+   * and started anew before the next run (ThreadPool.attach).
+   */
+  holdsForgotten: boolean;
 }
 
 /** A worker; its 'done' replies go to `onDone` (any worker may be the last of a run), the others to next(). */
@@ -117,6 +123,7 @@ async function spawn(onFailure: (error: Error) => void, onDone: () => void): Pro
     post,
     terminate,
     attached: new Set(),
+    holdsForgotten: false,
     async ask(message) {
       hold(true);
       try {
@@ -196,16 +203,36 @@ class ThreadPool {
 
   async #grow(threads: number): Promise<void> {
     while (this.#threads.length < this.#workersFor(threads)) {
-      let thread: Thread | undefined;
-      thread = await spawn((error) => thread && this.#lost(thread, error), () => this.#whenDone?.());
       const index = this.#threads.length;
-      await this.#send(thread, index, {
-        type: 'setup', index, control: this.#control, program: this.#program, claims: this.#claims, results: this.#results,
-        failure: this.#failure, kernels: KERNEL_NAMES,
-      });
+      const thread = await this.#spawnAt(index, (started, message) => this.#send(started, index, message));
       // Counted only once it waits on the control word.
       this.#threads.push(thread);
     }
+  }
+
+  /** A new worker set up as thread `index`, its setup posted by `post` (#send, or #post within the queue). */
+  async #spawnAt(index: number, post: (thread: Thread, message: ThreadMessage) => Promise<void>): Promise<Thread> {
+    let thread: Thread | undefined;
+    thread = await spawn((error) => thread && this.#lost(thread, error), () => this.#whenDone?.());
+    await post(thread, {
+      type: 'setup', index, control: this.#control, program: this.#program, claims: this.#claims, results: this.#results,
+      failure: this.#failure, kernels: KERNEL_NAMES,
+    });
+    return thread;
+  }
+
+  /** Ends the threads that hold a memory since let go and starts new ones in their places, between runs. */
+  #renew(): Promise<void> {
+    if (!this.#threads.some((thread) => thread.holdsForgotten)) return Promise.resolve();
+    return this.#enqueue(async () => {
+      for (const [index, thread] of this.#threads.entries()) {
+        if (!thread.holdsForgotten) continue;
+        const fresh = await this.#spawnAt(index, (started, message) => this.#post(started, index, message));
+        // Replaced before it ends, so that its exit is no loss of the pool's (#lost).
+        this.#threads[index] = fresh;
+        thread.terminate();
+      }
+    });
   }
 
   /**
@@ -260,9 +287,10 @@ class ThreadPool {
     if (reply.type !== 'handled') throw new Error(`mfwasm: a worker thread answered ${reply.type} to a message`);
   }
 
-  /** Makes an instance over `instance`'s memory on every worker. */
+  /** Makes an instance over `instance`'s memory on every worker (threads holding a memory let go started anew first). */
   async attach(instance: SharedInstance, threads: number): Promise<void> {
     await this.grow(threads);
+    await this.#renew();
     for (const [index, thread] of this.#threads.entries()) {
       if (thread.attached.has(instance.key)) continue;
       await this.#send(thread, index, { type: 'attach', key: instance.key, module: instance.module, memory: instance.memory });
@@ -270,11 +298,14 @@ class ThreadPool {
     }
   }
 
-  /** Tells the threads a memory is gone, so that their instances over it can be collected. */
+  /**
+   * A memory is gone: the threads with an instance over it are ended before the next run (#renew). Told to drop the
+   * instance instead, a thread kept the memory alive regardless — its heap is collected only when it allocates, and
+   * between runs it waits on shared memory — and each threaded fit whose memory was let go added its size to the
+   * process for good.
+   */
   detach(key: number): void {
-    this.#threads.forEach((thread, index) => {
-      if (thread.attached.delete(key)) void this.#send(thread, index, { type: 'detach', key }).catch(() => undefined);
-    });
+    for (const thread of this.#threads) if (thread.attached.delete(key)) thread.holdsForgotten = true;
   }
 
   /**
