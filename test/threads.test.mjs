@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { lowRankWithMissing } from './helpers.mjs';
+import { idleLimit } from '../dist/runtime/wasm.js';
 
 // 300×200 at 45% observed: 27,000 observations — two loss chunks of the sparse kernels, four of the dense
 // gd's rows, and rows and columns enough for every thread.
@@ -126,6 +127,26 @@ test("the pool's threads let go of a memory the runtime let go of: repeated thre
     // A run's memory is 6–10 MiB: held by the threads, the 8 runs after the second would add 50–80 MiB.
     const grown = (sizes[9] - sizes[1]) / 2 ** 20;
     assert.ok(grown < 25, `${precision}: the process grew ${grown.toFixed(0)} MiB over 8 threaded fits: ${sizes.map((b) => (b / 2 ** 20).toFixed(0)).join(' ')} MiB`);
+  }
+});
+
+test('threads started anew while another fit trains on them: both fits as alone, bit for bit', async () => {
+  // Every memory let go after its fit (idleLimit 0): the fit that starts while `long` trains ends the threads that
+  // worked on the short fit's memory — and on long's, which the new threads must have too.
+  const long = { solver: 'als', rank: 8, epochs: 12, threads: 2 };
+  const short = { solver: 'sgd', rank: 4, epochs: 2, threads: 2 };
+  const alone = [state(await factorize(X, long)), state(await factorize(X, short))];
+  const limit = idleLimit.bytes;
+  idleLimit.bytes = 0;
+  try {
+    const training = factorize(X, { ...long, onEpoch: () => new Promise((resolve) => setTimeout(resolve, 5)) });
+    const between = [];
+    for (let round = 0; round < 3; round++) between.push(state(await factorize(X, short)));
+    const [trained] = [state(await training)];
+    assert.equal(trained, alone[0], 'the long fit');
+    for (const model of between) assert.equal(model, alone[1], 'a short fit beside it');
+  } finally {
+    idleLimit.bytes = limit;
   }
 });
 

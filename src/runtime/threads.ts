@@ -183,6 +183,8 @@ class ThreadPool {
   #queue: Promise<unknown> = Promise.resolve();
   #busy = false;
   #growing: Promise<unknown> = Promise.resolve();
+  /** The memories attached and not let go, by key: a thread started anew gets instances over them again (#renew). */
+  readonly #memories = new Map<number, SharedInstance>();
 
   constructor(cores: number) {
     this.cores = cores;
@@ -221,13 +223,21 @@ class ThreadPool {
     return thread;
   }
 
-  /** Ends the threads that hold a memory since let go and starts new ones in their places, between runs. */
+  /**
+   * Ends the threads that hold a memory since let go and starts new ones in their places, between runs, with
+   * instances over the memories the old ones had and still in use (a fit training beside the one that asked).
+   */
   #renew(): Promise<void> {
     if (!this.#threads.some((thread) => thread.holdsForgotten)) return Promise.resolve();
     return this.#enqueue(async () => {
       for (const [index, thread] of this.#threads.entries()) {
         if (!thread.holdsForgotten) continue;
         const fresh = await this.#spawnAt(index, (started, message) => this.#post(started, index, message));
+        for (const key of thread.attached) {
+          const { module, memory } = this.#memories.get(key)!;
+          await this.#post(fresh, index, { type: 'attach', key, module, memory });
+          fresh.attached.add(key);
+        }
         // Replaced before it ends, so that its exit is no loss of the pool's (#lost).
         this.#threads[index] = fresh;
         thread.terminate();
@@ -291,6 +301,7 @@ class ThreadPool {
   async attach(instance: SharedInstance, threads: number): Promise<void> {
     await this.grow(threads);
     await this.#renew();
+    this.#memories.set(instance.key, instance);
     for (const [index, thread] of this.#threads.entries()) {
       if (thread.attached.has(instance.key)) continue;
       await this.#send(thread, index, { type: 'attach', key: instance.key, module: instance.module, memory: instance.memory });
@@ -305,6 +316,7 @@ class ThreadPool {
    * process for good.
    */
   detach(key: number): void {
+    this.#memories.delete(key);
     for (const thread of this.#threads) if (thread.attached.delete(key)) thread.holdsForgotten = true;
   }
 
