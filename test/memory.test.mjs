@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
-import { memoryBytes } from '../dist/runtime/wasm.js';
+import { idleLimit, memoryBytes } from '../dist/runtime/wasm.js';
 import { lowRankWithMissing } from './helpers.mjs';
 import { spawnSync } from 'node:child_process';
 
@@ -32,6 +32,27 @@ test("a fit in Node does not load Node's fetch (the loader's Response check woul
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.is(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout.trim().split('\n').at(-1)), []);
+});
+
+test('after fits at once, the instances kept idle hold no more than the limit together', async () => {
+  // Eight fits at once borrow eight instances of one build (float64, one thread); given back, at most the limit's
+  // worth stay idle (here 8 MiB, each instance ~4 MiB): not all eight for ever.
+  const n = 120_000, rows = 6_000, cols = 1_000;
+  const X = {
+    rows, cols, rowIndices: Int32Array.from({ length: n }, (_, p) => p % rows),
+    colIndices: Int32Array.from({ length: n }, (_, p) => (p * 7919 + Math.floor(p / rows)) % cols), values: Float64Array.from({ length: n }, (_, p) => 1 + (p % 9) / 2 + 0.01),
+  };
+  const limit = idleLimit.bytes;
+  idleLimit.bytes = 8 * 2 ** 20;
+  try {
+    const before = memoryBytes();
+    const fits = await Promise.all(Array.from({ length: 8 }, (_, seed) => factorize(X, { solver: 'als', rank: 16, epochs: 1, threads: 1, seed })));
+    assert.ok(fits.every((fit) => Number.isFinite(fit.loss)));
+    assert.ok(memoryBytes() - before <= idleLimit.bytes, `idle memory grew by ${((memoryBytes() - before) / 2 ** 20).toFixed(1)} MiB`);
+    assert.ok(memoryBytes() > before, 'some instances are still kept idle');
+  } finally {
+    idleLimit.bytes = limit;
+  }
 });
 
 test('an instance grown past 64 MiB is let go instead of kept idle', async () => {

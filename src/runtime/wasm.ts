@@ -56,10 +56,10 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /**
- * Instances whose memory grew past `bytes` are not kept idle: linear memory never shrinks, and a server
- * that once fitted 10M ratings should not hold that memory for ever. Re-creating one costs about a
- * millisecond, small beside a problem of that size. (Tests lower it, to run the path of large memories
- * at a small size.)
+ * Instances whose memory grew past `bytes` are not kept idle, nor more idle instances of a build than `bytes` hold
+ * together: linear memory never shrinks, and a server that once fitted 10M ratings, or eight problems at once,
+ * should not hold that memory for ever. Re-creating one costs about a millisecond, small beside a problem of that
+ * size. (Tests lower it, to run the path of large memories at a small size.)
  */
 export const idleLimit = { bytes: 64 * 2 ** 20 };
 
@@ -134,11 +134,14 @@ export class Runtime {
   }
 
   giveBack(kernels: Kernels): void {
-    if (this.keepsIdle(kernels)) this.#idle.push(kernels);
+    if (this.keepsIdle(kernels) && this.idleBytes() + kernels.memory.buffer.byteLength <= idleLimit.bytes) this.#idle.push(kernels);
     else this.keep(kernels);
   }
 
-  /** Whether giveBack() keeps this instance for the next run (its memory is small enough). */
+  /**
+   * Whether this instance's memory is small enough to be kept idle (giveBack() also keeps no more than
+   * idleLimit.bytes of idle instances together).
+   */
   keepsIdle(kernels: Kernels): boolean {
     return kernels.memory.buffer.byteLength <= idleLimit.bytes;
   }
