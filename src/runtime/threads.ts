@@ -310,14 +310,16 @@ class ThreadPool {
   }
 
   /**
-   * A memory is gone: the threads with an instance over it are ended before the next run (#renew). Told to drop the
-   * instance instead, a thread kept the memory alive regardless — its heap is collected only when it allocates, and
-   * between runs it waits on shared memory — and each threaded fit whose memory was let go added its size to the
-   * process for good.
+   * A memory is gone: the threads with an instance over it are ended and started anew (#renew) at once, between runs.
+   * Told to drop the instance instead, a thread kept the memory alive regardless — its heap is collected only when it
+   * allocates, and between runs it waits on shared memory — and each threaded fit whose memory was let go added its
+   * size to the process for good. (A Node process waits for the new threads to start, a few tens of milliseconds.)
    */
   detach(key: number): void {
     this.#memories.delete(key);
     for (const thread of this.#threads) if (thread.attached.delete(key)) thread.holdsForgotten = true;
+    // A failure leaves the threads marked, for the next run's attach() to try again.
+    this.#renew().catch(() => undefined);
   }
 
   /**
