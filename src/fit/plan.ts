@@ -11,7 +11,7 @@ import {
 import { chooseLayout, toLayout } from '../input/problem.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
 import { Random } from '../math/rng.js';
-import { runSpec } from './spec.js';
+import { factorWidth, runSpec } from './spec.js';
 import type { FactorView, Run, RunSpec, Shape, SolverModule } from '../solvers/index.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 import { nextTurn } from '../runtime/turn.js';
@@ -55,7 +55,7 @@ export interface PreparedRun {
  * arrays a typed array can hold. Rejects beyond it with the figure, before any work.
  */
 function checkSize(solver: SolverModule, backend: Backend, settings: Settings, layout: Layout, rows: number, cols: number, observedCount: number): void {
-  const width = settings.rank + (settings.biases ? 2 : 0);
+  const width = factorWidth(settings);
   const buffers = { ...solver.buffers({ layout, rows, cols, observedCount, width }), precision: settings.precision };
   const reason = backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
   if (reason) {
@@ -124,7 +124,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   if (declared) {
     checkSize(solver, backend, settings, layoutOf(solver, settings, () => 'sparse'), declared.rows, declared.cols, declared.entries);
   }
-  const width = settings.rank + (settings.biases ? 2 : 0);
+  const width = factorWidth(settings);
   const threadsFor = async (entries: number) =>
     settings.threads ?? threadsFromEnvironment ?? (entries * width < solver.threadsFrom ? 1 : Math.min(MAX_THREADS, await backend.hardwareThreads()));
   // A run that holds the observations itself takes a caller's sparse X in its own memory, laid out now from the
@@ -190,7 +190,7 @@ async function planWith(
   // μ is part of a prediction of ratings with biases; a model of events predicts preferences, centred on nothing.
   const offset = settings.biases && solver.data === 'ratings' ? stats.mean : 0;
   const random = new Random(settings.seed);
-  const width = settings.rank + (settings.biases ? 2 : 0);
+  const width = factorWidth(settings);
   const initial = initialFactors(
     given, settings.rank, settings.biases, random, settings.init, solver.initialDraw, solver.initialScale?.(settings.rank), width, warmStart,
   );

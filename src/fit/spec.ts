@@ -21,9 +21,12 @@ function parameterBlock(width: number, rank: number, l2: number, l1: number, non
   return block;
 }
 
+/** Coordinates of a factor row: the rank, and with biases two more (W's bias and constant 1, H's 1 and bias). */
+export const factorWidth = ({ rank, biases }: { rank: number; biases: boolean }): number => rank + (biases ? 2 : 0);
+
 /** The parameter blocks of W and H for these settings, and their width. */
 export function parameterBlocks({ rank, biases, regularization, l1, nonnegative }: PenaltySettings) {
-  const width = rank + (biases ? 2 : 0);
+  const width = factorWidth({ rank, biases });
   return {
     width,
     // W's extra coordinates: the row bias (trained), the constant 1 (frozen); H's: the 1, then the column bias.

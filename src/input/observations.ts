@@ -292,8 +292,12 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem 
     // Copies, never the caller's arrays (unless handed over): the model keeps them.
     const colIndex = narrow ? Uint16Array.from(colOf) : colOf === X.colIndices && !owned ? colOf.slice() : colOf;
     let values: Float64Array | Float32Array = given;
-    if (into) into.values.set(given), (values = into.values);
-    else if ((given === X.values && !owned) || Values !== given.constructor) values = Values.from(given);
+    if (into) {
+      into.values.set(given);
+      values = into.values;
+    } else if ((given === X.values && !owned) || Values !== given.constructor) {
+      values = Values.from(given);
+    }
     release();
     return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
   }

@@ -1,7 +1,7 @@
 // Fold-in: factors for a row or column that was not in the training data, from its observations, without
 // retraining — the trained solver's own solve against the other side's factors (src/solvers/).
 import { describe } from '../check/describe.js';
-import { parameterBlocks } from '../fit/spec.js';
+import { factorWidth, parameterBlocks } from '../fit/spec.js';
 import { backends } from '../backends/index.js';
 import type { KernelCall } from '../runtime/kernels.js';
 import { foldInOf, type OwnSettings } from '../solvers/index.js';
@@ -263,7 +263,7 @@ export async function alsHalfStep(
   }
   if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new RangeError(`${where}: options.offset: expected a finite number, got ${describe(offset)}`);
   sideAndThreads(where, side, threads);
-  const width = rank + (biases ? 2 : 0);
+  const width = factorWidth({ rank, biases });
   if (!(fixed instanceof Float64Array || fixed instanceof Float32Array) || fixed.length === 0 || fixed.length % width !== 0) {
     throw new RangeError(`${where}: fixed: expected a Float64Array or Float32Array of n×${width} factors (rank ${rank}${biases ? ' + 2 bias coordinates' : ''}), got ${describe(fixed)}`);
   }

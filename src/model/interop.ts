@@ -4,6 +4,7 @@
 import { describe } from '../check/describe.js';
 import { finite, nonNegative, range } from '../check/validate.js';
 import type { FactorizationInfo, FactorRow, Key, RealArray } from '../types.js';
+import { factorWidth } from '../fit/spec.js';
 import { readNpz, type NpyArray } from '../formats/npz.js';
 
 export type { FactorRow } from '../types.js';
@@ -24,7 +25,7 @@ export function importedInfo(
   const cols = colCounts.length;
   return {
     parameters: {
-      rows, cols, rank, width: rank + (biases ? 2 : 0), biases, W, H: Ht, hTransposed: true, offset, mean,
+      rows, cols, rank, width: factorWidth({ rank, biases }), biases, W, H: Ht, hTransposed: true, offset, mean,
       rowCounts, colCounts, clip,
     },
     penalties: {

@@ -4,6 +4,7 @@ import { describe } from '../check/describe.js';
 import { SOLVER_NAMES } from '../solvers/index.js';
 import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from '../check/validate.js';
 import type { FactorizationInfo } from '../types.js';
+import { factorWidth } from '../fit/spec.js';
 
 /**
  * 2: the training values are kept (observedValues), for model.update(); 3: the binary form stores them as
@@ -105,7 +106,7 @@ function checkHeader(h: unknown, where: string): Header {
   const biases = boolean(at('biases'), o.biases);
   // Rank 0 is a model of biases alone (solver 'baseline').
   const rank = integer(at('rank'), o.rank, biases ? 0 : 1, 0x7fffffff - 2);
-  const width = rank + (biases ? 2 : 0);
+  const width = factorWidth({ rank, biases });
   if (o.width !== width) throw new RangeError(`${at('width')}: expected rank${biases ? ' + 2 (biases)' : ''} = ${width}, got ${describe(o.width)}`);
   finite(at('offset'), o.offset);
   finite(at('mean'), o.mean);

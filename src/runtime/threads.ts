@@ -297,7 +297,10 @@ class ThreadPool {
     if (reply.type !== 'handled') throw new Error(`mfwasm: a worker thread answered ${reply.type} to a message`);
   }
 
-  /** Makes an instance over `instance`'s memory on every worker (threads holding a memory let go started anew first). */
+  /**
+   * Makes an instance over `instance`'s memory on every worker — after any restart of threads that held a memory let
+   * go (#renew, started by detach()): its messages must go to the threads that replace them.
+   */
   async attach(instance: SharedInstance, threads: number): Promise<void> {
     await this.grow(threads);
     await this.#renew();

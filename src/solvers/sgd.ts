@@ -83,7 +83,8 @@ function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolea
   const problem = spec.problem as SparseProblem;
   const givenFloat32 = problem.values instanceof Float32Array;
   // Built in the cells' bytes already (csrTarget), with the column indices in two bytes where they fit.
-  const built = givenFloat32 && stagedIn(space).buffer === problem.values.buffer && stagedIn(space).byteOffset === problem.values.byteOffset;
+  const cellBytes = stagedIn(space);
+  const built = givenFloat32 && cellBytes.buffer === problem.values.buffer && cellBytes.byteOffset === problem.values.byteOffset;
   const handsBack = built || (space.keepable && givenFloat32 && spec.release !== undefined);
   return {
     asGiven: space.precision === 'float64' || givenFloat32,
