@@ -16,7 +16,7 @@ import type { SharedInstance } from './threads.js';
 /**
  * Whether this is Node, where the compiled module is instantiated synchronously: the loader's instantiate() first asks
  * whether its argument is a fetch Response, and Node makes its global Response on first use by loading its fetch
- * implementation — 7 MiB and ~20 ms a process that never fetches. Browsers, and pages with Node in them (Electron's
+ * implementation — megabytes and tens of milliseconds for a process that never fetches. Browsers, and pages with Node in them (Electron's
  * renderers), keep the asynchronous path: Chromium refuses synchronous instances of larger modules on a page's thread.
  */
 const inNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string' &&

@@ -20,8 +20,8 @@ const DRAWS_PER_CALL = 1 << 16;
 /**
  * The backend's drawInto kernel bound to the buffer `target`: initial factors drawn where the run keeps them. A few
  * lines a call, the state going on from call to call (the same stream): V8 runs a WebAssembly function's first
- * calls in its baseline code and replaces it only between calls, and one call drawing 10^7 values ran at less than
- * half the optimized speed throughout.
+ * calls in its baseline code and replaces it only between calls, so one call drawing a large factor would run in
+ * baseline code throughout.
  */
 export function drawerOf<F, I>(space: Workspace<F, I>, target: F): Draw {
   return (state, lines, count, lineStride, step, scale, normal) => {
