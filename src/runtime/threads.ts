@@ -182,6 +182,8 @@ class ThreadPool {
   /** Whatever is in flight (a run awaiting its threads, a message): the next waits for it. */
   #queue: Promise<unknown> = Promise.resolve();
   #busy = false;
+  /** Tasks enqueued and not yet finished. */
+  #waiting = 0;
   #growing: Promise<unknown> = Promise.resolve();
   /** The memories attached and not let go, by key: a thread started anew gets instances over them again (#renew). */
   readonly #memories = new Map<number, SharedInstance>();
@@ -274,16 +276,25 @@ class ThreadPool {
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    // Busy from now, not from when the task starts: a run that begins in between would share the threads with it
+    // (a restart ending a thread mid-run left that run waiting for good).
+    this.#waiting++;
     const done = this.#queue.then(async () => {
       this.#busy = true;
       try {
         return await task();
       } finally {
         this.#busy = false;
+        this.#waiting--;
       }
     });
     this.#queue = done.catch(() => undefined);
     return done;
+  }
+
+  /** Whether a run must wait for the queue: a task or a run in flight, or a task waiting its turn. */
+  get #occupied(): boolean {
+    return this.#busy || this.#waiting > 0;
   }
 
   async #post(thread: Thread, index: number, message: ThreadMessage): Promise<void> {
@@ -344,7 +355,7 @@ class ThreadPool {
         if (alone) return runHere(own, phases);
         if (!pool.#callerTakesPart) return pool.#enqueue(() => pool.#runOnWorkers(key, phases, threads, scratch));
         // After a run still awaiting its threads, asking again then: another may have started meanwhile.
-        if (pool.#busy) return pool.#queue.then(() => this.run(phases));
+        if (pool.#occupied) return pool.#queue.then(() => this.run(phases));
         const started = performance.now();
         timing.waited = 0;
         const account = (results: number[]) => {
@@ -369,7 +380,8 @@ class ThreadPool {
         const done = this.#command(key, own, all[c], threads, scratch, results, timing);
         if (done instanceof Promise) {
           const rest = done.then(() => from(c + 1));
-          this.#queue = rest.catch(() => undefined);
+          // After what was queued meanwhile by an earlier await of this run, so that the queue stays one line.
+          this.#queue = this.#queue.then(() => rest).catch(() => undefined);
           this.#busy = true;
           return rest.finally(() => (this.#busy = false));
         }
