@@ -9,7 +9,7 @@
 //
 // Scratch: gram rank×rank (lower triangle used), rhs rank. Nothing is allocated.
 
-import { SHIFT, get, put } from "./real";
+import { SHIFT, get, get2, kept2, put, put2, splatAt } from "./real";
 import { axpy, dot } from "./vector";
 
 // @ts-ignore: decorator
@@ -46,11 +46,18 @@ export function alsHalf(
     memory.fill(gram, 0, <usize>rank * rankBytes);
     memory.fill(rhs, 0, rankBytes);
     for (let p = first; p < end; p++) {
-      const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
-      const x = get(values + (<usize>p << SHIFT));
-      axpy(rhs, x, f, rank);
-      // Lower triangle of the rank-one update f·fᵀ, a row at a time.
-      for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, get(f + (<usize>a << SHIFT)), f, a + 1);
+      axpy(rhs, get(values + (<usize>p << SHIFT)), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes, rank);
+    }
+    // @ts-ignore: SINGLE
+    if (SINGLE) {
+      // A float32 sum is rounded at every addition (as the twin stores it): held in a register, each tile's sums
+      // become chains of add, demote and promote, slower than the rank-one updates through memory.
+      for (let p = first; p < end; p++) {
+        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
+        for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, get(f, <usize>a), f, a + 1);
+      }
+    } else {
+      accumulateGram(gram, index, fixed, first, end, rank);
     }
     const count = get(counts + (<usize>i << SHIFT));
     const w = solved + <usize>i * rankBytes;
@@ -74,6 +81,77 @@ export function alsHalf(
     }
     if (coordinateDescent) descend(gram, rhs, w, params, count, rank);
     else choleskySolve(gram, rhs, w, rank);
+  }
+}
+
+/** Observations a pass of accumulateGram's tiles takes at a time: their factor rows stay in cache from tile to tile. */
+const CHUNK = 8;
+
+/**
+ * gram += Σ f fᵀ over the observations first…end−1 (f: the fixed factor row of each), in the lower triangle — and
+ * in the upper triangle of each 4×4 tile on the diagonal, which nothing reads. Each entry is summed in the
+ * observations' order, each product added and rounded as the rank-one updates `gram[a] += f[a]·f[0…a]` (axpy) add
+ * and store them, so the same bits; but a tile of 4 rows × 4 columns is held in registers over a chunk of
+ * observations instead of every update going through memory (two loads and a store for each multiply-add).
+ */
+function accumulateGram(gram: usize, index: usize, fixed: usize, first: i32, end: i32, rank: i32): void {
+  const rankBytes = <usize>rank << SHIFT;
+  for (let from = first; from < end; from += CHUNK) {
+    const to = min(from + CHUNK, end);
+    let a = 0;
+    for (; a + 4 <= rank; a += 4) {
+      const row0 = gram + <usize>a * rankBytes;
+      const row1 = row0 + rankBytes;
+      const row2 = row1 + rankBytes;
+      const row3 = row2 + rankBytes;
+      const ua = <usize>a;
+      // Columns 0…a+3, four at a time: row a + 3's lower triangle.
+      let k = 0;
+      for (; k + 4 <= a + 4; k += 4) {
+        const uk = <usize>k;
+        let g00 = get2(row0, uk);
+        let g01 = get2(row0, uk + 2);
+        let g10 = get2(row1, uk);
+        let g11 = get2(row1, uk + 2);
+        let g20 = get2(row2, uk);
+        let g21 = get2(row2, uk + 2);
+        let g30 = get2(row3, uk);
+        let g31 = get2(row3, uk + 2);
+        for (let p = from; p < to; p++) {
+          const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
+          const x0 = get2(f, uk);
+          const x1 = get2(f, uk + 2);
+          let s = splatAt(f, ua);
+          g00 = kept2(f64x2.add(g00, f64x2.mul(s, x0)));
+          g01 = kept2(f64x2.add(g01, f64x2.mul(s, x1)));
+          s = splatAt(f, ua + 1);
+          g10 = kept2(f64x2.add(g10, f64x2.mul(s, x0)));
+          g11 = kept2(f64x2.add(g11, f64x2.mul(s, x1)));
+          s = splatAt(f, ua + 2);
+          g20 = kept2(f64x2.add(g20, f64x2.mul(s, x0)));
+          g21 = kept2(f64x2.add(g21, f64x2.mul(s, x1)));
+          s = splatAt(f, ua + 3);
+          g30 = kept2(f64x2.add(g30, f64x2.mul(s, x0)));
+          g31 = kept2(f64x2.add(g31, f64x2.mul(s, x1)));
+        }
+        put2(row0, g00, uk);
+        put2(row0, g01, uk + 2);
+        put2(row1, g10, uk);
+        put2(row1, g11, uk + 2);
+        put2(row2, g20, uk);
+        put2(row2, g21, uk + 2);
+        put2(row3, g30, uk);
+        put2(row3, g31, uk + 2);
+      }
+    }
+    // The last rows (rank mod 4), as the rank-one updates make them.
+    for (; a < rank; a++) {
+      const row = gram + <usize>a * rankBytes;
+      for (let p = from; p < to; p++) {
+        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
+        axpy(row, get(f, <usize>a), f, a + 1);
+      }
+    }
   }
 }
 

@@ -99,9 +99,40 @@ function laid(precision, d, realNames, i32Names, extra = {}) {
   return { buffers: { real, i32, precision }, fill };
 }
 
+/** alsHalf on both backends, with and without coordinate descent, over all rows and over a block of them. */
+async function alsHalfOnBoth(precision, shape) {
+  const { rows, cols, width } = shape;
+  const d = data(shape, rows * 43 + width, 0.5);
+  for (const descend of [0, 1]) {
+    const { buffers, fill } = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+      params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity), gram: new Float64Array(width * width), rhs: new Float64Array(width),
+    });
+    await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+      k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
+    await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+      k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend));
+    // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
+    const from = Math.floor(rows / 2);
+    await sameOnBoth('alsHalf (a block of rows)', buffers, fill, (space) => {
+      const { kernels: k, real: b, i32: n } = space;
+      k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atReal(b.rowCounts, from), b.ht, space.atReal(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
+    });
+  }
+}
+
+/**
+ * Rows with more observations than their width and than a chunk of the float64 build's Gram tiles (assembly/als.ts
+ * accumulateGram, 8 observations), at widths of each remainder mod 4 beside its 4-row tiles.
+ */
+const ALS_SHAPES = [8, 9, 10, 11].map((width) => ({ rows: 6, cols: 40, width }));
+
 const test = suite('kernels: WASM vs TS twin, bit for bit, in float64 and float32');
 
 // float32: the f32 build (assembly/real.ts) against the twin over Float32Arrays, both computing in doubles.
+for (const precision of ['float64', 'float32']) for (const shape of ALS_SHAPES) {
+  test(`alsHalf, rows of ${shape.cols / 2} observations or so: ${shape.rows}×${shape.cols}, width ${shape.width}, ${precision}`, () => alsHalfOnBoth(precision, shape));
+}
+
 for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
   const { rows, cols, width } = shape;
   const label = `${rows}×${cols}, width ${width}, ${precision}`;
@@ -278,24 +309,7 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     }
   });
 
-  test(`alsHalf (Cholesky, few-observation rows, coordinate descent), rows and a block of rows: ${label}`, async () => {
-    const d = data(shape, rows * 43 + width, 0.5);
-    for (const descend of [0, 1]) {
-      const { buffers, fill } = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
-        params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity), gram: new Float64Array(width * width), rhs: new Float64Array(width),
-      });
-      await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-        k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
-      await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-        k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend));
-      // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
-      const from = Math.floor(rows / 2);
-      await sameOnBoth('alsHalf (a block of rows)', buffers, fill, (space) => {
-        const { kernels: k, real: b, i32: n } = space;
-        k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atReal(b.rowCounts, from), b.ht, space.atReal(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
-      });
-    }
-  });
+  test(`alsHalf (Cholesky, few-observation rows, coordinate descent), rows and a block of rows: ${label}`, () => alsHalfOnBoth(precision, shape));
 
   test(`gramian, ialsHalf (Cholesky and CG, rows and a block of rows), ialsLoss: ${label}`, async () => {
     const d = data(shape, rows * 47 + width, 0.5);
