@@ -9,54 +9,49 @@
 import { SHIFT, put } from "./real";
 import { logOf } from "./fdlibm";
 
-// The generator's state while drawInto runs (a global is this instance's own, on every thread).
-let s0: u32 = 0;
-let s1: u32 = 0;
-let s2: u32 = 0;
-let s3: u32 = 0;
-
-/** The next word of xoshiro128**. */
-// @ts-ignore: decorator
-@inline
-function nextWord(): u32 {
-  const word = rotl<u32>(s1 * 5, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  s1 ^= s2;
-  s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl<u32>(s3, 11);
-  return word;
-}
-
 /** Fills the target with scale × (the next draw), line by line; the state goes on from where the last call left it. */
 export function drawInto(state: usize, target: usize, lines: i32, count: i32, lineStride: i32, step: i32, scale: f64, normal: bool): void {
-  s0 = load<u32>(state);
-  s1 = load<u32>(state, 4);
-  s2 = load<u32>(state, 8);
-  s3 = load<u32>(state, 12);
+  // The state in locals, each word's step written out here: V8 keeps locals in registers, and a module's globals in
+  // memory, loaded and stored at every step.
+  let s0 = load<u32>(state);
+  let s1 = load<u32>(state, 4);
+  let s2 = load<u32>(state, 8);
+  let s3 = load<u32>(state, 12);
   for (let line = 0; line < lines; line++) {
-    for (let c = 0; c < count; c++) {
+    let at = target + ((<usize>line * <usize>lineStride) << SHIFT);
+    const stride = <usize>step << SHIFT;
+    for (let c = 0; c < count; c++, at += stride) {
       let value: f64 = 0;
+      // A normal's attempt takes two uniforms, u's then v's: the order Random draws them in.
+      let u: f64 = 0;
+      let haveU = false;
       for (;;) {
-        // Two words a uniform; a normal's attempt takes two uniforms, u's then v's: the order Random draws them in.
-        const w0 = nextWord();
-        const first = uniform(w0, nextWord());
+        // Two words a uniform, each xoshiro128**'s output of the state, then the state's step.
+        const high = rotl<u32>(s1 * 5, 7) * 9;
+        let t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        const low = rotl<u32>(s1 * 5, 7) * 9;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        const drawn = uniform(high, low);
         if (!normal) {
-          value = first;
+          value = drawn;
           break;
         }
-        const w2 = nextWord();
-        const u = 2 * first - 1;
-        const v = 2 * uniform(w2, nextWord()) - 1;
+        if (!haveU) {
+          u = 2 * drawn - 1;
+          haveU = true;
+          continue;
+        }
+        haveU = false;
+        const v = 2 * drawn - 1;
         const r = u * u + v * v;
         if (r > 0 && r < 1) {
           value = u * Math.sqrt((-2 * logOf(r)) / r);
           break;
         }
       }
-      put(target + ((<usize>line * <usize>lineStride + <usize>c * <usize>step) << SHIFT), scale * value);
+      put(at, scale * value);
     }
   }
   store<u32>(state, s0);
