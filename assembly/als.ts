@@ -7,15 +7,19 @@
 // Without L1 or bounds that is one Cholesky solve of (Σ f fᵀ + count·diag(l2)) w = Σ x f; with them,
 // coordinate descent on the same quadratic (non-negative least squares and the lasso in one loop).
 //
-// Scratch: gram rank×rank (lower triangle used), rhs rank. Nothing is allocated.
+// Scratch: gram rank×rank (lower triangle used) and rhs rank, f64 in both builds: the normal equations' sums and
+// their solve are not rounded to float32 as they go, only the solution as it is stored (the twin's Float64Array
+// scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the build's storage of the
+// factors, values and parameters (f64, or f32 in the single-precision build).
 
-import { SHIFT, get, get2, kept2, put, put2, splatAt } from "./real";
-import { axpy, dot } from "./vector";
+import { get2Of, getOf, put2Of, putOf } from "./real";
+import { axpyOf, dotOf } from "./vector";
 
+/** Entry (a, b) of a symmetric rank×rank matrix of T, by its lower triangle. */
 // @ts-ignore: decorator
 @inline
-function at(matrix: usize, rank: i32, a: i32, b: i32): usize {
-  return matrix + ((a >= b ? <usize>a * rank + b : <usize>b * rank + a) << SHIFT);
+function at<T>(matrix: usize, rank: i32, a: i32, b: i32): usize {
+  return matrix + ((a >= b ? <usize>a * rank + b : <usize>b * rank + a) << alignof<T>());
 }
 
 const MAX_SWEEPS = 2000;
@@ -24,63 +28,62 @@ export function alsHalf(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
   n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool,
 ): void {
-  const rankBytes = <usize>rank << SHIFT;
-  const block = <usize>rank << SHIFT;
+  // @ts-ignore: SINGLE
+  if (SINGLE) alsRows<f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent);
+  else alsRows<f64>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent);
+}
+
+function alsRows<R>(
+  start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
+  n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool,
+): void {
+  const rowBytes = <usize>rank << alignof<R>();
+  const l2 = params + rowBytes;
   // The observation-space solve needs every trainable coordinate penalised (its D must be invertible).
   let trainable = 0;
   let invertible = true;
   for (let a = 0; a < rank; a++) {
-    if (get(params + (<usize>a << SHIFT)) == 0) continue;
+    if (getOf<R>(params, a) == 0) continue;
     trainable++;
-    if (!(get(params + block + (<usize>a << SHIFT)) > 0)) invertible = false;
+    if (!(getOf<R>(l2, a) > 0)) invertible = false;
   }
   for (let i = 0; i < n; i++) {
     const first = load<i32>(start + (<usize>i << 2));
     const end = load<i32>(start + (<usize>(i + 1) << 2));
     // A row with no observations keeps its factors: predictions fall back to the mean and biases.
     if (first == end) continue;
+    const count = getOf<R>(counts, i);
+    const w = solved + <usize>i * rowBytes;
     if (!coordinateDescent && invertible && end - first < trainable) {
-      solveFewObserved(first, end, index, values, fixed, solved + <usize>i * rankBytes, params, get(counts + (<usize>i << SHIFT)), rank, gram, rhs);
+      solveFewObserved<R>(first, end, index, values, fixed, w, params, count, rank, gram, rhs);
       continue;
     }
-    memory.fill(gram, 0, <usize>rank * rankBytes);
-    memory.fill(rhs, 0, rankBytes);
+    memory.fill(gram, 0, <usize>rank * rank << 3);
+    memory.fill(rhs, 0, <usize>rank << 3);
     for (let p = first; p < end; p++) {
-      axpy(rhs, get(values + (<usize>p << SHIFT)), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes, rank);
+      axpyOf<f64, R>(rhs, getOf<R>(values, p), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes, rank);
     }
-    // @ts-ignore: SINGLE
-    if (SINGLE) {
-      // A float32 sum is rounded at every addition (as the twin stores it): held in a register, each tile's sums
-      // become chains of add, demote and promote, slower than the rank-one updates through memory.
-      for (let p = first; p < end; p++) {
-        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
-        for (let a = 0; a < rank; a++) axpy(gram + <usize>a * rankBytes, get(f, <usize>a), f, a + 1);
-      }
-    } else {
-      accumulateGram(gram, index, fixed, first, end, rank);
-    }
-    const count = get(counts + (<usize>i << SHIFT));
-    const w = solved + <usize>i * rankBytes;
+    accumulateGram<R>(gram, index, fixed, first, end, rank);
     for (let a = 0; a < rank; a++) {
-      const diagonal = at(gram, rank, a, a);
-      put(diagonal, get(diagonal) + get(params + block + (<usize>a << SHIFT)) * count);
+      const diagonal = at<f64>(gram, rank, a, a);
+      store<f64>(diagonal, load<f64>(diagonal) + getOf<R>(l2, a) * count);
     }
     // Frozen coordinates: move their (fixed) contribution to the right-hand side, then make their
     // equation w_a = value, so that both solvers leave them as they are.
     for (let a = 0; a < rank; a++) {
-      if (get(params + (<usize>a << SHIFT)) != 0) continue;
-      const value = get(w + (<usize>a << SHIFT));
+      if (getOf<R>(params, a) != 0) continue;
+      const value = getOf<R>(w, a);
       for (let b = 0; b < rank; b++) {
         if (b == a) continue;
-        const entry = at(gram, rank, a, b);
-        put(rhs + (<usize>b << SHIFT), get(rhs + (<usize>b << SHIFT)) - get(entry) * value);
-        put(entry, 0);
+        const entry = at<f64>(gram, rank, a, b);
+        putOf<f64>(rhs, getOf<f64>(rhs, b) - load<f64>(entry) * value, b);
+        store<f64>(entry, 0);
       }
-      put(at(gram, rank, a, a), 1);
-      put(rhs + (<usize>a << SHIFT), value);
+      store<f64>(at<f64>(gram, rank, a, a), 1);
+      putOf<f64>(rhs, value, a);
     }
-    if (coordinateDescent) descend(gram, rhs, w, params, count, rank);
-    else choleskySolve(gram, rhs, w, rank);
+    if (coordinateDescent) descend<R>(gram, rhs, w, params, count, rank);
+    else cholesky<f64, R>(gram, rhs, w, rank);
   }
 }
 
@@ -88,68 +91,68 @@ export function alsHalf(
 const CHUNK = 8;
 
 /**
- * gram += Σ f fᵀ over the observations first…end−1 (f: the fixed factor row of each), in the lower triangle — and
- * in the upper triangle of each 4×4 tile on the diagonal, which nothing reads. Each entry is summed in the
- * observations' order, each product added and rounded as the rank-one updates `gram[a] += f[a]·f[0…a]` (axpy) add
- * and store them, so the same bits; but a tile of 4 rows × 4 columns is held in registers over a chunk of
- * observations instead of every update going through memory (two loads and a store for each multiply-add).
+ * gram += Σ f fᵀ over the observations first…end−1 (f: the fixed factor row of each, of R), in the lower triangle —
+ * and in the upper triangle of each 4×4 tile on the diagonal, which nothing reads. Each entry is summed in the
+ * observations' order, as the rank-one updates `gram[a] += f[a]·f[0…a]` of the twin sum it, so the same bits; but a
+ * tile of 4 rows × 4 columns is held in registers over a chunk of observations instead of every update going
+ * through memory (two loads and a store for each multiply-add).
  */
-function accumulateGram(gram: usize, index: usize, fixed: usize, first: i32, end: i32, rank: i32): void {
-  const rankBytes = <usize>rank << SHIFT;
+function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, end: i32, rank: i32): void {
+  const rowBytes = <usize>rank << alignof<R>();
+  const gramRowBytes = <usize>rank << 3;
   for (let from = first; from < end; from += CHUNK) {
     const to = min(from + CHUNK, end);
     let a = 0;
     for (; a + 4 <= rank; a += 4) {
-      const row0 = gram + <usize>a * rankBytes;
-      const row1 = row0 + rankBytes;
-      const row2 = row1 + rankBytes;
-      const row3 = row2 + rankBytes;
+      const row0 = gram + <usize>a * gramRowBytes;
+      const row1 = row0 + gramRowBytes;
+      const row2 = row1 + gramRowBytes;
+      const row3 = row2 + gramRowBytes;
       const ua = <usize>a;
       // Columns 0…a+3, four at a time: row a + 3's lower triangle.
-      let k = 0;
-      for (; k + 4 <= a + 4; k += 4) {
+      for (let k = 0; k < a + 4; k += 4) {
         const uk = <usize>k;
-        let g00 = get2(row0, uk);
-        let g01 = get2(row0, uk + 2);
-        let g10 = get2(row1, uk);
-        let g11 = get2(row1, uk + 2);
-        let g20 = get2(row2, uk);
-        let g21 = get2(row2, uk + 2);
-        let g30 = get2(row3, uk);
-        let g31 = get2(row3, uk + 2);
+        let g00 = get2Of<f64>(row0, uk);
+        let g01 = get2Of<f64>(row0, uk + 2);
+        let g10 = get2Of<f64>(row1, uk);
+        let g11 = get2Of<f64>(row1, uk + 2);
+        let g20 = get2Of<f64>(row2, uk);
+        let g21 = get2Of<f64>(row2, uk + 2);
+        let g30 = get2Of<f64>(row3, uk);
+        let g31 = get2Of<f64>(row3, uk + 2);
         for (let p = from; p < to; p++) {
-          const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
-          const x0 = get2(f, uk);
-          const x1 = get2(f, uk + 2);
-          let s = splatAt(f, ua);
-          g00 = kept2(f64x2.add(g00, f64x2.mul(s, x0)));
-          g01 = kept2(f64x2.add(g01, f64x2.mul(s, x1)));
-          s = splatAt(f, ua + 1);
-          g10 = kept2(f64x2.add(g10, f64x2.mul(s, x0)));
-          g11 = kept2(f64x2.add(g11, f64x2.mul(s, x1)));
-          s = splatAt(f, ua + 2);
-          g20 = kept2(f64x2.add(g20, f64x2.mul(s, x0)));
-          g21 = kept2(f64x2.add(g21, f64x2.mul(s, x1)));
-          s = splatAt(f, ua + 3);
-          g30 = kept2(f64x2.add(g30, f64x2.mul(s, x0)));
-          g31 = kept2(f64x2.add(g31, f64x2.mul(s, x1)));
+          const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes;
+          const x0 = get2Of<R>(f, uk);
+          const x1 = get2Of<R>(f, uk + 2);
+          let s = f64x2.splat(getOf<R>(f, ua));
+          g00 = f64x2.add(g00, f64x2.mul(s, x0));
+          g01 = f64x2.add(g01, f64x2.mul(s, x1));
+          s = f64x2.splat(getOf<R>(f, ua + 1));
+          g10 = f64x2.add(g10, f64x2.mul(s, x0));
+          g11 = f64x2.add(g11, f64x2.mul(s, x1));
+          s = f64x2.splat(getOf<R>(f, ua + 2));
+          g20 = f64x2.add(g20, f64x2.mul(s, x0));
+          g21 = f64x2.add(g21, f64x2.mul(s, x1));
+          s = f64x2.splat(getOf<R>(f, ua + 3));
+          g30 = f64x2.add(g30, f64x2.mul(s, x0));
+          g31 = f64x2.add(g31, f64x2.mul(s, x1));
         }
-        put2(row0, g00, uk);
-        put2(row0, g01, uk + 2);
-        put2(row1, g10, uk);
-        put2(row1, g11, uk + 2);
-        put2(row2, g20, uk);
-        put2(row2, g21, uk + 2);
-        put2(row3, g30, uk);
-        put2(row3, g31, uk + 2);
+        put2Of<f64>(row0, g00, uk);
+        put2Of<f64>(row0, g01, uk + 2);
+        put2Of<f64>(row1, g10, uk);
+        put2Of<f64>(row1, g11, uk + 2);
+        put2Of<f64>(row2, g20, uk);
+        put2Of<f64>(row2, g21, uk + 2);
+        put2Of<f64>(row3, g30, uk);
+        put2Of<f64>(row3, g31, uk + 2);
       }
     }
     // The last rows (rank mod 4), as the rank-one updates make them.
     for (; a < rank; a++) {
-      const row = gram + <usize>a * rankBytes;
+      const row = gram + <usize>a * gramRowBytes;
       for (let p = from; p < to; p++) {
-        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rankBytes;
-        axpy(row, get(f, <usize>a), f, a + 1);
+        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes;
+        axpyOf<f64, R>(row, getOf<R>(f, a), f, a + 1);
       }
     }
   }
@@ -159,94 +162,97 @@ function accumulateGram(gram: usize, index: usize, fixed: usize, first: i32, end
  * The same solve for a row with fewer observations (m) than trainable coordinates, in observation space
  * (Woodbury): with D = count·diag(l2) over the trainable coordinates and F their m×T features,
  * w = D⁻¹Fᵀz where (I + F·D⁻¹·Fᵀ)·z = y − (the frozen coordinates' part). An m×m solve instead of T×T:
- * on rating data most columns have a handful of observations.
+ * on rating data most columns have a handful of observations. `system` and `z`: f64 scratch.
  */
-function solveFewObserved(
+function solveFewObserved<R>(
   first: i32, end: i32, index: usize, values: usize, fixed: usize, w: usize, params: usize, count: f64,
   rank: i32, system: usize, z: usize,
 ): void {
-  const rankBytes = <usize>rank << SHIFT;
-  const block = <usize>rank << SHIFT;
+  const rowBytes = <usize>rank << alignof<R>();
+  const l2 = params + rowBytes;
   const m = end - first;
-  const mBytes = <usize>m << SHIFT;
+  const systemRowBytes = <usize>m << 3;
   for (let p = 0; p < m; p++) {
-    const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes;
-    let y = get(values + (<usize>(first + p) << SHIFT));
+    const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rowBytes;
+    let y = getOf<R>(values, first + p);
     for (let a = 0; a < rank; a++) {
-      if (get(params + (<usize>a << SHIFT)) == 0) y -= get(f + (<usize>a << SHIFT)) * get(w + (<usize>a << SHIFT));
+      if (getOf<R>(params, a) == 0) y -= getOf<R>(f, a) * getOf<R>(w, a);
     }
-    put(z + (<usize>p << SHIFT), y);
+    putOf<f64>(z, y, p);
     for (let q = 0; q <= p; q++) {
-      const g = fixed + <usize>load<i32>(index + (<usize>(first + q) << 2)) * rankBytes;
+      const g = fixed + <usize>load<i32>(index + (<usize>(first + q) << 2)) * rowBytes;
       let sum = p == q ? 1.0 : 0.0;
       for (let a = 0; a < rank; a++) {
-        const offset = <usize>a << SHIFT;
-        if (get(params + offset) == 0) continue;
-        sum += get(f + offset) * (get(g + offset) / (get(params + block + offset) * count));
+        if (getOf<R>(params, a) == 0) continue;
+        sum += getOf<R>(f, a) * (getOf<R>(g, a) / (getOf<R>(l2, a) * count));
       }
-      put(system + <usize>p * mBytes + (<usize>q << SHIFT), sum);
+      putOf<f64>(system + <usize>p * systemRowBytes, sum, q);
     }
   }
-  choleskySolve(system, z, z, m);
+  cholesky<f64, f64>(system, z, z, m);
   for (let a = 0; a < rank; a++) {
-    const offset = <usize>a << SHIFT;
-    if (get(params + offset) == 0) continue;
+    if (getOf<R>(params, a) == 0) continue;
     let sum = 0.0;
     for (let p = 0; p < m; p++) {
-      sum += get(fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rankBytes + offset) * get(z + (<usize>p << SHIFT));
+      sum += getOf<R>(fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rowBytes, a) * getOf<f64>(z, p);
     }
-    put(w + offset, sum / (get(params + block + offset) * count));
+    putOf<R>(w, sum / (getOf<R>(l2, a) * count), a);
   }
 }
 
-/** Solves G·x = rhs for symmetric positive definite G (lower triangle; overwritten by its factor). */
+/** Solves G·x = rhs for symmetric positive definite G (lower triangle; overwritten by its factor), all in the build's storage. */
 export function choleskySolve(gram: usize, rhs: usize, x: usize, rank: i32): void {
-  const rankBytes = <usize>rank << SHIFT;
+  // @ts-ignore: SINGLE
+  if (SINGLE) cholesky<f32, f32>(gram, rhs, x, rank);
+  else cholesky<f64, f64>(gram, rhs, x, rank);
+}
+
+/** choleskySolve with G and rhs stored as G, x as X. */
+function cholesky<G, X>(gram: usize, rhs: usize, x: usize, rank: i32): void {
+  const rowBytes = <usize>rank << alignof<G>();
   for (let j = 0; j < rank; j++) {
-    const rowJ = gram + <usize>j * rankBytes;
-    const pivot = Math.sqrt(get(rowJ + (<usize>j << SHIFT)) - dot(rowJ, rowJ, j));
-    put(rowJ + (<usize>j << SHIFT), pivot);
+    const rowJ = gram + <usize>j * rowBytes;
+    const pivot = Math.sqrt(getOf<G>(rowJ, j) - dotOf<G, G>(rowJ, rowJ, j));
+    putOf<G>(rowJ, pivot, j);
     for (let i = j + 1; i < rank; i++) {
-      const rowI = gram + <usize>i * rankBytes;
-      put(rowI + (<usize>j << SHIFT), (get(rowI + (<usize>j << SHIFT)) - dot(rowI, rowJ, j)) / pivot);
+      const rowI = gram + <usize>i * rowBytes;
+      putOf<G>(rowI, (getOf<G>(rowI, j) - dotOf<G, G>(rowI, rowJ, j)) / pivot, j);
     }
   }
   for (let i = 0; i < rank; i++) {
-    const rowI = gram + <usize>i * rankBytes;
-    const v = get(rhs + (<usize>i << SHIFT)) - dot(rowI, rhs, i);
-    put(rhs + (<usize>i << SHIFT), v / get(rowI + (<usize>i << SHIFT)));
+    const rowI = gram + <usize>i * rowBytes;
+    putOf<G>(rhs, (getOf<G>(rhs, i) - dotOf<G, G>(rowI, rhs, i)) / getOf<G>(rowI, i), i);
   }
   for (let i = rank - 1; i >= 0; i--) {
-    let v = get(rhs + (<usize>i << SHIFT));
-    for (let k = i + 1; k < rank; k++) v -= get(at(gram, rank, k, i)) * get(x + (<usize>k << SHIFT));
-    put(x + (<usize>i << SHIFT), v / get(at(gram, rank, i, i)));
+    let v = getOf<G>(rhs, i);
+    for (let k = i + 1; k < rank; k++) v -= <f64>load<G>(at<G>(gram, rank, k, i)) * getOf<X>(x, k);
+    putOf<X>(x, v / <f64>load<G>(at<G>(gram, rank, i, i)), i);
   }
 }
 
 /**
- * Coordinate descent on ½·xᵀGx − rhsᵀx + count·Σ l1[k]·|x_k| with x_k ≥ low[k], from the current x,
- * until a sweep moves no coordinate by more than 1e-12 of the largest.
+ * Coordinate descent on ½·xᵀGx − rhsᵀx + count·Σ l1[k]·|x_k| with x_k ≥ low[k], from the current x (of R; G and
+ * rhs f64), until a sweep moves no coordinate by more than 1e-12 of the largest.
  */
-function descend(gram: usize, rhs: usize, x: usize, params: usize, count: f64, rank: i32): void {
-  const block = <usize>rank << SHIFT;
+function descend<R>(gram: usize, rhs: usize, x: usize, params: usize, count: f64, rank: i32): void {
+  const rowBytes = <usize>rank << alignof<R>();
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let change = 0.0;
     let size = 0.0;
     for (let a = 0; a < rank; a++) {
-      const offset = <usize>a << SHIFT;
-      if (get(params + offset) == 0) continue;
-      let z = get(rhs + offset);
+      if (getOf<R>(params, a) == 0) continue;
+      let z = getOf<f64>(rhs, a);
       for (let b = 0; b < rank; b++) {
-        if (b != a) z -= get(at(gram, rank, a, b)) * get(x + (<usize>b << SHIFT));
+        if (b != a) z -= load<f64>(at<f64>(gram, rank, a, b)) * getOf<R>(x, b);
       }
-      const threshold = get(params + 2 * block + offset) * count;
+      const threshold = getOf<R>(params + 2 * rowBytes, a) * count;
       if (threshold > 0) z = z > threshold ? z - threshold : z < -threshold ? z + threshold : 0.0;
-      let next = z / get(at(gram, rank, a, a));
-      const low = get(params + 3 * block + offset);
+      let next = z / load<f64>(at<f64>(gram, rank, a, a));
+      const low = getOf<R>(params + 3 * rowBytes, a);
       if (next < low) next = low;
-      change = Math.max(change, Math.abs(next - get(x + offset)));
+      change = Math.max(change, Math.abs(next - getOf<R>(x, a)));
       size = Math.max(size, Math.abs(next));
-      put(x + offset, next);
+      putOf<R>(x, next, a);
     }
     if (change <= 1e-12 * size) break;
   }

@@ -6,23 +6,25 @@
 // has no fused multiply-add (relaxed SIMD is not used), so the two backends round every
 // operation identically and agree bit for bit.
 
-import { SHIFT, get, get2, put, put2 } from "./real";
+import { SHIFT, get, get2, get2Of, getOf, put, put2Of, putOf } from "./real";
 
 /** Σ a[t]·b[t] for t < n, in the lane order above. */
 // @ts-ignore: decorator
 @inline
 export function dot(a: usize, b: usize, n: i32): f64 {
+  // @ts-ignore: SINGLE
+  return SINGLE ? dotOf<f32, f32>(a, b, n) : dotOf<f64, f64>(a, b, n);
+}
+
+/** dot() over an array of A and one of B (f32 or f64 each, whatever the build). */
+// @ts-ignore: decorator
+@inline
+export function dotOf<A, B>(a: usize, b: usize, n: i32): f64 {
   let acc = f64x2.splat(0);
   let t = 0;
-  for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << SHIFT;
-    acc = f64x2.add(acc, f64x2.mul(get2(a + offset), get2(b + offset)));
-  }
+  for (; t + 2 <= n; t += 2) acc = f64x2.add(acc, f64x2.mul(get2Of<A>(a, <usize>t), get2Of<B>(b, <usize>t)));
   let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (t < n) {
-    const offset = <usize>t << SHIFT;
-    sum += get(a + offset) * get(b + offset);
-  }
+  if (t < n) sum += getOf<A>(a, <usize>t) * getOf<B>(b, <usize>t);
   return sum;
 }
 
@@ -171,16 +173,19 @@ function finishDots4(sa: v128, sb: v128, sc: v128, sd: v128): void {
 // @ts-ignore: decorator
 @inline
 export function axpy(y: usize, alpha: f64, x: usize, n: i32): void {
+  // @ts-ignore: SINGLE
+  if (SINGLE) axpyOf<f32, f32>(y, alpha, x, n);
+  else axpyOf<f64, f64>(y, alpha, x, n);
+}
+
+/** axpy() into an array of Y from one of X (f32 or f64 each, whatever the build). */
+// @ts-ignore: decorator
+@inline
+export function axpyOf<Y, X>(y: usize, alpha: f64, x: usize, n: i32): void {
   const alphas = f64x2.splat(alpha);
   let t = 0;
-  for (; t + 2 <= n; t += 2) {
-    const offset = <usize>t << SHIFT;
-    put2(y + offset, f64x2.add(get2(y + offset), f64x2.mul(alphas, get2(x + offset))));
-  }
-  if (t < n) {
-    const offset = <usize>t << SHIFT;
-    put(y + offset, get(y + offset) + alpha * get(x + offset));
-  }
+  for (; t + 2 <= n; t += 2) put2Of<Y>(y, f64x2.add(get2Of<Y>(y, <usize>t), f64x2.mul(alphas, get2Of<X>(x, <usize>t))), <usize>t);
+  if (t < n) putOf<Y>(y, getOf<Y>(y, <usize>t) + alpha * getOf<X>(x, <usize>t), <usize>t);
 }
 
 // @ts-ignore: decorator

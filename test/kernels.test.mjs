@@ -104,9 +104,12 @@ async function alsHalfOnBoth(precision, shape) {
   const { rows, cols, width } = shape;
   const d = data(shape, rows * 43 + width, 0.5);
   for (const descend of [0, 1]) {
-    const { buffers, fill } = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params', 'gram', 'rhs'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
-      params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity), gram: new Float64Array(width * width), rhs: new Float64Array(width),
+    const laidOut = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+      params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity),
     });
+    // The normal equations in float64 scratch in either precision, as ALS runs lay them out.
+    const buffers = { ...laidOut.buffers, scratch64: { gram: width * width, rhs: width } };
+    const { fill } = laidOut;
     await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
       k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
     await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>

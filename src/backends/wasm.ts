@@ -16,22 +16,28 @@ const I32 = 4;
  * Bytes of one thread's region of the scratch buffers, and each buffer's offset in it, aligned as the runtime
  * aligns buffers: no two threads' regions share a cache line.
  */
-function scratchRegion(scratch: Record<string, number> = {}, precision: Precision): { bytes: number; offsets: Record<string, number> } {
+function scratchRegion({ scratch = {}, scratch64 = {}, precision = 'float64' }: Buffers): { bytes: number; offsets: Record<string, number> } {
   const offsets: Record<string, number> = {};
   let bytes = 0;
-  for (const [name, length] of Object.entries(scratch)) {
-    offsets[name] = bytes;
-    bytes += Math.ceil((length * REAL_BYTES[precision]) / ALIGN) * ALIGN;
-  }
+  const place = (entries: Record<string, number>, entryBytes: number) => {
+    for (const [name, length] of Object.entries(entries)) {
+      offsets[name] = bytes;
+      bytes += Math.ceil((length * entryBytes) / ALIGN) * ALIGN;
+    }
+  };
+  place(scratch, REAL_BYTES[precision]);
+  place(scratch64, F64);
   return { bytes, offsets };
 }
 
 /** Byte sizes of a run's buffers, in the order they are laid out; the scratch regions of `threads` threads last. */
-function byteSizes({ real, i32, scratch, precision = 'float64' }: Buffers, threads = 1): Record<string, number> {
+function byteSizes(buffers: Buffers, threads = 1): Record<string, number> {
+  const { real, i32, precision = 'float64' } = buffers;
   const sizes: Record<string, number> = {};
   for (const [name, length] of Object.entries(real)) sizes[`real:${name}`] = length * REAL_BYTES[precision];
   for (const [name, length] of Object.entries(i32)) sizes[`i32:${name}`] = length * I32;
-  if (scratch) sizes.scratch = threads * scratchRegion(scratch, precision).bytes;
+  const { bytes } = scratchRegion(buffers);
+  if (bytes > 0) sizes.scratch = threads * bytes;
   return sizes;
 }
 
@@ -53,7 +59,7 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
   const at = reserve(k, byteSizes(buffers, pool ? threads : 1));
   const precision = buffers.precision ?? 'float64';
   const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
-  const region = scratchRegion(buffers.scratch, precision);
+  const region = scratchRegion(buffers);
   const scratch = Object.fromEntries(Object.entries(region.offsets).map(([name, offset]) => [name, at.scratch + offset]));
   const Real = precision === 'float32' ? Float32Array : Float64Array;
   const realBytes = REAL_BYTES[precision];

@@ -198,7 +198,8 @@ async function solveBlock(block: {
   const space = await backend.open({
     real: { fixed: fixedCount * width, solved: count * width, values: observed, counts: count, params: 4 * width },
     i32: { starts: count + 1, columns: observed },
-    scratch: { gram: width * width, rhs: width },
+    // Float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
+    scratch64: { gram: width * width, rhs: width },
   }, chosen);
   try {
     const { real: b, i32: n } = space;

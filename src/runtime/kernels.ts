@@ -111,7 +111,7 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.freeze([
 export type KernelCall<F = unknown, I = unknown> = { [K in KernelName]: readonly [K, ...Parameters<Kernels<F, I>[K]>] }[KernelName];
 
 /**
- * Parameters of a kernel that are scratch: a call names a scratch buffer (Buffers.scratch) there, and each
+ * Parameters of a kernel that are scratch: a call names a scratch buffer (Buffers.scratch, scratch64) there, and each
  * thread running such a call gets its own region of it, so that a call may run on any thread.
  */
 export const SCRATCH_PARAMETERS: Readonly<Partial<Record<KernelName, readonly number[]>>> = Object.freeze({
@@ -144,6 +144,11 @@ export interface Buffers {
    * (SCRATCH_PARAMETERS), a handle stands for the region of the thread running the call.
    */
   scratch?: Record<string, number>;
+  /**
+   * Scratch as `scratch`, but float64 entries in either precision: sums a kernel keeps unrounded between its steps
+   * (ALS's normal equations), which float32 storage would round at every addition.
+   */
+  scratch64?: Record<string, number>;
   precision?: Precision;
 }
 

@@ -39,7 +39,8 @@ export const als: SolverModule<AlsOptions> = {
     return {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, ...held.real },
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
-      scratch: { gram: width * width, rhs: width },
+      // Float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
+      scratch64: { gram: width * width, rhs: width },
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {

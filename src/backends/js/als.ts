@@ -1,4 +1,5 @@
-// Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations.
+// Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations. `gram` and `rhs` are Float64Arrays in
+// either precision (Buffers.scratch64), the factors Float32Arrays in a float32 run.
 import { axpy, dot } from './vector.js';
 import type { RealArray } from '../../types.js';
 

@@ -26,12 +26,15 @@ const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
  * A float32 run's buffers are Float32Arrays: the kernels read them as doubles, compute in doubles and
  * round on store, as the f32 build does (assembly/real.ts).
  */
-function open({ real, i32, scratch = {}, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
+function open({ real, i32, scratch = {}, scratch64 = {}, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
   const Real = precision === 'float32' ? Float32Array : Float64Array;
   return {
     kernels: jsKernels as unknown as Kernels<RealArray, Int32Array>,
     precision,
-    real: Object.fromEntries(Object.entries({ ...real, ...scratch }).map(([name, length]) => [name, new Real(length)])),
+    real: {
+      ...Object.fromEntries(Object.entries({ ...real, ...scratch }).map(([name, length]) => [name, new Real(length)])),
+      ...Object.fromEntries(Object.entries(scratch64).map(([name, length]) => [name, new Float64Array(length)])),
+    },
     i32: Object.fromEntries(Object.entries({ ...i32, ...DRAW_STATE }).map(([name, length]) => [name, new Int32Array(length)])),
     viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
