@@ -11,6 +11,8 @@ const X = [
   [3, 6, 9],
 ];
 const coo = (extra = {}) => ({ rows: 3, cols: 3, rowIndices: [0, 1, 2], colIndices: [0, 1, 2], values: [1, 2, 3], ...extra });
+// Typed lists, which are checked together in one pass (and list by list when it finds a fault, for the message).
+const typedCoo = (extra = {}) => ({ rows: 3, cols: 3, rowIndices: Int32Array.of(0, 1, 2), colIndices: Int32Array.of(0, 1, 2), values: Float32Array.of(1, 2, 3), ...extra });
 
 // [description, X, options, error class, message pattern]
 const cases = [
@@ -66,6 +68,12 @@ const cases = [
   ['COO non-finite value', coo({ values: [1, NaN, 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
   ['COO non-numeric value', coo({ values: [1, '2', 3] }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got the string "2"/],
   ['COO empty', coo({ rowIndices: [], colIndices: [], values: [] }), { rank: 1 }, RangeError, /X: expected at least one observed entry/],
+  ['typed COO index out of range', typedCoo({ colIndices: Int32Array.of(0, 1, 3) }), { rank: 1 }, RangeError, /X\.colIndices\[2\]: expected an integer from 0 to X\.cols − 1 = 2, got 3/],
+  ['typed COO negative index', typedCoo({ rowIndices: Int32Array.of(0, -1, 2) }), { rank: 1 }, RangeError, /X\.rowIndices\[1\]: .*got -1/],
+  ['typed COO NaN value', typedCoo({ values: Float32Array.of(1, NaN, 3) }), { rank: 1 }, RangeError, /X\.values\[1\]: expected a finite number, got NaN/],
+  ['typed COO infinite value', typedCoo({ values: Float64Array.of(1, 2, -Infinity) }), { rank: 1 }, RangeError, /X\.values\[2\]: expected a finite number, got -Infinity/],
+  ['typed COO lengths differ', typedCoo({ rowIndices: Int32Array.of(0, 1) }), { rank: 1 }, RangeError, /X\.rowIndices: expected 3 entries, one per value, got 2/],
+  ['typed COO values checked before indices', typedCoo({ rowIndices: Int32Array.of(3, 1, 2), values: Float32Array.of(1, 2, NaN) }), { rank: 1 }, RangeError, /X\.values\[2\]: expected a finite number, got NaN/],
   ['unknown solver', X, { rank: 1, solver: 'adam' }, RangeError, /options\.solver: expected one of 'gd', 'sgd', 'als', 'ials'.*, got the string "adam"/],
   ['learningRate with als', X, { rank: 1, solver: 'als', learningRate: 0.1 }, TypeError, /options\.learningRate: only for solver 'gd'(,| or) 'sgd'.*, got solver 'als'/],
   ['adaptive with gd', X, { rank: 1, adaptive: true }, TypeError, /options\.adaptive: only for solver 'sgd', got solver 'gd'/],

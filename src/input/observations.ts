@@ -220,6 +220,31 @@ function finiteValues(name: string, value: unknown, copy = true): Float64Array |
   return values;
 }
 
+/**
+ * X's lists where they are Int32Arrays of in-range indices and a Float32Array or Float64Array of finite values, all
+ * as long, checked in one pass that also counts each row's entries into rowStart[row + 1]; otherwise undefined, and
+ * rowStart left zero.
+ */
+function checkedTogether(
+  X: SparseMatrixInput, rows: number, cols: number, rowStart: Int32Array,
+): { rowOf: Int32Array; colOf: Int32Array; values: Float32Array | Float64Array } | undefined {
+  const { rowIndices: rowOf, colIndices: colOf, values } = X;
+  if (!(rowOf instanceof Int32Array && colOf instanceof Int32Array && (values instanceof Float32Array || values instanceof Float64Array))) return undefined;
+  const count = values.length;
+  if (rowOf.length !== count || colOf.length !== count) return undefined;
+  for (let p = 0; p < count; p++) {
+    const row = rowOf[p];
+    const x = values[p];
+    // x − x is 0 for a finite x, NaN for NaN and ±Infinity.
+    if (row >>> 0 >= rows || colOf[p] >>> 0 >= cols || x - x !== 0) {
+      rowStart.fill(0);
+      return undefined;
+    }
+    rowStart[row + 1]++;
+  }
+  return { rowOf, colOf, values };
+}
+
 /** Whether the entries are in CSR order with no (row, column) twice: each pair after the one before it. */
 function inCsrOrder(rowOf: Int32Array, colOf: Int32Array): boolean {
   for (let p = 1; p < rowOf.length; p++) {
@@ -262,13 +287,16 @@ export type CsrTarget = (count: number) => { values: Float32Array; scratch: Int3
 function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
-  // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own.
-  const given = finiteValues('X.values', X.values, false);
-  const count = given.length;
-  const rowOf = indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows', false);
-  const colOf = indexList('X.colIndices', X.colIndices, count, cols, 'X.cols', false);
   const rowStart = new Int32Array(rows + 1);
-  for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
+  // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own. Typed arrays are
+  // checked and their rows counted in one pass; where it finds anything wrong (or other arrays), list by list, for
+  // the error of the list and the entry at fault.
+  const together = checkedTogether(X, rows, cols, rowStart);
+  const given = together?.values ?? finiteValues('X.values', X.values, false);
+  const count = given.length;
+  const rowOf = together?.rowOf ?? indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows', false);
+  const colOf = together?.colOf ?? indexList('X.colIndices', X.colIndices, count, cols, 'X.cols', false);
+  if (!together) for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
   for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
   // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
   const Values = given instanceof Float32Array || exactInFloat32(given) ? Float32Array : Float64Array;
