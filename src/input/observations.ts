@@ -411,11 +411,11 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
 
 /**
  * The entries of arrays already in bins of rows (rowBins) scattered into each row's stretch of `colIndex` (which may
- * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries, copied out,
- * put in column order by a counting sort (where the columns are few beside the entries) and scattered to their rows
- * in that order, so that each row's stretch comes out in column order, which a sort per row (a comparison sort of
- * every row, scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch),
- * or packed above its column index in `colOf` (PackedRows).
+ * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries put in column
+ * order by a counting sort (where the columns are few beside the entries) and scattered to their rows in that order,
+ * so that each row's stretch comes out in column order, which a sort per row (a comparison sort of every row,
+ * scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch), or packed
+ * above its column index in `colOf` (PackedRows: the words are sorted as they are, each unpacked as it goes to its row).
  */
 function binsIntoRows(
   rowOf: Int32Array | PackedRows, colOf: Int32Array | Uint16Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array,
@@ -426,48 +426,43 @@ function binsIntoRows(
   let largest = 0;
   for (let b = 0; b < bins; b++) largest = Math.max(largest, binStart[b + 1] - binStart[b]);
   const Values = values.constructor as Float64ArrayConstructor | Float32ArrayConstructor;
-  const binRows = new Int32Array(largest);
-  const binCols = new Int32Array(largest);
-  const binValues = new Values(largest);
+  const packed = !(rowOf instanceof Int32Array);
+  const shift = packed ? rowOf.shift : 0;
+  const colBits = packed ? rowOf.colBits : 0;
+  // An entry's column: its word's low bits, or the whole index.
+  const colMask = packed ? (1 << colBits) - 1 : -1;
   // The counting sort's pass over every column, once a bin, is worth it while the bins' columns are not many
   // more than the entries.
-  const byColumn = bins * cols <= 2 * rowStart[rows];
-  const colStart = byColumn ? new Int32Array(cols + 1) : undefined;
-  const sortedRows = byColumn ? new Int32Array(largest) : binRows;
-  const sortedCols = byColumn ? new Int32Array(largest) : binCols;
-  const sortedValues = byColumn ? new Values(largest) : binValues;
+  const colStart = bins * cols <= 2 * rowStart[rows] ? new Int32Array(cols + 1) : undefined;
+  const sortedRows = packed ? undefined : new Int32Array(largest);
+  const sortedCols = new Int32Array(largest);
+  const sortedValues = new Values(largest);
   const cursor = rowStart.slice(0, rows);
   for (let b = 0; b < bins; b++) {
     const start = binStart[b];
-    const length = binStart[b + 1] - start;
-    if (rowOf instanceof Int32Array) {
-      binRows.set(rowOf.subarray(start, start + length));
-      binCols.set(colOf.subarray(start, start + length));
-    } else {
-      const { shift, colBits } = rowOf;
-      const firstRow = b << shift;
-      const colMask = (1 << colBits) - 1;
-      for (let u = 0; u < length; u++) {
-        const packed = colOf[start + u];
-        binRows[u] = firstRow + (packed >>> colBits);
-        binCols[u] = packed & colMask;
-      }
-    }
-    binValues.set(values.subarray(start, start + length));
+    const end = binStart[b + 1];
+    // Every entry of the bin is read before any is written: its stretch of colOf and values may be colIndex's.
     if (colStart) {
       colStart.fill(0);
-      for (let u = 0; u < length; u++) colStart[binCols[u] + 1]++;
+      for (let u = start; u < end; u++) colStart[(colOf[u] & colMask) + 1]++;
       for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
-      for (let u = 0; u < length; u++) {
-        const v = colStart[binCols[u]]++;
-        sortedRows[v] = binRows[u];
-        sortedCols[v] = binCols[u];
-        sortedValues[v] = binValues[u];
+      for (let u = start; u < end; u++) {
+        const v = colStart[colOf[u] & colMask]++;
+        sortedCols[v] = colOf[u];
+        if (sortedRows) sortedRows[v] = (rowOf as Int32Array)[u];
+        sortedValues[v] = values[u];
       }
+    } else {
+      // In the order given (sortRowsByColumn then sorts each row).
+      sortedCols.set(colOf.subarray(start, end));
+      if (sortedRows) sortedRows.set((rowOf as Int32Array).subarray(start, end));
+      sortedValues.set(values.subarray(start, end));
     }
-    for (let u = 0; u < length; u++) {
-      const t = cursor[sortedRows[u]]++;
-      colIndex[t] = sortedCols[u];
+    const firstRow = b << shift;
+    for (let u = 0; u < end - start; u++) {
+      const word = sortedCols[u];
+      const t = cursor[sortedRows ? sortedRows[u] : firstRow + (word >>> colBits)]++;
+      colIndex[t] = word & colMask;
       values[t] = sortedValues[u];
     }
   }
