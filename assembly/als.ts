@@ -10,7 +10,8 @@
 // Scratch: gram rank×rank (lower triangle used) and rhs rank, f64 in both builds: the normal equations' sums and
 // their solve are not rounded to float32 as they go, only the solution as it is stored (the twin's Float64Array
 // scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the build's storage of the
-// factors, values and parameters (f64, or f32 in the single-precision build).
+// factors and parameters (f64, or f32 in the single-precision build), and V, the values' (R, or f32 where every
+// value is a float32 value: half the memory of a float64 run's two copies of them).
 
 import { get2Of, getOf, put2Of, putOf } from "./real";
 import { axpyOf, dotOf } from "./vector";
@@ -24,18 +25,31 @@ function at<T>(matrix: usize, rank: i32, a: i32, b: i32): usize {
 
 const MAX_SWEEPS = 2000;
 
+/**
+ * Solves rows 0…n−1 of one half. Each observation's target is its value less `center` (μ with biases), rounded as
+ * the build stores a value (assembly/real.ts kept); the values are float32 where `singleValues`, else of the build.
+ */
 export function alsHalf(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
-  n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool,
+  n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool, center: f64, singleValues: bool,
 ): void {
   // @ts-ignore: SINGLE
-  if (SINGLE) alsRows<f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent);
-  else alsRows<f64>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent);
+  if (SINGLE) alsRows<f32, f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
+  else if (singleValues) alsRows<f64, f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
+  else alsRows<f64, f64>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
 }
 
-function alsRows<R>(
+/** Value p less `center`, rounded as a store of R rounds (float32 runs once stored their values so). */
+// @ts-ignore: decorator
+@inline
+function targetOf<R, V>(values: usize, p: i32, center: f64): f64 {
+  const value = getOf<V>(values, p) - center;
+  return sizeof<R>() == 4 ? <f64><f32>value : value;
+}
+
+function alsRows<R, V>(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
-  n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool,
+  n: i32, rank: i32, gram: usize, rhs: usize, coordinateDescent: bool, center: f64,
 ): void {
   const rowBytes = <usize>rank << alignof<R>();
   const l2 = params + rowBytes;
@@ -55,13 +69,13 @@ function alsRows<R>(
     const count = getOf<R>(counts, i);
     const w = solved + <usize>i * rowBytes;
     if (!coordinateDescent && invertible && end - first < trainable) {
-      solveFewObserved<R>(first, end, index, values, fixed, w, params, count, rank, gram, rhs);
+      solveFewObserved<R, V>(first, end, index, values, center, fixed, w, params, count, rank, gram, rhs);
       continue;
     }
     memory.fill(gram, 0, <usize>rank * rank << 3);
     memory.fill(rhs, 0, <usize>rank << 3);
     for (let p = first; p < end; p++) {
-      axpyOf<f64, R>(rhs, getOf<R>(values, p), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes, rank);
+      axpyOf<f64, R>(rhs, targetOf<R, V>(values, p, center), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes, rank);
     }
     accumulateGram<R>(gram, index, fixed, first, end, rank);
     for (let a = 0; a < rank; a++) {
@@ -164,8 +178,8 @@ function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, 
  * w = D⁻¹Fᵀz where (I + F·D⁻¹·Fᵀ)·z = y − (the frozen coordinates' part). An m×m solve instead of T×T:
  * on rating data most columns have a handful of observations. `system` and `z`: f64 scratch.
  */
-function solveFewObserved<R>(
-  first: i32, end: i32, index: usize, values: usize, fixed: usize, w: usize, params: usize, count: f64,
+function solveFewObserved<R, V>(
+  first: i32, end: i32, index: usize, values: usize, center: f64, fixed: usize, w: usize, params: usize, count: f64,
   rank: i32, system: usize, z: usize,
 ): void {
   const rowBytes = <usize>rank << alignof<R>();
@@ -174,7 +188,7 @@ function solveFewObserved<R>(
   const systemRowBytes = <usize>m << 3;
   for (let p = 0; p < m; p++) {
     const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rowBytes;
-    let y = getOf<R>(values, first + p);
+    let y = targetOf<R, V>(values, first + p, center);
     for (let a = 0; a < rank; a++) {
       if (getOf<R>(params, a) == 0) y -= getOf<R>(f, a) * getOf<R>(w, a);
     }

@@ -16,7 +16,7 @@
 // need more than 32 bits together (colBits 32), in a u64. The kernels are instantiated for each width, so the
 // loops decode with no choice inside them.
 
-import { SHIFT, get, get2, kept, put, put2, splatAt } from "./real";
+import { SHIFT, get, get2, getOf, kept, put, put2, splatAt } from "./real";
 import { updated } from "./update";
 import { dot, dotA, dotB, dotC, dotD, pairDots4, singleDots4, singleLanes } from "./vector";
 
@@ -87,6 +87,13 @@ function cellCol<Cell>(cells: usize, p: usize, colBase: usize, colBits: i32): us
 @inline
 function target(at: usize, index: usize, center: f64): f64 {
   return kept(get(at, index) - center);
+}
+
+/** target() over values of V (the build's, or float32). */
+// @ts-ignore: decorator
+@inline
+function targetOf<V>(at: usize, index: usize, center: f64): f64 {
+  return kept(getOf<V>(at, index) - center);
 }
 
 /** The updates of stored observations start…end−1, in that order. */
@@ -271,10 +278,18 @@ function fourDots(a0: usize, b0: usize, a1: usize, b1: usize, a2: usize, b2: usi
 // @ts-ignore: decorator
 @inline
 function plusFourSquares(loss: f64, at: usize, center: f64, low: f64, high: f64): f64 {
-  const r0 = target(at, 0, center) - min(max(dotA, low), high);
-  const r1 = target(at, 1, center) - min(max(dotB, low), high);
-  const r2 = target(at, 2, center) - min(max(dotC, low), high);
-  const r3 = target(at, 3, center) - min(max(dotD, low), high);
+  // @ts-ignore: SINGLE
+  return SINGLE ? plusFourSquaresOf<f32>(loss, at, center, low, high) : plusFourSquaresOf<f64>(loss, at, center, low, high);
+}
+
+/** plusFourSquares over values of V (the build's, or float32). */
+// @ts-ignore: decorator
+@inline
+function plusFourSquaresOf<V>(loss: f64, at: usize, center: f64, low: f64, high: f64): f64 {
+  const r0 = targetOf<V>(at, 0, center) - min(max(dotA, low), high);
+  const r1 = targetOf<V>(at, 1, center) - min(max(dotB, low), high);
+  const r2 = targetOf<V>(at, 2, center) - min(max(dotC, low), high);
+  const r3 = targetOf<V>(at, 3, center) - min(max(dotD, low), high);
   loss += r0 * r0;
   loss += r1 * r1;
   loss += r2 * r2;
@@ -319,6 +334,18 @@ export function observedLoss(rowOf: usize, colOf: usize, values: usize, count: i
  */
 export function csrLoss(
   rowStart: usize, colIndex: usize, values: usize, row: i32, from: i32, to: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64,
+  center: f64, singleValues: bool,
+): f64 {
+  // @ts-ignore: SINGLE
+  return SINGLE || singleValues
+    ? csrLossOf<f32>(rowStart, colIndex, values, row, from, to, w, ht, rank, low, high, center)
+    : csrLossOf<f64>(rowStart, colIndex, values, row, from, to, w, ht, rank, low, high, center);
+}
+
+/** csrLoss over values of V (the build's, or float32), each less `center` as target() takes it. */
+function csrLossOf<V>(
+  rowStart: usize, colIndex: usize, values: usize, row: i32, from: i32, to: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64,
+  center: f64,
 ): f64 {
   const rankBytes = <usize>rank << SHIFT;
   let end = load<i32>(rowStart + (<usize>row << 2), 4);
@@ -338,12 +365,12 @@ export function csrLoss(
       w0, ht + <usize>load<i32>(cols) * rankBytes, w1, ht + <usize>load<i32>(cols, 4) * rankBytes,
       w2, ht + <usize>load<i32>(cols, 8) * rankBytes, w3, ht + <usize>load<i32>(cols, 12) * rankBytes, rank,
     );
-    loss = plusFourSquares(loss, values + (<usize>p << SHIFT), 0, low, high);
+    loss = plusFourSquaresOf<V>(loss, values + (<usize>p << alignof<V>()), center, low, high);
   }
   for (; p < to; p++) {
     while (p >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
     const prediction = oneDot(w + <usize>row * rankBytes, ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes, rank);
-    const r = get(values + (<usize>p << SHIFT)) - min(max(prediction, low), high);
+    const r = targetOf<V>(values + (<usize>p << alignof<V>()), 0, center) - min(max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;

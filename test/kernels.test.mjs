@@ -99,27 +99,38 @@ function laid(precision, d, realNames, i32Names, extra = {}) {
   return { buffers: { real, i32, precision }, fill };
 }
 
-/** alsHalf on both backends, with and without coordinate descent, over all rows and over a block of them. */
+/**
+ * alsHalf on both backends, with and without coordinate descent, over all rows and over a block of them; the values
+ * as the run's precision stores them and less no center, then less a center, then float32 in a buffer of their own
+ * (Buffers.float32, as an ALS run of float32 values lays them out in either precision).
+ */
 async function alsHalfOnBoth(precision, shape) {
   const { rows, cols, width } = shape;
   const d = data(shape, rows * 43 + width, 0.5);
   for (const descend of [0, 1]) {
-    const laidOut = laid(precision, d, ['values', 'byColumn', 'rowCounts', 'colCounts', 'w', 'ht', 'params'], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
-      params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity),
-    });
-    // The normal equations in float64 scratch in either precision, as ALS runs lay them out.
-    const buffers = { ...laidOut.buffers, scratch64: { gram: width * width, rhs: width } };
-    const { fill } = laidOut;
-    await sameOnBoth('alsHalf (W)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-      k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend));
-    await sameOnBoth('alsHalf (H)', buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-      k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend));
-    // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
-    const from = Math.floor(rows / 2);
-    await sameOnBoth('alsHalf (a block of rows)', buffers, fill, (space) => {
-      const { kernels: k, real: b, i32: n } = space;
-      k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atReal(b.rowCounts, from), b.ht, space.atReal(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend);
-    });
+    for (const [center, single] of [[0, 0], [0.37, 0], [0.37, 1]]) {
+      const valueNames = ['values', 'byColumn'];
+      const laidOut = laid(precision, d, ['rowCounts', 'colCounts', 'w', 'ht', 'params', ...(single ? [] : valueNames)], ['rowStart', 'colIndex', 'colStart', 'rowIndex'], {
+        params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity),
+      });
+      // The normal equations in float64 scratch in either precision, as ALS runs lay them out.
+      const buffers = { ...laidOut.buffers, scratch64: { gram: width * width, rhs: width }, ...(single ? { float32: { values: d.count, byColumn: d.count } } : {}) };
+      const fill = (space) => {
+        laidOut.fill(space);
+        if (single) for (const name of valueNames) space.viewFloat32(space.real[name], d.count).set(d[name]);
+      };
+      const label = `center ${center}${single ? ', float32 values' : ''}`;
+      await sameOnBoth(`alsHalf (W, ${label})`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+        k.alsHalf(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.params, rows, width, b.gram, b.rhs, descend, center, single));
+      await sameOnBoth(`alsHalf (H, ${label})`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+        k.alsHalf(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.params, cols, width, b.gram, b.rhs, descend, center, single));
+      // A block of rows: the same call on buffers advanced to its first row (how an epoch answers an abort).
+      const from = Math.floor(rows / 2);
+      await sameOnBoth(`alsHalf (a block of rows, ${label})`, buffers, fill, (space) => {
+        const { kernels: k, real: b, i32: n } = space;
+        k.alsHalf(space.atI32(n.rowStart, from), n.colIndex, b.values, space.atReal(b.rowCounts, from), b.ht, space.atReal(b.w, from * width), b.params, rows - from, width, b.gram, b.rhs, descend, center, single);
+      });
+    }
   }
 }
 
@@ -297,14 +308,22 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     for (const [low, high] of [[-Infinity, Infinity], [-0.05, 0.07]]) {
       for (const [from, to] of [[0, count], [1, count - 1], [2, Math.min(7, count)], [Math.floor(count / 2), count], [count - 1, count]]) {
         if (from >= to) continue;
-        await sameOnBoth(`csrLoss ${from}…${to}`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
-          k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high));
+        for (const center of [0, 0.37]) {
+          await sameOnBoth(`csrLoss ${from}…${to}, center ${center}`, buffers, fill, ({ kernels: k, real: b, i32: n }) =>
+            k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high, center, 0));
+        }
+        // The values float32 in a buffer of their own (Buffers.float32), in either precision.
+        const single = laid(precision, { ...d, rowStart, colIndex, rowOf }, ['w', 'ht'], ['rowStart', 'colIndex', 'rowOf']);
+        await sameOnBoth(`csrLoss ${from}…${to}, float32 values`, { ...single.buffers, float32: { values: count } }, (space) => {
+          single.fill(space);
+          space.viewFloat32(space.real.values, count).set(values);
+        }, ({ kernels: k, real: b, i32: n }) => k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high, 0.37, 1));
         const space = await backends.wasm.open(buffers, 1);
         fill(space);
         const { kernels: k, real: b, i32: n } = space;
-        const byRows = k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high);
+        const byRows = k.csrLoss(n.rowStart, n.colIndex, b.values, rowHolding(from), from, to, b.w, b.ht, width, low, high, 0, 0);
         // A row before the one holding `from` (row 0) serves too: the kernel steps forward from it.
-        const fromZero = k.csrLoss(n.rowStart, n.colIndex, b.values, 0, from, to, b.w, b.ht, width, low, high);
+        const fromZero = k.csrLoss(n.rowStart, n.colIndex, b.values, 0, from, to, b.w, b.ht, width, low, high, 0, 0);
         const plain = k.observedLoss(space.atI32(n.rowOf, from), space.atI32(n.colIndex, from), space.atReal(b.values, from), to - from, b.w, b.ht, width, low, high);
         space.close();
         assert.ok(Object.is(byRows, plain) && Object.is(fromZero, plain), `csrLoss ${from}…${to}: ${byRows}, ${fromZero} vs observedLoss ${plain}`);

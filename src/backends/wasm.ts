@@ -35,6 +35,7 @@ function byteSizes(buffers: Buffers, threads = 1): Record<string, number> {
   const { real, i32, precision = 'float64' } = buffers;
   const sizes: Record<string, number> = {};
   for (const [name, length] of Object.entries(real)) sizes[`real:${name}`] = length * REAL_BYTES[precision];
+  for (const [name, length] of Object.entries(buffers.float32 ?? {})) sizes[`float32:${name}`] = length * REAL_BYTES.float32;
   for (const [name, length] of Object.entries(i32)) sizes[`i32:${name}`] = length * I32;
   const { bytes } = scratchRegion(buffers);
   if (bytes > 0) sizes.scratch = threads * bytes;
@@ -58,7 +59,7 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
   const buffers = { ...given, i32: { ...given.i32, ...DRAW_STATE } };
   const at = reserve(k, byteSizes(buffers, pool ? threads : 1));
   const precision = buffers.precision ?? 'float64';
-  const handles = (kind: 'real' | 'i32') => Object.fromEntries(Object.keys(buffers[kind]).map((name) => [name, at[`${kind}:${name}`]]));
+  const handles = (kind: 'real' | 'i32' | 'float32') => Object.fromEntries(Object.keys(buffers[kind] ?? {}).map((name) => [name, at[`${kind}:${name}`]]));
   const region = scratchRegion(buffers);
   const scratch = Object.fromEntries(Object.entries(region.offsets).map(([name, offset]) => [name, at.scratch + offset]));
   const Real = precision === 'float32' ? Float32Array : Float64Array;
@@ -67,9 +68,10 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
   return {
     kernels: k,
     precision,
-    real: { ...handles('real'), ...scratch },
+    real: { ...handles('real'), ...handles('float32'), ...scratch },
     i32: handles('i32'),
     viewReal: (buffer, length) => new Real(k.memory.buffer, buffer, length),
+    viewFloat32: (buffer, length) => new Float32Array(k.memory.buffer, buffer, length),
     viewI32: (buffer, length) => new Int32Array(k.memory.buffer, buffer, length),
     atReal: (buffer, index) => buffer + index * realBytes,
     atI32: (buffer, index) => buffer + index * I32,

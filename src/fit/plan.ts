@@ -210,7 +210,10 @@ async function planWith(
     ...(given.problem.layout === 'sparse' ? { columns: () => forget('colIndex', new Int32Array(0)) } : {}),
   };
   const threads = space ? space.threads : await threadsFor(layout === 'dense' ? rows * cols : observedCount);
-  const shape: Shape = { layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length };
+  const shape: Shape = {
+    layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length,
+    singleValues: spec.problem.layout === 'sparse' && spec.problem.values instanceof Float32Array,
+  };
   return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause, space };
 }
 

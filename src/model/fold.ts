@@ -215,7 +215,7 @@ async function solveBlock(block: {
     space.viewI32(n.columns, observed).set(columns);
     const solve = (first: number, end: number): KernelCall<unknown, unknown> => [
       'alsHalf', space.atI32(n.starts, first), n.columns, b.values, space.atReal(b.counts, first), b.fixed, space.atReal(b.solved, first * width), b.params,
-      end - first, width, b.gram, b.rhs, descend ? 1 : 0,
+      end - first, width, b.gram, b.rhs, descend ? 1 : 0, 0, 0,
     ];
     await rowsInParts(space, starts, width / 3, width * width, solve)(0, count);
     return Float64Array.from(space.viewReal(b.solved, count * width));

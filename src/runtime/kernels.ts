@@ -49,12 +49,21 @@ export interface Kernels<F, I> {
   ): number;
   /** ½ Σ (x − w·h)² over the first `count` stored observations. */
   observedLoss(rowOf: I, colOf: I, values: F, count: number, w: F, ht: F, rank: number, low: number, high: number): number;
-  /** observedLoss over observations from…to−1 stored in CSR order, `row` the one holding `from`. */
-  csrLoss(rowStart: I, colIndex: I, values: F, row: number, from: number, to: number, w: F, ht: F, rank: number, low: number, high: number): number;
-  /** ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent). */
+  /**
+   * observedLoss over observations from…to−1 stored in CSR order, `row` the one holding `from`; each value less
+   * `center`, the values float32 where `singleValues` (else the run's precision).
+   */
+  csrLoss(
+    rowStart: I, colIndex: I, values: F, row: number, from: number, to: number, w: F, ht: F, rank: number, low: number, high: number,
+    center: number, singleValues: number,
+  ): number;
+  /**
+   * ALS: each of `n` rows of `solved` is the exact minimiser given `fixed` (Cholesky, or coordinate descent); each
+   * value less `center`, the values float32 where `singleValues` (else the run's precision).
+   */
   alsHalf(
     start: I, index: I, values: F, counts: F, fixed: F, solved: F, params: F,
-    n: number, rank: number, gram: F, rhs: F, coordinateDescent: number,
+    n: number, rank: number, gram: F, rhs: F, coordinateDescent: number, center: number, singleValues: number,
   ): void;
   stepRows(factor: F, gradient: F, counts: F, params: F, n: number, rank: number, eta: number, plain: number): void;
   /** Rows first…first+count−1 of out (width×width) = FᵀF over the n rows of F. */
@@ -149,6 +158,8 @@ export interface Buffers {
    * (ALS's normal equations), which float32 storage would round at every addition.
    */
   scratch64?: Record<string, number>;
+  /** Float32 entries in either precision, by name (values that are all float32 values: ALS's); handles among the real ones. */
+  float32?: Record<string, number>;
   precision?: Precision;
 }
 
@@ -165,6 +176,8 @@ export interface Workspace<F, I> {
    * A Float32Array in a float32 run: writing into it rounds, as the kernels' stores do.
    */
   viewReal(buffer: F, length: number): RealArray;
+  /** A view of a Buffers.float32 buffer. */
+  viewFloat32(buffer: F, length: number): Float32Array;
   viewI32(buffer: I, length: number): Int32Array;
   /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
   atReal(buffer: F, index: number): F;

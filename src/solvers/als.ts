@@ -4,7 +4,7 @@
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
-import { writeColumnOrder, writeValues } from './layout.js';
+import { writeColumnOrder } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
@@ -34,10 +34,13 @@ export const als: SolverModule<AlsOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: () => 'Try a larger regularization, or check the scale of X.',
-  buffers({ rows, cols, observedCount: count, width, heldOut }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, heldOut, singleValues }: Shape) {
     const held = heldOutBuffers(heldOut);
+    // The values twice (by row and by column): in float32 where every one is a float32 value, in either precision.
+    const values = { values: count, byColumn: count };
     return {
-      real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, byColumn: count, ...held.real },
+      real: { ...commonBuffers(rows, cols, width), ht: cols * width, ...(singleValues ? {} : values), ...held.real },
+      ...(singleValues ? { float32: values } : {}),
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
       // Float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
       scratch64: { gram: width * width, rhs: width },
@@ -53,11 +56,12 @@ export const als: SolverModule<AlsOptions> = {
     writeTransposedH(space, spec);
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
-    writeValues(space.viewReal(b.values, count), problem.values, spec.offset);
+    // The values as given (the kernels subtract μ), in float32 where the problem's are (Shape.singleValues).
+    const singleValues = problem.values instanceof Float32Array;
+    const view = (buffer: typeof b.values) => (singleValues ? space.viewFloat32(buffer, count) : space.viewReal(buffer, count));
+    view(b.values).set(problem.values);
     const colStart = space.viewI32(n.colStart, cols + 1);
-    writeColumnOrder(problem, {
-      colStart, rowIndex: space.viewI32(n.rowIndex, count), values: space.viewReal(b.byColumn, count),
-    }, spec.offset);
+    writeColumnOrder(problem, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     // The call solving rows first..end−1 of one half: the kernel indexes its start array and its output by
@@ -65,14 +69,14 @@ export const als: SolverModule<AlsOptions> = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
       (first: number, end: number): KernelCall<F, I> => [
         'alsHalf', space.atI32(start, first), index, values, space.atReal(counts, first), fixed, space.atReal(solved, first * width), params,
-        end - first, width, b.gram, b.rhs, descend,
+        end - first, width, b.gram, b.rhs, descend, offset, singleValues ? 1 : 0,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
     // A row costs a width³/3 factorization plus width² per observation.
     const rowsHalf = rowsInParts(space, problem.rowStart, width / 3, width * width, solveRows);
     const colsHalf = rowsInParts(space, colStart, width / 3, width * width, solveCols);
-    const observedLoss = csrLossOf(space, n.rowStart, n.colIndex, b.values, count, width, problem.rowStart);
+    const observedLoss = csrLossOf(space, n.rowStart, n.colIndex, b.values, count, width, problem.rowStart, offset, singleValues);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),
@@ -101,7 +105,7 @@ export const explicitFoldIn: SolverModule['foldIn'] = ({ index, values, fixed, w
   if (biases) solved[side === 'row' ? rank + 1 : rank] = 1; // the frozen constant
   alsHalf(
     Int32Array.of(0, index.length), index, values, Float64Array.of(index.length), fixed, solved, params, 1, width,
-    new Float64Array(width * width), new Float64Array(width), coordinateDescent ? 1 : 0,
+    new Float64Array(width * width), new Float64Array(width), coordinateDescent ? 1 : 0, 0, 0,
   );
   return solved;
 };

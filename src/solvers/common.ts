@@ -75,9 +75,11 @@ export function observedLossOf<F, I>(
 /**
  * observedLossOf over a run's observations stored in CSR order (`rowStart`/`colIndex` handles, `rowStart` also
  * as given): each chunk's first row found here, the rest by the kernel (csrLoss) — no row index per observation.
+ * Each value less `center`; the values float32 where `singleValues` (a Buffers.float32 buffer).
  */
 export function csrLossOf<F, I>(
   space: Workspace<F, I>, rowStart: I, colIndex: I, values: F, count: number, width: number, rowStartGiven: Int32Array,
+  center: number, singleValues: boolean,
 ): (bounds?: readonly [number, number]) => Awaitable<number> {
   const { real: b } = space;
   const rows = rowStartGiven.length - 1;
@@ -92,7 +94,7 @@ export function csrLossOf<F, I>(
     return low;
   };
   return chunkedLoss(space, count, (from, to, low, high) =>
-    ['csrLoss', rowStart, colIndex, values, rowHolding(from), from, to, b.w, b.ht, width, low, high]);
+    ['csrLoss', rowStart, colIndex, values, rowHolding(from), from, to, b.w, b.ht, width, low, high, center, singleValues ? 1 : 0]);
 }
 
 /**

@@ -96,6 +96,8 @@ export interface Shape {
   blocks?: number;
   /** Held-out pairs the run may score itself (RunSpec.heldOut); 0 or absent without a validation set of ratings. */
   heldOut?: number;
+  /** Whether every observed value is a float32 value (a sparse problem's values in a Float32Array): runs may store them so. */
+  singleValues?: boolean;
 }
 
 /**

@@ -8,10 +8,14 @@ const MAX_SWEEPS = 2000;
 const at = (rank: number, a: number, b: number) => (a >= b ? a * rank + b : b * rank + a);
 
 export function alsHalf(
-  start: Int32Array, index: Int32Array, values: Float64Array, counts: Float64Array, fixed: RealArray,
+  start: Int32Array, index: Int32Array, values: RealArray, counts: Float64Array, fixed: RealArray,
   solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
-  coordinateDescent: number,
+  coordinateDescent: number, center: number, _singleValues: number,
 ): void {
+  // Each value less `center`, rounded as the run stores a value (assembly/als.ts targetOf); `values` is float32
+  // where the kernel's singleValues says so, by its own type here.
+  const single = solved instanceof Float32Array;
+  const target = (p: number) => (single ? Math.fround(values[p] - center) : values[p] - center);
   let trainable = 0;
   let invertible = true;
   for (let a = 0; a < rank; a++) {
@@ -24,14 +28,14 @@ export function alsHalf(
     const end = start[i + 1];
     if (first === end) continue;
     if (!coordinateDescent && invertible && end - first < trainable) {
-      solveFewObserved(first, end, index, values, fixed, solved, i * rank, params, counts[i], rank, gram, rhs);
+      solveFewObserved(first, end, index, target, fixed, solved, i * rank, params, counts[i], rank, gram, rhs);
       continue;
     }
     gram.fill(0, 0, rank * rank);
     rhs.fill(0, 0, rank);
     for (let p = first; p < end; p++) {
       const f = index[p] * rank;
-      axpy(rhs, 0, values[p], fixed, f, rank);
+      axpy(rhs, 0, target(p), fixed, f, rank);
       for (let a = 0; a < rank; a++) axpy(gram, a * rank, fixed[f + a], fixed, f, a + 1);
     }
     const count = counts[i];
@@ -54,13 +58,13 @@ export function alsHalf(
 }
 
 function solveFewObserved(
-  first: number, end: number, index: Int32Array, values: Float64Array, fixed: RealArray, w: Float64Array, wAt: number,
+  first: number, end: number, index: Int32Array, target: (p: number) => number, fixed: RealArray, w: Float64Array, wAt: number,
   params: Float64Array, count: number, rank: number, system: Float64Array, z: Float64Array,
 ): void {
   const m = end - first;
   for (let p = 0; p < m; p++) {
     const f = index[first + p] * rank;
-    let y = values[first + p];
+    let y = target(first + p);
     for (let a = 0; a < rank; a++) if (params[a] === 0) y -= fixed[f + a] * w[wAt + a];
     z[p] = y;
     for (let q = 0; q <= p; q++) {

@@ -26,7 +26,7 @@ const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
  * A float32 run's buffers are Float32Arrays: the kernels read them as doubles, compute in doubles and
  * round on store, as the f32 build does (assembly/real.ts).
  */
-function open({ real, i32, scratch = {}, scratch64 = {}, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
+function open({ real, i32, scratch = {}, scratch64 = {}, float32 = {}, precision = 'float64' }: Buffers): Workspace<RealArray, Int32Array> {
   const Real = precision === 'float32' ? Float32Array : Float64Array;
   return {
     kernels: jsKernels as unknown as Kernels<RealArray, Int32Array>,
@@ -34,9 +34,11 @@ function open({ real, i32, scratch = {}, scratch64 = {}, precision = 'float64' }
     real: {
       ...Object.fromEntries(Object.entries({ ...real, ...scratch }).map(([name, length]) => [name, new Real(length)])),
       ...Object.fromEntries(Object.entries(scratch64).map(([name, length]) => [name, new Float64Array(length)])),
+      ...Object.fromEntries(Object.entries(float32).map(([name, length]) => [name, new Float32Array(length)])),
     },
     i32: Object.fromEntries(Object.entries({ ...i32, ...DRAW_STATE }).map(([name, length]) => [name, new Int32Array(length)])),
     viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
+    viewFloat32: (buffer, length) => (buffer as Float32Array).subarray(0, length),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     atReal: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     atI32: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
@@ -52,8 +54,8 @@ function open({ real, i32, scratch = {}, scratch64 = {}, precision = 'float64' }
 export const jsBackend: Backend = {
   name: 'js',
   sparseBelowDensity: 0.85,
-  tooLarge: ({ real, i32 }) => {
-    const longest = Math.max(0, ...Object.values(real), ...Object.values(i32));
+  tooLarge: ({ real, i32, float32 = {} }) => {
+    const longest = Math.max(0, ...Object.values(real), ...Object.values(i32), ...Object.values(float32));
     return longest > MAX_TYPED_ARRAY_LENGTH
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;

@@ -137,7 +137,7 @@ export function cellsLoss(
 /** observedLoss over observations from…to−1 stored in CSR order, `row` the one holding `from` (assembly/sgd.ts csrLoss). */
 export function csrLoss(
   rowStart: Int32Array, colIndex: Int32Array, values: RealArray, row: number, from: number, to: number,
-  w: RealArray, ht: RealArray, rank: number, low: number, high: number,
+  w: RealArray, ht: RealArray, rank: number, low: number, high: number, center: number, _singleValues: number,
 ): number {
   const single = w instanceof Float32Array;
   let loss = 0;
@@ -145,7 +145,7 @@ export function csrLoss(
     while (p >= rowStart[row + 1]) row++;
     const [wAt, hAt] = [row * rank, colIndex[p] * rank];
     const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
-    const r = values[p] - Math.min(Math.max(prediction, low), high);
+    const r = target(values, p, center, single) - Math.min(Math.max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
