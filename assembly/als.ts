@@ -7,9 +7,9 @@
 // Without L1 or bounds that is one Cholesky solve of (Σ f fᵀ + count·diag(l2)) w = Σ x f; with them,
 // coordinate descent on the same quadratic (non-negative least squares and the lasso in one loop).
 //
-// Scratch: gram rank×rank (lower triangle used) and rhs rank, f64 in both builds: the normal equations' sums and
-// their solve are not rounded to float32 as they go, only the solution as it is stored (the twin's Float64Array
-// scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the build's storage of the
+// Scratch: gram rank×rank (lower triangle used) then CHUNK factor rows, and rhs rank, f64 in both builds: the normal
+// equations' sums and their solve are not rounded to float32 as they go, only the solution as it is stored (the
+// twin's Float64Array scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the build's storage of the
 // factors and parameters (f64, or f32 in the single-precision build), and V, the values' (R, or f32 where every
 // value is a float32 value: half the memory of a float64 run's two copies of them).
 
@@ -101,7 +101,11 @@ function alsRows<R, V>(
   }
 }
 
-/** Observations a pass of accumulateGram's tiles takes at a time: their factor rows stay in cache from tile to tile. */
+/**
+ * Observations a pass of accumulateGram's tiles takes at a time: their factor rows stay in cache from tile to tile.
+ * Float32 rows are widened into alsHalf's `gram` scratch after the matrix: src/solvers/als.ts normalEquations sizes
+ * it for this many.
+ */
 const CHUNK = 8;
 
 /**
@@ -111,11 +115,30 @@ const CHUNK = 8;
  * tile of 4 rows × 4 columns is held in registers over a chunk of observations instead of every update going
  * through memory (two loads and a store for each multiply-add).
  */
+/** The factor row of the chunk's observation q (from + q), in f64: widened (float32 rows), or where it is. */
+// @ts-ignore: decorator
+@inline
+function chunkRow<R>(widened: usize, fixed: usize, index: usize, from: i32, q: i32, rowBytes: usize, gramRowBytes: usize): usize {
+  return sizeof<R>() == 4 ? widened + <usize>q * gramRowBytes : fixed + <usize>load<i32>(index + (<usize>(from + q) << 2)) * rowBytes;
+}
+
 function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, end: i32, rank: i32): void {
   const rowBytes = <usize>rank << alignof<R>();
   const gramRowBytes = <usize>rank << 3;
+  // Float32 factor rows are widened once a chunk into the scratch after the Gram matrix: in the tiles, every load
+  // would be a conversion. Float64 rows are read where they are.
+  const widened = gram + <usize>rank * gramRowBytes;
   for (let from = first; from < end; from += CHUNK) {
     const to = min(from + CHUNK, end);
+    const chunk = to - from;
+    if (sizeof<R>() == 4) {
+      for (let q = 0; q < chunk; q++) {
+        const f = fixed + <usize>load<i32>(index + (<usize>(from + q) << 2)) * rowBytes;
+        const row = widened + <usize>q * gramRowBytes;
+        for (let k = 0; k < rank; k++) putOf<f64>(row, getOf<R>(f, k), k);
+      }
+    }
+
     let a = 0;
     for (; a + 4 <= rank; a += 4) {
       const row0 = gram + <usize>a * gramRowBytes;
@@ -134,20 +157,20 @@ function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, 
         let g21 = get2Of<f64>(row2, uk + 2);
         let g30 = get2Of<f64>(row3, uk);
         let g31 = get2Of<f64>(row3, uk + 2);
-        for (let p = from; p < to; p++) {
-          const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes;
-          const x0 = get2Of<R>(f, uk);
-          const x1 = get2Of<R>(f, uk + 2);
-          let s = f64x2.splat(getOf<R>(f, ua));
+        for (let q = 0; q < chunk; q++) {
+          const f = chunkRow<R>(widened, fixed, index, from, q, rowBytes, gramRowBytes);
+          const x0 = get2Of<f64>(f, uk);
+          const x1 = get2Of<f64>(f, uk + 2);
+          let s = f64x2.splat(getOf<f64>(f, ua));
           g00 = f64x2.add(g00, f64x2.mul(s, x0));
           g01 = f64x2.add(g01, f64x2.mul(s, x1));
-          s = f64x2.splat(getOf<R>(f, ua + 1));
+          s = f64x2.splat(getOf<f64>(f, ua + 1));
           g10 = f64x2.add(g10, f64x2.mul(s, x0));
           g11 = f64x2.add(g11, f64x2.mul(s, x1));
-          s = f64x2.splat(getOf<R>(f, ua + 2));
+          s = f64x2.splat(getOf<f64>(f, ua + 2));
           g20 = f64x2.add(g20, f64x2.mul(s, x0));
           g21 = f64x2.add(g21, f64x2.mul(s, x1));
-          s = f64x2.splat(getOf<R>(f, ua + 3));
+          s = f64x2.splat(getOf<f64>(f, ua + 3));
           g30 = f64x2.add(g30, f64x2.mul(s, x0));
           g31 = f64x2.add(g31, f64x2.mul(s, x1));
         }
@@ -164,9 +187,9 @@ function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, 
     // The last rows (rank mod 4), as the rank-one updates make them.
     for (; a < rank; a++) {
       const row = gram + <usize>a * gramRowBytes;
-      for (let p = from; p < to; p++) {
-        const f = fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes;
-        axpyOf<f64, R>(row, getOf<R>(f, a), f, a + 1);
+      for (let q = 0; q < chunk; q++) {
+        const f = chunkRow<R>(widened, fixed, index, from, q, rowBytes, gramRowBytes);
+        axpyOf<f64, f64>(row, getOf<f64>(f, a), f, a + 1);
       }
     }
   }

@@ -10,6 +10,7 @@ import { summarizeInBlocks } from '../dist/backends/wasm.js';
 import { jsScorer } from '../dist/backends/js/score.js';
 import { testRandom as generator } from './helpers.mjs';
 import { Random } from '../dist/math/rng.js';
+import { normalEquations } from '../dist/solvers/als.js';
 
 
 const SHAPES = [
@@ -114,7 +115,7 @@ async function alsHalfOnBoth(precision, shape) {
         params: d.params(0.1, descend ? 0.02 : 0, descend ? 0 : -Infinity),
       });
       // The normal equations in float64 scratch in either precision, as ALS runs lay them out.
-      const buffers = { ...laidOut.buffers, scratch64: { gram: width * width, rhs: width }, ...(single ? { float32: { values: d.count, byColumn: d.count } } : {}) };
+      const buffers = { ...laidOut.buffers, scratch64: normalEquations(width), ...(single ? { float32: { values: d.count, byColumn: d.count } } : {}) };
       const fill = (space) => {
         laidOut.fill(space);
         if (single) for (const name of valueNames) space.viewFloat32(space.real[name], d.count).set(d[name]);

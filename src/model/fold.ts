@@ -6,6 +6,7 @@ import { backends } from '../backends/index.js';
 import type { KernelCall } from '../runtime/kernels.js';
 import { foldInOf, type OwnSettings } from '../solvers/index.js';
 import { rowsInParts } from '../solvers/parallel.js';
+import { normalEquations } from '../solvers/als.js';
 import type { FactorizationInfo, Folded, Key, Parameters, RealArray } from '../types.js';
 import type { Keys } from './keys.js';
 
@@ -198,8 +199,7 @@ async function solveBlock(block: {
   const space = await backend.open({
     real: { fixed: fixedCount * width, solved: count * width, values: observed, counts: count, params: 4 * width },
     i32: { starts: count + 1, columns: observed },
-    // Float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
-    scratch64: { gram: width * width, rhs: width },
+    scratch64: normalEquations(width),
   }, chosen);
   try {
     const { real: b, i32: n } = space;

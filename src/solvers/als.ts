@@ -13,6 +13,17 @@ import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
 import { rmseMetric } from './validation.js';
 
+/** Observations whose factor rows assembly/als.ts accumulateGram widens at a time (its CHUNK). */
+const GRAM_CHUNK = 8;
+
+/**
+ * alsHalf's scratch (each thread's): the Gram matrix (width²) and the chunk's widened factor rows after it, and the
+ * right-hand side — float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
+ */
+export function normalEquations(width: number): { gram: number; rhs: number } {
+  return { gram: width * width + GRAM_CHUNK * width, rhs: width };
+}
+
 /** solver 'als': alternating exact least-squares solves. */
 export interface AlsOptions extends FactorOptions, RatingOptions {
   solver: 'als';
@@ -42,8 +53,7 @@ export const als: SolverModule<AlsOptions> = {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, ...(singleValues ? {} : values), ...held.real },
       ...(singleValues ? { float32: values } : {}),
       i32: { rowStart: rows + 1, colIndex: count, colStart: cols + 1, rowIndex: count, ...held.i32 },
-      // Float64 in either precision: the normal equations' sums are rounded once, when the row is solved.
-      scratch64: { gram: width * width, rhs: width },
+      scratch64: normalEquations(width),
     };
   },
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
