@@ -155,6 +155,41 @@ test('arrays handed over (the command line\'s) are put in row order in place and
   assert.match(error?.message, /X: expected each \(row, column\) at most once, got \("bob", "z"\) twice/);
 });
 
+test('an input handed over lets an als or ials run too large to keep idle leave its factors to the model in its memory: the same fit, bit for bit, and no later fit writes over them', async () => {
+  const random = testRandom(13);
+  const entries = [];
+  for (let i = 0; i < 300; i++) for (let j = 0; j < 50; j++) if (random() < 0.3) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
+  const make = () => ({ rows: 300, cols: 50, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]), values: Float32Array.from(entries, (e) => e[2]) });
+  const limit = idleLimit.bytes;
+  try {
+    for (const options of [{ solver: 'als', rank: 4, epochs: 3, biases: true }, { solver: 'ials', rank: 4, epochs: 3 }]) {
+      const copied = await factorize(make(), options);
+      // Every run is then one the runtime would not lend again.
+      idleLimit.bytes = 0;
+      const given = make();
+      handOver(given);
+      const adopted = await factorize(given, options);
+      const { W, H } = adopted.info.parameters;
+      assert.ok(W.every((v, p) => Object.is(v, copied.info.parameters.W[p])) && H.every((v, p) => Object.is(v, copied.info.parameters.H[p])), options.solver);
+      assert.ok(W.buffer === H.buffer && W.buffer.byteLength > W.byteLength + H.byteLength, `${options.solver}: views of the run's memory`);
+      // A fit after it, handed over or not, gets memory of its own.
+      const before = Float64Array.from(W);
+      const other = make();
+      other.values.reverse();
+      handOver(other);
+      await factorize(other, options);
+      await factorize(make(), { ...options, seed: 9 });
+      assert.ok(W.every((v, p) => Object.is(v, before[p])), `${options.solver}: the model's factors stay`);
+      idleLimit.bytes = limit;
+      // Not handed over: copied out, as before.
+      const own = await factorize(make(), { ...options });
+      assert.ok(own.info.parameters.W.buffer.byteLength === own.info.parameters.W.byteLength, `${options.solver}: a copy`);
+    }
+  } finally {
+    idleLimit.bytes = limit;
+  }
+});
+
 test("an sgd run too large to keep idle gives its memory to the model: the same fit, its values back in CSR order, bit for bit", async () => {
   const random = testRandom(11);
   const entries = [];

@@ -1,6 +1,6 @@
 // One fit from input to trained parameters: plan (every check, then the run), train, and what the model is
 // made of. Returns plain data (FactorizationInfo); the model (src/model/) wraps it.
-import type { ObservationsInput } from '../input/observations.js';
+import { isHandedOver, type ObservationsInput } from '../input/observations.js';
 import type { FactorizationInfo, PenaltySettings } from '../types.js';
 import type { FactorizeOptions } from './options.js';
 import type { OwnSettings, SolverModule } from '../solvers/index.js';
@@ -29,7 +29,14 @@ export async function fit(X: ObservationsInput, options: FactorizeOptions, touch
     // a run's memory for them).
     const handed = settings.keepObservations ? run.handOver?.take() : undefined;
     ended = handed !== undefined;
-    const fitted = parameters(outcome.factors ?? handed?.factors ?? copy(run.view()));
+    // A caller that handed its input over (the command line, a worker) ends soon after: the model may then hold the
+    // run's memory for its factors (Run.keep) rather than a copy of them made beside the run.
+    const inRun = !handed && !outcome.factors && run.keep && isHandedOver(X as object) ? run.view() : undefined;
+    if (inRun) {
+      run.keep!();
+      ended = true;
+    }
+    const fitted = parameters(outcome.factors ?? handed?.factors ?? inRun ?? copy(run.view()));
     return {
       parameters: fitted,
       penalties: {

@@ -265,8 +265,9 @@ const handedOver = new WeakSet<object>();
  * Gives X's rowIndices, colIndices and values to the next fit of X, which may reorder them and keep
  * colIndices and values as the model's, and takes all three away from X once the entries are in row order
  * (so that X does not keep them through training: rowIndices are then garbage, and a run that holds the values
- * itself lets them go too): the caller must not read them afterwards. For callers inside the package that read a
- * file into arrays of their own (the command line, the worker); the public API never mutates input.
+ * itself lets them go too): the caller must not read them afterwards. The model may also keep the run's memory for
+ * its factors rather than a copy of them (Run.keep): such a caller's process ends soon after. For callers inside the
+ * package that read a file into arrays of their own (the command line, the worker); the public API never mutates input.
  */
 export function handOver(X: SparseMatrixInput): void {
   handedOver.add(X);

@@ -100,6 +100,7 @@ export const als: SolverModule<AlsOptions> = {
       },
       view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
       close: () => space.close(),
+      ...(space.keepable ? { keep: () => space.keep() } : {}),
     };
   },
   foldIn: (input) => explicitFoldIn(input),

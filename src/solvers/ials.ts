@@ -131,6 +131,7 @@ export const ials: SolverModule<IalsOptions> = {
         });
       },
       view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
+      ...(space.keepable ? { keep: () => space.keep() } : {}),
       close: () => space.close(),
     };
   },

@@ -76,6 +76,13 @@ export interface Run {
   /** Frees what the run holds; the run cannot be used afterwards. */
   close(): void;
   /**
+   * Present where view() is the run's own factors in the caller's order and the run's memory is one the backend would
+   * not lend again (Workspace.keepable): its last call, in place of close(), it leaves that memory to views of it —
+   * for a caller whose process lets it go soon after (an input handed over: the command line's, a worker's), so that
+   * the factors are not copied out beside the run.
+   */
+  keep?(): void;
+  /**
    * Present where the run holds the training values as given, copied into a memory the backend would not lend
    * again (Workspace.keepable), so that nothing else keeps them while it trains. take() — the run's last call, in
    * place of close() — gives that memory to the model: the factors in the caller's order, and the values and
