@@ -9,11 +9,11 @@
 //
 // Scratch: gram rank×rank (lower triangle used) then CHUNK factor rows, and rhs rank, f64 in both builds: the normal
 // equations' sums and their solve are not rounded to float32 as they go, only the solution as it is stored (the
-// twin's Float64Array scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the build's storage of the
-// factors and parameters (f64, or f32 in the single-precision build), and V, the values' (R, or f32 where every
-// value is a float32 value: half the memory of a float64 run's two copies of them).
+// twin's Float64Array scratch, src/backends/js/als.ts). Nothing is allocated. The kernels are generic in R, the
+// build's storage of the factors and parameters (f64, or f32 in the single-precision build), and V, the values' (R,
+// or f32 where every value is a float32 value: half the memory of a float64 run's two copies of them).
 
-import { get2Of, getOf, put2Of, putOf } from "./real";
+import { centred, get2Of, getOf, put2Of, putOf } from "./real";
 import { axpyOf, dotOf } from "./vector";
 
 /** Entry (a, b) of a symmetric rank×rank matrix of T, by its lower triangle. */
@@ -27,7 +27,7 @@ const MAX_SWEEPS = 2000;
 
 /**
  * Solves rows 0…n−1 of one half. Each observation's target is its value less `center` (μ with biases), rounded as
- * the build stores a value (assembly/real.ts kept); the values are float32 where `singleValues`, else of the build.
+ * the build stores a value (assembly/real.ts centred); the values are float32 where `singleValues`, else of the build.
  */
 export function alsHalf(
   start: usize, index: usize, values: usize, counts: usize, fixed: usize, solved: usize, params: usize,
@@ -37,14 +37,6 @@ export function alsHalf(
   if (SINGLE) alsRows<f32, f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
   else if (singleValues) alsRows<f64, f32>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
   else alsRows<f64, f64>(start, index, values, counts, fixed, solved, params, n, rank, gram, rhs, coordinateDescent, center);
-}
-
-/** Value p less `center`, rounded as a store of R rounds (float32 runs once stored their values so). */
-// @ts-ignore: decorator
-@inline
-function targetOf<R, V>(values: usize, p: i32, center: f64): f64 {
-  const value = getOf<V>(values, p) - center;
-  return sizeof<R>() == 4 ? <f64><f32>value : value;
 }
 
 function alsRows<R, V>(
@@ -75,7 +67,7 @@ function alsRows<R, V>(
     memory.fill(gram, 0, <usize>rank * rank << 3);
     memory.fill(rhs, 0, <usize>rank << 3);
     for (let p = first; p < end; p++) {
-      axpyOf<f64, R>(rhs, targetOf<R, V>(values, p, center), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes, rank);
+      axpyOf<f64, R>(rhs, centred<V>(values, p, center), fixed + <usize>load<i32>(index + (<usize>p << 2)) * rowBytes, rank);
     }
     accumulateGram<R>(gram, index, fixed, first, end, rank);
     for (let a = 0; a < rank; a++) {
@@ -211,7 +203,7 @@ function solveFewObserved<R, V>(
   const systemRowBytes = <usize>m << 3;
   for (let p = 0; p < m; p++) {
     const f = fixed + <usize>load<i32>(index + (<usize>(first + p) << 2)) * rowBytes;
-    let y = targetOf<R, V>(values, first + p, center);
+    let y = centred<V>(values, first + p, center);
     for (let a = 0; a < rank; a++) {
       if (getOf<R>(params, a) == 0) y -= getOf<R>(f, a) * getOf<R>(w, a);
     }

@@ -100,6 +100,18 @@ export function kept(value: f64): f64 {
   return value;
 }
 
+/**
+ * Entry `index` of an array of V (the build's storage, or f32) less `center`, rounded as a store of this build
+ * rounds: a run may store its values as given and centre them as it reads them (sgd, so that the model can take them
+ * back; ALS, so that they can be float32 in a float64 run), which gives the bits a value centred before it was stored
+ * has. A center of 0 leaves a stored value as it is.
+ */
+// @ts-ignore: decorator
+@inline
+export function centred<V>(at: usize, index: usize, center: f64): f64 {
+  return kept(getOf<V>(at, index) - center);
+}
+
 /** kept() for both lanes. */
 // @ts-ignore: decorator
 @inline

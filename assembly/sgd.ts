@@ -16,7 +16,7 @@
 // need more than 32 bits together (colBits 32), in a u64. The kernels are instantiated for each width, so the
 // loops decode with no choice inside them.
 
-import { SHIFT, get, get2, getOf, kept, put, put2, splatAt } from "./real";
+import { SHIFT, centred, get, get2, put, put2, splatAt } from "./real";
 import { updated } from "./update";
 import { dot, dotA, dotB, dotC, dotD, pairDots4, singleDots4, singleLanes } from "./vector";
 
@@ -78,22 +78,12 @@ function cellCol<Cell>(cells: usize, p: usize, colBase: usize, colBits: i32): us
   return colBase + <usize>(load<Cell>(cells + p * sizeof<Cell>()) & ((<Cell>1 << <Cell>colBits) - 1));
 }
 
-/**
- * Stored value `index` after `at` less `center`, rounded as a store rounds: an sgd run may store the values as
- * given (so that the model can take them back after training) and centre them here, which gives the bits a
- * value centred before it was stored has. A center of 0 leaves a stored value as it is.
- */
+/** A stored value less `center` (real.ts centred), of the build's storage. */
 // @ts-ignore: decorator
 @inline
 function target(at: usize, index: usize, center: f64): f64 {
-  return kept(get(at, index) - center);
-}
-
-/** target() over values of V (the build's, or float32). */
-// @ts-ignore: decorator
-@inline
-function targetOf<V>(at: usize, index: usize, center: f64): f64 {
-  return kept(getOf<V>(at, index) - center);
+  // @ts-ignore: SINGLE
+  return SINGLE ? centred<f32>(at, index, center) : centred<f64>(at, index, center);
 }
 
 /** The updates of stored observations start…end−1, in that order. */
@@ -286,10 +276,10 @@ function plusFourSquares(loss: f64, at: usize, center: f64, low: f64, high: f64)
 // @ts-ignore: decorator
 @inline
 function plusFourSquaresOf<V>(loss: f64, at: usize, center: f64, low: f64, high: f64): f64 {
-  const r0 = targetOf<V>(at, 0, center) - min(max(dotA, low), high);
-  const r1 = targetOf<V>(at, 1, center) - min(max(dotB, low), high);
-  const r2 = targetOf<V>(at, 2, center) - min(max(dotC, low), high);
-  const r3 = targetOf<V>(at, 3, center) - min(max(dotD, low), high);
+  const r0 = centred<V>(at, 0, center) - min(max(dotA, low), high);
+  const r1 = centred<V>(at, 1, center) - min(max(dotB, low), high);
+  const r2 = centred<V>(at, 2, center) - min(max(dotC, low), high);
+  const r3 = centred<V>(at, 3, center) - min(max(dotD, low), high);
   loss += r0 * r0;
   loss += r1 * r1;
   loss += r2 * r2;
@@ -342,7 +332,7 @@ export function csrLoss(
     : csrLossOf<f64>(rowStart, colIndex, values, row, from, to, w, ht, rank, low, high, center);
 }
 
-/** csrLoss over values of V (the build's, or float32), each less `center` as target() takes it. */
+/** csrLoss over values of V (the build's, or float32), each less `center` (real.ts centred). */
 function csrLossOf<V>(
   rowStart: usize, colIndex: usize, values: usize, row: i32, from: i32, to: i32, w: usize, ht: usize, rank: i32, low: f64, high: f64,
   center: f64,
@@ -370,7 +360,7 @@ function csrLossOf<V>(
   for (; p < to; p++) {
     while (p >= end) end = load<i32>(rowStart + (<usize>++row << 2), 4);
     const prediction = oneDot(w + <usize>row * rankBytes, ht + <usize>load<i32>(colIndex + (<usize>p << 2)) * rankBytes, rank);
-    const r = targetOf<V>(values + (<usize>p << alignof<V>()), 0, center) - min(max(prediction, low), high);
+    const r = centred<V>(values + (<usize>p << alignof<V>()), 0, center) - min(max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;

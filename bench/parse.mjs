@@ -1,11 +1,13 @@
 // Reading speed of the command line's streaming ratings reader: 10 million `user item rating` lines
 // (generated, seeded, in a temporary folder), lines per second and peak memory.
-//   npm run bench:parse -- [lines] [--fit] [--libmf path/to/mf-train] [--movielens-25m]
+//   npm run bench:parse -- [lines] [--fit] [--libmf path/to/mf-train] [--defaults] [--movielens-25m]
 // --movielens-25m: a file shaped like MovieLens 25M instead (25,000,095 lines, 162,541 users × 59,047 items,
 // ratings 0.5 to 5 in half steps) — its shape, not its data.
 // --fit: then `mfwasm fit` on the same file end to end (sgd rank 40, 3 epochs, one thread, no test split) in
 // float64 and float32, each in a child process, its wall time and peak RSS; with --libmf (or LIBMF_TRAIN),
 // LIBMF's `mf-train -k 40 -t 3 -s 1` on the file side by side (its peak RSS through /usr/bin/time).
+// --defaults: `mfwasm fit <file>` with the command line's defaults (ALS rank 40 with biases, 15 epochs, 10% held out,
+// every core) in float64 and with --float32, its wall time and peak RSS likewise.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,7 @@ const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     fit: { type: 'boolean', default: false }, libmf: { type: 'string', default: process.env.LIBMF_TRAIN },
-    'movielens-25m': { type: 'boolean', default: false },
+    'movielens-25m': { type: 'boolean', default: false }, defaults: { type: 'boolean', default: false },
   },
 });
 const shape = flags['movielens-25m']
@@ -52,7 +54,7 @@ const { ratings } = await readRatingsFile(file, {});
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
-const fits = flags.fit ? fitsOf(file) : [];
+const fits = flags.fit || flags.defaults ? fitsOf(file) : [];
 rmSync(folder, { recursive: true, force: true });
 console.log(`${ratings.values.length.toLocaleString('en')} lines (${ratings.rows.toLocaleString('en')} users × ${ratings.cols.toLocaleString('en')} items) ` +
   `in ${seconds.toFixed(2)} s: ${(ratings.values.length / seconds / 1e6).toFixed(2)} million lines/s; ` +
@@ -66,15 +68,19 @@ function fitsOf(ratingsFile) {
   // The child reports its own high-water mark as it exits (a sampling timer would not run while it trains).
   const report = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS+'\\n'))";
   const rows = [];
-  for (const precision of ['float64', 'float32']) {
-    const started = performance.now();
-    const run = spawnSync(process.execPath, ['--import', report, cli, 'fit', ratingsFile, '--solver', 'sgd', '--rank', '40', '--epochs', '3', '--threads', '1',
-      '--test-fraction', '0', '--quiet', '--force', '--out', model, ...(precision === 'float32' ? ['--float32'] : [])], { encoding: 'utf8' });
-    const seconds = (performance.now() - started) / 1000;
-    if (run.status !== 0) throw new Error(`mfwasm fit failed: ${run.stderr}`);
-    const kib = Number(/maxrss (\d+)/.exec(run.stderr)[1]);
-    rows.push(`mfwasm fit, sgd rank 40, 3 epochs, one thread, ${precision}: ${seconds.toFixed(1)} s, peak RSS ${(kib / 1024).toFixed(0)} MiB`);
+  const sgd = ['--solver', 'sgd', '--rank', '40', '--epochs', '3', '--threads', '1', '--test-fraction', '0'];
+  for (const [label, settings] of [...(flags.fit ? [['sgd rank 40, 3 epochs, one thread', sgd]] : []), ...(flags.defaults ? [['the defaults (als)', []]] : [])]) {
+    for (const precision of ['float64', 'float32']) {
+      const started = performance.now();
+      const run = spawnSync(process.execPath, ['--import', report, cli, 'fit', ratingsFile, ...settings, '--quiet', '--force', '--out', model,
+        ...(precision === 'float32' ? ['--float32'] : [])], { encoding: 'utf8' });
+      const seconds = (performance.now() - started) / 1000;
+      if (run.status !== 0) throw new Error(`mfwasm fit failed: ${run.stderr}`);
+      const kib = Number(/maxrss (\d+)/.exec(run.stderr)[1]);
+      rows.push(`mfwasm fit, ${label}, ${precision}: ${seconds.toFixed(1)} s, peak RSS ${(kib / 1024).toFixed(0)} MiB`);
+    }
   }
+  if (!flags.fit) return rows;
   if (flags.libmf && existsSync(flags.libmf) && existsSync('/usr/bin/time')) {
     const started = performance.now();
     const run = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', flags.libmf, '-k', '40', '-t', '3', '-s', '1', '--quiet', ratingsFile, model], { encoding: 'utf8' });

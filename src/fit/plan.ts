@@ -13,6 +13,7 @@ import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from '
 import { Random } from '../math/rng.js';
 import { factorWidth, runSpec } from './spec.js';
 import type { FactorView, Run, RunSpec, Shape, SolverModule } from '../solvers/index.js';
+import { singleValues } from '../solvers/layout.js';
 import type { FactorizationInfo, Key, Layout, Observations, Parameters } from '../types.js';
 import { nextTurn } from '../runtime/turn.js';
 import type { Workspace } from '../runtime/kernels.js';
@@ -212,7 +213,7 @@ async function planWith(
   const threads = space ? space.threads : await threadsFor(layout === 'dense' ? rows * cols : observedCount);
   const shape: Shape = {
     layout, rows, cols, observedCount, width: spec.width, heldOut: spec.heldOut?.values.length,
-    singleValues: spec.problem.layout === 'sparse' && spec.problem.values instanceof Float32Array,
+    singleValues: singleValues(spec.problem),
   };
   return { settings, solver, backend, layout, threads, validation, ids, spec, shape, given, pause, space };
 }

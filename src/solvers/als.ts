@@ -4,7 +4,7 @@
 // CSR rows for W and the CSC copy of the observations for H.
 import { alsHalf } from '../backends/js/als.js';
 import type { KernelCall, Workspace } from '../runtime/kernels.js';
-import { writeColumnOrder } from './layout.js';
+import { singleValues, writeColumnOrder } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
 import { commonBuffers, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
@@ -67,8 +67,8 @@ export const als: SolverModule<AlsOptions> = {
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
     // The values as given (the kernels subtract μ), in float32 where the problem's are (Shape.singleValues).
-    const singleValues = problem.values instanceof Float32Array;
-    const view = (buffer: typeof b.values) => (singleValues ? space.viewFloat32(buffer, count) : space.viewReal(buffer, count));
+    const single = singleValues(problem);
+    const view = (buffer: typeof b.values) => (single ? space.viewFloat32(buffer, count) : space.viewReal(buffer, count));
     view(b.values).set(problem.values);
     const colStart = space.viewI32(n.colStart, cols + 1);
     writeColumnOrder(problem, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
@@ -79,14 +79,14 @@ export const als: SolverModule<AlsOptions> = {
     const solver = (start: typeof n.rowStart, index: typeof n.rowStart, values: typeof b.w, counts: typeof b.w, fixed: typeof b.w, solved: typeof b.w, params: typeof b.w) =>
       (first: number, end: number): KernelCall<F, I> => [
         'alsHalf', space.atI32(start, first), index, values, space.atReal(counts, first), fixed, space.atReal(solved, first * width), params,
-        end - first, width, b.gram, b.rhs, descend, offset, singleValues ? 1 : 0,
+        end - first, width, b.gram, b.rhs, descend, offset, single ? 1 : 0,
       ];
     const solveRows = solver(n.rowStart, n.colIndex, b.values, b.rowCounts, b.ht, b.w, b.wParams);
     const solveCols = solver(n.colStart, n.rowIndex, b.byColumn, b.colCounts, b.w, b.ht, b.hParams);
     // A row costs a width³/3 factorization plus width² per observation.
     const rowsHalf = rowsInParts(space, problem.rowStart, width / 3, width * width, solveRows);
     const colsHalf = rowsInParts(space, colStart, width / 3, width * width, solveCols);
-    const observedLoss = csrLossOf(space, n.rowStart, n.colIndex, b.values, count, width, problem.rowStart, offset, singleValues);
+    const observedLoss = csrLossOf(space, n.rowStart, n.colIndex, b.values, count, width, problem.rowStart, offset, single);
     return {
       loss: () => after(observedLoss(), (loss) => loss + penalty()),
       observedError: (clip) => observedLoss(clip ? [clip[0] - offset, clip[1] - offset] : undefined),

@@ -1,6 +1,11 @@
 // Writing a problem into a run's memory: values less μ (or as confidences), and the derived orders some
 // solvers walk (each observation's row, the column order), straight into the run's arrays.
-import type { RealArray, SparseProblem } from '../types.js';
+import type { Problem, RealArray, SparseProblem } from '../types.js';
+
+/** Whether every observed value is a float32 value (a sparse problem's values in a Float32Array): runs may store them so. */
+export function singleValues(problem: Problem): boolean {
+  return problem.layout === 'sparse' && problem.values instanceof Float32Array;
+}
 
 /** The row of each observation, in CSR order, written into `target` (by default a new array). */
 export function rowOfEach(problem: SparseProblem, target: Int32Array = new Int32Array(problem.observedCount)): Int32Array {

@@ -103,7 +103,7 @@ export interface Shape {
   blocks?: number;
   /** Held-out pairs the run may score itself (RunSpec.heldOut); 0 or absent without a validation set of ratings. */
   heldOut?: number;
-  /** Whether every observed value is a float32 value (a sparse problem's values in a Float32Array): runs may store them so. */
+  /** Whether runs may store the values in float32 (layout.ts singleValues of the problem). */
   singleValues?: boolean;
 }
 

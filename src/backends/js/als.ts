@@ -1,6 +1,6 @@
 // Pure-TypeScript twin of assembly/als.ts: same loops, same order of operations. `gram` and `rhs` are Float64Arrays in
 // either precision (Buffers.scratch64), the factors Float32Arrays in a float32 run.
-import { axpy, dot } from './vector.js';
+import { axpy, centred, dot } from './vector.js';
 import type { RealArray } from '../../types.js';
 
 const MAX_SWEEPS = 2000;
@@ -12,10 +12,10 @@ export function alsHalf(
   solved: Float64Array, params: Float64Array, n: number, rank: number, gram: Float64Array, rhs: Float64Array,
   coordinateDescent: number, center: number, _singleValues: number,
 ): void {
-  // Each value less `center`, rounded as the run stores a value (assembly/als.ts targetOf); `values` is float32
-  // where the kernel's singleValues says so, by its own type here.
+  // Each value less `center` (vector.ts centred); `values` is float32 where the kernel's singleValues says so, by its
+  // own type here.
   const single = solved instanceof Float32Array;
-  const target = (p: number) => (single ? Math.fround(values[p] - center) : values[p] - center);
+  const target = (p: number) => centred(values, p, center, single);
   let trainable = 0;
   let invertible = true;
   for (let a = 0; a < rank; a++) {

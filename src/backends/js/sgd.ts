@@ -1,7 +1,7 @@
 // Pure-TypeScript twin of assembly/sgd.ts: same updates, same order of sums.
 import type { RealArray } from '../../runtime/kernels.js';
 import { updated } from './update.js';
-import { dot } from './vector.js';
+import { centred, dot } from './vector.js';
 
 const fround = Math.fround;
 
@@ -32,7 +32,7 @@ export function sgdEpoch(
       const j = colBase + cellCol(cells, p, colBits);
       const wAt = i * rank;
       const hAt = j * rank;
-      const error = target(values, p, center, single) - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
+      const error = centred(values, p, center, single) - (single ? singleDot(w, wAt, ht, hAt, plain, rank) : dot(w, wAt, ht, hAt, rank));
       const etaW = adaptive ? learningRate / Math.sqrt(rowScale[i]) : learningRate;
       const etaH = adaptive ? learningRate / Math.sqrt(colScale[j]) : learningRate;
       lanesW.fill(0);
@@ -128,7 +128,7 @@ export function cellsLoss(
     const wAt = (blockRowBase[block] + cellRow(cells, p, colBits)) * rank;
     const hAt = (blockColBase[block] + cellCol(cells, p, colBits)) * rank;
     const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
-    const r = target(values, p, center, single) - Math.min(Math.max(prediction, low), high);
+    const r = centred(values, p, center, single) - Math.min(Math.max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
@@ -145,16 +145,12 @@ export function csrLoss(
     while (p >= rowStart[row + 1]) row++;
     const [wAt, hAt] = [row * rank, colIndex[p] * rank];
     const prediction = single ? singleDot(w, wAt, ht, hAt, rank & ~3, rank) : dot(w, wAt, ht, hAt, rank);
-    const r = target(values, p, center, single) - Math.min(Math.max(prediction, low), high);
+    const r = centred(values, p, center, single) - Math.min(Math.max(prediction, low), high);
     loss += r * r;
   }
   return 0.5 * loss;
 }
 
-/** Stored value p less `center`, rounded as the run's stores round (assembly/sgd.ts target). */
-function target(values: RealArray, p: number, center: number, single: boolean): number {
-  return single ? fround(values[p] - center) : values[p] - center;
-}
 
 /**
  * ½ Σ (x − clamp(w·h, low, high))² over the first `count` stored observations, in stored order (over

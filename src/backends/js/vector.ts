@@ -17,6 +17,11 @@ export function dot(a: RealArray, aAt: number, b: RealArray, bAt: number, n: num
   return sum;
 }
 
+/** Stored value p less `center`, rounded as a float32 run's stores round where `single` (assembly/real.ts centred). */
+export function centred(values: RealArray, p: number, center: number, single: boolean): number {
+  return single ? Math.fround(values[p] - center) : values[p] - center;
+}
+
 /** y[yAt + t] += alpha·x[xAt + t] for t < n. */
 export function axpy(y: Float64Array, yAt: number, alpha: number, x: RealArray, xAt: number, n: number): void {
   for (let t = 0; t < n; t++) y[yAt + t] += alpha * x[xAt + t];
