@@ -29,69 +29,72 @@ export function summarize(x: usize, rows: i32, cols: i32, rowCounts: usize, colC
   const rowBytes = <usize>cols << 3;
   const words = wordsPerRow(cols);
   const one = f64x2.splat(1);
-  const infinity = f64x2.splat(Infinity);
   let minimum = v128.load(out, 24);
   let maximum = v128.load(out, 40);
   let count = load<f64>(out);
   let sum = load<f64>(out, 8);
   let squares = load<f64>(out, 16);
-  // Lanes holding an observed value that float32 does not hold exactly.
+  // Lanes holding an observed value that float32 does not hold exactly; once one does, no row looks again.
   let inexact = load<f64>(out, 56) != 0 ? i64x2.splat(-1) : i64x2.splat(0);
   for (let i = 0; i < rows; i++) {
     const row = x + <usize>i * rowBytes;
     const rowBits = bits + (<usize>(i * words) << 2);
-    let seen = f64x2.splat(0);
     let sums = f64x2.splat(0);
     let squareSums = f64x2.splat(0);
-    let infinite = f64x2.splat(0);
+    let seen: u32 = 0;
     let word: u32 = 0;
     let j = 0;
     for (; j + 2 <= cols; j += 2) {
       const offset = <usize>j << 3;
       const v = v128.load(row + offset);
       const observed = f64x2.eq(v, v);
-      const counted = v128.and(observed, one);
-      seen = f64x2.add(seen, counted);
-      v128.store(colCounts + offset, f64x2.add(v128.load(colCounts + offset), counted));
+      v128.store(colCounts + offset, f64x2.add(v128.load(colCounts + offset), v128.and(observed, one)));
       const value = v128.and(v, observed);
       sums = f64x2.add(sums, value);
       squareSums = f64x2.add(squareSums, f64x2.mul(value, value));
-      // pmin/pmax keep the accumulator when v is NaN (the comparison is false).
+      // pmin/pmax keep the accumulator when v is NaN (the comparison is false); an infinite value shows in them.
       minimum = f64x2.pmin(minimum, v);
       maximum = f64x2.pmax(maximum, v);
-      infinite = v128.or(infinite, f64x2.eq(f64x2.abs(v), infinity));
-      const rounded = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
-      inexact = v128.or(inexact, v128.andnot(observed, f64x2.eq(rounded, v)));
       word |= <u32>i64x2.bitmask(observed) << (<u32>j & 31);
       if (((j + 2) & 31) == 0) {
         store<u32>(rowBits + (<usize>(j >>> 5) << 2), word);
+        seen += popcnt(word);
         word = 0;
       }
     }
-    let rowCount = f64x2.extract_lane(seen, 0) + f64x2.extract_lane(seen, 1);
+    if (!v128.any_true(inexact)) {
+      for (let t = 0; t + 2 <= cols; t += 2) {
+        const v = v128.load(row + (<usize>t << 3));
+        const rounded = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+        inexact = v128.or(inexact, v128.andnot(f64x2.eq(v, v), f64x2.eq(rounded, v)));
+      }
+    }
     let rowSum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
     let rowSquares = f64x2.extract_lane(squareSums, 0) + f64x2.extract_lane(squareSums, 1);
     if (j < cols) {
       const v = load<f64>(row + (<usize>j << 3));
       if (v == v) {
-        rowCount += 1;
         store<f64>(colCounts + (<usize>j << 3), load<f64>(colCounts + (<usize>j << 3)) + 1);
         rowSum += v;
         rowSquares += v * v;
         if (v < f64x2.extract_lane(minimum, 0)) minimum = f64x2.replace_lane(minimum, 0, v);
         if (v > f64x2.extract_lane(maximum, 0)) maximum = f64x2.replace_lane(maximum, 0, v);
-        if (Math.abs(v) == Infinity) infinite = one;
         if (<f64><f32>v != v) inexact = i64x2.splat(-1);
         word |= <u32>1 << (<u32>j & 31);
       }
       j++;
     }
-    if (j & 31) store<u32>(rowBits + (<usize>((j - 1) >>> 5) << 2), word);
-    if (v128.any_true(infinite)) {
+    if (j & 31) {
+      store<u32>(rowBits + (<usize>((j - 1) >>> 5) << 2), word);
+      seen += popcnt(word);
+    }
+    // Every earlier row was finite: an infinite value in the extremes is in this row.
+    if (v128.any_true(v128.or(f64x2.eq(minimum, f64x2.splat(-Infinity)), f64x2.eq(maximum, f64x2.splat(Infinity))))) {
       for (let t = 0; t < cols; t++) {
         if (Math.abs(load<f64>(row + (<usize>t << 3))) == Infinity) return i * cols + t;
       }
     }
+    const rowCount = <f64>seen;
     store<f64>(rowCounts + (<usize>i << 3), rowCount);
     count += rowCount;
     sum += rowSum;

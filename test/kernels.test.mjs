@@ -430,9 +430,13 @@ test('the dense scan (summarize) gives the same summary as its twin, X copied in
     // Half-steps and signed zeros: float32 values, so both keep them in a Float32Array; min and max are zeros of
     // either sign in one lane or the other.
     const halves = doubles.map((v, p) => (v !== v ? v : p % 5 === 1 ? -0 : p % 5 === 2 ? 0 : Math.round(v * 2) / 2));
-    for (const [name, x] of [['doubles', doubles], ['halves', halves]]) {
+    // Every entry observed too: the values are then X copied whole, not compacted.
+    const whole = (x) => x.map((v, p) => (v === v ? v : p % 3 === 0 ? 0.5 : -1.5));
+    const inputs = [['doubles', doubles], ['halves', halves], ['all observed doubles', whole(doubles)], ['all observed halves', whole(halves)]];
+    for (const [name, x] of inputs) {
       const js = summarizeInJs(x, rows, cols);
-      assert.equal(js.values instanceof Float32Array, name === 'halves', `${name}: the twin's values' type`);
+      assert.equal(js.values instanceof Float32Array, name.endsWith('halves'), `${name}: the twin's values' type`);
+      assert.equal([...js.values], [...x].filter((v) => v === v), `${name}: the twin's values`);
       same(await backends.wasm.summarize(x, rows, cols), js, `${rows}×${cols} ${name}`);
       // Values not needed: none copied out, everything else the same.
       const needed = [];

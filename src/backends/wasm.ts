@@ -5,7 +5,7 @@ import {
   ALIGN, f64Runtime, reserve, singleRuntime, singleThreadedRuntime, threadedRuntime, tooLarge, type Kernels, type Runtime,
 } from '../runtime/wasm.js';
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
-import { summarize as summarizeInJs } from './js/scan.js';
+import { summarize as summarizeInJs, wholeValues } from './js/scan.js';
 import type { Backend, DenseSummary, ValuesNeeded } from './backend.js';
 import { DRAW_STATE, REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
 
@@ -128,13 +128,15 @@ export async function summarizeInBlocks(
     const [observedCount, sum, squares, min0, min1, max0, max1, inexact] = f64(k, at.out, 8);
     const mean = sum / observedCount;
     const keep = valuesNeeded(observedCount, rows, cols);
-    const observed = !keep ? new Float64Array(0) : inexact ? new Float64Array(observedCount) : new Float32Array(observedCount);
+    // Every entry observed: the values are X as given, copied whole (no compaction, no zeroed array filled after).
+    const whole = keep && observedCount === rows * cols ? wholeValues(values.subarray(0, rows * cols), inexact !== 0) : undefined;
+    const observed = whole ?? (!keep ? new Float64Array(0) : inexact ? new Float64Array(observedCount) : new Float32Array(observedCount));
     let deviation = 0;
     let filled = 0;
     for (let first = 0; first < rows; first += blockRows) {
       const count = blockRows < rows ? blockAt(first) : rows;
       deviation = k.squaredDeviation(at.x, count, cols, mean, deviation);
-      if (!keep) continue;
+      if (!keep || whole) continue;
       const compacted = k.compactObserved(at.x, count, cols, at.bits + first * words * I32, at.x);
       observed.set(f64(k, at.x, compacted), filled);
       filled += compacted;

@@ -60,8 +60,15 @@ export function summarize(x: Float64Array, rows: number, cols: number, valuesNee
   return {
     firstInfinite: -1, observedCount: count, sum, squares, min: Math.min(min[0], min[1]), max: Math.max(max[0], max[1]),
     rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count),
-    values: !valuesNeeded(count, rows, cols) ? new Float64Array(0) : compactObserved(x, inexact ? new Float64Array(count) : new Float32Array(count)),
+    values: !valuesNeeded(count, rows, cols) ? new Float64Array(0)
+      : count === rows * cols ? wholeValues(x, inexact)
+      : compactObserved(x, inexact ? new Float64Array(count) : new Float32Array(count)),
   };
+}
+
+/** A fully observed X's values: X copied whole, in a Float32Array when every value is a float32 value. */
+export function wholeValues(x: Float64Array, inexact: boolean): Float64Array | Float32Array {
+  return inexact ? new Float64Array(x) : new Float32Array(x);
 }
 
 function squaredDeviation(x: Float64Array, rows: number, cols: number, center: number): number {
