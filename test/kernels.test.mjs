@@ -438,12 +438,19 @@ test('the dense scan (summarize) gives the same summary as its twin, X copied in
       assert.equal(js.values instanceof Float32Array, name.endsWith('halves'), `${name}: the twin's values' type`);
       assert.equal([...js.values], [...x].filter((v) => v === v), `${name}: the twin's values`);
       same(await backends.wasm.summarize(x, rows, cols), js, `${rows}×${cols} ${name}`);
-      // Values not needed: none copied out, everything else the same.
+      // Values not wanted: none copied out, everything else the same; nor the deviation: NaN, everything else the same.
       const needed = [];
-      const without = summarizeInJs(x, rows, cols, (...asked) => (needed.push(asked), false));
+      const without = summarizeInJs(x, rows, cols, { values: (...asked) => (needed.push(asked), false) });
       assert.equal(needed, [[js.observedCount, rows, cols]]);
       assert.is(without.values.length, 0);
-      same(await summarizeInBlocks(x, rows, cols, 2 * cols * 8, () => false), without, `${rows}×${cols} ${name}, values not needed`);
+      same(await summarizeInBlocks(x, rows, cols, 2 * cols * 8, { values: () => false }), without, `${rows}×${cols} ${name}, values not wanted`);
+      const noDeviation = summarizeInJs(x, rows, cols, { deviation: false });
+      assert.ok(Number.isNaN(noDeviation.deviation));
+      assert.equal({ ...noDeviation, deviation: js.deviation }, js);
+      for (const values of [() => true, () => false]) {
+        const wanted = { values, deviation: false };
+        same(await summarizeInBlocks(x, rows, cols, 2 * cols * 8, wanted), summarizeInJs(x, rows, cols, wanted), `${rows}×${cols} ${name}, no deviation`);
+      }
       for (const blockRows of [1, 2, 3]) same(await summarizeInBlocks(x, rows, cols, blockRows * cols * 8), js, `${rows}×${cols} ${name}, blocks of ${blockRows} rows`);
       // A value float32 cannot hold, in the last row only: the later blocks find it.
       const last = Float64Array.from(x);

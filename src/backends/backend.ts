@@ -16,8 +16,13 @@ export interface Scorer {
   close(): void;
 }
 
-/** Whether a dense X's observed values must be copied out, once their count is known. */
-export type ValuesNeeded = (observedCount: number, rows: number, cols: number) => boolean;
+/** What a pass over a dense X finds beyond its pattern, counts, sums and extremes, when the caller needs it. */
+export interface Wanted {
+  /** Whether the observed values must be copied out, once their count is known. Default: always. */
+  values?: (observedCount: number, rows: number, cols: number) => boolean;
+  /** Whether Σ(x − mean)², a second pass over X, is needed. Default: true. */
+  deviation?: boolean;
+}
 
 /** What one pass over a dense X (NaN = missing) finds: assembly/scan.ts. */
 export interface DenseSummary {
@@ -33,11 +38,11 @@ export interface DenseSummary {
   colCounts: Float64Array;
   /** The observed pattern: row i's bits are words i·⌈cols/32⌉ onwards, column j is bit j % 32 of word j / 32. */
   bits: Uint32Array;
-  /** Σ(x − mean)² over the observed entries. */
+  /** Σ(x − mean)² over the observed entries; NaN where the caller did not want it (Wanted.deviation). */
   deviation: number;
   /**
    * The observed values in row-major order (what a model keeps for update()): a Float32Array when every one is a
-   * float32 value, which holds them exactly in half the memory; empty when the caller said they are not needed.
+   * float32 value, which holds them exactly in half the memory; empty where the caller did not want them.
    */
   values: Float64Array | Float32Array;
 }
@@ -59,9 +64,9 @@ export interface Backend {
   hardwareThreads(): Promise<number>;
   /**
    * One pass over a dense X: its observed pattern, counts and value statistics, and the first infinite entry; and
-   * the observed values, copied out only when `valuesNeeded(observedCount, rows, cols)` (default: always) says so.
+   * what `wanted` asks for of the observed values and their deviation from the mean.
    */
-  summarize(values: Float64Array, rows: number, cols: number, valuesNeeded?: ValuesNeeded): Promise<DenseSummary>;
+  summarize(values: Float64Array, rows: number, cols: number, wanted?: Wanted): Promise<DenseSummary>;
   /**
    * The buffers laid out, and the kernels over them, for one run whose phases may use up to `threads`
    * threads; the workspace's `threads` says how many it got (1 where threads are unavailable).

@@ -2,7 +2,7 @@ import type { Backend, BackendName } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { wasmBackend } from './wasm.js';
 
-export type { Backend, BackendName, DenseSummary, Scorer, ValuesNeeded } from './backend.js';
+export type { Backend, BackendName, DenseSummary, Scorer, Wanted } from './backend.js';
 export type { Buffers, Kernels, Workspace } from '../runtime/kernels.js';
 export { jsScorer } from './js/score.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../runtime/wasm.js';
 import { forget, hardwareThreads, threadPool, type ThreadPool } from '../runtime/threads.js';
 import { summarize as summarizeInJs, wholeValues } from './js/scan.js';
-import type { Backend, DenseSummary, ValuesNeeded } from './backend.js';
+import type { Backend, DenseSummary, Wanted } from './backend.js';
 import { DRAW_STATE, REAL_BYTES, runHere, type Buffers, type Precision, type Workspace } from '../runtime/kernels.js';
 
 const F64 = 8;
@@ -101,13 +101,13 @@ const SUMMARY_BLOCK_BYTES = 1 << 18;
  * so the blocks' size never changes a bit of the summary (tests run it with blocks of a few rows).
  */
 export async function summarizeInBlocks(
-  values: Float64Array, rows: number, cols: number, blockBytes: number, valuesNeeded: ValuesNeeded = () => true,
+  values: Float64Array, rows: number, cols: number, blockBytes: number, wanted: Wanted = {},
 ): Promise<DenseSummary> {
   const words = (cols + 31) >>> 5;
   const blockRows = Math.min(rows, Math.max(1, Math.floor(blockBytes / (cols * F64))));
   const sizes = { x: blockRows * cols * F64, rowCounts: rows * F64, colCounts: cols * F64, bits: rows * words * I32, out: 8 * F64 };
   // Past 4 GiB of pattern and counts (X itself never is copied whole) the JS twin gives the same summary.
-  if (tooLarge(sizes)) return summarizeInJs(values, rows, cols, valuesNeeded);
+  if (tooLarge(sizes)) return summarizeInJs(values, rows, cols, wanted);
   const k = await f64Runtime.borrow();
   try {
     const at = reserve(k, sizes);
@@ -127,16 +127,18 @@ export async function summarizeInBlocks(
     }
     const [observedCount, sum, squares, min0, min1, max0, max1, inexact] = f64(k, at.out, 8);
     const mean = sum / observedCount;
-    const keep = valuesNeeded(observedCount, rows, cols);
+    const keep = wanted.values?.(observedCount, rows, cols) !== false;
     // Every entry observed: the values are X as given, copied whole (no compaction, no zeroed array filled after).
     const whole = keep && observedCount === rows * cols ? wholeValues(values.subarray(0, rows * cols), inexact !== 0) : undefined;
     const observed = whole ?? (!keep ? new Float64Array(0) : inexact ? new Float64Array(observedCount) : new Float32Array(observedCount));
-    let deviation = 0;
+    const compact = keep && !whole;
+    const deviate = wanted.deviation !== false;
+    let deviation = deviate ? 0 : NaN;
     let filled = 0;
-    for (let first = 0; first < rows; first += blockRows) {
+    for (let first = 0; first < rows && (compact || deviate); first += blockRows) {
       const count = blockRows < rows ? blockAt(first) : rows;
-      deviation = k.squaredDeviation(at.x, count, cols, mean, deviation);
-      if (!keep || whole) continue;
+      if (deviate) deviation = k.squaredDeviation(at.x, count, cols, mean, deviation);
+      if (!compact) continue;
       const compacted = k.compactObserved(at.x, count, cols, at.bits + first * words * I32, at.x);
       observed.set(f64(k, at.x, compacted), filled);
       filled += compacted;
@@ -158,7 +160,7 @@ export const wasmBackend: Backend = {
   sparseBelowDensity: 0.4,
   tooLarge: (buffers) => tooLarge(byteSizes(buffers)),
   hardwareThreads,
-  summarize: (values, rows, cols, valuesNeeded) => summarizeInBlocks(values, rows, cols, SUMMARY_BLOCK_BYTES, valuesNeeded),
+  summarize: (values, rows, cols, wanted) => summarizeInBlocks(values, rows, cols, SUMMARY_BLOCK_BYTES, wanted),
   async scorer(ht, cols, width, precision) {
     // An instance of its own: the factors stay resident between calls, for as long as the scorer lives.
     const k = await f64Runtime.borrow();

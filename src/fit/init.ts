@@ -44,6 +44,11 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
  * The given factors are checked here; nothing is drawn until the run writes the factors into its own memory
  * (InitialFactors), so no array of them is made beside the run's.
  */
+/** Whether the draws' scale is made from the values' deviation from their mean (Given.stats.deviation). */
+export function scaledByDeviation(biases: boolean, distribution: 'normal' | 'uniform', givenScale: number | undefined): boolean {
+  return givenScale === undefined && (biases || distribution !== 'normal');
+}
+
 export function initialFactors(
   { problem, stats }: Given, rank: number, biases: boolean, random: Random, init: { W?: unknown; H?: unknown },
   distribution: 'normal' | 'uniform',
@@ -54,7 +59,8 @@ export function initialFactors(
   warm?: WarmStart,
 ): InitialFactors {
   const { rows, cols, observedCount } = problem;
-  const deviation = Math.sqrt(stats.deviation / observedCount);
+  // Read only where it makes the scale: a dense X's summary has it only then (scaledByDeviation).
+  const deviation = scaledByDeviation(biases, distribution, givenScale) ? Math.sqrt(stats.deviation / observedCount) : 0;
   const rms = biases ? deviation : Math.sqrt(stats.squares / observedCount);
   const normal = distribution === 'normal';
   const scale = givenScale !== undefined ? givenScale : normal ? (rms > 0 ? Math.sqrt(rms / Math.sqrt(rank)) : 1) : Math.sqrt((deviation > 0 ? deviation : rms > 0 ? rms : 1) / rank);

@@ -4,7 +4,7 @@
 // the tests and benches that drive a run epoch by epoch.
 import { backends, type Backend } from '../backends/index.js';
 import { abortReason } from '../check/errors.js';
-import { initialFactors, type WarmStart } from './init.js';
+import { initialFactors, scaledByDeviation, type WarmStart } from './init.js';
 import {
   declaredShape, isHandedOver, isSparseInput, readIds, readObservations, readValidation, type Given, type ObservationsInput,
 } from '../input/observations.js';
@@ -169,10 +169,13 @@ async function planWith(
   const layoutFor = (shape: { rows: number; cols: number; observedCount: number }) =>
     layoutOf(solver, settings, () => chooseLayout(shape, backend.sparseBelowDensity));
   // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
-  const valuesNeeded = (observedCount: number, rows: number, cols: number) =>
-    settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse';
+  // Its deviation from the mean (a second pass) only where it scales the initial draws.
+  const wanted = {
+    values: (observedCount: number, rows: number, cols: number) => settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse',
+    deviation: scaledByDeviation(settings.biases, solver.initialDraw, solver.initialScale?.(settings.rank)),
+  };
   const target = space && ((count: number) => solver.csrTarget!(space, count));
-  const given = await readObservations(X, settings.mask, backend.summarize, valuesNeeded, target);
+  const given = await readObservations(X, settings.mask, backend.summarize, wanted, target);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
   const { rows, cols, observedCount } = given.problem;

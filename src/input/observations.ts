@@ -4,7 +4,7 @@ import { collectGarbage } from '../runtime/collect.js';
 import { describe } from '../check/describe.js';
 import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
-import type { DenseSummary, ValuesNeeded } from '../backends/index.js';
+import type { DenseSummary, Wanted } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
 import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
@@ -151,7 +151,7 @@ function readMask(value: unknown, rows: number, cols: number): Uint8Array {
  * A dense X: its values copied once (masked entries set to NaN), then one pass of the backend's
  * (assembly/scan.ts) checks them and finds their counts and statistics.
  */
-async function denseInput(X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded): Promise<Given> {
+async function denseInput(X: unknown, mask: unknown, summarize: Summarize, wanted?: Wanted): Promise<Given> {
   // Written to only to apply a mask: otherwise the caller's Float64Array is read in place.
   const { rows, cols, data: values } = readMatrix('X', X, mask !== undefined);
   if (mask !== undefined) {
@@ -163,7 +163,7 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize, value
       }
     }
   }
-  const summary = await summarize(values, rows, cols, valuesNeeded);
+  const summary = await summarize(values, rows, cols, wanted);
   if (summary.firstInfinite >= 0) {
     const p = summary.firstInfinite;
     throw new RangeError(
@@ -552,12 +552,12 @@ function exactInFloat32(values: ArrayLike<number>): boolean {
 }
 
 /** A backend's one pass over a dense X (Backend.summarize). */
-export type Summarize = (values: Float64Array, rows: number, cols: number, valuesNeeded?: ValuesNeeded) => Promise<DenseSummary>;
+export type Summarize = (values: Float64Array, rows: number, cols: number, wanted?: Wanted) => Promise<DenseSummary>;
 
 /** X validated, in the layout it came in, with what the rest of a fit needs to know about its values. */
 export interface Given {
   problem: Problem;
-  /** Over the observed values: mean, min, max, Σx² and Σ(x − mean)². */
+  /** Over the observed values: mean, min, max, Σx² and Σ(x − mean)² (for a dense X, NaN unless wanted). */
   stats: { mean: number; min: number; max: number; squares: number; deviation: number };
   /** Observations per row and per column (as f64: the kernels scale penalties by them). */
   rowCounts: Float64Array;
@@ -566,7 +566,7 @@ export interface Given {
   observed: { readonly rowStart: Int32Array; readonly colIndex: Int32Array };
   /**
    * The observed values in CSR (row-major) order (a Float32Array when that loses nothing); for a dense X, empty
-   * unless `valuesNeeded` said they are.
+   * unless wanted.
    */
   observedValues: Float64Array | Float32Array;
 }
@@ -581,11 +581,12 @@ function sparseInput(X: SparseMatrixInput, target?: CsrTarget): Given {
 
 /**
  * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
- * the canonical problem in the layout it came in; a dense X is checked by `summarize`. `target`: where a sparse X's
+ * the canonical problem in the layout it came in; a dense X is checked by `summarize`, which finds what `wanted` asks
+ * of it. `target`: where a sparse X's
  * CSR may be built (a run's memory; CsrTarget).
  */
 export async function readObservations(
-  X: unknown, mask: unknown, summarize: Summarize, valuesNeeded?: ValuesNeeded, target?: CsrTarget,
+  X: unknown, mask: unknown, summarize: Summarize, wanted?: Wanted, target?: CsrTarget,
 ): Promise<Given> {
   let given: Given;
   if (isSparseInput(X)) {
@@ -597,7 +598,7 @@ export async function readObservations(
     // gives a way), before the run's memory is written, not beside it.
     if (handedOver.has(X)) collectGarbage();
   } else {
-    given = await denseInput(X, mask, summarize, valuesNeeded);
+    given = await denseInput(X, mask, summarize, wanted);
   }
   const { problem } = given;
   if (problem.observedCount === 0) {

@@ -60,7 +60,7 @@ export const jsBackend: Backend = {
       ? `this problem needs an array of ${longest} numbers, more than the ${MAX_TYPED_ARRAY_LENGTH} a typed array holds`
       : undefined;
   },
-  summarize: (values, rows, cols, valuesNeeded) => Promise.resolve(summarize(values, rows, cols, valuesNeeded)),
+  summarize: (values, rows, cols, wanted) => Promise.resolve(summarize(values, rows, cols, wanted)),
   hardwareThreads: () => Promise.resolve(1),
   // One thread: the twins are the reference, not the fast path.
   open: (buffers) => Promise.resolve(open(buffers) as Workspace<unknown, unknown>),

@@ -1,7 +1,7 @@
 // Pure-TypeScript twin of assembly/scan.ts: same pass, same summation order.
-import type { DenseSummary, ValuesNeeded } from '../backend.js';
+import type { DenseSummary, Wanted } from '../backend.js';
 
-export function summarize(x: Float64Array, rows: number, cols: number, valuesNeeded: ValuesNeeded = () => true): DenseSummary {
+export function summarize(x: Float64Array, rows: number, cols: number, wanted: Wanted = {}): DenseSummary {
   const words = (cols + 31) >>> 5;
   const rowCounts = new Float64Array(rows);
   const colCounts = new Float64Array(cols);
@@ -59,8 +59,8 @@ export function summarize(x: Float64Array, rows: number, cols: number, valuesNee
   }
   return {
     firstInfinite: -1, observedCount: count, sum, squares, min: Math.min(min[0], min[1]), max: Math.max(max[0], max[1]),
-    rowCounts, colCounts, bits, deviation: squaredDeviation(x, rows, cols, sum / count),
-    values: !valuesNeeded(count, rows, cols) ? new Float64Array(0)
+    rowCounts, colCounts, bits, deviation: wanted.deviation === false ? NaN : squaredDeviation(x, rows, cols, sum / count),
+    values: wanted.values?.(count, rows, cols) === false ? new Float64Array(0)
       : count === rows * cols ? wholeValues(x, inexact)
       : compactObserved(x, inexact ? new Float64Array(count) : new Float32Array(count)),
   };
