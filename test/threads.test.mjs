@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { factorize } from 'mfwasm';
 import { lowRankWithMissing } from './helpers.mjs';
 import { idleLimit } from '../dist/runtime/wasm.js';
+import { ThreadChoice, shapeOf } from '../dist/runtime/choice.js';
 
 // 300×200 at 45% observed: 27,000 observations — two loss chunks of the sparse kernels, four of the dense
 // gd's rows, and rows and columns enough for every thread.
@@ -172,6 +173,69 @@ test('a process that trained on threads exits at once (idle threads hold nothing
   assert.is(run.signal, null, `the process hung: ${run.stderr}`);
   assert.is(run.stdout.trim(), 'trained', run.stderr);
   assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+});
+
+
+test('ThreadChoice: short runs are timed the other way now and then, and go alone only while that is faster', () => {
+  const shape = 'one shape';
+  /**
+   * `count` runs of `shape`, each `threadsMs` on threads or `aloneMs` alone (numbers, or functions of the time so far);
+   * returns the runs that did not go the choice's way, gathered into looks: when each began, which way, how many runs.
+   */
+  const simulate = (choice, count, threadsMs, aloneMs, clock = { ms: 0 }) => {
+    const at = (ms) => (typeof ms === 'function' ? ms(clock.ms) : ms);
+    const looks = [];
+    let previous = false;
+    for (let r = 0; r < count; r++) {
+      const way = choice.way;
+      const goesAlone = choice.alone(shape);
+      const looking = goesAlone !== (way === 'alone');
+      if (looking && !previous) looks.push({ from: clock.ms, way: goesAlone ? 'alone' : 'threads', runs: 0 });
+      if (looking) looks.at(-1).runs++;
+      previous = looking;
+      const ms = goesAlone ? at(aloneMs) : at(threadsMs);
+      choice.timed(shape, goesAlone, ms);
+      clock.ms += ms;
+    }
+    return looks;
+  };
+  // Threads faster: the first look after 10 ms of runs; alone is clearly slower after three runs, and each look
+  // waits twice as long as the one before (from 40 ms, up to 400 ms).
+  const idle = new ThreadChoice();
+  const looks = simulate(idle, 8000, 0.25, 0.4);
+  assert.is(idle.way, 'threads');
+  assert.ok(looks[0].from >= 10 && looks[0].from < 10.5, `first look at ${looks[0].from} ms`);
+  assert.ok(looks.every((look) => look.way === 'alone' && look.runs === 3), JSON.stringify(looks));
+  const gaps = looks.slice(1).map((look, k) => Math.round(look.from - looks[k].from - 3 * 0.4));
+  assert.equal(gaps.slice(0, 6), [40, 80, 160, 320, 400, 400]);
+  // Alone faster (a busy machine): seven runs alone, seven more on threads to confirm, then alone; 20 ms later a look
+  // on threads, clearly slower after three runs, keeps it alone. Then, threads faster again: back to them.
+  const busy = new ThreadChoice();
+  const clock = { ms: 0 };
+  const busyLooks = simulate(busy, 200, 0.55, 0.4, clock);
+  assert.is(busy.way, 'alone');
+  assert.equal(busyLooks.slice(0, 2).map(({ way, runs }) => [way, runs]), [['alone', 7], ['threads', 3]]);
+  assert.ok(Math.abs(busyLooks[1].from - busyLooks[0].from - (7 * 0.4 + 7 * 0.55 + 20)) < 0.6, JSON.stringify(busyLooks));
+  simulate(busy, 2000, 0.25, 0.4, clock);
+  assert.is(busy.way, 'threads', 'back on threads once they are faster');
+  // Threads slow only in a process's first runs (V8 compiling): the runs after a look that found alone faster are
+  // timed afresh on threads, faster now, and the choice stays with them.
+  const warming = new ThreadChoice();
+  simulate(warming, 100, (ms) => (ms < 12 ? 0.5 : 0.25), 0.4);
+  assert.is(warming.way, 'threads');
+  // Nearly equal (within 3%): the way stays.
+  const even = new ThreadChoice();
+  simulate(even, 400, 0.4, 0.395);
+  assert.is(even.way, 'threads');
+  // Long runs are never timed the other way.
+  assert.equal(simulate(new ThreadChoice(), 100, 3, 1), []);
+});
+
+test('shapeOf: runs are alike by kernels, call counts and whole-number arguments, whatever their learning rates', () => {
+  const phases = (rate, buffer) => [[['stepRows', buffer, 8, rate]], [['denseStepH', 64, 1, rate], ['denseStepH', 96, 2, rate]]];
+  assert.is(shapeOf(phases(0.01, 16)), shapeOf(phases(0.005, 16)));
+  assert.is.not(shapeOf(phases(0.01, 16)), shapeOf(phases(0.01, 32)));
+  assert.is.not(shapeOf(phases(0.01, 16)), shapeOf(phases(0.01, 16).slice(1)));
 });
 
 test.run();

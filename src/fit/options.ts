@@ -30,7 +30,7 @@ export interface EpochReport {
   validationRmse: number | undefined;
   /** A solver of events: precision@10 on `validation` after it (training observations left out; a fixed sample of 64 of its rows when it has more). */
   validationPrecision?: number;
-  /** Threads the run trains on (see options.threads; 1 where threads are unavailable, or once they were found starved). */
+  /** Threads the run trains on (see options.threads; 1 where threads are unavailable, once they were found starved, or while one is faster). */
   threads: number;
 }
 
@@ -88,7 +88,8 @@ export interface RunOptions {
    * ≥ the solver's threshold: 2^18, a few milliseconds an epoch, or 2^25 for sgd's small blocks), else 1; the environment
    * variable MFWASM_THREADS, where there is one, replaces that default. Browsers share memory between threads
    * only on cross-origin isolated pages; elsewhere training uses one thread and says so once on the console.
-   * A run whose threads are kept waiting by other processes goes on alone, with the same result.
+   * A run whose threads are kept waiting by other processes goes on alone, and a run of short epochs goes alone
+   * while that is faster (docs/performance.md), with the same result.
    */
   threads?: number;
   /**

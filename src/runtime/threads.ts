@@ -11,6 +11,7 @@
 // a thread that died is seen (its 'exit' event) and the run rejected. On a browser page's main thread,
 // which may not block, the workers do all of it and the one finishing the last call posts a message.
 // Messages are left for what cannot be shared as numbers: a run's module and memory (attach), once per memory.
+import { ThreadChoice, shapeOf } from './choice.js';
 import { KERNEL_NAMES, runHere, type Awaitable, type Phase } from './kernels.js';
 import { Command, Control, nodeModule, nodeProcess, Share, SPIN_MICROS, spinUntil, type ThreadMessage, type ThreadReply } from './shared.js';
 
@@ -149,7 +150,7 @@ export interface ScratchLayout {
 /** The runs of one workspace on the pool (see ThreadPool.runner). */
 export interface PoolRunner {
   run(phases: readonly Phase[]): Awaitable<number[]>;
-  /** Threads its runs now take: the count asked for, or 1 once its helpers were found starved. */
+  /** Threads its runs now take: the count asked for, or 1 once its helpers were found starved or slower (ThreadChoice). */
   readonly threads: number;
 }
 
@@ -339,29 +340,39 @@ class ThreadPool {
   /**
    * The runs of one workspace: phases on `threads` threads over an attached memory (`own`: the caller's
    * instance over it), synchronous where the caller may block and every call is done within a short spin.
-   * Once its helpers are found starved its runs stay on the calling thread.
+   * Once its helpers are found starved its runs stay on the calling thread; short runs go there while they are
+   * faster there (ThreadChoice).
    */
   runner(key: number, own: Kernels, threads: number, scratch: ScratchLayout): PoolRunner {
     let elapsed = 0;
     let waited = 0;
-    let alone = false;
+    let starved = false;
+    const choice = new ThreadChoice();
     const timing = { waited: 0 };
     const pool = this;
     return {
       get threads() {
-        return alone ? 1 : threads;
+        return starved || choice.way === 'alone' ? 1 : threads;
       },
       run(phases) {
-        if (alone) return runHere(own, phases);
+        if (starved) return runHere(own, phases);
         if (!pool.#callerTakesPart) return pool.#enqueue(() => pool.#runOnWorkers(key, phases, threads, scratch));
         // After a run still awaiting its threads, asking again then: another may have started meanwhile.
         if (pool.#occupied) return pool.#queue.then(() => this.run(phases));
+        const shape = shapeOf(phases);
         const started = performance.now();
+        if (choice.alone(shape)) {
+          const results = runHere(own, phases);
+          choice.timed(shape, true, performance.now() - started);
+          return results;
+        }
         timing.waited = 0;
         const account = (results: number[]) => {
-          elapsed += performance.now() - started;
+          const ms = performance.now() - started;
+          choice.timed(shape, false, ms);
+          elapsed += ms;
           waited += timing.waited;
-          if (elapsed >= STARVED_AFTER_MS && waited > STARVED_SHARE * elapsed) alone = true;
+          if (elapsed >= STARVED_AFTER_MS && waited > STARVED_SHARE * elapsed) starved = true;
           return results;
         };
         const results = pool.#runHere(key, own, phases, threads, scratch, timing);

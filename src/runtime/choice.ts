@@ -1,0 +1,128 @@
+// Whether a workspace's short runs go faster on its threads or on the calling thread alone, found by timing both.
+//
+// On an idle machine two threads win even on runs of a few hundred microseconds. Beside a busy process they can
+// lose: three runnable threads share two cores, and between small phases a helper spins or sleeps and is woken
+// late; the caller then hardly waits at any one barrier (the starvation rule in threads.ts does not see it), yet
+// every run is slower than alone. Calls and scratch do not depend on who runs them, so either choice keeps every
+// bit of the results, and the choice may follow the machine's load: now and then a few runs of one shape are
+// timed the other way, and the faster way is kept.
+
+import type { Phase } from './kernels.js';
+
+/**
+ * Runs of one shape timed each way before a choice, their means compared: beside a busy process one run's time
+ * varies by more than the difference to be found, and what threads lose there is mostly in a few runs that wait
+ * milliseconds for a helper kept off its core (a median would not see them).
+ */
+const SAMPLES = 7;
+/** A look ends after its first three runs when they are this much slower: where threads win, alone is ~1.5–1.9×. */
+const CLEARLY_SLOWER = 1.25;
+/** Only runs this short are timed the other way: a longer one alone costs too much where threads win. */
+const SHORT_RUN_MS = 2;
+/** Run time before the first look (a fit of a few milliseconds is left on its threads). */
+const FIRST_LOOK_MS = 10;
+/**
+ * Run time from a look to the next: soon after a change of way (the runs it was judged on may have been a process's
+ * first, slower on threads while V8 compiles), twice as long after each look that kept it, up to the longest.
+ */
+const LOOK_AGAIN_MS = 20;
+const LONGEST_WAIT_MS = 400;
+/** The other way is taken only when it is this much faster: two nearly equal ways are not swapped back and forth. */
+const MARGIN = 0.97;
+
+type Way = 'threads' | 'alone';
+
+/** The last runs' times of one shape of run, each way. */
+interface Times {
+  threads: number[];
+  alone: number[];
+}
+
+export class ThreadChoice {
+  #way: Way = 'threads';
+  readonly #times = new Map<string, Times>();
+  /** Run time so far, when the next look may start, and the wait after the last one. */
+  #elapsed = 0;
+  #lookFrom = FIRST_LOOK_MS;
+  #wait = LOOK_AGAIN_MS;
+  /**
+   * A look found the other way faster: the runs of its shape are timed afresh the way they go before it is taken, so
+   * that what it beat was not a moment's hiccup.
+   */
+  #confirming = false;
+
+  /** The way runs go, unless one is being timed the other way. */
+  get way(): Way {
+    return this.#way;
+  }
+
+  /** Whether the next run of this shape goes on the calling thread alone. */
+  alone(shape: string): boolean {
+    const times = this.#timesOf(shape);
+    const current = times[this.#way];
+    const looking = !this.#confirming && this.#elapsed >= this.#lookFrom && current.length === SAMPLES && mean(current) <= SHORT_RUN_MS &&
+      times[otherThan(this.#way)].length < SAMPLES;
+    return (looking ? otherThan(this.#way) : this.#way) === 'alone';
+  }
+
+  /** A run's time (ms), on the threads or alone. */
+  timed(shape: string, alone: boolean, ms: number): void {
+    this.#elapsed += ms;
+    const times = this.#timesOf(shape);
+    const list = times[alone ? 'alone' : 'threads'];
+    list.push(ms);
+    if (list.length > SAMPLES) list.shift();
+    const current = times[this.#way];
+    const other = times[otherThan(this.#way)];
+    if (current.length === SAMPLES && other.length === 3 && mean(other) > CLEARLY_SLOWER * mean(current)) return this.#looked(false);
+    // Both full: a look has just ended, or the fresh runs after it have.
+    if (current.length < SAMPLES || other.length < SAMPLES) return;
+    const faster = mean(other) < MARGIN * mean(current);
+    if (faster && !this.#confirming) {
+      this.#confirming = true;
+      times[this.#way] = [];
+      return;
+    }
+    this.#looked(faster);
+  }
+
+  /** A look is over: the way changes or not, and the way not taken is timed afresh at the next look. */
+  #looked(change: boolean): void {
+    if (change) this.#way = otherThan(this.#way);
+    this.#confirming = false;
+    const notTaken = otherThan(this.#way);
+    for (const each of this.#times.values()) each[notTaken] = [];
+    this.#wait = change ? LOOK_AGAIN_MS : Math.min(2 * this.#wait, LONGEST_WAIT_MS);
+    this.#lookFrom = this.#elapsed + this.#wait;
+  }
+
+  #timesOf(shape: string): Times {
+    let times = this.#times.get(shape);
+    if (!times) this.#times.set(shape, (times = { threads: [], alone: [] }));
+    return times;
+  }
+}
+
+function otherThan(way: Way): Way {
+  return way === 'threads' ? 'alone' : 'threads';
+}
+
+/**
+ * What makes runs alike: each phase's kernel, number of calls and first call's whole-number arguments (buffers and
+ * sizes, where ALS's two halves differ; a learning rate, which may change from run to run, is left out).
+ */
+export function shapeOf(phases: readonly Phase[]): string {
+  let shape = '';
+  for (const phase of phases) {
+    shape += `${phase.length}`;
+    for (const argument of phase[0] ?? []) if (typeof argument === 'string' || Number.isInteger(argument)) shape += ` ${argument}`;
+    shape += '|';
+  }
+  return shape;
+}
+
+function mean(list: readonly number[]): number {
+  let sum = 0;
+  for (const ms of list) sum += ms;
+  return sum / list.length;
+}
