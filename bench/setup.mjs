@@ -9,7 +9,7 @@
 //   does) turns off an assumption of V8's optimized code, and typed-array loops run ~15% slower in that process
 //   from then on, which is how a server or a page that fits more than once runs them;
 // - factorize(X, { epochs: 0 }) on a dense 1000×1000 at rank 20 against one loss pass of the same run and one
-//   copy of X (medians of 15).
+//   copy of X (medians of 30, after ten rounds to warm up).
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { factorize } from '../dist/index.js';
@@ -55,7 +55,7 @@ let seed = 7;
 for (let i = 0; i < data.length; i++) data[i] = (seed = (seed * 16807) % 2147483647) / 2147483647;
 const X = { rows: n, cols: n, data };
 const [whole, loss, copy] = [[], [], []];
-for (let round = 0; round < 18; round++) {
+for (let round = 0; round < 40; round++) {
   let started = performance.now();
   await factorize(X, { rank: 20, epochs: 0 });
   const a = performance.now() - started;
@@ -67,7 +67,7 @@ for (let round = 0; round < 18; round++) {
   started = performance.now();
   new Float64Array(data);
   const c = performance.now() - started;
-  if (round >= 3) whole.push(a), loss.push(b), copy.push(c); // the first rounds warm up
+  if (round >= 10) whole.push(a), loss.push(b), copy.push(c); // the first ten rounds are slower while V8 compiles
 }
 const median = (list) => list.sort((a, b) => a - b)[list.length >> 1];
 console.log(`factorize(dense 1000², { rank: 20, epochs: 0 }): ${median(whole).toFixed(2)} ms; one loss pass ${median(loss).toFixed(2)} ms; one copy of X ${median(copy).toFixed(2)} ms ` +
