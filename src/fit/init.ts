@@ -28,6 +28,11 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
   return matrix.data;
 }
 
+/** Whether the draws' scale is made from the values' deviation from their mean (Given.stats.deviation). */
+export function scaledByDeviation(biases: boolean, distribution: 'normal' | 'uniform', givenScale: number | undefined): boolean {
+  return givenScale === undefined && (biases || distribution !== 'normal');
+}
+
 /**
  * The starting factors: the user's where given, otherwise draws from the seeded generator (W's
  * rows×rank entries row by row, then H's rank×cols), in the distribution the solver's module names
@@ -44,11 +49,6 @@ function givenFactor(name: string, value: unknown, rows: number, cols: number, r
  * The given factors are checked here; nothing is drawn until the run writes the factors into its own memory
  * (InitialFactors), so no array of them is made beside the run's.
  */
-/** Whether the draws' scale is made from the values' deviation from their mean (Given.stats.deviation). */
-export function scaledByDeviation(biases: boolean, distribution: 'normal' | 'uniform', givenScale: number | undefined): boolean {
-  return givenScale === undefined && (biases || distribution !== 'normal');
-}
-
 export function initialFactors(
   { problem, stats }: Given, rank: number, biases: boolean, random: Random, init: { W?: unknown; H?: unknown },
   distribution: 'normal' | 'uniform',
