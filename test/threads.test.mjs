@@ -177,7 +177,7 @@ test('a process that trained on threads exits at once (idle threads hold nothing
 
 
 test('ThreadChoice: short runs are timed the other way now and then, and go alone only while that is faster', () => {
-  const shape = 'one shape';
+  const shape = 7;
   /**
    * `count` runs of `shape`, each `threadsMs` on threads or `aloneMs` alone (numbers, or functions of the time so far);
    * returns the runs that did not go the choice's way, gathered into looks: when each began, which way, how many runs.
