@@ -232,6 +232,12 @@ test('ThreadChoice: short runs are timed the other way now and then, and go alon
   }
   // Long runs are never timed the other way.
   assert.equal(simulate(new ThreadChoice(), 100, 3, 1), []);
+  // Runs of a new shape each time (a counter among their arguments) are never compared: the way stays, and the
+  // other way is still timed once runs of one shape come.
+  const changing = new ThreadChoice();
+  for (let r = 0; r < 5000; r++) changing.timed(1000 + r, changing.alone(1000 + r), 0.25);
+  assert.is(changing.way, 'threads');
+  assert.ok(simulate(changing, 100, 0.25, 0.4).length > 0);
 });
 
 test('shapeOf: runs are alike by kernels, call counts and whole-number arguments, whatever their learning rates', () => {

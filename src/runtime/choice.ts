@@ -27,6 +27,8 @@ const FIRST_LOOK_MS = 10;
  */
 const LOOK_AGAIN_MS = 20;
 const LONGEST_WAIT_MS = 400;
+/** Shapes of run a workspace keeps times of: a solver's runs are of a few. */
+const MAX_SHAPES = 64;
 /** The other way is taken only when it is this much faster: two nearly equal ways are not swapped back and forth. */
 const MARGIN = 0.97;
 
@@ -99,7 +101,14 @@ export class ThreadChoice {
 
   #timesOf(shape: number): Times {
     let times = this.#times.get(shape);
-    if (!times) this.#times.set(shape, (times = { threads: [], alone: [] }));
+    if (!times) {
+      // A run whose arguments change every time (a counter among them) would add a shape a run, never compared.
+      if (this.#times.size >= MAX_SHAPES) {
+        this.#times.clear();
+        this.#confirming = false;
+      }
+      this.#times.set(shape, (times = { threads: [], alone: [] }));
+    }
     return times;
   }
 }
