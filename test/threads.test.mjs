@@ -199,15 +199,23 @@ test('ThreadChoice: short runs are timed the other way now and then, and go alon
     }
     return looks;
   };
-  // Threads faster: the first look after 10 ms of runs; alone is clearly slower after three runs, and each look
-  // waits twice as long as the one before (from 40 ms, up to 400 ms).
-  const idle = new ThreadChoice();
-  const looks = simulate(idle, 8000, 0.25, 0.4);
-  assert.is(idle.way, 'threads');
-  assert.ok(looks[0].from >= 10 && looks[0].from < 10.5, `first look at ${looks[0].from} ms`);
-  assert.ok(looks.every((look) => look.way === 'alone' && look.runs === 3), JSON.stringify(looks));
-  const gaps = looks.slice(1).map((look, k) => Math.round(look.from - looks[k].from - 3 * 0.4));
-  assert.equal(gaps.slice(0, 6), [40, 80, 160, 320, 400, 400]);
+  // Threads faster: the first look after 10 ms of runs; alone is clearly slower after one run (1.6×) or three
+  // (1.4×), and each look waits twice as long as the one before (from 40 ms, up to 400 ms)…
+  for (const [aloneMs, runs] of [[0.4, 1], [0.35, 3]]) {
+    const idle = new ThreadChoice();
+    const looks = simulate(idle, 8000, 0.25, aloneMs);
+    assert.is(idle.way, 'threads');
+    assert.ok(looks[0].from >= 10 && looks[0].from < 10.5, `first look at ${looks[0].from} ms`);
+    assert.ok(looks.every((look) => look.way === 'alone' && look.runs === runs), JSON.stringify(looks));
+    const gaps = looks.slice(1).map((look, k) => Math.round(look.from - looks[k].from - runs * aloneMs));
+    assert.equal(gaps.slice(0, 6), [40, 80, 160, 320, 400, 400]);
+  }
+  // …or, where a look loses more, long enough that what the looks lose stays 2% of the time between them: runs of
+  // 1.5 ms, 2.7 ms alone, a look losing 1.2 ms, at least 60 ms apart.
+  const costly = new ThreadChoice();
+  const costlyLooks = simulate(costly, 2000, 1.5, 2.7);
+  const costlyGaps = costlyLooks.slice(1).map((look, k) => look.from - costlyLooks[k].from - 2.7);
+  assert.ok(costlyGaps.slice(0, 5).every((gap, k) => gap >= [60, 120, 240, 400, 400][k] - 1e-9 && gap <= [60, 120, 240, 400, 400][k] + 1.5 + 1e-9), JSON.stringify(costlyGaps));
   // Alone faster (a busy machine): seven runs alone, seven more on threads to confirm, then alone; 20 ms later a look
   // on threads, clearly slower after three runs, keeps it alone. Then, threads faster again: back to them.
   const busy = new ThreadChoice();

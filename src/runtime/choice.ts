@@ -15,7 +15,11 @@ import type { Phase } from './kernels.js';
  * milliseconds for a helper kept off its core (a median would not see them).
  */
 const SAMPLES = 7;
-/** A look ends after its first three runs when they are this much slower: where threads win, alone is ~1.5–1.9×. */
+/**
+ * A look ends after its first run when it is this much slower, or after three this much slower on average: where
+ * threads win, alone is ~1.5–1.9×; beside a busy process, alone is rarely slower at all.
+ */
+const CLEARLY_SLOWER_ONE = 1.5;
 const CLEARLY_SLOWER = 1.25;
 /** Only runs this short are timed the other way: a longer one alone costs too much where threads win. */
 const SHORT_RUN_MS = 2;
@@ -27,6 +31,8 @@ const FIRST_LOOK_MS = 10;
  */
 const LOOK_AGAIN_MS = 20;
 const LONGEST_WAIT_MS = 400;
+/** And at least as long as keeps the time a look lost (its runs against the way taken) to this share of it. */
+const LOOK_SHARE = 0.02;
 /** Shapes of run a workspace keeps times of: a solver's runs are of a few. */
 const MAX_SHAPES = 64;
 /** The other way is taken only when it is this much faster: two nearly equal ways are not swapped back and forth. */
@@ -77,7 +83,8 @@ export class ThreadChoice {
     if (list.length > SAMPLES) list.shift();
     const current = times[this.#way];
     const other = times[otherThan(this.#way)];
-    if (current.length === SAMPLES && other.length === 3 && mean(other) > CLEARLY_SLOWER * mean(current)) return this.#looked(false);
+    const clearlySlower = other.length === 1 ? CLEARLY_SLOWER_ONE : other.length === 3 ? CLEARLY_SLOWER : Infinity;
+    if (current.length === SAMPLES && mean(other) > clearlySlower * mean(current)) return this.#looked(false, lost(other, current));
     // Both full: a look has just ended, or the fresh runs after it have.
     if (current.length < SAMPLES || other.length < SAMPLES) return;
     const faster = mean(other) < MARGIN * mean(current);
@@ -86,16 +93,19 @@ export class ThreadChoice {
       times[this.#way] = [];
       return;
     }
-    this.#looked(faster);
+    this.#looked(faster, faster ? 0 : lost(other, current));
   }
 
-  /** A look is over: the way changes or not, and the way not taken is timed afresh at the next look. */
-  #looked(change: boolean): void {
+  /**
+   * A look is over: the way changes or not, and the way not taken is timed afresh at the next look. `lost`: what the
+   * look's runs took beyond the way kept (ms).
+   */
+  #looked(change: boolean, lost: number): void {
     if (change) this.#way = otherThan(this.#way);
     this.#confirming = false;
     const notTaken = otherThan(this.#way);
     for (const each of this.#times.values()) each[notTaken] = [];
-    this.#wait = change ? LOOK_AGAIN_MS : Math.min(2 * this.#wait, LONGEST_WAIT_MS);
+    this.#wait = change ? LOOK_AGAIN_MS : Math.max(Math.min(2 * this.#wait, LONGEST_WAIT_MS), lost / LOOK_SHARE);
     this.#lookFrom = this.#elapsed + this.#wait;
   }
 
@@ -137,6 +147,11 @@ export function shapeOf(phases: readonly Phase[]): number {
     }
   }
   return shape;
+}
+
+/** What runs of the way not taken took beyond as many of the way taken (ms; 0 when they were faster). */
+function lost(notTaken: readonly number[], taken: readonly number[]): number {
+  return Math.max(0, notTaken.length * (mean(notTaken) - mean(taken)));
 }
 
 function mean(list: readonly number[]): number {
