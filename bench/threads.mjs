@@ -5,7 +5,8 @@
 // alternate between the counts, the median of each kept), with the results checked to be the same to the bit
 // whatever the count. An epoch's time is the mean over a whole run from its first epoch — a run that finds
 // its threads starved and goes on alone pays for the finding. Problems are generated from a seed: a sparse
-// rating-like matrix with `--observed` entries (default 10^6), and the dense GD cases of `npm run bench`.
+// rating-like matrix with `--observed` entries (default 10^6), and the dense GD cases of `npm run bench` with a 600²
+// between them.
 // With --whole it times whole factorize() calls instead (input to model, the solvers' default epochs, 30 for gd),
 // each on 1 and 2 threads, every round's ratio printed. With --busy the table is made again beside one busy process (a plain `node -e` loop), as a user's machine
 // is. After the table: what waking the threads costs, and whether this machine's cores run two copies of
@@ -89,7 +90,9 @@ const cases = [
   { label: `ials rank 64 (CG), same events`, X: sparse, options: { solver: 'ials', rank: 64 } },
   { label: `sgd rank 40, same ratings`, X: sparse, options: { solver: 'sgd', rank: 40 } },
   { label: `gd sparse rank 32, same ratings`, X: sparse, options: { solver: 'gd', rank: 32, learningRate: 1e-4, layout: 'sparse' } },
-  ...['dense-300', 'dense-1000'].map((name) => ({ label: `gd dense ${CASES[name].label}`, X: makeProblem(CASES[name]), options: { solver: 'gd', rank: CASES[name].rank, learningRate: 1e-4, layout: 'dense' } })),
+  // 600² between them: epochs of 1–2 ms, the longest the short runs' choice (src/runtime/choice.ts) times alone.
+  ...[CASES['dense-300'], { rows: 600, cols: 600, rank: 20, observed: 0.6, label: '600×600, rank 20, 60% observed' }, CASES['dense-1000']].map((shape) => (
+    { label: `gd dense ${shape.label}`, X: makeProblem(shape), options: { solver: 'gd', rank: shape.rank, learningRate: 1e-4, layout: 'dense' } })),
 ];
 
 /** Epochs each case runs: as many as take about a second on one thread (at least 4), fixed before timing. */
