@@ -1,6 +1,8 @@
 // npm run bench:setup [-- --ratings 10000000]
 //
 // What a call costs before and beside its epochs:
+// - the same call's setup stage by stage (plan: every check and X in rows; start: the run laid out; the initial loss
+//   pass; then an epoch and its loss pass), in a child process of its own;
 // - through the API, 10M float32 ratings in typed arrays (the bench:parse shape: 200,000 × 50,000, half
 //   stars), sgd rank 40, 3 epochs, one thread, in a child process: its peak RSS above the RSS once the input
 //   arrays exist (the OS's high-water mark: a sampling timer cannot run during synchronous work), and the time
@@ -29,6 +31,27 @@ for (let p = 0; p < count; p++) {
   colIndices[p] = (u * 7919 + rated[u]++ * 4729) % items;
   values[p] = 1 + (random.uint32() % 10) / 2;
 }
+if (process.argv.includes('--stages')) {
+  // The setup's stages, through the functions factorize() calls (src/fit/plan.ts): every check and X in rows
+  // (plan), the run laid out and started (start), then the initial loss pass, one epoch and its loss pass.
+  const { plan, start } = await import('${new URL('../dist/fit/plan.js', import.meta.url)}');
+  const stages = {};
+  let at = performance.now();
+  const lap = (name) => { const now = performance.now(); stages[name] = now - at; at = now; };
+  const planned = await plan({ rows: users, cols: items, rowIndices, colIndices, values }, { solver: 'sgd', rank: 40, epochs: 1, threads: 1, precision: 'float32' });
+  lap('plan');
+  const { run } = await start(planned);
+  lap('start');
+  await run.loss();
+  lap('initial loss');
+  await run.epoch();
+  lap('epoch');
+  await run.loss();
+  lap('loss');
+  run.close();
+  console.log(JSON.stringify({ stages }));
+  process.exit(0);
+}
 if (process.argv.includes('--after-a-fit')) await factorize({ rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] }, { solver: 'sgd', rank: 1, epochs: 1 });
 globalThis.gc();
 const before = process.memoryUsage().rss;
@@ -39,6 +62,12 @@ await factorize({ rows: users, cols: items, rowIndices, colIndices, values }, { 
   onEpoch: () => { const now = performance.now(); times.push(now - last); last = now; } });
 console.log(JSON.stringify({ above: process.resourceUsage().maxRSS * 1024 - before, times }));
 `;
+{
+  const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', '--stages'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  const { stages } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  console.log(`API setup by stage (a process's first fit): ${Object.entries(stages).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+}
 for (const [label, flag] of [['the first fit of a process', []], ['after a small fit', ['--after-a-fit']]]) {
   const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', ...flag], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
