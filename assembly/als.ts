@@ -100,13 +100,6 @@ function alsRows<R, V>(
  */
 const CHUNK = 8;
 
-/**
- * gram += Σ f fᵀ over the observations first…end−1 (f: the fixed factor row of each, of R), in the lower triangle —
- * and in the upper triangle of each 4×4 tile on the diagonal, which nothing reads. Each entry is summed in the
- * observations' order, as the rank-one updates `gram[a] += f[a]·f[0…a]` of the twin sum it, so the same bits; but a
- * tile of 4 rows × 4 columns is held in registers over a chunk of observations instead of every update going
- * through memory (two loads and a store for each multiply-add).
- */
 /** The factor row of the chunk's observation q (from + q), in f64: widened (float32 rows), or where it is. */
 // @ts-ignore: decorator
 @inline
@@ -114,6 +107,13 @@ function chunkRow<R>(widened: usize, fixed: usize, index: usize, from: i32, q: i
   return sizeof<R>() == 4 ? widened + <usize>q * gramRowBytes : fixed + <usize>load<i32>(index + (<usize>(from + q) << 2)) * rowBytes;
 }
 
+/**
+ * gram += Σ f fᵀ over the observations first…end−1 (f: the fixed factor row of each, of R), in the lower triangle —
+ * and in the upper triangle of each 4×4 tile on the diagonal, which nothing reads. Each entry is summed in the
+ * observations' order, as the rank-one updates `gram[a] += f[a]·f[0…a]` of the twin sum it, so the same bits; but a
+ * tile of 4 rows × 4 columns is held in registers over a chunk of observations instead of every update going
+ * through memory (two loads and a store for each multiply-add).
+ */
 function accumulateGram<R>(gram: usize, index: usize, fixed: usize, first: i32, end: i32, rank: i32): void {
   const rowBytes = <usize>rank << alignof<R>();
   const gramRowBytes = <usize>rank << 3;

@@ -168,8 +168,8 @@ async function planWith(
   // The run's layout, from X's shape and how many of its entries are observed.
   const layoutFor = (shape: { rows: number; cols: number; observedCount: number }) =>
     layoutOf(solver, settings, () => chooseLayout(shape, backend.sparseBelowDensity));
-  // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout.
-  // Its deviation from the mean (a second pass) only where it scales the initial draws.
+  // A dense X's observed values are copied out only for the model (keepObservations) or a run in the sparse layout;
+  // X's deviation from the mean (a second pass over it) is found only where it scales the initial draws.
   const wanted = {
     values: (observedCount: number, rows: number, cols: number) => settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse',
     deviation: scaledByDeviation(settings.biases, solver.initialDraw, solver.initialScale?.(settings.rank)),

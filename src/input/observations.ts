@@ -557,7 +557,7 @@ export type Summarize = (values: Float64Array, rows: number, cols: number, wante
 /** X validated, in the layout it came in, with what the rest of a fit needs to know about its values. */
 export interface Given {
   problem: Problem;
-  /** Over the observed values: mean, min, max, Σx² and Σ(x − mean)² (for a dense X, NaN unless wanted). */
+  /** Over the observed values: mean, min, max, Σx² and Σ(x − mean)² (NaN unless wanted). */
   stats: { mean: number; min: number; max: number; squares: number; deviation: number };
   /** Observations per row and per column (as f64: the kernels scale penalties by them). */
   rowCounts: Float64Array;
@@ -571,19 +571,18 @@ export interface Given {
   observedValues: Float64Array | Float32Array;
 }
 
-function sparseInput(X: SparseMatrixInput, target?: CsrTarget): Given {
+function sparseInput(X: SparseMatrixInput, wanted?: Wanted, target?: CsrTarget): Given {
   const problem = sparseProblem(X, target);
-  const stats = sparseStats(problem);
+  const stats = sparseStats(problem, wanted?.deviation !== false);
   // Column indices in two bytes are the run's (CsrTarget): it hands the model four-byte ones after training.
   const colIndex = problem.colIndex instanceof Int32Array ? problem.colIndex : new Int32Array(0);
   return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex }, observedValues: problem.values };
 }
 
 /**
- * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns
- * the canonical problem in the layout it came in; a dense X is checked by `summarize`, which finds what `wanted` asks
- * of it. `target`: where a sparse X's
- * CSR may be built (a run's memory; CsrTarget).
+ * Validates X (dense with a mask, dense with NaN for missing, or sparse coordinates) and returns the canonical problem
+ * in the layout it came in, with what `wanted` asks of its values; a dense X is checked by `summarize`. `target`: where
+ * a sparse X's CSR may be built (a run's memory; CsrTarget).
  */
 export async function readObservations(
   X: unknown, mask: unknown, summarize: Summarize, wanted?: Wanted, target?: CsrTarget,
@@ -593,7 +592,7 @@ export async function readObservations(
     if (mask !== undefined) {
       throw new TypeError('mask: expected no mask with sparse X ({ rowIndices, colIndices, values } lists only observed entries)');
     }
-    given = sparseInput(X, target);
+    given = sparseInput(X, wanted, target);
     // A handed-over X gave up its row indices once its entries were in row order: collected now (where the host
     // gives a way), before the run's memory is written, not beside it.
     if (handedOver.has(X)) collectGarbage();

@@ -44,14 +44,15 @@ export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCo
 const ROWS_PER_CALL = 256;
 
 /**
- * Mean, min, max, Σx² and Σ(x − mean)² of a sparse problem's values, summed in the order of the dense
- * pass (assembly/scan.ts): within a row, even and odd columns in two sums, a trailing odd column last.
+ * Mean, min, max, Σx² and — where `deviation`, a second pass; else NaN — Σ(x − mean)² of a sparse problem's values,
+ * summed in the order of the dense pass (assembly/scan.ts): within a row, even and odd columns in two sums, a trailing
+ * odd column last.
  * The passes go a few rows a call, their totals carried in `totals` (the same order, so the same bits):
  * a small function is optimized after a few calls, while one long loop ran millions of entries in
  * V8's interpreter before it was, each of them leaving boxed numbers for the collector — enough
  * to grow V8's young generation, and the process's memory, for the rest of a fit.
  */
-export function sparseStats(problem: SparseProblem) {
+export function sparseStats(problem: SparseProblem, deviation = true) {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
   const trailingColumn = (cols & 1) === 1 ? cols - 1 : -1;
   // Σx, Σx², min, max; then Σ(x − mean)².
@@ -61,10 +62,10 @@ export function sparseStats(problem: SparseProblem) {
   }
   const [sum, squares, min, max] = totals;
   const mean = sum / observedCount;
-  for (let first = 0; first < rows; first += ROWS_PER_CALL) {
+  for (let first = 0; first < rows && deviation; first += ROWS_PER_CALL) {
     rowDeviations(rowStart, colIndex, values, trailingColumn, mean, first, Math.min(rows, first + ROWS_PER_CALL), totals);
   }
-  return { mean, min, max, squares, deviation: totals[4] };
+  return { mean, min, max, squares, deviation: deviation ? totals[4] : NaN };
 }
 
 /**

@@ -151,7 +151,6 @@ export function csrLoss(
   return 0.5 * loss;
 }
 
-
 /**
  * ½ Σ (x − clamp(w·h, low, high))² over the first `count` stored observations, in stored order (over
  * Float32Arrays, each prediction as singleDot sums it).
