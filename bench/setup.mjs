@@ -101,3 +101,12 @@ for (let round = 0; round < 40; round++) {
 const median = (list) => list.sort((a, b) => a - b)[list.length >> 1];
 console.log(`factorize(dense 1000², { rank: 20, epochs: 0 }): ${median(whole).toFixed(2)} ms; one loss pass ${median(loss).toFixed(2)} ms; one copy of X ${median(copy).toFixed(2)} ms ` +
   `(${(median(whole) - median(loss)).toFixed(2)} ms beyond the loss pass)`);
+// The same X as nested arrays (number[][]), the form most callers have at this size: read into a copy of the fit's own.
+const nested = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * n, (i + 1) * n)));
+const fromNested = [];
+for (let round = 0; round < 40; round++) {
+  const started = performance.now();
+  await factorize(nested, { rank: 20, epochs: 0 });
+  if (round >= 10) fromNested.push(performance.now() - started);
+}
+console.log(`factorize(the same X as number[][], { rank: 20, epochs: 0 }): ${median(fromNested).toFixed(2)} ms`);

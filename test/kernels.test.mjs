@@ -452,6 +452,11 @@ test('the dense scan (summarize) gives the same summary as its twin, X copied in
         same(await summarizeInBlocks(x, rows, cols, 2 * cols * 8, wanted), summarizeInJs(x, rows, cols, wanted), `${rows}×${cols} ${name}, no deviation`);
       }
       for (const blockRows of [1, 2, 3]) same(await summarizeInBlocks(x, rows, cols, blockRows * cols * 8), js, `${rows}×${cols} ${name}, blocks of ${blockRows} rows`);
+      // X the fit's own copy: a fully observed X of doubles is kept as it is (float32 values still halved); else as above.
+      for (const summary of [summarizeInJs(x, rows, cols, { owned: true }), await backends.wasm.summarize(x, rows, cols, { owned: true })]) {
+        assert.is(summary.values === x, name === 'all observed doubles', `${rows}×${cols} ${name}, owned: kept as it is`);
+        assert.equal([...summary.values], [...js.values], `${rows}×${cols} ${name}, owned`);
+      }
       // A value float32 cannot hold, in the last row only: the later blocks find it.
       const last = Float64Array.from(x);
       last[last.length - 1] = 0.1;

@@ -368,6 +368,23 @@ test('keepObservations: false on a dense X: its observed values are not copied o
   assert.equal(fits, ['dense', 'sparse']);
 });
 
+test('a fully observed dense X: the model keeps the copy the fit read nested arrays into, but never a caller\'s Float64Array; the same fit either way', async () => {
+  const rows = 12;
+  const cols = 9;
+  const nested = lowRankWithMissing(rows, cols, 3, 1, 8).map((row) => row.map((v) => v + 1 / 3));
+  const data = Float64Array.from(nested.flat());
+  const options = { solver: 'gd', rank: 3, epochs: 10, learningRate: 0.01, threads: 1 };
+  const expected = [...data];
+  const fromNested = await factorize(nested, options);
+  const fromData = await factorize({ rows, cols, data }, options);
+  assert.equal([...fromNested.info.parameters.W], [...fromData.info.parameters.W]);
+  assert.ok(fromData.info.observed.values !== data, "a caller's Float64Array is copied");
+  // The caller's arrays written after the fit: neither model's values change.
+  data.fill(0);
+  for (const row of nested) row.fill(0);
+  for (const model of [fromNested, fromData]) assert.equal([...model.info.observed.values], expected);
+});
+
 test('X.rowIds and X.colIds: a repeated id is named with both places, "42" and 42 being one id; ids that merely look alike are distinct', async () => {
   const X = { rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] };
   const repeats = [

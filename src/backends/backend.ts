@@ -22,6 +22,11 @@ export interface Wanted {
   values?: (observedCount: number, rows: number, cols: number) => boolean;
   /** Whether Σ(x − mean)², a second pass over X, is needed. Default: true. */
   deviation?: boolean;
+  /**
+   * Whether X is the caller's own copy, which nothing writes to afterwards: a fully observed X not exact in float32
+   * is then kept as the values as it is, not copied again. Default: false.
+   */
+  owned?: boolean;
 }
 
 /** What one pass over a dense X (NaN = missing) finds: assembly/scan.ts. */

@@ -129,7 +129,7 @@ export async function summarizeInBlocks(
     const mean = sum / observedCount;
     const keep = wanted.values?.(observedCount, rows, cols) !== false;
     // Every entry observed: the values are X as given, copied whole (no compaction, no zeroed array filled after).
-    const whole = keep && observedCount === rows * cols ? wholeValues(values, inexact !== 0) : undefined;
+    const whole = keep && observedCount === rows * cols ? wholeValues(values, inexact !== 0, wanted.owned) : undefined;
     const observed = whole ?? (!keep ? new Float64Array(0) : inexact ? new Float64Array(observedCount) : new Float32Array(observedCount));
     const compact = keep && !whole;
     const deviate = wanted.deviation !== false;

@@ -163,7 +163,8 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize, wante
       }
     }
   }
-  const summary = await summarize(values, rows, cols, wanted);
+  // Where readMatrix copied X (nested arrays, a mask, data not a Float64Array), the copy is the fit's own.
+  const summary = await summarize(values, rows, cols, { ...wanted, owned: values !== (X as { data?: unknown }).data });
   if (summary.firstInfinite >= 0) {
     const p = summary.firstInfinite;
     throw new RangeError(

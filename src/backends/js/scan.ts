@@ -61,14 +61,18 @@ export function summarize(x: Float64Array, rows: number, cols: number, wanted: W
     firstInfinite: -1, observedCount: count, sum, squares, min: Math.min(min[0], min[1]), max: Math.max(max[0], max[1]),
     rowCounts, colCounts, bits, deviation: wanted.deviation === false ? NaN : squaredDeviation(x, rows, cols, sum / count),
     values: wanted.values?.(count, rows, cols) === false ? new Float64Array(0)
-      : count === rows * cols ? wholeValues(x, inexact)
+      : count === rows * cols ? wholeValues(x, inexact, wanted.owned)
       : compactObserved(x, inexact ? new Float64Array(count) : new Float32Array(count)),
   };
 }
 
-/** A fully observed X's values: X copied whole, in a Float32Array when every value is a float32 value. */
-export function wholeValues(x: Float64Array, inexact: boolean): Float64Array | Float32Array {
-  return inexact ? new Float64Array(x) : new Float32Array(x);
+/**
+ * A fully observed X's values: X copied whole, in a Float32Array when every value is a float32 value (half the
+ * memory); X itself where it is the caller's own copy (Wanted.owned) and not exact in float32.
+ */
+export function wholeValues(x: Float64Array, inexact: boolean, owned = false): Float64Array | Float32Array {
+  if (!inexact) return new Float32Array(x);
+  return owned ? x : new Float64Array(x);
 }
 
 function squaredDeviation(x: Float64Array, rows: number, cols: number, center: number): number {
