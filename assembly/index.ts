@@ -15,3 +15,5 @@ export function heapBase(): usize {
 export { gramian, ialsHalf, ialsLoss } from "./ials";
 export { bprEpoch } from "./bpr";
 export { drawInto } from "./random";
+export { csrFromBins, csrSums, csrDeviations } from "./csr";
+export { blockCells } from "./order";

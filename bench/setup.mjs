@@ -13,11 +13,15 @@
 // - factorize(X, { epochs: 0 }) on a dense 1000×1000 at rank 20 against one loss pass of the same run and one
 //   copy of X (medians of 30, after ten rounds to warm up).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { factorize } from '../dist/index.js';
 import { prepareRun } from '../dist/fit/plan.js';
 
-const { values: flags } = parseArgs({ options: { ratings: { type: 'string', default: '10000000' } } });
+const { values: flags } = parseArgs({ options: { ratings: { type: 'string', default: '10000000' }, libmf: { type: 'string' } } });
 const child = `
 import { factorize } from '${new URL('../dist/index.js', import.meta.url)}';
 import { Random } from '${new URL('../dist/math/rng.js', import.meta.url)}';
@@ -31,13 +35,29 @@ for (let p = 0; p < count; p++) {
   colIndices[p] = (u * 7919 + rated[u]++ * 4729) % items;
   values[p] = 1 + (random.uint32() % 10) / 2;
 }
+if (process.argv.includes('--write')) {
+  // The same ratings as three raw arrays, for LIBMF's driver (bench/libmf_setup.cpp).
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.argv.at(-1), new Uint8Array(0));
+  for (const list of [rowIndices, colIndices, values]) writeFileSync(process.argv.at(-1), new Uint8Array(list.buffer), { flag: 'a' });
+  process.exit(0);
+}
 if (process.argv.includes('--stages')) {
   // The setup's stages, through the functions factorize() calls (src/fit/plan.ts): every check and X in rows
   // (plan), the run laid out and started (start), then the initial loss pass, one epoch and its loss pass.
   const { plan, start } = await import('${new URL('../dist/fit/plan.js', import.meta.url)}');
   const stages = {};
+  const faults = {};
   let at = performance.now();
-  const lap = (name) => { const now = performance.now(); stages[name] = now - at; at = now; };
+  let faulted = process.resourceUsage().minorPageFault;
+  const lap = (name) => {
+    const now = performance.now();
+    const count = process.resourceUsage().minorPageFault;
+    stages[name] = now - at;
+    faults[name] = count - faulted;
+    at = now;
+    faulted = count;
+  };
   const planned = await plan({ rows: users, cols: items, rowIndices, colIndices, values }, { solver: 'sgd', rank: 40, epochs: 1, threads: 1, precision: 'float32' });
   lap('plan');
   const { run } = await start(planned);
@@ -49,7 +69,15 @@ if (process.argv.includes('--stages')) {
   await run.loss();
   lap('loss');
   run.close();
-  console.log(JSON.stringify({ stages }));
+  // What a page of memory costs the first time it is written, on this machine: 128 MiB of a fresh WebAssembly memory
+  // written one word a page (the run's buffers are new memory too: every page of them is first written in the setup).
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 4096 });
+  memory.grow(2048);
+  const words = new Int32Array(memory.buffer);
+  const touched = performance.now();
+  for (let p = 0; p < words.length; p += 1024) words[p] = 1;
+  const touch = (performance.now() - touched) / 128;
+  console.log(JSON.stringify({ stages, faults, touch }));
   process.exit(0);
 }
 if (process.argv.includes('--after-a-fit')) await factorize({ rows: 3, cols: 2, rowIndices: [0, 1, 2], colIndices: [0, 1, 0], values: [1, 2, 3] }, { solver: 'sgd', rank: 1, epochs: 1 });
@@ -65,9 +93,13 @@ console.log(JSON.stringify({ above: process.resourceUsage().maxRSS * 1024 - befo
 {
   const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', '--stages'], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
-  const { stages } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  const { stages, faults, touch } = JSON.parse(run.stdout.trim().split('\n').at(-1));
   console.log(`API setup by stage (a process's first fit): ${Object.entries(stages).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+  const pages = faults.plan + faults.start;
+  console.log(`  pages first written: plan ${faults.plan}, start ${faults.start} (${(pages / 256).toFixed(0)} MiB); a fresh page costs ${(touch / 256 * 1000).toFixed(2)} µs here ` +
+    `(${touch.toFixed(2)} ms a MiB): ~${(pages * touch / 256 / 1000).toFixed(2)} s of the setup`);
 }
+if (flags.libmf) libmfSetup(flags.libmf);
 for (const [label, flag] of [['the first fit of a process', []], ['after a small fit', ['--after-a-fit']]]) {
   const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', ...flag], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
@@ -110,3 +142,54 @@ for (let round = 0; round < 40; round++) {
   if (round >= 10) fromNested.push(performance.now() - started);
 }
 console.log(`factorize(the same X as number[][], { rank: 20, epochs: 0 }): ${median(fromNested).toFixed(2)} ms`);
+
+/**
+ * LIBMF's mf_train() on the same ratings in memory (bench/libmf_setup.cpp, compiled against the given folder's mf.o):
+ * the time from the call to its first iteration's line, less one iteration (the mean of the next two), as the
+ * setup — with copy_data (its default: the caller's array copied before it is shuffled in blocks) and without.
+ */
+function libmfSetup(folder) {
+  const scratch = mkdtempSync(join(tmpdir(), 'mfwasm-libmf-'));
+  try {
+    const driver = join(scratch, 'libmf_setup');
+    const built = spawnSync('g++', ['-O3', '-pthread', '-std=c++11', '-march=native', '-fopenmp', '-I', folder, '-o', driver,
+      fileURLToPath(new URL('./libmf_setup.cpp', import.meta.url)), join(folder, 'mf.o')], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`--libmf: could not build the driver against ${folder}/mf.o (run make there first): ${built.stderr}`);
+    const ratings = join(scratch, 'ratings.bin');
+    const written = spawnSync(process.execPath, ['--input-type=module', '-e', child, '--', '--write', ratings], { encoding: 'utf8' });
+    if (written.status !== 0) throw new Error(written.stderr);
+    for (const copy of [1, 0]) {
+      const times = timedLines(driver, [ratings, flags.ratings, '200000', '50000', String(copy)]);
+      const epoch = (times[2] - times[0]) / 2;
+      console.log(`LIBMF mf_train, the same ratings in memory, k 40, 3 iterations, one thread, copy_data ${copy ? 'true (its default)' : 'false'}: ` +
+        `before the first iteration ${((times[0] - epoch) / 1000).toFixed(2)} s, an iteration (with its loss) ${(epoch / 1000).toFixed(2)} s`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The driver's iteration lines' times in ms after its "start" line, each taken as the line arrives. */
+function timedLines(command, args) {
+  // A child that timestamps the driver's lines as they come (spawnSync would only see them at its end).
+  const source = `
+    const { spawn } = await import('node:child_process');
+    const driver = spawn(${JSON.stringify(command)}, ${JSON.stringify(args)}, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let started, pending = '';
+    const times = [];
+    driver.stdout.on('data', (chunk) => {
+      const now = performance.now();
+      pending += chunk;
+      const lines = pending.split('\\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        if (line === 'start') started = now;
+        else if (/^\\s*\\d+\\s/.test(line)) times.push(now - started);
+      }
+    });
+    driver.on('close', (code) => { console.log(JSON.stringify({ code, times })); });`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' });
+  const { code, times } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  if (code !== 0 || times.length !== 3) throw new Error(`LIBMF's driver: exit ${code}, ${times.length} iteration lines: ${run.stderr}`);
+  return times;
+}

@@ -182,6 +182,61 @@ test('an input handed over lets an als or ials run too large to keep idle leave 
   }
 });
 
+test("a caller's float32 ratings put in rows by the run's kernel, in its memory: the same CSR and fit as from plain arrays, bins cut to its scratch where one is too full", async () => {
+  const random = testRandom(17);
+  const limit = idleLimit.bytes;
+  setCollector(() => {});
+  try {
+    // 700 rows in bins of 4; then 300 rows whose first two (one bin of 2) hold 66,000 entries, more than the
+    // kernel's bins hold (2^16): the bins are cut to one row each.
+    for (const [rows, cols, entriesOf] of [
+      [700, 60, (i) => (random() < 0.5 ? 20 : 3)],
+      [300, 40_000, (i) => (i < 2 ? 33_000 : 5)],
+    ]) {
+      const entries = [];
+      for (let i = 0; i < rows; i++) {
+        const taken = new Set();
+        const count = entriesOf(i);
+        while (taken.size < count) taken.add(Math.floor(random() * cols));
+        for (const j of taken) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
+      }
+      entries.sort(() => random() - 0.5);
+      const plain = { rows, cols, rowIndices: entries.map((e) => e[0]), colIndices: entries.map((e) => e[1]), values: entries.map((e) => e[2]) };
+      const typed = { rows, cols, rowIndices: Int32Array.from(plain.rowIndices), colIndices: Int32Array.from(plain.colIndices), values: Float32Array.from(plain.values) };
+      // With biases the fit starts from μ, and its draws are scaled by the values' deviation: both found by the run's kernels.
+      for (const [backend, biases] of [['wasm', false], ['wasm', true], ['js', true]]) {
+        const options = { solver: 'sgd', rank: 3, epochs: 3, backend, threads: 1, biases };
+        const label = `${rows}×${cols}, ${backend}, biases ${biases}`;
+        const expected = await factorize(plain, options);
+        // Every memory too large to keep idle: the run is laid out before X is read, and X put in rows in it.
+        idleLimit.bytes = 0;
+        const fitted = await factorize(typed, options);
+        idleLimit.bytes = limit;
+        // (The pure-JS backend's buffers are arrays of their own.)
+        if (backend === 'wasm') assert.ok(fitted.info.observed.colIndex.buffer === fitted.info.parameters.W.buffer, `${label}: the column indices the run's`);
+        assert.equal([...fitted.info.observed.rowStart], [...expected.info.observed.rowStart], label);
+        assert.equal([...fitted.info.observed.colIndex], [...expected.info.observed.colIndex], label);
+        assert.equal([...fitted.info.observed.values], [...expected.info.observed.values], label);
+        assert.equal([...fitted.lossHistory], [...expected.lossHistory], label);
+        assert.ok(fitted.info.parameters.W.every((v, p) => Object.is(v, expected.info.parameters.W[p])), `${label}: W`);
+        for (const key of ['offset', 'mean', 'clip', 'colCounts']) assert.equal(fitted.info.parameters[key], expected.info.parameters[key], `${label}: ${key}`);
+      }
+      // A pair given twice is named by its places in the caller's arrays.
+      const twice = {
+        ...typed, rowIndices: Int32Array.of(...typed.rowIndices, typed.rowIndices[4]), colIndices: Int32Array.of(...typed.colIndices, typed.colIndices[4]),
+        values: Float32Array.of(...typed.values, 1),
+      };
+      idleLimit.bytes = 0;
+      const error = await factorize(twice, { solver: 'sgd', rank: 2 }).then(() => undefined, (e) => e);
+      idleLimit.bytes = limit;
+      assert.match(error?.message, new RegExp(`X: expected each \\(row, column\\) at most once, got \\(${entries[4][0]}, ${entries[4][1]}\\) twice, at entries 4 and ${entries.length}`));
+    }
+  } finally {
+    idleLimit.bytes = limit;
+    setCollector(undefined);
+  }
+});
+
 test("an sgd run too large to keep idle gives its memory to the model: the same fit, its values back in CSR order, bit for bit", async () => {
   const random = testRandom(11);
   const entries = [];

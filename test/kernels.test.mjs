@@ -11,6 +11,7 @@ import { jsScorer } from '../dist/backends/js/score.js';
 import { testRandom as generator } from './helpers.mjs';
 import { Random } from '../dist/math/rng.js';
 import { normalEquations } from '../dist/solvers/als.js';
+import { counts, sparseStats } from '../dist/input/problem.js';
 
 
 const SHAPES = [
@@ -365,6 +366,188 @@ for (const precision of ['float64', 'float32']) for (const shape of SHAPES) {
     });
   });
 }
+
+test('csrFromBins: entries in bins of rows to rows, in column order (or as they come), the same on both backends and as a sort gives', async () => {
+  const random = generator(41);
+  for (const [rows, cols, shift, byColumn] of [[37, 23, 2, 1], [37, 23, 0, 1], [50, 300, 3, 0], [9, 70_000 >> 2, 1, 1]]) {
+    const colBits = Math.max(1, 32 - Math.clz32(cols - 1));
+    // Each pair at most once, in a random order.
+    const entries = [];
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (random() < Math.min(0.3, 400 / cols)) entries.push([i, j, Math.fround(random() * 10 - 5)]);
+    entries.sort(() => random() - 0.5);
+    const count = entries.length;
+    const rowStart = new Int32Array(rows + 1);
+    for (const [i] of entries) rowStart[i + 1]++;
+    for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+    const bins = ((rows - 1) >> shift) + 1;
+    const binStart = Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]);
+    // The entries moved to their bins in the order given, each a word and a float32 value.
+    const words = new Int32Array(count);
+    const values = new Float32Array(count);
+    const free = binStart.slice(0, bins);
+    for (const [i, j, x] of entries) {
+      const t = free[i >> shift]++;
+      words[t] = ((i & ((1 << shift) - 1)) << colBits) | j;
+      values[t] = x;
+    }
+    const largest = Math.max(...Array.from({ length: bins }, (_, b) => binStart[b + 1] - binStart[b]));
+    const buffers = {
+      real: {},
+      i32: { words: count, values: count, binStart: bins + 1, cursor: rows, colStart: cols + 1, sortedWords: largest, sortedValues: largest, columns: Math.ceil(count / 2) },
+    };
+    const label = `${rows}×${cols}, bins of ${1 << shift} rows, byColumn ${byColumn}`;
+    const fill = (space) => {
+      put(space, 'i32', 'words', words);
+      put(space, 'i32', 'values', new Int32Array(values.buffer));
+      put(space, 'i32', 'binStart', binStart);
+      put(space, 'i32', 'cursor', rowStart.subarray(0, rows));
+      // Scratch too: a reused memory holds what a run before left.
+      for (const name of ['columns', 'colStart', 'sortedWords', 'sortedValues']) space.viewI32(space.i32[name], buffers.i32[name]).fill(0);
+    };
+    // Two calls, bins 0…2 and the rest, as a caller going a few bins a call makes them: each from its first bin.
+    const call = (space) => {
+      const { kernels: k, i32: n } = space;
+      const cut = Math.min(3, bins);
+      k.csrFromBins(n.words, n.values, n.binStart, 0, cut, shift, colBits, n.cursor, n.colStart, cols, n.sortedWords, n.sortedValues, n.columns, byColumn);
+      k.csrFromBins(n.words, n.values, space.atI32(n.binStart, cut), 0, bins - cut, shift, colBits, space.atI32(n.cursor, cut << shift), n.colStart, cols,
+        n.sortedWords, n.sortedValues, n.columns, byColumn);
+    };
+    await sameOnBoth(`csrFromBins ${label}`, buffers, fill, call);
+    const space = await backends.wasm.open(buffers, 1);
+    fill(space);
+    call(space);
+    const columnWords = space.viewI32(space.i32.columns, Math.ceil(count / 2));
+    const columns = [...new Uint16Array(columnWords.buffer, columnWords.byteOffset, count)];
+    const valueWords = space.viewI32(space.i32.values, count);
+    const stored = [...new Float32Array(valueWords.buffer, valueWords.byteOffset, count)];
+    space.close();
+    // Each row's stretch: in column order, or (byColumn 0) in the order its entries came.
+    const expected = entries.map((e, place) => [...e, place]).sort((a, b) => a[0] - b[0] || (byColumn ? a[1] - b[1] : a[3] - b[3]));
+    assert.equal(columns, expected.map((e) => e[1]), `${label}: columns`);
+    assert.equal(stored, expected.map((e) => e[2]), `${label}: values`);
+  }
+});
+
+test('blockCells: sgd\'s observations counted, then stored block by block (values less a center, cells of one word or two), the same on both backends', async () => {
+  const random = generator(43);
+  for (const precision of ['float64', 'float32']) for (const words of [1, 2]) {
+    const [rows, cols, bins] = [23, 17, 3];
+    const rowBin = Int32Array.from({ length: rows }, () => Math.floor(random() * bins));
+    const colBin = Int32Array.from({ length: cols }, () => Math.floor(random() * bins));
+    const codes = (bin) => {
+      const next = new Int32Array(bins);
+      return Int32Array.from(bin, (b) => ((b << 26) | next[b]++) >>> 0);
+    };
+    const rowStart = new Int32Array(rows + 1);
+    const columns = [];
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) if (random() < 0.4) columns.push(j);
+      rowStart[i + 1] = columns.length;
+    }
+    const count = columns.length;
+    const given = Float32Array.from({ length: count }, () => random() * 8 - 4);
+    const columnWords = new Int32Array(Math.ceil(count / 2));
+    new Uint16Array(columnWords.buffer).set(columns);
+    const buffers = {
+      real: { values: count }, i32: { rowStart: rows + 1, columns: columnWords.length, rowCodes: rows, colCodes: cols, cursor: bins * bins + 1, given: count, cells: words * count },
+      precision,
+    };
+    const fill = (space) => {
+      put(space, 'i32', 'rowStart', rowStart);
+      put(space, 'i32', 'columns', columnWords);
+      put(space, 'i32', 'rowCodes', codes(rowBin));
+      put(space, 'i32', 'colCodes', codes(colBin));
+      put(space, 'i32', 'given', new Int32Array(given.buffer));
+      space.viewI32(space.i32.cursor, bins * bins + 1).fill(0);
+      space.viewI32(space.i32.cells, words * count).fill(0);
+      space.viewReal(space.real.values, count).fill(0);
+    };
+    const label = `${precision}, ${words} word(s)`;
+    const call = (space) => {
+      const { kernels: k, i32: n, real: b } = space;
+      // Counted in two calls (rows 0…9, then the rest), prefix-summed, then stored in two passes, as sgd's start does.
+      const pass = (kind, center) => {
+        for (const [first, end] of [[0, 10], [10, rows]]) {
+          k.blockCells(n.rowStart, n.columns, n.rowCodes, n.colCodes, first, end, bins, n.cursor, n.given, center, b.values, n.cells, 5, words, kind);
+        }
+      };
+      pass(0, 0);
+      const cursor = space.viewI32(n.cursor, bins * bins + 1);
+      for (let block = 0; block < bins * bins; block++) cursor[block + 1] += cursor[block];
+      const blockStart = cursor.slice();
+      pass(1, 0.75);
+      cursor.set(blockStart);
+      pass(2, 0);
+      cursor.set(blockStart);
+    };
+    await sameOnBoth(`blockCells ${label}`, buffers, fill, call);
+    // And as a sort by block gives: each block's observations in CSR order, with their offsets in their bins.
+    const space = await backends.wasm.open(buffers, 1);
+    fill(space);
+    call(space);
+    const expected = [];
+    const offsets = (bin) => {
+      const next = new Int32Array(bins);
+      return Array.from(bin, (b) => next[b]++);
+    };
+    const [rowOffset, colOffset] = [offsets(rowBin), offsets(colBin)];
+    for (let i = 0; i < rows; i++) for (let p = rowStart[i]; p < rowStart[i + 1]; p++) expected.push({ block: rowBin[i] * bins + colBin[columns[p]], p, i, j: columns[p] });
+    expected.sort((a, b) => a.block - b.block || a.p - b.p);
+    const Real = precision === 'float32' ? Float32Array : Float64Array;
+    assert.equal([...space.viewReal(space.real.values, count)], expected.map(({ p }) => new Real([given[p] - 0.75])[0]), `${label}: values`);
+    const cells = space.viewI32(space.i32.cells, words * count);
+    assert.equal([...cells], expected.flatMap(({ i, j }) => (words === 2 ? [colOffset[j], rowOffset[i]] : [(rowOffset[i] << 5) | colOffset[j]])), `${label}: cells`);
+    space.close();
+  }
+});
+
+test('csrSums, csrDeviations: a CSR\'s statistics and column counts in the run, the same on both backends and as sparseStats and counts find them', async () => {
+  const random = generator(47);
+  for (const [rows, cols] of [[30, 9], [17, 10], [5, 1]]) {
+    const rowStart = new Int32Array(rows + 1);
+    const columns = [];
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) if (random() < 0.5) columns.push(j);
+      rowStart[i + 1] = columns.length;
+    }
+    const count = columns.length;
+    const values = Float32Array.from({ length: count }, () => random() * 10 - 3);
+    const columnWords = new Int32Array(Math.ceil(count / 2));
+    new Uint16Array(columnWords.buffer).set(columns);
+    const buffers = { real: {}, i32: { rowStart: rows + 1, columns: columnWords.length, values: count, colCounts: cols, totals: 10 } };
+    const trailingColumn = (cols & 1) === 1 ? cols - 1 : -1;
+    const fill = (space) => {
+      put(space, 'i32', 'rowStart', rowStart);
+      put(space, 'i32', 'columns', columnWords);
+      put(space, 'i32', 'values', new Int32Array(values.buffer));
+      space.viewI32(space.i32.colCounts, cols).fill(0);
+      const totals = space.viewI32(space.i32.totals, 10);
+      new Float64Array(totals.buffer, totals.byteOffset, 5).set([0, 0, Infinity, -Infinity, 0]);
+    };
+    const totalsOf = (space) => {
+      const totals = space.viewI32(space.i32.totals, 10);
+      return new Float64Array(totals.buffer, totals.byteOffset, 5);
+    };
+    // Rows in two calls, as statsInRun goes a few hundred rows a call.
+    const call = (space) => {
+      const { kernels: k, i32: n } = space;
+      const cut = Math.floor(rows / 3);
+      for (const [first, end] of [[0, cut], [cut, rows]]) k.csrSums(n.rowStart, n.columns, n.values, first, end, trailingColumn, n.colCounts, n.totals);
+      const mean = totalsOf(space)[0] / count;
+      for (const [first, end] of [[0, cut], [cut, rows]]) k.csrDeviations(n.rowStart, n.columns, n.values, first, end, trailingColumn, mean, n.totals);
+    };
+    await sameOnBoth(`csrSums ${rows}×${cols}`, buffers, fill, call);
+    const space = await backends.wasm.open(buffers, 1);
+    fill(space);
+    call(space);
+    const [sum, squares, min, max, deviation] = totalsOf(space);
+    const problem = { layout: 'sparse', rows, cols, rowStart, colIndex: Int32Array.from(columns), values, observedCount: count };
+    const expected = sparseStats(problem);
+    assert.equal({ mean: sum / count, min, max, squares, deviation }, expected, `${rows}×${cols}: as sparseStats`);
+    assert.equal([...space.viewI32(space.i32.colCounts, cols)], [...counts(problem).colCounts], `${rows}×${cols}: as counts`);
+    space.close();
+  }
+});
 
 test('drawInto: the initial factors\' draws, uniform and normal, in rows or down the columns of Hᵀ, are Random.fill\'s stream to the bit, the state left where it ends', async () => {
   for (const precision of ['float64', 'float32']) {

@@ -73,6 +73,7 @@ function workspace(k: Kernels, given: Buffers, runtime: Runtime, pool?: ThreadPo
     viewReal: (buffer, length) => new Real(k.memory.buffer, buffer, length),
     viewFloat32: (buffer, length) => new Float32Array(k.memory.buffer, buffer, length),
     viewI32: (buffer, length) => new Int32Array(k.memory.buffer, buffer, length),
+    i32Over: (buffer) => buffer,
     atReal: (buffer, index) => buffer + index * realBytes,
     atI32: (buffer, index) => buffer + index * I32,
     get threads() {

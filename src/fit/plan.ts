@@ -134,7 +134,14 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
   const heldOutBound = settings.validation === undefined ? 0 : lengthOf((settings.validation as { values?: unknown }).values);
   const early = solver.csrTarget && declared && isSparseInput(X) && !isHandedOver(X) && heldOutBound !== undefined &&
     lengthOf(X.rowIndices) === declared.entries && lengthOf(X.colIndices) === declared.entries
-    ? { shape: { layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound }, threads: await threadsFor(declared.entries) }
+    ? {
+      shape: {
+        layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound,
+        // The CSR build's kernel, for float32 values (the values the run holds as given).
+        csrInRun: X.values instanceof Float32Array,
+      },
+      threads: await threadsFor(declared.entries),
+    }
     : undefined;
   const space = early && await backend.open({ ...solver.buffers(early.shape), precision: settings.precision }, early.threads);
   try {

@@ -6,6 +6,9 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary, Wanted } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
+import { intoRowsByBin, type PackedRows } from '../backends/js/csr.js';
+import type { CsrBuild, CsrTargetOf } from '../solvers/solver.js';
+import { binsIntoRowsInRun, statsInRun } from './csr.js';
 import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
@@ -284,9 +287,13 @@ export function isHandedOver(X: object): boolean {
  * holds the values once (plan.ts, SolverModule.csrTarget). Asked only for float32 values; the column indices are
  * then kept in two bytes each where they fit.
  */
-export type CsrTarget = (count: number) => { values: Float32Array; scratch: Int32Array } | undefined;
+export type CsrTarget = (count: number) => CsrTargetOf | undefined;
 
-function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem {
+/**
+ * X's CSR; `build` where it is in a run's memory with two-byte column indices (the run's CSR kernels work on it:
+ * src/input/csr.ts).
+ */
+function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: SparseProblem; build?: CsrBuild } {
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
   const rowStart = new Int32Array(rows + 1);
@@ -317,10 +324,12 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem 
   // indices in two bytes where they fit, the run's scratch for the rows moved in bins (below).
   const into = owned || Values !== Float32Array ? undefined : target?.(count);
   const narrow = into !== undefined && cols <= TWO_BYTE_INDICES;
+  // Where the run offers its kernels, and its memory for the column indices (the bins then cut to their scratch).
+  const build = narrow ? into.build : undefined;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
     // Copies, never the caller's arrays (unless handed over): the model keeps them.
-    const colIndex = narrow ? Uint16Array.from(colOf) : colOf === X.colIndices && !owned ? colOf.slice() : colOf;
+    const colIndex = build ? (build.columns.set(colOf), build.columns) : narrow ? Uint16Array.from(colOf) : colOf === X.colIndices && !owned ? colOf.slice() : colOf;
     let values: Float64Array | Float32Array = given;
     if (into) {
       into.values.set(given);
@@ -329,21 +338,22 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem 
       values = Values.from(given);
     }
     release();
-    return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+    return { problem: { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count }, build };
   }
   if (owned) {
     inRowsInPlace(rowOf, colOf, given, rowStart, cols);
     sortRowsByColumn(rowStart, colOf, given, cols, (i, j) => duplicateOf(X, i, j));
     release();
-    return { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count };
+    return { problem: { layout: 'sparse', rows, cols, rowStart, colIndex: colOf, values: given, observedCount: count } };
   }
   // The caller's arrays copied in bins of rows — read in order, written at ≤ 256 places at once — then put in
   // rows, as above: the model keeps the column indices and values. Each entry's row within its bin goes above its
   // column index while they share 31 bits (a 2^18-row bin beside 2^13 columns, or any 2^24 rows × 2^16 columns),
   // else in a scratch array of row indices (a run's, where it offers one).
-  const colIndex = narrow ? new Uint16Array(count) : new Int32Array(count);
+  const colIndex = build ? build.columns : narrow ? new Uint16Array(count) : new Int32Array(count);
   const values = into ? into.values : new Values(count);
-  const { shift, binStart } = rowBins(rowStart);
+  const kernelBins = build && rowBinsWithin(rowStart, build.capacity);
+  const { shift, binStart } = kernelBins ?? rowBins(rowStart);
   const colBits = bitsFor(cols);
   const packed = shift + colBits <= packing.bits;
   const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
@@ -359,10 +369,11 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): SparseProblem 
     }
     values[t] = given[p];
   }
-  binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
+  if (kernelBins && packed) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count));
+  else binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
-  return { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count };
+  return { problem: { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count }, build };
 }
 
 /** Rows in bins of 2^shift consecutive rows, at most 256 bins, and where each bin's entries start. */
@@ -372,6 +383,23 @@ function rowBins(rowStart: Int32Array): { shift: number; binStart: Int32Array } 
   while (rows > 256 << shift) shift++;
   const bins = ((rows - 1) >> shift) + 1;
   return { shift, binStart: Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]) };
+}
+
+/**
+ * Bins as rowBins cuts them, made smaller until none holds more than `capacity` entries (a run kernel's scratch:
+ * csrFromBins); undefined where even bins of one row do not fit.
+ */
+function rowBinsWithin(rowStart: Int32Array, capacity: number): { shift: number; binStart: Int32Array } | undefined {
+  const rows = rowStart.length - 1;
+  for (let { shift } = rowBins(rowStart); shift >= 0; shift--) {
+    let largest = 0;
+    for (let first = 0; first < rows; first += 1 << shift) largest = Math.max(largest, rowStart[Math.min(rows, first + (1 << shift))] - rowStart[first]);
+    if (largest <= capacity) {
+      const bins = ((rows - 1) >> shift) + 1;
+      return { shift, binStart: Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]) };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -413,11 +441,9 @@ function inRowsInPlace(rowOf: Int32Array, colOf: Int32Array, values: Float64Arra
 
 /**
  * The entries of arrays already in bins of rows (rowBins) scattered into each row's stretch of `colIndex` (which may
- * be `colOf` itself) and `values`, in place but for a scratch of one bin's entries: each bin's entries put in column
- * order by a counting sort (where the columns are few beside the entries) and scattered to their rows in that order,
- * so that each row's stretch comes out in column order, which a sort per row (a comparison sort of every row,
- * scattered over the arrays) would otherwise give. Each entry's row is in `rowOf` (then left as scratch), or packed
- * above its column index in `colOf` (PackedRows: the words are sorted as they are, each unpacked as it goes to its row).
+ * be `colOf` itself) and `values` (backends/js/csr.ts intoRowsByBin), with scratch of its own: each bin's entries in
+ * column order by a counting sort where the columns are few beside the entries, else as they are (sortRowsByColumn
+ * then sorts each row).
  */
 function binsIntoRows(
   rowOf: Int32Array | PackedRows, colOf: Int32Array | Uint16Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array,
@@ -428,52 +454,17 @@ function binsIntoRows(
   let largest = 0;
   for (let b = 0; b < bins; b++) largest = Math.max(largest, binStart[b + 1] - binStart[b]);
   const Values = values.constructor as Float64ArrayConstructor | Float32ArrayConstructor;
-  const packed = !(rowOf instanceof Int32Array);
-  const shift = packed ? rowOf.shift : 0;
-  const colBits = packed ? rowOf.colBits : 0;
-  // An entry's column: its word's low bits, or the whole index.
-  const colMask = packed ? (1 << colBits) - 1 : -1;
-  // The counting sort's pass over every column, once a bin, is worth it while the bins' columns are not many
-  // more than the entries.
-  const colStart = bins * cols <= 2 * rowStart[rows] ? new Int32Array(cols + 1) : undefined;
-  const sortedRows = packed ? undefined : new Int32Array(largest);
-  const sortedCols = new Int32Array(largest);
-  const sortedValues = new Values(largest);
-  const cursor = rowStart.slice(0, rows);
-  for (let b = 0; b < bins; b++) {
-    const start = binStart[b];
-    const end = binStart[b + 1];
-    // Every entry of the bin is read before any is written: its stretch of colOf and values may be colIndex's.
-    if (colStart) {
-      colStart.fill(0);
-      for (let u = start; u < end; u++) colStart[(colOf[u] & colMask) + 1]++;
-      for (let j = 0; j < cols; j++) colStart[j + 1] += colStart[j];
-      for (let u = start; u < end; u++) {
-        const v = colStart[colOf[u] & colMask]++;
-        sortedCols[v] = colOf[u];
-        if (sortedRows) sortedRows[v] = (rowOf as Int32Array)[u];
-        sortedValues[v] = values[u];
-      }
-    } else {
-      // In the order given (sortRowsByColumn then sorts each row).
-      sortedCols.set(colOf.subarray(start, end));
-      if (sortedRows) sortedRows.set((rowOf as Int32Array).subarray(start, end));
-      sortedValues.set(values.subarray(start, end));
-    }
-    const firstRow = b << shift;
-    for (let u = 0; u < end - start; u++) {
-      const word = sortedCols[u];
-      const t = cursor[sortedRows ? sortedRows[u] : firstRow + (word >>> colBits)]++;
-      colIndex[t] = word & colMask;
-      values[t] = sortedValues[u];
-    }
-  }
+  const colStart = byColumn(bins, cols, rowStart[rows]) ? new Int32Array(cols + 1) : undefined;
+  const sorted = { rows: rowOf instanceof Int32Array ? new Int32Array(largest) : undefined, cols: new Int32Array(largest), values: new Values(largest) };
+  intoRowsByBin(rowOf, colOf, colIndex, values, rowStart.slice(0, rows), binStart, 0, bins, cols, colStart, sorted);
 }
 
-/** Entries' rows held in their column indices (binsIntoRows): the row within its bin of 2^shift rows above `colBits` bits. */
-interface PackedRows {
-  shift: number;
-  colBits: number;
+/**
+ * Whether bins are put in column order by a counting sort: its pass over every column, once a bin, is worth it while
+ * the bins' columns are not many more than the entries.
+ */
+function byColumn(bins: number, cols: number, entries: number): boolean {
+  return bins * cols <= 2 * entries;
 }
 
 /** The bits a packed entry may use: 31 (a non-negative Int32); settable for tests of the scratch array's path. */
@@ -573,11 +564,13 @@ export interface Given {
 }
 
 function sparseInput(X: SparseMatrixInput, wanted?: Wanted, target?: CsrTarget): Given {
-  const problem = sparseProblem(X, target);
-  const stats = sparseStats(problem, wanted?.deviation !== false);
+  const { problem, build } = sparseProblem(X, target);
+  const deviation = wanted?.deviation !== false;
+  // In a run's memory, the run's kernels find the same statistics and counts.
+  const { stats, colCounts } = build ? statsInRun(build, problem.rowStart, problem.cols, deviation) : { stats: sparseStats(problem, deviation), colCounts: undefined };
   // Column indices in two bytes are the run's (CsrTarget): it hands the model four-byte ones after training.
   const colIndex = problem.colIndex instanceof Int32Array ? problem.colIndex : new Int32Array(0);
-  return { problem, stats, ...counts(problem), observed: { rowStart: problem.rowStart, colIndex }, observedValues: problem.values };
+  return { problem, stats, ...counts(problem, colCounts), observed: { rowStart: problem.rowStart, colIndex }, observedValues: problem.values };
 }
 
 /**

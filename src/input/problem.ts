@@ -1,6 +1,7 @@
 // The canonical problem's layouts and statistics: dense ↔ sparse, the layout 'auto' picks, counts per row and
 // column, and the values' statistics.
 import type { DenseProblem, Layout, Problem, SparseProblem } from '../types.js';
+import { rowDeviations, rowSums } from '../backends/js/csr.js';
 
 function toDense(problem: SparseProblem): DenseProblem {
   const { rows, cols, rowStart, colIndex, values, observedCount } = problem;
@@ -30,14 +31,18 @@ export function toLayout(
   return { layout: 'sparse', rows, cols, rowStart: observed.rowStart, colIndex: observed.colIndex, values: observedValues, observedCount };
 }
 
-/** Observations per row and per column of a sparse problem (a dense one's come from its summary). */
-export function counts(problem: SparseProblem): { rowCounts: Float64Array; colCounts: Float64Array } {
+/**
+ * Observations per row and per column of a sparse problem (a dense one's come from its summary); the columns' where
+ * they were counted already (`colCounts`: src/input/csr.ts statsInRun).
+ */
+export function counts(problem: SparseProblem, colCounts?: Float64Array): { rowCounts: Float64Array; colCounts: Float64Array } {
   const { rows, cols, rowStart, colIndex, observedCount } = problem;
   const rowCounts = new Float64Array(rows);
-  const colCounts = new Float64Array(cols);
   for (let i = 0; i < rows; i++) rowCounts[i] = rowStart[i + 1] - rowStart[i];
-  for (let p = 0; p < observedCount; p++) colCounts[colIndex[p]]++;
-  return { rowCounts, colCounts };
+  if (colCounts) return { rowCounts, colCounts };
+  const counted = new Float64Array(cols);
+  for (let p = 0; p < observedCount; p++) counted[colIndex[p]]++;
+  return { rowCounts, colCounts: counted };
 }
 
 /** Rows a call of rowSums or rowDeviations takes. */
@@ -66,75 +71,6 @@ export function sparseStats(problem: SparseProblem, deviation = true) {
     rowDeviations(rowStart, colIndex, values, trailingColumn, mean, first, Math.min(rows, first + ROWS_PER_CALL), totals);
   }
   return { mean, min, max, squares, deviation: deviation ? totals[4] : NaN };
-}
-
-/**
- * Adds rows first…end−1's Σx and Σx² to totals[0] and totals[1] and takes their min and max into totals[2] and
- * totals[3]. Lanes in locals, where V8 keeps them in registers; an entry goes to its lane by a factor of 1 (0
- * elsewhere), not a branch, which random columns mispredict half the time: adding 0·x leaves a sum's bits as they were.
- */
-function rowSums(
-  rowStart: Int32Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array, trailingColumn: number, first: number, end: number, totals: Float64Array,
-): void {
-  let sum = totals[0];
-  let squares = totals[1];
-  let min = totals[2];
-  let max = totals[3];
-  for (let i = first; i < end; i++) {
-    let sumEven = 0;
-    let sumOdd = 0;
-    let sumTrailing = 0;
-    let squaresEven = 0;
-    let squaresOdd = 0;
-    let squaresTrailing = 0;
-    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
-      const x = values[t];
-      const j = colIndex[t];
-      if (x < min) min = x;
-      if (x > max) max = x;
-      const odd = j & 1;
-      const trailing = +(j === trailingColumn);
-      const even = 1 - odd - trailing;
-      const square = x * x;
-      sumEven += even * x;
-      sumOdd += odd * x;
-      sumTrailing += trailing * x;
-      squaresEven += even * square;
-      squaresOdd += odd * square;
-      squaresTrailing += trailing * square;
-    }
-    sum += sumEven + sumOdd + sumTrailing;
-    squares += squaresEven + squaresOdd + squaresTrailing;
-  }
-  totals[0] = sum;
-  totals[1] = squares;
-  totals[2] = min;
-  totals[3] = max;
-}
-
-/** Adds rows first…end−1's Σ(x − mean)² to totals[4], in rowSums' lanes. */
-function rowDeviations(
-  rowStart: Int32Array, colIndex: Int32Array | Uint16Array, values: Float64Array | Float32Array, trailingColumn: number, mean: number, first: number, end: number,
-  totals: Float64Array,
-): void {
-  let deviation = totals[4];
-  for (let i = first; i < end; i++) {
-    let even = 0;
-    let odd = 0;
-    let trailing = 0;
-    for (let t = rowStart[i]; t < rowStart[i + 1]; t++) {
-      const d = values[t] - mean;
-      const square = d * d;
-      const j = colIndex[t];
-      const isOdd = j & 1;
-      const isTrailing = +(j === trailingColumn);
-      even += (1 - isOdd - isTrailing) * square;
-      odd += isOdd * square;
-      trailing += isTrailing * square;
-    }
-    deviation += even + odd + trailing;
-  }
-  totals[4] = deviation;
 }
 
 /**

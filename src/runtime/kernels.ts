@@ -91,6 +91,29 @@ export interface Kernels<F, I> {
    * l·lineStride + c·step of `target`.
    */
   drawInto(state: I, target: F, lines: number, count: number, lineStride: number, step: number, scale: number, normal: number): void;
+  /**
+   * A caller's ratings in rows (src/input/observations.ts, in a run's memory): bins first…end−1 of entries in bins of
+   * 2^shift rows (`words`: row within the bin << colBits | column; `values`: float32s) to each row's stretch of
+   * `columns` (two bytes each) and `values`, in column order where `byColumn` (assembly/csr.ts).
+   */
+  csrFromBins(
+    words: I, values: I, binStart: I, first: number, end: number, shift: number, colBits: number,
+    cursor: I, colStart: I, cols: number, sortedWords: I, sortedValues: I, columns: I, byColumn: number,
+  ): void;
+  /**
+   * The statistics of X's CSR in a run's memory (assembly/csr.ts), rows first…end−1: Σx, Σx², min and max added to the
+   * f64s of `totals`, each observation's column counted in `colCounts`; then Σ(x − mean)².
+   */
+  csrSums(rowStart: I, columns: I, values: I, first: number, end: number, trailingColumn: number, colCounts: I, totals: I): void;
+  csrDeviations(rowStart: I, columns: I, values: I, first: number, end: number, trailingColumn: number, mean: number, totals: I): void;
+  /**
+   * sgd's observations stored block by block from X's CSR in the run's memory (two-byte columns, float32 values), rows
+   * first…end−1: `pass` 0 counts, 1 stores the values less `center`, 2 the cells (assembly/order.ts).
+   */
+  blockCells(
+    rowStart: I, columns: I, rowCodes: I, colCodes: I, first: number, end: number, bins: number,
+    blockCursor: I, given: I, center: number, values: F, cells: I, colBits: number, words: number, pass: number,
+  ): void;
   /** BPR: `samples` sampled triples; Σ −ln σ(x) returned; mode 0 measures, 1 updates both sides, 2 rows only. */
   bprEpoch(
     rowStart: I, colIndex: I, rowOf: I, w: F, ht: F, state: I, count: number, cols: number, samples: number,
@@ -179,6 +202,8 @@ export interface Workspace<F, I> {
   /** A view of a Buffers.float32 buffer. */
   viewFloat32(buffer: F, length: number): Float32Array;
   viewI32(buffer: I, length: number): Int32Array;
+  /** A real buffer's bytes as an i32 buffer: for a kernel that uses them as integer scratch before the run writes them. */
+  i32Over(buffer: F): I;
   /** The buffer from entry `index` on: what a kernel call over a block of rows takes. */
   atReal(buffer: F, index: number): F;
   atI32(buffer: I, index: number): I;

@@ -78,16 +78,22 @@ function binsOf(labels: Int32Array): Uint8Array {
 }
 
 /** LIBMF's blocks over `problem`: its BINS×BINS blocks, each epoch's block order, each row's and column's bin. */
-export function sgdBlocks({ rows, cols, rowStart, colIndex }: SparseProblem, random: Random): Visit {
+export function sgdBlocks(
+  { rows, cols, rowStart, colIndex }: SparseProblem, random: Random, counted?: (rowBin: Uint8Array, colBin: Uint8Array) => Int32Array,
+): Visit {
   const rowBin = binsOf(permutation(rows, random));
   const colBin = binsOf(permutation(cols, random));
   const blocks = BINS * BINS;
   const blockOf = (i: number, p: number) => rowBin[i] * BINS + colBin[colIndex[p]];
-  const blockStart = new Int32Array(blocks + 1);
-  for (let i = 0; i < rows; i++) {
-    for (let p = rowStart[i]; p < rowStart[i + 1]; p++) blockStart[blockOf(i, p) + 1]++;
+  // Where each block's observations start: counted here, or by the run's kernel (`counted`, the same counts).
+  let blockStart = counted?.(rowBin, colBin);
+  if (!blockStart) {
+    blockStart = new Int32Array(blocks + 1);
+    for (let i = 0; i < rows; i++) {
+      for (let p = rowStart[i]; p < rowStart[i + 1]; p++) blockStart[blockOf(i, p) + 1]++;
+    }
+    for (let b = 0; b < blocks; b++) blockStart[b + 1] += blockStart[b];
   }
-  for (let b = 0; b < blocks; b++) blockStart[b + 1] += blockStart[b];
   const blockOrder = new Int32Array(blocks);
   const rowBins = permutation(BINS, random);
   const colBins = permutation(BINS, random);

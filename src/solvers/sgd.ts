@@ -13,7 +13,9 @@ import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
 import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
-import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
+import type { CsrTargetOf, Run, RunSpec, Shape, SolverModule } from './solver.js';
+import { binCapacity, csrBuffers } from './layout.js';
+import { codeOf } from '../backends/js/order.js';
 import { rmseMetric } from './validation.js';
 import { canCollect, collectGarbage } from '../runtime/collect.js';
 import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
@@ -132,6 +134,58 @@ function cellLayout(rows: number, cols: number): { colBits: number; words: numbe
 /** Cells of two words: any offsets fit. A visit of the caller's own (tests) is stored so, its blocks' spans unknown. */
 const WIDE = Object.freeze({ colBits: 32, words: 2 });
 
+/** Whether `colIndex` is X's column indices in the run's memory (csrTarget's build.columns). */
+function columnsInRun<F, I>(space: Workspace<F, I>, colIndex: Int32Array | Uint16Array): boolean {
+  const { csrColumns } = space.i32;
+  if (csrColumns === undefined || !(colIndex instanceof Uint16Array)) return false;
+  const columns = space.viewI32(csrColumns, 1);
+  return colIndex.buffer === columns.buffer && colIndex.byteOffset === columns.byteOffset;
+}
+
+/** Rows a call of blockCells takes: a pass goes in many calls, as V8 optimizes a WebAssembly function only for later calls. */
+const CALLS_PER_PASS = 64;
+
+/**
+ * One pass of blockCells over X's CSR in the run's memory (columnsInRun): 0 counts the blocks (returned, as blockStart),
+ * 1 stores the values (less `center`) and 2 the cells, from `blockStart`. Each row's and column's code (its bin and
+ * offset in it) goes in the bytes of the AdaGrad scales, which are written after; X's row starts in csrCursor's.
+ */
+function blockCellsInRun<F, I>(
+  space: Workspace<F, I>, problem: SparseProblem, rowBin: Uint8Array, colBin: Uint8Array, pass: 0 | 1 | 2, center: number,
+  words = 1, colBits = 0, blockStart?: Int32Array,
+): Int32Array {
+  const { rows, cols, rowStart } = problem;
+  const { real: b, i32: n } = space;
+  const rowCodes = space.i32Over(b.rowScale);
+  const colCodes = space.i32Over(b.colScale);
+  if (pass === 0) {
+    writeCodes(space.viewI32(rowCodes, rows), rowBin);
+    writeCodes(space.viewI32(colCodes, cols), colBin);
+    space.viewI32(n.csrCursor, rows + 1).set(rowStart);
+  }
+  // The block counts, then each block's next place: in the i32 buffer blockStart (blocks + 1).
+  const cursor = space.viewI32(n.blockStart, SGD_BLOCKS + 1);
+  if (pass === 0) cursor.fill(0);
+  else cursor.set(blockStart!);
+  const step = Math.max(1, Math.ceil(rows / CALLS_PER_PASS));
+  for (let first = 0; first < rows; first += step) {
+    space.kernels.blockCells(
+      n.csrCursor, n.csrColumns, rowCodes, colCodes, first, Math.min(rows, first + step), BINS, n.blockStart, n.cells, center, b.values, n.cells,
+      colBits, words, pass,
+    );
+  }
+  if (pass !== 0) return cursor;
+  const counts = cursor.slice();
+  for (let block = 0; block < SGD_BLOCKS; block++) counts[block + 1] += counts[block];
+  return counts;
+}
+
+/** Each label's code (backends/js/order.ts codeOf): its bin, and its offset from the bin's first slot (slotsByBin's order). */
+function writeCodes(codes: Int32Array, bin: Uint8Array): void {
+  const next = new Int32Array(BINS);
+  for (let i = 0; i < bin.length; i++) codes[i] = codeOf(bin[i], next[bin[i]]++);
+}
+
 export const sgd: SolverModule<SgdOptions> = {
   name: 'sgd',
   summary: "one update per observation in LIBMF's blocked, seeded order, with AdaGrad steps; fast on large rating sets",
@@ -152,7 +206,7 @@ export const sgd: SolverModule<SgdOptions> = {
   layouts: ['sparse'],
   initialDraw: 'uniform',
   divergenceAdvice: ({ learningRate }) => `Try a smaller learningRate, e.g. ${(learningRate as number) / 10}.`,
-  buffers({ rows, cols, observedCount: count, width, blocks: ownBlocks, heldOut }: Shape) {
+  buffers({ rows, cols, observedCount: count, width, blocks: ownBlocks, heldOut, csrInRun }: Shape) {
     const blocks = ownBlocks ?? SGD_BLOCKS;
     const { words } = ownBlocks === undefined ? cellLayout(rows, cols) : WIDE;
     const held = heldOutBuffers(heldOut);
@@ -160,7 +214,7 @@ export const sgd: SolverModule<SgdOptions> = {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols, ...held.real },
       i32: {
         cells: words * count, blockRowBase: blocks, blockColBase: blocks, blockStart: blocks + 1, blockOrder: blocks,
-        ...held.i32,
+        ...held.i32, ...(csrInRun && cols <= TWO_BYTE_INDICES ? csrBuffers(rows, cols, count) : {}),
       },
     };
   },
@@ -187,7 +241,11 @@ export const sgd: SolverModule<SgdOptions> = {
     spec.initial.writeW(w, drawerOf(space, b.w));
     spec.initial.writeH(ht, true, drawerOf(space, b.ht));
     // (Its walks read a column index only to find a block: either width serves.)
-    const visit = spec.visit ?? sgdBlocks({ ...problem, colIndex: colIndex as Int32Array }, spec.random);
+    // X's CSR in the run's memory (csrTarget with a build): the blocks counted and the observations stored by the
+    // run's kernel (blockCells), each row's and column's bin and offset given it as a code.
+    const inRun = !spec.visit && columnsInRun(space, colIndex);
+    const counted = inRun ? (rowBin: Uint8Array, colBin: Uint8Array) => blockCellsInRun(space, problem, rowBin, colBin, 0, 0, 1) : undefined;
+    const visit = spec.visit ?? sgdBlocks({ ...problem, colIndex: colIndex as Int32Array }, spec.random, counted);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
     const blocks = blockStart.length - 1;
     // Rows and columns stored bin by bin (src/solvers/order.ts slotsByBin): same updates, other addresses.
@@ -229,11 +287,14 @@ export const sgd: SolverModule<SgdOptions> = {
     // values first: staged in the cells' bytes, every one is read before a cell is written.
     const values = space.viewReal(b.values, count);
     const cursor = blockStart.slice(0, blocks);
-    for (let i = 0; i < rows; i++) {
+    if (inRun) {
+      blockCellsInRun(space, problem, rowBin as Uint8Array, colBin as Uint8Array, 1, asGiven ? 0 : offset, words, colBits, blockStart);
+      blockCellsInRun(space, problem, rowBin as Uint8Array, colBin as Uint8Array, 2, 0, words, colBits, blockStart);
+    } else for (let i = 0; i < rows; i++) {
       for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) values[cursor[blockOf(i, p)]++] = asGiven ? given[p] : given[p] - offset;
     }
     cursor.set(blockStart.subarray(0, blocks));
-    for (let i = 0; i < rows; i++) {
+    for (let i = 0; i < rows && !inRun; i++) {
       const slot = rowSlot[i];
       for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
         const block = blockOf(i, p);
@@ -333,11 +394,27 @@ export const sgd: SolverModule<SgdOptions> = {
     };
   },
   foldIn: (input) => explicitFoldIn(input),
-  // The values in the cells' bytes (staged()), the values' buffer as scratch: the run's memory is all the CSR needs.
-  csrTarget<F, I>(space: Workspace<F, I>, count: number) {
+  // The values in the cells' bytes (staged()), the values' buffer as scratch: the run's memory is all the CSR needs;
+  // laid out with Shape.csrInRun, the column indices too, and the bins put in rows by the kernel.
+  csrTarget<F, I>(space: Workspace<F, I>, count: number): CsrTargetOf | undefined {
     if (!space.keepable) return undefined;
     const values = space.viewReal(space.real.values, count) as RealArray;
     const cells = stagedIn(space);
-    return { values: new Float32Array(cells.buffer, cells.byteOffset, count), scratch: new Int32Array(values.buffer, values.byteOffset, count) };
+    const target = { values: new Float32Array(cells.buffer, cells.byteOffset, count), scratch: new Int32Array(values.buffer, values.byteOffset, count) };
+    const n = space.i32;
+    if (n.csrColumns === undefined) return target;
+    const columnWords = space.viewI32(n.csrColumns, Math.ceil(count / 2));
+    return {
+      ...target,
+      build: {
+        space: space as Workspace<unknown, unknown>,
+        columns: new Uint16Array(columnWords.buffer, columnWords.byteOffset, count),
+        capacity: binCapacity(count),
+        buffers: {
+          words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: n.csrCursor, colStart: n.csrColStart,
+          binStart: n.csrBinStart, sortedWords: n.csrSortedWords, sortedValues: n.csrSortedValues, totals: n.csrTotals,
+        },
+      },
+    };
   },
 };

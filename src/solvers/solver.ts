@@ -105,6 +105,8 @@ export interface Shape {
   heldOut?: number;
   /** Whether runs may store the values in float32 (layout.ts singleValues of the problem). */
   singleValues?: boolean;
+  /** Whether X's CSR is built in the run's memory by kernels (plan.ts, SolverModule.csrTarget): their buffers too. */
+  csrInRun?: boolean;
 }
 
 /**
@@ -288,7 +290,36 @@ export interface SolverModule<O = any> {
    * them in, and as many words of scratch free until then; undefined where the run would not hold them (start()
    * then copies them, or not). A problem whose values are those bytes is taken as it is.
    */
-  csrTarget?<F, I>(space: Workspace<F, I>, count: number): { values: Float32Array; scratch: Int32Array } | undefined;
+  csrTarget?<F, I>(space: Workspace<F, I>, count: number): CsrTargetOf | undefined;
 }
 
 export type { OwnOption, SharedOption, SharedOptions };
+
+/**
+ * Where a run lets X's CSR be built in its memory (SolverModule.csrTarget): the values in `values`, `scratch` for the
+ * entries' rows; with `build` (a run laid out with Shape.csrInRun, two-byte column indices), the column indices in
+ * `build.columns` too, and the buffers the CSR kernels work in (src/input/csr.ts, layout.ts csrBuffers).
+ */
+export interface CsrTargetOf {
+  values: Float32Array;
+  scratch: Int32Array;
+  build?: CsrBuild;
+}
+
+/** A run's memory for the CSR kernels (csrFromBins, csrSums, csrDeviations): the workspace and its buffers' handles. */
+export interface CsrBuild {
+  space: Workspace<unknown, unknown>;
+  /** The column indices, in the `columns` buffer's bytes. */
+  columns: Uint16Array;
+  /** The most entries a bin may hold (layout.ts binCapacity). */
+  capacity: number;
+  buffers: {
+    /** The entries in bins (`scratch`) and their values (`values`), then the CSR's values. */
+    words: unknown; values: unknown; columns: unknown;
+    /** Rows + 1 entries: the rows' cursors while in bins, then the row starts. */
+    rowStart: unknown;
+    colStart: unknown; binStart: unknown; sortedWords: unknown; sortedValues: unknown;
+    /** Five f64s (ten i32s): the statistics' running sums. */
+    totals: unknown;
+  };
+}

@@ -12,11 +12,13 @@ import { cellsLoss, csrLoss, observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
 import { drawInto } from './random.js';
+import { csrDeviations, csrFromBins, csrSums } from './csr.js';
+import { blockCells } from './order.js';
 
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss, csrLoss,
+  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss, csrLoss, csrFromBins, csrSums, csrDeviations, blockCells,
 });
 
 /** The longest typed array V8 and the other engines allocate. */
@@ -40,6 +42,7 @@ function open({ real, i32, scratch = {}, scratch64 = {}, float32 = {}, precision
     viewReal: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
     viewFloat32: (buffer, length) => (buffer as Float32Array).subarray(0, length),
     viewI32: (buffer, length) => (length === buffer.length ? buffer : buffer.subarray(0, length)),
+    i32Over: (buffer) => new Int32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength >> 2),
     atReal: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     atI32: (buffer, index) => (index === 0 ? buffer : buffer.subarray(index)),
     threads: 1,
