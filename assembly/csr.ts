@@ -129,3 +129,38 @@ export function csrDeviations(rowStart: usize, columns: usize, values: usize, fi
   }
   store<f64>(totals, deviation, 32);
 }
+
+// A caller's entries on their way in, a chunk at a time (copied into the run's staging buffer): rowOf i32[count],
+// colOf i32[count], values f32[count].
+
+/**
+ * Counts each entry's row into rowCounts[row + 1] (i32[rows + 1]); returns the chunk's first entry whose row or column
+ * is out of range or whose value is not finite (nothing of it counted), or −1.
+ */
+export function csrCount(rowOf: usize, colOf: usize, values: usize, count: i32, rows: i32, cols: i32, rowCounts: usize): i32 {
+  for (let p = 0; p < count; p++) {
+    const row = load<u32>(rowOf + (<usize>p << 2));
+    const x = load<f32>(values + (<usize>p << 2));
+    // x − x is 0 for a finite x, NaN for NaN and ±Infinity.
+    if (row >= <u32>rows || load<u32>(colOf + (<usize>p << 2)) >= <u32>cols || x - x != 0) return p;
+    const at = rowCounts + ((<usize>row + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  return -1;
+}
+
+/**
+ * Each entry to its bin of 2^shift rows: at the bin's next place (free[bin], moved on) its word (row within the bin
+ * << colBits | column) into `words` and its value into `binned`.
+ */
+export function csrIntoBins(rowOf: usize, colOf: usize, values: usize, count: i32, free: usize, shift: i32, colBits: i32, words: usize, binned: usize): void {
+  const low: u32 = (1 << shift) - 1;
+  for (let p = 0; p < count; p++) {
+    const row = load<u32>(rowOf + (<usize>p << 2));
+    const at = free + (<usize>(row >>> shift) << 2);
+    const t = load<i32>(at);
+    store<i32>(at, t + 1);
+    store<u32>(words + (<usize>t << 2), ((row & low) << colBits) | load<u32>(colOf + (<usize>p << 2)));
+    store<f32>(binned + (<usize>t << 2), load<f32>(values + (<usize>p << 2)));
+  }
+}

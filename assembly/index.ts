@@ -15,5 +15,5 @@ export function heapBase(): usize {
 export { gramian, ialsHalf, ialsLoss } from "./ials";
 export { bprEpoch } from "./bpr";
 export { drawInto } from "./random";
-export { csrFromBins, csrSums, csrDeviations } from "./csr";
+export { csrCount, csrIntoBins, csrFromBins, csrSums, csrDeviations } from "./csr";
 export { blockCells } from "./order";

@@ -221,6 +221,19 @@ test("a caller's float32 ratings put in rows by the run's kernel, in its memory:
         assert.ok(fitted.info.parameters.W.every((v, p) => Object.is(v, expected.info.parameters.W[p])), `${label}: W`);
         for (const key of ['offset', 'mean', 'clip', 'colCounts']) assert.equal(fitted.info.parameters[key], expected.info.parameters[key], `${label}: ${key}`);
       }
+      // An entry out of range or not finite: named as the lists read one by one name it.
+      for (const [list, at, bad] of [['rowIndices', 7, rows], ['colIndices', entries.length - 1, -1], ['values', 20_000 % entries.length, NaN]]) {
+        const wrong = { ...typed, [list]: typed[list].slice() };
+        wrong[list][at] = bad;
+        const messages = [];
+        for (const keep of [limit, 0]) {
+          idleLimit.bytes = keep;
+          messages.push(await factorize(wrong, { solver: 'sgd', rank: 2 }).then(() => undefined, (e) => e.message));
+        }
+        idleLimit.bytes = limit;
+        assert.match(messages[1], new RegExp(`^X\\.${list}\\[${at}\\]: expected`), list);
+        assert.is(messages[1], messages[0], list);
+      }
       // A pair given twice is named by its places in the caller's arrays.
       const twice = {
         ...typed, rowIndices: Int32Array.of(...typed.rowIndices, typed.rowIndices[4]), colIndices: Int32Array.of(...typed.colIndices, typed.colIndices[4]),

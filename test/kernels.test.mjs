@@ -549,6 +549,53 @@ test('csrSums, csrDeviations: a CSR\'s statistics and column counts in the run, 
   }
 });
 
+test('csrCount, csrIntoBins: a caller\'s entries checked and counted by row, then moved to bins of rows, the same on both backends', async () => {
+  const random = generator(53);
+  const [rows, cols, count, shift, colBits] = [40, 30, 300, 3, 5];
+  const bins = ((rows - 1) >> shift) + 1;
+  const rowOf = Int32Array.from({ length: count }, () => Math.floor(random() * rows));
+  const colOf = Int32Array.from({ length: count }, () => Math.floor(random() * cols));
+  const values = Float32Array.from({ length: count }, () => random() * 6 - 1);
+  const rowStart = new Int32Array(rows + 1);
+  for (const row of rowOf) rowStart[row + 1]++;
+  for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
+  const binStart = Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]);
+  const buffers = { real: {}, i32: { rowOf: count, colOf: count, values: count, counts: rows + 1, free: bins, words: count, binned: count, found: 4 } };
+  for (const [name, at, bad] of [['none', 0, 0], ['rowOf', 120, rows], ['rowOf', 5, -1], ['colOf', 299, cols], ['values', 7, NaN], ['values', 8, -Infinity]]) {
+    const lists = { rowOf: rowOf.slice(), colOf: colOf.slice(), values: values.slice() };
+    if (name !== 'none') lists[name][at] = bad;
+    const fill = (space) => {
+      put(space, 'i32', 'rowOf', lists.rowOf);
+      put(space, 'i32', 'colOf', lists.colOf);
+      put(space, 'i32', 'values', new Int32Array(lists.values.buffer));
+      put(space, 'i32', 'free', binStart.subarray(0, bins));
+      for (const buffer of ['counts', 'words', 'binned', 'found']) space.viewI32(space.i32[buffer], buffers.i32[buffer]).fill(0);
+    };
+    // In two chunks, as the staging buffer takes them.
+    const call = (space) => {
+      const { kernels: k, i32: n } = space;
+      const found = [0, 200].map((first) => k.csrCount(space.atI32(n.rowOf, first), space.atI32(n.colOf, first), space.atI32(n.values, first), first ? count - 200 : 200, rows, cols, n.counts));
+      space.viewI32(n.found, 2).set(found);
+      if (name === 'none') for (const first of [0, 200]) k.csrIntoBins(space.atI32(n.rowOf, first), space.atI32(n.colOf, first), space.atI32(n.values, first), first ? count - 200 : 200, n.free, shift, colBits, n.words, n.binned);
+    };
+    await sameOnBoth(`csrCount ${name}`, buffers, fill, call);
+    const space = await backends.wasm.open(buffers, 1);
+    fill(space);
+    call(space);
+    const found = [...space.viewI32(space.i32.found, 2)];
+    assert.equal(found, name === 'none' ? [-1, -1] : at < 200 ? [at, -1] : [-1, at - 200], `${name}: the first entry at fault`);
+    if (name === 'none') {
+      assert.equal([...space.viewI32(space.i32.counts, rows + 1)], [...rowStart.map((v, i) => (i ? v - rowStart[i - 1] : 0))], 'counts');
+      // Each bin's entries in the order given, a word and a value each.
+      const expected = [...rowOf.keys()].sort((a, b) => (rowOf[a] >> shift) - (rowOf[b] >> shift) || a - b);
+      assert.equal([...space.viewI32(space.i32.words, count)], expected.map((p) => ((rowOf[p] & 7) << colBits) | colOf[p]), 'words');
+      const binned = space.viewI32(space.i32.binned, count);
+      assert.equal([...new Float32Array(binned.buffer, binned.byteOffset, count)], expected.map((p) => values[p]), 'values');
+    }
+    space.close();
+  }
+});
+
 test('drawInto: the initial factors\' draws, uniform and normal, in rows or down the columns of Hᵀ, are Random.fill\'s stream to the bit, the state left where it ends', async () => {
   for (const precision of ['float64', 'float32']) {
     for (const normal of [0, 1]) {

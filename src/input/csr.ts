@@ -2,8 +2,57 @@
 // with a build): a caller's entries, moved to bins of rows by src/input/observations.ts, put in rows; then their
 // statistics and column counts — in the order, and with the bits, of the same work over arrays of the fit's own
 // (src/input/problem.ts sparseStats and counts).
-import { BINS_PER_CALL } from '../solvers/layout.js';
+import { BINS_PER_CALL, STAGED } from '../solvers/layout.js';
 import type { CsrBuild } from '../solvers/solver.js';
+
+/**
+ * A caller's lists a chunk at a time through the run's staging buffer: `step(count, rowOf, colOf, values)` is given the
+ * handles of a chunk's row indices, column indices and values; stops where it returns false.
+ */
+function staged(
+  { space, buffers }: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array,
+  step: (first: number, count: number, handles: readonly [unknown, unknown, unknown]) => boolean,
+): void {
+  const stage = space.viewI32(buffers.staging, 3 * STAGED);
+  const stagedValues = new Float32Array(stage.buffer, stage.byteOffset + 8 * STAGED, STAGED);
+  const handles = [buffers.staging, space.atI32(buffers.staging, STAGED), space.atI32(buffers.staging, 2 * STAGED)] as const;
+  for (let first = 0; first < values.length; first += STAGED) {
+    const end = Math.min(values.length, first + STAGED);
+    stage.set(rowOf.subarray(first, end));
+    stage.set(colOf.subarray(first, end), STAGED);
+    stagedValues.set(values.subarray(first, end));
+    if (!step(first, end - first, handles)) return;
+  }
+}
+
+/**
+ * A caller's typed lists checked in the run (csrCount) and each row's entries counted into rowStart[row + 1]; false,
+ * rowStart left zero, where an entry is out of range or not finite (the lists are then read one by one, for the error).
+ */
+export function countedInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array, rows: number, cols: number, rowStart: Int32Array): boolean {
+  const { space, buffers } = build;
+  const counts = space.viewI32(buffers.rowStart, rows + 1);
+  counts.fill(0);
+  let valid = true;
+  staged(build, rowOf, colOf, values, (_, count, [rowHandle, colHandle, valueHandle]) =>
+    (valid = space.kernels.csrCount(rowHandle, colHandle, valueHandle, count, rows, cols, buffers.rowStart) < 0));
+  if (valid) rowStart.set(counts);
+  return valid;
+}
+
+/**
+ * A caller's entries moved to their bins of 2^shift rows in the run (csrIntoBins), each bin's from binStart[b]: words
+ * (row within the bin << colBits | column) into the build's `words`, values into its `values`.
+ */
+export function intoBinsInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array, binStart: Int32Array, shift: number, colBits: number): void {
+  const { space, buffers } = build;
+  // Each bin's next place, in the row cursors' buffer (there are no more bins than rows).
+  space.viewI32(buffers.rowStart, binStart.length - 1).set(binStart.subarray(0, -1));
+  staged(build, rowOf, colOf, values, (_, count, [rowHandle, colHandle, valueHandle]) => {
+    space.kernels.csrIntoBins(rowHandle, colHandle, valueHandle, count, buffers.rowStart, shift, colBits, buffers.words, buffers.values);
+    return true;
+  });
+}
 
 /** Rows a call of csrSums or csrDeviations takes (a pass in many calls: V8 optimizes a WebAssembly function for later calls). */
 const ROWS_PER_CALL = 256;

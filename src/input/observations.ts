@@ -8,7 +8,7 @@ import type { DenseSummary, Wanted } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
 import { intoRowsByBin, type PackedRows } from '../backends/js/csr.js';
 import type { CsrBuild, CsrTargetOf } from '../solvers/solver.js';
-import { binsIntoRowsInRun, statsInRun } from './csr.js';
+import { binsIntoRowsInRun, countedInRun, intoBinsInRun, statsInRun } from './csr.js';
 import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
 import type { Ids, Key, Observations, Problem, SparseMatrixInput, SparseProblem } from '../types.js';
 
@@ -297,10 +297,19 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
   const rowStart = new Int32Array(rows + 1);
+  // A run that offers its kernels for X's CSR (a caller's typed lists, float32 values, two-byte column indices) reads
+  // X into its memory itself.
+  const { rowIndices, colIndices, values: givenValues } = X;
+  const offered = rowIndices instanceof Int32Array && colIndices instanceof Int32Array && givenValues instanceof Float32Array && !handedOver.has(X) &&
+    cols <= TWO_BYTE_INDICES && rowIndices.length === givenValues.length && colIndices.length === givenValues.length
+    ? target?.(givenValues.length) : undefined;
   // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own. Typed arrays are
   // checked and their rows counted in one pass; where it finds anything wrong (or other arrays), list by list, for
   // the error of the list and the entry at fault.
-  const together = checkedTogether(X, rows, cols, rowStart);
+  const together = offered?.build
+    ? countedInRun(offered.build, rowIndices as Int32Array, colIndices as Int32Array, givenValues as Float32Array, rows, cols, rowStart)
+      ? { rowOf: rowIndices as Int32Array, colOf: colIndices as Int32Array, values: givenValues as Float32Array } : undefined
+    : checkedTogether(X, rows, cols, rowStart);
   const given = together?.values ?? finiteValues('X.values', X.values, false);
   const count = given.length;
   const rowOf = together?.rowOf ?? indexList('X.rowIndices', X.rowIndices, count, rows, 'X.rows', false);
@@ -322,7 +331,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   };
   // A caller's arrays (not handed over) in a run's memory where it offers: the values in its bytes, the column
   // indices in two bytes where they fit, the run's scratch for the rows moved in bins (below).
-  const into = owned || Values !== Float32Array ? undefined : target?.(count);
+  const into = owned || Values !== Float32Array ? undefined : offered ?? target?.(count);
   const narrow = into !== undefined && cols <= TWO_BYTE_INDICES;
   // Where the run offers its kernels, and its memory for the column indices (the bins then cut to their scratch).
   const build = narrow ? into.build : undefined;
@@ -357,8 +366,11 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   const colBits = bitsFor(cols);
   const packed = shift + colBits <= packing.bits;
   const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
+  // (A run's build is offered only for float32 values: the kernels read them so.)
+  const inRun = kernelBins !== undefined && packed && given instanceof Float32Array;
+  if (inRun) intoBinsInRun(build!, rowOf, colOf, given, binStart, shift, colBits);
   const free = binStart.slice(0, -1);
-  for (let p = 0; p < count; p++) {
+  for (let p = 0; p < count && !inRun; p++) {
     const row = rowOf[p];
     const t = free[row >> shift]++;
     if (packed) {
@@ -369,7 +381,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
     }
     values[t] = given[p];
   }
-  if (kernelBins && packed) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count));
+  if (inRun) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count));
   else binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));

@@ -101,6 +101,12 @@ export interface Kernels<F, I> {
     cursor: I, colStart: I, cols: number, sortedWords: I, sortedValues: I, columns: I, byColumn: number,
   ): void;
   /**
+   * A caller's entries into a run (assembly/csr.ts), a chunk at a time: csrCount checks them and counts their rows
+   * (returns the first entry out of range or not finite, or −1); csrIntoBins moves them to their bins of rows.
+   */
+  csrCount(rowOf: I, colOf: I, values: I, count: number, rows: number, cols: number, rowCounts: I): number;
+  csrIntoBins(rowOf: I, colOf: I, values: I, count: number, free: I, shift: number, colBits: number, words: I, binned: I): void;
+  /**
    * The statistics of X's CSR in a run's memory (assembly/csr.ts), rows first…end−1: Σx, Σx², min and max added to the
    * f64s of `totals`, each observation's column counted in `colCounts`; then Σ(x − mean)².
    */

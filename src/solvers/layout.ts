@@ -59,11 +59,14 @@ export function binCapacity(entries: number): number {
  */
 export const BINS_PER_CALL = 8;
 
+/** Entries of a caller's arrays a CSR kernel takes a call (copied into the run's staging buffer first). */
+export const STAGED = 2 ** 14;
+
 /** A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels'. */
 export function csrBuffers(rows: number, cols: number, entries: number): Record<string, number> {
   const capacity = binCapacity(entries);
   return {
     csrColumns: Math.ceil(entries / 2), csrCursor: rows + 1, csrColStart: cols + 1, csrBinStart: BINS_PER_CALL + 1,
-    csrSortedWords: capacity, csrSortedValues: capacity, csrTotals: 10,
+    csrSortedWords: capacity, csrSortedValues: capacity, csrTotals: 10, csrStaging: 3 * STAGED,
   };
 }

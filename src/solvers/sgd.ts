@@ -412,7 +412,7 @@ export const sgd: SolverModule<SgdOptions> = {
         capacity: binCapacity(count),
         buffers: {
           words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: n.csrCursor, colStart: n.csrColStart,
-          binStart: n.csrBinStart, sortedWords: n.csrSortedWords, sortedValues: n.csrSortedValues, totals: n.csrTotals,
+          binStart: n.csrBinStart, sortedWords: n.csrSortedWords, sortedValues: n.csrSortedValues, totals: n.csrTotals, staging: n.csrStaging,
         },
       },
     };

@@ -321,5 +321,7 @@ export interface CsrBuild {
     colStart: unknown; binStart: unknown; sortedWords: unknown; sortedValues: unknown;
     /** Five f64s (ten i32s): the statistics' running sums. */
     totals: unknown;
+    /** Three times layout.ts STAGED: a chunk of a caller's row indices, column indices and values. */
+    staging: unknown;
   };
 }

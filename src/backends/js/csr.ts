@@ -158,3 +158,30 @@ export function csrDeviations(
     trailingColumn, mean, first, end, new Float64Array(totals.buffer, totals.byteOffset, 5),
   );
 }
+
+/** assembly/csr.ts csrCount over typed arrays (values float32s in an i32 buffer). */
+export function csrCount(rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, rows: number, cols: number, rowCounts: Int32Array): number {
+  const given = new Float32Array(values.buffer, values.byteOffset, count);
+  for (let p = 0; p < count; p++) {
+    const row = rowOf[p];
+    const x = given[p];
+    if (row >>> 0 >= rows || colOf[p] >>> 0 >= cols || x - x !== 0) return p;
+    rowCounts[row + 1]++;
+  }
+  return -1;
+}
+
+/** assembly/csr.ts csrIntoBins over typed arrays (values and binned float32s in i32 buffers). */
+export function csrIntoBins(
+  rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, free: Int32Array, shift: number, colBits: number, words: Int32Array, binned: Int32Array,
+): void {
+  const given = new Float32Array(values.buffer, values.byteOffset, count);
+  const out = new Float32Array(binned.buffer, binned.byteOffset, binned.length);
+  const low = (1 << shift) - 1;
+  for (let p = 0; p < count; p++) {
+    const row = rowOf[p];
+    const t = free[row >>> shift]++;
+    words[t] = ((row & low) << colBits) | colOf[p];
+    out[t] = given[p];
+  }
+}

@@ -12,13 +12,13 @@ import { cellsLoss, csrLoss, observedLoss, sgdEpoch } from './sgd.js';
 import { sparseGradientW, sparseStepH } from './sparse.js';
 import { penalty, stepRows } from './update.js';
 import { drawInto } from './random.js';
-import { csrDeviations, csrFromBins, csrSums } from './csr.js';
+import { csrCount, csrDeviations, csrFromBins, csrIntoBins, csrSums } from './csr.js';
 import { blockCells } from './order.js';
 
 /** The kernel contract, over typed arrays. */
 export const jsKernels: Kernels<Float64Array, Int32Array> = Object.freeze({
   denseGradientW, denseStepH, denseEpochs, sparseGradientW, sparseStepH, sgdEpoch, observedLoss, alsHalf, stepRows, penalty,
-  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss, csrLoss, csrFromBins, csrSums, csrDeviations, blockCells,
+  gramian, ialsHalf, ialsLoss, bprEpoch, recommendRows, drawInto, cellsLoss, csrLoss, csrCount, csrIntoBins, csrFromBins, csrSums, csrDeviations, blockCells,
 });
 
 /** The longest typed array V8 and the other engines allocate. */
