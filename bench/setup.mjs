@@ -106,7 +106,7 @@ for (const [label, flag] of [['the first fit of a process', []], ['after a small
   const { above, times } = JSON.parse(run.stdout.trim().split('\n').at(-1));
   // The first report comes after the setup, the initial loss pass and the first epoch.
   const epoch = (times[1] + times[2]) / 2;
-  console.log(`API, ${Number(flags.ratings).toLocaleString('en')} float32 ratings, sgd rank 40, one thread, ${label}: peak ${(above / 2 ** 20).toFixed(0)} MiB above the input arrays; ` +
+  console.log(`API, ${Number(flags.ratings).toLocaleString('en')} float32 ratings, sgd rank 40, one thread, ${label}: peak ${(above / 2 ** 20).toFixed(1)} MiB above the input arrays; ` +
     `before the first epoch ${((times[0] - epoch) / 1000).toFixed(2)} s, an epoch (with its loss pass) ${(epoch / 1000).toFixed(2)} s`);
 }
 

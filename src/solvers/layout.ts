@@ -50,7 +50,7 @@ export function writeColumnOrder(
  * has at most 2^16 entries, so one row always fits.
  */
 export function binCapacity(entries: number): number {
-  return Math.max(2 ** 16, Math.ceil(entries / 64));
+  return Math.max(2 ** 16, Math.ceil(entries / 128));
 }
 
 /**
