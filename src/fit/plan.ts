@@ -67,6 +67,12 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
   }
 }
 
+/** Whether a run of this shape fits what either backend supports (checkSize's limit). */
+function fits(solver: SolverModule, backend: Backend, settings: Settings, shape: Shape): boolean {
+  const buffers = { ...solver.buffers(shape), precision: settings.precision };
+  return backends.wasm.tooLarge(buffers) === undefined && backend.tooLarge(buffers) === undefined;
+}
+
 /** MFWASM_THREADS, where set: it replaces options.threads' default (checked before any work). */
 function environmentThreads(): number | undefined {
   const fromEnvironment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MFWASM_THREADS;
@@ -137,8 +143,10 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     ? {
       shape: {
         layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound,
-        // The CSR build's kernel, for float32 values (the values the run holds as given).
-        csrInRun: X.values instanceof Float32Array,
+        // The CSR kernels' buffers, for float32 values (the values the run holds as given), where the run still fits.
+        csrInRun: X.values instanceof Float32Array && fits(solver, backend, settings, {
+          layout: 'sparse', rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound, csrInRun: true,
+        }),
       },
       threads: await threadsFor(declared.entries),
     }
