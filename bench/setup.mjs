@@ -1,8 +1,12 @@
-// npm run bench:setup [-- --ratings 10000000]
+// npm run bench:setup [-- --ratings 10000000] [--libmf path/to/libmf]
 //
 // What a call costs before and beside its epochs:
 // - the same call's setup stage by stage (plan: every check and X in rows; start: the run laid out; the initial loss
-//   pass; then an epoch and its loss pass), in a child process of its own;
+//   pass; then an epoch and its loss pass), in a child process of its own, with the pages of new memory each stage
+//   writes first and what such a page costs on this machine (128 MiB of a fresh WebAssembly memory written a word a page);
+// - with --libmf (the folder of LIBMF's source, built with its Makefile): LIBMF's mf_train on the same ratings in
+//   memory (bench/libmf_setup.cpp, compiled against its mf.o), its setup and an iteration timed by its output lines,
+//   with copy_data on (its default) and off;
 // - through the API, 10M float32 ratings in typed arrays (the bench:parse shape: 200,000 × 50,000, half
 //   stars), sgd rank 40, 3 epochs, one thread, in a child process: its peak RSS above the RSS once the input
 //   arrays exist (the OS's high-water mark: a sampling timer cannot run during synchronous work), and the time
