@@ -182,13 +182,13 @@ test('an input handed over lets an als or ials run too large to keep idle leave 
   }
 });
 
-test("a caller's float32 ratings put in rows by the run's kernel, in its memory: the same CSR and fit as from plain arrays, bins cut to its scratch where one is too full", async () => {
+test("a caller's float32 ratings put in rows by the run's kernels, in its memory: the same CSR and fit as from plain arrays, a bin heavier than their scratch in JavaScript", async () => {
   const random = testRandom(17);
   const limit = idleLimit.bytes;
   setCollector(() => {});
   try {
     // 700 rows in bins of 4; then 300 rows whose first two (one bin of 2) hold 66,000 entries, more than the
-    // kernel's bins hold (2^16): the bins are cut to one row each.
+    // kernel's scratch holds (2^16): that bin is put in rows in JavaScript, the others by the kernel.
     for (const [rows, cols, entriesOf] of [
       [700, 60, (i) => (random() < 0.5 ? 20 : 3)],
       [300, 40_000, (i) => (i < 2 ? 33_000 : 5)],

@@ -189,7 +189,9 @@ async function planWith(
     values: (observedCount: number, rows: number, cols: number) => settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse',
     deviation: scaledByDeviation(settings.biases, solver.initialDraw, solver.initialScale?.(settings.rank)),
   };
-  const target = space && ((count: number) => solver.csrTarget!(space, count));
+  const declared = space && declaredShape(X)!;
+  const target = space && ((count: number) =>
+    solver.csrTarget!(space, { layout: 'sparse', rows: declared!.rows, cols: declared!.cols, observedCount: count, width: factorWidth(settings) }));
   const given = await readObservations(X, settings.mask, backend.summarize, wanted, target);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);

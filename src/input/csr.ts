@@ -1,9 +1,10 @@
 // X's CSR built in a run's memory by the run's kernels (assembly/csr.ts), where the run offers it (SolverModule.csrTarget
-// with a build): a caller's entries, moved to bins of rows by src/input/observations.ts, put in rows; then their
+// with a build): a caller's entries checked, counted by row and moved to bins of rows, put in rows; then their
 // statistics and column counts — in the order, and with the bits, of the same work over arrays of the fit's own
-// (src/input/problem.ts sparseStats and counts).
+// (src/input/observations.ts, src/input/problem.ts sparseStats and counts).
 import { BINS_PER_CALL, STAGED } from '../solvers/layout.js';
 import type { CsrBuild } from '../solvers/solver.js';
+import { intoRowsByBin } from '../backends/js/csr.js';
 
 /**
  * A caller's lists a chunk at a time through the run's staging buffer: `step(count, rowOf, colOf, values)` is given the
@@ -54,29 +55,46 @@ export function intoBinsInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Ar
   });
 }
 
-/** Rows a call of csrSums or csrDeviations takes (a pass in many calls: V8 optimizes a WebAssembly function for later calls). */
-const ROWS_PER_CALL = 256;
-
 /**
  * The entries in bins of 2^shift rows (in the build's `words` and `values`, bin b's from binStart[b]) put in rows, in
- * column order where `byColumn` (else as they come: a sort of each row follows), their column indices into `columns`.
+ * column order where `byColumn` (else as they come: a sort of each row follows), their column indices into `columns`:
+ * by the run's kernel a few bins a call, and a bin of more entries than its scratch holds (heavy rows: skewed data) by
+ * the same work in JavaScript over views of the run's memory, with scratch of its own.
  */
 export function binsIntoRowsInRun(
-  { space, buffers }: CsrBuild, binStart: Int32Array, rowStart: Int32Array, shift: number, colBits: number, cols: number, byColumn: boolean,
+  { space, buffers, columns, capacity }: CsrBuild, binStart: Int32Array, rowStart: Int32Array, shift: number, colBits: number, cols: number, byColumn: boolean,
 ): void {
   const rows = rowStart.length - 1;
-  space.viewI32(buffers.rowStart, rows).set(rowStart.subarray(0, rows));
+  const count = rowStart[rows];
+  const cursor = space.viewI32(buffers.rowStart, rows);
+  cursor.set(rowStart.subarray(0, rows));
   const bins = binStart.length - 1;
-  for (let first = 0; first < bins; first += BINS_PER_CALL) {
-    const end = Math.min(bins, first + BINS_PER_CALL);
+  const size = (b: number) => binStart[b + 1] - binStart[b];
+  for (let first = 0; first < bins;) {
+    if (size(first) > capacity) {
+      const values = space.viewI32(buffers.values, count);
+      intoRowsByBin(
+        { shift, colBits }, space.viewI32(buffers.words, count), columns, new Float32Array(values.buffer, values.byteOffset, count), cursor, binStart,
+        first, first + 1, cols, byColumn ? space.viewI32(buffers.colStart, cols + 1) : undefined,
+        { cols: new Int32Array(size(first)), values: new Float32Array(size(first)) },
+      );
+      first++;
+      continue;
+    }
+    let end = first + 1;
+    while (end < bins && end - first < BINS_PER_CALL && size(end) <= capacity) end++;
     // The call's bins counted from its first: their starts, and the rows' cursors from its first row on.
     space.viewI32(buffers.binStart, end - first + 1).set(binStart.subarray(first, end + 1));
     space.kernels.csrFromBins(
       buffers.words, buffers.values, buffers.binStart, 0, end - first, shift, colBits, space.atI32(buffers.rowStart, first << shift),
       buffers.colStart, cols, buffers.sortedWords, buffers.sortedValues, buffers.columns, byColumn ? 1 : 0,
     );
+    first = end;
   }
 }
+
+/** Rows a call of csrSums or csrDeviations takes (a pass in many calls: V8 optimizes a WebAssembly function for later calls). */
+const ROWS_PER_CALL = 256;
 
 /**
  * The statistics of the CSR built in the run (binsIntoRowsInRun) — mean, min, max, Σx² and, where `deviation`, Σ(x −

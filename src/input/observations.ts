@@ -361,13 +361,12 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   // else in a scratch array of row indices (a run's, where it offers one).
   const colIndex = build ? build.columns : narrow ? new Uint16Array(count) : new Int32Array(count);
   const values = into ? into.values : new Values(count);
-  const kernelBins = build && rowBinsWithin(rowStart, build.capacity);
-  const { shift, binStart } = kernelBins ?? rowBins(rowStart);
+  const { shift, binStart } = rowBins(rowStart);
   const colBits = bitsFor(cols);
   const packed = shift + colBits <= packing.bits;
   const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
   // (A run's build is offered only for float32 values: the kernels read them so.)
-  const inRun = kernelBins !== undefined && packed && given instanceof Float32Array;
+  const inRun = build !== undefined && packed && given instanceof Float32Array;
   if (inRun) intoBinsInRun(build!, rowOf, colOf, given, binStart, shift, colBits);
   const free = binStart.slice(0, -1);
   for (let p = 0; p < count && !inRun; p++) {
@@ -381,7 +380,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
     }
     values[t] = given[p];
   }
-  if (inRun) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count));
+  if (inRun) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count, KERNEL_COLUMN_PASSES));
   else binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
@@ -395,23 +394,6 @@ function rowBins(rowStart: Int32Array): { shift: number; binStart: Int32Array } 
   while (rows > 256 << shift) shift++;
   const bins = ((rows - 1) >> shift) + 1;
   return { shift, binStart: Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]) };
-}
-
-/**
- * Bins as rowBins cuts them, made smaller until none holds more than `capacity` entries (a run kernel's scratch:
- * csrFromBins); undefined where even bins of one row do not fit.
- */
-function rowBinsWithin(rowStart: Int32Array, capacity: number): { shift: number; binStart: Int32Array } | undefined {
-  const rows = rowStart.length - 1;
-  for (let { shift } = rowBins(rowStart); shift >= 0; shift--) {
-    let largest = 0;
-    for (let first = 0; first < rows; first += 1 << shift) largest = Math.max(largest, rowStart[Math.min(rows, first + (1 << shift))] - rowStart[first]);
-    if (largest <= capacity) {
-      const bins = ((rows - 1) >> shift) + 1;
-      return { shift, binStart: Int32Array.from({ length: bins + 1 }, (_, b) => rowStart[Math.min(rows, b << shift)]) };
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -475,9 +457,16 @@ function binsIntoRows(
  * Whether bins are put in column order by a counting sort: its pass over every column, once a bin, is worth it while
  * the bins' columns are not many more than the entries.
  */
-function byColumn(bins: number, cols: number, entries: number): boolean {
-  return bins * cols <= 2 * entries;
+function byColumn(bins: number, cols: number, entries: number, passes = 2): boolean {
+  return bins * cols <= passes * entries;
 }
+
+/**
+ * byColumn's bound in the run's kernel, where a pass over the columns (memory.fill, a prefix sum) costs a few
+ * nanoseconds a column and the sort of each row it spares is JavaScript's (8M ratings over 40,000 columns in 1,172
+ * bins: 0.75 s of row sorts spared).
+ */
+const KERNEL_COLUMN_PASSES = 32;
 
 /** The bits a packed entry may use: 31 (a non-negative Int32); settable for tests of the scratch array's path. */
 export const packing = { bits: 31 };

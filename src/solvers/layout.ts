@@ -45,15 +45,6 @@ export function writeColumnOrder(
 }
 
 /**
- * The most entries a bin holds where a run's kernel builds X's CSR (csrFromBins, src/input/observations.ts; the run's
- * scratch for it is sized so): the bins are made smaller until each holds no more. A row with two-byte column indices
- * has at most 2^16 entries, so one row always fits.
- */
-export function binCapacity(entries: number): number {
-  return Math.max(2 ** 16, Math.ceil(entries / 128));
-}
-
-/**
  * Bins a call of csrFromBins takes: a few, so that it is called many times — V8 runs a WebAssembly function's first
  * calls in its baseline code, and its optimized code only from a later call on (never inside a running call).
  */
@@ -62,11 +53,13 @@ export const BINS_PER_CALL = 8;
 /** Entries of a caller's arrays a CSR kernel takes a call (copied into the run's staging buffer first). */
 export const STAGED = 2 ** 14;
 
-/** A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels'. */
+/**
+ * A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels' (their
+ * sort scratch is W's bytes, free until the initial draws: sgd.ts csrTarget).
+ */
 export function csrBuffers(rows: number, cols: number, entries: number): Record<string, number> {
-  const capacity = binCapacity(entries);
   return {
     csrColumns: Math.ceil(entries / 2), csrCursor: rows + 1, csrColStart: cols + 1, csrBinStart: BINS_PER_CALL + 1,
-    csrSortedWords: capacity, csrSortedValues: capacity, csrTotals: 10, csrStaging: 3 * STAGED,
+    csrTotals: 10, csrStaging: 3 * STAGED,
   };
 }

@@ -11,10 +11,10 @@ import { inBlocks } from './blocks.js';
 import { chunkedLoss, commonBuffers, drawerOf, heldOutBuffers, heldOutErrorOf, penaltyOf } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after } from './parallel.js';
-import type { KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
+import { REAL_BYTES, type KernelCall, type Phase, type RealArray, type Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { CsrTargetOf, Run, RunSpec, Shape, SolverModule } from './solver.js';
-import { binCapacity, csrBuffers } from './layout.js';
+import { csrBuffers } from './layout.js';
 import { codeOf } from '../backends/js/order.js';
 import { rmseMetric } from './validation.js';
 import { canCollect, collectGarbage } from '../runtime/collect.js';
@@ -396,7 +396,7 @@ export const sgd: SolverModule<SgdOptions> = {
   foldIn: (input) => explicitFoldIn(input),
   // The values in the cells' bytes (staged()), the values' buffer as scratch: the run's memory is all the CSR needs;
   // laid out with Shape.csrInRun, the column indices too, and the bins put in rows by the kernel.
-  csrTarget<F, I>(space: Workspace<F, I>, count: number): CsrTargetOf | undefined {
+  csrTarget<F, I>(space: Workspace<F, I>, { rows, observedCount: count, width }: Shape): CsrTargetOf | undefined {
     if (!space.keepable) return undefined;
     const values = space.viewReal(space.real.values, count) as RealArray;
     const cells = stagedIn(space);
@@ -404,15 +404,18 @@ export const sgd: SolverModule<SgdOptions> = {
     const n = space.i32;
     if (n.csrColumns === undefined) return target;
     const columnWords = space.viewI32(n.csrColumns, Math.ceil(count / 2));
+    // The kernel's sort scratch in W's bytes, which nothing writes before the initial draws: two words an entry.
+    const w = space.i32Over(space.real.w);
+    const capacity = Math.floor((rows * width * REAL_BYTES[space.precision]) / 8);
     return {
       ...target,
       build: {
         space: space as Workspace<unknown, unknown>,
         columns: new Uint16Array(columnWords.buffer, columnWords.byteOffset, count),
-        capacity: binCapacity(count),
+        capacity,
         buffers: {
           words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: n.csrCursor, colStart: n.csrColStart,
-          binStart: n.csrBinStart, sortedWords: n.csrSortedWords, sortedValues: n.csrSortedValues, totals: n.csrTotals, staging: n.csrStaging,
+          binStart: n.csrBinStart, sortedWords: w, sortedValues: space.atI32(w, capacity), totals: n.csrTotals, staging: n.csrStaging,
         },
       },
     };

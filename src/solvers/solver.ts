@@ -286,11 +286,11 @@ export interface SolverModule<O = any> {
   start<F, I>(space: Workspace<F, I>, spec: RunSpec): Run;
   /**
    * Where a run that holds the observations itself takes the CSR of a caller's arrays, built before start() in its
-   * workspace (laid out from buffers(shape) before X is read): `count` float32 values, in the bytes start() expects
-   * them in, and as many words of scratch free until then; undefined where the run would not hold them (start()
-   * then copies them, or not). A problem whose values are those bytes is taken as it is.
+   * workspace (laid out from buffers(shape) before X is read): `shape.observedCount` float32 values, in the bytes
+   * start() expects them in, and as many words of scratch free until then; undefined where the run would not hold
+   * them (start() then copies them, or not). A problem whose values are those bytes is taken as it is.
    */
-  csrTarget?<F, I>(space: Workspace<F, I>, count: number): CsrTargetOf | undefined;
+  csrTarget?<F, I>(space: Workspace<F, I>, shape: Shape): CsrTargetOf | undefined;
 }
 
 export type { OwnOption, SharedOption, SharedOptions };
@@ -311,7 +311,7 @@ export interface CsrBuild {
   space: Workspace<unknown, unknown>;
   /** The column indices, in the `columns` buffer's bytes. */
   columns: Uint16Array;
-  /** The most entries a bin may hold (layout.ts binCapacity). */
+  /** The most entries a bin may hold for the kernel (its scratch: `sortedWords` and `sortedValues` hold as many). */
   capacity: number;
   buffers: {
     /** The entries in bins (`scratch`) and their values (`values`), then the CSR's values. */
