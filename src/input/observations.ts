@@ -333,7 +333,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   // indices in two bytes where they fit, the run's scratch for the rows moved in bins (below).
   const into = owned || Values !== Float32Array ? undefined : offered ?? target?.(count);
   const narrow = into !== undefined && cols <= TWO_BYTE_INDICES;
-  // Where the run offers its kernels, and its memory for the column indices (the bins then cut to their scratch).
+  // Where the run offers its kernels, and its memory for the column indices (src/input/csr.ts).
   const build = narrow ? into.build : undefined;
   if (inCsrOrder(rowOf, colOf)) {
     // Already rows then columns ascending, no pair twice (a rating file written by user and item): no sort.
