@@ -55,11 +55,8 @@ export const STAGED = 2 ** 14;
 
 /**
  * A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels' (their
- * sort scratch is W's bytes, free until the initial draws: sgd.ts csrTarget).
+ * row cursors, column counts and sort scratch are W's bytes, free until the initial draws: sgd.ts csrTarget).
  */
-export function csrBuffers(rows: number, cols: number, entries: number): Record<string, number> {
-  return {
-    csrColumns: Math.ceil(entries / 2), csrCursor: rows + 1, csrColStart: cols + 1, csrBinStart: BINS_PER_CALL + 1,
-    csrTotals: 10, csrStaging: 3 * STAGED,
-  };
+export function csrBuffers(entries: number): Record<string, number> {
+  return { csrColumns: Math.ceil(entries / 2), csrBinStart: BINS_PER_CALL + 1, csrTotals: 10, csrStaging: 3 * STAGED };
 }

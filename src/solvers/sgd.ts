@@ -14,7 +14,7 @@ import { after } from './parallel.js';
 import { REAL_BYTES, type KernelCall, type Phase, type RealArray, type Workspace } from '../runtime/kernels.js';
 import { booleanOption, positive, type FactorOptions, type RatingOptions } from './options.js';
 import type { CsrTargetOf, Run, RunSpec, Shape, SolverModule } from './solver.js';
-import { csrBuffers } from './layout.js';
+import { csrBuffers, STAGED } from './layout.js';
 import { codeOf } from '../backends/js/order.js';
 import { rmseMetric } from './validation.js';
 import { canCollect, collectGarbage } from '../runtime/collect.js';
@@ -148,7 +148,8 @@ const CALLS_PER_PASS = 64;
 /**
  * One pass of blockCells over X's CSR in the run's memory (columnsInRun): 0 counts the blocks (returned, as blockStart),
  * 1 stores the values (less `center`) and 2 the cells, from `blockStart`. Each row's and column's code (its bin and
- * offset in it) goes in the bytes of the AdaGrad scales, which are written after; X's row starts in csrCursor's.
+ * offset in it) goes in the bytes of the AdaGrad scales, which are written after; a call's rows' starts in the staging
+ * buffer (csrStaging).
  */
 function blockCellsInRun<F, I>(
   space: Workspace<F, I>, problem: SparseProblem, rowBin: Uint8Array, colBin: Uint8Array, pass: 0 | 1 | 2, center: number,
@@ -161,16 +162,18 @@ function blockCellsInRun<F, I>(
   if (pass === 0) {
     writeCodes(space.viewI32(rowCodes, rows), rowBin);
     writeCodes(space.viewI32(colCodes, cols), colBin);
-    space.viewI32(n.csrCursor, rows + 1).set(rowStart);
   }
+  const starts = space.viewI32(n.csrStaging, 3 * STAGED);
   // The block counts, then each block's next place: in the i32 buffer blockStart (blocks + 1).
   const cursor = space.viewI32(n.blockStart, SGD_BLOCKS + 1);
   if (pass === 0) cursor.fill(0);
   else cursor.set(blockStart!);
-  const step = Math.max(1, Math.ceil(rows / CALLS_PER_PASS));
+  const step = Math.min(3 * STAGED - 1, Math.max(1, Math.ceil(rows / CALLS_PER_PASS)));
   for (let first = 0; first < rows; first += step) {
+    const end = Math.min(rows, first + step);
+    starts.set(rowStart.subarray(first, end + 1));
     space.kernels.blockCells(
-      n.csrCursor, n.csrColumns, rowCodes, colCodes, first, Math.min(rows, first + step), BINS, n.blockStart, n.cells, center, b.values, n.cells,
+      n.csrStaging, n.csrColumns, space.atI32(rowCodes, first), colCodes, 0, end - first, BINS, n.blockStart, n.cells, center, b.values, n.cells,
       colBits, words, pass,
     );
   }
@@ -214,7 +217,7 @@ export const sgd: SolverModule<SgdOptions> = {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols, ...held.real },
       i32: {
         cells: words * count, blockRowBase: blocks, blockColBase: blocks, blockStart: blocks + 1, blockOrder: blocks,
-        ...held.i32, ...(csrInRun && cols <= TWO_BYTE_INDICES ? csrBuffers(rows, cols, count) : {}),
+        ...held.i32, ...(csrInRun && cols <= TWO_BYTE_INDICES ? csrBuffers(count) : {}),
       },
     };
   },
@@ -396,17 +399,20 @@ export const sgd: SolverModule<SgdOptions> = {
   foldIn: (input) => explicitFoldIn(input),
   // The values in the cells' bytes (staged()), the values' buffer as scratch: the run's memory is all the CSR needs;
   // laid out with Shape.csrInRun, the column indices too, and the bins put in rows by the kernel.
-  csrTarget<F, I>(space: Workspace<F, I>, { rows, observedCount: count, width }: Shape): CsrTargetOf | undefined {
+  csrTarget<F, I>(space: Workspace<F, I>, { rows, cols, observedCount: count, width }: Shape): CsrTargetOf | undefined {
     if (!space.keepable) return undefined;
     const values = space.viewReal(space.real.values, count) as RealArray;
     const cells = stagedIn(space);
     const target = { values: new Float32Array(cells.buffer, cells.byteOffset, count), scratch: new Int32Array(values.buffer, values.byteOffset, count) };
     const n = space.i32;
     if (n.csrColumns === undefined) return target;
-    const columnWords = space.viewI32(n.csrColumns, Math.ceil(count / 2));
-    // The kernel's sort scratch in W's bytes, which nothing writes before the initial draws: two words an entry.
+    // The rows' cursors (rows + 1), the column counts (cols + 1) and the sort's scratch (two words an entry of a bin) in
+    // W's bytes, which nothing writes before the initial draws; none where W is too small for the first two.
     const w = space.i32Over(space.real.w);
-    const capacity = Math.floor((rows * width * REAL_BYTES[space.precision]) / 8);
+    const counters = rows + cols + 2;
+    const capacity = Math.floor(((rows * width * REAL_BYTES[space.precision]) / 4 - counters) / 2);
+    if (capacity < 1) return target;
+    const columnWords = space.viewI32(n.csrColumns, Math.ceil(count / 2));
     return {
       ...target,
       build: {
@@ -414,8 +420,9 @@ export const sgd: SolverModule<SgdOptions> = {
         columns: new Uint16Array(columnWords.buffer, columnWords.byteOffset, count),
         capacity,
         buffers: {
-          words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: n.csrCursor, colStart: n.csrColStart,
-          binStart: n.csrBinStart, sortedWords: w, sortedValues: space.atI32(w, capacity), totals: n.csrTotals, staging: n.csrStaging,
+          words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: w, colStart: space.atI32(w, rows + 1),
+          binStart: n.csrBinStart, sortedWords: space.atI32(w, counters), sortedValues: space.atI32(w, counters + capacity), totals: n.csrTotals,
+          staging: n.csrStaging,
         },
       },
     };

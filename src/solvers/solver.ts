@@ -316,8 +316,9 @@ export interface CsrBuild {
   buffers: {
     /** The entries in bins (`scratch`) and their values (`values`), then the CSR's values. */
     words: unknown; values: unknown; columns: unknown;
-    /** Rows + 1 entries: the rows' cursors while in bins, then the row starts. */
+    /** Rows + 1 entries: the rows' counts, the bins' and the rows' cursors, then the row starts. */
     rowStart: unknown;
+    /** Cols + 1 entries: the counting sort's column starts, then the column counts. */
     colStart: unknown; binStart: unknown; sortedWords: unknown; sortedValues: unknown;
     /** Five f64s (ten i32s): the statistics' running sums. */
     totals: unknown;
