@@ -7,8 +7,8 @@ import type { CsrBuild } from '../solvers/solver.js';
 import { intoRowsByBin } from '../backends/js/csr.js';
 
 /**
- * A caller's lists a chunk at a time through the run's staging buffer: `step(count, rowOf, colOf, values)` is given the
- * handles of a chunk's row indices, column indices and values; stops where it returns false.
+ * A caller's lists a chunk at a time through the run's staging buffer: `step` is given the chunk's first entry, its
+ * count and the handles of its row indices, column indices and values; stops where it returns false.
  */
 function staged(
   { space, buffers }: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array,
