@@ -306,7 +306,10 @@ export interface CsrTargetOf {
   build?: CsrBuild;
 }
 
-/** A run's memory for the CSR kernels (assembly/csr.ts: csrCount, csrIntoBins, csrFromBins, csrSums, csrDeviations): the workspace and its buffers' handles. */
+/**
+ * A run's memory for the CSR kernels (assembly/csr.ts: csrCount, csrIntoBins, csrFromBins, csrSums, csrDeviations): the
+ * workspace and its buffers' handles.
+ */
 export interface CsrBuild {
   space: Workspace<unknown, unknown>;
   /** The column indices, in the `columns` buffer's bytes. */
