@@ -208,13 +208,14 @@ test("a caller's float32 ratings put in rows by the run's kernels, in its memory
       const plain = { rows, cols, rowIndices: entries.map((e) => e[0]), colIndices: entries.map((e) => e[1]), values: entries.map((e) => e[2]) };
       const typed = { rows, cols, rowIndices: Int32Array.from(plain.rowIndices), colIndices: Int32Array.from(plain.colIndices), values: Float32Array.from(plain.values) };
       // With biases the fit starts from μ, and its draws are scaled by the values' deviation: both found by the run's kernels.
-      for (const [backend, biases] of [['wasm', false], ['wasm', true], ['js', true]]) {
+      // A Float64Array of float32 values (half stars) takes the same path, read as float32s.
+      for (const [backend, biases, Values] of [['wasm', false, Float32Array], ['wasm', true, Float32Array], ['js', true, Float32Array], ['wasm', true, Float64Array]]) {
         const options = { solver: 'sgd', rank: 3, epochs: 3, backend, threads: 1, biases };
-        const label = `${rows}×${cols}, ${backend}, biases ${biases}`;
+        const label = `${rows}×${cols}, ${backend}, biases ${biases}, ${Values.name}`;
         const expected = await factorize(plain, options);
         // Every memory too large to keep idle: the run is laid out before X is read, and X put in rows in it.
         idleLimit.bytes = 0;
-        const fitted = await factorize(typed, options);
+        const fitted = await factorize({ ...typed, values: Values.from(typed.values) }, options);
         idleLimit.bytes = limit;
         // (The pure-JS backend's buffers are arrays of their own.)
         if (backend === 'wasm') assert.ok(fitted.info.observed.colIndex.buffer === fitted.info.parameters.W.buffer, `${label}: the column indices the run's`);

@@ -6,7 +6,7 @@ import { backends, type Backend } from '../backends/index.js';
 import { abortReason } from '../check/errors.js';
 import { initialFactors, scaledByDeviation, type WarmStart } from './init.js';
 import {
-  declaredShape, isHandedOver, isSparseInput, readIds, readObservations, readValidation, type Given, type ObservationsInput,
+  declaredShape, exactInFloat32, isHandedOver, isSparseInput, readIds, readObservations, readValidation, type Given, type ObservationsInput,
 } from '../input/observations.js';
 import { chooseLayout, toLayout } from '../input/problem.js';
 import { MAX_THREADS, readOptions, type FactorizeOptions, type Settings } from './options.js';
@@ -144,7 +144,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
       shape: {
         layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound,
         // The CSR kernels' buffers, for float32 values (the values the run holds as given), where the run still fits.
-        csrInRun: X.values instanceof Float32Array && fits(solver, backend, settings, {
+        csrInRun: (X.values instanceof Float32Array || (X.values instanceof Float64Array && exactInFloat32(X.values))) && fits(solver, backend, settings, {
           layout: 'sparse', rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound, csrInRun: true,
         }),
       },

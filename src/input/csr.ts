@@ -8,10 +8,11 @@ import { intoRowsByBin } from '../backends/js/csr.js';
 
 /**
  * A caller's lists a chunk at a time through the run's staging buffer: `step` is given the chunk's first entry, its
- * count and the handles of its row indices, column indices and values; stops where it returns false.
+ * count and the handles of its row indices, column indices and values (as float32s: a Float64Array's are float32
+ * values, sparseProblem has checked); stops where it returns false.
  */
 function staged(
-  { space, buffers }: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array,
+  { space, buffers }: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array | Float64Array,
   step: (first: number, count: number, handles: readonly [unknown, unknown, unknown]) => boolean,
 ): void {
   const stage = space.viewI32(buffers.staging, 3 * STAGED);
@@ -30,7 +31,7 @@ function staged(
  * A caller's typed lists checked in the run (csrCount) and each row's entries counted into rowStart[row + 1]; false,
  * rowStart left zero, where an entry is out of range or not finite (the lists are then read one by one, for the error).
  */
-export function countedInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array, rows: number, cols: number, rowStart: Int32Array): boolean {
+export function countedInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array | Float64Array, rows: number, cols: number, rowStart: Int32Array): boolean {
   const { space, buffers } = build;
   const counts = space.viewI32(buffers.rowStart, rows + 1);
   counts.fill(0);
@@ -45,7 +46,7 @@ export function countedInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Arr
  * A caller's entries moved to their bins of 2^shift rows in the run (csrIntoBins), each bin's from binStart[b]: words
  * (row within the bin << colBits | column) into the build's `words`, values into its `values`.
  */
-export function intoBinsInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array, binStart: Int32Array, shift: number, colBits: number): void {
+export function intoBinsInRun(build: CsrBuild, rowOf: Int32Array, colOf: Int32Array, values: Float32Array | Float64Array, binStart: Int32Array, shift: number, colBits: number): void {
   const { space, buffers } = build;
   // Each bin's next place, in the row cursors' buffer (there are no more bins than rows).
   space.viewI32(buffers.rowStart, binStart.length - 1).set(binStart.subarray(0, -1));

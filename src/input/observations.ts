@@ -297,18 +297,20 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   const rows = dimension('X.rows', X.rows);
   const cols = dimension('X.cols', X.cols);
   const rowStart = new Int32Array(rows + 1);
-  // A run that offers its kernels for X's CSR (a caller's typed lists, float32 values, two-byte column indices) reads
-  // X into its memory itself.
+  // A run that offers its kernels for X's CSR (a caller's typed lists, float32 values — a Float32Array, or a
+  // Float64Array of float32 values, which the run then holds as float32s — and two-byte column indices) reads X into
+  // its memory itself.
   const { rowIndices, colIndices, values: givenValues } = X;
-  const offered = rowIndices instanceof Int32Array && colIndices instanceof Int32Array && givenValues instanceof Float32Array && !handedOver.has(X) &&
+  const inFloat32 = givenValues instanceof Float32Array || (givenValues instanceof Float64Array && exactInFloat32(givenValues));
+  const offered = rowIndices instanceof Int32Array && colIndices instanceof Int32Array && inFloat32 && !handedOver.has(X) &&
     cols <= TWO_BYTE_INDICES && rowIndices.length === givenValues.length && colIndices.length === givenValues.length
     ? target?.(givenValues.length) : undefined;
   // Read once, here, into the CSR arrays: the caller's typed arrays need no copy of their own. Typed arrays are
   // checked and their rows counted in one pass; where it finds anything wrong (or other arrays), list by list, for
   // the error of the list and the entry at fault.
   const together = offered?.build
-    ? countedInRun(offered.build, rowIndices as Int32Array, colIndices as Int32Array, givenValues as Float32Array, rows, cols, rowStart)
-      ? { rowOf: rowIndices as Int32Array, colOf: colIndices as Int32Array, values: givenValues as Float32Array } : undefined
+    ? countedInRun(offered.build, rowIndices as Int32Array, colIndices as Int32Array, givenValues as Float32Array | Float64Array, rows, cols, rowStart)
+      ? { rowOf: rowIndices as Int32Array, colOf: colIndices as Int32Array, values: givenValues as Float32Array | Float64Array } : undefined
     : checkedTogether(X, rows, cols, rowStart);
   const given = together?.values ?? finiteValues('X.values', X.values, false);
   const count = given.length;
@@ -317,7 +319,7 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   if (!together) for (let p = 0; p < count; p++) rowStart[rowOf[p] + 1]++;
   for (let i = 0; i < rows; i++) rowStart[i + 1] += rowStart[i];
   // The run and the model keep the values: in a Float32Array when that loses nothing (4 bytes a rating, not 8).
-  const Values = given instanceof Float32Array || exactInFloat32(given) ? Float32Array : Float64Array;
+  const Values = given instanceof Float32Array || (given === givenValues ? inFloat32 : exactInFloat32(given)) ? Float32Array : Float64Array;
   const owned = handedOver.has(X) && rowOf === X.rowIndices && colOf === X.colIndices && given === X.values && given instanceof Values;
   // Once rowStart says what the row indices said, a handed-over X gives its arrays up: the callers up the stack
   // hold X until the fit ends, and the collector can then take the row indices while the run is laid out (and the
@@ -365,8 +367,8 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   const colBits = bitsFor(cols);
   const packed = shift + colBits <= packing.bits;
   const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
-  // (A run's build is offered only for float32 values: the kernels read them so.)
-  const inRun = build !== undefined && packed && given instanceof Float32Array;
+  // (A run's build is offered only for float32 values: the kernels read them so, a Float64Array's through the staging.)
+  const inRun = build !== undefined && packed;
   if (inRun) intoBinsInRun(build!, rowOf, colOf, given, binStart, shift, colBits);
   const free = binStart.slice(0, -1);
   for (let p = 0; p < count && !inRun; p++) {
@@ -539,7 +541,7 @@ function duplicate(row: number, col: number, rowOf: Int32Array, colOf: Int32Arra
 }
 
 /** Whether every value is a float32 value, so that a Float32Array holds them without loss. */
-function exactInFloat32(values: ArrayLike<number>): boolean {
+export function exactInFloat32(values: ArrayLike<number>): boolean {
   for (let p = 0; p < values.length; p++) if (Math.fround(values[p]) !== values[p]) return false;
   return true;
 }
