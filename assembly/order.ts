@@ -3,9 +3,10 @@
 // CSR order — a stable counting scatter over the blocks of `bins` × `bins`.
 //
 // Each row's and column's place comes as a code: its bin << 26 | its offset from its bin's first slot (a bin holds
-// at most 2^26 rows: a run's memory holds fewer than 2^30 factor rows, in 20 bins). Layout: rowStart i32[rows+1],
-// columns u16[nnz], rowCodes i32[rows], colCodes i32[cols], blockCursor i32[bins² + 1], given f32[nnz], values
-// real[nnz], cells u32[nnz] (or u64: `words` 2).
+// at most 2^26 rows: a run's memory holds fewer than 2^30 factor rows, in 20 bins). Layout: rowStart i32[end − first +
+// 1] and rowCodes i32[end − first] (the call's rows), columns u16[] (the call's rows' column indices: observation p's
+// at p − columnBase), colCodes i32[cols], blockCursor i32[bins² + 1], given f32[nnz], values real[nnz], cells u32[nnz]
+// (or u64: `words` 2).
 
 import { put } from "./real";
 
@@ -28,7 +29,7 @@ function offsetOf(code: u32): u32 {
  * at its block's next place (blockCursor[block], moved on; `center` taken from it); 2 stores each cell so.
  */
 export function blockCells(
-  rowStart: usize, columns: usize, rowCodes: usize, colCodes: usize, first: i32, end: i32, bins: i32,
+  rowStart: usize, columns: usize, columnBase: i32, rowCodes: usize, colCodes: usize, first: i32, end: i32, bins: i32,
   blockCursor: usize, given: usize, center: f64, values: usize, cells: usize, colBits: i32, words: i32, pass: i32,
 ): void {
   for (let i = first; i < end; i++) {
@@ -38,7 +39,7 @@ export function blockCells(
     const from = load<i32>(rowStart + (<usize>i << 2));
     const to = load<i32>(rowStart + (<usize>(i + 1) << 2));
     for (let p = from; p < to; p++) {
-      const colCode = load<u32>(colCodes + (<usize>load<u16>(columns + (<usize>p << 1)) << 2));
+      const colCode = load<u32>(colCodes + (<usize>load<u16>(columns + (<usize>(p - columnBase) << 1)) << 2));
       const at = blockCursor + (<usize>(rowBlocks + <i32>binOf(colCode) + (pass == 0 ? 1 : 0)) << 2);
       const t = load<i32>(at);
       store<i32>(at, t + 1);

@@ -449,7 +449,11 @@ test('blockCells: sgd\'s observations counted, then stored block by block (value
     const columnWords = new Int32Array(Math.ceil(count / 2));
     new Uint16Array(columnWords.buffer).set(columns);
     const buffers = {
-      real: { values: count }, i32: { rowStart: rows + 1, columns: columnWords.length, rowCodes: rows, colCodes: cols, cursor: bins * bins + 1, given: count, cells: words * count },
+      real: { values: count },
+      i32: {
+        rowStart: rows + 1, columns: columnWords.length, rowCodes: rows, colCodes: cols, cursor: bins * bins + 1, given: count, cells: words * count,
+        stagedStarts: rows + 1, stagedColumns: columnWords.length,
+      },
       precision,
     };
     const fill = (space) => {
@@ -460,16 +464,23 @@ test('blockCells: sgd\'s observations counted, then stored block by block (value
       put(space, 'i32', 'given', new Int32Array(given.buffer));
       space.viewI32(space.i32.cursor, bins * bins + 1).fill(0);
       space.viewI32(space.i32.cells, words * count).fill(0);
+      space.viewI32(space.i32.stagedStarts, rows + 1).fill(0);
+      space.viewI32(space.i32.stagedColumns, columnWords.length).fill(0);
       space.viewReal(space.real.values, count).fill(0);
     };
     const label = `${precision}, ${words} word(s)`;
     const call = (space) => {
       const { kernels: k, i32: n, real: b } = space;
       // Counted in two calls (rows 0…9, then the rest), prefix-summed, then stored in two passes, as sgd's start does.
+      // Rows 0…9 with every column index given, then the rest from its own first entry (columnBase), its row starts
+      // and codes from its first row: as sgd stages a stretch of rows at a time.
       const pass = (kind, center) => {
-        for (const [first, end] of [[0, 10], [10, rows]]) {
-          k.blockCells(n.rowStart, n.columns, n.rowCodes, n.colCodes, first, end, bins, n.cursor, n.given, center, b.values, n.cells, 5, words, kind);
-        }
+        k.blockCells(n.rowStart, n.columns, 0, n.rowCodes, n.colCodes, 0, 10, bins, n.cursor, n.given, center, b.values, n.cells, 5, words, kind);
+        const base = rowStart[10];
+        space.viewI32(n.stagedStarts, rows - 10 + 1).set(rowStart.subarray(10));
+        const staged = space.viewI32(n.stagedColumns, Math.ceil(count / 2));
+        new Uint16Array(staged.buffer, staged.byteOffset, count).set(columns.slice(base));
+        k.blockCells(n.stagedStarts, n.stagedColumns, base, space.atI32(n.rowCodes, 10), n.colCodes, 0, rows - 10, bins, n.cursor, n.given, center, b.values, n.cells, 5, words, kind);
       };
       pass(0, 0);
       const cursor = space.viewI32(n.cursor, bins * bins + 1);

@@ -361,15 +361,16 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   // rows, as above: the model keeps the column indices and values. Each entry's row within its bin goes above its
   // column index while they share 31 bits (a 2^18-row bin beside 2^13 columns, or any 2^24 rows × 2^16 columns),
   // else in a scratch array of row indices (a run's, where it offers one).
-  const colIndex = build ? build.columns : narrow ? new Uint16Array(count) : new Int32Array(count);
-  const values = into ? into.values : new Values(count);
   const { shift, binStart } = rowBins(rowStart);
   const colBits = bitsFor(cols);
   const packed = shift + colBits <= packing.bits;
-  const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
-  // (A run's build is offered only for float32 values: the kernels read them so, a Float64Array's through the staging.)
+  // The run's kernels where each entry's row rides in its word; else the rows take the values' bytes as scratch, where
+  // the kernels would keep the column indices. (A build is offered only for float32 values, which the kernels read.)
   const inRun = build !== undefined && packed;
-  if (inRun) intoBinsInRun(build!, rowOf, colOf, given, binStart, shift, colBits);
+  const colIndex = inRun ? build.columns : narrow ? new Uint16Array(count) : new Int32Array(count);
+  const values = into ? into.values : new Values(count);
+  const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
+  if (inRun) intoBinsInRun(build, rowOf, colOf, given, binStart, shift, colBits);
   const free = binStart.slice(0, -1);
   for (let p = 0; p < count && !inRun; p++) {
     const row = rowOf[p];
@@ -382,11 +383,11 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
     }
     values[t] = given[p];
   }
-  if (inRun) binsIntoRowsInRun(build!, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count, KERNEL_COLUMN_PASSES));
+  if (inRun) binsIntoRowsInRun(build, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count, KERNEL_COLUMN_PASSES));
   else binsIntoRows(packed ? { shift, colBits } : scratch, packed ? scratch : colIndex, colIndex, values, rowStart, binStart, cols);
   // A pair given twice is named by its places in the caller's arrays, which keep their order.
   sortRowsByColumn(rowStart, colIndex, values, cols, (i, j) => duplicate(i, j, rowOf, colOf));
-  return { problem: { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count }, build };
+  return { problem: { layout: 'sparse', rows, cols, rowStart, colIndex, values, observedCount: count }, build: inRun ? build : undefined };
 }
 
 /** Rows in bins of 2^shift consecutive rows, at most 256 bins, and where each bin's entries start. */
@@ -571,6 +572,10 @@ function sparseInput(X: SparseMatrixInput, wanted?: Wanted, target?: CsrTarget):
   const deviation = wanted?.deviation !== false;
   // In a run's memory, the run's kernels find the same statistics and counts.
   const { stats, colCounts } = build ? statsInRun(build, problem.rowStart, problem.cols, deviation) : { stats: sparseStats(problem, deviation), colCounts: undefined };
+  // The column indices out of the run's values' bytes, which the run writes when it starts: an array of the fit's own,
+  // which the model's four-byte ones replace after training (a run's memory never shrinks: in it they would stay with
+  // the model).
+  if (build) problem.colIndex = problem.colIndex.slice();
   // Column indices in two bytes are the run's (CsrTarget): it hands the model four-byte ones after training.
   const colIndex = problem.colIndex instanceof Int32Array ? problem.colIndex : new Int32Array(0);
   return { problem, stats, ...counts(problem, colCounts), observed: { rowStart: problem.rowStart, colIndex }, observedValues: problem.values };

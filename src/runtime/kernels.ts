@@ -113,11 +113,12 @@ export interface Kernels<F, I> {
   csrSums(rowStart: I, columns: I, values: I, first: number, end: number, trailingColumn: number, colCounts: I, totals: I): void;
   csrDeviations(rowStart: I, columns: I, values: I, first: number, end: number, trailingColumn: number, mean: number, totals: I): void;
   /**
-   * sgd's observations stored block by block from X's CSR in the run's memory (two-byte columns, float32 values), rows
-   * first…end−1: `pass` 0 counts, 1 stores the values less `center`, 2 the cells (assembly/order.ts).
+   * sgd's observations stored block by block from X's CSR (float32 values in the run's memory; a stretch of rows' starts
+   * and two-byte column indices, observation p's at p − columnBase), rows first…end−1: `pass` 0 counts, 1 stores the
+   * values less `center`, 2 the cells (assembly/order.ts).
    */
   blockCells(
-    rowStart: I, columns: I, rowCodes: I, colCodes: I, first: number, end: number, bins: number,
+    rowStart: I, columns: I, columnBase: number, rowCodes: I, colCodes: I, first: number, end: number, bins: number,
     blockCursor: I, given: I, center: number, values: F, cells: I, colBits: number, words: number, pass: number,
   ): void;
   /** BPR: `samples` sampled triples; Σ −ln σ(x) returned; mode 0 measures, 1 updates both sides, 2 rows only. */

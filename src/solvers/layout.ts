@@ -54,9 +54,10 @@ export const BINS_PER_CALL = 8;
 export const STAGED = 2 ** 14;
 
 /**
- * A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels' (their
- * row cursors, column counts and sort scratch are W's bytes, free until the initial draws: sgd.ts csrTarget).
+ * A run's buffers for building X's CSR in its memory (Shape.csrInRun; two-byte column indices): the CSR kernels' — their
+ * row cursors, column counts and sort scratch are W's bytes and the column indices the values' bytes while X is read,
+ * all free until start() writes them (sgd.ts csrTarget).
  */
-export function csrBuffers(entries: number): Record<string, number> {
-  return { csrColumns: Math.ceil(entries / 2), csrBinStart: BINS_PER_CALL + 1, csrTotals: 10, csrStaging: 3 * STAGED };
+export function csrBuffers(): Record<string, number> {
+  return { csrBinStart: BINS_PER_CALL + 1, csrTotals: 10, csrStaging: 3 * STAGED };
 }

@@ -81,7 +81,7 @@ function intoSlots(data: RealArray, slot: Int32Array, width: number): void {
  * A caller's X whose CSR was built in the run's memory (csrTarget) has its values there and its column indices in two
  * bytes already: nothing is staged or narrowed.
  */
-function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; handsBack: boolean; staging: boolean; narrowColumns: boolean } {
+function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolean; built: boolean; handsBack: boolean; staging: boolean; narrowColumns: boolean } {
   const problem = spec.problem as SparseProblem;
   const givenFloat32 = problem.values instanceof Float32Array;
   // Built in the cells' bytes already (csrTarget), with the column indices in two bytes where they fit.
@@ -90,6 +90,7 @@ function storage<F, I>(space: Workspace<F, I>, spec: RunSpec): { asGiven: boolea
   const handsBack = built || (space.keepable && givenFloat32 && spec.release !== undefined);
   return {
     asGiven: space.precision === 'float64' || givenFloat32,
+    built,
     handsBack,
     staging: handsBack && !built,
     // Only where what the fit lets go is collected at once: else the narrow copy would sit beside the wide one.
@@ -134,28 +135,18 @@ function cellLayout(rows: number, cols: number): { colBits: number; words: numbe
 /** Cells of two words: any offsets fit. A visit of the caller's own (tests) is stored so, its blocks' spans unknown. */
 const WIDE = Object.freeze({ colBits: 32, words: 2 });
 
-/** Whether `colIndex` is X's column indices in the run's memory (csrTarget's build.columns). */
-function columnsInRun<F, I>(space: Workspace<F, I>, colIndex: Int32Array | Uint16Array): boolean {
-  const { csrColumns } = space.i32;
-  if (csrColumns === undefined || !(colIndex instanceof Uint16Array)) return false;
-  const columns = space.viewI32(csrColumns, 1);
-  return colIndex.buffer === columns.buffer && colIndex.byteOffset === columns.byteOffset;
-}
-
-/** Rows a call of blockCells takes: a pass goes in many calls, as V8 optimizes a WebAssembly function only for later calls. */
-const CALLS_PER_PASS = 64;
-
 /**
- * One pass of blockCells over X's CSR in the run's memory (columnsInRun): 0 counts the blocks (returned, as blockStart),
- * 1 stores the values (less `center`) and 2 the cells, from `blockStart`. Each row's and column's code (its bin and
- * offset in it) goes in the bytes of the AdaGrad scales, which are written after; a call's rows' starts in the staging
- * buffer (csrStaging).
+ * One pass of blockCells over X's CSR (its values in the cells' bytes, built there: csrTarget): 0 counts the blocks
+ * (returned, as blockStart), 1 stores the values (less `center`) and 2 the cells, from `blockStart`. Each row's and
+ * column's code (its bin and offset in it) goes in the bytes of the AdaGrad scales, which are written after; the row
+ * starts and the two-byte column indices of a stretch of rows at a time go through the staging buffer (csrStaging: a
+ * stretch of at most STAGED − 1 rows and 2^16 entries, which holds any one row's).
  */
 function blockCellsInRun<F, I>(
   space: Workspace<F, I>, problem: SparseProblem, rowBin: Uint8Array, colBin: Uint8Array, pass: 0 | 1 | 2, center: number,
   words = 1, colBits = 0, blockStart?: Int32Array,
 ): Int32Array {
-  const { rows, cols, rowStart } = problem;
+  const { rows, cols, rowStart, colIndex } = problem;
   const { real: b, i32: n } = space;
   const rowCodes = space.i32Over(b.rowScale);
   const colCodes = space.i32Over(b.colScale);
@@ -163,19 +154,23 @@ function blockCellsInRun<F, I>(
     writeCodes(space.viewI32(rowCodes, rows), rowBin);
     writeCodes(space.viewI32(colCodes, cols), colBin);
   }
-  const starts = space.viewI32(n.csrStaging, 3 * STAGED);
+  const stage = space.viewI32(n.csrStaging, 3 * STAGED);
+  const stagedColumns = new Uint16Array(stage.buffer, stage.byteOffset + 4 * STAGED, 4 * STAGED);
+  const columnsAt = space.atI32(n.csrStaging, STAGED);
   // The block counts, then each block's next place: in the i32 buffer blockStart (blocks + 1).
   const cursor = space.viewI32(n.blockStart, SGD_BLOCKS + 1);
   if (pass === 0) cursor.fill(0);
   else cursor.set(blockStart!);
-  const step = Math.min(3 * STAGED - 1, Math.max(1, Math.ceil(rows / CALLS_PER_PASS)));
-  for (let first = 0; first < rows; first += step) {
-    const end = Math.min(rows, first + step);
-    starts.set(rowStart.subarray(first, end + 1));
+  for (let first = 0; first < rows;) {
+    let end = first + 1;
+    while (end < rows && end - first < STAGED - 1 && rowStart[end + 1] - rowStart[first] <= 4 * STAGED) end++;
+    stage.set(rowStart.subarray(first, end + 1));
+    stagedColumns.set(colIndex.subarray(rowStart[first], rowStart[end]));
     space.kernels.blockCells(
-      n.csrStaging, n.csrColumns, space.atI32(rowCodes, first), colCodes, 0, end - first, BINS, n.blockStart, n.cells, center, b.values, n.cells,
-      colBits, words, pass,
+      n.csrStaging, columnsAt, rowStart[first], space.atI32(rowCodes, first), colCodes, 0, end - first, BINS, n.blockStart, n.cells, center, b.values,
+      n.cells, colBits, words, pass,
     );
+    first = end;
   }
   if (pass !== 0) return cursor;
   const counts = cursor.slice();
@@ -217,7 +212,7 @@ export const sgd: SolverModule<SgdOptions> = {
       real: { ...commonBuffers(rows, cols, width), ht: cols * width, values: count, rowScale: rows, colScale: cols, ...held.real },
       i32: {
         cells: words * count, blockRowBase: blocks, blockColBase: blocks, blockStart: blocks + 1, blockOrder: blocks,
-        ...held.i32, ...(csrInRun && cols <= TWO_BYTE_INDICES ? csrBuffers(count) : {}),
+        ...held.i32, ...(csrInRun && cols <= TWO_BYTE_INDICES ? csrBuffers() : {}),
       },
     };
   },
@@ -230,7 +225,7 @@ export const sgd: SolverModule<SgdOptions> = {
     const { rows, cols, observedCount: count, rowStart } = problem;
     const { colBits, words } = spec.visit ? WIDE : cellLayout(rows, cols);
     const cells = space.viewI32(n.cells, words * count);
-    const { asGiven, handsBack, staging, narrowColumns } = storage(space, spec);
+    const { asGiven, built, handsBack, staging, narrowColumns } = storage(space, spec);
     // One array at a time, each collected once the fit let it go: what is held beside the run at once stays small.
     // (Collected here, not in the functions that let them go: their frames may still hold them, and are gone now.)
     const colIndex = narrowColumns ? narrowed(spec) : problem.colIndex;
@@ -246,7 +241,7 @@ export const sgd: SolverModule<SgdOptions> = {
     // (Its walks read a column index only to find a block: either width serves.)
     // X's CSR in the run's memory (csrTarget with a build): the blocks counted and the observations stored by the
     // run's kernel (blockCells), each row's and column's bin and offset given it as a code.
-    const inRun = !spec.visit && columnsInRun(space, colIndex);
+    const inRun = !spec.visit && built && n.csrStaging !== undefined && colIndex instanceof Uint16Array;
     const counted = inRun ? (rowBin: Uint8Array, colBin: Uint8Array) => blockCellsInRun(space, problem, rowBin, colBin, 0, 0, 1) : undefined;
     const visit = spec.visit ?? sgdBlocks({ ...problem, colIndex: colIndex as Int32Array }, spec.random, counted);
     const { blockStart, nextOrder, rowBin, colBin } = visit;
@@ -405,22 +400,23 @@ export const sgd: SolverModule<SgdOptions> = {
     const cells = stagedIn(space);
     const target = { values: new Float32Array(cells.buffer, cells.byteOffset, count), scratch: new Int32Array(values.buffer, values.byteOffset, count) };
     const n = space.i32;
-    if (n.csrColumns === undefined) return target;
+    if (n.csrStaging === undefined) return target;
     // The rows' cursors (rows + 1), the column counts (cols + 1) and the sort's scratch (two words an entry of a bin) in
-    // W's bytes, which nothing writes before the initial draws; none where W is too small for the first two.
+    // W's bytes, which nothing writes before the initial draws; none where W is too small for the first two. The column
+    // indices in the values' bytes, each bin's written once its entries' words there are read (csrFromBins), until
+    // plan() copies them out; start() writes the values there.
     const w = space.i32Over(space.real.w);
     const counters = rows + cols + 2;
     const capacity = Math.floor(((rows * width * REAL_BYTES[space.precision]) / 4 - counters) / 2);
     if (capacity < 1) return target;
-    const columnWords = space.viewI32(n.csrColumns, Math.ceil(count / 2));
     return {
       ...target,
       build: {
         space: space as Workspace<unknown, unknown>,
-        columns: new Uint16Array(columnWords.buffer, columnWords.byteOffset, count),
+        columns: new Uint16Array(values.buffer, values.byteOffset, count),
         capacity,
         buffers: {
-          words: space.i32Over(space.real.values), values: n.cells, columns: n.csrColumns, rowStart: w, colStart: space.atI32(w, rows + 1),
+          words: space.i32Over(space.real.values), values: n.cells, columns: space.i32Over(space.real.values), rowStart: w, colStart: space.atI32(w, rows + 1),
           binStart: n.csrBinStart, sortedWords: space.atI32(w, counters), sortedValues: space.atI32(w, counters + capacity), totals: n.csrTotals,
           staging: n.csrStaging,
         },

@@ -6,7 +6,7 @@ export const codeOf = (bin: number, offset: number): number => ((bin << 26) | of
 
 /** assembly/order.ts blockCells over typed arrays (columns two bytes each and given float32s, in i32 buffers). */
 export function blockCells(
-  rowStart: Int32Array, columns: Int32Array, rowCodes: Int32Array, colCodes: Int32Array, first: number, end: number, bins: number,
+  rowStart: Int32Array, columns: Int32Array, columnBase: number, rowCodes: Int32Array, colCodes: Int32Array, first: number, end: number, bins: number,
   blockCursor: Int32Array, given: Int32Array, center: number, values: RealArray, cells: Int32Array, colBits: number, words: number, pass: number,
 ): void {
   const columnIndex = new Uint16Array(columns.buffer, columns.byteOffset, 2 * columns.length);
@@ -16,7 +16,7 @@ export function blockCells(
     const rowBlocks = (rowCode >>> 26) * bins;
     const rowOffset = rowCode & 0x3ffffff;
     for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
-      const colCode = colCodes[columnIndex[p]];
+      const colCode = colCodes[columnIndex[p - columnBase]];
       const block = rowBlocks + (colCode >>> 26) + (pass === 0 ? 1 : 0);
       const t = blockCursor[block]++;
       if (pass === 1) values[t] = givenValues[p] - center;
