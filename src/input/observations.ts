@@ -6,7 +6,7 @@ import { ids } from '../check/validate.js';
 import type { Matrix } from '../types.js';
 import type { DenseSummary, Wanted } from '../backends/index.js';
 import { columnsOfBits, counts, sparseStats } from './problem.js';
-import { intoRowsByBin, type PackedRows } from '../backends/js/csr.js';
+import { countRows, intoBins, intoRowsByBin, type PackedRows } from '../backends/js/csr.js';
 import type { CsrBuild, CsrTargetOf } from '../solvers/solver.js';
 import { binsIntoRowsInRun, countedInRun, intoBinsInRun, statsInRun } from './csr.js';
 import { bitsFor, TWO_BYTE_INDICES } from '../math/bits.js';
@@ -236,15 +236,9 @@ function checkedTogether(
   if (!(rowOf instanceof Int32Array && colOf instanceof Int32Array && (values instanceof Float32Array || values instanceof Float64Array))) return undefined;
   const count = values.length;
   if (rowOf.length !== count || colOf.length !== count) return undefined;
-  for (let p = 0; p < count; p++) {
-    const row = rowOf[p];
-    const x = values[p];
-    // x − x is 0 for a finite x, NaN for NaN and ±Infinity.
-    if (row >>> 0 >= rows || colOf[p] >>> 0 >= cols || x - x !== 0) {
-      rowStart.fill(0);
-      return undefined;
-    }
-    rowStart[row + 1]++;
+  if (countRows(rowOf, colOf, values, count, rows, cols, rowStart) >= 0) {
+    rowStart.fill(0);
+    return undefined;
   }
   return { rowOf, colOf, values };
 }
@@ -372,15 +366,12 @@ function sparseProblem(X: SparseMatrixInput, target?: CsrTarget): { problem: Spa
   const scratch = into ? into.scratch : packed ? (colIndex as Int32Array) : new Int32Array(count);
   if (inRun) intoBinsInRun(build, rowOf, colOf, given, binStart, shift, colBits);
   const free = binStart.slice(0, -1);
-  for (let p = 0; p < count && !inRun; p++) {
+  if (packed && !inRun) intoBins(rowOf, colOf, given, count, free, shift, colBits, scratch, values);
+  for (let p = 0; p < count && !packed; p++) {
     const row = rowOf[p];
     const t = free[row >> shift]++;
-    if (packed) {
-      scratch[t] = ((row & ((1 << shift) - 1)) << colBits) | colOf[p];
-    } else {
-      scratch[t] = row;
-      colIndex[t] = colOf[p];
-    }
+    scratch[t] = row;
+    colIndex[t] = colOf[p];
     values[t] = given[p];
   }
   if (inRun) binsIntoRowsInRun(build, binStart, rowStart, shift, colBits, cols, byColumn(binStart.length - 1, cols, count, KERNEL_COLUMN_PASSES));

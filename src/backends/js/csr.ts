@@ -159,29 +159,51 @@ export function csrDeviations(
   );
 }
 
-/** assembly/csr.ts csrCount over typed arrays (values float32s in an i32 buffer). */
-export function csrCount(rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, rows: number, cols: number, rowCounts: Int32Array): number {
-  const given = new Float32Array(values.buffer, values.byteOffset, count);
+/**
+ * Counts each entry's row into rowCounts[row + 1]; returns the first entry whose row or column is out of range or whose
+ * value is not finite (nothing of it counted), or −1: csrCount's work, and the JavaScript path's over a caller's lists.
+ */
+export function countRows(
+  rowOf: Int32Array, colOf: Int32Array, values: Float32Array | Float64Array, count: number, rows: number, cols: number, rowCounts: Int32Array,
+): number {
   for (let p = 0; p < count; p++) {
     const row = rowOf[p];
-    const x = given[p];
+    const x = values[p];
+    // x − x is 0 for a finite x, NaN for NaN and ±Infinity.
     if (row >>> 0 >= rows || colOf[p] >>> 0 >= cols || x - x !== 0) return p;
     rowCounts[row + 1]++;
   }
   return -1;
 }
 
-/** assembly/csr.ts csrIntoBins over typed arrays (values and binned float32s in i32 buffers). */
-export function csrIntoBins(
-  rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, free: Int32Array, shift: number, colBits: number, words: Int32Array, binned: Int32Array,
+/**
+ * Each entry to its bin of 2^shift rows, at the bin's next place (free[bin], moved on): its word (row within the bin
+ * << colBits | column) into `words`, its value into `binned` — csrIntoBins' work, and the JavaScript path's.
+ */
+export function intoBins(
+  rowOf: Int32Array, colOf: Int32Array, values: Float32Array | Float64Array, count: number, free: Int32Array, shift: number, colBits: number,
+  words: Int32Array, binned: Float32Array | Float64Array,
 ): void {
-  const given = new Float32Array(values.buffer, values.byteOffset, count);
-  const out = new Float32Array(binned.buffer, binned.byteOffset, binned.length);
   const low = (1 << shift) - 1;
   for (let p = 0; p < count; p++) {
     const row = rowOf[p];
     const t = free[row >>> shift]++;
     words[t] = ((row & low) << colBits) | colOf[p];
-    out[t] = given[p];
+    binned[t] = values[p];
   }
+}
+
+/** assembly/csr.ts csrCount over typed arrays (values float32s in an i32 buffer). */
+export function csrCount(rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, rows: number, cols: number, rowCounts: Int32Array): number {
+  return countRows(rowOf, colOf, new Float32Array(values.buffer, values.byteOffset, count), count, rows, cols, rowCounts);
+}
+
+/** assembly/csr.ts csrIntoBins over typed arrays (values and binned float32s in i32 buffers). */
+export function csrIntoBins(
+  rowOf: Int32Array, colOf: Int32Array, values: Int32Array, count: number, free: Int32Array, shift: number, colBits: number, words: Int32Array, binned: Int32Array,
+): void {
+  intoBins(
+    rowOf, colOf, new Float32Array(values.buffer, values.byteOffset, count), count, free, shift, colBits, words,
+    new Float32Array(binned.buffer, binned.byteOffset, binned.length),
+  );
 }
