@@ -56,9 +56,7 @@ export interface PreparedRun {
  * arrays a typed array can hold. Rejects beyond it with the figure, before any work.
  */
 function checkSize(solver: SolverModule, backend: Backend, settings: Settings, layout: Layout, rows: number, cols: number, observedCount: number): void {
-  const width = factorWidth(settings);
-  const buffers = { ...solver.buffers({ layout, rows, cols, observedCount, width }), precision: settings.precision };
-  const reason = backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
+  const reason = tooLarge(solver, backend, settings, { layout, rows, cols, observedCount, width: factorWidth(settings) });
   if (reason) {
     throw new RangeError(
       `factorize: X of ${rows}×${cols} with ${observedCount} observed entries at rank ${settings.rank}, solver '${solver.name}', the ${layout} layout: ` +
@@ -67,10 +65,10 @@ function checkSize(solver: SolverModule, backend: Backend, settings: Settings, l
   }
 }
 
-/** Whether a run of this shape fits what either backend supports (checkSize's limit). */
-function fits(solver: SolverModule, backend: Backend, settings: Settings, shape: Shape): boolean {
+/** Why a run of this shape is beyond what either backend supports, or undefined (checkSize's limit). */
+function tooLarge(solver: SolverModule, backend: Backend, settings: Settings, shape: Shape): string | undefined {
   const buffers = { ...solver.buffers(shape), precision: settings.precision };
-  return backends.wasm.tooLarge(buffers) === undefined && backend.tooLarge(buffers) === undefined;
+  return backends.wasm.tooLarge(buffers) ?? backend.tooLarge(buffers);
 }
 
 /** MFWASM_THREADS, where set: it replaces options.threads' default (checked before any work). */
@@ -144,7 +142,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
       shape: {
         layout: 'sparse' as const, rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound,
         // The CSR kernels' buffers, for float32 values (the values the run holds as given), where the run still fits.
-        csrInRun: (X.values instanceof Float32Array || (X.values instanceof Float64Array && exactInFloat32(X.values))) && fits(solver, backend, settings, {
+        csrInRun: (X.values instanceof Float32Array || (X.values instanceof Float64Array && exactInFloat32(X.values))) && !tooLarge(solver, backend, settings, {
           layout: 'sparse', rows: declared.rows, cols: declared.cols, observedCount: declared.entries, width, heldOut: heldOutBound, csrInRun: true,
         }),
       },
@@ -153,7 +151,7 @@ export async function plan(X: ObservationsInput, options: FactorizeOptions): Pro
     : undefined;
   const space = early && await backend.open({ ...solver.buffers(early.shape), precision: settings.precision }, early.threads);
   try {
-    return await planWith(X, settings, threadsFor, space);
+    return await planWith(X, settings, threadsFor, space && { space, shape: early!.shape });
   } catch (error) {
     space?.close();
     throw error;
@@ -168,7 +166,7 @@ function lengthOf(value: unknown): number | undefined {
 /** plan() after the declared shape's checks, with the run's workspace where it was laid out already. */
 async function planWith(
   X: ObservationsInput, settings: Settings, threadsFor: (entries: number) => Promise<number>,
-  space: Workspace<unknown, unknown> | undefined,
+  laidOut: { space: Workspace<unknown, unknown>; shape: Shape } | undefined,
 ): Promise<Plan> {
   const solver = settings.module;
   const backend = backends[settings.backend];
@@ -189,9 +187,8 @@ async function planWith(
     values: (observedCount: number, rows: number, cols: number) => settings.keepObservations || layoutFor({ rows, cols, observedCount }) === 'sparse',
     deviation: scaledByDeviation(settings.biases, solver.initialDraw, solver.initialScale?.(settings.rank)),
   };
-  const declared = space && declaredShape(X)!;
-  const target = space && ((count: number) =>
-    solver.csrTarget!(space, { layout: 'sparse', rows: declared!.rows, cols: declared!.cols, observedCount: count, width: factorWidth(settings) }));
+  const space = laidOut?.space;
+  const target = laidOut && ((count: number) => solver.csrTarget!(laidOut.space, { ...laidOut.shape, observedCount: count }));
   const given = await readObservations(X, settings.mask, backend.summarize, wanted, target);
   await pause();
   const ids = readIds(X, given.problem.rows, given.problem.cols);
