@@ -53,7 +53,8 @@ function gradientDescentRun<F, I>(
   let epochPhases = [...stepPhases, lossPhase];
   const measure = (): Awaitable<number> =>
     dataLoss !== undefined ? dataLoss : after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)));
-  const saved = automatic ? state.map((view) => new Float64Array(view.length)) : [];
+  // In the run's precision: a float32 run's factors are float32 values, and a copy in float64 would double it.
+  const saved = automatic ? state.map((view) => (view instanceof Float32Array ? new Float32Array(view.length) : new Float64Array(view.length))) : [];
   /**
    * After an epoch at the current step from an objective of `before`: true when it stands; otherwise the factors
    * are restored and the step halved, for the epoch to be redone.
