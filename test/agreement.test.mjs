@@ -155,14 +155,21 @@ test('arrays handed over (the command line\'s) are put in row order in place and
   assert.match(error?.message, /X: expected each \(row, column\) at most once, got \("bob", "z"\) twice/);
 });
 
-test('an input handed over lets an als or ials run too large to keep idle leave its factors to the model in its memory: the same fit, bit for bit', async () => {
+test('an input handed over lets an als, ials or gd run too large to keep idle leave its factors (als and gd: its CSR too) to the model in its memory: the same fit, bit for bit', async () => {
   const random = testRandom(13);
   const entries = [];
   for (let i = 0; i < 300; i++) for (let j = 0; j < 50; j++) if (random() < 0.3) entries.push([i, j, 1 + Math.floor(random() * 9) / 2]);
   const make = () => ({ rows: 300, cols: 50, rowIndices: Int32Array.from(entries, (e) => e[0]), colIndices: Int32Array.from(entries, (e) => e[1]), values: Float32Array.from(entries, (e) => e[2]) });
   const limit = idleLimit.bytes;
   try {
-    for (const options of [{ solver: 'als', rank: 4, epochs: 3, biases: true }, { solver: 'ials', rank: 4, epochs: 3 }]) {
+    // The CSR is the run's where it holds the values as given: als always (its kernels subtract μ), gd without μ
+    // (without biases), ials never (it holds confidences); in float32 the run's values are the caller's float32 values.
+    for (const [options, csr] of [
+      [{ solver: 'als', rank: 4, epochs: 3, biases: true }, true], [{ solver: 'als', rank: 4, epochs: 3, precision: 'float32' }, true],
+      [{ solver: 'gd', rank: 4, epochs: 3, precision: 'float32' }, true], [{ solver: 'gd', rank: 4, epochs: 3, biases: true }, false],
+      [{ solver: 'ials', rank: 4, epochs: 3 }, false],
+    ]) {
+      const label = JSON.stringify(options);
       const copied = await factorize(make(), options);
       // Every run is then one the runtime would not lend again.
       idleLimit.bytes = 0;
@@ -170,8 +177,16 @@ test('an input handed over lets an als or ials run too large to keep idle leave 
       handOver(given);
       const adopted = await factorize(given, options);
       const { W, H } = adopted.info.parameters;
-      assert.ok(W.every((v, p) => Object.is(v, copied.info.parameters.W[p])) && H.every((v, p) => Object.is(v, copied.info.parameters.H[p])), options.solver);
-      assert.ok(W.buffer === H.buffer && W.buffer.byteLength > W.byteLength + H.byteLength, `${options.solver}: views of the run's memory`);
+      assert.ok(W.every((v, p) => Object.is(v, copied.info.parameters.W[p])) && H.every((v, p) => Object.is(v, copied.info.parameters.H[p])), label);
+      assert.ok(W.buffer === H.buffer && W.buffer.byteLength > W.byteLength + H.byteLength, `${label}: views of the run's memory`);
+      assert.equal([...adopted.lossHistory], [...copied.lossHistory], label);
+      const { colIndex, values } = adopted.info.observed;
+      assert.ok((colIndex.buffer === W.buffer) === csr && (values.buffer === W.buffer) === csr, `${label}: the CSR the run's: ${csr}`);
+      assert.equal([...colIndex], [...copied.info.observed.colIndex], label);
+      assert.ok(values.constructor === copied.info.observed.values.constructor && values.every((v, p) => Object.is(v, copied.info.observed.values[p])), label);
+      // And the model's values serve update() as a copy's do.
+      const more = { rows: 300, cols: 50, rowIndices: Int32Array.of(0), colIndices: Int32Array.of(49), values: Float32Array.of(4.5) };
+      if (options.solver !== 'ials') assert.equal([...(await adopted.update(more, { epochs: 1 })).lossHistory], [...(await copied.update(more, { epochs: 1 })).lossHistory], `${label}: update`);
       idleLimit.bytes = limit;
       // Not handed over: copied out, as before.
       const own = await factorize(make(), { ...options });

@@ -6,6 +6,7 @@ import type { FactorizeOptions } from './options.js';
 import type { OwnSettings, SolverModule } from '../solvers/index.js';
 import { prepareRun } from './plan.js';
 import { copy, train } from './train.js';
+import { collectGarbage } from '../runtime/collect.js';
 
 /**
  * Fits X ≈ W·H (with biases, μ + b_i + c_j + w_i·h_j) on the observed entries of X with the solver the options
@@ -14,6 +15,10 @@ import { copy, train } from './train.js';
  */
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
   const prepared = await prepareRun(X, options);
+  // What the plan and the run's start let go (copies made to lay X out, the validation pairs' staging) collected
+  // before training, where the host gave a way to: the kernels allocate nothing, so nothing else would collect it
+  // while they train.
+  collectGarbage();
   const { settings, backend, run, layout, validation, parameters, observed, ids, observedCount: count, clip } = prepared;
   let ended = false;
   try {

@@ -223,6 +223,7 @@ async function planWith(
     if (name === 'values') given.observedValues = none as Float32Array;
   };
   spec.release = {
+    handedOver: isHandedOver(X as object),
     values: () => forget('values', new Float32Array(0)),
     // A dense X's pattern is made from its bits on first use, and stays.
     ...(given.problem.layout === 'sparse' ? { columns: () => forget('colIndex', new Int32Array(0)) } : {}),

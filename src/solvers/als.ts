@@ -7,7 +7,7 @@ import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { singleValues, writeColumnOrder } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, csrHandOver, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsInParts } from './parallel.js';
 import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
@@ -72,6 +72,8 @@ export const als: SolverModule<AlsOptions> = {
     view(b.values).set(problem.values);
     const colStart = space.viewI32(n.colStart, cols + 1);
     writeColumnOrder(problem, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
+    const factors = () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true });
+    const handOver = csrHandOver(space, spec, view(b.values), space.viewI32(n.colIndex, count), factors);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     // The call solving rows first..end−1 of one half: the kernel indexes its start array and its output by
@@ -98,9 +100,10 @@ export const als: SolverModule<AlsOptions> = {
           Array.from(touchedRows, (i) => solveRows(i, i + 1)), Array.from(touchedCols, (j) => solveCols(j, j + 1)),
         ]), () => undefined);
       },
-      view: () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true }),
+      view: factors,
       close: () => space.close(),
       ...(space.keepable ? { keep: () => space.keep() } : {}),
+      ...(handOver ? { handOver } : {}),
     };
   },
   foldIn: (input) => explicitFoldIn(input),

@@ -1,8 +1,9 @@
 // What every solver's run shares: the penalty term of the objective, the common buffers and how they are filled.
 import type { Awaitable, KernelCall, Workspace } from '../runtime/kernels.js';
 import { chunks, total } from './parallel.js';
-import type { SparseProblem } from '../types.js';
-import type { Draw, Run, RunSpec } from './solver.js';
+import type { RealArray, SparseProblem } from '../types.js';
+import type { Draw, FactorView, Run, RunSpec } from './solver.js';
+import { collectGarbage } from '../runtime/collect.js';
 import { byRow } from '../math/predict.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
@@ -46,6 +47,30 @@ export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
   space.viewReal(b.hParams, 4 * width).set(spec.hParams);
   space.viewReal(b.rowCounts, rows).set(spec.rowCounts);
   space.viewReal(b.colCounts, cols).set(spec.colCounts);
+}
+
+/**
+ * Run.handOver for a run that copied the problem's CSR into its memory as it is — `values` (written as given: no μ
+ * subtracted, in the problem's own array type) and `colIndex`, views of the run's buffers — where the caller handed
+ * X over (RunSpec.release) and the backend would not lend the memory again: the fit's own arrays are let go now, so
+ * that they are not held beside the run while it trains, and the model takes the run's memory after training (all
+ * of it, the solver's other buffers too: the caller ends soon after). Elsewhere undefined, and the fit keeps its own.
+ */
+export function csrHandOver<F, I>(
+  space: Workspace<F, I>, spec: RunSpec, values: RealArray, colIndex: Int32Array, factors: () => FactorView,
+): Run['handOver'] {
+  const { release } = spec;
+  const problem = spec.problem as SparseProblem;
+  if (!release?.handedOver || !release.columns || !space.keepable || values.constructor !== problem.values.constructor) return undefined;
+  release.values();
+  release.columns();
+  collectGarbage();
+  return {
+    take() {
+      space.keep();
+      return { factors: { ...factors(), owned: true }, values, colIndex };
+    },
+  };
 }
 
 /** The buffers every run has, for a shape. */

@@ -4,7 +4,7 @@
 import type { Awaitable, Buffers, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
-import { commonBuffers, drawerOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, csrHandOver, drawerOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, partsFor, total, type Range } from './parallel.js';
 import { positive, type FactorOptions, type LayoutOptions, type RatingOptions } from './options.js';
@@ -104,6 +104,7 @@ function gradientDescentRun<F, I>(
       : undefined,
     view,
     close: () => space.close(),
+    ...(space.keepable ? { keep: () => space.keep() } : {}),
   };
 }
 
@@ -188,11 +189,14 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     learningRate, plain,
   ]);
   const state = [space.viewReal(b.w, rows * width), space.viewReal(b.ht, cols * width), space.viewReal(b.gradientW, rows * width)];
-  return gradientDescentRun(
+  const factors = () => ({ W: state[0], H: state[1], hTransposed: true });
+  // The values as given where no μ is subtracted from them.
+  const handOver = spec.offset === 0 ? csrHandOver(space, spec, space.viewReal(b.values, observedCount), space.viewI32(n.colIndex, observedCount), factors) : undefined;
+  const run = gradientDescentRun(
     space, lossPhase, (learningRate) => [stepW(space, spec, rows, learningRate), stepH(learningRate)], spec.own.learningRate as number,
-    !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, b.ht, false),
-    () => ({ W: state[0], H: state[1], hTransposed: true }),
+    !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, b.ht, false), factors,
   );
+  return handOver ? { ...run, handOver } : run;
 }
 
 export const gd: SolverModule<GdOptions> = {

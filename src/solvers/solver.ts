@@ -175,8 +175,10 @@ export interface RunSpec<Own = OwnSettings> {
    * (Run.handOver): the fit forgets its own arrays wherever it holds them (the input as read, the problem), so
    * that while the run trains they are held once. `columns` is absent where the fit cannot forget them (a dense
    * X's pattern); `release` is absent where nothing but the problem holds them (a caller driving a run itself).
+   * `handedOver`: the caller handed X over (the command line, a worker) and ends soon after the fit, so a model may
+   * hold the run's memory whole, what it needs and what it does not.
    */
-  release?: { values(): void; columns?(): void };
+  release?: { values(): void; columns?(): void; handedOver: boolean };
 }
 
 export interface FoldInput {
