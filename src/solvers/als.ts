@@ -62,8 +62,6 @@ export const als: SolverModule<AlsOptions> = {
     const { width, offset } = spec;
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
-    writeCommon(space, spec);
-    writeTransposedH(space, spec);
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
     space.viewI32(n.colIndex, count).set(problem.colIndex);
     // The values as given (the kernels subtract μ), in float32 where the problem's are (Shape.singleValues).
@@ -73,7 +71,10 @@ export const als: SolverModule<AlsOptions> = {
     const colStart = space.viewI32(n.colStart, cols + 1);
     writeColumnOrder(problem, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
     const factors = () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true });
+    // Before the factors are drawn: what the fit lets go is collected before more of the run's memory is written.
     const handOver = csrHandOver(space, spec, view(b.values), space.viewI32(n.colIndex, count), factors);
+    writeCommon(space, spec);
+    writeTransposedH(space, spec);
     const descend = spec.coordinateDescent ? 1 : 0;
     const penalty = penaltyOf(space, spec, b.ht, false);
     // The call solving rows first..end−1 of one half: the kernel indexes its start array and its output by

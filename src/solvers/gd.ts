@@ -53,8 +53,9 @@ function gradientDescentRun<F, I>(
   let epochPhases = [...stepPhases, lossPhase];
   const measure = (): Awaitable<number> =>
     dataLoss !== undefined ? dataLoss : after(space.run([lossPhase]), (results) => (dataLoss = lossOf(results)));
-  // In the run's precision: a float32 run's factors are float32 values, and a copy in float64 would double it.
-  const saved = automatic ? state.map((view) => (view instanceof Float32Array ? new Float32Array(view.length) : new Float64Array(view.length))) : [];
+  // Made at the first epoch (none for epochs: 0), in the run's precision: a float32 run's factors are float32
+  // values, and a copy in float64 would double it.
+  let saved: RealArray[] = [];
   /**
    * After an epoch at the current step from an objective of `before`: true when it stands; otherwise the factors
    * are restored and the step halved, for the epoch to be redone.
@@ -71,6 +72,7 @@ function gradientDescentRun<F, I>(
   };
   /** One epoch from an objective of `before`, redone at half the step while it would rise. */
   const attempt = (before: number, first = 0): Awaitable<void> => {
+    if (saved.length === 0) saved = state.map((view) => (view instanceof Float32Array ? new Float32Array(view.length) : new Float64Array(view.length)));
     for (let halvings = first; ; halvings++) {
       for (let k = 0; k < state.length; k++) saved[k].set(state[k]);
       const kept = dataLoss;
@@ -169,11 +171,16 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const problem = spec.problem as SparseProblem;
   const { rows, cols, observedCount } = problem;
   const plain = spec.plain ? 1 : 0;
-  writeCommon(space, spec);
-  writeTransposedH(space, spec);
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
   space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
   writeValues(space.viewReal(b.values, observedCount), problem.values, spec.offset);
+  const state = [space.viewReal(b.w, rows * width), space.viewReal(b.ht, cols * width), space.viewReal(b.gradientW, rows * width)];
+  const factors = () => ({ W: state[0], H: state[1], hTransposed: true });
+  // The values as given where no μ is subtracted from them; before the factors are drawn, so that what the fit lets
+  // go is collected before more of the run's memory is written.
+  const handOver = spec.offset === 0 ? csrHandOver(space, spec, space.viewReal(b.values, observedCount), space.viewI32(n.colIndex, observedCount), factors) : undefined;
+  writeCommon(space, spec);
+  writeTransposedH(space, spec);
   const lossPhase: Phase<F, I> = chunks(rows, problem.rowStart).map(([first, end]) => [
     'sparseGradientW', space.atI32(n.rowStart, first), n.colIndex, b.values, space.atReal(b.w, first * width), b.ht,
     space.atReal(b.gradientW, first * width), end - first, width,
@@ -188,10 +195,6 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
     'sparseStepH', n.rowStart, n.colIndex, b.values, b.w, b.ht, b.gradientH, b.colCounts, b.hParams, rows, first, end, cols, width,
     learningRate, plain,
   ]);
-  const state = [space.viewReal(b.w, rows * width), space.viewReal(b.ht, cols * width), space.viewReal(b.gradientW, rows * width)];
-  const factors = () => ({ W: state[0], H: state[1], hTransposed: true });
-  // The values as given where no μ is subtracted from them.
-  const handOver = spec.offset === 0 ? csrHandOver(space, spec, space.viewReal(b.values, observedCount), space.viewI32(n.colIndex, observedCount), factors) : undefined;
   const run = gradientDescentRun(
     space, lossPhase, (learningRate) => [stepW(space, spec, rows, learningRate), stepH(learningRate)], spec.own.learningRate as number,
     !spec.ownGiven.includes('learningRate'), state, penaltyOf(space, spec, b.ht, false), factors,
