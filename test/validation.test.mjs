@@ -206,3 +206,23 @@ held('options.validation takes trainTestSplit\'s test set as it is, and ids of i
   assert.match(noIds?.message, /^options\.validation\.rowIds: X has no row ids to match them to/);
 });
 held.run();
+
+const gathering = suite('picking entries by position (src/math/gather.ts)');
+gathering('picked and positionsWhere give what Array methods give, for every array type and none kept', async () => {
+  const { picked, positionsWhere } = await import('../dist/math/gather.js');
+  const values = Float64Array.from({ length: 50 }, (_, t) => Math.sin(t) * 1e3);
+  for (const keep of [(t) => t % 3 === 1, () => false, () => true, (t) => t === 49]) {
+    const at = positionsWhere(values.length, keep);
+    const expected = [...values.keys()].filter(keep);
+    assert.ok(at instanceof Int32Array);
+    assert.equal([...at], expected);
+    for (const Type of [Int32Array, Float32Array, Float64Array]) {
+      const out = picked(Type, values, at);
+      assert.ok(out instanceof Type);
+      assert.equal([...out], [...Type.from(expected, (t) => values[t])]);
+    }
+  }
+  // Positions in any order, repeated.
+  assert.equal([...picked(Float64Array, [10, 20, 30], Int32Array.of(2, 0, 2))], [30, 10, 30]);
+});
+gathering.run();

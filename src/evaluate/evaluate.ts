@@ -5,6 +5,7 @@ import { factorize } from '../model/factorize.js';
 import type { Ids, SparseMatrixInput } from '../input/observations.js';
 import type { Factorization } from '../model/factorization.js';
 import { byRow, predictEntry, predictInto } from '../math/predict.js';
+import { picked } from '../math/gather.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
@@ -39,7 +40,7 @@ function byOwnIndices(model: Factorization, data: KeyedObservations): Float64Arr
   }
   const pairs = byRow(rows, cols, p.rows);
   const sorted = predictInto(p, pairs, new Float64Array(rows.length));
-  return Float64Array.from(pairs.at, (u) => sorted[u]);
+  return picked(Float64Array, sorted, pairs.at);
 }
 
 function errors(model: Factorization, data: KeyedObservations): Float64Array {

@@ -3,6 +3,7 @@
 import { describe } from '../check/describe.js';
 import { canonicalInteger } from '../check/validate.js';
 import type { Key } from '../types.js';
+import { picked } from '../math/gather.js';
 
 /** Sparse observations with their row and column ids: pass it straight to factorize(). */
 export interface Ratings {
@@ -131,8 +132,8 @@ export function sumDuplicates<T extends { rows: number; cols: number; rowIndices
   }
   return {
     ...data,
-    rowIndices: Int32Array.from(keep, (t) => data.rowIndices[t]),
-    colIndices: Int32Array.from(keep, (t) => data.colIndices[t]),
+    rowIndices: picked(Int32Array, data.rowIndices, keep),
+    colIndices: picked(Int32Array, data.colIndices, keep),
     values: Float64Array.from(sums),
   };
 }

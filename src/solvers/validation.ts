@@ -1,6 +1,7 @@
 // The metrics a validation set is scored by after every epoch: RMSE for a model of ratings, precision@10 for
 // one of events. A solver module names its own.
 import { byRow, squaredErrors, type ByRow } from '../math/predict.js';
+import { picked, positionsWhere } from '../math/gather.js';
 import { after } from './parallel.js';
 import { columnsByRow, rankingMetricsOf } from '../math/ranking.js';
 import { Random } from '../math/rng.js';
@@ -11,13 +12,8 @@ import type { Observations, Parameters } from '../types.js';
 export function pairsWhere(
   { rowIndex, colIndex, values }: Observations, rowCounts: ArrayLike<number>, colCounts: ArrayLike<number>, trained: boolean,
 ): Observations {
-  const keep: number[] = [];
-  for (let t = 0; t < values.length; t++) if ((rowCounts[rowIndex[t]] > 0 && colCounts[colIndex[t]] > 0) === trained) keep.push(t);
-  return {
-    rowIndex: Int32Array.from(keep, (t) => rowIndex[t]),
-    colIndex: Int32Array.from(keep, (t) => colIndex[t]),
-    values: Float64Array.from(keep, (t) => values[t]),
-  };
+  const keep = positionsWhere(values.length, (t) => (rowCounts[rowIndex[t]] > 0 && colCounts[colIndex[t]] > 0) === trained);
+  return { rowIndex: picked(Int32Array, rowIndex, keep), colIndex: picked(Int32Array, colIndex, keep), values: picked(Float64Array, values, keep) };
 }
 
 /**

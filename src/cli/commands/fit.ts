@@ -6,6 +6,7 @@ import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, rea
 import { writeModel } from '../files.js';
 import { handOver } from '../../input/observations.js';
 import { collectGarbage } from '../../runtime/collect.js';
+import { picked, positionsWhere } from '../../math/gather.js';
 
 export const fit: Command = {
   usage: 'mfwasm fit <ratings> [options]',
@@ -77,12 +78,12 @@ export const fit: Command = {
 function knownPairs(held: Ratings, train: Ratings, path: string): Ratings {
   const rows = new Set(train.rowIds.map(String));
   const cols = new Set(train.colIds.map(String));
-  const keep = [...held.values.keys()].filter((t) => rows.has(String(held.rowIds[held.rowIndices[t]])) && cols.has(String(held.colIds[held.colIndices[t]])));
+  const keep = positionsWhere(held.values.length, (t) => rows.has(String(held.rowIds[held.rowIndices[t]])) && cols.has(String(held.colIds[held.colIndices[t]])));
   const left = held.values.length - keep.length;
   if (left) process.stderr.write(`mfwasm: ${path}: ${left} of ${held.values.length} held-out pairs name a user or item not in the training file: left out\n`);
   if (keep.length === 0) throw new UsageError(`--test: ${path}: no held-out pair names a user and an item of the training file`);
   return {
-    ...held, rowIndices: Int32Array.from(keep, (t) => held.rowIndices[t]), colIndices: Int32Array.from(keep, (t) => held.colIndices[t]),
-    values: Float64Array.from(keep, (t) => held.values[t]),
+    ...held, rowIndices: picked(Int32Array, held.rowIndices, keep), colIndices: picked(Int32Array, held.colIndices, keep),
+    values: picked(Float64Array, held.values, keep),
   };
 }
