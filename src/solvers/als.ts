@@ -63,16 +63,20 @@ export const als: SolverModule<AlsOptions> = {
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
-    space.viewI32(n.colIndex, count).set(problem.colIndex);
+    const colIndex = space.viewI32(n.colIndex, count);
+    colIndex.set(problem.colIndex);
     // The values as given (the kernels subtract μ), in float32 where the problem's are (Shape.singleValues).
     const single = singleValues(problem);
     const view = (buffer: typeof b.values) => (single ? space.viewFloat32(buffer, count) : space.viewReal(buffer, count));
-    view(b.values).set(problem.values);
-    const colStart = space.viewI32(n.colStart, cols + 1);
-    writeColumnOrder(problem, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
+    const values = view(b.values);
+    values.set(problem.values);
     const factors = () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true });
-    // Before the factors are drawn: what the fit lets go is collected before more of the run's memory is written.
-    const handOver = csrHandOver(space, spec, view(b.values), space.viewI32(n.colIndex, count), factors);
+    // Once the run holds the CSR, and before the column order and the factors are written: what the fit lets go is
+    // collected before more of the run's memory is written. The column order is made from the run's CSR (the same
+    // values in the same type as its own).
+    const handOver = csrHandOver(space, spec, values, colIndex, factors);
+    const colStart = space.viewI32(n.colStart, cols + 1);
+    writeColumnOrder({ ...problem, colIndex, values }, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
     writeCommon(space, spec);
     writeTransposedH(space, spec);
     const descend = spec.coordinateDescent ? 1 : 0;
