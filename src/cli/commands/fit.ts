@@ -1,7 +1,7 @@
 // mfwasm fit: train on a ratings (or events) file, report held-out metrics, write the model file.
-import { DEFAULTS, factorize, score, trainTestSplit, type Ratings } from '../../index.js';
+import { DEFAULTS, factorize, score, trainTestSplit, type Ratings, type SolverInfo } from '../../index.js';
 import { trainingRmse, type SparseData } from '../../evaluate/evaluate.js';
-import { UsageError } from '../args.js';
+import { UsageError, type Parsed } from '../args.js';
 import { checkOut, FORCE, chosenSolver, OUTPUT, progress, READING, readData, readingOptions, say, trainingOptions, TRAINING, unit, type Command } from '../common.js';
 import { writeModel } from '../files.js';
 import { handOver } from '../../input/observations.js';
@@ -27,20 +27,10 @@ export const fit: Command = {
     readingOptions(o, solver.data);
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
-    let ratings: Ratings | undefined = await readData(file, o, solver.data);
-    const { rows, cols, values: { length: count } } = ratings;
-    let { train, test }: { train: SparseData | undefined; test: SparseData | undefined } = o.test !== undefined
-      ? { train: ratings, test: knownPairs(await readData(o.test as string, o, solver.data), ratings, o.test as string) }
-      : fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
-    checkOut(o);
-    if (test && test.values.length === 0) {
-      // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
-      process.stderr.write(`mfwasm: ${count} ratings are too few to hold out a test set; training on all of them\n`);
-      [train, test] = [ratings, undefined];
-    }
-    // From here only the training set (and not the file's ratings, split from it) is held, and only until
-    // factorize() has laid it out: the model keeps its own copy.
-    ratings = undefined;
+    let { train, test, rows, cols, count }: Split = await readAndSplit(file, o, solver.data, fraction);
+    // The file's arrays, where a test split copied them, collected before the fit lays anything out: the split is
+    // made in a function of its own, whose frame (and any temporary of it still naming the file's arrays) is gone.
+    if (test !== undefined) collectGarbage();
     const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
     const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
     const bar = progress(epochs, o.quiet as boolean);
@@ -54,8 +44,7 @@ export const fit: Command = {
     train = undefined;
     const model = await fitting;
     const seconds = (performance.now() - started) / 1000;
-    // What the fit left behind (the layouts' scratch, the reader's) collected before the file's parts are made:
-    // −4 MiB off a 10M-rating fit's peak, which is here.
+    // What the fit left behind (the layouts' scratch, the reader's) collected before the file's parts are made.
     collectGarbage();
     await writeModel(o.out as string, model, o.float32 ? 'float32' : 'float64');
     say(o.quiet, `${count} ${unit(solver.data)}, ${rows} rows × ${cols} columns; ${model.epochs} epochs of ${model.solver} in ${seconds.toFixed(2)} s`);
@@ -70,6 +59,34 @@ export const fit: Command = {
     say(o.quiet, `wrote ${o.out}`);
   },
 };
+
+interface Split {
+  train: SparseData | undefined;
+  test: SparseData | undefined;
+  rows: number;
+  cols: number;
+  /** The ratings the file holds. */
+  count: number;
+}
+
+/**
+ * The file read and split into training and test sets (--test's file, --test-fraction, or none); the output file
+ * checked once the input is known good.
+ */
+async function readAndSplit(file: string, o: Parsed['options'], data: SolverInfo['data'], fraction: number): Promise<Split> {
+  const ratings: Ratings = await readData(file, o, data);
+  const { rows, cols, values: { length: count } } = ratings;
+  let { train, test }: { train: SparseData; test: SparseData | undefined } = o.test !== undefined
+    ? { train: ratings, test: knownPairs(await readData(o.test as string, o, data), ratings, o.test as string) }
+    : fraction > 0 ? trainTestSplit(ratings, { testFraction: fraction, seed: o.seed as number, keepEveryRow: true }) : { train: ratings, test: undefined };
+  checkOut(o);
+  if (test && test.values.length === 0) {
+    // Too few ratings to hold any out (each row keeps one): train on all of them, and say so.
+    process.stderr.write(`mfwasm: ${count} ratings are too few to hold out a test set; training on all of them\n`);
+    [train, test] = [ratings, undefined];
+  }
+  return { train, test, rows, cols, count };
+}
 
 /**
  * The held-out pairs of a --test file whose user and item the training file has, as ratings over its own ids;
