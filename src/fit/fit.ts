@@ -16,9 +16,9 @@ import { collectGarbage } from '../runtime/collect.js';
 export async function fit(X: ObservationsInput, options: FactorizeOptions, touched?: { rows: Int32Array; cols: Int32Array }): Promise<FactorizationInfo> {
   const prepared = await prepareRun(X, options);
   // What the plan and the run's start let go (copies made to lay X out, the validation pairs' staging) collected
-  // before training, where the host gave a way to: the kernels allocate nothing, so nothing else would collect it
-  // while they train.
-  collectGarbage();
+  // before training where X was handed over (a large fit of the command line's; there the host collects): the
+  // kernels allocate nothing, so nothing else would collect it while they train.
+  if (isHandedOver(X as object)) collectGarbage();
   const { settings, backend, run, layout, validation, parameters, observed, ids, observedCount: count, clip } = prepared;
   let ended = false;
   try {

@@ -28,9 +28,10 @@ export const fit: Command = {
     const fraction = o['test-fraction'] as number;
     if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--test-fraction: expected a number from 0 to below 1, got ${fraction}`);
     let { train, test, rows, cols, count }: Split = await readAndSplit(file, o, solver.data, fraction);
-    // The file's arrays, where a test split copied them, collected before the fit lays anything out: the split is
-    // made in a function of its own, whose frame (and any temporary of it still naming the file's arrays) is gone.
-    if (test !== undefined) collectGarbage();
+    // What reading and splitting let go (the file's arrays where a split copied them) collected before the fit lays
+    // anything out: they are made in a function of their own, whose frame (and any temporary of it still naming the
+    // file's arrays) is gone.
+    collectGarbage();
     const options = { ...trainingOptions(o), precision: o.float32 ? 'float32' as const : 'float64' as const };
     const epochs = options.epochs ?? DEFAULTS[solver.name].epochs;
     const bar = progress(epochs, o.quiet as boolean);
