@@ -7,7 +7,7 @@ import type { KernelCall, Workspace } from '../runtime/kernels.js';
 import { singleValues, writeColumnOrder } from './layout.js';
 import type { SparseProblem } from '../types.js';
 import { inBlocks } from './blocks.js';
-import { commonBuffers, csrHandOver, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, csrIntoRun, csrLossOf, heldOutBuffers, heldOutErrorOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { after, rowsInParts } from './parallel.js';
 import type { FactorOptions, RatingOptions } from './options.js';
 import type { Run, RunSpec, Shape, SolverModule } from './solver.js';
@@ -63,18 +63,15 @@ export const als: SolverModule<AlsOptions> = {
     const problem = spec.problem as SparseProblem;
     const { rows, cols, observedCount: count } = problem;
     space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
-    const colIndex = space.viewI32(n.colIndex, count);
-    colIndex.set(problem.colIndex);
     // The values as given (the kernels subtract μ), in float32 where the problem's are (Shape.singleValues).
     const single = singleValues(problem);
     const view = (buffer: typeof b.values) => (single ? space.viewFloat32(buffer, count) : space.viewReal(buffer, count));
+    const colIndex = space.viewI32(n.colIndex, count);
     const values = view(b.values);
-    values.set(problem.values);
     const factors = () => ({ W: space.viewReal(b.w, rows * width), H: space.viewReal(b.ht, cols * width), hTransposed: true });
-    // Once the run holds the CSR, and before the column order and the factors are written: what the fit lets go is
-    // collected before more of the run's memory is written. The column order is made from the run's CSR (the same
-    // values in the same type as its own).
-    const handOver = csrHandOver(space, spec, values, colIndex, factors);
+    // Before the column order and the factors are written, so that what the fit lets go is collected first; the
+    // column order is then made from the run's CSR (the same values in the same type as its own).
+    const handOver = csrIntoRun(space, spec, colIndex, values, 0, factors);
     const colStart = space.viewI32(n.colStart, cols + 1);
     writeColumnOrder({ ...problem, colIndex, values }, { colStart, rowIndex: space.viewI32(n.rowIndex, count), values: view(b.byColumn) }, 0);
     writeCommon(space, spec);

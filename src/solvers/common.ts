@@ -4,6 +4,7 @@ import { chunks, total } from './parallel.js';
 import type { RealArray, SparseProblem } from '../types.js';
 import type { Draw, FactorView, Run, RunSpec } from './solver.js';
 import { collectGarbage } from '../runtime/collect.js';
+import { writeValues } from './layout.js';
 import { byRow } from '../math/predict.js';
 
 /** Σ over rows and columns of count · (½λ‖v‖² + l1‖v‖₁), for W (rows×width) and H (`h`, transposed or not). */
@@ -50,20 +51,29 @@ export function writeCommon<F, I>(space: Workspace<F, I>, spec: RunSpec): void {
 }
 
 /**
- * Run.handOver for a run that copied the problem's CSR into its memory as it is — `values` (written as given: no μ
- * subtracted, in the problem's own array type) and `colIndex`, views of the run's buffers — where the caller handed
- * X over (RunSpec.release) and the backend would not lend the memory again: the fit's own arrays are let go now, so
- * that they are not held beside the run while it trains, and the model takes the run's memory after training (all
- * of it, the solver's other buffers too: the caller ends soon after). Elsewhere undefined, and the fit keeps its own.
+ * Copies the problem's CSR into a run's `colIndex` and `values` (as writeValues writes them, less `offset`) and returns
+ * Run.handOver where the run may give them to the model: where it holds the values as given (offset 0, in the
+ * problem's own array type), the caller handed X over (RunSpec.release) and the backend would not lend the memory
+ * again. There the fit's own arrays are let go and collected each as soon as the run holds its copy, so that neither
+ * is held beside the run while it trains, nor beside the rest of the run's memory as it is written; after training
+ * the model takes the run's memory (all of it, the solver's other buffers too: the caller ends soon after).
+ * Elsewhere undefined, and the fit keeps its own.
  */
-export function csrHandOver<F, I>(
-  space: Workspace<F, I>, spec: RunSpec, values: RealArray, colIndex: Int32Array, factors: () => FactorView,
+export function csrIntoRun<F, I>(
+  space: Workspace<F, I>, spec: RunSpec, colIndex: Int32Array, values: RealArray, offset: number, factors: () => FactorView,
 ): Run['handOver'] {
   const { release } = spec;
   const problem = spec.problem as SparseProblem;
-  if (!release?.handedOver || !release.columns || !space.keepable || values.constructor !== problem.values.constructor) return undefined;
+  const handing = release !== undefined && release.handedOver && release.columns !== undefined && space.keepable && offset === 0 &&
+    values.constructor === problem.values.constructor;
+  colIndex.set(problem.colIndex);
+  if (handing) {
+    release.columns!();
+    collectGarbage();
+  }
+  writeValues(values, problem.values, offset);
+  if (!handing) return undefined;
   release.values();
-  release.columns();
   collectGarbage();
   return {
     take() {

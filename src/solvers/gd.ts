@@ -4,7 +4,7 @@
 import type { Awaitable, Buffers, KernelCall, Phase, RealArray, Workspace } from '../runtime/kernels.js';
 import { writeValues } from './layout.js';
 import type { SparseProblem } from '../types.js';
-import { commonBuffers, csrHandOver, drawerOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
+import { commonBuffers, csrIntoRun, drawerOf, penaltyOf, writeCommon, writeTransposedH } from './common.js';
 import { explicitFoldIn } from './als.js';
 import { after, balanced, chunks, partsFor, total, type Range } from './parallel.js';
 import { positive, type FactorOptions, type LayoutOptions, type RatingOptions } from './options.js';
@@ -172,13 +172,10 @@ function startSparse<F, I>(space: Workspace<F, I>, spec: RunSpec): Run {
   const { rows, cols, observedCount } = problem;
   const plain = spec.plain ? 1 : 0;
   space.viewI32(n.rowStart, rows + 1).set(problem.rowStart);
-  space.viewI32(n.colIndex, observedCount).set(problem.colIndex);
-  writeValues(space.viewReal(b.values, observedCount), problem.values, spec.offset);
   const state = [space.viewReal(b.w, rows * width), space.viewReal(b.ht, cols * width), space.viewReal(b.gradientW, rows * width)];
   const factors = () => ({ W: state[0], H: state[1], hTransposed: true });
-  // The values as given where no μ is subtracted from them; before the factors are drawn, so that what the fit lets
-  // go is collected before more of the run's memory is written.
-  const handOver = spec.offset === 0 ? csrHandOver(space, spec, space.viewReal(b.values, observedCount), space.viewI32(n.colIndex, observedCount), factors) : undefined;
+  // Before the factors are drawn, so that what the fit lets go is collected first.
+  const handOver = csrIntoRun(space, spec, space.viewI32(n.colIndex, observedCount), space.viewReal(b.values, observedCount), spec.offset, factors);
   writeCommon(space, spec);
   writeTransposedH(space, spec);
   const lossPhase: Phase<F, I> = chunks(rows, problem.rowStart).map(([first, end]) => [
