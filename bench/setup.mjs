@@ -14,7 +14,8 @@
 //   fit before it: a WebAssembly memory's first growth (or any ArrayBuffer detached, as a transfer to a worker
 //   does) turns off an assumption of V8's optimized code, and typed-array loops run ~15% slower in that process
 //   from then on, which is how a server or a page that fits more than once runs them;
-// - the same call with gd (the default solver) and als, its peak and its setup with the first epoch;
+// - the same call with gd (the default solver) and als, and sgd with keepObservations: false, its peak and its setup
+//   with the first epoch;
 // - factorize(X, { epochs: 0 }) on a dense 1000×1000 at rank 20 against one loss pass of the same run and one
 //   copy of X (medians of 30, after ten rounds to warm up).
 import { spawnSync } from 'node:child_process';
@@ -95,7 +96,8 @@ const started = performance.now();
 let last = started;
 const times = [];
 const solver = process.argv.find((arg) => arg.startsWith('--solver='))?.slice(9) ?? 'sgd';
-await factorize({ rows: users, cols: items, rowIndices, colIndices, values }, { solver, rank: 40, epochs: 3, threads: 1, precision: 'float32',
+const keepObservations = !process.argv.includes('--keep-none');
+await factorize({ rows: users, cols: items, rowIndices, colIndices, values }, { solver, rank: 40, epochs: 3, threads: 1, precision: 'float32', keepObservations,
   onEpoch: () => { const now = performance.now(); times.push(now - last); last = now; } });
 console.log(JSON.stringify({ above: process.resourceUsage().maxRSS * 1024 - before, times }));
 `;
@@ -121,11 +123,12 @@ for (const [label, flag] of [['the first fit of a process', []], ['after a small
 
 // The other solvers through the API the same way: gd (the default), whose automatic step redoes an epoch at half the
 // step while it would raise the loss (an epoch's figure holds those redone), and als.
-for (const solver of ['gd', 'als']) {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', `--solver=${solver}`], { encoding: 'utf8' });
+// And sgd with keepObservations: false, whose model copies the factors out beside the run rather than keep its memory.
+for (const [solver, flag, label] of [['gd', [], ''], ['als', [], ''], ['sgd', ['--keep-none'], ', keepObservations: false']]) {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', child, '--', `--solver=${solver}`, ...flag], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   const { above, times } = JSON.parse(run.stdout.trim().split('\n').at(-1));
-  console.log(`API, ${Number(flags.ratings).toLocaleString('en')} float32 ratings, ${solver} rank 40, one thread, the first fit of a process: peak ${(above / 2 ** 20).toFixed(1)} MiB above the input arrays; ` +
+  console.log(`API, ${Number(flags.ratings).toLocaleString('en')} float32 ratings, ${solver} rank 40${label}, one thread, the first fit of a process: peak ${(above / 2 ** 20).toFixed(1)} MiB above the input arrays; ` +
     `the setup and first epoch ${(times[0] / 1000).toFixed(2)} s, the next two ${(times[1] / 1000).toFixed(2)} and ${(times[2] / 1000).toFixed(2)} s`);
 }
 
