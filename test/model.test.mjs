@@ -119,4 +119,24 @@ header("is written in parts, a few thousand ids at a time: JSON.stringify's text
   assert.equal(back.rowIds, ['a', 'b']);
 });
 
+header('a model read back writes the bytes and the JSON it was read from, however it was made (its penalties in one order)', async () => {
+  const X = { rows: 4, cols: 3, rowIndices: [0, 1, 2, 3, 0, 2], colIndices: [0, 1, 2, 0, 2, 1], values: [1, 2, 3, 4, 5, 2] };
+  const sameBytes = (a, b, label) => assert.ok(a.length === b.length && a.every((x, p) => x === b[p]), label);
+  for (const [solver, options] of [['gd', {}], ['als', { biases: true }], ['ials', { alpha: 3 }]]) {
+    const model = await factorize(X, { rank: 2, epochs: 2, solver, ...options });
+    const bytes = model.toBytes();
+    const back = Factorization.fromBytes(bytes);
+    sameBytes(back.toBytes(), bytes, `${solver}: fromBytes, then toBytes`);
+    sameBytes(back.toBytes({ precision: 'float32' }), model.toBytes({ precision: 'float32' }), `${solver}: in float32`);
+    const json = JSON.stringify(model.toJSON());
+    assert.is(JSON.stringify(back.toJSON()), json, `${solver}: toJSON of the model read back`);
+    assert.is(JSON.stringify(Factorization.fromJSON(json).toJSON()), json, `${solver}: fromJSON, then toJSON`);
+  }
+  // Factors given as rows (an import: its penalties made elsewhere) write them in the order a fit does.
+  const model = await factorize(X, { rank: 2, epochs: 2, solver: 'als', biases: true });
+  const imported = Factorization.fromFactors({ rows: model.rowFactors(), cols: model.colFactors(), mean: model.globalMean, clip: model.clip });
+  assert.equal(Object.keys(imported.toJSON().penalties), Object.keys(model.toJSON().penalties));
+  sameBytes(Factorization.fromBytes(imported.toBytes()).toBytes(), imported.toBytes(), 'an import read back');
+});
+
 header.run();

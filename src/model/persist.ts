@@ -3,7 +3,7 @@
 import { describe } from '../check/describe.js';
 import { SOLVER_NAMES } from '../solvers/index.js';
 import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from '../check/validate.js';
-import type { FactorizationInfo } from '../types.js';
+import type { FactorizationInfo, PenaltySettings } from '../types.js';
 import { factorWidth } from '../fit/spec.js';
 
 /**
@@ -31,13 +31,28 @@ function arraysOf(info: FactorizationInfo): Record<ArrayName, ArrayLike<number>>
   };
 }
 
+/**
+ * The penalties in one order, as a fit records them, whatever order the object came in (a model read from a file,
+ * an import): a model's file and JSON depend on what it holds, not on how it was made, so that a model saved,
+ * read and saved again (as a worker returns it) gives the same bytes.
+ */
+function penaltiesInOrder(p: PenaltySettings): PenaltySettings {
+  return {
+    rank: p.rank, biases: p.biases,
+    regularization: { W: p.regularization.W, H: p.regularization.H, bias: p.regularization.bias },
+    l1: { W: p.l1.W, H: p.l1.H }, nonnegative: p.nonnegative,
+    ...(p.alpha === undefined ? {} : { alpha: p.alpha }),
+    ...(p.cgSteps === undefined ? {} : { cgSteps: p.cgSteps }),
+  };
+}
+
 /** Everything but the arrays. */
 function header(info: FactorizationInfo) {
   const p = info.parameters;
   const t = info.training;
   return {
     rows: p.rows, cols: p.cols, rank: p.rank, width: p.width, biases: p.biases, offset: p.offset, mean: p.mean, clip: p.clip,
-    penalties: info.penalties,
+    penalties: penaltiesInOrder(info.penalties),
     training: {
       initialLoss: t.initialLoss, bestEpoch: t.bestEpoch, stoppedBy: t.stoppedBy, solver: t.solver, backend: t.backend, kernel: t.layout,
       ...(t.trainingRmse === undefined ? {} : { trainingRmse: t.trainingRmse }),
@@ -180,12 +195,10 @@ function assemble(header: unknown, arrays: Record<ArrayName, ArrayLike<number>>,
       rows: h.rows, cols: h.cols, rank: h.rank, width: h.width, biases: h.biases, W: f64(arrays.W), H: f64(arrays.H), hTransposed: true,
       offset: h.offset, mean: h.mean, rowCounts: f64(arrays.rowCounts), colCounts: f64(arrays.colCounts), clip: h.clip && [h.clip[0], h.clip[1]],
     },
-    penalties: {
-      rank: h.rank, biases: h.biases, nonnegative: h.penalties.nonnegative,
-      l1: { W: h.penalties.l1.W, H: h.penalties.l1.H },
-      regularization: { W: h.penalties.regularization.W, H: h.penalties.regularization.H, bias: h.penalties.regularization.bias },
-      ...(h.penalties.alpha === undefined ? {} : { alpha: h.penalties.alpha, cgSteps: h.penalties.cgSteps ?? 0 }),
-    },
+    penalties: penaltiesInOrder({
+      ...h.penalties, rank: h.rank, biases: h.biases,
+      cgSteps: h.penalties.alpha === undefined ? undefined : h.penalties.cgSteps ?? 0,
+    }),
     training: {
       initialLoss: h.training.initialLoss ?? NaN, bestEpoch: h.training.bestEpoch, stoppedBy: h.training.stoppedBy,
       ...(h.training.trainingRmse === undefined ? {} : { trainingRmse: h.training.trainingRmse }),
