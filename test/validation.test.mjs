@@ -48,6 +48,7 @@ const cases = [
   ['X observed Infinity', [[1, Infinity], [3, 4]], { rank: 1 }, RangeError, /X\[0\]\[1\]: expected a finite number for an observed entry, got Infinity \(use NaN for a missing entry\)/],
   ['X observed -Infinity in data', { rows: 1, cols: 2, data: new Float64Array([1, -Infinity]) }, { rank: 1 }, RangeError, /X\.data\[1\] \(row 0, column 1\): expected a finite number .*got -Infinity/],
   ['nothing observed', [[NaN, NaN], [NaN, NaN]], { rank: 1 }, RangeError, /X: expected at least one observed entry, got none \(2×2, every entry NaN\)/],
+  ['sparse X with no entries', { rows: 2, cols: 3, rowIndices: [], colIndices: [], values: [] }, { rank: 1 }, RangeError, /X: expected at least one observed entry, got none \(2×3, empty lists\)/],
   ['mask all zero', [[1, 2], [3, 4]], { rank: 1, mask: [[0, 0], [0, false]] }, RangeError, /every entry masked out/],
   ['mask wrong rows', [[1, 2], [3, 4]], { rank: 1, mask: [[1, 1]] }, RangeError, /mask: expected 2 rows like X, got 1/],
   ['mask wrong cols', [[1, 2], [3, 4]], { rank: 1, mask: [[1, 1], [1]] }, RangeError, /mask: expected 2 columns like X, but mask\[1\] has 1/],

@@ -595,7 +595,8 @@ export async function readObservations(
   const { problem } = given;
   if (problem.observedCount === 0) {
     throw new RangeError(
-      `X: expected at least one observed entry, got none (${problem.rows}×${problem.cols}, every entry ${mask === undefined ? 'NaN' : 'masked out'})`,
+      `X: expected at least one observed entry, got none (${problem.rows}×${problem.cols}, ` +
+        `${problem.layout === 'sparse' ? 'empty lists' : mask === undefined ? 'every entry NaN' : 'every entry masked out'})`,
     );
   }
   return given;
