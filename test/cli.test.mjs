@@ -119,8 +119,10 @@ test('user errors: one line, no stack trace, non-zero exit, no partial model fil
   const cases = [
     [['fit', 'missing.csv'], 1, /^mfwasm: no such file: missing\.csv\n$/],
     [['fit', 'ratings.csv', '--rank', 'x'], 2, /^mfwasm: --rank: expected an integer, got "x"\n\(mfwasm --help for usage\)\n$/],
+    [['eval', 'ratings.csv', 'more.csv'], 2, /^mfwasm: eval: expected one argument besides options \(mfwasm eval <ratings> .*\), got "more\.csv" too\n\(mfwasm --help for usage\)\n$/],
     [['frobnicate'], 2, /^mfwasm: unknown command "frobnicate"/],
-    [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MFWM" signature\)\n$/],
+    [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MWFM" signature\)\n$/],
+    [['eval', 'model.mfm'], 1, /^mfwasm: model\.mfm: line 1: this is an mfwasm model file \(it begins "MWFM"\), not ratings: expected lines of a row id, a column id and a number\n$/],
     [['recommend', 'model.mfm', '--user', 'nobody'], 1, /^mfwasm: recommend: row: no such id "nobody" in the training data\n$/],
     [['fit', 'ratings.csv', '--out', join(folder, 'no-such-dir', 'model.mfm')], 1, /^mfwasm: \/.*no-such-dir\/model\.mfm: cannot write it \(no such folder\)\n$/],
     [['fit', 'ratings.csv', '--out', '/dev/full'], 1, /^mfwasm: \/dev\/full: not a regular file \(a device or special file\); refusing to replace it\n$/],

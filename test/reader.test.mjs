@@ -94,6 +94,21 @@ test('a bad line is named by its number, whichever path it meets', () => {
   assert.throws(() => reader.feed(new TextEncoder().encode('1,2,3\n4,5,6\n7,8,x\n')), /line 3: expected a row id, a column id and a number, got "7,8,x"/);
 });
 
+test('a model file given as ratings is named as one; an id that begins like it is an id', async () => {
+  const { factorize } = await import('../dist/index.js');
+  const model = await factorize({ rows: 2, cols: 2, rowIndices: [0, 1], colIndices: [0, 1], values: [1, 2] }, { rank: 1, epochs: 1 });
+  for (const header of [false, undefined]) {
+    const reader = new RatingsReader({ header }, 4);
+    assert.throws(() => {
+      reader.feed(model.toBytes());
+      reader.ratings();
+    }, /^line 1: this is an mfwasm model file \(it begins "MWFM"\), not ratings/);
+  }
+  const reader = new RatingsReader({ delimiter: ',', header: false }, 4);
+  reader.feed(new TextEncoder().encode('MWFM\x03,item,4\nMWFM,item,5\n'));
+  assert.equal(reader.ratings().rowIds, ['MWFM\x03', 'MWFM']);
+});
+
 test('newlines counted four bytes at a time equal a count byte by byte, at any alignment', () => {
   const random = new Random(5);
   const alphabet = [10, 11, 9, 0x8a, 0x0b, 255, 0, 49, 10];

@@ -11,6 +11,8 @@ import { readRatingsFile } from './files.js';
 /** A command: its usage line, description, options and what it does. */
 export interface Command {
   usage: string;
+  /** The arguments it takes besides options (files, a kind): more is a usage error, not ignored. */
+  operands: number;
   description: string;
   specs: OptionSpec[];
   run(parsed: Parsed): Promise<void>;

@@ -67,6 +67,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help(command.usage, command.description, command.specs));
     return 0;
   }
+  if (parsed.positional.length > command.operands) {
+    const extra = parsed.positional.slice(command.operands).map((operand) => JSON.stringify(operand)).join(', ');
+    throw new UsageError(`${name}: expected ${command.operands === 1 ? 'one argument' : `${command.operands} arguments`} besides options (${command.usage}), got ${extra} too`);
+  }
   await command.run(parsed);
   return 0;
 }

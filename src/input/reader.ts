@@ -2,6 +2,7 @@
 // detects the delimiter and header and keeps ids as written, for parseRatings() and the command line's files.
 import { describe } from '../check/describe.js';
 import { IdIndex, type Ratings } from './ratings.js';
+import { MODEL_SIGNATURE, startsLikeModel } from '../formats/model-file.js';
 
 export interface TextOptions {
   /** Column separator; default: detected (tab, '::', comma, ';' or runs of spaces). */
@@ -339,6 +340,9 @@ export class RatingsReader {
 
   #line(bytes: Uint8Array, start: number, end: number): void {
     const n = ++this.#lineNumber;
+    if (n === 1 && startsLikeModel(bytes, start)) {
+      throw new RangeError(`line 1: this is an mfwasm model file (it begins "${MODEL_SIGNATURE}"), not ratings: expected lines of a row id, a column id and a number`);
+    }
     while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
     while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
     if (start === end || bytes[start] === this.#comment) return;

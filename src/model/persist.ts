@@ -5,13 +5,13 @@ import { SOLVER_NAMES } from '../solvers/index.js';
 import { boolean, finite, ids, integer, nonNegative, object, oneOf, range } from '../check/validate.js';
 import type { FactorizationInfo, PenaltySettings } from '../types.js';
 import { factorWidth } from '../fit/spec.js';
+import { MODEL_MAGIC, MODEL_SIGNATURE } from '../formats/model-file.js';
 
 /**
  * 2: the training values are kept (observedValues), for model.update(); 3: the binary form stores them as
  * float32 when every one is a float32 value (flag bit 1). Version 1 and 2 files still load.
  */
 export const FORMAT_VERSION = 3;
-const MAGIC = 0x4d46574d; // "MFWM"
 
 // The arrays of a model, in the order the binary form stores them; factors may be float32.
 const ARRAYS = [
@@ -303,7 +303,7 @@ const FACTORS_FLOAT32 = 1;
 const VALUES_FLOAT32 = 2;
 
 /**
- * Layout (little-endian): magic "MFWM" u32, version u16, flags u16 (bit 0: factors in float32; bit 1: the
+ * Layout (little-endian): signature u32 (MODEL_MAGIC: the bytes "MWFM"), version u16, flags u16 (bit 0: factors in float32; bit 1: the
  * training values in float32), header length u32, the header as UTF-8 JSON, then for each array its length
  * u32 and its entries (factors f64 or f32, counts and indices u32, histories f64, training values f64 or f32),
  * each array starting on an 8-byte boundary; last, the CRC-32 of everything before it, u32.
@@ -334,7 +334,7 @@ export function modelToParts(info: FactorizationInfo, precision: 'float64' | 'fl
   };
   const start = new Uint8Array(12);
   const view = new DataView(start.buffer);
-  view.setUint32(0, MAGIC, true);
+  view.setUint32(0, MODEL_MAGIC, true);
   view.setUint16(4, FORMAT_VERSION, true);
   view.setUint16(6, (precision === 'float32' ? FACTORS_FLOAT32 : 0) | (valuesFloat32 ? VALUES_FLOAT32 : 0), true);
   view.setUint32(8, textLength, true);
@@ -378,7 +378,7 @@ export function modelFromBytes(input: Uint8Array | ArrayBuffer): FactorizationIn
   const given = input instanceof Uint8Array ? input : new Uint8Array(input);
   const bytes = given.byteOffset % 8 === 0 ? given : given.slice();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 16 || view.getUint32(0, true) !== MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "MFWM" signature)`);
+  if (bytes.length < 16 || view.getUint32(0, true) !== MODEL_MAGIC) throw new RangeError(`${where}: not an mfwasm model (no "${MODEL_SIGNATURE}" signature)`);
   const version = view.getUint16(4, true);
   checkVersion(version, where);
   const flags = view.getUint16(6, true);

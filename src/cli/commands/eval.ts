@@ -5,6 +5,7 @@ import { chosenSolver, OUTPUT, READING, readData, SOLVER_LIST, trainingOptions, 
 
 export const evaluate: Command = {
   usage: 'mfwasm eval <ratings> [--folds 5] [options]',
+  operands: 1,
   description: 'Cross-validates the training options on a ratings file: RMSE and MAE per fold and their mean.',
   specs: [
     ...TRAINING, { name: 'folds', type: 'integer', help: 'number of folds', default: 5 },

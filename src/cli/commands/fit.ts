@@ -10,6 +10,7 @@ import { picked, positionsWhere } from '../../math/gather.js';
 
 export const fit: Command = {
   usage: 'mfwasm fit <ratings> [options]',
+  operands: 1,
   description: 'Trains a model on a ratings file (CSV, TSV, space-separated, MovieLens ratings.csv/u.data, MatrixMarket .mtx),\nholding out --test-fraction of it (or scoring a --test file) to report test metrics, and writes the model file.',
   specs: [
     ...TRAINING,

@@ -27,6 +27,7 @@ async function idsOf(path: string | undefined): Promise<string[] | undefined> {
 
 export const importModel: Command = {
   usage: 'mfwasm import <spark|implicit|libmf> <folder or file> [--out model.mfm] [--row-ids users.txt] [--col-ids items.txt]',
+  operands: 2,
   description: "Writes a model trained elsewhere as a model file for predict, recommend and the library: Spark's ALSModel.save()\nfolder (or a PipelineModel's, or mllib's), implicit's save() (an .npz of its ALS or BPR) or LIBMF's text model.",
   specs: [
     { name: 'out', short: 'o', type: 'string', help: 'model file to write', default: 'model.mfm' }, FORCE,

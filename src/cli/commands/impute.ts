@@ -6,6 +6,7 @@ import { readDenseCsv, writeAtomically } from '../files.js';
 
 export const impute: Command = {
   usage: 'mfwasm impute <matrix.csv> [--rank 3] [--out filled.csv]',
+  operands: 1,
   description: 'Fills the missing cells (empty, NaN or NA) of a dense CSV matrix from a low-rank fit: the seed\'s own use.\nObserved cells are kept exactly; the result goes to --out or standard output.',
   specs: [
     { ...TRAINING[0], default: 3 }, ...TRAINING.slice(1),

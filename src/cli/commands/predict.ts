@@ -7,6 +7,7 @@ const COLD_START = ['error', 'mean', 'skip'] as const;
 
 export const predict: Command = {
   usage: 'mfwasm predict <model> <pairs> [--cold-start error|mean|skip]',
+  operands: 2,
   description: 'Prints user,item,prediction (a header, then a line per pair) for every user,item pair of a file (ids as in the\ntraining file).',
   specs: [
     { name: 'cold-start', type: 'string', help: 'a pair naming an id the model does not know: error stops there, mean predicts it as the model predicts\nan unseen row or column, skip leaves it out (each counted on standard error)', default: 'error' },

@@ -5,6 +5,7 @@ import { readTitles } from '../files.js';
 
 export const recommend: Command = {
   usage: 'mfwasm recommend <model> --user <id> [-n 10]',
+  operands: 1,
   description: 'Prints the top items for a user that the user did not rate in training: a header item,score, then a line each.',
   specs: [
     { name: 'user', short: 'u', type: 'string', help: 'the user\'s id, as in the training file' },

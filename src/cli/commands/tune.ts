@@ -6,6 +6,7 @@ import { writeModel } from '../files.js';
 
 export const tune: Command = {
   usage: "mfwasm tune <ratings> --grid 'rank=20,50 regularization=0.02..0.2:log:4' [options]",
+  operands: 1,
   description: 'Searches settings by k-fold cross-validation (every epoch scored, successive halving over folds), prints\nthe table as trials end, and writes a model refitted on the whole file with the best settings.',
   specs: [
     ...TRAINING,

@@ -6,6 +6,7 @@ import { writeModel } from '../files.js';
 
 export const update: Command = {
   usage: 'mfwasm update <model> <new ratings> [--epochs N] [--out model2.mfm]',
+  operands: 2,
   description: 'Absorbs new ratings (or events) into a model without training from scratch: its own training data plus the\nnew lines, warm-started from its factors, with its solver and penalties. New users and items are added.',
   specs: [
     { name: 'epochs', type: 'integer', help: 'full epochs over old + new data (default: the library\'s — 0 after re-solving what the new lines touch for\nsolvers that can, 1 for the others)' },
