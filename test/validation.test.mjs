@@ -227,3 +227,30 @@ gathering('picked and positionsWhere give what Array methods give, for every arr
   assert.equal([...picked(Float64Array, [10, 20, 30], Int32Array.of(2, 0, 2))], [30, 10, 30]);
 });
 gathering.run();
+
+const scoring = suite('the scoring and splitting functions check their data at the entry');
+scoring('a missing, short or non-numeric list is named with the function and the argument, never a crash or NaN', async () => {
+  const { mae, score, crossValidate, search } = await import('mfwasm');
+  const model = await factorize([[1, 2], [3, 4]], { rank: 1, epochs: 1 });
+  const cases = [
+    [() => rmse(model, null), TypeError, /^rmse: data: expected \{ rowIndices, colIndices, values \}, got null$/],
+    [() => mae(model, { rowIndices: '01', colIndices: [0], values: [1] }), TypeError, /^mae: data\.rowIndices: expected an array or a typed array, got the string "01"$/],
+    [() => rmse(model, { rowIndices: [0, 1], colIndices: [0], values: [1, 2] }), RangeError, /^rmse: data: expected rowIndices, colIndices and values of one length, got 2, 1 and 2$/],
+    [() => rmse(model, { rowIndices: [0, 1], colIndices: [0, 1], values: [1, NaN] }), RangeError, /^rmse: data\.values\[1\]: expected a finite number, got NaN$/],
+    [() => rmse(model, { rowIndices: [], colIndices: [], values: [] }), RangeError, /^rmse: data: expected at least one observation to score, got none$/],
+    [() => score(model, null, ['rmse']), TypeError, /^score: test: expected/],
+    [() => trainTestSplit(null), TypeError, /^trainTestSplit: data: expected/],
+    [() => trainTestSplit({ rowIndices: [0], colIndices: [0], values: [1] }, { keepEveryRow: true }), RangeError, /^trainTestSplit: data\.rows: expected an integer ≥ 1, got undefined$/],
+    [() => crossValidate({ rows: 1 }, { rank: 1 }), TypeError, /^crossValidate: data\.rowIndices: expected an array or a typed array, got undefined$/],
+    [() => crossValidate({ rows: 1, cols: 2, rowIndices: [0, 0], colIndices: [0, 1], values: [1, 2] }, { rank: 1 }, { folds: 3 }), RangeError, /^crossValidate: folds: expected an integer from 2 to the number of observations \(2\), got 3$/],
+    [() => search(null, { base: { rank: 1 }, grid: { rank: [1] } }), TypeError, /^search: data: expected/],
+  ];
+  for (const [call, type, pattern] of cases) {
+    const error = await Promise.resolve().then(call).then(() => undefined, (e) => e);
+    assert.ok(error instanceof type, `${pattern}: ${error}`);
+    assert.match(error.message, pattern);
+  }
+  // Typed arrays pass as they are.
+  assert.ok(rmse(model, { rowIndices: Int32Array.of(0), colIndices: Int32Array.of(1), values: Float32Array.of(2) }) >= 0);
+});
+scoring.run();

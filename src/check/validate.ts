@@ -64,6 +64,25 @@ export function object(name: string, value: unknown, expected = 'an object'): Re
   return value;
 }
 
+/**
+ * Observations given as lists, checked as lists: an object whose `lists` (rowIndices, colIndices, values) are arrays
+ * or typed arrays of one length, which it returns. What they hold is checked where it is used (the fit, the model).
+ */
+export function observationLists(name: string, value: unknown, lists: readonly string[] = ['rowIndices', 'colIndices', 'values']): number {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${name}: expected { ${lists.join(', ')} }, got ${describe(value)}`);
+  const lengths = lists.map((list) => {
+    const entries = (value as Record<string, unknown>)[list];
+    if (!Array.isArray(entries) && !(ArrayBuffer.isView(entries) && !(entries instanceof DataView))) {
+      throw new TypeError(`${name}.${list}: expected an array or a typed array, got ${describe(entries)}`);
+    }
+    return (entries as ArrayLike<unknown>).length;
+  });
+  if (lengths.some((length) => length !== lengths[0])) {
+    throw new RangeError(`${name}: expected ${lists.slice(0, -1).join(', ')} and ${lists.at(-1)} of one length, got ${lengths.slice(0, -1).join(', ')} and ${lengths.at(-1)}`);
+  }
+  return lengths[0];
+}
+
 /** [min, max] with finite ends, min ≤ max. */
 export function range(name: string, value: unknown): [number, number] {
   if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(value[0] <= value[1])) {

@@ -1,6 +1,7 @@
 // Scoring a model on held-out observations, seeded splits, and cross-validation — so that settings can
 // be compared as in Surprise.
 import { describe } from '../check/describe.js';
+import { integer, observationLists } from '../check/validate.js';
 import { factorize } from '../model/factorize.js';
 import type { Ids, SparseMatrixInput } from '../input/observations.js';
 import type { Factorization } from '../model/factorization.js';
@@ -43,15 +44,16 @@ function byOwnIndices(model: Factorization, data: KeyedObservations): Float64Arr
   return picked(Float64Array, sorted, pairs.at);
 }
 
-function errors(model: Factorization, data: KeyedObservations): Float64Array {
+function errors(model: Factorization, data: KeyedObservations, where: string): Float64Array {
+  if (observationLists(where, data) === 0) throw new RangeError(`${where}: expected at least one observation to score, got none`);
   const predictions = byOwnIndices(model, data)
     ?? model.predictMany(keys(data.rowIndices, data.rowIds, model.rowIds), keys(data.colIndices, data.colIds, model.colIds));
-  if (data.values.length !== predictions.length) {
-    throw new RangeError(`expected one value per pair (${predictions.length}), got ${data.values.length}`);
-  }
-  if (predictions.length === 0) throw new RangeError('expected at least one observation to score, got none');
   // In place: a second array the size of the data would double what scoring a large set holds.
-  for (let t = 0; t < predictions.length; t++) predictions[t] -= data.values[t];
+  for (let t = 0; t < predictions.length; t++) {
+    const value = data.values[t];
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${where}.values[${t}]: expected a finite number, got ${describe(value)}`);
+    predictions[t] -= value;
+  }
   return predictions;
 }
 
@@ -60,7 +62,7 @@ const maeOf = (e: Float64Array) => e.reduce((sum, x) => sum + Math.abs(x), 0) / 
 
 /** Root mean squared error of the model's predictions. */
 export function rmse(model: Factorization, data: KeyedObservations): number {
-  return rmseOf(errors(model, data));
+  return rmseOf(errors(model, data, 'rmse: data'));
 }
 
 /**
@@ -86,7 +88,7 @@ export function trainingRmse(model: Factorization): number | undefined {
 
 /** Mean absolute error of the model's predictions. */
 export function mae(model: Factorization, data: KeyedObservations): number {
-  return maeOf(errors(model, data));
+  return maeOf(errors(model, data, 'mae: data'));
 }
 
 export type SparseData = SparseMatrixInput & Ids;
@@ -180,6 +182,8 @@ export function trainTestSplit(data: SparseData, options: SplitOptions = {}): { 
   if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
     throw new RangeError(`trainTestSplit: testFraction: expected a number between 0 and 1, got ${describe(testFraction)}`);
   }
+  observationLists('trainTestSplit: data', data);
+  if (keepEveryRow) integer('trainTestSplit: data.rows', data.rows, 1);
   const order = shuffled(data.values.length, seed);
   const testCount = Math.round(testFraction * order.length);
   // Each position's side: 0 not yet placed, 1 train, 2 test.
@@ -223,8 +227,8 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
   // Predicted once for both RMSE and MAE.
   let e: Float64Array | undefined;
   for (const name of metrics) {
-    if (name === 'rmse') result[name] = rmseOf((e ??= errors(model, test)));
-    else if (name === 'mae') result[name] = maeOf((e ??= errors(model, test)));
+    if (name === 'rmse') result[name] = rmseOf((e ??= errors(model, test, 'score: test')));
+    else if (name === 'mae') result[name] = maeOf((e ??= errors(model, test, 'score: test')));
     else {
       const [kind, cut] = name.split('@');
       const k = cut === undefined ? 10 : Number(cut);
@@ -248,8 +252,9 @@ export async function crossValidate(
   options: FactorizeOptions,
   { folds = 5, seed = 42, metrics, relevant }: { folds?: number; seed?: number; metrics?: readonly string[]; relevant?: RankingOptions['relevant'] } = {},
 ): Promise<{ folds: FoldScore[]; mean: FoldScore }> {
-  if (!Number.isInteger(folds) || folds < 2 || folds > data.values.length) {
-    throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations, got ${describe(folds)}`);
+  const count = observationLists('crossValidate: data', data);
+  if (!Number.isInteger(folds) || folds < 2 || folds > count) {
+    throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations (${count}), got ${describe(folds)}`);
   }
   const names = metrics ?? (solverModule(String(options.solver ?? DEFAULT_SOLVER)) ?? SOLVERS[DEFAULT_SOLVER]).metrics;
   const order = shuffled(data.values.length, seed);

@@ -9,7 +9,7 @@ import type { Factorization } from '../model/factorization.js';
 import type { FactorizeOptions, Without } from '../fit/options.js';
 import { Random } from '../math/rng.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
-import { integer, isPlainObject } from '../check/validate.js';
+import { integer, isPlainObject, observationLists } from '../check/validate.js';
 
 /** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
 export interface Distribution {
@@ -117,7 +117,8 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
   if (holdout !== undefined && !(typeof holdout === 'number' && holdout > 0 && holdout < 1)) {
     throw new RangeError(`search: options.holdout: expected a fraction between 0 and 1, got ${describe(holdout)}`);
   }
-  if (holdout === undefined) integer('search: options.folds', folds, 2, data.values.length);
+  const count = observationLists('search: data', data);
+  if (holdout === undefined) integer('search: options.folds', folds, 2, count);
   if (!(typeof budget === 'number' && budget > 0)) throw new RangeError(`search: options.budget: expected seconds > 0, got ${describe(budget)}`);
   if ((grid === undefined) === (distributions === undefined)) throw new TypeError('search: expected options.grid or options.distributions (one of them)');
   const random = new Random(seed);
