@@ -62,6 +62,23 @@ test('holdout instead of folds; a time budget stops new trials; the metric is th
     () => assert.unreachable(), (e) => assert.match(e.message, /search: options\.metric: solver 'als' is scored after every epoch by 'rmse'/));
 });
 
+test('every trial\'s options are checked before any fit: a bad one names its trial, and no trial has run', async () => {
+  const data = ratings();
+  const trials = [];
+  const cases = [
+    [{ base: { solver: 'als', epochs: 2 }, grid: { rank: [2, 3, 0] } }, RangeError, /^search: the trial \{"rank":0\} of options\.grid, with options\.base: options\.rank: expected an integer ≥ 1, got 0$/],
+    [{ base: { solver: 'als', epochs: 2 }, grid: { rank: [2], regularisation: [0.1] } }, TypeError, /^search: the trial \{"rank":2,"regularisation":0\.1\} of options\.grid, with options\.base: options: unknown option 'regularisation' \(did you mean 'regularization'\?\)/],
+    [{ base: { solver: 'als', epochs: 2, learningRate: 0.1 }, grid: { rank: [2] } }, TypeError, /^search: the trial \{"rank":2\} of options\.grid, with options\.base: options\.learningRate: only for solver/],
+    [{ base: { solver: 'sgd', epochs: 2 }, distributions: { rank: [2], learningRate: { low: -1, high: 0 } }, trials: 3 }, RangeError, /^search: the trial .* of options\.distributions, with options\.base: options\.learningRate: /],
+  ];
+  for (const [options, type, pattern] of cases) {
+    const error = await search(data, { ...options, folds: 2, onTrial: (t) => trials.push(t) }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof type, String(error));
+    assert.match(error.message, pattern);
+  }
+  assert.is(trials.length, 0);
+});
+
 test('successive halving: fold 1 for all, fold 2 for the better half, the rest for the better half of those', async () => {
   const data = ratings();
   const seen = [];

@@ -6,7 +6,7 @@ import { describe } from '../check/describe.js';
 import { pick, shuffled, type SparseData } from './evaluate.js';
 import { factorize } from '../model/factorize.js';
 import type { Factorization } from '../model/factorization.js';
-import type { FactorizeOptions, Without } from '../fit/options.js';
+import { readOptions, type FactorizeOptions, type Without } from '../fit/options.js';
 import { Random } from '../math/rng.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
 import { integer, isPlainObject, observationLists } from '../check/validate.js';
@@ -107,6 +107,24 @@ function draw(name: string, spec: readonly unknown[] | Distribution, random: Ran
  * validation score after every epoch: the trial's score is the best of its mean-over-folds curve, at an
  * epoch count the refit then uses. Same seed ⇒ same trials, scores and best settings on either backend.
  */
+/**
+ * Every trial's options (the base's with its own), checked as factorize checks them before any fit runs: a misspelt
+ * name or a value out of range fails at once, naming the trial, not after the trials before it have run. (The base
+ * alone may lack what every trial sets, such as rank.)
+ */
+function checkTrials(base: Record<string, unknown>, candidates: readonly Record<string, unknown>[], source: 'grid' | 'distributions'): void {
+  const check = (options: Record<string, unknown>, where: string) => {
+    try {
+      readOptions(options);
+    } catch (error) {
+      if (error instanceof TypeError) throw new TypeError(`${where}: ${error.message}`);
+      if (error instanceof RangeError) throw new RangeError(`${where}: ${error.message}`);
+      throw error;
+    }
+  };
+  for (const settings of candidates) check({ ...base, ...settings }, `search: the trial ${JSON.stringify(settings)} of options.${source}, with options.base`);
+}
+
 export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
   const { base, grid, distributions, seed = 42, halving = true, onTrial, signal, holdout, budget = Infinity } = options;
@@ -131,6 +149,7 @@ export async function search(data: SparseData, options: SearchOptions): Promise<
       Object.fromEntries(Object.entries(distributions!).map(([name, spec]) => [name, draw(name, spec, random)])),
     );
   }
+  checkTrials(base, candidates, grid ? 'grid' : 'distributions');
   // A seeded order, so that which trials halving stops does not depend on how the grid was written.
   const order = shuffled(candidates.length, seed + 1);
   const solver = String(base.solver ?? DEFAULT_SOLVER);

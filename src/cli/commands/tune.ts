@@ -34,10 +34,11 @@ export const tune: Command = {
     // One width per column, header and rows alike.
     const row = (trial: string, score: string, std: string, folds: string, seconds: string, settings: string) =>
       `${trial.padStart(5)}  ${score.padStart(12)}  ${std.padStart(6)}  ${folds.padEnd(13)}  ${seconds.padStart(7)}  ${settings}`;
-    say(o.quiet, row('trial', label, '±std', 'folds', 'seconds', 'settings'));
     const result = await search(ratings, {
       base, grid, folds: o.folds as number, seed: o.seed as number, halving: o.halving as boolean,
       onTrial: (t) => {
+        // The header with the first trial: a grid search rejects (its settings checked) before any.
+        if (done === 0) say(o.quiet, row('trial', label, '±std', 'folds', 'seconds', 'settings'));
         done++;
         const score = solver.higherIsBetter ? -t.mean : t.mean;
         if (!t.stopped && score < best) best = score;
