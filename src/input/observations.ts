@@ -20,7 +20,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Whether X is given as sparse coordinates. */
 export function isSparseInput(value: unknown): value is SparseMatrixInput {
-  return isObject(value) && !Array.isArray(value) && ('rowIndices' in value || 'colIndices' in value || 'values' in value);
+  // `values` its own: a Map, a Set or a typed array has a values() method, and is not a sparse X.
+  return isObject(value) && !Array.isArray(value) && !ArrayBuffer.isView(value) &&
+    ('rowIndices' in value || 'colIndices' in value || Object.hasOwn(value, 'values'));
 }
 
 /**
@@ -590,6 +592,12 @@ export async function readObservations(
     // gives a way), before the run's memory is written, not beside it.
     if (handedOver.has(X)) collectGarbage();
   } else {
+    if (ArrayBuffer.isView(X)) {
+      throw new TypeError(`X: expected number[][] or { rows, cols, data } (a flat array needs its shape), or sparse { rows, cols, rowIndices, colIndices, values }; got ${describe(X)}`);
+    }
+    if (!Array.isArray(X) && !(isObject(X) && 'data' in X)) {
+      throw new TypeError(`X: expected number[][], { rows, cols, data } or { rows, cols, rowIndices, colIndices, values }, got ${describe(X)}`);
+    }
     given = await denseInput(X, mask, summarize, wanted);
   }
   const { problem } = given;
