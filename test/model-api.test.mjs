@@ -64,6 +64,14 @@ for (const backend of BACKENDS) {
     assert.ok(frequent.length > 0 && frequent.every((r) => counts[Number(r.col.slice(1))] >= 4));
     assert.throws(() => model.recommend('u5', 3, { minCount: -1 }), /recommend: options\.minCount: expected an integer ≥ 0, got -1/);
     assert.throws(() => model.recommend('u5', 3, { shrinkage: NaN }), /recommend: options\.shrinkage: expected a finite number ≥ 0, got NaN/);
+    // A misspelt or foreign option is an error, as factorize's are, not ignored.
+    assert.throws(() => model.recommend('u5', 3, { exlude: ['i0'] }), /^recommend: options: unknown option 'exlude' \(did you mean 'exclude'\?\); expected one of excludeObserved, exclude, minCount, shrinkage$/);
+    assert.throws(() => model.recommend('u5', 3, { exclude: 'i0' }), /^recommend: options\.exclude: expected an array of the columns to leave out, got the string "i0"$/);
+    assert.throws(() => model.recommend('u5', 3, { excludeObserved: 'no' }), /^recommend: options\.excludeObserved: expected true or false, got the string "no"$/);
+    assert.throws(() => model.similar('i0', 3, { exclude: ['i1'] }), /^similar: options: unknown option 'exclude'; expected one of minCount, shrinkage$/);
+    await model.recommendMany(['u5'], 3, { shrinkge: 1 }).then(() => assert.unreachable(), (e) => assert.match(e.message, /^recommendMany: options: unknown option 'shrinkge' \(did you mean 'shrinkage'\?\)/));
+    const { rankingMetrics } = await import('mfwasm');
+    assert.throws(() => rankingMetrics(model, { rowIndices: ['u5'], colIndices: ['i0'] }, { k: 3, relevent: 4 }), /^rankingMetrics: options: unknown option 'relevent' \(did you mean 'relevant'\?\)/);
     const all = model.recommend('u5', 7, { excludeObserved: false, exclude: ['i0'] });
     assert.ok(all.every((r) => r.col !== 'i0'));
     assert.ok(all.some((r) => seen.has(Number(r.col.slice(1)))), 'training columns may come back when not excluded');

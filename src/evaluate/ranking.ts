@@ -2,7 +2,7 @@
 import { Factorization } from '../model/factorization.js';
 import { columnsByRow, rankingMetricsOf, type RankingMetrics } from '../math/ranking.js';
 import { describe } from '../check/describe.js';
-import { integer } from '../check/validate.js';
+import { integer, isPlainObject, rejectUnknown } from '../check/validate.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { RecommendOptions } from '../model/ranking.js';
 
@@ -56,6 +56,8 @@ function indices(model: Factorization, data: Observed, where: string): { rows: I
  * plus `exclude` — with the same scores and options.
  */
 export function rankingMetrics(model: Factorization, test: Observed, options: RankingOptions = {}): RankingMetrics {
+  if (!isPlainObject(options as unknown)) throw new TypeError(`rankingMetrics: options: expected an object, got ${describe(options)}`);
+  rejectUnknown('rankingMetrics: options', options, ['k', 'exclude', 'relevant', 'minCount', 'shrinkage', 'excludeObserved']);
   const { k = 10, exclude, relevant, ...recommend } = options;
   integer('rankingMetrics: options.k', k, 1);
   const held = indices(model, relevantOnly(test, relevant, 'rankingMetrics'), 'rankingMetrics: test');

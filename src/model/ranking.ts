@@ -1,6 +1,7 @@
 // A model's rankings: every column's score for a row (what recommend() ranks), with shrinkage by how often
 // a column was seen, minCount and exclusions; and the columns most similar to a column.
-import { integer, nonNegative } from '../check/validate.js';
+import { boolean, integer, isPlainObject, nonNegative, rejectUnknown } from '../check/validate.js';
+import { describe } from '../check/describe.js';
 import { backends, type Scorer } from '../backends/index.js';
 import { topN, type Ranked as RankedColumn } from '../math/select.js';
 import type { KernelCall } from '../runtime/kernels.js';
@@ -43,9 +44,26 @@ function defaultShrinkage(solver: Solver | 'imported'): number {
   return solverModule(solver)?.data === 'ratings' ? RANKING_DEFAULTS.shrinkage : 0;
 }
 
-function rankingOptions(where: string, options: { minCount?: unknown; shrinkage?: unknown }, solver: Solver | 'imported'): { minCount: number; shrinkage: number } {
-  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options;
+/** The options recommend() takes (and rankingMetrics() passes on); similar() takes the last two. */
+export const RECOMMEND_OPTIONS = Object.freeze(['excludeObserved', 'exclude', 'minCount', 'shrinkage']);
+const SIMILAR_OPTIONS = Object.freeze(['minCount', 'shrinkage']);
+
+function rankingOptions(where: string, options: unknown, solver: Solver | 'imported', known: readonly string[]): { minCount: number; shrinkage: number } {
+  if (!isPlainObject(options)) throw new TypeError(`${where}: options: expected an object, got ${describe(options)}`);
+  rejectUnknown(`${where}: options`, options, known);
+  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options as { minCount?: unknown; shrinkage?: unknown };
   return { minCount: integer(`${where}: options.minCount`, minCount, 0), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
+}
+
+/** recommend()'s options, checked: the ranking's, whether to leave the row's own columns out, and the columns `exclude` names. */
+function recommendOptions(model: Ranked, options: RecommendOptions, where: string): { minCount: number; shrinkage: number; excludeObserved: boolean; excluded: Int32Array } {
+  const ranking = rankingOptions(where, options, model.solver, RECOMMEND_OPTIONS);
+  const { excludeObserved = true, exclude = [] } = options;
+  if (!Array.isArray(exclude) && !ArrayBuffer.isView(exclude)) {
+    throw new TypeError(`${where}: options.exclude: expected an array of the columns to leave out, got ${describe(exclude)}`);
+  }
+  const excluded = Int32Array.from(exclude as ArrayLike<Key>, (col, t) => model.keys.indexOf(col, 'col', `${where}: exclude[${t}]`));
+  return { ...ranking, excludeObserved: boolean(`${where}: options.excludeObserved`, excludeObserved), excluded };
 }
 /** What a ranking reads of a model. */
 export interface Ranked {
@@ -67,10 +85,8 @@ export interface Ranked {
 export function scoreAll(
   model: Ranked, w: RealArray, rowIndex: number, foldedFrom: Int32Array | undefined, options: RecommendOptions, where: string,
 ): Float64Array {
-  const { p, keys } = model;
-  const { excludeObserved = true, exclude = [] } = options;
-  const { minCount, shrinkage } = rankingOptions(where, options, model.solver);
-  const excluded = exclude.map((col, t) => keys.indexOf(col, 'col', `${where}: exclude[${t}]`));
+  const { p } = model;
+  const { minCount, shrinkage, excludeObserved, excluded } = recommendOptions(model, options, where);
   const { colCounts, cols, offset } = p;
   // A view the next call overwrites: marking excluded columns NaN in it is safe.
   const scores = model.scorer().scores(w, offset);
@@ -98,7 +114,7 @@ export function scoreAll(
 export function similar(model: Ranked, j0: number, n: number, options: SimilarOptions): { col: Key; similarity: number }[] {
   const { p } = model;
   const { width, rank } = p;
-  const { minCount, shrinkage } = rankingOptions('similar', options, model.solver);
+  const { minCount, shrinkage } = rankingOptions('similar', options, model.solver, SIMILAR_OPTIONS);
   const H = p.H;
   const similarity = new Float64Array(p.cols);
   let norm0 = 0;
@@ -127,10 +143,8 @@ const RANK_THREADS_FROM = 2 ** 22;
  * enough work. A model scoring in float32 is ranked row by row (its kernel keeps its own copy of the factors).
  */
 export async function recommendRowsOf(model: Ranked, rowIndices: Int32Array, n: number, options: RecommendOptions, where: string): Promise<RankedColumn[][]> {
-  const { p, keys } = model;
-  const { excludeObserved = true, exclude = [] } = options;
-  const { minCount, shrinkage } = rankingOptions(where, options, model.solver);
-  const excluded = Int32Array.from(exclude, (col, t) => keys.indexOf(col, 'col', `${where}: exclude[${t}]`));
+  const { p } = model;
+  const { minCount, shrinkage, excludeObserved, excluded } = recommendOptions(model, options, where);
   const scorer = model.scorer();
   if (scorer.order === 'float32' || rowIndices.length === 0) {
     return Array.from(rowIndices, (row) => topN(scoreAll(model, p.W.subarray(row * p.width, (row + 1) * p.width), row, undefined, options, where), n));
