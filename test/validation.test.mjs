@@ -256,4 +256,31 @@ scoring('a missing, short or non-numeric list is named with the function and the
   // Typed arrays pass as they are.
   assert.ok(rmse(model, { rowIndices: Int32Array.of(0), colIndices: Int32Array.of(1), values: Float32Array.of(2) }) >= 0);
 });
+scoring('every function that takes options names the one it does not know, with the closest it does', async () => {
+  const api = await import('mfwasm');
+  const { factorizeInWorker } = await import('mfwasm/worker');
+  const data = { rows: 4, cols: 3, rowIndices: [0, 1, 2, 3, 0, 2, 1, 3], colIndices: [0, 1, 2, 0, 2, 1, 0, 1], values: [1, 2, 3, 4, 5, 2, 3, 1] };
+  const model = await factorize(data, { rank: 1, solver: 'als', epochs: 2 });
+  const cases = [
+    [() => api.trainTestSplit(data, { testFracton: 0.3 }), /^trainTestSplit: options: unknown option 'testFracton' \(did you mean 'testFraction'\?\); expected one of testFraction, seed, keepEveryRow$/],
+    [() => api.crossValidate(data, { rank: 1, solver: 'als', epochs: 1 }, { fold: 2 }), /^crossValidate: unknown option 'fold' \(did you mean 'folds'\?\)/],
+    [() => api.search(data, { base: { rank: 1, solver: 'als', epochs: 1 }, grid: { rank: [1] }, fold: 2 }), /^search: options: unknown option 'fold' \(did you mean 'folds'\?\)/],
+    [() => api.score(model, data, ['rmse'], { relevnt: 3 }), /^score: options: unknown option 'relevnt' \(did you mean 'relevant'\?\)/],
+    [() => model.foldIn({ colIndices: [0], values: [1] }, { regularisation: 1 }), /^foldIn: options: unknown option 'regularisation' \(did you mean 'regularization'\?\)/],
+    [() => model.foldInColumn({ rowIndices: [0], values: [1] }, { regularisation: 1 }), /^foldInColumn: options: unknown option 'regularisation'/],
+    [() => model.foldInMany({ rowIndices: [0], colIndices: [0], values: [1] }, { sid: 'col' }), /^foldInMany: options: unknown option 'sid' \(did you mean 'side'\?\)/],
+    [() => model.toBytes({ precison: 'float32' }), /^toBytes: options: unknown option 'precison' \(did you mean 'precision'\?\)/],
+    [() => model.predict(0, 0, { coldstart: 'mean' }), /^predict: options: unknown option 'coldstart' \(did you mean 'coldStart'\?\)/],
+    [() => model.predictMany([0], [0], { coldstart: 'mean' }), /^predictMany: options: unknown option 'coldstart'/],
+    [() => api.parseRatings('1,2,3\n', { delimeter: ',' }), /^parseRatings: options: unknown option 'delimeter' \(did you mean 'delimiter'\?\)/],
+    [() => api.ratingsFromRecords([{ u: 1, i: 2, r: 3 }], { row: 'u', col: 'i', value: 'r', rating: 'r' }), /^ratingsFromRecords: fields: unknown option 'rating'; expected one of row, col, value$/],
+    [() => api.Factorization.fromImplicit(new Uint8Array(4), { rowId: [] }), /^fromImplicit: options: unknown option 'rowId' \(did you mean 'rowIds'\?\)/],
+    [() => factorizeInWorker(data, { rank: 1, epochs: 1, transfr: true }), /^options: unknown option 'transfr' \(did you mean 'transfer'\?\)/],
+  ];
+  for (const [call, pattern] of cases) {
+    const error = await Promise.resolve().then(call).then(() => undefined, (e) => e);
+    assert.ok(error instanceof TypeError, `${pattern}: ${error}`);
+    assert.match(error.message, pattern);
+  }
+});
 scoring.run();

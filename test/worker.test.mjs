@@ -97,6 +97,19 @@ test('input that cannot be cloned rejects and leaves no worker running', () => {
   assert.match(r.message, /factorizeInWorker: the input cannot be sent to a worker/);
 });
 
+test('options refused before anything is sent reject and leave no worker running (the process exits)', () => {
+  for (const [options, type, pattern] of [
+    ['null', 'TypeError', /^options: expected an object with at least \{ rank \}, got null$/],
+    ["{ rank: 1, transfr: true }", 'TypeError', /^options: unknown option 'transfr' \(did you mean 'transfer'\?\)/],
+  ]) {
+    const r = scenario(`return outcome(factorizeInWorker(X, ${options}));`);
+    assert.is(r.rejected, type);
+    assert.match(r.message, pattern);
+  }
+  const r = scenario(`return outcome(searchInWorker(X, null));`);
+  assert.match(r.message, /^search: options: expected/);
+});
+
 test('a DivergenceError keeps its class, epoch and learning rate', () => {
   const r = scenario(`return outcome(factorizeInWorker(X, { rank: 2, epochs: 200, learningRate: 50 }));`);
   assert.ok(r.divergence, JSON.stringify(r));

@@ -45,6 +45,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An options argument: an object holding only the names `known` (undefined: none given), else an error naming the
+ * one it does not know, with the closest known name.
+ */
+export function optionsOf<T extends object>(where: string, value: T | undefined, known: readonly string[]): T {
+  if (value === undefined) return {} as T;
+  if (!isPlainObject(value)) throw new TypeError(`${where}: expected an object, got ${describe(value)}`);
+  rejectUnknown(where, value, known);
+  return value;
+}
+
 /** An integer from `min` (to `max`, when given). */
 export function integer(name: string, value: unknown, min: number, max?: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || !Number.isSafeInteger(value) || (max !== undefined && value > max)) {

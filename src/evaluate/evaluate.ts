@@ -1,7 +1,7 @@
 // Scoring a model on held-out observations, seeded splits, and cross-validation — so that settings can
 // be compared as in Surprise.
 import { describe } from '../check/describe.js';
-import { integer, observationLists } from '../check/validate.js';
+import { integer, observationLists, optionsOf } from '../check/validate.js';
 import { factorize } from '../model/factorize.js';
 import type { Ids, SparseMatrixInput } from '../input/observations.js';
 import type { Factorization } from '../model/factorization.js';
@@ -178,7 +178,7 @@ export interface SplitOptions {
  * so that `rmse(await factorize(train, options), test)` works directly.
  */
 export function trainTestSplit(data: SparseData, options: SplitOptions = {}): { train: SparseData; test: SparseData } {
-  const { testFraction = 0.2, seed = 42, keepEveryRow = false } = options;
+  const { testFraction = 0.2, seed = 42, keepEveryRow = false } = optionsOf('trainTestSplit: options', options, ['testFraction', 'seed', 'keepEveryRow']);
   if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
     throw new RangeError(`trainTestSplit: testFraction: expected a number between 0 and 1, got ${describe(testFraction)}`);
   }
@@ -221,7 +221,8 @@ const RANKING = ['precision', 'recall', 'map', 'ndcg', 'auc', 'coverage'] as con
  * the model's training observations left out; see rankingMetrics); `relevant` picks the held-out observations the
  * ranking metrics count (rankingMetrics' option).
  */
-export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[], { relevant }: Pick<RankingOptions, 'relevant'> = {}): FoldScore {
+export function score(model: Factorization, test: KeyedObservations, metrics: readonly string[], options: Pick<RankingOptions, 'relevant'> = {}): FoldScore {
+  const { relevant } = optionsOf('score: options', options, ['relevant']);
   const result: FoldScore = {};
   const ranked = new Map<number, RankingMetrics>();
   // Predicted once for both RMSE and MAE.
@@ -250,8 +251,9 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
 export async function crossValidate(
   data: SparseData,
   options: FactorizeOptions,
-  { folds = 5, seed = 42, metrics, relevant }: { folds?: number; seed?: number; metrics?: readonly string[]; relevant?: RankingOptions['relevant'] } = {},
+  settings: { folds?: number; seed?: number; metrics?: readonly string[]; relevant?: RankingOptions['relevant'] } = {},
 ): Promise<{ folds: FoldScore[]; mean: FoldScore }> {
+  const { folds = 5, seed = 42, metrics, relevant } = optionsOf('crossValidate', settings, ['folds', 'seed', 'metrics', 'relevant']);
   const count = observationLists('crossValidate: data', data);
   if (!Number.isInteger(folds) || folds < 2 || folds > count) {
     throw new RangeError(`crossValidate: folds: expected an integer from 2 to the number of observations (${count}), got ${describe(folds)}`);

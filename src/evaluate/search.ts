@@ -9,7 +9,7 @@ import type { Factorization } from '../model/factorization.js';
 import { readOptions, type FactorizeOptions, type Without } from '../fit/options.js';
 import { Random } from '../math/rng.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
-import { integer, isPlainObject, observationLists } from '../check/validate.js';
+import { integer, isPlainObject, observationLists, rejectUnknown } from '../check/validate.js';
 
 /** A range to draw from in a random search; `log` draws uniformly in log space (for λ and learning rates). */
 export interface Distribution {
@@ -127,6 +127,7 @@ function checkTrials(base: Record<string, unknown>, candidates: readonly Record<
 
 export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
+  rejectUnknown('search: options', options, ['base', 'grid', 'distributions', 'trials', 'folds', 'holdout', 'metric', 'budget', 'seed', 'halving', 'onTrial', 'signal']);
   const { base, grid, distributions, seed = 42, halving = true, onTrial, signal, holdout, budget = Infinity } = options;
   for (const [name, value] of [['grid', grid], ['distributions', distributions]] as const) {
     if (value !== undefined && !isPlainObject(value)) throw new TypeError(`search: options.${name}: expected { option: values, … }, got ${describe(value)}`);

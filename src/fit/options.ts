@@ -170,7 +170,8 @@ const RUN_OPTIONS = [
   'rank', 'solver', 'epochs', 'regularization', 'tolerance', 'validation', 'patience', 'restoreBest', 'onEpoch', 'signal',
   'init', 'seed', 'backend', 'threads', 'precision', 'keepObservations',
 ] as const;
-const OPTION_NAMES = [...RUN_OPTIONS, ...SOLVER_OPTION_NAMES];
+/** Every option factorize() takes, for the callers that take them besides their own (a worker's `transfer`). */
+export const OPTION_NAMES = [...RUN_OPTIONS, ...SOLVER_OPTION_NAMES];
 const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
 const LAYOUTS: readonly LayoutChoice[] = ['auto', 'dense', 'sparse'];

@@ -1,7 +1,7 @@
 // Ratings as users hold them — records with string or sparse numeric ids — turned into the sparse form
 // factorize() takes, with the ids kept so that the model answers in them (text: reader.ts); repeats summed.
 import { describe } from '../check/describe.js';
-import { canonicalInteger } from '../check/validate.js';
+import { canonicalInteger, optionsOf } from '../check/validate.js';
 import type { Key } from '../types.js';
 import { picked } from '../math/gather.js';
 
@@ -84,7 +84,7 @@ export interface RecordFields {
 
 /** `[{ user, item, rating }]` (field names configurable) → Ratings. */
 export function ratingsFromRecords(records: readonly Record<string, unknown>[], fields: RecordFields = {}): Ratings {
-  const { row = 'user', col = 'item', value = 'rating' } = fields;
+  const { row = 'user', col = 'item', value = 'rating' } = optionsOf('ratingsFromRecords: fields', fields, ['row', 'col', 'value']);
   if (!Array.isArray(records)) throw new TypeError(`ratingsFromRecords: expected an array of records, got ${describe(records)}`);
   const rowIds = new IdIndex();
   const colIds = new IdIndex();

@@ -1,6 +1,7 @@
 // Delimited text (CSV, TSV, MovieLens files, `user item rating` lines) → Ratings: a streaming reader that
 // detects the delimiter and header and keeps ids as written, for parseRatings() and the command line's files.
 import { describe } from '../check/describe.js';
+import { optionsOf } from '../check/validate.js';
 import { IdIndex, type Ratings } from './ratings.js';
 import { MODEL_SIGNATURE, startsLikeModel } from '../formats/model-file.js';
 
@@ -457,6 +458,7 @@ export class RatingsReader {
  * Ids stay strings, as written. A malformed line is an error naming its number and content.
  */
 export function parseRatings(text: string, options: TextOptions = {}): Ratings {
+  optionsOf('parseRatings: options', options, ['delimiter', 'header', 'columns', 'skipBadLines', 'events']);
   if (typeof text !== 'string') throw new TypeError(`parseRatings: expected text, got ${describe(text)}`);
   const reader = new RatingsReader(options, linesIn(text));
   try {

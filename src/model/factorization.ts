@@ -3,6 +3,7 @@
 // updates (src/fit/update.ts) each in their own module, this class the facade over them.
 import { backends, jsScorer, type Scorer } from '../backends/index.js';
 import { describe } from '../check/describe.js';
+import { optionsOf } from '../check/validate.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { update } from '../fit/update.js';
 import { readMatrix } from '../input/observations.js';
@@ -293,12 +294,14 @@ export class Factorization {
    * (or `regularization` when given; needed when the model was trained without one).
    */
   foldIn(observations: { colIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
-    return fold(this.#info, this.#keys, 'foldIn', observations.colIndices, observations.values, options.regularization, 'row');
+    const { regularization } = optionsOf('foldIn: options', options, ['regularization']);
+    return fold(this.#info, this.#keys, 'foldIn', observations.colIndices, observations.values, regularization, 'row');
   }
 
   /** The same for a new column from its observations { rowIndices, values }, against the trained W. */
   foldInColumn(observations: { rowIndices: ArrayLike<Key>; values: ArrayLike<number> }, options: { regularization?: number } = {}): Folded {
-    return fold(this.#info, this.#keys, 'foldInColumn', observations.rowIndices, observations.values, options.regularization, 'col');
+    const { regularization } = optionsOf('foldInColumn: options', options, ['regularization']);
+    return fold(this.#info, this.#keys, 'foldInColumn', observations.rowIndices, observations.values, regularization, 'col');
   }
 
   /**
@@ -317,7 +320,7 @@ export class Factorization {
     if (typeof observations !== 'object' || observations === null) {
       throw new TypeError(`${where}: expected { rowIndices, colIndices, values }, got ${describe(observations)}`);
     }
-    const { side = 'row', regularization, threads } = options;
+    const { side = 'row', regularization, threads } = optionsOf(`${where}: options`, options, ['side', 'regularization', 'threads']);
     const { rowIndices, colIndices, values } = observations;
     const [index, given] = side === 'row' ? [rowIndices, colIndices] : [colIndices, rowIndices];
     for (const [name, list] of [['rowIndices', rowIndices], ['colIndices', colIndices], ['values', values]] as const) {
@@ -361,7 +364,8 @@ export class Factorization {
   }
 
   /** A compact binary form with a format version and a checksum; 'float32' halves the factors' size. */
-  toBytes({ precision = 'float64' }: { precision?: 'float64' | 'float32' } = {}): Uint8Array {
+  toBytes(options: { precision?: 'float64' | 'float32' } = {}): Uint8Array {
+    const { precision = 'float64' } = optionsOf('toBytes: options', options, ['precision']);
     return modelToBytes(this.#info, precision);
   }
 

@@ -2,7 +2,7 @@
 // factorization write), implicit's saved .npz models, and factor matrices as rows keyed by id (how Spark MLlib's ALS exports
 // userFactors and itemFactors).
 import { describe } from '../check/describe.js';
-import { finite, nonNegative, range } from '../check/validate.js';
+import { finite, nonNegative, optionsOf, range } from '../check/validate.js';
 import type { FactorizationInfo, FactorRow, Key, RealArray } from '../types.js';
 import { factorWidth } from '../fit/spec.js';
 import { readNpz, type NpyArray } from '../formats/npz.js';
@@ -264,7 +264,7 @@ export interface ImplicitOptions {
  */
 export function fromImplicit(input: Uint8Array | ArrayBuffer, options: ImplicitOptions = {}): FactorizationInfo {
   const where = 'fromImplicit';
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { rowIds?, colIds? }, got ${describe(options)}`);
+  optionsOf(`${where}: options`, options, ['rowIds', 'colIds']);
   const file = readNpz(input, where);
   const matrix = (name: string) => {
     const array = file.array(name);

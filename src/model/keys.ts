@@ -1,6 +1,7 @@
 // Rows and columns as the user names them: ids (from the training data) or indices, each resolved to the
 // model's index with an error that names the key, or to −1 for an unknown key under coldStart 'mean'.
 import { describe } from '../check/describe.js';
+import { optionsOf } from '../check/validate.js';
 import type { Key } from '../types.js';
 
 /**
@@ -16,8 +17,7 @@ export interface PredictOptions {
 }
 
 export function readColdStart(where: string, options: PredictOptions): ColdStart {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { coldStart }, got ${describe(options)}`);
-  const { coldStart = 'error' } = options;
+  const { coldStart = 'error' } = optionsOf(`${where}: options`, options, ['coldStart']);
   if (coldStart !== 'error' && coldStart !== 'mean') {
     throw new RangeError(`${where}: options.coldStart: expected 'error' or 'mean', got ${describe(coldStart)}`);
   }

@@ -2,6 +2,7 @@
 // stage, and the older mllib `MatrixFactorizationModel.save`), read from a path in Node or from the folder's
 // files in a browser. The factor tables are Parquet (src/formats/parquet.ts, loaded only by this module).
 import { describe } from '../check/describe.js';
+import { optionsOf } from '../check/validate.js';
 import { nodeModule } from '../runtime/shared.js';
 import type { FactorizationInfo, Key } from '../types.js';
 import { importedInfo } from './interop.js';
@@ -127,8 +128,7 @@ async function factorsOf(files: Map<string, () => Promise<Uint8Array>>, folder: 
  */
 export async function fromSparkALS(source: SparkSource, options: SparkOptions = {}): Promise<FactorizationInfo> {
   const where = 'fromSparkALS';
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { regularization? }, got ${describe(options)}`);
-  const { regularization = 0.1 } = options;
+  const { regularization = 0.1 } = optionsOf(`${where}: options`, options, ['regularization']);
   if (typeof regularization !== 'number' || !(regularization > 0) || !Number.isFinite(regularization)) {
     throw new RangeError(`${where}: options.regularization: expected a finite number > 0, got ${describe(regularization)}`);
   }

@@ -7,7 +7,8 @@ import { abortReason, DivergenceError } from '../check/errors.js';
 import { factorize } from '../model/factorize.js';
 import { handOver, type ObservationsInput } from '../input/observations.js';
 import { Factorization } from '../model/factorization.js';
-import type { EpochReport, FactorizeOptions, Without } from '../fit/options.js';
+import { OPTION_NAMES, type EpochReport, type FactorizeOptions, type Without } from '../fit/options.js';
+import { rejectUnknown } from '../check/validate.js';
 import type { SparseData } from '../evaluate/evaluate.js';
 import { search, type SearchOptions, type SearchResult, type Trial } from '../evaluate/search.js';
 
@@ -145,10 +146,22 @@ export type WorkerFitOptions = FactorizeOptions & {
   transfer?: boolean;
 };
 
+/** A call refused before anything was sent: its worker is let go (a worker left running keeps the process alive). */
+function refuse<T>(port: Port, error: unknown): Promise<T> {
+  port.close();
+  return Promise.reject(error);
+}
+
 /** Main side: one fit in a fresh worker; resolves to the model, rejects with the worker's error. */
 export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFitOptions): Promise<Factorization> {
   if (typeof options !== 'object' || options === null) {
-    return Promise.reject(new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`));
+    return refuse(port, new TypeError(`options: expected an object with at least { rank }, got ${describe(options)}`));
+  }
+  // Here, where `transfer` is known too (the worker's fit would not name it among the options it lists).
+  try {
+    rejectUnknown('options', options, [...OPTION_NAMES, 'transfer']);
+  } catch (error) {
+    return refuse(port, error);
   }
   const { onEpoch, signal, transfer = false, ...rest } = options;
   return run(port, { type: 'fit', X, options: rest as WorkerOptions, reports: onEpoch !== undefined }, transfer ? transferables(X, rest) : [], signal, onEpoch, undefined);
@@ -157,7 +170,7 @@ export function fitInWorker(port: Port, X: ObservationsInput, options: WorkerFit
 /** Main side: one search in a fresh worker, each trial reported to onTrial as it ends; resolves to the search's result. */
 export function searchInWorker(port: Port, data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (typeof options !== 'object' || options === null) {
-    return Promise.reject(new TypeError(`search: options: expected { base, grid | distributions, … }, got ${describe(options)}`));
+    return refuse(port, new TypeError(`search: options: expected { base, grid | distributions, … }, got ${describe(options)}`));
   }
   const { onTrial, signal, ...rest } = options;
   return run(port, { type: 'search', data, options: rest }, [], signal, undefined, onTrial) as unknown as Promise<SearchResult>;
