@@ -120,6 +120,10 @@ test('user errors: one line, no stack trace, non-zero exit, no partial model fil
     [['fit', 'missing.csv'], 1, /^mfwasm: no such file: missing\.csv\n$/],
     [['fit', 'ratings.csv', '--rank', 'x'], 2, /^mfwasm: --rank: expected an integer, got "x"\n\(mfwasm --help for usage\)\n$/],
     [['eval', 'ratings.csv', 'more.csv'], 2, /^mfwasm: eval: expected one argument besides options \(mfwasm eval <ratings> .*\), got "more\.csv" too\n\(mfwasm --help for usage\)\n$/],
+    // The library's checks, named as the flag typed.
+    [['fit', 'ratings.csv', '--threads', '0', '--out', join(folder, 'threads.mfm')], 1, /^mfwasm: --threads: expected an integer from 1 to \d+, got 0\n$/],
+    [['fit', 'ratings.csv', '--regularization=-1', '--out', join(folder, 'penalty.mfm')], 1, /^mfwasm: --regularization: expected a finite number ≥ 0, got -1\n$/],
+    [['recommend', 'model.mfm', '--user', 'u1', '-n', '-1'], 2, /^mfwasm: -n: a value starting with '-' is written --n=<value>\n/],
     [['frobnicate'], 2, /^mfwasm: unknown command "frobnicate"/],
     [['recommend', 'ratings.csv', '--user', 'u1'], 1, /^mfwasm: ratings\.csv: not an mfwasm model \(no "MWFM" signature\)\n$/],
     [['eval', 'model.mfm'], 1, /^mfwasm: model\.mfm: line 1: this is an mfwasm model file \(it begins "MWFM"\), not ratings: expected lines of a row id, a column id and a number\n$/],

@@ -33,7 +33,11 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     // Node's messages name the option; drop its advice about '--' that does not apply here.
     const message = (error as Error).message;
     const ambiguous = /^Option '(.*?)' argument is ambiguous/.exec(message);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with '-' is written ${ambiguous[1]}=<value>`);
+    if (ambiguous) {
+      // Only the long form takes `=<value>` (a short one would read "=-1" as its value).
+      const flag = ambiguous[1].startsWith('--') ? ambiguous[1] : `--${specs.find((spec) => `-${spec.short}` === ambiguous[1])?.name}`;
+      throw new UsageError(`${ambiguous[1]}: a value starting with '-' is written ${flag}=<value>`);
+    }
     throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*?)'$/, 'unknown option $1'));
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setCollector } from '../runtime/collect.js';
-import { help, parseArgs, UsageError } from './args.js';
+import { help, parseArgs, UsageError, type OptionSpec } from './args.js';
 import type { Command } from './common.js';
 import { evaluate } from './commands/eval.js';
 import { fit } from './commands/fit.js';
@@ -71,8 +71,21 @@ async function main(argv: string[]): Promise<number> {
     const extra = parsed.positional.slice(command.operands).map((operand) => JSON.stringify(operand)).join(', ');
     throw new UsageError(`${name}: expected ${command.operands === 1 ? 'one argument' : `${command.operands} arguments`} besides options (${command.usage}), got ${extra} too`);
   }
-  await command.run(parsed);
+  try {
+    await command.run(parsed);
+  } catch (error) {
+    if (error instanceof Error) error.message = asFlags(error.message, command.specs);
+    throw error;
+  }
   return 0;
+}
+
+/** A library's message about `options.learningRate` and the like, named as the command's flag (--learning-rate) where it has one. */
+function asFlags(message: string, specs: readonly OptionSpec[]): string {
+  return message.replace(/\boptions\.([a-zA-Z]+)\b/g, (whole, name: string) => {
+    const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    return specs.some((spec) => spec.name === flag) ? `--${flag}` : whole;
+  });
 }
 
 // A closed pipe (`mfwasm predict … | head`) ends the command quietly.
