@@ -6,7 +6,49 @@ import * as assert from 'uvu/assert';
 import { linesIn, RatingsReader } from '../dist/input/reader.js';
 import { Random } from '../dist/math/rng.js';
 
-/** What a line should read as: fields split on the delimiter, blanks trimmed, ids as written, Number() of the value. */
+/**
+ * A line's first `count` fields as CSV quotes them, read a character at a time: a field that begins (after blanks)
+ * with a quote runs to its closing quote, two quotes inside standing for one, and is followed by blanks and the
+ * delimiter or the line's end; null for a quote left open or text after a closing one. Unquoted fields as split().
+ */
+function quotedFields(text, delimiter, count) {
+  const blankRun = delimiter === ' ';
+  const isBlank = (c) => c === ' ' || c === '\t';
+  const fields = [];
+  let i = 0;
+  for (;;) {
+    let j = i;
+    while (j < text.length && isBlank(text[j]) && (blankRun || !text.startsWith(delimiter, j))) j++;
+    if (text[j] === '"') {
+      let k = j + 1;
+      let inside = '';
+      for (;;) {
+        if (k >= text.length) return null;
+        if (text[k] === '"') {
+          if (text[k + 1] !== '"') break;
+          inside += '"';
+          k += 2;
+        } else inside += text[k++];
+      }
+      fields.push(inside);
+      let m = k + 1;
+      while (m < text.length && isBlank(text[m]) && (blankRun || !text.startsWith(delimiter, m))) m++;
+      if (m >= text.length || fields.length === count && (blankRun ? m > k + 1 : text.startsWith(delimiter, m))) return fields;
+      if (blankRun ? m === k + 1 : !text.startsWith(delimiter, m)) return null;
+      i = blankRun ? m : m + delimiter.length;
+      continue;
+    }
+    let end = i;
+    if (blankRun) while (end < text.length && !isBlank(text[end])) end++;
+    else end = text.indexOf(delimiter, i) < 0 ? text.length : text.indexOf(delimiter, i);
+    fields.push(text.slice(i, end).trim());
+    if (end >= text.length || fields.length === count) return fields;
+    i = end + (blankRun ? 0 : delimiter.length);
+    if (blankRun) while (i < text.length && isBlank(text[i])) i++;
+  }
+}
+
+/** What a line should read as: fields split on the delimiter (quotes as CSV's), blanks trimmed, ids as written, Number() of the value. */
 function reference(lines, delimiter) {
   const rows = new Map();
   const cols = new Map();
@@ -18,7 +60,7 @@ function reference(lines, delimiter) {
   for (const line of lines) {
     const text = line.replace(/\r$/, '').trim();
     if (text === '') continue;
-    const fields = (delimiter === ' ' ? text.split(/[ \t]+/) : text.split(delimiter)).map((field) => field.trim());
+    const fields = quotedFields(text, delimiter, 3) ?? [];
     const value = fields.length < 3 || fields[2] === '' ? NaN : Number(fields[2]);
     if (fields.length < 3 || fields[0] === '' || fields[1] === '' || !Number.isFinite(value)) {
       read.skipped++;
@@ -70,6 +112,10 @@ for (const delimiter of [',', '\t', ' ', ';', '::']) {
       if (kind === 6) line += delimiter;
       if (kind === 7) line += ':x'; // a stray colon: for '::' part of the value field, which is then bad
       if (kind === 8) line = line.replace(delimiter, `${delimiter}:`); // '1:::2': the column id is ':2' for '::'
+      // Fields as CSV quotes them: plain, holding the delimiter or a doubled quote, blank-padded, or malformed.
+      if (kind === 9) line = `"${id(random)}"${sep}"${id(random)}${delimiter}x"${sep}"${value(random)}"`;
+      if (kind === 10) line = ` "a ""${id(random)}"" b" ${sep}${id(random)}${sep} "${value(random)}" `;
+      if (kind === 11) line = [`"${id(random)}`, `"${id(random)}"x`, `""`, `${id(random)}"x`][random.uint32() % 4] + `${sep}${id(random)}${sep}${value(random)}`;
       lines.push(line);
     }
     const text = new TextEncoder().encode(lines.join('\n'));

@@ -25,6 +25,26 @@ export interface TextOptions {
   events?: boolean;
 }
 
+/**
+ * The first line's fields, split as #split splits a line (the delimiter inside a field CSV quotes is part of it), each
+ * trimmed and unquoted (`"user"`; two quotes inside are one).
+ */
+function firstFields(text: string, delimiter: string | RegExp): string[] {
+  const pieces = text.split(delimiter);
+  const fields: string[] = [];
+  for (let p = 0; p < pieces.length; p++) {
+    let field = pieces[p];
+    // A piece that opens a quote it does not close takes the next ones, with the delimiter between them.
+    if (field.trimStart().startsWith('"') && !/^\s*"(?:[^"]|"")*"\s*$/.test(field)) {
+      const joiner = typeof delimiter === 'string' ? delimiter : ' ';
+      while (p + 1 < pieces.length && !/^\s*"(?:[^"]|"")*"\s*$/.test(field)) field += joiner + pieces[++p];
+    }
+    const trimmed = field.trim();
+    fields.push(trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed);
+  }
+  return fields;
+}
+
 function detectDelimiter(line: string): string | RegExp {
   if (line.includes('\t')) return '\t';
   if (line.includes('::')) return '::';
@@ -120,6 +140,7 @@ const TAB = 9;
 const NEWLINE = 10;
 const RETURN = 13;
 const COLON = 58;
+const QUOTE = 34;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** The number scanId or scanDecimal read last, in scanned[0] (no object per field; a typed array's slot is quicker than a module variable's). */
@@ -199,6 +220,8 @@ export class RatingsReader {
   #wanted = 0;
   readonly #starts = new Int32Array(64);
   readonly #ends = new Int32Array(64);
+  /** Whether the field is quoted with a doubled quote inside: its text is then not its bytes as they are. */
+  readonly #escaped = new Uint8Array(64);
   #pending: Uint8Array | undefined;
   #lineNumber = 0;
   readonly #rows = new IdIndex();
@@ -366,7 +389,7 @@ export class RatingsReader {
       }
       throw new RangeError(`line ${n}: expected a row id, a column id and a number, got ${JSON.stringify(text.slice(0, 80))}`);
     }
-    this.#read.push(this.#id(this.#rows, bytes, this.#starts[rowAt], this.#ends[rowAt]), this.#id(this.#cols, bytes, this.#starts[colAt], this.#ends[colAt]), value);
+    this.#read.push(this.#id(this.#rows, bytes, rowAt), this.#id(this.#cols, bytes, colAt), value);
   }
 
   /** Settles the delimiter, the header and the columns; true when the line was the header. */
@@ -377,7 +400,7 @@ export class RatingsReader {
     }
     this.#delimiter = typeof delimiter === 'string' && delimiter !== ' ' ? delimiter.charCodeAt(0) : -1;
     this.#double = delimiter === '::';
-    const fields = text.split(delimiter).map((field) => field.trim());
+    const fields = firstFields(text, delimiter);
     // A header names its columns; a value such as NaN or Infinity is a bad rating, not a header.
     // Events may have two fields: then a first line with no digit in either (`user,item`) is the header.
     const header =
@@ -407,7 +430,11 @@ export class RatingsReader {
     return header;
   }
 
-  /** Finds the first fields' [start, end) on the line, blanks trimmed; returns how many it found. */
+  /**
+   * Finds the first fields' [start, end) on the line, blanks trimmed, and inside the quotes of a field CSV quotes
+   * (which may hold the delimiter; two quotes in it are one); returns how many it found, 0 for a quote left open
+   * or text after a closing quote.
+   */
   #split(bytes: Uint8Array, start: number, end: number): number {
     const starts = this.#starts;
     const ends = this.#ends;
@@ -417,6 +444,36 @@ export class RatingsReader {
     let at = start;
     while (found < wanted) {
       let stop = at;
+      let opening = at;
+      while (opening < end && (bytes[opening] === SPACE || bytes[opening] === TAB) && bytes[opening] !== delimiter) opening++;
+      this.#escaped[found] = 0;
+      if (opening < end && bytes[opening] === QUOTE) {
+        let closing = opening + 1;
+        for (;;) {
+          if (closing >= end) return 0;
+          if (bytes[closing] === QUOTE) {
+            if (bytes[closing + 1] !== QUOTE) break;
+            this.#escaped[found] = 1;
+            closing++;
+          }
+          closing++;
+        }
+        starts[found] = opening + 1;
+        ends[found] = closing;
+        // Past the closing quote: blanks, then the delimiter (or, for blank-separated fields, the blanks were it), or the end.
+        stop = closing + 1;
+        while (stop < end && (bytes[stop] === SPACE || bytes[stop] === TAB) && bytes[stop] !== delimiter) stop++;
+        found++;
+        if (stop >= end) break;
+        if (delimiter < 0) {
+          if (stop === closing + 1) return 0;
+          at = stop;
+        } else {
+          if (bytes[stop] !== delimiter || (this.#double && bytes[stop + 1] !== COLON)) return 0;
+          at = stop + (this.#double ? 2 : 1);
+        }
+        continue;
+      }
       if (delimiter < 0) {
         while (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) stop++;
       } else {
@@ -446,8 +503,11 @@ export class RatingsReader {
     return text === '' ? NaN : Number(text);
   }
 
-  /** The index of the id at [start, end): integers without making a string, text through the id map. */
-  #id(index: IdIndex, bytes: Uint8Array, start: number, end: number): number {
+  /** The index of the id in field `field` of the line: integers without making a string, text through the id map. */
+  #id(index: IdIndex, bytes: Uint8Array, field: number): number {
+    const start = this.#starts[field];
+    const end = this.#ends[field];
+    if (this.#escaped[field]) return index.of(decoder.decode(bytes.subarray(start, end)).replace(/""/g, '"'));
     if (scanId(bytes, start, end) === end) return this.#integerId(index, scanned[0]);
     return index.of(decoder.decode(bytes.subarray(start, end)));
   }
