@@ -91,6 +91,18 @@ test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV
   assert.is(named.code, 0, named.err);
   assert.is(named.out.split('\n')[0], 'a,b,c');
   assert.equal(named.out.trim().split('\n').slice(1).map((row) => row.split(',').map(Number))[1][2], 6);
+  // Every cell quoted, as a spreadsheet exports it: the same matrix.
+  writeFileSync(file('quoted.csv'), '"1","2",""\n"2","","6"\n"","6","9"\n');
+  const quoted = run('impute', 'quoted.csv', '--rank', '1');
+  assert.is(quoted.code, 0, quoted.err);
+  assert.is(quoted.out, run('impute', 'matrix.csv', '--rank', '1').out);
+  // And a ratings file quoted so.
+  writeFileSync(file('quoted-ratings.csv'), `"user","item","rating"\n${lines.slice(1).map((line) => line.split(',').slice(0, 3).map((field) => `"${field}"`).join(',')).join('\n')}\n`);
+  const fromQuoted = run('fit', 'quoted-ratings.csv', '--rank', '2', '--out', 'quoted.mfm', '--quiet');
+  assert.is(fromQuoted.code, 0, fromQuoted.err);
+  const plain = run('fit', 'ratings.csv', '--rank', '2', '--out', 'plain.mfm', '--quiet');
+  assert.is(plain.code, 0, plain.err);
+  assert.equal(readFileSync(file('quoted.mfm')), readFileSync(file('plain.mfm')));
 });
 
 test('MatrixMarket and u.data files read too', () => {

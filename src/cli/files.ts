@@ -79,14 +79,18 @@ export async function readRatingsFile(path: string, options: TextOptions): Promi
   }
 }
 
-/** A dense matrix from CSV: empty cells, NaN or NA are missing; with `header`, the first line names the columns. */
+/**
+ * A dense matrix from CSV: empty cells, NaN or NA are missing (quoted or not: a spreadsheet's export quotes every
+ * cell); with `header`, the first line names the columns.
+ */
 export async function readDenseCsv(path: string, header = false): Promise<{ header: string | undefined; rows: number[][] }> {
   const lines = (await readFile(path, 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
   const first = header ? lines.shift() : undefined;
   const offset = header ? 2 : 1;
   return { header: first, rows: lines.map((line, i) =>
     line.split(/[,\t;]/).map((cell, j) => {
-      const text = cell.trim();
+      const trimmed = cell.trim();
+      const text = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).trim() : trimmed;
       if (text === '' || /^(nan|na)$/i.test(text)) return NaN;
       const x = Number(text);
       if (!Number.isFinite(x)) {
