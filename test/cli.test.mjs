@@ -269,6 +269,13 @@ test('update absorbs new ratings into a model file, adding new users and items',
   const after = Factorization.fromBytes(readFileSync(file('after.mfm')));
   assert.ok(after.rowIds.includes('newbie') && after.colIds.includes('brand-new'));
   assert.match(run('update', 'before.mfm').err, /^mfwasm: update: expected a model file and a file of new ratings/);
+  // Another file that exists is replaced only with --force, as fit's --out; the model file itself by default.
+  const kept = readFileSync(file('after.mfm'));
+  assert.match(run('update', 'before.mfm', 'new.csv', '--out', 'after.mfm').err, /^mfwasm: --out: after\.mfm exists; --force replaces it, or name another file\n/);
+  assert.equal(readFileSync(file('after.mfm')), kept);
+  assert.is(run('update', 'before.mfm', 'new.csv', '--out', 'after.mfm', '--force', '--quiet').code, 0);
+  assert.is(run('update', 'before.mfm', 'new.csv', '--out', './before.mfm', '--quiet').code, 0, 'the model file itself, however it is written');
+  assert.ok(Factorization.fromBytes(readFileSync(file('before.mfm'))).rowIds.includes('newbie'));
 });
 
 test('import writes implicit\'s and LIBMF\'s models as model files; ids from files; errors name the file', () => {

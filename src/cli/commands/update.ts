@@ -1,7 +1,8 @@
 // mfwasm update: absorb new ratings or events into a model without training from scratch.
+import { resolve } from 'node:path';
 import { solvers } from '../../index.js';
 import { UsageError } from '../args.js';
-import { loadModel, OUTPUT, READING, readData, say, unit, type Command } from '../common.js';
+import { checkOut, FORCE, loadModel, OUTPUT, READING, readData, say, unit, type Command } from '../common.js';
 import { writeModel } from '../files.js';
 
 export const update: Command = {
@@ -11,11 +12,14 @@ export const update: Command = {
   specs: [
     { name: 'epochs', type: 'integer', help: 'full epochs over old + new data (default: the library\'s — 0 after re-solving what the new lines touch for\nsolvers that can, 1 for the others)' },
     { name: 'out', short: 'o', type: 'string', help: 'model file to write (default: the model file itself)' },
+    FORCE,
     { name: 'float32', type: 'boolean', help: 'store the factors in float32 (half the size)', default: false },
     ...READING, ...OUTPUT,
   ],
   async run({ positional: [modelFile, file], options: o }) {
     if (!modelFile || !file) throw new UsageError('update: expected a model file and a file of new ratings');
+    // The model file itself is replaced by default; another file that exists, only with --force (as fit's --out).
+    if (o.out !== undefined && resolve(String(o.out)) !== resolve(modelFile)) checkOut(o);
     const model = await loadModel(modelFile);
     const data = model.solver === 'imported' ? 'ratings' : solvers[model.solver].data;
     const ratings = await readData(file, o, data);
