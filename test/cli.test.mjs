@@ -105,6 +105,21 @@ test('--quiet prints nothing; eval prints a fold table; impute fills a dense CSV
   assert.equal(readFileSync(file('quoted.mfm')), readFileSync(file('plain.mfm')));
 });
 
+test('a gzip-compressed ratings file reads as the file it holds; a zip archive or a broken gzip is named as such', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const text = readFileSync(file('ratings.csv'));
+  writeFileSync(file('ratings.csv.gz'), gzipSync(text));
+  for (const [name, out] of [['ratings.csv.gz', 'gz.mfm'], ['ratings.csv', 'notgz.mfm']]) {
+    const fitted = run('fit', name, '--rank', '2', '--epochs', '3', '--out', out, '--quiet');
+    assert.is(fitted.code, 0, fitted.err);
+  }
+  assert.equal(readFileSync(file('gz.mfm')), readFileSync(file('notgz.mfm')));
+  writeFileSync(file('broken.gz'), gzipSync(text).subarray(0, 40));
+  assert.match(run('fit', 'broken.gz', '--out', 'broken.mfm').err, /^mfwasm: broken\.gz: a gzip file that does not decompress \(.*\): truncated or corrupt\n$/);
+  writeFileSync(file('ratings.zip'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+  assert.match(run('fit', 'ratings.zip', '--out', 'zip.mfm').err, /^mfwasm: ratings\.zip: a zip archive, not a ratings file: extract the ratings file from it first \(unzip\)\n$/);
+});
+
 test('MatrixMarket and u.data files read too', () => {
   const coordinates = lines.slice(1).map((line) => line.split(',')).map(([u, m, r]) => `${Number(u.slice(4)) + 1} ${Number(m.slice(5)) + 1} ${r}`);
   writeFileSync(file('ratings.mtx'), `%%MatrixMarket matrix coordinate real general\n% a comment\n40 30 ${coordinates.length}\n${coordinates.join('\n')}\n`);

@@ -1,6 +1,6 @@
 // Files for the command line: ratings read as a stream (never the whole text in memory), MatrixMarket
 // coordinate files, dense CSV matrices, and writes that never leave a partial file behind.
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, unlinkSync } from 'node:fs';
 import { lstat, open, readFile, readlink, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -28,51 +28,69 @@ async function* chunksOf(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** A gzip-compressed file's text, decompressed as it is read, a chunk at a time. */
+async function* gunzippedChunksOf(path: string): AsyncGenerator<Uint8Array> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }).pipe(zlib.createGunzip({ chunkSize: 1 << 20 }))) yield chunk as Uint8Array;
+}
+
 /** Feeds a file to a reader a chunk at a time: the text is never held whole (the reader copies what it keeps). */
-async function feed(path: string, reader: RatingsReader): Promise<void> {
-  for await (const chunk of chunksOf(path)) reader.feed(chunk);
+async function feed(chunks: () => AsyncGenerator<Uint8Array>, reader: RatingsReader): Promise<void> {
+  for await (const chunk of chunks()) reader.feed(chunk);
 }
 
 /**
  * The file's lines, counted in a first pass (a newline search, fast beside parsing, and the file is then
- * in the page cache): the reader allocates its arrays once, at their final size.
+ * in the page cache; a compressed one is decompressed twice): the reader allocates its arrays once, at their final size.
  */
-async function countLines(path: string): Promise<number> {
+async function countLines(chunks: () => AsyncGenerator<Uint8Array>): Promise<number> {
   let lines = 1;
-  for await (const chunk of chunksOf(path)) lines += linesIn(chunk) - 1;
+  for await (const chunk of chunks()) lines += linesIn(chunk) - 1;
   return lines;
+}
+
+/** A file's first bytes (its signature, MatrixMarket's header). */
+async function firstBytes(path: string, count: number): Promise<Buffer> {
+  const handle = await open(path);
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(count), 0, count, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The first line of a file (to recognise MatrixMarket's header). */
 async function firstLine(path: string): Promise<string> {
-  const handle = await open(path);
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(256), 0, 256, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0];
-  } finally {
-    await handle.close();
-  }
+  return (await firstBytes(path, 256)).toString('utf8').split('\n')[0];
 }
 
 /** Ratings from a delimited or MatrixMarket (.mtx: 1-based indices, kept as ids) file. */
 export async function readRatingsFile(path: string, options: TextOptions): Promise<{ ratings: Ratings; skipped: number; firstSkipped?: { line: number; text: string } }> {
   try {
     let reader: RatingsReader;
-    if (path.endsWith('.mtx')) {
+    // A compressed file is read through gzip's decompressor (ratings are often shipped so); a zip archive holds files.
+    const signature = await firstBytes(path, 4);
+    const gzipped = signature[0] === 0x1f && signature[1] === 0x8b;
+    if (signature.length === 4 && signature.readUInt32LE(0) === 0x04034b50) {
+      throw new RangeError('a zip archive, not a ratings file: extract the ratings file from it first (unzip)');
+    }
+    const chunks = gzipped ? () => gunzippedChunksOf(path) : () => chunksOf(path);
+    if (path.endsWith('.mtx') && !gzipped) {
       const header = await firstLine(path);
       if (!/^%%MatrixMarket\s+matrix\s+coordinate\s+(real|integer)/i.test(header)) {
         throw new RangeError(`line 1: expected a MatrixMarket coordinate header of a real or integer matrix, got ${JSON.stringify(header.slice(0, 80))}`);
       }
       // '%' lines are comments; the first other line is the size.
-      reader = new RatingsReader({ ...options, delimiter: ' ', header: false, comment: '%', preamble: 1 }, await countLines(path));
+      reader = new RatingsReader({ ...options, delimiter: ' ', header: false, comment: '%', preamble: 1 }, await countLines(chunks));
     } else {
-      reader = new RatingsReader(options, await countLines(path));
+      reader = new RatingsReader(options, await countLines(chunks));
     }
-    await feed(path, reader);
+    await feed(chunks, reader);
     return { ratings: reader.ratings(), skipped: reader.skipped, firstSkipped: reader.firstSkipped };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EISDIR') throw new Error(`${path}: is a folder, not a ratings file`);
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new Error(`${path}: a gzip file that does not decompress (${(error as Error).message}): truncated or corrupt`);
     // The reader names its options as the library does; here they are flags.
     if (code === undefined) (error as Error).message = `${path}: ${(error as Error).message.replace(/^options\.(columns|delimiter|header)/, '--$1')}`;
     throw error;
