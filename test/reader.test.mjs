@@ -155,6 +155,22 @@ test('a model file given as ratings is named as one; an id that begins like it i
   assert.equal(reader.ratings().rowIds, ['MWFM\x03', 'MWFM']);
 });
 
+test('ids that are not UTF-8 text are an error naming the line (Latin-1 café and cafè would read as one id)', () => {
+  const latin1 = Uint8Array.from('user,item,rating\nab,x,4\ncaf\xe9,x,4\ncaf\xe8,y,2\n', (c) => c.charCodeAt(0));
+  for (const skipBadLines of [false, true]) {
+    const reader = new RatingsReader({ skipBadLines }, 8);
+    assert.throws(() => {
+      reader.feed(latin1);
+      reader.ratings();
+    }, /^line 3: the id "caf\uFFFD" is not UTF-8 text \(Latin-1 or another encoding\?\); save the file as UTF-8/);
+  }
+  const reader = new RatingsReader({}, 8);
+  reader.feed(new TextEncoder().encode('user,item,rating\ncafé,x,4\ncafè,"Ünï, ©",2\n'));
+  const read = reader.ratings();
+  assert.equal(read.rowIds, ['café', 'cafè']);
+  assert.equal(read.colIds, ['x', 'Ünï, ©']);
+});
+
 test('newlines counted four bytes at a time equal a count byte by byte, at any alignment', () => {
   const random = new Random(5);
   const alphabet = [10, 11, 9, 0x8a, 0x0b, 255, 0, 49, 10];

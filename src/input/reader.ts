@@ -135,6 +135,8 @@ function newlinesIn(word: number): number {
 }
 
 const decoder = new TextDecoder();
+/** Ids must be UTF-8: two ids whose bytes are not (Latin-1's café and cafè) would both read as "caf\uFFFD", one id. */
+const idDecoder = new TextDecoder('utf-8', { fatal: true });
 const SPACE = 32;
 const TAB = 9;
 const NEWLINE = 10;
@@ -507,9 +509,17 @@ export class RatingsReader {
   #id(index: IdIndex, bytes: Uint8Array, field: number): number {
     const start = this.#starts[field];
     const end = this.#ends[field];
-    if (this.#escaped[field]) return index.of(decoder.decode(bytes.subarray(start, end)).replace(/""/g, '"'));
-    if (scanId(bytes, start, end) === end) return this.#integerId(index, scanned[0]);
-    return index.of(decoder.decode(bytes.subarray(start, end)));
+    if (scanId(bytes, start, end) === end && !this.#escaped[field]) return this.#integerId(index, scanned[0]);
+    let text: string;
+    try {
+      text = idDecoder.decode(bytes.subarray(start, end));
+    } catch {
+      throw new RangeError(
+        `line ${this.#lineNumber}: the id ${JSON.stringify(decoder.decode(bytes.subarray(start, end)))} is not UTF-8 text (Latin-1 or another encoding?); ` +
+          'save the file as UTF-8 (read as UTF-8, ids in another encoding could not be told apart)',
+      );
+    }
+    return index.of(this.#escaped[field] ? text.replace(/""/g, '"') : text);
   }
 }
 
