@@ -62,6 +62,30 @@ for (const [n, c] of reference.metrics.entries()) {
   });
 }
 
+test('AUC: the share of (held-out, other) candidate pairs in order, ties halved — rows with a few held-out columns and with many, scores tied', () => {
+  // Integer factors: many candidates tie. Row 0 holds 3 columns out (counted), row 1 holds 40 (sorted), row 2 one.
+  const cols = 120;
+  const rows = [[1, 0], [0, 1], [1, 1]].map((features, id) => ({ id, features }));
+  const H = Array.from({ length: cols }, (_, j) => ({ id: j, features: [j % 7, (j * 5) % 11] }));
+  const model = Factorization.fromFactors({ rows, cols: H });
+  const heldOut = [[0, [3, 10, 64]], [1, Array.from({ length: 40 }, (_, t) => 3 * t)], [2, [5]]];
+  const test = { rowIndices: heldOut.flatMap(([u, js]) => js.map(() => u)), colIndices: heldOut.flatMap(([, js]) => js) };
+  const got = rankingMetrics(model, test, { k: 5, excludeObserved: false, minCount: 0 });
+  let sum = 0;
+  for (const [u, js] of heldOut) {
+    const score = (j) => H[j].features[0] * rows[u].features[0] + H[j].features[1] * rows[u].features[1];
+    const held = new Set(js);
+    let inOrder = 0;
+    let pairs = 0;
+    for (const p of js) for (let n = 0; n < cols; n++) if (!held.has(n)) {
+      pairs++;
+      inOrder += score(n) < score(p) ? 1 : score(n) === score(p) ? 0.5 : 0;
+    }
+    sum += inOrder / pairs;
+  }
+  assert.ok(Math.abs(got.auc - sum / heldOut.length) <= 1e-12, `${got.auc} vs ${sum / heldOut.length}`);
+});
+
 test('mostPopular ranks by training counts, leaves out a row\'s own, and works with rankingMetrics', () => {
   const train = { rows: 3, cols: 4, rowIndices: [0, 1, 1, 2, 2, 2], colIndices: [1, 1, 2, 1, 2, 3] };
   const popular = mostPopular(train);
@@ -105,6 +129,38 @@ test('ials validates by precision@10 with patience; events files read with or wi
   const text = 'user,item\nu1,song9\nu1,song9\nu2,song3,4\n';
   const events = sumDuplicates(parseRatings(text, { events: true }));
   assert.equal([events.rowIds, events.colIds, [...events.values]], [['u1', 'u2'], ['song9', 'song3'], [2, 4]]);
+});
+
+test('sumDuplicates: each pair once, at its first occurrence, its values summed in the order they occur — as a Map of pairs gives', () => {
+  const reference = (data) => {
+    const first = new Map();
+    const kept = [];
+    const sums = [];
+    for (let t = 0; t < data.values.length; t++) {
+      const key = `${data.rowIndices[t]},${data.colIndices[t]}`;
+      if (!first.has(key)) {
+        first.set(key, kept.length);
+        kept.push(t);
+        sums.push(data.values[t]);
+      } else sums[first.get(key)] += data.values[t];
+    }
+    return [kept.map((t) => data.rowIndices[t]), kept.map((t) => data.colIndices[t]), sums];
+  };
+  let seed = 11;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (const [n, rows, cols] of [[0, 2, 2], [1, 1, 1], [40, 1, 1], [3000, 30, 7], [3000, 7, 300]]) {
+    const data = {
+      rows, cols,
+      rowIndices: Int32Array.from({ length: n }, () => Math.floor(random() * rows)),
+      colIndices: Array.from({ length: n }, () => Math.floor(random() * cols)),
+      values: Float32Array.from({ length: n }, () => random() * 4),
+    };
+    const summed = sumDuplicates(data);
+    assert.ok(summed.rowIndices instanceof Int32Array && summed.colIndices instanceof Int32Array && summed.values instanceof Float64Array);
+    assert.equal([[...summed.rowIndices], [...summed.colIndices], [...summed.values]], reference(data), `${n} over ${rows}×${cols}`);
+  }
+  assert.throws(() => sumDuplicates({ rows: 2, cols: 2, rowIndices: [0, 2], colIndices: [0, 1], values: [1, 1] }), /^sumDuplicates: data\.rowIndices\[1\]: expected an integer from 0 to data\.rows − 1 = 1, got 2$/);
+  assert.throws(() => sumDuplicates({ rows: 2, cols: 2, rowIndices: [0], colIndices: [0, 1], values: [1, 1] }), /^sumDuplicates: data\.rowIndices: expected 2 entries, one per value, got 1$/);
 });
 
 test('ranking validation scores a fixed sample of 64 rows when there are more; the whole set when there are fewer', async () => {
