@@ -10,7 +10,7 @@ import { picked, positionsWhere } from '../math/gather.js';
 import type { Key, KeyedObservations } from '../types.js';
 import type { FactorizeOptions } from '../fit/options.js';
 import { DEFAULT_SOLVER, solverModule, SOLVERS } from '../solvers/index.js';
-import { rankingMetrics, type RankingMetrics, type RankingOptions } from './ranking.js';
+import { rankingMetricsWith, type RankingMetrics, type RankingOptions } from './ranking.js';
 import { Random } from '../math/rng.js';
 
 function keys(indices: ArrayLike<Key>, ids: readonly Key[] | undefined, modelIds: readonly Key[] | null): ArrayLike<Key> {
@@ -236,7 +236,8 @@ export function score(model: Factorization, test: KeyedObservations, metrics: re
       if (!RANKING.includes(kind as (typeof RANKING)[number]) || !Number.isInteger(k) || k < 1 || (kind === 'auc') !== (cut === undefined)) {
         throw new RangeError(`metrics: expected 'rmse', 'mae', 'auc' or one of ${RANKING.filter((m) => m !== 'auc').map((m) => `'${m}@k'`).join(', ')} (k ≥ 1), got ${describe(name)}`);
       }
-      if (!ranked.has(k)) ranked.set(k, rankingMetrics(model, test, { k, relevant }));
+      // AUC only where it is asked for: it ranks every candidate of every row, several times the rest's cost.
+      if (!ranked.has(k)) ranked.set(k, rankingMetricsWith(model, test, { k, relevant }, metrics.includes('auc')));
       result[name] = ranked.get(k)![kind as (typeof RANKING)[number]];
     }
   }

@@ -56,6 +56,11 @@ function indices(model: Factorization, data: Observed, where: string): { rows: I
  * plus `exclude` — with the same scores and options.
  */
 export function rankingMetrics(model: Factorization, test: Observed, options: RankingOptions = {}): RankingMetrics {
+  return rankingMetricsWith(model, test, options, true);
+}
+
+/** rankingMetrics(), with AUC (which ranks every candidate of every row) only when `withAuc`: NaN otherwise. */
+export function rankingMetricsWith(model: Factorization, test: Observed, options: RankingOptions, withAuc: boolean): RankingMetrics {
   if (!isPlainObject(options as unknown)) throw new TypeError(`rankingMetrics: options: expected an object, got ${describe(options)}`);
   rejectUnknown('rankingMetrics: options', options, ['k', 'exclude', 'relevant', 'minCount', 'shrinkage', 'excludeObserved']);
   const { k = 10, exclude, relevant, ...recommend } = options;
@@ -70,7 +75,7 @@ export function rankingMetrics(model: Factorization, test: Observed, options: Ra
     for (const j of leftOut.get(row) ?? []) scores[j] = NaN;
     return scores;
   };
-  return rankingMetricsOf(columnsByRow(held.rows, held.cols), scoresOf, k, cols);
+  return rankingMetricsOf(columnsByRow(held.rows, held.cols), scoresOf, k, cols, withAuc);
 }
 
 /**

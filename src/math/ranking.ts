@@ -76,15 +76,40 @@ export function rankingMetricsOf(
   return { k, precision: precision / n, recall: recall / n, map: map / n, ndcg: ndcg / n, auc: aucRows ? auc / aucRows : NaN, coverage: coveredCount / cols, rows: n };
 }
 
+/** Held-out candidates of a row up to which AUC counts, for each, the candidates below it rather than sort them all. */
+const COUNTED_UP_TO = 16;
+
 /**
  * AUC by the rank sum of the held-out candidates (average ranks for ties); undefined without both kinds.
- * The candidates' scores are sorted as a Float64Array (a native numeric sort), and each held-out column's
- * average rank found by binary search: rank sums of halves are exact, so the order they are added in does
- * not matter.
+ * Each held-out column's average rank is (below + 1 + upTo) / 2, from how many candidates score below it and
+ * how many at most its score: counted in one pass over the candidates where the row holds few held-out
+ * columns (most rows), else found by binary search in the candidates' scores sorted as a Float64Array. The
+ * counts are integers either way, so both give the same sum; rank sums of halves are exact, so the order
+ * they are added in does not matter.
  */
 function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | undefined {
   let count = 0;
   for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) count++;
+  const held: number[] = [];
+  for (const j of isHeld) if (j < scores.length && scores[j] === scores[j]) held.push(scores[j]);
+  const positives = held.length;
+  const negatives = count - positives;
+  if (positives === 0 || negatives === 0) return undefined;
+  if (positives <= COUNTED_UP_TO) {
+    const below = new Float64Array(positives);
+    const upTo = new Float64Array(positives);
+    for (let j = 0; j < scores.length; j++) {
+      const x = scores[j];
+      if (x !== x) continue;
+      for (let q = 0; q < positives; q++) {
+        if (x < held[q]) below[q]++;
+        if (x <= held[q]) upTo[q]++;
+      }
+    }
+    let rankSum = 0;
+    for (let q = 0; q < positives; q++) rankSum += (below[q] + 1 + upTo[q]) / 2;
+    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  }
   const sorted = new Float64Array(count);
   let t = 0;
   for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) sorted[t++] = scores[j];
@@ -100,18 +125,8 @@ function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | unde
     }
     return low;
   };
-  let positives = 0;
   let rankSum = 0;
-  for (const j of isHeld) {
-    const s = scores[j];
-    if (j >= scores.length || s !== s) continue;
-    positives++;
-    const below = bound(s, false);
-    const upTo = bound(s, true);
-    rankSum += (below + 1 + upTo) / 2; // the average of ranks below+1 … upTo
-  }
-  const negatives = count - positives;
-  if (positives === 0 || negatives === 0) return undefined;
+  for (const s of held) rankSum += (bound(s, false) + 1 + bound(s, true)) / 2; // the average of ranks below+1 … upTo
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
