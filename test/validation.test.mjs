@@ -276,6 +276,8 @@ scoring('every function that takes options names the one it does not know, with 
     [() => api.ratingsFromRecords([{ u: 1, i: 2, r: 3 }], { row: 'u', col: 'i', value: 'r', rating: 'r' }), /^ratingsFromRecords: fields: unknown option 'rating'; expected one of row, col, value$/],
     [() => api.Factorization.fromImplicit(new Uint8Array(4), { rowId: [] }), /^fromImplicit: options: unknown option 'rowId' \(did you mean 'rowIds'\?\)/],
     [() => factorizeInWorker(data, { rank: 1, epochs: 1, transfr: true }), /^options: unknown option 'transfr' \(did you mean 'transfer'\?\)/],
+    [() => model.prepareServing({ precison: 'float32' }), /^prepareServing: options: unknown option 'precison' \(did you mean 'precision'\?\)/],
+    [() => api.alsHalfStep({ rowStart: Int32Array.of(0, 1), colIndex: Int32Array.of(0), values: Float64Array.of(1) }, new Float64Array(3), { rank: 3, regularization: 0.1, thread: 1 }), /^alsHalfStep: options: unknown option 'thread' \(did you mean 'threads'\?\)/],
   ];
   for (const [call, pattern] of cases) {
     const error = await Promise.resolve().then(call).then(() => undefined, (e) => e);

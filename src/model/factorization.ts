@@ -258,7 +258,8 @@ export class Factorization {
    * 8·cols·width bytes (4 with precision 'float32', which halves what each call streams; scores then
    * carry the factors' float32 rounding, about 1e-7 relative) until release().
    */
-  async prepareServing({ backend = 'wasm', precision = 'float64' }: { backend?: BackendName; precision?: 'float64' | 'float32' } = {}): Promise<this> {
+  async prepareServing(options: { backend?: BackendName; precision?: 'float64' | 'float32' } = {}): Promise<this> {
+    const { backend = 'wasm', precision = 'float64' } = optionsOf('prepareServing: options', options, ['backend', 'precision']);
     const chosen = backends[backend];
     if (!chosen) throw new RangeError(`prepareServing: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
     if (precision !== 'float64' && precision !== 'float32') {
