@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import type { Ratings } from '../input/ratings.js';
 import type { Factorization } from '../model/factorization.js';
 import { modelToParts, type Checksum } from '../model/persist.js';
-import { linesIn, RatingsReader, type TextOptions } from '../input/reader.js';
+import { linesIn, RatingsReader, unquoted, type TextOptions } from '../input/reader.js';
 
 /**
  * A file's bytes in 4 MiB chunks, each a view of one reused buffer (valid until the next chunk): read
@@ -107,8 +107,7 @@ export async function readDenseCsv(path: string, header = false): Promise<{ head
   const offset = header ? 2 : 1;
   return { header: first, rows: lines.map((line, i) =>
     line.split(/[,\t;]/).map((cell, j) => {
-      const trimmed = cell.trim();
-      const text = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).trim() : trimmed;
+      const text = unquoted(cell.trim()).trim();
       if (text === '' || /^(nan|na)$/i.test(text)) return NaN;
       const x = Number(text);
       if (!Number.isFinite(x)) {

@@ -2,9 +2,9 @@
 import { Factorization } from '../model/factorization.js';
 import { columnsByRow, rankingMetricsOf, type RankingMetrics } from '../math/ranking.js';
 import { describe } from '../check/describe.js';
-import { integer, isPlainObject, rejectUnknown } from '../check/validate.js';
+import { integer, optionsOf } from '../check/validate.js';
 import type { Key, KeyedObservations } from '../types.js';
-import type { RecommendOptions } from '../model/ranking.js';
+import { RECOMMEND_OPTIONS, type RecommendOptions } from '../model/ranking.js';
 
 export type { RankingMetrics } from '../math/ranking.js';
 
@@ -61,9 +61,8 @@ export function rankingMetrics(model: Factorization, test: Observed, options: Ra
 
 /** rankingMetrics(), with AUC (which ranks every candidate of every row) only when `withAuc`: NaN otherwise. */
 export function rankingMetricsWith(model: Factorization, test: Observed, options: RankingOptions, withAuc: boolean): RankingMetrics {
-  if (!isPlainObject(options as unknown)) throw new TypeError(`rankingMetrics: options: expected an object, got ${describe(options)}`);
-  rejectUnknown('rankingMetrics: options', options, ['k', 'exclude', 'relevant', 'minCount', 'shrinkage', 'excludeObserved']);
-  const { k = 10, exclude, relevant, ...recommend } = options;
+  // Its own options, and recommend()'s, which it ranks with (`exclude` is its own: observations, not columns).
+  const { k = 10, exclude, relevant, ...recommend } = optionsOf('rankingMetrics: options', options, ['k', 'relevant', ...RECOMMEND_OPTIONS]);
   integer('rankingMetrics: options.k', k, 1);
   const held = indices(model, relevantOnly(test, relevant, 'rankingMetrics'), 'rankingMetrics: test');
   if (held.rows.length === 0) throw new RangeError(`rankingMetrics: test: expected at least one ${relevant === undefined ? '' : 'relevant '}observation, got none`);

@@ -102,29 +102,27 @@ function draw(name: string, spec: readonly unknown[] | Distribution, random: Ran
 }
 
 /**
- * Searches settings by k-fold cross-validation on `data` (sparse observations, e.g. a training split).
- * Each trial trains on each fold's complement with the held-out fold as `validation`, and records the
- * validation score after every epoch: the trial's score is the best of its mean-over-folds curve, at an
- * epoch count the refit then uses. Same seed ⇒ same trials, scores and best settings on either backend.
- */
-/**
  * Every trial's options (the base's with its own), checked as factorize checks them before any fit runs: a misspelt
  * name or a value out of range fails at once, naming the trial, not after the trials before it have run. (The base
  * alone may lack what every trial sets, such as rank.)
  */
 function checkTrials(base: Record<string, unknown>, candidates: readonly Record<string, unknown>[], source: 'grid' | 'distributions'): void {
-  const check = (options: Record<string, unknown>, where: string) => {
+  for (const settings of candidates) {
     try {
-      readOptions(options);
+      readOptions({ ...base, ...settings });
     } catch (error) {
-      if (error instanceof TypeError) throw new TypeError(`${where}: ${error.message}`);
-      if (error instanceof RangeError) throw new RangeError(`${where}: ${error.message}`);
+      (error as Error).message = `search: the trial ${JSON.stringify(settings)} of options.${source}, with options.base: ${(error as Error).message}`;
       throw error;
     }
-  };
-  for (const settings of candidates) check({ ...base, ...settings }, `search: the trial ${JSON.stringify(settings)} of options.${source}, with options.base`);
+  }
 }
 
+/**
+ * Searches settings by k-fold cross-validation on `data` (sparse observations, e.g. a training split).
+ * Each trial trains on each fold's complement with the held-out fold as `validation`, and records the
+ * validation score after every epoch: the trial's score is the best of its mean-over-folds curve, at an
+ * epoch count the refit then uses. Same seed ⇒ same trials, scores and best settings on either backend.
+ */
 export async function search(data: SparseData, options: SearchOptions): Promise<SearchResult> {
   if (!isPlainObject(options) || !isPlainObject(options.base)) throw new TypeError(`search: options.base: expected factorize's options, got ${describe((options as { base?: unknown })?.base)}`);
   rejectUnknown('search: options', options, ['base', 'grid', 'distributions', 'trials', 'folds', 'holdout', 'metric', 'budget', 'seed', 'halving', 'onTrial', 'signal']);

@@ -193,7 +193,7 @@ async function denseInput(X: unknown, mask: unknown, summarize: Summarize, wante
  * The entries of an index list, checked. `copy` false: an Int32Array is checked and returned as it is,
  * for callers that read it before they return (sparse X, 40 MB spared per 10M observations).
  */
-function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string, copy = true): Int32Array {
+export function indexList(name: string, value: unknown, length: number | undefined, bound: number, boundName: string, copy = true): Int32Array {
   const list = arrayLike(name, value);
   if (length !== undefined && list.length !== length) {
     throw new RangeError(`${name}: expected ${length} entries, one per value, got ${list.length}`);

@@ -4,6 +4,7 @@ import { describe } from '../check/describe.js';
 import { canonicalInteger, integer, optionsOf } from '../check/validate.js';
 import type { Key } from '../types.js';
 import { picked, positionsWhere } from '../math/gather.js';
+import { indexList } from './observations.js';
 
 /** Sparse observations with their row and column ids: pass it straight to factorize(). */
 export interface Ratings {
@@ -116,21 +117,13 @@ export function sumDuplicates<T extends { rows: number; cols: number; rowIndices
   if (typeof data !== 'object' || data === null || data.values?.length === undefined) {
     throw new TypeError(`${where}: expected { rows, cols, rowIndices, colIndices, values }, got ${describe(data)}`);
   }
-  const { rowIndices, colIndices, values } = data;
+  const { values } = data;
   const n = values.length;
   const rows = integer(`${where}: data.rows`, data.rows, 0);
   const cols = integer(`${where}: data.cols`, data.cols, 0);
-  const entries = (name: string, list: ArrayLike<number>, bound: number, boundName: string) => {
-    if (list?.length !== n) throw new RangeError(`${where}: data.${name}: expected ${n} entries, one per value, got ${list?.length}`);
-    for (let t = 0; t < n; t++) {
-      const index = list[t];
-      if (!Number.isInteger(index) || index < 0 || index >= bound) {
-        throw new RangeError(`${where}: data.${name}[${t}]: expected an integer from 0 to ${boundName} − 1 = ${bound - 1}, got ${describe(index)}`);
-      }
-    }
-  };
-  entries('rowIndices', rowIndices, rows, 'data.rows');
-  entries('colIndices', colIndices, cols, 'data.cols');
+  // Checked as factorize checks a sparse X's lists (an Int32Array as it is; other lists into one).
+  const rowIndices = indexList(`${where}: data.rowIndices`, data.rowIndices, n, rows, 'data.rows', false);
+  const colIndices = indexList(`${where}: data.colIndices`, data.colIndices, n, cols, 'data.cols', false);
   // The entries in (row, column, position) order: by column, then stably by row (two counting sorts; a Map of every
   // pair held ~130 bytes a pair and took seconds a million). A pair's repeats are then side by side, first one first.
   const byColumn = countingOrder(n, cols, (t) => colIndices[t], undefined);

@@ -25,22 +25,25 @@ export interface TextOptions {
   events?: boolean;
 }
 
+/** A field as CSV quotes it (`"user"`, `"say ""hi"""`): its text, two quotes inside as one; any other field as it is. */
+export function unquoted(field: string): string {
+  return field.length >= 2 && field.startsWith('"') && field.endsWith('"') ? field.slice(1, -1).replace(/""/g, '"') : field;
+}
+
 /**
  * The first line's fields, split as #split splits a line (the delimiter inside a field CSV quotes is part of it), each
  * trimmed and unquoted (`"user"`; two quotes inside are one).
  */
 function firstFields(text: string, delimiter: string | RegExp): string[] {
   const pieces = text.split(delimiter);
+  const joiner = typeof delimiter === 'string' ? delimiter : ' ';
+  const closed = /^\s*"(?:[^"]|"")*"\s*$/;
   const fields: string[] = [];
   for (let p = 0; p < pieces.length; p++) {
     let field = pieces[p];
     // A piece that opens a quote it does not close takes the next ones, with the delimiter between them.
-    if (field.trimStart().startsWith('"') && !/^\s*"(?:[^"]|"")*"\s*$/.test(field)) {
-      const joiner = typeof delimiter === 'string' ? delimiter : ' ';
-      while (p + 1 < pieces.length && !/^\s*"(?:[^"]|"")*"\s*$/.test(field)) field += joiner + pieces[++p];
-    }
-    const trimmed = field.trim();
-    fields.push(trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed);
+    while (field.trimStart().startsWith('"') && !closed.test(field) && p + 1 < pieces.length) field += joiner + pieces[++p];
+    fields.push(unquoted(field.trim()));
   }
   return fields;
 }
@@ -462,31 +465,27 @@ export class RatingsReader {
         }
         starts[found] = opening + 1;
         ends[found] = closing;
-        // Past the closing quote: blanks, then the delimiter (or, for blank-separated fields, the blanks were it), or the end.
+        // Past the closing quote: the line's end, or the delimiter after blanks (for blank-separated fields, a blank).
         stop = closing + 1;
-        while (stop < end && (bytes[stop] === SPACE || bytes[stop] === TAB) && bytes[stop] !== delimiter) stop++;
-        found++;
-        if (stop >= end) break;
         if (delimiter < 0) {
-          if (stop === closing + 1) return 0;
-          at = stop;
+          if (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) return 0;
         } else {
-          if (bytes[stop] !== delimiter || (this.#double && bytes[stop + 1] !== COLON)) return 0;
-          at = stop + (this.#double ? 2 : 1);
+          while (stop < end && (bytes[stop] === SPACE || bytes[stop] === TAB) && bytes[stop] !== delimiter) stop++;
+          if (stop < end && (bytes[stop] !== delimiter || (this.#double && bytes[stop + 1] !== COLON))) return 0;
         }
-        continue;
-      }
-      if (delimiter < 0) {
-        while (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) stop++;
       } else {
-        while (stop < end && !(bytes[stop] === delimiter && (!this.#double || bytes[stop + 1] === COLON))) stop++;
+        if (delimiter < 0) {
+          while (stop < end && bytes[stop] !== SPACE && bytes[stop] !== TAB) stop++;
+        } else {
+          while (stop < end && !(bytes[stop] === delimiter && (!this.#double || bytes[stop + 1] === COLON))) stop++;
+        }
+        let s = at;
+        let e = stop;
+        while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
+        while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
+        starts[found] = s;
+        ends[found] = e;
       }
-      let s = at;
-      let e = stop;
-      while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
-      while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
-      starts[found] = s;
-      ends[found] = e;
       found++;
       if (stop >= end) break;
       at = stop + (this.#double ? 2 : 1);

@@ -95,21 +95,29 @@ function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | unde
   const positives = held.length;
   const negatives = count - positives;
   if (positives === 0 || negatives === 0) return undefined;
-  if (positives <= COUNTED_UP_TO) {
-    const below = new Float64Array(positives);
-    const upTo = new Float64Array(positives);
-    for (let j = 0; j < scores.length; j++) {
-      const x = scores[j];
-      if (x !== x) continue;
-      for (let q = 0; q < positives; q++) {
-        if (x < held[q]) below[q]++;
-        if (x <= held[q]) upTo[q]++;
-      }
+  const rankSum = positives <= COUNTED_UP_TO ? rankSumCounted(scores, held) : rankSumSorted(scores, held, count);
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Σ over the held-out scores of their average ranks, each from one pass over the candidates. */
+function rankSumCounted(scores: Float64Array, held: readonly number[]): number {
+  const below = new Float64Array(held.length);
+  const upTo = new Float64Array(held.length);
+  for (let j = 0; j < scores.length; j++) {
+    const x = scores[j];
+    if (x !== x) continue;
+    for (let q = 0; q < held.length; q++) {
+      if (x < held[q]) below[q]++;
+      if (x <= held[q]) upTo[q]++;
     }
-    let rankSum = 0;
-    for (let q = 0; q < positives; q++) rankSum += (below[q] + 1 + upTo[q]) / 2;
-    return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
   }
+  let rankSum = 0;
+  for (let q = 0; q < held.length; q++) rankSum += (below[q] + 1 + upTo[q]) / 2; // the average of ranks below+1 … upTo
+  return rankSum;
+}
+
+/** The same sum by binary search in the `count` candidates' scores, sorted. */
+function rankSumSorted(scores: Float64Array, held: readonly number[], count: number): number {
   const sorted = new Float64Array(count);
   let t = 0;
   for (let j = 0; j < scores.length; j++) if (scores[j] === scores[j]) sorted[t++] = scores[j];
@@ -126,8 +134,8 @@ function aucOf(scores: Float64Array, isHeld: ReadonlySet<number>): number | unde
     return low;
   };
   let rankSum = 0;
-  for (const s of held) rankSum += (bound(s, false) + 1 + bound(s, true)) / 2; // the average of ranks below+1 … upTo
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  for (const s of held) rankSum += (bound(s, false) + 1 + bound(s, true)) / 2;
+  return rankSum;
 }
 
 /** Row → its columns, from coordinate lists of indices. */

@@ -1,7 +1,7 @@
 // Fold-in: factors for a row or column that was not in the training data, from its observations, without
 // retraining — the trained solver's own solve against the other side's factors (src/solvers/).
 import { describe } from '../check/describe.js';
-import { optionsOf } from '../check/validate.js';
+import { rejectUnknown } from '../check/validate.js';
 import { factorWidth, parameterBlocks } from '../fit/spec.js';
 import { backends } from '../backends/index.js';
 import type { KernelCall } from '../runtime/kernels.js';
@@ -257,7 +257,7 @@ export async function alsHalfStep(
 ): Promise<Float64Array> {
   const where = 'alsHalfStep';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options: expected { rank, regularization, … }, got ${describe(options)}`);
-  optionsOf(`${where}: options`, options, ['rank', 'biases', 'regularization', 'biasRegularization', 'offset', 'side', 'threads']);
+  rejectUnknown(`${where}: options`, options, ['rank', 'biases', 'regularization', 'biasRegularization', 'offset', 'side', 'threads']);
   const { rank, biases = false, regularization, side = 'row', offset = 0, threads } = options;
   const biasRegularization = options.biasRegularization ?? regularization;
   if (!Number.isInteger(rank) || rank < 1) throw new RangeError(`${where}: options.rank: expected an integer ≥ 1, got ${describe(rank)}`);

@@ -1,6 +1,6 @@
 // A model's rankings: every column's score for a row (what recommend() ranks), with shrinkage by how often
 // a column was seen, minCount and exclusions; and the columns most similar to a column.
-import { boolean, integer, isPlainObject, nonNegative, rejectUnknown } from '../check/validate.js';
+import { boolean, integer, nonNegative, optionsOf } from '../check/validate.js';
 import { describe } from '../check/describe.js';
 import { backends, type Scorer } from '../backends/index.js';
 import { topN, type Ranked as RankedColumn } from '../math/select.js';
@@ -49,9 +49,7 @@ export const RECOMMEND_OPTIONS = Object.freeze(['excludeObserved', 'exclude', 'm
 const SIMILAR_OPTIONS = Object.freeze(['minCount', 'shrinkage']);
 
 function rankingOptions(where: string, options: unknown, solver: Solver | 'imported', known: readonly string[]): { minCount: number; shrinkage: number } {
-  if (!isPlainObject(options)) throw new TypeError(`${where}: options: expected an object, got ${describe(options)}`);
-  rejectUnknown(`${where}: options`, options, known);
-  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = options as { minCount?: unknown; shrinkage?: unknown };
+  const { minCount = RANKING_DEFAULTS.minCount, shrinkage = defaultShrinkage(solver) } = optionsOf(`${where}: options`, options as { minCount?: unknown; shrinkage?: unknown }, known);
   return { minCount: integer(`${where}: options.minCount`, minCount, 0), shrinkage: nonNegative(`${where}: options.shrinkage`, shrinkage) };
 }
 
